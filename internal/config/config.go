@@ -1,0 +1,370 @@
+// Package config finds and loads doppio's configuration file, which is ecspresso's
+// format unchanged: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*.
+package config
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/doppio-ecs/doppio/internal/diag"
+	version "github.com/hashicorp/go-version"
+)
+
+// SearchOrder lists the file names tried, in order, when --config is not given.
+var SearchOrder = []string{
+	"doppio.yml", "doppio.yaml", "doppio.json", "doppio.jsonnet",
+	"ecspresso.yml", "ecspresso.yaml", "ecspresso.json", "ecspresso.jsonnet",
+}
+
+// DefaultTimeout bounds a whole command when the config sets no timeout.
+const DefaultTimeout = 10 * time.Minute
+
+// EcspressoCompatVersion is the ecspresso release whose files and behaviour doppio
+// follows; an ecspresso.* config's required_version is checked against it, because
+// that constraint was written for ecspresso, not for doppio.
+const EcspressoCompatVersion = "2.8.7"
+
+// Config is a loaded configuration file.
+type Config struct {
+	// Path is the config file as found or given; Dir is its directory, against which
+	// relative paths resolve.
+	Path string `json:"-"`
+	Dir  string `json:"-"`
+
+	RequiredVersion   string      `json:"required_version,omitempty"`
+	Region            string      `json:"region,omitempty"`
+	Cluster           string      `json:"cluster,omitempty"`
+	Service           string      `json:"service,omitempty"`
+	ServiceDefinition string      `json:"service_definition,omitempty"`
+	TaskDefinition    string      `json:"task_definition,omitempty"`
+	Timeout           *Duration   `json:"timeout,omitempty"`
+	Plugins           []Plugin    `json:"plugins,omitempty"`
+	AppSpec           any         `json:"appspec,omitempty"`
+	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
+	FilterCommand     string      `json:"filter_command,omitempty"`
+	Ignore            *Ignore     `json:"ignore,omitempty"`
+}
+
+// Plugin declares a template-function provider (tfstate, ssm, secretsmanager,
+// cloudformation).
+type Plugin struct {
+	Name       string         `json:"name"`
+	Config     map[string]any `json:"config,omitempty"`
+	FuncPrefix string         `json:"func_prefix,omitempty"`
+}
+
+// CodeDeploy names the application and deployment group of a CODE_DEPLOY service so
+// they need not be discovered.
+type CodeDeploy struct {
+	ApplicationName      string `json:"application_name,omitempty"`
+	DeploymentGroupName  string `json:"deployment_group_name,omitempty"`
+	DeploymentConfigName string `json:"deployment_config_name,omitempty"`
+}
+
+// Ignore lists what doppio leaves alone when comparing and updating.
+type Ignore struct {
+	Tags []string `json:"tags,omitempty"`
+}
+
+// TimeoutOrDefault returns the configured timeout, or DefaultTimeout.
+func (c *Config) TimeoutOrDefault() time.Duration {
+	if c.Timeout == nil {
+		return DefaultTimeout
+	}
+	return c.Timeout.Duration
+}
+
+// ServiceDefinitionPath returns service_definition resolved against the config's
+// directory, or "" when unset.
+func (c *Config) ServiceDefinitionPath() string { return c.resolve(c.ServiceDefinition) }
+
+// TaskDefinitionPath returns task_definition resolved against the config's directory.
+func (c *Config) TaskDefinitionPath() string { return c.resolve(c.TaskDefinition) }
+
+func (c *Config) resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// IsEcspressoFile reports whether the config file is named ecspresso.*.
+func (c *Config) IsEcspressoFile() bool {
+	return strings.HasPrefix(filepath.Base(c.Path), "ecspresso.")
+}
+
+// Duration is a config duration: a Go duration string ("10m", "90s") or a bare number
+// of seconds (ecspresso v2 read numbers as nanoseconds, which made every wait fail).
+type Duration struct{ time.Duration }
+
+// UnmarshalJSON accepts "10m" or 600.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err == nil {
+		f, err := n.Float64()
+		if err != nil || f < 0 {
+			return fmt.Errorf("invalid duration %s: a bare number means seconds and must be >= 0", b)
+		}
+		d.Duration = time.Duration(f * float64(time.Second))
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("invalid duration %s: want a string such as \"10m\" or a number of seconds", b)
+	}
+	v, err := ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalJSON prints the duration as a Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// ParseDuration parses a Go duration string, or a bare number as seconds.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var n json.Number = json.Number(s)
+	if f, err := n.Float64(); err == nil && s != "" {
+		if f < 0 {
+			return 0, fmt.Errorf("invalid duration %q: must be >= 0", s)
+		}
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: use a unit, e.g. \"90s\", \"10m\" or \"1h30m\" (a bare number means seconds)", s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("invalid duration %q: must be >= 0", s)
+	}
+	return v, nil
+}
+
+// Find returns the config file to use: explicit if non-empty (it must exist),
+// otherwise the first of SearchOrder present in dir.
+func Find(dir, explicit string) (string, error) {
+	if explicit != "" {
+		p := explicit
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return "", &diag.Error{File: explicit, Err: errors.New("config file not found"),
+					Hint: "check --config (or DOPPIO_CONFIG / ECSPRESSO_CONFIG), or run 'doppio init' to create one", Code: diag.ExitUsage}
+			}
+			return "", &diag.Error{File: explicit, Err: err, Code: diag.ExitUsage}
+		}
+		return p, nil
+	}
+	for _, name := range SearchOrder {
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
+		}
+	}
+	return "", &diag.Error{Err: fmt.Errorf("no config file found in %s (looked for %s)", dir, strings.Join(SearchOrder, ", ")),
+		Hint: "pass --config FILE, or run 'doppio init --service NAME' to import a live service", Code: diag.ExitUsage}
+}
+
+// Renderer evaluates a config file (templates, Jsonnet) to JSON.
+type Renderer interface {
+	RenderConfigFile(ctx context.Context, path string) ([]byte, error)
+}
+
+// Options tune Load.
+type Options struct {
+	// Version is the running doppio's version, checked against required_version in
+	// doppio.* files; a development build ("dev" or unparsable) skips the check.
+	Version string
+	// Getenv supplies AWS_REGION when the config has no region.
+	Getenv func(string) (string, bool)
+	// Warn receives non-fatal notices (e.g. a skipped version check).
+	Warn func(msg string)
+}
+
+var extensions = map[string]bool{".yml": true, ".yaml": true, ".json": true, ".jsonnet": true}
+
+// Load renders and decodes the config file at path, applies defaults and validates it.
+func Load(ctx context.Context, path string, r Renderer, opts Options) (*Config, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if !extensions[ext] {
+		return nil, &diag.Error{File: path, Err: fmt.Errorf("unsupported config file extension %q", ext),
+			Hint: "use .yml, .yaml, .json or .jsonnet", Code: diag.ExitUsage}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &diag.Error{File: path, Err: err, Code: diag.ExitUsage}
+	}
+	data, err := r.RenderConfigFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := decode(path, src, data)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	c.Path, c.Dir = path, filepath.Dir(abs)
+	if c.Cluster == "" {
+		c.Cluster = "default"
+	}
+	if c.Region == "" && opts.Getenv != nil {
+		if v, ok := opts.Getenv("AWS_REGION"); ok && v != "" {
+			c.Region = v
+		} else if v, ok := opts.Getenv("AWS_DEFAULT_REGION"); ok && v != "" {
+			c.Region = v
+		}
+	}
+	if err := c.checkVersion(src, opts); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// decode reads rendered JSON strictly; errors point at the line of the original file.
+func decode(path string, src, data []byte) (*Config, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, &diag.Error{File: path, Err: fmt.Errorf("config must be an object of settings: %v", err), Code: diag.ExitUsage}
+	}
+	known := knownKeys()
+	var unknown []string
+	for k := range raw {
+		if !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	if len(unknown) > 0 {
+		k := unknown[0]
+		hint := diag.DidYouMean(k, sortedKeys(known))
+		if k == "express_definition" {
+			hint = "ECS Express mode definitions are not supported by doppio yet"
+		}
+		if hint == "" {
+			hint = "known keys: " + strings.Join(sortedKeys(known), ", ")
+		}
+		return nil, &diag.Error{File: path, Line: lineOfKey(src, k), Field: k, Err: fmt.Errorf("unknown config key %q", k), Hint: hint, Code: diag.ExitUsage}
+	}
+	c := &Config{}
+	for k, v := range raw {
+		if err := decodeField(c, k, v); err != nil {
+			return nil, &diag.Error{File: path, Line: lineOfKey(src, k), Field: k, Err: err, Code: diag.ExitUsage}
+		}
+	}
+	for i, p := range c.Plugins {
+		if p.Name == "" {
+			return nil, &diag.Error{File: path, Line: lineOfKey(src, "plugins"), Field: fmt.Sprintf("plugins[%d].name", i),
+				Err: errors.New("plugin has no name"), Hint: "set name: tfstate, ssm, secretsmanager or cloudformation", Code: diag.ExitUsage}
+		}
+	}
+	return c, nil
+}
+
+// decodeField decodes one top-level key into c, strictly.
+func decodeField(c *Config, key string, v json.RawMessage) error {
+	one := map[string]json.RawMessage{key: v}
+	b, _ := json.Marshal(one)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(c)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("expected %s, got %s", friendlyType(te.Type.String()), te.Value)
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "json: unknown field "); i >= 0 {
+		name := strings.Trim(msg[i+len("json: unknown field "):], `"`)
+		return fmt.Errorf("unknown key %q", name)
+	}
+	return errors.New(strings.TrimPrefix(msg, "json: "))
+}
+
+func friendlyType(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map"), strings.HasPrefix(t, "config."), strings.HasPrefix(t, "struct"):
+		return "an object"
+	case t == "string":
+		return "a string"
+	}
+	return t
+}
+
+// knownKeys returns the top-level keys a config file may set.
+func knownKeys() map[string]bool {
+	return map[string]bool{
+		"required_version": true, "region": true, "cluster": true, "service": true,
+		"service_definition": true, "task_definition": true, "timeout": true, "plugins": true,
+		"appspec": true, "codedeploy": true, "filter_command": true, "ignore": true,
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// lineOfKey finds the 1-based line where key is set in the original source (YAML
+// `key:` or JSON/Jsonnet `"key":` / `key:`), or 0.
+func lineOfKey(src []byte, key string) int {
+	re := regexp.MustCompile(`(?m)^\s*(?:-\s*)?["']?` + regexp.QuoteMeta(key) + `["']?\s*:`)
+	loc := re.FindIndex(src)
+	if loc == nil {
+		return 0
+	}
+	return bytes.Count(src[:loc[0]], []byte("\n")) + 1
+}
+
+func (c *Config) checkVersion(src []byte, opts Options) error {
+	if c.RequiredVersion == "" {
+		return nil
+	}
+	constraint, err := version.NewConstraint(c.RequiredVersion)
+	if err != nil {
+		return &diag.Error{File: c.Path, Line: lineOfKey(src, "required_version"), Field: "required_version",
+			Err: fmt.Errorf("invalid version constraint %q: %v", c.RequiredVersion, err), Hint: `write it like ">= 2.0.0, < 3"`, Code: diag.ExitUsage}
+	}
+	have, against := opts.Version, "doppio"
+	if c.IsEcspressoFile() {
+		have, against = EcspressoCompatVersion, "the ecspresso version doppio is compatible with"
+	}
+	v, err := version.NewVersion(have)
+	if err != nil {
+		if opts.Warn != nil {
+			opts.Warn(fmt.Sprintf("required_version %q not checked: this is a development build (version %q)", c.RequiredVersion, have))
+		}
+		return nil
+	}
+	if !constraint.Check(v) {
+		return &diag.Error{File: c.Path, Line: lineOfKey(src, "required_version"), Field: "required_version",
+			Err:  fmt.Errorf("%s %s does not satisfy required_version %q", against, have, c.RequiredVersion),
+			Hint: "use a doppio release that satisfies the constraint, or relax required_version", Code: diag.ExitUsage}
+	}
+	return nil
+}

@@ -1,0 +1,167 @@
+package config
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/google/go-cmp/cmp"
+)
+
+// jsonRenderer treats the file's text as already-rendered JSON, which keeps these
+// tests independent of the template engine.
+type jsonRenderer struct{}
+
+func (jsonRenderer) RenderConfigFile(_ context.Context, path string) ([]byte, error) {
+	return os.ReadFile(path)
+}
+
+func write(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    time.Duration
+		wantErr string
+	}{
+		{"10m", 10 * time.Minute, ""},
+		{"600", 10 * time.Minute, ""},
+		{"1.5", 1500 * time.Millisecond, ""},
+		{"1h30m", 90 * time.Minute, ""},
+		{"ten minutes", 0, "use a unit"},
+		{"-5s", 0, "must be >= 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseDuration(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "ecspresso.json", `{
+  "region": "eu-west-1",
+  "service": "web",
+  "service_definition": "ecs-service-def.json",
+  "task_definition": "defs/ecs-task-def.json",
+  "timeout": 600,
+  "plugins": [{"name": "tfstate", "config": {"path": "terraform.tfstate"}, "func_prefix": "net_"}],
+  "ignore": {"tags": ["Owner"]}
+}`)
+	c, err := Load(context.Background(), p, jsonRenderer{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Cluster != "default" {
+		t.Errorf("Cluster = %q, want default", c.Cluster)
+	}
+	if got := c.TimeoutOrDefault(); got != 10*time.Minute {
+		t.Errorf("timeout = %v", got)
+	}
+	if got, want := c.TaskDefinitionPath(), filepath.Join(dir, "defs/ecs-task-def.json"); got != want {
+		t.Errorf("TaskDefinitionPath = %q, want %q", got, want)
+	}
+	want := []Plugin{{Name: "tfstate", Config: map[string]any{"path": "terraform.tfstate"}, FuncPrefix: "net_"}}
+	if d := cmp.Diff(want, c.Plugins); d != "" {
+		t.Errorf("plugins (-want +got):\n%s", d)
+	}
+}
+
+func TestLoadRegionFallback(t *testing.T) {
+	p := write(t, t.TempDir(), "doppio.json", `{"cluster": "c"}`)
+	env := map[string]string{"AWS_REGION": "ap-northeast-1"}
+	c, err := Load(context.Background(), p, jsonRenderer{}, Options{Getenv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Region != "ap-northeast-1" {
+		t.Errorf("Region = %q", c.Region)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, file, body, version string
+		want                      string
+		hint                      string
+	}{
+		{"unknown key", "doppio.json", "{\n  \"cluster\": \"c\",\n  \"servce\": \"web\"\n}", "", `doppio.json:3: servce: unknown config key "servce"`, `did you mean "service"?`},
+		{"bad duration", "doppio.json", `{"timeout": "ten"}`, "", `timeout: invalid duration "ten"`, ""},
+		{"wrong type", "doppio.json", `{"plugins": "tfstate"}`, "", "plugins: expected a list", ""},
+		{"plugin without name", "doppio.json", `{"plugins": [{"config": {}}]}`, "", "plugins[0].name: plugin has no name", "set name"},
+		{"unmet doppio version", "doppio.json", `{"required_version": ">= 9.0"}`, "1.2.0", `doppio 1.2.0 does not satisfy required_version ">= 9.0"`, "relax"},
+		{"unmet ecspresso version", "ecspresso.json", `{"required_version": ">= 3.0"}`, "1.2.0", `ecspresso version doppio is compatible with 2.8.7 does not satisfy`, ""},
+		{"bad constraint", "doppio.json", `{"required_version": "newest"}`, "", `invalid version constraint "newest"`, ""},
+		{"bad extension", "doppio.toml", `x = 1`, "", `unsupported config file extension ".toml"`, ".yml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(t, t.TempDir(), tt.file, tt.body)
+			_, err := Load(context.Background(), p, jsonRenderer{}, Options{Version: tt.version})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v\nwant containing %q", err, tt.want)
+			}
+			if got := diag.ExitCode(err); got != diag.ExitUsage {
+				t.Errorf("exit code = %d, want %d", got, diag.ExitUsage)
+			}
+			if tt.hint != "" && !strings.Contains(diag.Hint(err), tt.hint) {
+				t.Errorf("hint = %q, want containing %q", diag.Hint(err), tt.hint)
+			}
+		})
+	}
+}
+
+func TestRequiredVersionSatisfied(t *testing.T) {
+	p := write(t, t.TempDir(), "ecspresso.json", `{"required_version": ">= 2.0.0, < 3"}`)
+	if _, err := Load(context.Background(), p, jsonRenderer{}, Options{Version: "0.1.0"}); err != nil {
+		t.Fatal(err)
+	}
+	var warned string
+	p = write(t, t.TempDir(), "doppio.json", `{"required_version": ">= 1"}`)
+	if _, err := Load(context.Background(), p, jsonRenderer{}, Options{Version: "dev", Warn: func(m string) { warned = m }}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(warned, "development build") {
+		t.Errorf("warning = %q", warned)
+	}
+}
+
+func TestFind(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Find(dir, ""); err == nil || !strings.Contains(err.Error(), "no config file found") {
+		t.Fatalf("empty dir: err = %v", err)
+	}
+	write(t, dir, "ecspresso.yml", "")
+	write(t, dir, "ecspresso.json", "")
+	if got, _ := Find(dir, ""); filepath.Base(got) != "ecspresso.yml" {
+		t.Errorf("found %q, want ecspresso.yml", got)
+	}
+	write(t, dir, "doppio.jsonnet", "")
+	if got, _ := Find(dir, ""); filepath.Base(got) != "doppio.jsonnet" {
+		t.Errorf("found %q, want doppio.jsonnet (doppio.* before ecspresso.*)", got)
+	}
+	if _, err := Find(dir, "missing.yml"); err == nil || !strings.Contains(err.Error(), "missing.yml: config file not found") {
+		t.Errorf("explicit missing: err = %v", err)
+	}
+}
