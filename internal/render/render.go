@@ -1,0 +1,261 @@
+// Package render turns ecspresso-compatible definition and config files into JSON:
+// Jsonnet evaluation (ext vars, native lookup functions, relative imports), Go
+// text/template expansion with the env/must_env/json_escape builtins and plugin lookup
+// functions, and YAML-to-JSON conversion. It makes no AWS call itself; lookups arrive
+// as Functions built by internal/plugin.
+//
+// Every failure is a *diag.Error carrying the file, line and column the user has to
+// look at.
+package render
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/doppio-ecs/doppio/internal/diag"
+)
+
+// Function is a lookup function available in Go templates and, under the same name,
+// as a Jsonnet native function (std.native('name')).
+type Function struct {
+	// Name is the full name including any func_prefix, e.g. "tfstate",
+	// "second_tfstatef", "ssm".
+	Name string
+	// Params are the Jsonnet native parameter names.
+	Params []string
+	// Call performs the lookup. Template literals arrive as string, int, float64 or
+	// bool; Jsonnet values as their JSON decoding (float64, string, bool, nil,
+	// []any, map[string]any). A result of type Secret is inserted and remembered for
+	// Redact.
+	Call func(ctx context.Context, args []any) (any, error)
+	// Prefetch, if set, receives before any template executes every call of this
+	// function whose arguments are all literals, so a plugin can batch (tfstate: one
+	// streaming pass over the state keeping only the needed addresses). An error here
+	// is not fatal: Call reports the real failure with its position.
+	Prefetch func(ctx context.Context, calls [][]any) error
+	// JsonnetOnly hides the function from Go templates. TemplateOnly hides it from
+	// Jsonnet (e.g. tfstatef, which Jsonnet replaces with std.format).
+	JsonnetOnly, TemplateOnly bool
+}
+
+// Secret is returned by Function.Call for values that must never be printed (SSM
+// SecureString); the renderer inserts the real value and remembers it for Redact.
+type Secret string
+
+// Options configure a Renderer.
+type Options struct {
+	// ExtStr and ExtCode are the Jsonnet external variables (--ext-str, --ext-code).
+	ExtStr, ExtCode map[string]string
+	// Getenv looks up an environment variable; the renderer never reads the process
+	// environment itself. Nil means an empty environment.
+	Getenv func(string) (string, bool)
+	// Functions are the plugin lookup functions (see internal/plugin).
+	Functions []Function
+}
+
+// Renderer renders files. It is safe for concurrent use.
+type Renderer struct {
+	opts   Options
+	getenv func(string) (string, bool)
+	funcs  []Function // builtins first, then plugins, in registration order
+
+	mu      sync.Mutex
+	secrets map[string]string // secret value → label, e.g. "ssm:/app/db-password"
+}
+
+// New builds a Renderer. The builtins env, must_env and json_escape are always
+// present; a plugin function whose name is already taken is an error telling the
+// user to set func_prefix.
+func New(ctx context.Context, opts Options) (*Renderer, error) {
+	_ = ctx // reserved: plugins may need set-up in the future
+	r := &Renderer{opts: opts, getenv: opts.Getenv, secrets: map[string]string{}}
+	if r.getenv == nil {
+		r.getenv = func(string) (string, bool) { return "", false }
+	}
+	r.funcs = r.builtins()
+	seen := map[string]bool{}
+	for _, f := range r.funcs {
+		seen[f.Name] = true
+	}
+	for _, f := range opts.Functions {
+		if f.Name == "" || f.Call == nil {
+			return nil, diag.Errorf("template function %q has no name or no implementation", f.Name)
+		}
+		if seen[f.Name] {
+			return nil, diag.Invalid(
+				fmt.Errorf("template function %s already exists; set func_prefix on the %s plugin", f.Name, pluginOf(f.Name)),
+				"give each plugin that provides the same functions a distinct func_prefix, e.g. func_prefix: second_")
+		}
+		seen[f.Name] = true
+		r.funcs = append(r.funcs, f)
+	}
+	return r, nil
+}
+
+// pluginOf guesses the plugin that provides a function, for error messages.
+func pluginOf(name string) string {
+	for _, p := range []struct{ suffix, plugin string }{
+		{"tfstatef", "tfstate"}, {"tfstate", "tfstate"}, {"ssm_list", "ssm"}, {"ssm", "ssm"},
+		{"secretsmanager_arn", "secretsmanager"}, {"cfn_output", "cloudformation"}, {"cfn_export", "cloudformation"},
+	} {
+		if strings.HasSuffix(name, p.suffix) {
+			return p.plugin
+		}
+	}
+	return name
+}
+
+// Kind of file, chosen by extension.
+type kind int
+
+const (
+	kindJSON kind = iota
+	kindJsonnet
+	kindYAML
+)
+
+func kindOf(path string) kind {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonnet", ".libsonnet":
+		return kindJsonnet
+	case ".yml", ".yaml":
+		return kindYAML
+	default:
+		return kindJSON
+	}
+}
+
+// RenderFile renders a definition file to JSON bytes:
+//   - .jsonnet/.libsonnet: Jsonnet (ext vars, every native function, imports relative
+//     to the file), then a Go template over the resulting JSON text;
+//   - .yml/.yaml: Go template over the raw text, then YAML to JSON;
+//   - anything else (.json): Go template over the raw text, which must then be JSON.
+//     Like ecspresso, a .json definition is not Jsonnet: comments and trailing commas
+//     are errors, with a hint to rename the file to .jsonnet.
+func (r *Renderer) RenderFile(ctx context.Context, path string) ([]byte, error) {
+	return r.render(ctx, path, kindOf(path))
+}
+
+// RenderConfigFile is RenderFile for config files, where (as in ecspresso) a .json
+// file is evaluated by Jsonnet too, so comments and trailing commas work. Only .yml,
+// .yaml, .json and .jsonnet are accepted.
+func (r *Renderer) RenderConfigFile(ctx context.Context, path string) ([]byte, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yml", ".yaml":
+		return r.render(ctx, path, kindYAML)
+	case ".json", ".jsonnet":
+		return r.render(ctx, path, kindJsonnet)
+	}
+	return nil, &diag.Error{File: path, Code: diag.ExitUsage,
+		Err:  fmt.Errorf("unsupported config file extension %q", filepath.Ext(path)),
+		Hint: "name the config ecspresso.yml, .yaml, .json or .jsonnet"}
+}
+
+func (r *Renderer) render(ctx context.Context, path string, k kind) ([]byte, error) {
+	switch k {
+	case kindJsonnet:
+		out, src, err := r.evalJsonnet(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		// The template runs over Jsonnet's output; positions are mapped back to the
+		// source where the failing action can be found there.
+		b, err := r.execTemplate(ctx, path, out, src)
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	case kindYAML:
+		src, err := readFile(path)
+		if err != nil {
+			return nil, err
+		}
+		b, err := r.execTemplate(ctx, path, src, nil)
+		if err != nil {
+			return nil, err
+		}
+		return yamlToJSON(path, b, bytes.Equal(b, src))
+	default:
+		src, err := readFile(path)
+		if err != nil {
+			return nil, err
+		}
+		b, err := r.execTemplate(ctx, path, src, nil)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkJSON(path, b, bytes.Equal(b, src)); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+}
+
+// remember records a secret value so Redact can hide it.
+func (r *Renderer) remember(value, label string) {
+	if value == "" {
+		return
+	}
+	r.mu.Lock()
+	r.secrets[value] = label
+	r.mu.Unlock()
+}
+
+// Redact replaces every secret value the renderer has produced, raw or in any
+// JSON-escaped form, with a placeholder such as "(secret ssm:/app/db-password)".
+func (r *Renderer) Redact(b []byte) []byte {
+	r.mu.Lock()
+	type pair struct{ old, new string }
+	var pairs []pair
+	for v, label := range r.secrets {
+		ph := "(secret " + label + ")"
+		for _, form := range secretForms(v) {
+			pairs = append(pairs, pair{form, ph})
+		}
+	}
+	r.mu.Unlock()
+	if len(pairs) == 0 {
+		return b
+	}
+	// Longest first, so a secret containing another is hidden whole.
+	slices.SortFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
+	args := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		args = append(args, p.old, p.new)
+	}
+	return []byte(strings.NewReplacer(args...).Replace(string(b)))
+}
+
+// secretForms lists the ways a value can appear in rendered or re-encoded JSON: raw,
+// escaped with and without HTML escaping, and escaped twice (a JSON string inside a
+// JSON string, e.g. a container command holding JSON).
+func secretForms(v string) []string {
+	forms := []string{v}
+	add := func(s string) {
+		if !slices.Contains(forms, s) {
+			forms = append(forms, s)
+		}
+	}
+	once := jsonEscape(v, true)
+	add(once)
+	add(jsonEscape(v, false))
+	add(jsonEscape(once, true))
+	add(jsonEscape(jsonEscape(v, false), false))
+	return forms
+}
+
+// jsonEscape returns s encoded as the inside of a JSON string literal.
+func jsonEscape(s string, html bool) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(html)
+	_ = enc.Encode(s) // encoding a string cannot fail
+	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return string(out[1 : len(out)-1])
+}

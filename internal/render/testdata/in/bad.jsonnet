@@ -1,0 +1,4 @@
+{
+  family: 'app',
+  cpu: 1 +,
+}

@@ -1,0 +1,4 @@
+{
+  family: 'app',
+  image: '{{ must_env `TPL_MISSING` }}',
+}

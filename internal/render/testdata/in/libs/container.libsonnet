@@ -1,0 +1,5 @@
+{
+  name: 'app',
+  essential: true,
+  portMappings: [{ containerPort: 80 }],
+}
