@@ -1,0 +1,101 @@
+package watch
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TextObserver writes events and progress as append-only lines, never redrawn,
+// so it suits CI logs and pipes:
+//
+//	2026-11-22T10:00:03Z  deployment ecs-svc/123 IN_PROGRESS  running 1/3 pending 2
+//	2026-11-22T10:00:04Z  event  (service web) has started 1 tasks: (task 0a1b).
+type TextObserver struct {
+	mu sync.Mutex
+	w  io.Writer
+	ci bool
+}
+
+// NewTextObserver returns an Observer writing lines to w. With ci set, times are
+// full UTC RFC 3339 timestamps; otherwise local wall-clock times, which read better
+// in a terminal.
+func NewTextObserver(w io.Writer, ci bool) *TextObserver {
+	return &TextObserver{w: w, ci: ci}
+}
+
+func (o *TextObserver) stamp(t time.Time) string {
+	if o.ci {
+		return t.UTC().Format(time.RFC3339)
+	}
+	return t.Local().Format(time.TimeOnly)
+}
+
+// Event writes one event line.
+func (o *TextObserver) Event(e ServiceEvent) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintf(o.w, "%s  event  %s\n", o.stamp(e.CreatedAt), oneLine(e.Message))
+}
+
+// Progress writes one line per deployment, ours first, then the others.
+func (o *TextObserver) Progress(s Snapshot) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ts := o.stamp(s.At)
+	var b strings.Builder
+	for _, d := range s.Deployments {
+		if d.Ours {
+			o.line(&b, ts, d, s)
+		}
+	}
+	if s.DeploymentID != "" && !hasOurs(s.Deployments) {
+		fmt.Fprintf(&b, "%s  deployment %s no longer listed\n", ts, s.DeploymentID)
+	}
+	for _, d := range s.Deployments {
+		if !d.Ours {
+			o.line(&b, ts, d, s)
+		}
+	}
+	io.WriteString(o.w, b.String())
+}
+
+func (o *TextObserver) line(b *strings.Builder, ts string, d DeploymentState, s Snapshot) {
+	state := d.RolloutState
+	if d.Ours && s.Status != "" && (state == "" || strings.HasPrefix(s.Status, "ROLLBACK") || s.Status == "STOPPED") {
+		state = s.Status
+	}
+	if state == "" {
+		state = d.Status
+	}
+	fmt.Fprintf(b, "%s  deployment %s %s  running %d/%d pending %d", ts, d.ID, state, d.Running, d.Desired, d.Pending)
+	if d.Failed > 0 {
+		fmt.Fprintf(b, " failed %d", d.Failed)
+	}
+	if d.Ours {
+		if s.LifecycleStage != "" {
+			fmt.Fprintf(b, "  stage %s", s.LifecycleStage)
+		}
+		if s.RolloutStateReason != "" {
+			fmt.Fprintf(b, "  (%s)", oneLine(s.RolloutStateReason))
+		}
+	} else {
+		fmt.Fprintf(b, "  %s %s", strings.ToLower(d.Status), d.TaskDefinition)
+	}
+	b.WriteByte('\n')
+}
+
+func hasOurs(ds []DeploymentState) bool {
+	for _, d := range ds {
+		if d.Ours {
+			return true
+		}
+	}
+	return false
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

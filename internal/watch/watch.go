@@ -1,0 +1,302 @@
+// Package watch follows one Amazon ECS deployment — the one our UpdateService or
+// CreateService started — until it reaches a typed outcome: succeeded, rolled back,
+// failed, superseded, paused at a hook, timed out or interrupted.
+//
+// One poller both reports progress and decides: each poll makes at most one
+// DescribeServices call, and uses the ServiceDeployment APIs only when they add
+// information (finding our deployment's ARN once, then rollback, circuit-breaker,
+// alarm and lifecycle-hook details). Progress and service events go to an Observer;
+// nothing is printed.
+package watch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/doppio-ecs/doppio/internal/diag"
+)
+
+// Client is the narrow ECS API the poller needs; *ecs.Client satisfies it.
+// ListTasks and DescribeTasks are used only to explain failures.
+type Client interface {
+	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+	ListServiceDeployments(ctx context.Context, in *ecs.ListServiceDeploymentsInput, optFns ...func(*ecs.Options)) (*ecs.ListServiceDeploymentsOutput, error)
+	DescribeServiceDeployments(ctx context.Context, in *ecs.DescribeServiceDeploymentsInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServiceDeploymentsOutput, error)
+	ListTasks(ctx context.Context, in *ecs.ListTasksInput, optFns ...func(*ecs.Options)) (*ecs.ListTasksOutput, error)
+	DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTasksOutput, error)
+}
+
+// Until says when a deployment counts as done.
+type Until int
+
+const (
+	// Deployed ends when our deployment is done: its ServiceDeployment is SUCCESSFUL
+	// or its rolloutState is COMPLETED. Old tasks may still be draining.
+	Deployed Until = iota
+	// Stable additionally waits until the service is steady: a single deployment,
+	// running == desired and nothing pending.
+	Stable
+)
+
+// String returns the flag spelling of u.
+func (u Until) String() string {
+	if u == Stable {
+		return "stable"
+	}
+	return "deployed"
+}
+
+// Target names the deployment to follow.
+type Target struct {
+	Cluster string
+	Service string
+	// DeploymentID is the ecs-svc/… id of the PRIMARY deployment in the
+	// UpdateService or CreateService response, when known.
+	DeploymentID string
+	// DeploymentARN is the service-deployment ARN, when known.
+	DeploymentARN string
+	// TaskDefinition is the task definition ARN our update set.
+	TaskDefinition string
+	// StartedAt is taken just before our UpdateService. Events before it are not
+	// shown, and it bounds the createdAt of our deployment when its id is unknown.
+	// Zero means "now" for events and disables matching by createdAt, which suits
+	// resuming a wait on the current deployment.
+	StartedAt time.Time
+	// Until says when the deployment counts as done.
+	Until Until
+}
+
+// Options tune a Poller. The zero value is usable.
+type Options struct {
+	// Interval between polls; default 5s.
+	Interval time.Duration
+	// MaxInterval is the backoff ceiling while throttled or on transient errors;
+	// default 30s.
+	MaxInterval time.Duration
+	// Observer receives events and progress; nil means none.
+	Observer Observer
+	// Now returns the current time; default time.Now.
+	Now func() time.Time
+}
+
+// Observer receives what the poller sees. Calls come from the goroutine running
+// Wait, one at a time.
+type Observer interface {
+	// Event receives each service event newer than Target.StartedAt once, oldest
+	// first.
+	Event(ServiceEvent)
+	// Progress receives a snapshot whenever something in it changed.
+	Progress(Snapshot)
+}
+
+// ServiceEvent is one entry of the service's event stream.
+type ServiceEvent struct {
+	ID        string
+	CreatedAt time.Time
+	Message   string
+}
+
+// Snapshot is the state of a service deployment as of one poll.
+type Snapshot struct {
+	At           time.Time
+	Cluster      string
+	Service      string
+	DeploymentID string // ours; "" until identified
+	// RolloutState and RolloutStateReason are those of our deployment in
+	// DescribeServices.
+	RolloutState       string
+	RolloutStateReason string
+	// Status and LifecycleStage come from our ServiceDeployment, when known.
+	Status         string
+	LifecycleStage string
+	// Service-level counts.
+	Desired, Running, Pending int32
+	// Deployments lists every deployment of the service, PRIMARY first.
+	Deployments []DeploymentState
+}
+
+// DeploymentState is one entry of DescribeServices' deployments.
+type DeploymentState struct {
+	ID             string
+	Status         string // PRIMARY, ACTIVE or INACTIVE
+	TaskDefinition string
+	RolloutState   string
+	Desired        int32
+	Running        int32
+	Pending        int32
+	Failed         int32
+	Ours           bool
+}
+
+func (s Snapshot) equal(o Snapshot) bool {
+	if s.Cluster != o.Cluster || s.Service != o.Service || s.DeploymentID != o.DeploymentID ||
+		s.RolloutState != o.RolloutState || s.RolloutStateReason != o.RolloutStateReason ||
+		s.Status != o.Status || s.LifecycleStage != o.LifecycleStage ||
+		s.Desired != o.Desired || s.Running != o.Running || s.Pending != o.Pending ||
+		len(s.Deployments) != len(o.Deployments) {
+		return false
+	}
+	for i := range s.Deployments {
+		if s.Deployments[i] != o.Deployments[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Kind classifies how a wait ended.
+type Kind int
+
+const (
+	// Succeeded: our deployment completed (and the service is steady for Until Stable).
+	Succeeded Kind = iota
+	// RolledBack: the circuit breaker, an alarm or a stop request rolled our
+	// deployment back.
+	RolledBack
+	// Failed: our deployment failed or was stopped and nothing rolled it back, or its
+	// rollback failed.
+	Failed
+	// Superseded: another deployment, not a rollback of ours, replaced ours.
+	Superseded
+	// Paused: our deployment waits at a PAUSE lifecycle hook for someone to act.
+	Paused
+	// TimedOut: the context deadline passed first; nothing was changed.
+	TimedOut
+	// Interrupted: the context was canceled first; nothing was changed.
+	Interrupted
+)
+
+var kindNames = [...]string{"succeeded", "rolled back", "failed", "superseded", "paused", "timed out", "interrupted"}
+
+// String returns a lower-case description such as "rolled back".
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Outcome is how a wait ended. Outcomes are values, not errors.
+type Outcome struct {
+	Kind Kind
+	// Reason explains the outcome: circuit-breaker or alarm reason, rolloutStateReason,
+	// the superseding deployment, the hook we are paused at, or a resume hint.
+	Reason        string
+	DeploymentID  string
+	DeploymentARN string
+	// SupersededBy is the id of the deployment that replaced ours.
+	SupersededBy string
+	// RolledBackTo is the task definition the rollback restored.
+	RolledBackTo string
+	// StoppedTasks are recent stopped tasks of our deployment, for failures.
+	StoppedTasks []StoppedTask
+	// Pending says what was still outstanding, for TimedOut (and for a RolledBack
+	// outcome whose rollback had not finished).
+	Pending  string
+	Started  time.Time
+	Finished time.Time
+}
+
+// StoppedTask explains why one task of our deployment stopped.
+type StoppedTask struct {
+	TaskARN        string
+	TaskDefinition string
+	StoppedReason  string
+	StopCode       string
+	StoppedAt      time.Time
+	Containers     []ContainerExit
+}
+
+// ContainerExit is one container of a stopped task.
+type ContainerExit struct {
+	Name     string
+	ExitCode *int32 // nil when the container never ran or the code is unknown
+	Reason   string
+}
+
+// ExitCode maps the outcome to the CLI exit code (see diag).
+func (o Outcome) ExitCode() int {
+	switch o.Kind {
+	case Succeeded:
+		return diag.ExitOK
+	case RolledBack, Failed, Superseded:
+		return diag.ExitFailed
+	case TimedOut:
+		return diag.ExitTimeout
+	case Paused:
+		return diag.ExitPaused
+	case Interrupted:
+		return diag.ExitInterrupted
+	}
+	return diag.ExitError
+}
+
+// Duration is how long the wait took.
+func (o Outcome) Duration() time.Duration { return o.Finished.Sub(o.Started) }
+
+// Poller follows deployments. It holds no per-wait state, so one Poller may serve
+// several concurrent Waits.
+type Poller struct {
+	c Client
+	o Options
+}
+
+const (
+	defaultInterval    = 5 * time.Second
+	defaultMaxInterval = 30 * time.Second
+)
+
+// New returns a Poller using c, with defaults filled into o.
+func New(c Client, o Options) *Poller {
+	if o.Interval <= 0 {
+		o.Interval = defaultInterval
+	}
+	if o.MaxInterval <= 0 {
+		o.MaxInterval = defaultMaxInterval
+	}
+	if o.MaxInterval < o.Interval {
+		o.MaxInterval = o.Interval
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Poller{c: c, o: o}
+}
+
+// Wait polls until our deployment reaches an outcome or ctx ends. A ctx deadline
+// gives TimedOut and a cancellation Interrupted; neither changes anything in ECS.
+// The error is non-nil only for unexpected, non-retryable API errors.
+func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
+	r := newRun(p, t)
+	for {
+		out, done, err := r.poll(ctx)
+		if ctx.Err() != nil && !done {
+			return r.ctxOutcome(ctx), nil
+		}
+		if err != nil {
+			return Outcome{}, err
+		}
+		if done {
+			return r.finish(ctx, out), nil
+		}
+		if !r.sleep(ctx) {
+			return r.ctxOutcome(ctx), nil
+		}
+	}
+}
+
+// sleep waits for the current interval or ctx, whichever ends first; it reports
+// whether the interval passed.
+func (r *run) sleep(ctx context.Context) bool {
+	tm := time.NewTimer(r.interval)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}
