@@ -1,0 +1,28 @@
+# doppio's entry points. The README's two set-up commands are `make demo` and `make test`.
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -s -w \
+	-X github.com/doppio-ecs/doppio/internal/buildinfo.version=$(VERSION) \
+	-X github.com/doppio-ecs/doppio/internal/buildinfo.commit=$(COMMIT) \
+	-X github.com/doppio-ecs/doppio/internal/buildinfo.date=$(DATE)
+
+.PHONY: build test check-moto vet bench
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/doppio ./cmd/doppio
+
+# check-moto fails loudly: the end-to-end tests need moto_server 5.2.1 and are never skipped.
+check-moto:
+	@command -v moto_server >/dev/null 2>&1 || { \
+	  echo "error: moto_server not found on PATH. doppio's tests need moto 5.2.1 with [server] extras" >&2; \
+	  echo "       (pre-installed on the project machine; elsewhere: python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.1')" >&2; \
+	  exit 1; }
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	$(GO) vet ./...
+
+test: check-moto vet
+	$(GO) test -race -count=1 -timeout 15m ./...

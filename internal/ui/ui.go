@@ -1,0 +1,55 @@
+// Package ui owns how doppio talks to people: the slog logger on stderr (text or JSON
+// lines), colour decisions, and result documents on stdout.
+package ui
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// LogOptions select the logger's shape.
+type LogOptions struct {
+	// Format is "text" (default) or "json".
+	Format string
+	// Debug enables DEBUG records.
+	Debug bool
+}
+
+// NewLogger returns a logger writing to w (stderr). Text records are
+// "2026-11-22T10:00:00.000Z INFO message key=value"; JSON records are one object per
+// line.
+func NewLogger(w io.Writer, o LogOptions) *slog.Logger {
+	level := slog.LevelInfo
+	if o.Debug {
+		level = slog.LevelDebug
+	}
+	hopts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime {
+			a.Value = slog.StringValue(a.Value.Time().UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+		}
+		return a
+	}}
+	if o.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, hopts))
+	}
+	return slog.New(slog.NewTextHandler(w, hopts))
+}
+
+// UseColor decides whether to colour output: never when NO_COLOR is set (any value,
+// per no-color.org), when --no-color was given, or when the stream is not a terminal.
+func UseColor(flag bool, noColorSet bool, isTerminal bool) bool {
+	return flag && !noColorSet && isTerminal
+}
+
+// WriteJSON writes v as one indented JSON document followed by a newline.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// Since formats an elapsed duration for humans, rounded to a tenth of a second.
+func Since(d time.Duration) string { return d.Round(100 * time.Millisecond).String() }
