@@ -1,0 +1,524 @@
+package ecsdef
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/document"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/doppio-ecs/doppio/internal/diag"
+)
+
+// DecodeTaskDefinition decodes a rendered task definition: either the
+// RegisterTaskDefinition input shape, or DescribeTaskDefinition output
+// {"taskDefinition": {...}, "tags": [...]}. Read-only members of describe output
+// (see ReadOnlyTaskDefinitionFields) are dropped; anything else unknown is an
+// error. Errors are *diag.Error values carrying file, line, column and field path.
+func DecodeTaskDefinition(file string, data []byte) (*ecs.RegisterTaskDefinitionInput, error) {
+	d, root, err := newDecoder(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if root.kind == kindObject {
+		if inner, ok := lookupMember(root, "taskDefinition"); ok && inner.val.kind == kindObject {
+			return d.taskDefinitionWrapper(root)
+		}
+	}
+	td := &ecs.RegisterTaskDefinitionInput{}
+	if err := d.decode(root, reflect.ValueOf(td).Elem(), ""); err != nil {
+		return nil, err
+	}
+	return td, nil
+}
+
+// taskDefinitionWrapper decodes {"taskDefinition": {...}, "tags": [...]}. Tags may
+// sit at either level (ecspresso accepted them inside), but not both.
+func (d *decoder) taskDefinitionWrapper(root *node) (*ecs.RegisterTaskDefinitionInput, error) {
+	td := &ecs.RegisterTaskDefinitionInput{}
+	var tags []types.Tag
+	var tagsNode *node
+	allowed := []string{"taskDefinition", "tags"}
+	seen := map[string]bool{}
+	for _, m := range root.members {
+		name := matchName(m.key, allowed)
+		if name == "" {
+			return nil, d.fail(m.keyOff, m.key, diag.DidYouMean(m.key, allowed), "unknown field %q", m.key)
+		}
+		if seen[name] {
+			return nil, d.fail(m.keyOff, m.key, "", "duplicate field %q", m.key)
+		}
+		seen[name] = true
+		switch name {
+		case "taskDefinition":
+			if err := d.decode(m.val, reflect.ValueOf(td).Elem(), "taskDefinition"); err != nil {
+				return nil, err
+			}
+		case "tags":
+			tagsNode = m.val
+			if err := d.decode(m.val, reflect.ValueOf(&tags).Elem(), "tags"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(tags) > 0 {
+		if len(td.Tags) > 0 {
+			return nil, d.fail(tagsNode.off, "tags", "keep one of them", "tags are given both at the top level and inside taskDefinition")
+		}
+		td.Tags = tags
+	}
+	return td, nil
+}
+
+// DecodeServiceDefinition decodes a rendered service definition: the CreateService
+// input shape, DescribeServices output holding exactly one service
+// {"services": [{...}]}, or {"service": {...}} (CreateService/UpdateService output).
+// Read-only members (see ReadOnlyServiceFields) are dropped, except that settings
+// DescribeServices reports on the PRIMARY deployment (serviceConnectConfiguration,
+// volumeConfigurations, vpcLatticeConfigurations, networkConfiguration,
+// capacityProviderStrategy) fill the definition when absent at service level, and a
+// roleArn that is not the ECS service-linked role becomes role.
+func DecodeServiceDefinition(file string, data []byte) (*ecs.CreateServiceInput, error) {
+	d, root, err := newDecoder(file, data)
+	if err != nil {
+		return nil, err
+	}
+	obj, path := root, ""
+	if root.kind == kindObject {
+		if m, ok := lookupMember(root, "services"); ok {
+			if obj, path, err = d.servicesWrapper(root, m); err != nil {
+				return nil, err
+			}
+		} else if m, ok := lookupMember(root, "service"); ok {
+			if len(root.members) != 1 {
+				other := root.members[0]
+				if other.key == m.key {
+					other = root.members[1]
+				}
+				return nil, d.fail(other.keyOff, other.key, "", "unknown field %q next to \"service\"", other.key)
+			}
+			obj, path = m.val, m.key
+		}
+	}
+	sd := &ecs.CreateServiceInput{}
+	if err := d.decode(obj, reflect.ValueOf(sd).Elem(), path); err != nil {
+		return nil, err
+	}
+	if err := d.serviceReadOnly(obj, path, sd); err != nil {
+		return nil, err
+	}
+	return sd, nil
+}
+
+// servicesWrapper checks the DescribeServices output envelope and returns the one
+// service object in it.
+func (d *decoder) servicesWrapper(root *node, services member) (*node, string, error) {
+	for _, m := range root.members {
+		if name := matchName(m.key, []string{"services", "failures"}); name == "" {
+			return nil, "", d.fail(m.keyOff, m.key, diag.DidYouMean(m.key, []string{"services", "failures"}), "unknown field %q", m.key)
+		}
+	}
+	v := services.val
+	if v.kind != kindArray {
+		return nil, "", d.fail(v.off, services.key, "", "expected an array, got %s", v.describe())
+	}
+	if len(v.elems) != 1 {
+		return nil, "", d.fail(v.off, services.key, "keep only the service this file defines",
+			"expected exactly one service, got %d", len(v.elems))
+	}
+	return v.elems[0], services.key + "[0]", nil
+}
+
+// serviceReadOnly applies the read-only members that carry meaning: the PRIMARY
+// deployment's settings and a user-chosen roleArn.
+func (d *decoder) serviceReadOnly(obj *node, path string, sd *ecs.CreateServiceInput) error {
+	if obj.kind != kindObject {
+		return nil
+	}
+	svc := &types.Service{}
+	for _, name := range []string{"deployments", "roleArn"} {
+		m, ok := lookupMember(obj, name)
+		if !ok {
+			continue
+		}
+		si := d.types.structOf(reflect.TypeFor[types.Service]())
+		f := si.fields[si.byWire[name]]
+		if err := d.decode(m.val, reflect.ValueOf(svc).Elem().Field(f.index), joinPath(path, m.key)); err != nil {
+			return err
+		}
+	}
+	fillFromPrimary(sd, svc)
+	return nil
+}
+
+// Decode decodes JSON into any SDK struct pointer with the same rules as the
+// definition decoders (AWS member names, user-keyed maps untouched, unknown fields
+// and bad values reported with position). It is used for run --overrides into
+// *types.TaskOverride and similar.
+func Decode(file string, data []byte, into any) error {
+	rv := reflect.ValueOf(into)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("ecsdef.Decode: need a non-nil pointer, got %T", into)
+	}
+	d, root, err := newDecoder(file, data)
+	if err != nil {
+		return err
+	}
+	return d.decode(root, rv.Elem(), "")
+}
+
+// decoder walks a parsed JSON tree and the SDK type side by side.
+type decoder struct {
+	file  string
+	data  []byte
+	types *typeCache
+}
+
+func newDecoder(file string, data []byte) (*decoder, *node, error) {
+	d := &decoder{file: file, data: data, types: newTypeCache()}
+	root, err := parseJSON(data)
+	if err != nil {
+		var se *syntaxError
+		if errors.As(err, &se) {
+			return nil, nil, d.fail(se.off, "", "", "%s", se.msg)
+		}
+		return nil, nil, d.fail(0, "", "", "%v", err)
+	}
+	return d, root, nil
+}
+
+// fail builds the positioned *diag.Error every decode problem becomes.
+func (d *decoder) fail(off int, path, hint, format string, args ...any) error {
+	line, col := lineCol(d.data, off)
+	return &diag.Error{
+		File:   d.file,
+		Line:   line,
+		Column: col,
+		Field:  path,
+		Err:    fmt.Errorf(format, args...),
+		Hint:   hint,
+		Code:   diag.ExitUsage,
+	}
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// lookupMember finds an object member by name, exact match first, then ignoring case.
+func lookupMember(obj *node, name string) (member, bool) {
+	for _, m := range obj.members {
+		if m.key == name {
+			return m, true
+		}
+	}
+	for _, m := range obj.members {
+		if strings.EqualFold(m.key, name) {
+			return m, true
+		}
+	}
+	return member{}, false
+}
+
+// matchName returns the candidate equal to key, exactly or else ignoring case, or "".
+func matchName(key string, candidates []string) string {
+	for _, c := range candidates {
+		if c == key {
+			return c
+		}
+	}
+	for _, c := range candidates {
+		if strings.EqualFold(c, key) {
+			return c
+		}
+	}
+	return ""
+}
+
+// decode stores n into v (addressable), reporting problems at path.
+func (d *decoder) decode(n *node, v reflect.Value, path string) error {
+	if n.kind == kindNull {
+		return nil // null means absent: leave the zero value
+	}
+	t := v.Type()
+	switch {
+	case t == timeType:
+		return d.decodeTime(n, v, path)
+	case t == documentType:
+		v.Set(reflect.ValueOf(document.NewLazyDocument(toAny(n))))
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		p := reflect.New(t.Elem())
+		if err := d.decode(n, p.Elem(), path); err != nil {
+			return err
+		}
+		v.Set(p)
+		return nil
+	case reflect.Struct:
+		return d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		if n.kind != kindArray {
+			return d.fail(n.off, path, "", "expected an array, got %s", n.describe())
+		}
+		s := reflect.MakeSlice(t, 0, len(n.elems))
+		for i, e := range n.elems {
+			if e.kind == kindNull {
+				continue
+			}
+			ev := reflect.New(t.Elem()).Elem()
+			if err := d.decode(e, ev, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+			s = reflect.Append(s, ev)
+		}
+		v.Set(s)
+		return nil
+	case reflect.Map:
+		return d.decodeMap(n, v, path)
+	case reflect.Interface:
+		return d.decodeUnion(n, v, path)
+	case reflect.String:
+		return d.decodeString(n, v, path)
+	case reflect.Bool:
+		if n.kind != kindBool {
+			return d.fail(n.off, path, "", "expected a boolean, got %s", n.describe())
+		}
+		v.SetBool(n.boolean)
+		return nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		i, err := d.integer(n, path, t.Bits())
+		if err != nil {
+			return err
+		}
+		v.SetInt(i)
+		return nil
+	case reflect.Float32, reflect.Float64:
+		if n.kind != kindNumber {
+			return d.fail(n.off, path, "", "expected a number, got %s", n.describe())
+		}
+		f, err := strconv.ParseFloat(n.text, t.Bits())
+		if err != nil {
+			return d.fail(n.off, path, "", "number %s is out of range", n.text)
+		}
+		v.SetFloat(f)
+		return nil
+	}
+	return d.fail(n.off, path, "", "cannot decode into Go type %s", t)
+}
+
+func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
+	if n.kind != kindObject {
+		return d.fail(n.off, path, "", "expected an object, got %s", n.describe())
+	}
+	t := v.Type()
+	si := d.types.structOf(t)
+	readOnly := readOnlyFields(t)
+	seen := make(map[int]string, len(n.members))
+	for _, m := range n.members {
+		idx, ok := si.byWire[m.key]
+		if !ok {
+			idx, ok = si.byLower[strings.ToLower(m.key)]
+		}
+		if !ok {
+			if matchName(m.key, readOnly) != "" {
+				continue // read-only member of describe output: accepted and dropped
+			}
+			return d.fail(m.keyOff, joinPath(path, m.key), diag.DidYouMean(m.key, si.names), "unknown field %q", m.key)
+		}
+		if prev, dup := seen[idx]; dup {
+			return d.fail(m.keyOff, joinPath(path, m.key), "", "duplicate field %q (already given as %q)", m.key, prev)
+		}
+		seen[idx] = m.key
+		f := si.fields[idx]
+		fpath := joinPath(path, f.wire)
+		fv := v.Field(f.index)
+		// Task-level cpu and memory are strings in the API, but users write numbers
+		// ("cpu": 256); ECS accepts either form in its own JSON tooling.
+		if m.val.kind == kindNumber && (f.wire == "cpu" || f.wire == "memory") && isStringPtrOrString(f.typ) {
+			s := m.val.text
+			if f.typ.Kind() == reflect.Pointer {
+				fv.Set(reflect.ValueOf(&s))
+			} else {
+				fv.SetString(s)
+			}
+			continue
+		}
+		if err := d.decode(m.val, fv, fpath); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isStringPtrOrString(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.String && t.PkgPath() == ""
+}
+
+// decodeMap decodes a user-keyed map: keys are kept exactly as written.
+func (d *decoder) decodeMap(n *node, v reflect.Value, path string) error {
+	t := v.Type()
+	if t.Key().Kind() != reflect.String {
+		return d.fail(n.off, path, "", "cannot decode into Go type %s", t)
+	}
+	if n.kind != kindObject {
+		return d.fail(n.off, path, "", "expected an object, got %s", n.describe())
+	}
+	mv := reflect.MakeMapWithSize(t, len(n.members))
+	for _, m := range n.members {
+		kpath := fmt.Sprintf("%s[%s]", path, strconv.Quote(m.key))
+		key := reflect.ValueOf(m.key).Convert(t.Key())
+		if mv.MapIndex(key).IsValid() {
+			return d.fail(m.keyOff, kpath, "", "duplicate key %q", m.key)
+		}
+		if m.val.kind == kindNull {
+			continue
+		}
+		ev := reflect.New(t.Elem()).Elem()
+		if err := d.decode(m.val, ev, kpath); err != nil {
+			return err
+		}
+		mv.SetMapIndex(key, ev)
+	}
+	v.Set(mv)
+	return nil
+}
+
+// decodeUnion decodes an SDK union: an object with exactly one member.
+func (d *decoder) decodeUnion(n *node, v reflect.Value, path string) error {
+	members := unionMembers(v.Type())
+	if members == nil {
+		return d.fail(n.off, path, "", "cannot decode into Go type %s", v.Type())
+	}
+	if n.kind != kindObject {
+		return d.fail(n.off, path, "", "expected an object, got %s", n.describe())
+	}
+	names := make([]string, 0, len(members))
+	for k := range members {
+		names = append(names, k)
+	}
+	if len(n.members) != 1 {
+		return d.fail(n.off, path, "", "expected exactly one of %s, got %d fields", strings.Join(sortedCopy(names), ", "), len(n.members))
+	}
+	m := n.members[0]
+	name := matchName(m.key, names)
+	if name == "" {
+		return d.fail(m.keyOff, joinPath(path, m.key), diag.DidYouMean(m.key, names), "unknown field %q", m.key)
+	}
+	p := reflect.New(members[name].Elem())
+	val := p.Elem().FieldByName("Value")
+	if !val.IsValid() {
+		return d.fail(n.off, path, "", "cannot decode into Go type %s", p.Type())
+	}
+	if err := d.decode(m.val, val, joinPath(path, name)); err != nil {
+		return err
+	}
+	v.Set(p)
+	return nil
+}
+
+func (d *decoder) decodeString(n *node, v reflect.Value, path string) error {
+	if n.kind != kindString {
+		return d.fail(n.off, path, "", "expected a string, got %s", n.describe())
+	}
+	if vals := d.types.enumValues(v.Type()); vals != nil {
+		found := false
+		for _, e := range vals {
+			if e == n.text {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return d.fail(n.off, path, diag.DidYouMean(n.text, vals),
+				"invalid value %q; valid values are %s", n.text, strings.Join(vals, ", "))
+		}
+	}
+	v.SetString(n.text)
+	return nil
+}
+
+// integer parses an integral number that fits in bits. "80.0" and "1e2" are
+// accepted because they are integral; 1.5 and out-of-range values are errors.
+func (d *decoder) integer(n *node, path string, bits int) (int64, error) {
+	if n.kind != kindNumber {
+		return 0, d.fail(n.off, path, "", "expected a number, got %s", n.describe())
+	}
+	if i, err := strconv.ParseInt(n.text, 10, bits); err == nil {
+		return i, nil
+	}
+	f, err := strconv.ParseFloat(n.text, 64)
+	if err == nil && f != math.Trunc(f) {
+		return 0, d.fail(n.off, path, "", "expected an integer, got number %s", n.text)
+	}
+	lo, hi := -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1)
+	if err != nil || f < lo || f >= hi {
+		return 0, d.fail(n.off, path, "", "number %s is out of range for a %d-bit integer", n.text, bits)
+	}
+	return int64(f), nil
+}
+
+// decodeTime accepts RFC 3339 strings (AWS CLI output) and epoch seconds (the raw
+// API's JSON timestamps). Timestamps only occur in read-only describe output.
+func (d *decoder) decodeTime(n *node, v reflect.Value, path string) error {
+	switch n.kind {
+	case kindString:
+		t, err := time.Parse(time.RFC3339Nano, n.text)
+		if err != nil {
+			return d.fail(n.off, path, "use RFC 3339, e.g. 2024-01-02T15:04:05Z", "invalid timestamp %q", n.text)
+		}
+		v.Set(reflect.ValueOf(t))
+		return nil
+	case kindNumber:
+		f, err := strconv.ParseFloat(n.text, 64)
+		if err != nil || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
+			return d.fail(n.off, path, "", "timestamp %s is out of range", n.text)
+		}
+		sec, frac := math.Modf(f)
+		v.Set(reflect.ValueOf(time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC()))
+		return nil
+	}
+	return d.fail(n.off, path, "", "expected a timestamp, got %s", n.describe())
+}
+
+// toAny converts a subtree to plain Go values for document (free-form) members.
+func toAny(n *node) any {
+	switch n.kind {
+	case kindBool:
+		return n.boolean
+	case kindNumber:
+		if i, err := strconv.ParseInt(n.text, 10, 64); err == nil {
+			return i
+		}
+		f, _ := strconv.ParseFloat(n.text, 64)
+		return f
+	case kindString:
+		return n.text
+	case kindArray:
+		out := make([]any, 0, len(n.elems))
+		for _, e := range n.elems {
+			out = append(out, toAny(e))
+		}
+		return out
+	case kindObject:
+		out := make(map[string]any, len(n.members))
+		for _, m := range n.members {
+			out[m.key] = toAny(m.val)
+		}
+		return out
+	}
+	return nil
+}
