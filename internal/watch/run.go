@@ -67,7 +67,7 @@ type rollback struct {
 }
 
 func (rb *rollback) addReason(s string) {
-	s = strings.TrimSpace(s)
+	s = clean(s)
 	if s != "" && !slices.Contains(rb.reasons, s) {
 		rb.reasons = append(rb.reasons, s)
 	}
@@ -513,7 +513,7 @@ func paused(sd *types.ServiceDeployment) (Outcome, bool) {
 func sdReason(sd *types.ServiceDeployment) string {
 	var parts []string
 	add := func(s string) {
-		s = strings.TrimSpace(s)
+		s = clean(s)
 		if s != "" && !slices.Contains(parts, s) {
 			parts = append(parts, s)
 		}
@@ -770,11 +770,16 @@ func steady(svc *types.Service) bool {
 func join(parts ...string) string {
 	var out []string
 	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
+		if p = clean(p); p != "" {
 			out = append(out, p)
 		}
 	}
 	return strings.Join(out, ": ")
+}
+
+// clean trims a reason for joining: ECS ends its messages with a full stop.
+func clean(s string) string {
+	return strings.TrimSuffix(strings.TrimSpace(s), ".")
 }
 
 func nonEmpty(s string) *string {

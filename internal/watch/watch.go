@@ -300,3 +300,5 @@ func (r *run) sleep(ctx context.Context) bool {
 		return true
 	}
 }
+
+var _ Client = (*ecs.Client)(nil)
