@@ -1,0 +1,235 @@
+package codedeploy
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// ECS is the part of *ecs.Client the fake drives during a blue/green deployment.
+type ECS interface {
+	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
+	CreateTaskSet(ctx context.Context, in *ecs.CreateTaskSetInput, optFns ...func(*ecs.Options)) (*ecs.CreateTaskSetOutput, error)
+	UpdateServicePrimaryTaskSet(ctx context.Context, in *ecs.UpdateServicePrimaryTaskSetInput, optFns ...func(*ecs.Options)) (*ecs.UpdateServicePrimaryTaskSetOutput, error)
+	DeleteTaskSet(ctx context.Context, in *ecs.DeleteTaskSetInput, optFns ...func(*ecs.Options)) (*ecs.DeleteTaskSetOutput, error)
+}
+
+// ecsTimeout bounds each ECS call made on behalf of a deployment.
+const ecsTimeout = 30 * time.Second
+
+type taskSetRef struct {
+	id  string
+	arn string
+}
+
+func (r taskSetRef) ref() string {
+	if r.arn != "" {
+		return r.arn
+	}
+	return r.id
+}
+
+// ecsState records the ECS side effects applied for a deployment.
+type ecsState struct {
+	original    taskSetRef // PRIMARY task set when Install started ("" if none)
+	replacement taskSetRef
+	desired     int64
+	created     bool // Install done: replacement task set created
+	switched    bool // AllowTraffic done: replacement is primary
+	cleaned     bool // original (or, for a rollback, replacement) task set deleted
+	restored    bool // rollback: original is primary again
+}
+
+// crashLoops reports whether the task definition trips the scripted failure rule: a
+// family or image tag containing "crashloop" (DESIGN.md §6). Images are only known
+// when an ECS client is available.
+func crashLoops(ctx context.Context, backend ECS, taskDef string) bool {
+	if strings.Contains(family(taskDef), "crashloop") {
+		return true
+	}
+	if backend == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, ecsTimeout)
+	defer cancel()
+	out, err := backend.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(taskDef)})
+	if err != nil || out.TaskDefinition == nil {
+		return false
+	}
+	if strings.Contains(aws.ToString(out.TaskDefinition.Family), "crashloop") {
+		return true
+	}
+	for _, c := range out.TaskDefinition.ContainerDefinitions {
+		if strings.Contains(imageTag(aws.ToString(c.Image)), "crashloop") {
+			return true
+		}
+	}
+	return false
+}
+
+// syntheticTaskSet names a task set when there is no ECS to create one, shaped like
+// ECS's "ecs-svc/<19 digits>".
+func syntheticTaskSet(parts ...string) taskSetRef {
+	h := fnv.New64a()
+	h.Write([]byte(strings.Join(parts, "/")))
+	return taskSetRef{id: fmt.Sprintf("ecs-svc/%019d", h.Sum64()%1e19)}
+}
+
+// applyECS performs the side effects a deployment has reached, the way CodeDeploy
+// drives ECS ("What happens during an Amazon ECS deployment",
+// https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps-ecs.html):
+// Install creates the replacement task set, AllowTraffic makes it primary, success
+// deletes the original; a rollback makes the original primary again and deletes the
+// replacement. It reports whether an ECS failure changed the deployment's outcome, in
+// which case the caller evaluates it again.
+func (s *Server) applyECS(q *request, d *deployment, v view) bool {
+	if d.triggerID != "" {
+		return s.applyRollbackECS(q, d, v)
+	}
+	e := &d.ecs
+	fail := func(at time.Time, op string, err error) bool {
+		if d.failAt == nil || at.Before(*d.failAt) {
+			d.failAt = &at
+			d.failCode = "ECS_UPDATE_ERROR"
+			d.failMsg = fmt.Sprintf("The ECS service cannot be updated: %s: %v", op, err)
+		}
+		return true
+	}
+	if v.installAt != nil && !e.created {
+		e.created = true
+		if q.backend == nil || d.target == nil {
+			e.original = syntheticTaskSet(q.acct.id, d.cluster, d.service, "original", d.id)
+			e.replacement = syntheticTaskSet(q.acct.id, d.cluster, d.service, d.id)
+		} else if err := s.createReplacement(q, d); err != nil {
+			// The failure is reported from the start of Install, which it interrupts.
+			return fail(*v.installAt, "CreateTaskSet", err)
+		}
+	}
+	if v.shiftedAt != nil && !e.switched {
+		e.switched = true
+		if q.backend != nil && e.replacement.ref() != "" && d.target != nil {
+			ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
+			defer cancel()
+			_, err := q.backend.UpdateServicePrimaryTaskSet(ctx, &ecs.UpdateServicePrimaryTaskSetInput{
+				Cluster: aws.String(d.cluster), Service: aws.String(d.service), PrimaryTaskSet: aws.String(e.replacement.ref()),
+			})
+			if err != nil {
+				e.switched = false
+				// Fail AllowTraffic itself, just before it would have completed.
+				return fail(v.shiftedAt.Add(-time.Millisecond), "UpdateServicePrimaryTaskSet", err)
+			}
+		}
+	}
+	if v.status == stSucceeded && !e.cleaned {
+		e.cleaned = true
+		if q.backend != nil && e.original.ref() != "" && d.target != nil {
+			// The deployment has already succeeded; a failed clean-up does not undo it.
+			s.deleteTaskSet(q, d.cluster, d.service, e.original)
+		}
+	}
+	return false
+}
+
+func (s *Server) applyRollbackECS(q *request, d *deployment, v view) bool {
+	trig := q.acct.byID[d.triggerID]
+	if trig == nil || q.backend == nil || trig.target == nil {
+		return false
+	}
+	if v.shiftedAt != nil && !d.ecs.restored {
+		d.ecs.restored = true
+		if trig.ecs.switched && trig.ecs.original.ref() != "" {
+			ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
+			defer cancel()
+			_, err := q.backend.UpdateServicePrimaryTaskSet(ctx, &ecs.UpdateServicePrimaryTaskSetInput{
+				Cluster: aws.String(trig.cluster), Service: aws.String(trig.service), PrimaryTaskSet: aws.String(trig.ecs.original.ref()),
+			})
+			if err != nil {
+				at := v.shiftedAt.Add(-time.Millisecond)
+				d.failAt, d.failCode = &at, "ECS_UPDATE_ERROR"
+				d.failMsg = fmt.Sprintf("The ECS service cannot be rolled back: UpdateServicePrimaryTaskSet: %v", err)
+				return true
+			}
+		}
+	}
+	if v.status == stSucceeded && !d.ecs.cleaned {
+		d.ecs.cleaned = true
+		if trig.ecs.created && trig.ecs.replacement.ref() != "" {
+			s.deleteTaskSet(q, trig.cluster, trig.service, trig.ecs.replacement)
+		}
+	}
+	return false
+}
+
+// createReplacement records the service's PRIMARY task set and creates the
+// replacement from the AppSpec's properties, at 100% scale like CodeDeploy.
+func (s *Server) createReplacement(q *request, d *deployment) error {
+	ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
+	defer cancel()
+	in := &ecs.CreateTaskSetInput{
+		Cluster:        aws.String(d.cluster),
+		Service:        aws.String(d.service),
+		TaskDefinition: aws.String(d.target.props.TaskDefinition),
+		ExternalId:     aws.String(d.id),
+		Scale:          &ecstypes.Scale{Unit: ecstypes.ScaleUnitPercent, Value: 100},
+	}
+	out, err := q.backend.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(d.cluster), Services: []string{d.service}})
+	if err != nil {
+		return err
+	}
+	if len(out.Services) == 0 {
+		return fmt.Errorf("service %s not found in cluster %s", d.service, d.cluster)
+	}
+	svc := out.Services[0]
+	d.ecs.desired = int64(svc.DesiredCount)
+	for _, set := range svc.TaskSets {
+		if aws.ToString(set.Status) == "PRIMARY" {
+			d.ecs.original = taskSetRef{id: aws.ToString(set.Id), arn: aws.ToString(set.TaskSetArn)}
+			in.LaunchType = set.LaunchType
+			// The replacement serves from the same load balancer (moto does not check
+			// which target group; the real one would use the other of the pair).
+			in.LoadBalancers = set.LoadBalancers
+		}
+	}
+	p := d.target.props
+	if p.PlatformVersion != "" {
+		in.PlatformVersion = aws.String(p.PlatformVersion)
+	}
+	if nc := p.NetworkConfiguration; nc != nil {
+		in.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+			Subnets:        nc.AwsvpcConfiguration.Subnets,
+			SecurityGroups: nc.AwsvpcConfiguration.SecurityGroups,
+			AssignPublicIp: ecstypes.AssignPublicIp(nc.AwsvpcConfiguration.AssignPublicIp),
+		}}
+	}
+	for _, c := range p.CapacityProviderStrategy {
+		in.CapacityProviderStrategy = append(in.CapacityProviderStrategy, ecstypes.CapacityProviderStrategyItem{
+			Base: c.Base, CapacityProvider: aws.String(c.CapacityProvider), Weight: c.Weight,
+		})
+	}
+	if len(in.CapacityProviderStrategy) > 0 {
+		in.LaunchType = ""
+	}
+	created, err := q.backend.CreateTaskSet(ctx, in)
+	if err != nil {
+		return err
+	}
+	if created.TaskSet != nil {
+		d.ecs.replacement = taskSetRef{id: aws.ToString(created.TaskSet.Id), arn: aws.ToString(created.TaskSet.TaskSetArn)}
+	}
+	return nil
+}
+
+func (s *Server) deleteTaskSet(q *request, cluster, service string, set taskSetRef) {
+	ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
+	defer cancel()
+	_, _ = q.backend.DeleteTaskSet(ctx, &ecs.DeleteTaskSetInput{
+		Cluster: aws.String(cluster), Service: aws.String(service), TaskSet: aws.String(set.ref()), Force: aws.Bool(true),
+	})
+}
