@@ -169,12 +169,23 @@ const (
 	Interrupted
 )
 
-var kindNames = [...]string{"succeeded", "rolled back", "failed", "superseded", "paused", "timed out", "interrupted"}
-
 // String returns a lower-case description such as "rolled back".
 func (k Kind) String() string {
-	if k >= 0 && int(k) < len(kindNames) {
-		return kindNames[k]
+	switch k {
+	case Succeeded:
+		return "succeeded"
+	case RolledBack:
+		return "rolled back"
+	case Failed:
+		return "failed"
+	case Superseded:
+		return "superseded"
+	case Paused:
+		return "paused"
+	case TimedOut:
+		return "timed out"
+	case Interrupted:
+		return "interrupted"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }

@@ -245,6 +245,21 @@ func TestWait(t *testing.T) {
 			maxCalls: map[string]int{opLSD: 1, opDSD: 1},
 		},
 		{
+			name:    "throttled ServiceDeployment call backs off but does not degrade",
+			unready: true,
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDSD && n == 1 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
+				RolledBackTo: sd + "app:1", Elapsed: 120 * time.Second, StoppedTasks: 3},
+			reason: []string{"circuit breaker threshold was exceeded"},
+		},
+		{
 			name:    "timeout",
 			timeout: 35 * time.Second,
 			want:    result{Kind: TimedOut, ExitCode: 5, Ours: true, OursARN: true, Elapsed: 35 * time.Second},
