@@ -42,8 +42,15 @@ func (r *Renderer) templateValue(name string, args []any, v any) (any, error) {
 	case Secret:
 		r.remember(string(v), secretLabel(name, args))
 		return string(v), nil
-	case string, int, int64, float64, bool:
+	case string, int, int64, bool:
 		return v, nil
+	case float64:
+		// As JSON writes it: 123456789012, not fmt's 1.23456789012e+11.
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return string(b), nil
 	case nil:
 		return "", nil
 	}
