@@ -53,7 +53,7 @@ func (s *Server) startRollback(q *request, d *deployment, at time.Time) {
 		app:         d.app,
 		groupName:   d.groupName,
 		configName:  d.configName,
-		creator:     "autoRollback",
+		creator:     "codeDeployRollback",
 		region:      d.region,
 		created:     at,
 		revision:    d.previous,

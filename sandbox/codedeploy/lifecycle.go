@@ -51,7 +51,7 @@ type deployment struct {
 	groupName   string
 	configName  string
 	description string
-	creator     string // user | autoRollback
+	creator     string // user | codeDeployRollback
 	region      string
 	created     time.Time
 	revision    *revisionLocation
