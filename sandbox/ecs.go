@@ -1,0 +1,358 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const ecsTargetPrefix = "AmazonEC2ContainerServiceV20141113."
+
+// ecsCall is one ECS request the proxy handles itself.
+type ecsCall struct {
+	s    *Server
+	a    *account
+	c    call
+	body []byte
+	ctx  context.Context
+	w    http.ResponseWriter
+}
+
+// ecsHandler returns the proxy's own implementation of an ECS operation, or nil to
+// pass the request to moto untouched.
+func ecsHandler(op string) func(*ecsCall) {
+	switch op {
+	case "CreateService":
+		return (*ecsCall).createService
+	case "UpdateService":
+		return (*ecsCall).updateService
+	case "DescribeServices":
+		return (*ecsCall).describeServices
+	case "DeleteService":
+		return (*ecsCall).deleteService
+	case "ListServices":
+		return (*ecsCall).listServices
+	case "ListServiceDeployments":
+		return (*ecsCall).listServiceDeployments
+	case "DescribeServiceDeployments":
+		return (*ecsCall).describeServiceDeployments
+	case "StopServiceDeployment":
+		return (*ecsCall).stopServiceDeployment
+	case "DescribeServiceRevisions":
+		return (*ecsCall).describeServiceRevisions
+	case "RunTask":
+		return (*ecsCall).runTask
+	case "DescribeTasks":
+		return (*ecsCall).describeTasks
+	case "ListTasks":
+		return (*ecsCall).listTasks
+	case "StopTask":
+		return (*ecsCall).stopTask
+	case "ListTaskDefinitions":
+		return (*ecsCall).listTaskDefinitions
+	case "DescribeTaskDefinition":
+		return (*ecsCall).describeTaskDefinition
+	case "RegisterTaskDefinition":
+		return (*ecsCall).registerTaskDefinition
+	}
+	return nil
+}
+
+func (e *ecsCall) forward(body []byte) (int, []byte, error) {
+	return e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", e.c.Target, body)
+}
+
+func (e *ecsCall) raw(status int, body []byte) {
+	e.w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	e.w.Header().Set("X-Amzn-RequestId", "00000000-0000-4000-8000-000000000000")
+	e.w.WriteHeader(status)
+	_, _ = e.w.Write(body)
+}
+
+func (e *ecsCall) ok(o obj) {
+	b, err := marshal(o)
+	if err != nil {
+		e.fail("ServerException", "sandbox: encode reply: "+err.Error())
+		return
+	}
+	e.raw(http.StatusOK, b)
+}
+
+// fail writes an ECS error. Client errors are 400 as in the ECS API reference
+// ("Common Errors"); ServerException is 500.
+func (e *ecsCall) fail(typ, msg string) {
+	status := http.StatusBadRequest
+	if typ == "ServerException" {
+		status = http.StatusInternalServerError
+	}
+	writeJSONError(e.w, status, typ, msg)
+}
+
+func (e *ecsCall) failf(typ, format string, args ...any) { e.fail(typ, fmt.Sprintf(format, args...)) }
+
+func (e *ecsCall) request() (obj, bool) {
+	o, err := decodeObj(e.body)
+	if err != nil {
+		e.fail("SerializationException", "sandbox: "+err.Error())
+		return nil, false
+	}
+	return o, true
+}
+
+// lastSegment turns a name or ARN into a name; "" becomes def.
+func lastSegment(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v[strings.LastIndexByte(v, '/')+1:]
+}
+
+func serviceKey(region, cluster, name string) string { return region + "|" + cluster + "|" + name }
+
+// taskDefinition resolves a task definition reference (family, family:revision or
+// ARN) to its description, using moto and a per-account cache. A bare family means
+// the latest ACTIVE revision (DescribeTaskDefinition API reference); moto would pick
+// the highest revision even when INACTIVE, so the proxy resolves it itself.
+func (e *ecsCall) taskDefinition(ref string) (obj, int, []byte, error) {
+	e.a.mu.Lock()
+	if td, ok := e.a.tds[ref]; ok {
+		e.a.mu.Unlock()
+		return td, 200, nil, nil
+	}
+	e.a.mu.Unlock()
+	resolved, err := e.resolveFamily(ref)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	status, body, err := e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", ecsTargetPrefix+"DescribeTaskDefinition", obj{"taskDefinition": resolved})
+	if err != nil || status != 200 {
+		return nil, status, body, err
+	}
+	o, err := decodeObj(body)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	td := sub(o, "taskDefinition")
+	arn := str(td, "taskDefinitionArn")
+	e.a.mu.Lock()
+	e.a.tds[arn] = td
+	e.a.mu.Unlock()
+	return td, 200, nil, nil
+}
+
+func (e *ecsCall) resolveFamily(ref string) (string, error) {
+	if ref == "" || strings.Contains(ref, ":") {
+		return ref, nil
+	}
+	status, body, err := e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", ecsTargetPrefix+"ListTaskDefinitions", obj{"familyPrefix": ref, "status": "ACTIVE"})
+	if err != nil || status != 200 {
+		return ref, err
+	}
+	o, err := decodeObj(body)
+	if err != nil {
+		return ref, err
+	}
+	best, bestRev := ref, -1
+	for _, v := range list(o, "taskDefinitionArns") {
+		s, _ := v.(string)
+		if fam, rev, ok := familyRevision(s); ok && fam == ref && rev > bestRev {
+			best, bestRev = s, rev
+		}
+	}
+	return best, nil
+}
+
+// familyRevision splits ".../family:rev".
+func familyRevision(arn string) (string, int, bool) {
+	name := lastSegment(arn, "")
+	i := strings.LastIndexByte(name, ':')
+	if i < 0 {
+		return name, 0, false
+	}
+	rev, err := strconv.Atoi(name[i+1:])
+	return name[:i], rev, err == nil
+}
+
+// registerTaskDefinition passes through and remembers registeredAt, which moto does
+// not set (TaskDefinition.registeredAt in the API reference).
+func (e *ecsCall) registerTaskDefinition() {
+	status, body, err := e.forward(e.body)
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	o, err := decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return
+	}
+	td := sub(o, "taskDefinition")
+	now := e.a.clock.Now()
+	e.a.mu.Lock()
+	e.a.regAt[str(td, "taskDefinitionArn")] = now
+	e.a.mu.Unlock()
+	td["registeredAt"] = epoch(now)
+	e.ok(o)
+}
+
+func (e *ecsCall) describeTaskDefinition() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	body := e.body
+	if ref := str(req, "taskDefinition"); ref != "" && !strings.Contains(ref, ":") {
+		resolved, err := e.resolveFamily(ref)
+		if err != nil {
+			e.relay(0, nil, err)
+			return
+		}
+		req["taskDefinition"] = resolved
+		body, _ = marshal(req)
+	}
+	status, rb, err := e.forward(body)
+	if err != nil || status != 200 {
+		e.relay(status, rb, err)
+		return
+	}
+	o, err := decodeObj(rb)
+	if err != nil {
+		e.raw(status, rb)
+		return
+	}
+	td := sub(o, "taskDefinition")
+	e.a.mu.Lock()
+	at, known := e.a.regAt[str(td, "taskDefinitionArn")]
+	e.a.mu.Unlock()
+	if known {
+		td["registeredAt"] = epoch(at)
+	}
+	e.ok(o)
+}
+
+func (e *ecsCall) relay(status int, body []byte, err error) {
+	if err != nil {
+		e.fail("ServerException", "sandbox: "+err.Error())
+		return
+	}
+	e.raw(status, body)
+}
+
+// pageToken encodes an offset as an opaque nextToken.
+func pageToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("sandbox:" + strconv.Itoa(offset)))
+}
+
+func parsePageToken(tok string) (int, bool) {
+	if tok == "" {
+		return 0, true
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil || !strings.HasPrefix(string(b), "sandbox:") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(string(b), "sandbox:"))
+	return n, err == nil && n >= 0
+}
+
+// page applies maxResults/nextToken to a sorted list.
+func (e *ecsCall) page(req obj, items []string, def int) ([]string, string, bool) {
+	maxResults := def
+	if n, ok := num(req, "maxResults"); ok {
+		if n < 1 || n > 100 {
+			e.fail("InvalidParameterException", "maxResults must be between 1 and 100.")
+			return nil, "", false
+		}
+		maxResults = n
+	}
+	off, ok := parsePageToken(str(req, "nextToken"))
+	if !ok {
+		e.fail("InvalidParameterException", "Invalid nextToken.")
+		return nil, "", false
+	}
+	if off > len(items) {
+		off = len(items)
+	}
+	end := min(off+maxResults, len(items))
+	next := ""
+	if end < len(items) {
+		next = pageToken(end)
+	}
+	return items[off:end], next, true
+}
+
+// listTaskDefinitions implements sort, maxResults and nextToken, which moto ignores.
+// ListTaskDefinitions API reference: ASC lists families lexicographically and
+// revisions in ascending numerical order; DESC reverses both. maxResults is 1–100
+// (default 100).
+func (e *ecsCall) listTaskDefinitions() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	fwd := obj{}
+	if v := str(req, "familyPrefix"); v != "" {
+		fwd["familyPrefix"] = v
+	}
+	if v := str(req, "status"); v != "" {
+		fwd["status"] = v
+	}
+	status, body, err := e.forward(mustMarshal(fwd))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	o, err := decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return
+	}
+	var arns []string
+	for _, v := range list(o, "taskDefinitionArns") {
+		if s, ok := v.(string); ok {
+			arns = append(arns, s)
+		}
+	}
+	desc := strings.EqualFold(str(req, "sort"), "DESC")
+	slices.SortFunc(arns, func(x, y string) int {
+		fx, rx, _ := familyRevision(x)
+		fy, ry, _ := familyRevision(y)
+		c := strings.Compare(fx, fy)
+		if c == 0 {
+			c = rx - ry
+		}
+		if desc {
+			c = -c
+		}
+		return c
+	})
+	items, next, ok := e.page(req, arns, 100)
+	if !ok {
+		return
+	}
+	out := obj{"taskDefinitionArns": orEmpty(items)}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	e.ok(out)
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func mustMarshal(v any) []byte {
+	b, _ := marshal(v)
+	return b
+}
+
+// now is the account's simulated time for this request.
+func (e *ecsCall) now() time.Time { return e.a.clock.Now() }

@@ -1,0 +1,322 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/doppio-ecs/doppio/sandbox/moto"
+	"github.com/doppio-ecs/doppio/sandbox/simclock"
+)
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// Addr is the proxy's listen address (default 127.0.0.1:0, a free port).
+	Addr string
+	// ClockSpeed is the speed new account clocks start with: simulated seconds per
+	// real second; 0 is a manual clock that only Advance moves.
+	ClockSpeed float64
+	// DeploymentDuration is the simulated time a healthy rolling deployment takes
+	// from UpdateService to COMPLETED (default 5s). Tasks of images tagged `slow`
+	// take SlowFactor times longer.
+	DeploymentDuration time.Duration
+	// TaskRunDuration is how long a RunTask task runs before its containers exit on
+	// their own (default 3s of simulated time).
+	TaskRunDuration time.Duration
+	// SlowFactor multiplies durations for the `slow` rule (default 5).
+	SlowFactor float64
+	// Seed seeds IDs and fault draws (default 1).
+	Seed uint64
+	// MotoLog receives moto_server's output; nil discards it.
+	MotoLog *os.File
+	// CodeDeploy, when set, builds the CodeDeploy handler for one account and region;
+	// requests whose X-Amz-Target starts with CodeDeploy_20141006. go to it.
+	CodeDeploy CodeDeployFactory
+}
+
+// CodeDeployFactory builds the CodeDeploy fake serving one account. clock is the
+// account's clock and endpoint is the proxy's URL (for the fake's ECS calls).
+type CodeDeployFactory func(clock *simclock.Clock, account, endpoint string) (http.Handler, error)
+
+func (o Options) withDefaults() Options {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	if o.DeploymentDuration <= 0 {
+		o.DeploymentDuration = 5 * time.Second
+	}
+	if o.TaskRunDuration <= 0 {
+		o.TaskRunDuration = 3 * time.Second
+	}
+	if o.SlowFactor <= 0 {
+		o.SlowFactor = 5
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// Server is a running sandbox: moto_server plus the proxy in front of it.
+type Server struct {
+	opts     Options
+	moto     *moto.Server
+	motoURL  *url.URL
+	listener net.Listener
+	http     *http.Server
+	proxy    *httputil.ReverseProxy
+	client   *http.Client // for the proxy's own calls to moto
+
+	mu       sync.Mutex
+	accounts map[string]*account
+	cd       map[string]http.Handler // account/region → CodeDeploy fake
+
+	nextAccount atomic.Uint64
+	started     time.Duration
+}
+
+// NewServer launches moto_server and the proxy; tests use Start instead. It returns
+// moto.ErrMissing when moto_server is not installed. Close stops both.
+func NewServer(ctx context.Context, opts Options) (*Server, error) {
+	t0 := time.Now()
+	opts = opts.withDefaults()
+	l, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", opts.Addr, err)
+	}
+	m, err := moto.Start(ctx, moto.Options{Log: opts.MotoLog})
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	s, err := newServer(opts, m, l)
+	if err != nil {
+		l.Close()
+		_ = m.Stop()
+		return nil, err
+	}
+	go func() { _ = s.http.Serve(l) }()
+	s.started = time.Since(t0)
+	return s, nil
+}
+
+func newServer(opts Options, m *moto.Server, l net.Listener) (*Server, error) {
+	u, err := url.Parse(m.URL)
+	if err != nil {
+		return nil, fmt.Errorf("parse moto URL: %w", err)
+	}
+	s := &Server{
+		opts:     opts,
+		moto:     m,
+		motoURL:  u,
+		listener: l,
+		accounts: map[string]*account{},
+		cd:       map[string]http.Handler{},
+		client:   &http.Client{Timeout: 60 * time.Second},
+	}
+	s.nextAccount.Store(200000000000)
+	s.proxy = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(u)
+			pr.Out.Host = pr.In.Host
+			if c, ok := callFrom(pr.In.Context()); ok {
+				pr.Out.Header.Set("x-moto-account-id", c.Account)
+			}
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeJSONError(w, http.StatusBadGateway, "ServiceUnavailable", "sandbox: moto unreachable: "+err.Error())
+		},
+	}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	return s, nil
+}
+
+// URL is the endpoint to give the AWS SDK, e.g. http://127.0.0.1:40123.
+func (s *Server) URL() string { return "http://" + s.listener.Addr().String() }
+
+// MotoURL is moto_server's own endpoint (no proxy behaviour; for debugging).
+func (s *Server) MotoURL() string { return s.moto.URL }
+
+// StartupTime is how long Start took (moto launch and readiness included).
+func (s *Server) StartupTime() time.Duration { return s.started }
+
+// Options returns the options the server runs with, defaults filled in.
+func (s *Server) Options() Options { return s.opts }
+
+// Close stops the proxy and moto_server.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = s.http.Close()
+	}
+	return errors.Join(err, s.moto.Stop())
+}
+
+// NewAccount returns a fresh account id no other caller of NewAccount gets; its
+// access key is AccessKeyForAccount(id).
+func (s *Server) NewAccount() string {
+	return fmt.Sprintf("%012d", s.nextAccount.Add(1))
+}
+
+// account returns the state of one account, creating it on first use.
+func (s *Server) account(id string) *account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[id]
+	if !ok {
+		a = newAccount(id, s.opts)
+		s.accounts[id] = a
+	}
+	return a
+}
+
+// Clock returns the simulated clock of account (created on first use).
+func (s *Server) Clock(account string) *simclock.Clock { return s.account(account).clock }
+
+// Counts returns a copy of account's call counts keyed "service:Operation".
+func (s *Server) Counts(account string) map[string]int { return s.account(account).countsCopy() }
+
+// ResetCounts zeroes account's call counts.
+func (s *Server) ResetCounts(account string) { s.account(account).resetCounts() }
+
+// SetFaults replaces account's fault rules; an empty Faults clears them.
+func (s *Server) SetFaults(account string, f Faults) { s.account(account).setFaults(f, s.opts.Seed) }
+
+// Reset clears moto (every account) and all simulated state, counts and faults.
+func (s *Server) Reset(ctx context.Context) error {
+	s.mu.Lock()
+	s.accounts = map[string]*account{}
+	s.cd = map[string]http.Handler{}
+	s.mu.Unlock()
+	return s.moto.Reset(ctx, s.client)
+}
+
+// ServeHTTP routes one request: the control API, moto's own API, CodeDeploy, the ECS
+// operations the sandbox simulates, and everything else straight to moto.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+		s.control(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/moto-api") {
+		s.proxy.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, "SerializationException", "read body: "+err.Error())
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	c := identify(r, body)
+	r = r.WithContext(withCall(r.Context(), c))
+	a := s.account(c.Account)
+
+	kind, status, latency := a.admit(c)
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if kind != faultNone {
+		writeFault(w, c, kind, status)
+		return
+	}
+
+	// Materialise what simulated time has made due (CloudWatch log lines of tasks)
+	// before any read of this account, so e.g. GetLogEvents sees them.
+	s.flushLogs(r.Context(), a, c.Region)
+
+	if strings.HasPrefix(c.Target, "CodeDeploy_20141006.") {
+		if h := s.codeDeploy(a); h != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h.ServeHTTP(w, r)
+			return
+		}
+	}
+	if c.Service == "ecs" && strings.HasPrefix(c.Target, ecsTargetPrefix) {
+		if h := ecsHandler(c.Operation); h != nil {
+			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w}
+			h(e)
+			return
+		}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.proxy.ServeHTTP(w, r)
+}
+
+// codeDeploy returns the CodeDeploy fake for the account, or nil when none is mounted.
+// The factory comes from Options.CodeDeploy; DefaultCodeDeploy (codedeploy_mount.go)
+// mounts sandbox/codedeploy with the account's clock.
+func (s *Server) codeDeploy(a *account) http.Handler {
+	if s.opts.CodeDeploy == nil {
+		return nil
+	}
+	key := a.id
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h, ok := s.cd[key]; ok {
+		return h
+	}
+	h, err := s.opts.CodeDeploy(a.clock, a.id, s.URL())
+	if err != nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			writeJSONError(w, http.StatusInternalServerError, "InternalFailure", "sandbox: codedeploy: "+err.Error())
+		})
+	}
+	s.cd[key] = h
+	return h
+}
+
+// motoCall sends one JSON-protocol request to moto as account and returns the
+// status and body.
+func (s *Server) motoCall(ctx context.Context, account, region, service, target string, payload any) (int, []byte, error) {
+	var body []byte
+	switch p := payload.(type) {
+	case []byte:
+		body = p
+	default:
+		b, err := marshal(p)
+		if err != nil {
+			return 0, nil, err
+		}
+		body = b
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.moto.URL+"/", bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", target)
+	req.Header.Set("x-moto-account-id", account)
+	// moto routes on the SigV4 credential scope and does not check signatures.
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+AccessKeyForAccount(account)+
+		"/20240101/"+region+"/"+service+"/aws4_request, SignedHeaders=host, Signature=0")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("moto %s: %w", target, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, fmt.Errorf("moto %s: read: %w", target, err)
+	}
+	return resp.StatusCode, b, nil
+}

@@ -1,0 +1,387 @@
+package sandbox
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// keptFields are service-level fields of CreateService/UpdateService that the proxy
+// stores and overlays on moto's replies. moto 5.2.1 silently drops most of them on
+// CreateService (capacityProviderStrategy, deploymentConfiguration,
+// enableExecuteCommand, healthCheckGracePeriodSeconds, placement*, enableECSManagedTags,
+// availabilityZoneRebalancing…); keeping all of them makes the overlay idempotent.
+var keptFields = []string{
+	"capacityProviderStrategy", "deploymentConfiguration", "enableExecuteCommand",
+	"healthCheckGracePeriodSeconds", "placementConstraints", "placementStrategy",
+	"enableECSManagedTags", "propagateTags", "availabilityZoneRebalancing",
+	"networkConfiguration", "loadBalancers", "serviceRegistries", "platformVersion",
+}
+
+// deploymentFields are reported per deployment, not per service (Deployment in the
+// ECS API reference carries serviceConnectConfiguration and volumeConfigurations;
+// Service does not).
+var deploymentFields = []string{
+	"networkConfiguration", "capacityProviderStrategy", "serviceConnectConfiguration",
+	"volumeConfigurations", "vpcLatticeConfigurations", "loadBalancers", "serviceRegistries",
+}
+
+// redeployFields start a new deployment when UpdateService changes them. The
+// UpdateService API reference: changing the task definition, network configuration,
+// load balancers, service registries or platform version makes ECS start new tasks
+// with the new configuration; a non-null volumeConfigurations triggers a deployment;
+// capacity provider strategy, Service Connect and VPC Lattice changes need new tasks
+// too. forceNewDeployment always starts one.
+var redeployFields = []string{
+	"networkConfiguration", "loadBalancers", "serviceRegistries", "platformVersion",
+	"capacityProviderStrategy", "serviceConnectConfiguration", "volumeConfigurations",
+	"vpcLatticeConfigurations",
+}
+
+// defaultDeploymentConfiguration fills what ECS reports for a REPLICA service with the
+// rolling update controller when the caller leaves it out (DeploymentConfiguration in
+// the API reference: maximumPercent 200, minimumHealthyPercent 100, circuit breaker off).
+func defaultDeploymentConfiguration(dc obj) obj {
+	if dc == nil {
+		dc = obj{}
+	}
+	if _, ok := dc["maximumPercent"]; !ok {
+		dc["maximumPercent"] = 200
+	}
+	if _, ok := dc["minimumHealthyPercent"]; !ok {
+		dc["minimumHealthyPercent"] = 100
+	}
+	if _, ok := dc["deploymentCircuitBreaker"]; !ok {
+		dc["deploymentCircuitBreaker"] = obj{"enable": false, "rollback": false}
+	}
+	if _, ok := dc["strategy"]; !ok {
+		dc["strategy"] = "ROLLING"
+	}
+	return dc
+}
+
+func (e *ecsCall) createService() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	var td obj
+	if ref := str(req, "taskDefinition"); ref != "" {
+		t, status, body, err := e.taskDefinition(ref)
+		if err != nil || status != 200 {
+			e.relay(status, body, err)
+			return
+		}
+		td = t
+		req["taskDefinition"] = str(td, "taskDefinitionArn")
+	}
+	status, body, err := e.forward(mustMarshal(req))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	reply, err := decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return
+	}
+	svc := sub(reply, "service")
+	a := e.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	T := a.clock.Now()
+	s := &service{
+		region:     e.c.Region,
+		cluster:    lastSegment(str(svc, "clusterArn"), "default"),
+		clusterArn: str(svc, "clusterArn"),
+		name:       str(svc, "serviceName"),
+		arn:        str(svc, "serviceArn"),
+		controller: "ECS",
+		createdAt:  T,
+		attrs:      obj{},
+	}
+	if dc := sub(req, "deploymentController"); str(dc, "type") != "" {
+		s.controller = str(dc, "type")
+	}
+	s.desired, _ = num(req, "desiredCount")
+	for _, k := range keptFields {
+		if v, ok := req[k]; ok {
+			s.attrs[k] = clone(v)
+		}
+	}
+	if s.controller == "ECS" && str(req, "schedulingStrategy") != "DAEMON" {
+		s.attrs["deploymentConfiguration"] = defaultDeploymentConfiguration(sub(s.attrs, "deploymentConfiguration"))
+	}
+	for k, def := range map[string]any{"enableECSManagedTags": false, "enableExecuteCommand": false, "propagateTags": "NONE"} {
+		if _, ok := s.attrs[k]; !ok {
+			s.attrs[k] = def
+		}
+	}
+	launchType := str(req, "launchType")
+	if launchType == "" && len(list(req, "capacityProviderStrategy")) == 0 {
+		launchType = "EC2" // CreateService API reference: EC2 is the default launch type
+	}
+	if launchType != "" {
+		s.attrs["launchType"] = launchType
+	}
+	if launchType == "FARGATE" && str(req, "platformVersion") == "" {
+		s.attrs["platformVersion"] = "LATEST"
+	}
+	cfg := obj{}
+	for _, k := range deploymentFields {
+		if v, ok := req[k]; ok {
+			cfg[k] = clone(v)
+		}
+	}
+	a.services[serviceKey(s.region, s.cluster, s.name)] = s
+	if s.controller == "ECS" && td != nil {
+		s.startDeployment(a, T, td, cfg, nil)
+	}
+	s.render(svc, a.clock.Now())
+	e.ok(reply)
+}
+
+// startDeployment creates a new PRIMARY deployment and its ServiceDeployment at T.
+// An in-flight ServiceDeployment is superseded (it becomes STOPPED and its ECS
+// deployment ACTIVE and draining), as "View service history using Amazon ECS service
+// deployments" in the Developer Guide describes.
+func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev *deployment) *deployment {
+	s.truncate(a, T)
+	for _, sd := range s.sds {
+		if st, _, _ := sd.status(T); st == "PENDING" || st == "IN_PROGRESS" || st == "ROLLBACK_REQUESTED" || st == "ROLLBACK_IN_PROGRESS" {
+			sd.stoppedAt = T
+			sd.stopReason = "Service deployment stopped because a newer service deployment started."
+		}
+	}
+	specs, beh := containerSpecs(td, nil)
+	d := &deployment{
+		id:              a.deploymentID(),
+		taskDef:         str(td, "taskDefinitionArn"),
+		td:              td,
+		specs:           specs,
+		beh:             beh,
+		dur:             a.scaled(a.opts.DeploymentDuration, beh),
+		createdAt:       T,
+		launchType:      str(s.attrs, "launchType"),
+		platformVersion: str(s.attrs, "platformVersion"),
+		cfg:             cfg,
+		desired:         s.desired,
+	}
+	d.revision = strings.TrimPrefix(d.id, "ecs-svc/")
+	dc := sub(s.attrs, "deploymentConfiguration")
+	cb := sub(dc, "deploymentCircuitBreaker")
+	d.breaker, d.rollback = boolean(cb, "enable"), boolean(cb, "rollback")
+	d.threshold = breakerThreshold(s.desired)
+	sd := &serviceDeployment{
+		id:        a.sdID(),
+		target:    d,
+		createdAt: T,
+		sources:   s.visibleDeployments(T),
+	}
+	sd.arn = fmt.Sprintf("arn:aws:ecs:%s:%s:service-deployment/%s/%s/%s", s.region, a.id, s.cluster, s.name, sd.id)
+	d.sd = sd
+	s.deployments = append(s.deployments, d)
+	s.sds = append(s.sds, sd)
+	s.plan(a, T)
+	return d
+}
+
+func (e *ecsCall) updateService() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	var td obj
+	if ref := str(req, "taskDefinition"); ref != "" {
+		t, status, body, err := e.taskDefinition(ref)
+		if err != nil || status != 200 {
+			e.relay(status, body, err)
+			return
+		}
+		td = t
+		// moto stores the reference exactly as passed; ECS reports the ARN.
+		req["taskDefinition"] = str(td, "taskDefinitionArn")
+	}
+	status, body, err := e.forward(mustMarshal(req))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	reply, err := decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return
+	}
+	svc := sub(reply, "service")
+	a := e.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.services[serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))]
+	if s == nil {
+		e.ok(reply)
+		return
+	}
+	T := a.clock.Now()
+	P := s.primary(T)
+	redeploy := boolean(req, "forceNewDeployment")
+	if td != nil && (P == nil || str(td, "taskDefinitionArn") != P.taskDef) {
+		redeploy = true
+	}
+	for _, k := range redeployFields {
+		if v, ok := req[k]; ok && v != nil {
+			var cur any
+			if P != nil {
+				cur = P.cfg[k]
+			}
+			if k == "platformVersion" {
+				cur = s.attrs[k]
+			}
+			if canon(v) != canon(cur) {
+				redeploy = true
+			}
+		}
+	}
+	for _, k := range keptFields {
+		if v, ok := req[k]; ok {
+			s.attrs[k] = clone(v)
+		}
+	}
+	if dc, ok := req["deploymentConfiguration"].(map[string]any); ok && s.controller == "ECS" {
+		s.attrs["deploymentConfiguration"] = defaultDeploymentConfiguration(clone(dc).(map[string]any))
+	}
+	if len(list(req, "capacityProviderStrategy")) > 0 {
+		delete(s.attrs, "launchType")
+	}
+	newDesired := s.desired
+	if n, ok := num(req, "desiredCount"); ok {
+		newDesired = n
+	}
+	if s.controller == "ECS" && P != nil {
+		switch {
+		case redeploy:
+			s.desired = newDesired
+			cfg := obj{}
+			for k, v := range P.cfg {
+				cfg[k] = clone(v)
+			}
+			for _, k := range deploymentFields {
+				if v, ok := req[k]; ok {
+					cfg[k] = clone(v)
+				}
+			}
+			if td == nil {
+				td = P.td
+			}
+			s.startDeployment(a, T, td, cfg, P)
+		case newDesired != s.desired:
+			s.desired = newDesired
+			s.truncate(a, T)
+			s.plan(a, T)
+		}
+	}
+	s.desired = newDesired
+	s.render(svc, T)
+	e.ok(reply)
+}
+
+func (e *ecsCall) describeServices() {
+	status, body, err := e.forward(e.body)
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	reply, err := decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return
+	}
+	a := e.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.clock.Now()
+	for _, v := range list(reply, "services") {
+		svc, _ := v.(map[string]any)
+		s := a.services[serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))]
+		if s != nil && str(svc, "status") == "ACTIVE" {
+			s.render(svc, now)
+		}
+	}
+	e.ok(reply)
+}
+
+// deleteService stops the service's tasks (DeleteService API reference: the service
+// goes DRAINING, its tasks stop, then INACTIVE) and forgets the simulation.
+func (e *ecsCall) deleteService() {
+	status, body, err := e.forward(e.body)
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	reply, err := decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return
+	}
+	svc := sub(reply, "service")
+	a := e.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	key := serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))
+	if s := a.services[key]; s != nil {
+		T := a.clock.Now()
+		s.truncate(a, T)
+		for _, t := range s.tasks {
+			if t.alive(T) {
+				t.stopAt, t.stopCause, t.stopReason = T, stopScheduler, "Service "+s.name+" deleted"
+			}
+		}
+		delete(a.services, key)
+	}
+	e.ok(reply)
+}
+
+// listServices hides deleted services and pages (ListServices API reference:
+// maxResults 1–100, default 10; INACTIVE services are not listed).
+func (e *ecsCall) listServices() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	fwd := obj{}
+	for _, k := range []string{"cluster", "launchType", "schedulingStrategy"} {
+		if v, ok := req[k]; ok {
+			fwd[k] = v
+		}
+	}
+	status, body, err := e.forward(mustMarshal(fwd))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	o, err := decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return
+	}
+	cluster := lastSegment(str(req, "cluster"), "default")
+	var arns []string
+	e.a.mu.Lock()
+	for _, v := range list(o, "serviceArns") {
+		arn, _ := v.(string)
+		if _, live := e.a.services[serviceKey(e.c.Region, cluster, lastSegment(arn, ""))]; live {
+			arns = append(arns, arn)
+		}
+	}
+	e.a.mu.Unlock()
+	slices.Sort(arns)
+	items, next, ok := e.page(req, arns, 10)
+	if !ok {
+		return
+	}
+	out := obj{"serviceArns": orEmpty(items)}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	e.ok(out)
+}

@@ -1,0 +1,554 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// addNetwork gives an awsvpc task an ENI attachment, as Fargate and awsvpc tasks
+// report it (Task.attachments, type ElasticNetworkInterface, in the API reference).
+func (a *account) addNetwork(t *task, nc obj) {
+	vpc := sub(nc, "awsvpcConfiguration")
+	if vpc == nil {
+		return
+	}
+	if subnets := list(vpc, "subnets"); len(subnets) > 0 {
+		t.subnet, _ = subnets[0].(string)
+	}
+	t.eni = "eni-" + a.hex(17)
+	t.ip = fmt.Sprintf("10.0.%d.%d", a.rng.IntN(250)+1, a.rng.IntN(250)+2)
+}
+
+// runTask runs tasks in the proxy (moto's RunTask needs container-level memory, an
+// explicit securityGroups key and registered instances, and replies with numbers the
+// Go SDK cannot decode). Validation mirrors the RunTask API reference: count 1–10,
+// the cluster and task definition must exist, awsvpc needs a network configuration.
+func (e *ecsCall) runTask() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	count := 1
+	if n, ok := num(req, "count"); ok {
+		count = n
+	}
+	if count < 1 || count > 10 {
+		e.fail("InvalidParameterException", "count must be between 1 and 10.")
+		return
+	}
+	clusterArn, ok := e.clusterArn(str(req, "cluster"))
+	if !ok {
+		return
+	}
+	td, status, body, err := e.taskDefinition(str(req, "taskDefinition"))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return
+	}
+	nc := sub(req, "networkConfiguration")
+	if str(td, "networkMode") == "awsvpc" && sub(nc, "awsvpcConfiguration") == nil {
+		e.fail("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+		return
+	}
+	overrides := sub(req, "overrides")
+	specs, beh := containerSpecs(td, overrides)
+	missing := e.missingLogGroups(specs)
+
+	launchType := str(req, "launchType")
+	if launchType == "" && len(list(req, "capacityProviderStrategy")) == 0 {
+		launchType = "EC2"
+	}
+	if len(list(req, "capacityProviderStrategy")) > 0 {
+		launchType = "FARGATE"
+	}
+	a := e.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	T := a.clock.Now()
+	cluster := lastSegment(clusterArn, "default")
+	start := a.scaled(2*time.Second, beh)
+	run := a.scaled(a.opts.TaskRunDuration, beh)
+	out := make([]any, 0, count)
+	for range count {
+		id := a.hex(32)
+		t := &task{
+			arn:        fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", e.c.Region, a.id, cluster, id),
+			id:         id,
+			region:     e.c.Region,
+			cluster:    cluster,
+			tdArn:      str(td, "taskDefinitionArn"),
+			td:         td,
+			specs:      specs,
+			overrides:  overrides,
+			group:      str(req, "group"),
+			startedBy:  str(req, "startedBy"),
+			launchType: launchType,
+			tags:       list(req, "tags"),
+			enableExec: boolean(req, "enableExecuteCommand"),
+			createdAt:  T,
+			pendingAt:  T.Add(start / 4),
+			runningAt:  T.Add(start),
+			stopSpan:   start / 2,
+		}
+		if t.group == "" {
+			t.group = "family:" + str(td, "family")
+		}
+		if launchType == "FARGATE" {
+			t.platformVersion = str(req, "platformVersion")
+			if t.platformVersion == "" || t.platformVersion == "LATEST" {
+				t.platformVersion = "1.4.0"
+			}
+		}
+		t.cpu, t.memory = str(td, "cpu"), str(td, "memory")
+		if c := str(overrides, "cpu"); c != "" {
+			t.cpu = c
+		}
+		if m := str(overrides, "memory"); m != "" {
+			t.memory = m
+		}
+		a.addNetwork(t, nc)
+		switch {
+		case missing != "":
+			// The awslogs driver cannot create its stream, so the task never starts
+			// ("Amazon ECS stopped tasks errors" in the Developer Guide).
+			t.failStartReason = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: " +
+				"failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1"
+		case beh.crash:
+			t.exitAt = t.runningAt.Add(start / 4)
+		case !beh.forever:
+			t.exitAt = t.runningAt.Add(run)
+		}
+		a.tasks[t.arn] = t
+		a.taskList = append(a.taskList, t)
+		out = append(out, t.json(T, false))
+	}
+	e.ok(obj{"tasks": out, "failures": []any{}})
+}
+
+// clusterArn checks that the cluster exists (ClusterNotFoundException otherwise).
+func (e *ecsCall) clusterArn(ref string) (string, bool) {
+	status, body, err := e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", ecsTargetPrefix+"DescribeClusters", obj{"clusters": []string{lastSegment(ref, "default")}})
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return "", false
+	}
+	o, err := decodeObj(body)
+	if err != nil {
+		e.fail("ServerException", "sandbox: "+err.Error())
+		return "", false
+	}
+	for _, c := range list(o, "clusters") {
+		if m, _ := c.(map[string]any); str(m, "status") == "ACTIVE" {
+			return str(m, "clusterArn"), true
+		}
+	}
+	e.fail("ClusterNotFoundException", "Cluster not found.")
+	return "", false
+}
+
+// missingLogGroups returns the first awslogs group that does not exist and may not
+// be created (awslogs-create-group unset), or "".
+func (e *ecsCall) missingLogGroups(specs []containerSpec) string {
+	for _, c := range specs {
+		if c.logGroup == "" || c.createGroup {
+			continue
+		}
+		region := c.logRegion
+		if region == "" {
+			region = e.c.Region
+		}
+		status, body, err := e.s.motoCall(e.ctx, e.a.id, region, "logs", "Logs_20140328.DescribeLogGroups", obj{"logGroupNamePrefix": c.logGroup})
+		if err != nil || status != 200 {
+			continue
+		}
+		o, _ := decodeObj(body)
+		found := false
+		for _, g := range list(o, "logGroups") {
+			if m, _ := g.(map[string]any); str(m, "logGroupName") == c.logGroup {
+				found = true
+			}
+		}
+		if !found {
+			return c.logGroup
+		}
+	}
+	return ""
+}
+
+// json renders a task at now (Task in the ECS API reference). cpu and memory are
+// strings, as the API model types them.
+func (t *task) json(now time.Time, withTags bool) obj {
+	last := t.lastStatus(now)
+	stopAt, cause := t.stop()
+	desired := "RUNNING"
+	if after(now, stopAt) {
+		desired = "STOPPED"
+	}
+	o := obj{
+		"taskArn":              t.arn,
+		"clusterArn":           fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, accountOfArn(t.arn), t.cluster),
+		"taskDefinitionArn":    t.tdArn,
+		"lastStatus":           last,
+		"desiredStatus":        desired,
+		"createdAt":            epoch(t.createdAt),
+		"group":                t.group,
+		"launchType":           t.launchType,
+		"version":              1,
+		"availabilityZone":     t.region + "a",
+		"connectivity":         "CONNECTED",
+		"connectivityAt":       epoch(t.createdAt),
+		"healthStatus":         "UNKNOWN",
+		"enableExecuteCommand": t.enableExec,
+		"overrides":            obj{"containerOverrides": []any{}, "inferenceAcceleratorOverrides": []any{}},
+		"attributes":           []any{},
+		"inferenceAccelerators": []any{},
+	}
+	if t.overrides != nil {
+		o["overrides"] = clone(t.overrides)
+	}
+	if t.startedBy != "" {
+		o["startedBy"] = t.startedBy
+	}
+	if t.cpu != "" {
+		o["cpu"] = t.cpu
+	}
+	if t.memory != "" {
+		o["memory"] = t.memory
+	}
+	if t.platformVersion != "" {
+		o["platformVersion"] = t.platformVersion
+		o["platformFamily"] = "Linux"
+	}
+	if withTags {
+		o["tags"] = orEmptyAny(t.tags)
+	}
+	started := t.failStartReason == "" && after(now, t.runningAt) && (stopAt.IsZero() || !stopAt.Before(t.runningAt))
+	if after(now, t.pendingAt) && t.failStartReason == "" {
+		o["pullStartedAt"] = epoch(t.pendingAt)
+		if after(now, t.runningAt) || started {
+			o["pullStoppedAt"] = epoch(t.runningAt.Add(-time.Millisecond))
+		}
+	}
+	if started {
+		o["startedAt"] = epoch(t.runningAt)
+	}
+	if after(now, stopAt) {
+		o["stoppingAt"] = epoch(stopAt)
+		o["executionStoppedAt"] = epoch(stopAt)
+		o["stopCode"] = cause
+		switch cause {
+		case stopExit:
+			o["stoppedReason"] = "Essential container in task exited"
+		case stopFailStart:
+			o["stoppedReason"] = t.failStartReason
+		default:
+			o["stoppedReason"] = t.stopReason
+		}
+	}
+	if after(now, t.stoppedAt()) {
+		o["stoppedAt"] = epoch(t.stoppedAt())
+	}
+	if t.eni != "" {
+		status := "ATTACHED"
+		switch last {
+		case "PROVISIONING":
+			status = "PRECREATED"
+		case "STOPPED":
+			status = "DELETED"
+		}
+		o["attachments"] = []any{obj{
+			"id":     t.id[:8] + "-" + t.id[8:12] + "-" + t.id[12:16] + "-" + t.id[16:20] + "-" + t.id[20:32],
+			"type":   "ElasticNetworkInterface",
+			"status": status,
+			"details": []any{
+				obj{"name": "subnetId", "value": t.subnet},
+				obj{"name": "networkInterfaceId", "value": t.eni},
+				obj{"name": "macAddress", "value": "0a:00:00:00:00:01"},
+				obj{"name": "privateIPv4Address", "value": t.ip},
+			},
+		}}
+	}
+	cs := make([]any, 0, len(t.specs))
+	for i, c := range t.specs {
+		co := obj{
+			"containerArn": fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, accountOfArn(t.arn), t.cluster, t.id, c.name),
+			"taskArn":      t.arn,
+			"name":         c.name,
+			"image":        c.image,
+			"lastStatus":   "PENDING",
+			"healthStatus": "UNKNOWN",
+			"runtimeId":    fmt.Sprintf("%s-%d", t.id, i),
+			"networkBindings": []any{},
+		}
+		if t.eni != "" {
+			co["networkInterfaces"] = []any{obj{"attachmentId": t.id[:8] + "-" + t.id[8:12] + "-" + t.id[12:16] + "-" + t.id[16:20] + "-" + t.id[20:32], "privateIpv4Address": t.ip}}
+		} else {
+			co["networkInterfaces"] = []any{}
+		}
+		for _, cd := range list(t.td, "containerDefinitions") {
+			m, _ := cd.(map[string]any)
+			if str(m, "name") != c.name {
+				continue
+			}
+			if n, ok := num(m, "cpu"); ok {
+				co["cpu"] = fmt.Sprint(n)
+			}
+			if n, ok := num(m, "memory"); ok {
+				co["memory"] = fmt.Sprint(n)
+			}
+			if n, ok := num(m, "memoryReservation"); ok {
+				co["memoryReservation"] = fmt.Sprint(n)
+			}
+		}
+		switch {
+		case last == "STOPPED" || last == "DEPROVISIONING" || last == "STOPPING":
+			co["lastStatus"] = "STOPPED"
+			if started {
+				co["exitCode"] = t.exitCode(c)
+			}
+			if cause == stopFailStart {
+				co["reason"] = "CannotStartContainerError: task failed to start"
+			}
+		case last == "RUNNING":
+			co["lastStatus"] = "RUNNING"
+		}
+		cs = append(cs, co)
+	}
+	o["containers"] = cs
+	return o
+}
+
+// exitCode is the container's exit code: its scripted code when it ran to its end,
+// 143 (SIGTERM) when a user or the scheduler stopped it first.
+func (t *task) exitCode(c containerSpec) int {
+	if _, cause := t.stop(); cause == stopExit {
+		return c.exitCode
+	}
+	return 143
+}
+
+func orEmptyAny(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
+}
+
+func (e *ecsCall) findTask(ref, cluster string) *task {
+	if t, ok := e.a.tasks[ref]; ok {
+		return t
+	}
+	id := lastSegment(ref, "")
+	for _, t := range e.a.taskList {
+		if t.id == id && t.cluster == cluster && t.region == e.c.Region {
+			return t
+		}
+	}
+	return nil
+}
+
+func (e *ecsCall) describeTasks() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	cluster := lastSegment(str(req, "cluster"), "default")
+	withTags := false
+	for _, v := range list(req, "include") {
+		withTags = withTags || v == "TAGS"
+	}
+	a := e.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.clock.Now()
+	out, failures := []any{}, []any{}
+	for _, v := range list(req, "tasks") {
+		ref, _ := v.(string)
+		t := e.findTask(ref, cluster)
+		if t == nil || t.createdAt.After(now) {
+			failures = append(failures, obj{"arn": ref, "reason": "MISSING"})
+			continue
+		}
+		out = append(out, t.json(now, withTags))
+	}
+	e.ok(obj{"tasks": out, "failures": failures})
+}
+
+// listTasks filters as the ListTasks API reference describes: cluster, serviceName,
+// family, startedBy, launchType and desiredStatus (default RUNNING); 100 per page.
+func (e *ecsCall) listTasks() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	cluster := lastSegment(str(req, "cluster"), "default")
+	desired := str(req, "desiredStatus")
+	if desired == "" {
+		desired = "RUNNING"
+	}
+	a := e.a
+	a.mu.Lock()
+	now := a.clock.Now()
+	var arns []string
+	for _, t := range a.taskList {
+		if t.cluster != cluster || t.region != e.c.Region || t.createdAt.After(now) {
+			continue
+		}
+		if sn := lastSegment(str(req, "serviceName"), ""); sn != "" && (t.service == nil || t.service.name != sn) {
+			continue
+		}
+		if f := str(req, "family"); f != "" && str(t.td, "family") != f {
+			continue
+		}
+		if sb := str(req, "startedBy"); sb != "" && t.startedBy != sb {
+			continue
+		}
+		if lt := str(req, "launchType"); lt != "" && t.launchType != lt {
+			continue
+		}
+		stopAt, _ := t.stop()
+		isStopped := after(now, stopAt)
+		if (desired == "RUNNING") == isStopped {
+			continue
+		}
+		arns = append(arns, t.arn)
+	}
+	a.mu.Unlock()
+	items, next, ok := e.page(req, arns, 100)
+	if !ok {
+		return
+	}
+	out := obj{"taskArns": orEmpty(items)}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	e.ok(out)
+}
+
+// stopTask stops a task (StopTask API reference: stoppedReason is the given reason;
+// the stop code is UserInitiated). A service replaces a stopped task of its PRIMARY
+// deployment.
+func (e *ecsCall) stopTask() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	cluster := lastSegment(str(req, "cluster"), "default")
+	a := e.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	T := a.clock.Now()
+	t := e.findTask(str(req, "task"), cluster)
+	if t == nil || t.createdAt.After(T) {
+		e.fail("InvalidParameterException", "The referenced task was not found.")
+		return
+	}
+	if s, _ := t.stop(); s.IsZero() || s.After(T) {
+		if t.service != nil {
+			t.service.truncate(a, T)
+		}
+		t.stopAt, t.stopCause = T, stopUser
+		t.stopReason = str(req, "reason")
+		if t.stopReason == "" {
+			t.stopReason = "Task stopped by user"
+		}
+		if t.exitAt.After(T) {
+			t.exitAt = time.Time{}
+		}
+		if s := t.service; s != nil && a.services[serviceKey(s.region, s.cluster, s.name)] == s {
+			s.plan(a, T)
+		}
+	}
+	e.ok(obj{"task": t.json(T, false)})
+}
+
+// logWrite is one batch of CloudWatch Logs lines due for a task's container.
+type logWrite struct {
+	region, group, stream string
+	createGroup           bool
+	lines                 []logLine
+}
+
+type logLine struct {
+	at  time.Time
+	msg string
+}
+
+// dueLogs collects the log lines simulated time has made due: a start line (and the
+// lines an `echo` in the command prints) when a container is RUNNING, an exit line when
+// it stopped. Streams are named <prefix>/<container>/<task-id>, as the awslogs driver
+// names them ("Using the awslogs log driver", Developer Guide).
+func (a *account) dueLogs(now time.Time) []logWrite {
+	var out []logWrite
+	for _, t := range a.taskList {
+		if t.service != nil || t.failStartReason != "" {
+			continue
+		}
+		startDue := !t.loggedStart && after(now, t.runningAt)
+		if s, _ := t.stop(); !s.IsZero() && s.Before(t.runningAt) {
+			startDue = false
+		}
+		stopDue := !t.loggedStop && after(now, t.stoppedAt()) && t.loggedStart
+		if startDue && after(now, t.stoppedAt()) {
+			stopDue = true
+		}
+		if !startDue && !stopDue {
+			continue
+		}
+		for _, c := range t.specs {
+			if c.logGroup == "" {
+				continue
+			}
+			region := c.logRegion
+			if region == "" {
+				region = t.region
+			}
+			w := logWrite{region: region, group: c.logGroup, stream: c.logStream + "/" + t.id, createGroup: c.createGroup}
+			if startDue {
+				w.lines = append(w.lines, logLine{t.runningAt, fmt.Sprintf("[sandbox] %s: started %s", c.name, c.image)})
+				for _, m := range echoRe.FindAllStringSubmatch(c.command, -1) {
+					w.lines = append(w.lines, logLine{t.runningAt.Add(time.Millisecond), strings.Trim(strings.TrimSpace(m[1]), `"'`)})
+				}
+			}
+			if stopDue {
+				stopAt, _ := t.stop()
+				w.lines = append(w.lines, logLine{stopAt, fmt.Sprintf("[sandbox] %s: exited with code %d", c.name, t.exitCode(c))})
+			}
+			out = append(out, w)
+		}
+		if startDue {
+			t.loggedStart = true
+		}
+		if stopDue {
+			t.loggedStop = true
+		}
+	}
+	return out
+}
+
+// flushLogs writes due log lines to moto's CloudWatch Logs before the request that
+// observes them is served.
+func (s *Server) flushLogs(ctx context.Context, a *account, _ string) {
+	a.mu.Lock()
+	writes := a.dueLogs(a.clock.Now())
+	a.mu.Unlock()
+	for _, w := range writes {
+		s.writeLogs(ctx, a.id, w)
+	}
+}
+
+func (s *Server) writeLogs(ctx context.Context, account string, w logWrite) {
+	if w.createGroup {
+		_, _, _ = s.motoCall(ctx, account, w.region, "logs", "Logs_20140328.CreateLogGroup", obj{"logGroupName": w.group})
+	}
+	_, _, _ = s.motoCall(ctx, account, w.region, "logs", "Logs_20140328.CreateLogStream", obj{"logGroupName": w.group, "logStreamName": w.stream})
+	slices.SortStableFunc(w.lines, func(x, y logLine) int { return x.at.Compare(y.at) })
+	events := make([]any, len(w.lines))
+	for i, l := range w.lines {
+		events[i] = obj{"timestamp": l.at.UnixMilli(), "message": l.msg}
+	}
+	_, _, _ = s.motoCall(ctx, account, w.region, "logs", "Logs_20140328.PutLogEvents", obj{"logGroupName": w.group, "logStreamName": w.stream, "logEvents": events})
+}
