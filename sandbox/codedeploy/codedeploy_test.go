@@ -736,3 +736,25 @@ func TestGetApplicationRevision(t *testing.T) {
 func decodeJSON(resp *http.Response, v any) error {
 	return json.NewDecoder(resp.Body).Decode(v)
 }
+
+func TestFailingHook(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	e.setup(groupOpts{rollback: &types.AutoRollbackConfiguration{
+		Enabled: true, Events: []types.AutoRollbackEvent{types.AutoRollbackEventDeploymentFailure},
+	}})
+	id := e.mustDeploy(appSpec("web:2") + "Hooks:\n  - AfterAllowTestTraffic: smoke-test-crashloop\n")
+	e.clock.Advance(time.Hour)
+	info := e.get(id)
+	if info.Status != types.DeploymentStatusFailed || info.ErrorInformation.Code != types.ErrorCodeHookExecutionFailure {
+		t.Fatalf("status %s error %+v, want Failed with HOOK_EXECUTION_FAILURE", info.Status, info.ErrorInformation)
+	}
+	if diff := cmp.Diff(eventList(S, S, S, S, F, K, K, K), e.events(id)); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if ev := e.target(id).LifecycleEvents[4]; ev.Diagnostics == nil || !strings.Contains(aws.ToString(ev.Diagnostics.Message), "smoke-test-crashloop") {
+		t.Errorf("diagnostics = %+v", ev.Diagnostics)
+	}
+	if info.RollbackInfo == nil || e.status(aws.ToString(info.RollbackInfo.RollbackDeploymentId)) != types.DeploymentStatusSucceeded {
+		t.Errorf("rollback = %+v", info.RollbackInfo)
+	}
+}

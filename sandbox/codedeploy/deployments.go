@@ -164,7 +164,7 @@ func (s *Server) createDeployment(q *request) (any, error) {
 		}
 	}
 	if d.target != nil {
-		d.crash = crashLoops(q.ctx, q.backend, d.target.props.TaskDefinition)
+		d.crash = crashLoops(q.ctx, q.ecs(), d.target.props.TaskDefinition)
 	}
 	d.id = q.acct.newDeploymentID()
 	q.acct.deployments = append(q.acct.deployments, d)

@@ -104,7 +104,7 @@ func (s *Server) applyECS(q *request, d *deployment, v view) bool {
 	}
 	if v.installAt != nil && !e.created {
 		e.created = true
-		if q.backend == nil || d.target == nil {
+		if q.ecs() == nil || d.target == nil {
 			e.original = syntheticTaskSet(q.acct.id, d.cluster, d.service, "original", d.id)
 			e.replacement = syntheticTaskSet(q.acct.id, d.cluster, d.service, d.id)
 		} else if err := s.createReplacement(q, d); err != nil {
@@ -114,10 +114,10 @@ func (s *Server) applyECS(q *request, d *deployment, v view) bool {
 	}
 	if v.shiftedAt != nil && !e.switched {
 		e.switched = true
-		if q.backend != nil && e.replacement.ref() != "" && d.target != nil {
+		if q.ecs() != nil && e.replacement.ref() != "" && d.target != nil {
 			ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
 			defer cancel()
-			_, err := q.backend.UpdateServicePrimaryTaskSet(ctx, &ecs.UpdateServicePrimaryTaskSetInput{
+			_, err := q.ecs().UpdateServicePrimaryTaskSet(ctx, &ecs.UpdateServicePrimaryTaskSetInput{
 				Cluster: aws.String(d.cluster), Service: aws.String(d.service), PrimaryTaskSet: aws.String(e.replacement.ref()),
 			})
 			if err != nil {
@@ -129,7 +129,7 @@ func (s *Server) applyECS(q *request, d *deployment, v view) bool {
 	}
 	if v.status == stSucceeded && !e.cleaned {
 		e.cleaned = true
-		if q.backend != nil && e.original.ref() != "" && d.target != nil {
+		if q.ecs() != nil && e.original.ref() != "" && d.target != nil {
 			// The deployment has already succeeded; a failed clean-up does not undo it.
 			s.deleteTaskSet(q, d.cluster, d.service, e.original)
 		}
@@ -139,7 +139,7 @@ func (s *Server) applyECS(q *request, d *deployment, v view) bool {
 
 func (s *Server) applyRollbackECS(q *request, d *deployment, v view) bool {
 	trig := q.acct.byID[d.triggerID]
-	if trig == nil || q.backend == nil || trig.target == nil {
+	if trig == nil || q.ecs() == nil || trig.target == nil {
 		return false
 	}
 	if v.shiftedAt != nil && !d.ecs.restored {
@@ -147,7 +147,7 @@ func (s *Server) applyRollbackECS(q *request, d *deployment, v view) bool {
 		if trig.ecs.switched && trig.ecs.original.ref() != "" {
 			ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
 			defer cancel()
-			_, err := q.backend.UpdateServicePrimaryTaskSet(ctx, &ecs.UpdateServicePrimaryTaskSetInput{
+			_, err := q.ecs().UpdateServicePrimaryTaskSet(ctx, &ecs.UpdateServicePrimaryTaskSetInput{
 				Cluster: aws.String(trig.cluster), Service: aws.String(trig.service), PrimaryTaskSet: aws.String(trig.ecs.original.ref()),
 			})
 			if err != nil {
@@ -179,7 +179,7 @@ func (s *Server) createReplacement(q *request, d *deployment) error {
 		ExternalId:     aws.String(d.id),
 		Scale:          &ecstypes.Scale{Unit: ecstypes.ScaleUnitPercent, Value: 100},
 	}
-	out, err := q.backend.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(d.cluster), Services: []string{d.service}})
+	out, err := q.ecs().DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(d.cluster), Services: []string{d.service}})
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (s *Server) createReplacement(q *request, d *deployment) error {
 	if len(in.CapacityProviderStrategy) > 0 {
 		in.LaunchType = ""
 	}
-	created, err := q.backend.CreateTaskSet(ctx, in)
+	created, err := q.ecs().CreateTaskSet(ctx, in)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (s *Server) createReplacement(q *request, d *deployment) error {
 func (s *Server) deleteTaskSet(q *request, cluster, service string, set taskSetRef) {
 	ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
 	defer cancel()
-	_, _ = q.backend.DeleteTaskSet(ctx, &ecs.DeleteTaskSetInput{
+	_, _ = q.ecs().DeleteTaskSet(ctx, &ecs.DeleteTaskSetInput{
 		Cluster: aws.String(cluster), Service: aws.String(service), TaskSet: aws.String(set.ref()), Force: aws.Bool(true),
 	})
 }

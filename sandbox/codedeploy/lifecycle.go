@@ -2,6 +2,7 @@ package codedeploy
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -97,8 +98,8 @@ type segment struct {
 	kind  segKind
 	event string
 	dur   time.Duration
-	skip  bool // reported Skipped, takes no time
-	fails bool // the scripted failure ends this event
+	skip  bool              // reported Skipped, takes no time
+	fails *errorInformation // a scripted failure ends this event
 }
 
 // segments lays out a deployment's timeline. For a normal deployment, events with an
@@ -109,8 +110,13 @@ type segment struct {
 func (s *Server) segments(d *deployment) []segment {
 	hook := func(ev string) segment {
 		sg := segment{kind: segEvent, event: ev}
-		if d.target != nil && d.target.hooks[ev] != "" {
+		if fn := d.hook(ev); fn != "" {
 			sg.dur = s.opts.HookDuration
+			if strings.Contains(fn, "crashloop") {
+				// Scripted rule: the hook's Lambda function reports Failed.
+				sg.fails = &errorInformation{Code: "HOOK_EXECUTION_FAILURE", Message: fmt.Sprintf(
+					"The deployment failed because a lifecycle event hook failed: %s returned Failed for %s (sandbox rule: crashloop).", fn, ev)}
+			}
 		}
 		return sg
 	}
@@ -126,9 +132,13 @@ func (s *Server) segments(d *deployment) []segment {
 			{kind: segEvent, event: evAfterAllowTraffic, skip: true},
 		}
 	}
+	install := segment{kind: segEvent, event: evInstall, dur: s.opts.InstallDuration}
+	if d.crash {
+		install.fails = &errorInformation{Code: "ECS_UPDATE_ERROR", Message: crashMessage}
+	}
 	segs := []segment{
 		hook(evBeforeInstall),
-		{kind: segEvent, event: evInstall, dur: s.opts.InstallDuration, fails: d.crash},
+		install,
 		hook(evAfterInstall),
 		{kind: segEvent, event: evAllowTestTraffic, dur: s.opts.TestTrafficDuration},
 		hook(evAfterAllowTestTraffic),
@@ -271,10 +281,10 @@ func (s *Server) evaluate(d *deployment, now time.Time) view {
 		switch sg.kind {
 		case segEvent:
 			ev.Status, ev.StartTime, ev.EndTime = leSucceeded, ts(t), ts(end)
-			if sg.fails {
+			if sg.fails != nil {
 				ev.Status = leFailed
-				ev.Diagnostics = &diagnostics{ErrorCode: "UnknownError", Message: crashMessage}
-				return finish(end, stFailed, &errorInformation{Code: "ECS_UPDATE_ERROR", Message: crashMessage})
+				ev.Diagnostics = &diagnostics{ErrorCode: "UnknownError", Message: sg.fails.Message}
+				return finish(end, stFailed, sg.fails)
 			}
 			if sg.event == evAllowTraffic {
 				v.shiftedAt, v.weight = ptr(end), 100
@@ -302,6 +312,14 @@ func (d *deployment) interruptError(status string) *errorInformation {
 		return &errorInformation{Code: "MANUAL_STOP", Message: "The deployment was stopped by a StopDeployment request."}
 	}
 	return &errorInformation{Code: d.failCode, Message: d.failMsg}
+}
+
+// hook returns the Lambda function of an event's AppSpec hook ("" if none).
+func (d *deployment) hook(event string) string {
+	if d.target == nil {
+		return ""
+	}
+	return d.target.hooks[event]
 }
 
 func ptr[T any](v T) *T { return &v }

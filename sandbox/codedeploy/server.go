@@ -106,7 +106,16 @@ type request struct {
 	region  string
 	now     time.Time
 	body    []byte
-	backend ECS
+	newECS  func(account string) ECS
+	backend ECS // built on first use
+}
+
+// ecs returns the account's ECS client, or nil when there are no ECS side effects.
+func (q *request) ecs() ECS {
+	if q.backend == nil && q.newECS != nil {
+		q.backend = q.newECS(q.acct.id)
+	}
+	return q.backend
 }
 
 func (q *request) decode(v any) error {
@@ -153,17 +162,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		region = s.opts.Region
 	}
 	acct := s.account(acctID)
-	var backend ECS
-	if s.opts.ECS != nil {
-		backend = s.opts.ECS(acctID)
-	}
 	q := &request{
 		// ECS side effects must not be abandoned halfway because a client gave up.
-		ctx:     context.WithoutCancel(r.Context()),
-		acct:    acct,
-		region:  region,
-		body:    body,
-		backend: backend,
+		ctx:    context.WithoutCancel(r.Context()),
+		acct:   acct,
+		region: region,
+		body:   body,
+		newECS: s.opts.ECS,
 	}
 
 	acct.mu.Lock()
