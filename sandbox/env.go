@@ -74,7 +74,6 @@ func Start(t testing.TB) *Env {
 	return e
 }
 
-
 // AWSConfig returns an aws.Config for the Env's account: base endpoint, static
 // credentials, and a retryer with short backoff and no retry quota, suitable for tests
 // (throttling injected by faults costs milliseconds, not seconds). It reads nothing

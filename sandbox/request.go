@@ -104,7 +104,9 @@ func identify(r *http.Request, body []byte) call {
 
 type ctxKey struct{}
 
-func withCall(ctx context.Context, c call) context.Context { return context.WithValue(ctx, ctxKey{}, c) }
+func withCall(ctx context.Context, c call) context.Context {
+	return context.WithValue(ctx, ctxKey{}, c)
+}
 
 func callFrom(ctx context.Context) (call, bool) {
 	c, ok := ctx.Value(ctxKey{}).(call)

@@ -188,22 +188,22 @@ func (t *task) json(now time.Time, withTags bool) obj {
 		desired = "STOPPED"
 	}
 	o := obj{
-		"taskArn":              t.arn,
-		"clusterArn":           fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, accountOfArn(t.arn), t.cluster),
-		"taskDefinitionArn":    t.tdArn,
-		"lastStatus":           last,
-		"desiredStatus":        desired,
-		"createdAt":            epoch(t.createdAt),
-		"group":                t.group,
-		"launchType":           t.launchType,
-		"version":              1,
-		"availabilityZone":     t.region + "a",
-		"connectivity":         "CONNECTED",
-		"connectivityAt":       epoch(t.createdAt),
-		"healthStatus":         "UNKNOWN",
-		"enableExecuteCommand": t.enableExec,
-		"overrides":            obj{"containerOverrides": []any{}, "inferenceAcceleratorOverrides": []any{}},
-		"attributes":           []any{},
+		"taskArn":               t.arn,
+		"clusterArn":            fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, accountOfArn(t.arn), t.cluster),
+		"taskDefinitionArn":     t.tdArn,
+		"lastStatus":            last,
+		"desiredStatus":         desired,
+		"createdAt":             epoch(t.createdAt),
+		"group":                 t.group,
+		"launchType":            t.launchType,
+		"version":               1,
+		"availabilityZone":      t.region + "a",
+		"connectivity":          "CONNECTED",
+		"connectivityAt":        epoch(t.createdAt),
+		"healthStatus":          "UNKNOWN",
+		"enableExecuteCommand":  t.enableExec,
+		"overrides":             obj{"containerOverrides": []any{}, "inferenceAcceleratorOverrides": []any{}},
+		"attributes":            []any{},
 		"inferenceAccelerators": []any{},
 	}
 	if t.overrides != nil {
@@ -274,13 +274,13 @@ func (t *task) json(now time.Time, withTags bool) obj {
 	cs := make([]any, 0, len(t.specs))
 	for i, c := range t.specs {
 		co := obj{
-			"containerArn": fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, accountOfArn(t.arn), t.cluster, t.id, c.name),
-			"taskArn":      t.arn,
-			"name":         c.name,
-			"image":        c.image,
-			"lastStatus":   "PENDING",
-			"healthStatus": "UNKNOWN",
-			"runtimeId":    fmt.Sprintf("%s-%d", t.id, i),
+			"containerArn":    fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, accountOfArn(t.arn), t.cluster, t.id, c.name),
+			"taskArn":         t.arn,
+			"name":            c.name,
+			"image":           c.image,
+			"lastStatus":      "PENDING",
+			"healthStatus":    "UNKNOWN",
+			"runtimeId":       fmt.Sprintf("%s-%d", t.id, i),
 			"networkBindings": []any{},
 		}
 		if t.eni != "" {
