@@ -758,3 +758,26 @@ func TestFailingHook(t *testing.T) {
 		t.Errorf("rollback = %+v", info.RollbackInfo)
 	}
 }
+
+func TestS3RevisionIsRecorded(t *testing.T) {
+	e := newEnv(t, envOpts{withECS: true})
+	e.ecs.addService("c", "web", "web:1")
+	e.setup(groupOpts{})
+	out, err := e.client.CreateDeployment(context.Background(), &cd.CreateDeploymentInput{
+		ApplicationName: aws.String("app"), DeploymentGroupName: aws.String("dg"),
+		Revision: &types.RevisionLocation{RevisionType: types.RevisionLocationTypeS3, S3Location: &types.S3Location{
+			Bucket: aws.String("bucket"), Key: aws.String("appspec.yaml"), BundleType: types.BundleTypeYaml,
+		}},
+	})
+	if err != nil {
+		t.Fatalf("CreateDeployment(S3): %v", err)
+	}
+	e.clock.Advance(time.Hour)
+	info := e.get(aws.ToString(out.DeploymentId))
+	if info.Status != types.DeploymentStatusSucceeded || aws.ToString(info.Revision.S3Location.Key) != "appspec.yaml" {
+		t.Errorf("status %s revision %+v", info.Status, info.Revision)
+	}
+	if diff := cmp.Diff([]string{"PRIMARY=web:1"}, e.ecs.taskSets("c", "web")); diff != "" {
+		t.Errorf("task sets (-want +got):\n%s", diff)
+	}
+}

@@ -13,6 +13,13 @@ import (
 )
 
 // ECS is the part of *ecs.Client the fake drives during a blue/green deployment.
+//
+// Against moto 5.2.1 (read from moto/ecs/models.py): task sets are stored and
+// CreateTaskSet with a PERCENT scale runs tasks, but a service created with the
+// CODE_DEPLOY controller gets no initial PRIMARY task set (AWS creates one), so a
+// first deployment has no original to delete; UpdateServicePrimaryTaskSet only matches
+// a full task set ARN, which is why the fake always passes ARNs when it has them; load
+// balancers are not validated and DeleteTaskSet ignores Force.
 type ECS interface {
 	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
 	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
