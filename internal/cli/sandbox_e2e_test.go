@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/sandbox"
+)
+
+// e2e is one test's sandbox account, an ECS client on it and a working directory.
+// The AWS SDK reads its endpoint and credentials from the process environment, so
+// these tests set it with t.Setenv and do not run in parallel.
+type e2e struct {
+	t   *testing.T
+	sb  *sandbox.Env
+	ecs *ecs.Client
+	dir string
+}
+
+func startE2E(t *testing.T) *e2e {
+	t.Helper()
+	sb := sandbox.Start(t)
+	for _, kv := range sb.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_PROFILE", "AWS_SESSION_TOKEN", "DOPPIO_CONFIG", "DOPPIO_OUTPUT", "CI"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	return &e2e{t: t, sb: sb, ecs: ecs.NewFromConfig(sb.AWSConfig(t.Context())), dir: t.TempDir()}
+}
+
+// run runs doppio in-process in dir (relative to the test's directory) with stdin and
+// returns its exit code, stdout and stderr.
+func (e *e2e) run(dir string, stdin string, args ...string) (int, string, string) {
+	e.t.Helper()
+	var out, errb bytes.Buffer
+	vars := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	env := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Vars: vars, Dir: filepath.Join(e.dir, dir)}
+	code := Main(e.t.Context(), args, env)
+	return code, out.String(), errb.String()
+}
+
+// must runs doppio and fails the test unless it exits with want.
+func (e *e2e) must(want int, dir string, args ...string) (string, string) {
+	e.t.Helper()
+	code, out, errs := e.run(dir, "", args...)
+	if code != want {
+		e.t.Fatalf("doppio %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out, errs)
+	}
+	return out, errs
+}
+
+func (e *e2e) cluster(name string) {
+	e.t.Helper()
+	_, err := e.ecs.CreateCluster(e.t.Context(), &ecs.CreateClusterInput{
+		ClusterName:       aws.String(name),
+		CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"},
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *e2e) register(in *ecs.RegisterTaskDefinitionInput) string {
+	e.t.Helper()
+	out, err := e.ecs.RegisterTaskDefinition(e.t.Context(), in)
+	if err != nil {
+		e.t.Fatalf("register %s: %v", aws.ToString(in.Family), err)
+	}
+	return aws.ToString(out.TaskDefinition.TaskDefinitionArn)
+}
+
+func (e *e2e) createService(in *ecs.CreateServiceInput) {
+	e.t.Helper()
+	if _, err := e.ecs.CreateService(e.t.Context(), in); err != nil {
+		e.t.Fatalf("create service %s: %v", aws.ToString(in.ServiceName), err)
+	}
+}
+
+func (e *e2e) describe(cluster, service string) types.Service {
+	e.t.Helper()
+	out, err := e.ecs.DescribeServices(e.t.Context(), &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
+	if err != nil || len(out.Services) != 1 {
+		e.t.Fatalf("describe %s: %v %v", service, err, out)
+	}
+	return out.Services[0]
+}
+
+func (e *e2e) write(path, data string) {
+	e.t.Helper()
+	p := filepath.Join(e.dir, path)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *e2e) read(path string) string {
+	e.t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.dir, path))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return string(b)
+}
