@@ -4,7 +4,6 @@
 package diag
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -94,42 +93,68 @@ type coded struct {
 func (c *coded) Error() string { return c.err.Error() }
 func (c *coded) Unwrap() error { return c.err }
 
-// ExitCode returns the exit code carried by err (the outermost one wins), ExitOK for
-// nil and ExitError when none is set.
+// ExitCode returns the exit code carried by err (the outermost one wins, searching
+// joined errors too), ExitOK for nil and ExitError when none is set.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	for e := err; e != nil; e = errors.Unwrap(e) {
+	code := ExitError
+	walk(err, func(e error) bool {
 		switch v := e.(type) {
 		case *coded:
 			if v.code != 0 {
-				return v.code
+				code = v.code
+				return true
 			}
 		case *Error:
 			if v.Code != 0 {
-				return v.Code
+				code = v.Code
+				return true
 			}
 		}
-	}
-	return ExitError
+		return false
+	})
+	return code
 }
 
 // Hint returns the outermost hint carried by err, or "".
 func Hint(err error) string {
-	for e := err; e != nil; e = errors.Unwrap(e) {
+	hint := ""
+	walk(err, func(e error) bool {
 		switch v := e.(type) {
 		case *coded:
-			if v.hint != "" {
-				return v.hint
-			}
+			hint = v.hint
 		case *Error:
-			if v.Hint != "" {
-				return v.Hint
+			hint = v.Hint
+		}
+		return hint != ""
+	})
+	return hint
+}
+
+// walk visits err and what it wraps depth first, outermost first, following both
+// Unwrap() error and Unwrap() []error, until visit returns true.
+func walk(err error, visit func(error) bool) bool {
+	for err != nil {
+		if visit(err) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if walk(e, visit) {
+					return true
+				}
 			}
+			return false
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		default:
+			return false
 		}
 	}
-	return ""
+	return false
 }
 
 // Suggest returns the candidate closest to name by edit distance, or "" when none is

@@ -40,6 +40,12 @@ func TestExitCodeAndHint(t *testing.T) {
 	if got := ExitCode(nil); got != ExitOK {
 		t.Errorf("nil ExitCode = %d", got)
 	}
+	if got := ExitCode(errors.Join(fmt.Errorf("run: %w", base), Invalid(errors.New("y"), "joined hint"))); got != ExitUsage {
+		t.Errorf("joined ExitCode = %d", got)
+	}
+	if got := Hint(errors.Join(errors.New("plain"), base)); got != "inner hint" {
+		t.Errorf("joined Hint = %q", got)
+	}
 	if got := ExitCode(WithHint(WithCode(errors.New("t"), ExitTimeout), "h")); got != ExitTimeout {
 		t.Errorf("WithHint kept code %d", got)
 	}
