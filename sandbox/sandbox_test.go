@@ -275,7 +275,7 @@ func TestRunTaskExitCodeAndLogs(t *testing.T) {
 	run, err := f.ecs.RunTask(f.ctx, &ecs.RunTaskInput{
 		Cluster: aws.String("c"), TaskDefinition: aws.String("job"), LaunchType: types.LaunchTypeFargate,
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-12345"}}},
-		Overrides: &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{{Name: aws.String("app"), Command: []string{"sh", "-c", "echo hello from the job; exit 3"}}}},
+		Overrides:            &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{{Name: aws.String("app"), Command: []string{"sh", "-c", "echo hello from the job; exit 3"}}}},
 	})
 	if err != nil {
 		t.Fatalf("RunTask: %v", err)
