@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/doppio-ecs/doppio/internal/awsclient"
+	"github.com/doppio-ecs/doppio/internal/config"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/plugin"
+	"github.com/doppio-ecs/doppio/internal/render"
+)
+
+// project is a loaded config with its renderer and the shared, lazily built AWS
+// config. Definitions are rendered at most once per command.
+type project struct {
+	cfg      *config.Config
+	renderer *render.Renderer
+	aws      *awsclient.Lazy
+	rel      func(string) string
+
+	td *ecs.RegisterTaskDefinitionInput
+	sd *ecs.CreateServiceInput
+}
+
+// project loads the config file and sets up templates and plugins (lazily: plugins
+// make no AWS call until a template uses them).
+func (a *app) project(ctx context.Context) (*project, error) {
+	if a.proj != nil {
+		return a.proj, nil
+	}
+	path, err := config.Find(a.env.Dir, a.g.Config)
+	if err != nil {
+		return nil, err
+	}
+	opts := render.Options{ExtStr: a.g.ExtStr, ExtCode: a.g.ExtCode, Getenv: a.getenv}
+	base, err := render.New(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(ctx, path, base, config.Options{
+		Version: a.version(),
+		Getenv:  a.getenv,
+		Warn:    func(m string) { a.log.Warn(m) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	lazy := awsclient.NewLazy(a.awsOptions(cfg.Region))
+	specs := make([]plugin.Spec, 0, len(cfg.Plugins))
+	for _, p := range cfg.Plugins {
+		specs = append(specs, plugin.Spec{Name: p.Name, Config: p.Config, FuncPrefix: p.FuncPrefix})
+	}
+	funcs, err := plugin.Functions(ctx, specs, plugin.Deps{
+		BaseDir:    cfg.Dir,
+		AWS:        lazy.Get,
+		Getenv:     a.getenv,
+		HTTPClient: http.DefaultClient,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: set up plugins: %w", a.rel(path), err)
+	}
+	opts.Functions = funcs
+	r, err := render.New(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel}
+	return a.proj, nil
+}
+
+// rel shortens an absolute path to one relative to the working directory, for
+// messages.
+func (a *app) rel(p string) string {
+	if r, err := filepath.Rel(a.env.Dir, p); err == nil && !filepath.IsAbs(r) && len(r) < len(p) {
+		return r
+	}
+	return p
+}
+
+// taskDefinition renders and decodes the config's task definition.
+func (p *project) taskDefinition(ctx context.Context) (*ecs.RegisterTaskDefinitionInput, error) {
+	if p.td != nil {
+		return p.td, nil
+	}
+	path := p.cfg.TaskDefinitionPath()
+	if path == "" {
+		return nil, &diag.Error{File: p.rel(p.cfg.Path), Field: "task_definition", Err: fmt.Errorf("task_definition is not set"),
+			Hint: "add task_definition: ecs-task-def.json to the config", Code: diag.ExitUsage}
+	}
+	b, err := p.renderer.RenderFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	td, err := ecsdef.DecodeTaskDefinition(p.rel(path), b)
+	if err != nil {
+		return nil, err
+	}
+	p.td = td
+	return td, nil
+}
+
+// serviceDefinition renders and decodes the config's service definition, with the
+// cluster and service name taken from the config.
+func (p *project) serviceDefinition(ctx context.Context) (*ecs.CreateServiceInput, error) {
+	if p.sd != nil {
+		return p.sd, nil
+	}
+	path := p.cfg.ServiceDefinitionPath()
+	if path == "" {
+		return nil, &diag.Error{File: p.rel(p.cfg.Path), Field: "service_definition", Err: fmt.Errorf("service_definition is not set"),
+			Hint: "add service_definition: ecs-service-def.json to the config", Code: diag.ExitUsage}
+	}
+	b, err := p.renderer.RenderFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	sd, err := ecsdef.DecodeServiceDefinition(p.rel(path), b)
+	if err != nil {
+		return nil, err
+	}
+	p.sd = sd
+	return sd, nil
+}

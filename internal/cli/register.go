@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/ui"
+)
+
+// RegisterCmd registers the rendered task definition.
+type RegisterCmd struct {
+	DryRun bool     `help:"Print the task definition that would be registered; change nothing."`
+	Image  []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
+	Tag    string   `help:"Override the image tag of every container using the first container's repository."`
+}
+
+// Run registers and prints the new ARN (text) or the registered definition (json).
+func (c *RegisterCmd) Run(ctx context.Context, a *app) error {
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	td, err := p.taskDefinition(ctx)
+	if err != nil {
+		return err
+	}
+	if td, err = overrideImages(td, c.Image, c.Tag); err != nil {
+		return err
+	}
+	if c.DryRun {
+		b, err := ecsdef.Marshal(td)
+		if err != nil {
+			return err
+		}
+		_, err = a.stdout.Write(p.renderer.Redact(b))
+		return err
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return err
+	}
+	arn, err := deploy.New(deploy.Deps{ECS: client, Log: a.log}).Register(ctx, td)
+	if err != nil {
+		return err
+	}
+	if a.g.Output == "json" {
+		return ui.WriteJSON(a.stdout, map[string]any{"taskDefinitionArn": arn, "family": aws.ToString(td.Family)})
+	}
+	_, err = fmt.Fprintln(a.stdout, arn)
+	return err
+}
+
+// ScaleCmd changes the desired count and auto scaling, keeping the task definition.
+type ScaleCmd struct {
+	DryRun bool  `help:"Print the plan and stop."`
+	Tasks  int32 `help:"Desired count (-1 keeps the current count)." default:"-1"`
+	scalingFlags
+	waitFlags
+}
+
+// Run scales and waits until the service is stable.
+func (c *ScaleCmd) Run(ctx context.Context, a *app) error {
+	scaling, err := c.scalingFlags.change()
+	if err != nil {
+		return err
+	}
+	if err := c.waitFlags.validate(); err != nil {
+		return err
+	}
+	a.interval = c.PollInterval
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	w := c.waitFlags
+	w.WaitUntil = "stable" // a scale starts no deployment: wait for running == desired
+	return a.planAndApply(ctx, p, deploy.Options{
+		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(c.Tasks),
+		SkipTaskDefinition: true, AutoScaling: scaling,
+	}, c.DryRun, w, false)
+}
+
+// RefreshCmd forces a new deployment of the current task definition.
+type RefreshCmd struct {
+	DryRun bool `help:"Print the plan and stop."`
+	waitFlags
+}
+
+// Run starts a forced deployment and waits for it.
+func (c *RefreshCmd) Run(ctx context.Context, a *app) error {
+	if err := c.waitFlags.validate(); err != nil {
+		return err
+	}
+	a.interval = c.PollInterval
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	return a.planAndApply(ctx, p, deploy.Options{
+		Cluster: p.cfg.Cluster, Service: p.cfg.Service, SkipTaskDefinition: true, ForceNewDeployment: true,
+	}, c.DryRun, c.waitFlags, false)
+}

@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
+)
+
+// waitFlags are shared by every verb that waits for a deployment.
+type waitFlags struct {
+	Wait         bool          `help:"Wait for the deployment to finish." negatable:"" default:"true"`
+	WaitUntil    string        `help:"deployed: our deployment completed; stable: also a single deployment with running == desired." enum:"deployed,stable" default:"deployed"`
+	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s" hidden:""`
+}
+
+func (w waitFlags) validate() error {
+	if w.PollInterval <= 0 || w.PollInterval > 5*time.Second {
+		return diag.Invalid(fmt.Errorf("--poll-interval %s: must be above 0 and at most 5s", w.PollInterval), "")
+	}
+	return nil
+}
+
+func (w waitFlags) until() watch.Until {
+	if w.WaitUntil == "stable" {
+		return watch.Stable
+	}
+	return watch.Deployed
+}
+
+// followRequest says which deployment to follow.
+type followRequest struct {
+	cluster, service string
+	deploymentID     string
+	taskDefinition   string
+	startedAt        time.Time
+	until            watch.Until
+	interval         time.Duration
+	service0         *types.Service // service as the update returned it, to find the deployment
+}
+
+// resultDoc is the JSON document deploy, wait, scale, refresh and rollback print.
+type resultDoc struct {
+	Service           string               `json:"service"`
+	Cluster           string               `json:"cluster"`
+	TaskDefinitionARN string               `json:"taskDefinitionArn"`
+	DeploymentID      string               `json:"deploymentId,omitempty"`
+	DeploymentARN     string               `json:"deploymentArn,omitempty"`
+	Outcome           string               `json:"outcome"`
+	Reason            string               `json:"reason,omitempty"`
+	SupersededBy      string               `json:"supersededBy,omitempty"`
+	RolledBackTo      string               `json:"rolledBackTo,omitempty"`
+	Pending           string               `json:"pending,omitempty"`
+	StartedAt         time.Time            `json:"startedAt"`
+	FinishedAt        time.Time            `json:"finishedAt"`
+	DurationSeconds   float64              `json:"durationSeconds"`
+	StoppedTasks      []watch.StoppedTask  `json:"stoppedTasks,omitempty"`
+	Events            []watch.ServiceEvent `json:"events"`
+}
+
+// collector forwards to the text observer and keeps events for the JSON result.
+type collector struct {
+	next   watch.Observer
+	events []watch.ServiceEvent
+}
+
+func (c *collector) Event(e watch.ServiceEvent) {
+	c.events = append(c.events, e)
+	c.next.Event(e)
+}
+
+func (c *collector) Progress(s watch.Snapshot) { c.next.Progress(s) }
+
+// follow waits for a deployment and turns its outcome into output and an exit code.
+func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) error {
+	if r.deploymentID == "" && r.service0 != nil {
+		for _, d := range r.service0.Deployments {
+			if aws.ToString(d.Status) == "PRIMARY" {
+				r.deploymentID = aws.ToString(d.Id)
+			}
+		}
+	}
+	interval := a.pollInterval()
+	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
+	poller := watch.New(client, watch.Options{Interval: interval, Observer: obs})
+	out, err := poller.Wait(ctx, watch.Target{
+		Cluster: r.cluster, Service: r.service, DeploymentID: r.deploymentID,
+		TaskDefinition: r.taskDefinition, StartedAt: r.startedAt, Until: r.until,
+	})
+	if err != nil {
+		return fmt.Errorf("wait for service %q: %w", r.service, err)
+	}
+	if a.g.Output == "json" {
+		doc := resultDoc{
+			Service: r.service, Cluster: r.cluster, TaskDefinitionARN: r.taskDefinition,
+			DeploymentID: out.DeploymentID, DeploymentARN: out.DeploymentARN, Outcome: outcomeName(out.Kind),
+			Reason: out.Reason, SupersededBy: out.SupersededBy, RolledBackTo: out.RolledBackTo, Pending: out.Pending,
+			StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(),
+			StoppedTasks: out.StoppedTasks, Events: obs.events,
+		}
+		if doc.Events == nil {
+			doc.Events = []watch.ServiceEvent{}
+		}
+		if err := ui.WriteJSON(a.stdout, doc); err != nil {
+			return err
+		}
+	}
+	return a.outcomeError(r, out)
+}
+
+// outcomeError logs the outcome for people and returns nil or an error carrying the
+// exit code.
+func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
+	switch out.Kind {
+	case watch.Succeeded:
+		a.log.Info("deployment succeeded", "service", r.service, "deployment", out.DeploymentID, "taskDefinition", r.taskDefinition, "duration", ui.Since(out.Duration()))
+		return nil
+	case watch.RolledBack, watch.Failed:
+		for _, t := range out.StoppedTasks {
+			a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", fmt.Sprint(t.Containers))
+		}
+		msg := fmt.Sprintf("deployment %s %s: %s", out.DeploymentID, outcomeName(out.Kind), out.Reason)
+		if out.RolledBackTo != "" {
+			msg += "; the service runs " + out.RolledBackTo + " again"
+		}
+		return diag.WithHint(diag.WithCode(errors.New(msg), out.ExitCode()), "see the stopped tasks above; 'doppio status' shows the service's events")
+	case watch.Superseded:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("deployment %s was superseded by %s: %s", out.DeploymentID, out.SupersededBy, out.Reason), out.ExitCode()),
+			"someone else deployed while we waited; check 'doppio status'")
+	case watch.TimedOut:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("timed out waiting for deployment %s: %s", out.DeploymentID, out.Pending), out.ExitCode()),
+			"the deployment goes on without us; resume with 'doppio wait', or raise --timeout / the config timeout")
+	case watch.Interrupted:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("interrupted while waiting for deployment %s; the service was left as it is", out.DeploymentID), out.ExitCode()),
+			"check with 'doppio status'; roll back with 'doppio rollback'")
+	case watch.Paused:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("deployment %s is paused: %s", out.DeploymentID, out.Reason), out.ExitCode()),
+			"continue or roll back the deployment, then 'doppio wait'")
+	}
+	return diag.WithCode(fmt.Errorf("deployment %s ended as %v", out.DeploymentID, out.Kind), out.ExitCode())
+}
+
+func outcomeName(k watch.Kind) string {
+	switch k {
+	case watch.Succeeded:
+		return "succeeded"
+	case watch.RolledBack:
+		return "rolled back"
+	case watch.Failed:
+		return "failed"
+	case watch.Superseded:
+		return "superseded"
+	case watch.Paused:
+		return "paused"
+	case watch.TimedOut:
+		return "timed out"
+	case watch.Interrupted:
+		return "interrupted"
+	}
+	return k.String()
+}
+
+// pollInterval is --poll-interval of the running verb, or 5s.
+func (a *app) pollInterval() time.Duration {
+	if a.interval > 0 {
+		return a.interval
+	}
+	return 5 * time.Second
+}
+
+// ci reports whether progress must be append-only lines (CI, or not a terminal).
+func (a *app) ci() bool {
+	return a.env.Vars["CI"] == "true" || !a.env.IsTerminal
+}
+
+// WaitCmd follows the service's current deployment.
+type WaitCmd struct {
+	waitFlags
+}
+
+// Run waits for the current PRIMARY deployment.
+func (c *WaitCmd) Run(ctx context.Context, a *app) error {
+	if err := c.waitFlags.validate(); err != nil {
+		return err
+	}
+	a.interval = c.PollInterval
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
+	if err != nil {
+		return fmt.Errorf("describe service %q: %w", p.cfg.Service, err)
+	}
+	if len(out.Services) == 0 || aws.ToString(out.Services[0].Status) == "INACTIVE" {
+		return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "check service and cluster in the config")
+	}
+	svc := &out.Services[0]
+	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
+	defer cancel()
+	return a.follow(ctx, client, followRequest{
+		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: aws.ToString(svc.TaskDefinition),
+		until: c.until(), service0: svc,
+	})
+}
