@@ -61,9 +61,10 @@ func bridgeTD(family string) *ecs.RegisterTaskDefinitionInput {
 	}
 }
 
-func awsvpc() *types.NetworkConfiguration {
+func (e *e2e) awsvpc() *types.NetworkConfiguration {
+	subnets, sg := e.network()
 	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-		Subnets: []string{"subnet-bbb", "subnet-aaa"}, SecurityGroups: []string{"sg-123"}, AssignPublicIp: types.AssignPublicIpDisabled,
+		Subnets: []string{subnets[1], subnets[0]}, SecurityGroups: []string{sg}, AssignPublicIp: types.AssignPublicIpDisabled,
 	}}
 }
 
@@ -79,8 +80,8 @@ func TestE2EInitThenDiff(t *testing.T) {
 	e.createService(&ecs.CreateServiceInput{
 		Cluster: aws.String("prod"), ServiceName: aws.String("web"), TaskDefinition: aws.String(webTD),
 		DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeFargate, PlatformVersion: aws.String("LATEST"),
-		NetworkConfiguration: awsvpc(),
-		LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String(e2eTG), ContainerName: aws.String("app"), ContainerPort: aws.Int32(8080)}},
+		NetworkConfiguration:          e.awsvpc(),
+		LoadBalancers:                 []types.LoadBalancer{{TargetGroupArn: aws.String(e2eTG), ContainerName: aws.String("app"), ContainerPort: aws.Int32(8080)}},
 		HealthCheckGracePeriodSeconds: aws.Int32(30),
 		DeploymentConfiguration: &types.DeploymentConfiguration{MaximumPercent: aws.Int32(200), MinimumHealthyPercent: aws.Int32(50),
 			DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}},
@@ -94,13 +95,13 @@ func TestE2EInitThenDiff(t *testing.T) {
 	})
 	e.createService(&ecs.CreateServiceInput{
 		Cluster: aws.String("prod"), ServiceName: aws.String("api"), TaskDefinition: aws.String(sc),
-		DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: awsvpc(),
+		DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: e.awsvpc(),
 		ServiceConnectConfiguration: &types.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String("internal"),
 			Services: []types.ServiceConnectService{{PortName: aws.String("http"), ClientAliases: []types.ServiceConnectClientAlias{{Port: aws.Int32(80), DnsName: aws.String("api")}}}}},
 	})
 	e.createService(&ecs.CreateServiceInput{
 		Cluster: aws.String("prod"), ServiceName: aws.String("batch"), TaskDefinition: aws.String(spot),
-		DesiredCount: aws.Int32(1), NetworkConfiguration: awsvpc(),
+		DesiredCount: aws.Int32(1), NetworkConfiguration: e.awsvpc(),
 		CapacityProviderStrategy: []types.CapacityProviderStrategyItem{
 			{CapacityProvider: aws.String("FARGATE"), Base: 1, Weight: 1},
 			{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 3},

@@ -2,12 +2,20 @@ package cli
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/sandbox"
@@ -116,4 +124,46 @@ func (e *e2e) read(path string) string {
 		e.t.Fatal(err)
 	}
 	return string(b)
+}
+
+// network returns two subnets and a security group of the account's default VPC
+// (moto validates them on CreateService). There is no EC2 SDK module in go.mod, so
+// this is a signed EC2 Query call.
+func (e *e2e) network() (subnets []string, sg string) {
+	e.t.Helper()
+	query := func(action string) string {
+		body := "Action=" + action + "&Version=2016-11-15"
+		req, err := http.NewRequestWithContext(e.t.Context(), http.MethodPost, e.sb.Endpoint+"/", strings.NewReader(body))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		sum := sha256.Sum256([]byte(body))
+		creds := aws.Credentials{AccessKeyID: e.sb.AccessKeyID, SecretAccessKey: e.sb.SecretAccessKey}
+		if err := v4.NewSigner().SignHTTP(e.t.Context(), creds, req, hex.EncodeToString(sum[:]), "ec2", e.sb.Region, time.Now()); err != nil {
+			e.t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			e.t.Fatalf("ec2 %s: %s", action, b)
+		}
+		return string(b)
+	}
+	for _, m := range regexp.MustCompile(`<subnetId>(subnet-[0-9a-f]+)</subnetId>`).FindAllStringSubmatch(query("DescribeSubnets"), -1) {
+		if !slices.Contains(subnets, m[1]) {
+			subnets = append(subnets, m[1])
+		}
+	}
+	if m := regexp.MustCompile(`<groupId>(sg-[0-9a-f]+)</groupId>`).FindStringSubmatch(query("DescribeSecurityGroups")); m != nil {
+		sg = m[1]
+	}
+	if len(subnets) < 2 || sg == "" {
+		e.t.Fatalf("default VPC: subnets %v, security group %q", subnets, sg)
+	}
+	return subnets[:2], sg
 }
