@@ -60,15 +60,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	var cli CLI
 	exit := &exitRecorder{}
-	parser, err := kong.New(&cli,
-		kong.Name("doppio"),
-		kong.Description("doppio deploys services and one-off tasks to Amazon ECS from ecspresso-compatible definition files.\n\n"+exitCodeHelp),
-		kong.Writers(env.Stdout, env.Stderr),
-		kong.Exit(func(code int) { exit.called, exit.code = true, code }),
-		kong.Resolvers(envResolver(env.Vars)),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.UsageOnError(),
-	)
+	parser, err := newParser(&cli, env, exit)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "doppio: internal error building the command line: %v\n", err)
 		return diag.ExitError
@@ -93,6 +85,19 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return report(env.Stderr, err)
 	}
 	return diag.ExitOK
+}
+
+// newParser builds the kong parser for cli.
+func newParser(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
+	return kong.New(cli,
+		kong.Name("doppio"),
+		kong.Description("doppio deploys services and one-off tasks to Amazon ECS from ecspresso-compatible definition files.\n\n"+exitCodeHelp),
+		kong.Writers(env.Stdout, env.Stderr),
+		kong.Exit(func(code int) { exit.called, exit.code = true, code }),
+		kong.Resolvers(envResolver(env.Vars)),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.UsageOnError(),
+	)
 }
 
 // report prints err once, with its hint, and returns its exit code.

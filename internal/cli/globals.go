@@ -83,7 +83,7 @@ func (a *app) getenv(k string) (string, bool) {
 func (a *app) version() string { return buildinfo.Get().Version }
 
 // loadEnvfiles merges env files into a copy of the environment. Values already in the
-// environment win unless override is set (ecspresso always let files win, which
+// environment (non-empty ones) win unless override is set (ecspresso always let files win, which
 // surprised CI users whose pipeline variables were silently replaced). Variables taken
 // from files are also exported to this process, so the AWS SDK sees AWS_* ones.
 func loadEnvfiles(env Env, files []string, override bool) (map[string]string, error) {
@@ -106,7 +106,7 @@ func loadEnvfiles(env Env, files []string, override bool) (map[string]string, er
 			return nil, &diag.Error{File: f, Err: fmt.Errorf("parse envfile: %w", err), Hint: "lines look like KEY=value, optionally prefixed by export", Code: diag.ExitUsage}
 		}
 		for k, v := range parsed {
-			if _, set := env.Vars[k]; set && !override {
+			if cur, set := env.Vars[k]; set && cur != "" && !override {
 				continue
 			}
 			vars[k] = v
