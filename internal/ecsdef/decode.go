@@ -254,6 +254,9 @@ func (d *decoder) decode(n *node, v reflect.Value, path string) error {
 	case t == timeType:
 		return d.decodeTime(n, v, path)
 	case t == documentType:
+		if bad := badNumber(n); bad != nil {
+			return d.fail(bad.off, path, "", "number %s is out of range", bad.text)
+		}
 		v.Set(reflect.ValueOf(document.NewLazyDocument(toAny(n))))
 		return nil
 	}
@@ -477,14 +480,15 @@ func (d *decoder) decodeTime(n *node, v reflect.Value, path string) error {
 	switch n.kind {
 	case kindString:
 		t, err := time.Parse(time.RFC3339Nano, n.text)
-		if err != nil {
+		if y := t.UTC().Year(); err != nil || y < 1 || y > 9999 {
 			return d.fail(n.off, path, "use RFC 3339, e.g. 2024-01-02T15:04:05Z", "invalid timestamp %q", n.text)
 		}
 		v.Set(reflect.ValueOf(t))
 		return nil
 	case kindNumber:
+		// Limited to years 0001-9999, the range RFC 3339 can print.
 		f, err := strconv.ParseFloat(n.text, 64)
-		if err != nil || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
+		if err != nil || f < minEpoch || f > maxEpoch-1 {
 			return d.fail(n.off, path, "", "timestamp %s is out of range", n.text)
 		}
 		sec, frac := math.Modf(f)
@@ -492,6 +496,36 @@ func (d *decoder) decodeTime(n *node, v reflect.Value, path string) error {
 		return nil
 	}
 	return d.fail(n.off, path, "", "expected a timestamp, got %s", n.describe())
+}
+
+// Epoch seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+const (
+	minEpoch = -62135596800
+	maxEpoch = 253402300799
+)
+
+// badNumber returns the first number in a free-form subtree that does not fit a
+// float64, or nil.
+func badNumber(n *node) *node {
+	switch n.kind {
+	case kindNumber:
+		if _, err := strconv.ParseFloat(n.text, 64); err != nil {
+			return n
+		}
+	case kindArray:
+		for _, e := range n.elems {
+			if b := badNumber(e); b != nil {
+				return b
+			}
+		}
+	case kindObject:
+		for _, m := range n.members {
+			if b := badNumber(m.val); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }
 
 // toAny converts a subtree to plain Go values for document (free-form) members.

@@ -411,3 +411,29 @@ func TestWireNamesMatchSchemas(t *testing.T) {
 		}
 	}
 }
+
+func TestMarshalOutputTypes(t *testing.T) {
+	var out ecs.DescribeServicesOutput
+	if err := Decode("describe.json", readTestdata(t, "sd-describe-wrapped.json"), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := mustMarshal(t, &out)
+	for _, want := range []string{`"serviceArn": "arn:aws:ecs:`, `"createdAt": "2024-05-01T03:30:00Z"`, `"rolloutState": "COMPLETED"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %s in\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "resultMetadata") {
+		t.Error("ResultMetadata printed")
+	}
+	var again ecs.DescribeServicesOutput
+	if err := Decode("again.json", []byte(got), &again); err != nil {
+		t.Fatalf("Marshal output of describe does not decode: %v", err)
+	}
+	if diff := cmp.Diff(got, mustMarshal(t, &again)); diff != "" {
+		t.Error(diff)
+	}
+	if b, err := Marshal(nil); err != nil || string(b) != "null\n" {
+		t.Errorf("Marshal(nil) = %q, %v", b, err)
+	}
+}

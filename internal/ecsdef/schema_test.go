@@ -102,3 +102,36 @@ func walkSchema(t *testing.T, typ reflect.Type, s *smithy.Schema, path string, c
 		}
 	}
 }
+
+// TestReadOnlyListsComplete: every member of describe output is either accepted by
+// the input shape or listed as read-only, so describe output always decodes.
+func TestReadOnlyListsComplete(t *testing.T) {
+	tests := []struct {
+		name     string
+		output   reflect.Type
+		input    reflect.Type
+		readOnly []string
+	}{
+		{"task definition", reflect.TypeFor[types.TaskDefinition](), reflect.TypeFor[ecs.RegisterTaskDefinitionInput](), ReadOnlyTaskDefinitionFields()},
+		{"service", reflect.TypeFor[types.Service](), reflect.TypeFor[ecs.CreateServiceInput](), ReadOnlyServiceFields()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTypeCache()
+			in := c.structOf(tt.input)
+			out := c.structOf(tt.output)
+			for _, f := range out.fields {
+				_, accepted := in.byWire[f.wire]
+				listed := matchName(f.wire, tt.readOnly) != ""
+				if accepted == listed {
+					t.Errorf("%s: accepted by input = %v, listed read-only = %v", f.wire, accepted, listed)
+				}
+			}
+			for _, ro := range tt.readOnly {
+				if _, ok := out.byWire[ro]; !ok {
+					t.Errorf("read-only %q is not a member of %s", ro, tt.output)
+				}
+			}
+		})
+	}
+}
