@@ -1,14 +1,133 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
-// DeregisterCmd: Deregister (and optionally delete) task definition revisions not in use.
-type DeregisterCmd struct{}
+// DeregisterCmd deregisters (and optionally deletes) task definition revisions that
+// neither the service's deployments nor running tasks use.
+type DeregisterCmd struct {
+	Revision string `help:"Deregister this revision: a number or latest." placeholder:"N|latest"`
+	Keeps    int    `help:"Keep the newest N unused revisions and deregister the older unused ones (in-use revisions are always kept and do not count)." placeholder:"N"`
+	Delete   bool   `help:"Also delete the deregistered revisions."`
+	Force    bool   `help:"Do not ask for confirmation."`
+	DryRun   bool   `help:"Print what would be deregistered and stop."`
+}
 
-// Run is not implemented yet.
+// Run plans, confirms and applies.
 func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
-	return errors.New("deregister: not implemented yet")
+	if c.Revision != "" && c.Keeps != 0 {
+		return diag.Invalid(errors.New("--revision and --keeps exclude each other"), "")
+	}
+	if c.Revision == "" && c.Keeps == 0 {
+		return diag.Invalid(errors.New("one of --revision or --keeps is required"), "e.g. doppio deregister --keeps 5")
+	}
+	if c.Keeps < 0 {
+		return diag.Invalid(fmt.Errorf("--keeps %d: must be above 0", c.Keeps), "")
+	}
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return err
+	}
+	family, err := a.family(ctx, p, client)
+	if err != nil {
+		return err
+	}
+	revs := deploy.NewRevisions(client, nil)
+	plan, err := revs.PlanDeregister(ctx, deploy.DeregisterOptions{
+		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Family: family,
+		Revision: c.Revision, Keeps: c.Keeps, Delete: c.Delete,
+	})
+	if err != nil {
+		return err
+	}
+	if c.DryRun && a.g.Output == "json" {
+		return ui.WriteJSON(a.stdout, plan)
+	}
+	w := a.stderr
+	if c.DryRun {
+		w = a.stdout
+	}
+	verb := "deregister"
+	if c.Delete {
+		verb = "deregister and delete"
+	}
+	for _, x := range plan.Deregister {
+		fmt.Fprintf(w, "%s %s:%d\n", verb, x.Family, x.Number)
+	}
+	for _, x := range plan.Keep {
+		note := ""
+		if x.InUse {
+			note = " (in use: " + x.UseNotes + ")"
+		}
+		fmt.Fprintf(w, "keep %s:%d%s\n", x.Family, x.Number, note)
+	}
+	if len(plan.Deregister) == 0 {
+		a.log.Info("nothing to deregister", "family", family)
+		return nil
+	}
+	if c.DryRun {
+		return nil
+	}
+	if !c.Force && !confirm(a, fmt.Sprintf("%s %d revision(s) of %s? [y/N] ", verb, len(plan.Deregister), family)) {
+		return diag.WithCode(errors.New("cancelled; nothing was deregistered"), diag.ExitError)
+	}
+	res, err := revs.ApplyDeregister(ctx, plan)
+	for _, arn := range res.Deregistered {
+		fmt.Fprintln(a.stdout, "deregistered", shortTD(arn))
+	}
+	for _, arn := range res.Deleted {
+		fmt.Fprintln(a.stdout, "deleted", shortTD(arn))
+	}
+	return err
+}
+
+// family is the task definition family of the project: the local file's, else the
+// service's.
+func (a *app) family(ctx context.Context, p *project, client ecsDescriber) (string, error) {
+	if p.cfg.TaskDefinition != "" {
+		td, err := p.taskDefinition(ctx)
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(td.Family), nil
+	}
+	if p.cfg.Service != "" {
+		svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
+		if err != nil {
+			return "", err
+		}
+		if svc != nil {
+			f, _, _ := deploy.ParseTaskDefinitionARN(aws.ToString(svc.TaskDefinition))
+			return f, nil
+		}
+	}
+	return "", diag.Invalid(fmt.Errorf("%s: no task definition family known", a.rel(p.cfg.Path)), "set task_definition (or an existing service) in the config")
+}
+
+// confirm asks on stderr and reads one line from stdin; only y or yes agrees.
+func confirm(a *app, prompt string) bool {
+	fmt.Fprint(a.stderr, prompt)
+	if a.env.Stdin == nil {
+		return false
+	}
+	line, _ := bufio.NewReader(a.env.Stdin).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
 }

@@ -3,12 +3,126 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
-// RollbackCmd: Point the service back at the previous task definition revision.
-type RollbackCmd struct{}
-
-// Run is not implemented yet.
-func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
-	return errors.New("rollback: not implemented yet")
+// RollbackCmd points the service back at an older ACTIVE revision of its family (or
+// stops the in-progress deployment with a rollback), waits, and optionally
+// deregisters the revision rolled away from.
+type RollbackCmd struct {
+	Revision                 int  `help:"Roll back to this revision of the family (default: the newest ACTIVE one older than the current)."`
+	Previous                 bool `help:"Roll back to the previous ACTIVE revision (the default)."`
+	DeregisterTaskDefinition bool `help:"After the rollback, deregister the revision rolled away from, unless something still uses it. Needs --wait." negatable:""`
+	Stop                     bool `help:"If a deployment is in progress, stop it with ECS's ROLLBACK instead of starting a new one."`
+	DryRun                   bool `help:"Print the plan and stop."`
+	waitFlags
 }
+
+// Run validates flags, plans, applies and waits.
+func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
+	if c.Revision != 0 && c.Previous {
+		return diag.Invalid(errors.New("--revision and --previous exclude each other"), "")
+	}
+	if c.Revision < 0 {
+		return diag.Invalid(fmt.Errorf("--revision %d: must be above 0", c.Revision), "")
+	}
+	if c.DeregisterTaskDefinition && !c.Wait {
+		return diag.Invalid(errors.New("--deregister-task-definition needs to wait for the rollback, but --no-wait was given"), "drop --no-wait, or deregister later with 'doppio deregister'")
+	}
+	if err := c.waitFlags.validate(); err != nil {
+		return err
+	}
+	a.interval = c.PollInterval
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	if p.cfg.Service == "" {
+		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return err
+	}
+	revs := deploy.NewRevisions(client, nil)
+	plan, err := revs.PlanRollback(ctx, deploy.RollbackOptions{
+		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Revision: c.Revision,
+		Deregister: c.DeregisterTaskDefinition, Stop: c.Stop,
+	})
+	if err != nil {
+		return err
+	}
+	if c.DryRun {
+		if a.g.Output == "json" {
+			return ui.WriteJSON(a.stdout, plan)
+		}
+		printRollbackPlan(a, plan, true)
+		return nil
+	}
+	printRollbackPlan(a, plan, false)
+	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
+	defer cancel()
+	res, err := revs.ApplyRollback(ctx, plan)
+	if err != nil {
+		return err
+	}
+	if !c.Wait {
+		a.log.Info("not waiting (--no-wait)")
+		return nil
+	}
+	svc := res.Service
+	target := plan.Target
+	if svc == nil { // stopped with ROLLBACK: follow the deployment ECS started
+		if svc, err = liveService(ctx, client, p.cfg.Cluster, p.cfg.Service); err != nil {
+			return err
+		}
+		if svc != nil {
+			target = aws.ToString(svc.TaskDefinition)
+		}
+	}
+	if err := a.follow(ctx, client, followRequest{
+		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: target,
+		startedAt: res.StartedAt, until: c.until(), service0: svc,
+	}); err != nil {
+		return err
+	}
+	if plan.Deregister == "" || plan.Deregister == target {
+		return nil
+	}
+	by, err := revs.DeregisterUnused(ctx, p.cfg.Cluster, p.cfg.Service, plan.Deregister)
+	if err != nil {
+		return err
+	}
+	if by != "" {
+		a.log.Warn("left "+shortTD(plan.Deregister)+" registered: still in use", "by", by)
+		return nil
+	}
+	a.log.Info("deregistered " + shortTD(plan.Deregister))
+	return nil
+}
+
+func printRollbackPlan(a *app, p *deploy.RollbackPlan, stdout bool) {
+	w := a.stderr
+	if stdout {
+		w = a.stdout
+	}
+	fmt.Fprintf(w, "plan: roll back service %s in cluster %s from %s\n", p.Service, p.Cluster, shortTD(p.Current))
+	if p.StopDeployment != "" {
+		fmt.Fprintf(w, "  stop deployment %s with ROLLBACK\n", p.StopDeployment)
+	} else {
+		fmt.Fprintf(w, "  update the service to %s\n", shortTD(p.Target))
+	}
+	if p.Deregister != "" {
+		fmt.Fprintf(w, "  then deregister %s unless still in use\n", shortTD(p.Deregister))
+	}
+}
+
+// rollbackClient is checked at compile time: *ecs.Client must satisfy the domain's
+// interface.
+var _ deploy.RevisionsECS = (*ecs.Client)(nil)
