@@ -1,14 +1,80 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
-// DeleteCmd: Delete the service.
-type DeleteCmd struct{}
+// DeleteCmd deletes the service after showing its status and, unless --force, asking
+// the user to type its name.
+type DeleteCmd struct {
+	Force     bool `help:"Do not ask for confirmation."`
+	Terminate bool `help:"Delete even if tasks run (DeleteService force): ECS stops them."`
+	DryRun    bool `help:"Show the service and stop."`
+}
 
-// Run is not implemented yet.
+// Run shows, confirms and deletes.
 func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
-	return errors.New("delete: not implemented yet")
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	if p.cfg.Service == "" {
+		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return err
+	}
+	svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
+	if err != nil {
+		return err
+	}
+	if svc == nil {
+		return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "nothing to delete")
+	}
+	doc := newStatusDoc(p.cfg.Cluster, svc, 3)
+	if c.DryRun {
+		if a.g.Output == "json" {
+			return ui.WriteJSON(a.stdout, doc)
+		}
+		return writeStatus(a.stdout, doc)
+	}
+	if err := writeStatus(a.stderr, doc); err != nil {
+		return err
+	}
+	if !c.Force {
+		fmt.Fprintf(a.stderr, "type the service name (%s) to delete it: ", p.cfg.Service)
+		line := ""
+		if a.env.Stdin != nil {
+			line, _ = bufio.NewReader(a.env.Stdin).ReadString('\n')
+		}
+		if strings.TrimSpace(line) != p.cfg.Service {
+			return errors.New("cancelled; the service was not deleted")
+		}
+	}
+	if svc.DesiredCount > 0 && !c.Terminate {
+		a.log.Info("the service still wants tasks; ECS refuses to delete it unless it is scaled to 0 or --terminate is given", "desired", svc.DesiredCount)
+	}
+	out, err := client.DeleteService(ctx, &ecs.DeleteServiceInput{
+		Cluster: aws.String(p.cfg.Cluster), Service: aws.String(p.cfg.Service), Force: aws.Bool(c.Terminate),
+	})
+	if err != nil {
+		return diag.WithHint(fmt.Errorf("delete service %q: %w", p.cfg.Service, err), "scale it to 0 first ('doppio scale --tasks 0'), or pass --terminate")
+	}
+	a.log.Info("deleted service; ECS drains it in the background", "service", p.cfg.Service, "status", aws.ToString(out.Service.Status))
+	if a.g.Output == "json" {
+		return ui.WriteJSON(a.stdout, map[string]any{"service": p.cfg.Service, "cluster": p.cfg.Cluster,
+			"serviceArn": aws.ToString(out.Service.ServiceArn), "status": aws.ToString(out.Service.Status)})
+	}
+	_, err = fmt.Fprintln(a.stdout, aws.ToString(out.Service.ServiceArn))
+	return err
 }
