@@ -94,9 +94,9 @@ type Observer interface {
 
 // ServiceEvent is one entry of the service's event stream.
 type ServiceEvent struct {
-	ID        string
-	CreatedAt time.Time
-	Message   string
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	Message   string    `json:"message"`
 }
 
 // Snapshot is the state of a service deployment as of one poll.
@@ -213,19 +213,19 @@ type Outcome struct {
 
 // StoppedTask explains why one task of our deployment stopped.
 type StoppedTask struct {
-	TaskARN        string
-	TaskDefinition string
-	StoppedReason  string
-	StopCode       string
-	StoppedAt      time.Time
-	Containers     []ContainerExit
+	TaskARN        string          `json:"taskArn"`
+	TaskDefinition string          `json:"taskDefinitionArn"`
+	StoppedReason  string          `json:"stoppedReason"`
+	StopCode       string          `json:"stopCode,omitempty"`
+	StoppedAt      time.Time       `json:"stoppedAt"`
+	Containers     []ContainerExit `json:"containers"`
 }
 
 // ContainerExit is one container of a stopped task.
 type ContainerExit struct {
-	Name     string
-	ExitCode *int32 // nil when the container never ran or the code is unknown
-	Reason   string
+	Name     string `json:"name"`
+	ExitCode *int32 `json:"exitCode"` // nil when the container never ran or the code is unknown
+	Reason   string `json:"reason,omitempty"`
 }
 
 // ExitCode maps the outcome to the CLI exit code (see diag).
