@@ -26,3 +26,13 @@ vet:
 
 test: check-moto vet
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+# sandbox runs the local AWS (moto_server + doppio's simulating proxy) until Ctrl-C and
+# prints the AWS_* exports that point SDKs and doppio at it.
+.PHONY: sandbox demo
+sandbox: check-moto
+	$(GO) run ./sandbox/cmd/sandbox $(SANDBOX_FLAGS)
+
+# demo starts the sandbox, deploys examples/quickstart end to end and stops it.
+demo: check-moto
+	./sandbox/demo.sh

@@ -473,7 +473,7 @@ func (s *service) plan(a *account, T time.Time) {
 	// Old tasks stop as new ones come up (min healthy 100%), the surplus at once.
 	var ups []time.Time
 	for _, t := range append(slices.Clone(mine), started...) {
-		if t.runningAt.After(T) && t.alive(T) {
+		if st, _ := t.stop(); t.runningAt.After(T) && (st.IsZero() || st.After(t.runningAt)) {
 			ups = append(ups, t.runningAt)
 		}
 	}
