@@ -197,22 +197,30 @@ func (s *scanner) skipComposite(capture *[]byte) error {
 		carry = 0
 		for i < len(b) {
 			if inStr {
-				q := bytes.IndexByte(b[i:], '"')
-				seg := b[i:]
-				if q >= 0 {
-					seg = b[i : i+q]
+				// Most strings are short: a plain loop beats IndexByte's call cost.
+				for i < len(b) && b[i] != '"' && b[i] != '\\' {
+					i++
 				}
-				if bs := bytes.IndexByte(seg, '\\'); bs >= 0 {
-					i += bs + 2
-					continue
-				}
-				if q < 0 {
-					i = len(b)
+				if i >= len(b) {
 					break
 				}
-				i += q + 1
+				if b[i] == '\\' {
+					i += 2
+					continue
+				}
+				i++
 				inStr = false
 				continue
+			}
+			// Skip to the next " { } [ ] ('[' and ']' are '{' and '}' without bit 5).
+			for i < len(b) {
+				if c := b[i]; c == '"' || c|0x20 == '{' || c|0x20 == '}' {
+					break
+				}
+				i++
+			}
+			if i >= len(b) {
+				break
 			}
 			switch b[i] {
 			case '"':
@@ -250,7 +258,8 @@ func (s *scanner) skipComposite(capture *[]byte) error {
 // kept as raw JSON.
 type rawResource struct {
 	Each      string
-	Instances []byte
+	Instances []byte // nil when only the position is kept
+	Off, Len  int64  // position of the instances array in the stream
 }
 
 // scanResult is what one pass over a state keeps.
@@ -263,8 +272,9 @@ type scanResult struct {
 }
 
 // scan reads a Terraform v4 state, keeping the resources want accepts (all when
-// want is nil) and every output.
-func scan(r io.Reader, want func(addr string) bool) (*scanResult, error) {
+// want is nil) and every output. With positionsOnly, resources keep only where
+// their instances are (for a seekable source), so even a full index is small.
+func scan(r io.Reader, want func(addr string) bool, positionsOnly bool) (*scanResult, error) {
 	s := newScanner(r)
 	res := &scanResult{resources: map[string]*rawResource{}, outputs: map[string]json.RawMessage{}}
 	if err := s.expect('{'); err != nil {
@@ -282,7 +292,7 @@ func scan(r io.Reader, want func(addr string) bool) (*scanResult, error) {
 		case "outputs":
 			return scanOutputs(s, res)
 		case "resources":
-			return scanResources(s, res, want)
+			return scanResources(s, res, want, positionsOnly)
 		case "backend":
 			return s.skipValue(&res.backend)
 		}
@@ -346,7 +356,7 @@ func scanOutputs(s *scanner, res *scanResult) error {
 	})
 }
 
-func scanResources(s *scanner, res *scanResult, want func(string) bool) error {
+func scanResources(s *scanner, res *scanResult, want func(string) bool, positionsOnly bool) error {
 	c, ok := s.next()
 	if !ok {
 		return s.syntaxErr("expected resources")
@@ -362,6 +372,7 @@ func scanResources(s *scanner, res *scanResult, want func(string) bool) error {
 	var scratch []byte
 	for {
 		var module, mode, typ, name, each string
+		var off, end int64
 		scratch = scratch[:0]
 		if err := s.expect('{'); err != nil {
 			return err
@@ -380,7 +391,16 @@ func scanResources(s *scanner, res *scanResult, want func(string) bool) error {
 			case "each":
 				each, err = s.readString()
 			case "instances":
-				err = s.skipValue(&scratch)
+				if _, ok := s.next(); !ok {
+					return s.syntaxErr("expected instances")
+				}
+				off = s.base + int64(s.pos)
+				if positionsOnly {
+					err = s.skipValue(nil)
+				} else {
+					err = s.skipValue(&scratch)
+				}
+				end = s.base + int64(s.pos)
 			default:
 				err = s.skipValue(nil)
 			}
@@ -392,7 +412,11 @@ func scanResources(s *scanner, res *scanResult, want func(string) bool) error {
 		addr := resourceAddress(module, mode, typ, name)
 		res.addresses = append(res.addresses, addr)
 		if want == nil || want(addr) {
-			res.resources[addr] = &rawResource{Each: each, Instances: bytes.Clone(scratch)}
+			rr := &rawResource{Each: each, Off: off, Len: end - off}
+			if !positionsOnly {
+				rr.Instances = bytes.Clone(scratch)
+			}
+			res.resources[addr] = rr
 		}
 		c, ok := s.next()
 		if !ok {

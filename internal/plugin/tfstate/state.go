@@ -90,16 +90,25 @@ func (s *State) Prefetch(ctx context.Context, addrs []string) error {
 // pass reads the state once, keeping the resources in want (all when want is nil).
 // The caller holds s.mu.
 func (s *State) pass(ctx context.Context, want map[string]bool) error {
+	return s.passWith(ctx, func(bool) map[string]bool { return want })
+}
+
+// passWith is pass with the wanted set chosen once the source is open, by whether
+// it is seekable. A seekable source's full index keeps only positions, so it costs
+// no more memory than a targeted pass.
+func (s *State) passWith(ctx context.Context, choose func(seekable bool) map[string]bool) error {
 	rc, err := s.open(ctx)
 	if err != nil {
 		return fmt.Errorf("read tfstate %s: %w", s.name, err)
 	}
 	defer rc.Close()
+	_, seekable := rc.(io.ReaderAt)
+	want := choose(seekable)
 	var accept func(string) bool
 	if want != nil {
 		accept = func(addr string) bool { return want[addr] }
 	}
-	res, err := scan(rc, accept)
+	res, err := scan(rc, accept, want == nil && seekable)
 	if err != nil {
 		return fmt.Errorf("read tfstate %s: %w", s.name, err)
 	}
@@ -173,11 +182,13 @@ func (s *State) resource(ctx context.Context, addr string) (*resource, error) {
 	}
 	raw, ok := s.loaded[addr]
 	if !ok && !s.full && !s.searched[addr] {
-		want := map[string]bool{addr: true}
-		if s.passes > 0 {
-			want = nil // a second unforeseen lookup: index everything once
-		}
-		if err := s.pass(ctx, want); err != nil {
+		err := s.passWith(ctx, func(seekable bool) map[string]bool {
+			if seekable || s.passes > 0 {
+				return nil // index everything once (positions only when seekable)
+			}
+			return map[string]bool{addr: true} // the first unforeseen lookup of a stream
+		})
+		if err != nil {
 			return nil, err
 		}
 		raw, ok = s.loaded[addr]
@@ -185,13 +196,39 @@ func (s *State) resource(ctx context.Context, addr string) (*resource, error) {
 	if !ok {
 		return nil, nil
 	}
+	instances := raw.Instances
+	if instances == nil && raw.Len > 0 {
+		b, err := s.readAt(ctx, raw.Off, raw.Len)
+		if err != nil {
+			return nil, err
+		}
+		instances = b
+	}
 	r := &resource{each: raw.Each}
-	if err := json.Unmarshal(raw.Instances, &r.instances); err != nil {
+	if err := json.Unmarshal(instances, &r.instances); err != nil {
 		return nil, fmt.Errorf("tfstate %s: %s: %w", s.name, addr, err)
 	}
 	s.decoded[addr] = r
 	delete(s.loaded, addr) // the decoded form replaces the raw bytes
 	return r, nil
+}
+
+// readAt reads a resource's instances from a seekable source by position.
+func (s *State) readAt(ctx context.Context, off, n int64) ([]byte, error) {
+	rc, err := s.open(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read tfstate %s: %w", s.name, err)
+	}
+	defer rc.Close()
+	ra, ok := rc.(io.ReaderAt)
+	if !ok {
+		return nil, fmt.Errorf("read tfstate %s: source is no longer seekable", s.name)
+	}
+	b := make([]byte, n)
+	if _, err := ra.ReadAt(b, off); err != nil {
+		return nil, fmt.Errorf("read tfstate %s: %w (did the file change while doppio ran?)", s.name, err)
+	}
+	return b, nil
 }
 
 // value selects the instance the address names, or all of them.

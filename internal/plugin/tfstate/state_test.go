@@ -152,7 +152,7 @@ func TestScanErrors(t *testing.T) {
 		{"garbage", `{"version":4,"resources":[{"mode" "x"}]}`, `expected ':'`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := scan(strings.NewReader(tt.in), nil)
+			_, err := scan(strings.NewReader(tt.in), nil, false)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want it to contain %q", err, tt.want)
 			}
@@ -172,6 +172,29 @@ func TestAddresses(t *testing.T) {
 		}
 		if a.resource != tt.resource || a.label() != tt.label {
 			t.Errorf("%s: resource %q label %q", tt.in, a.resource, a.label())
+		}
+	}
+}
+
+func TestSeekableSourceIndexesPositionsOnce(t *testing.T) {
+	ctx := context.Background()
+	st := NewState("terraform.tfstate", func(context.Context) (io.ReadCloser, error) {
+		return os.Open("testdata/terraform.tfstate")
+	})
+	for _, a := range []string{"data.aws_caller_identity.current.id", "module.vpc.aws_subnet.private[1].tags.Name", `aws_security_group.app["api"].id`} {
+		if _, err := st.Lookup(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Lookup(ctx, "aws_nope.x"); err == nil {
+		t.Fatal("want a missing-address error")
+	}
+	if got := st.Passes(); got != 1 || !st.full {
+		t.Errorf("%d passes (full %v), want one full pass", got, st.full)
+	}
+	for addr, r := range st.loaded {
+		if r.Instances != nil {
+			t.Errorf("%s: full index of a seekable source kept %d bytes", addr, len(r.Instances))
 		}
 	}
 }
