@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -325,6 +326,6 @@ func (c *PlanCmd) Run(ctx context.Context, a *app) error {
 	d := DeployCmd{Tasks: c.Tasks, SkipTaskDefinition: c.SkipTaskDefinition, LatestTaskDefinition: c.LatestTaskDefinition,
 		Revision: c.Revision, ForceNewDeployment: c.ForceNewDeployment, ForceRegister: c.ForceRegister,
 		UpdateService: c.UpdateService, DryRun: true, scalingFlags: scalingFlags{AutoScalingMin: -1, AutoScalingMax: -1}}
-	d.Wait = true
+	d.Wait, d.WaitUntil, d.PollInterval = true, "deployed", 5*time.Second
 	return d.Run(ctx, a)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -124,7 +125,7 @@ func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
 		return nil
 	case watch.RolledBack, watch.Failed:
 		for _, t := range out.StoppedTasks {
-			a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", fmt.Sprint(t.Containers))
+			a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", containerExits(t.Containers))
 		}
 		msg := fmt.Sprintf("deployment %s %s: %s", out.DeploymentID, outcomeName(out.Kind), out.Reason)
 		if out.RolledBackTo != "" {
@@ -213,4 +214,20 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: aws.ToString(svc.TaskDefinition),
 		until: c.until(), service0: svc,
 	})
+}
+
+// containerExits formats container exit codes as "web exit 1, sidecar exit 0".
+func containerExits(cs []watch.ContainerExit) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		switch {
+		case c.ExitCode != nil:
+			parts = append(parts, fmt.Sprintf("%s exit %d", c.Name, *c.ExitCode))
+		case c.Reason != "":
+			parts = append(parts, fmt.Sprintf("%s (%s)", c.Name, c.Reason))
+		default:
+			parts = append(parts, c.Name+" (no exit code)")
+		}
+	}
+	return strings.Join(parts, ", ")
 }

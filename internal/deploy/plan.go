@@ -1,9 +1,11 @@
 package deploy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"slices"
 	"strings"
@@ -262,9 +264,19 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 		return fmt.Errorf("describe the service's task definition %s: %w", liveARN, err)
 	}
 	liveTD := ecsdef.TaskDefinitionFromLive(out.TaskDefinition, out.Tags)
-	if reflect.DeepEqual(ecsdef.NormalizeTaskDefinition(liveTD), ecsdef.NormalizeTaskDefinition(o.TaskDefinition)) {
+	same, err := ecsdef.TaskDefinitionsEqual(liveTD, o.TaskDefinition)
+	if err != nil {
+		return fmt.Errorf("compare with the live task definition: %w", err)
+	}
+	if same {
 		p.TaskDefinition.Action, p.TaskDefinition.ARN, p.TaskDefinition.Input = TDReuse, liveARN, nil
 		p.TaskDefinition.Reason = "identical to the service's current revision (use --force-register to register anyway)"
+		return nil
+	}
+	if dp.d.Log.Enabled(ctx, slog.LevelDebug) {
+		if diff, err := ecsdef.DiffTaskDefinitions(liveARN, liveTD, "local", o.TaskDefinition); err == nil {
+			dp.d.Log.Debug("task definition differs from the live revision", "diff", diff)
+		}
 	}
 	return nil
 }
@@ -354,8 +366,11 @@ func (dp *Deployer) diffAttributes(o Options, p *Plan, upd *ecs.UpdateServiceInp
 	uv := reflect.ValueOf(upd).Elem()
 	for _, name := range updatable {
 		a, b := lv.FieldByName(name), rv.FieldByName(name)
-		if !a.IsValid() || !b.IsValid() || reflect.DeepEqual(a.Interface(), b.Interface()) {
+		if !a.IsValid() || !b.IsValid() || sameValue(a, b) {
 			continue
+		}
+		if b.Kind() == reflect.String && b.Len() == 0 {
+			continue // an unset enum (e.g. availabilityZoneRebalancing) keeps the live value
 		}
 		kind := "changed"
 		switch {
@@ -412,6 +427,21 @@ func assign(dst, src reflect.Value, removed bool) error {
 		return fmt.Errorf("cannot assign %s to %s", src.Type(), dst.Type())
 	}
 	return nil
+}
+
+// sameValue compares two attribute values by their canonical JSON, the form diff
+// shows, so that representation details (nil vs empty, pointer vs value) never count
+// as a change.
+func sameValue(a, b reflect.Value) bool {
+	if isEmpty(a) && isEmpty(b) {
+		return true
+	}
+	ja, errA := ecsdef.Marshal(a.Interface())
+	jb, errB := ecsdef.Marshal(b.Interface())
+	if errA != nil || errB != nil {
+		return reflect.DeepEqual(a.Interface(), b.Interface())
+	}
+	return bytes.Equal(ja, jb)
 }
 
 func isEmpty(v reflect.Value) bool {

@@ -88,7 +88,7 @@ func (f *fakeECS) CreateService(_ context.Context, in *ecs.CreateServiceInput, _
 		LaunchType: in.LaunchType, NetworkConfiguration: in.NetworkConfiguration, LoadBalancers: in.LoadBalancers,
 		DeploymentConfiguration: in.DeploymentConfiguration, Tags: in.Tags, CapacityProviderStrategy: in.CapacityProviderStrategy,
 		SchedulingStrategy: types.SchedulingStrategyReplica,
-		Deployments: []types.Deployment{{Id: aws.String("ecs-svc/1"), Status: aws.String("PRIMARY"), TaskDefinition: in.TaskDefinition}}}
+		Deployments:        []types.Deployment{{Id: aws.String("ecs-svc/1"), Status: aws.String("PRIMARY"), TaskDefinition: in.TaskDefinition}}}
 	f.services[aws.ToString(in.ServiceName)] = s
 	return &ecs.CreateServiceOutput{Service: s}, nil
 }
@@ -136,7 +136,7 @@ func serviceDef() *ecs.CreateServiceInput {
 	return &ecs.CreateServiceInput{
 		LaunchType: types.LaunchTypeFargate, DesiredCount: aws.Int32(2),
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-a"}}},
-		LoadBalancers: []types.LoadBalancer{{ContainerName: aws.String("web"), ContainerPort: aws.Int32(80), TargetGroupArn: aws.String("arn:tg")}},
+		LoadBalancers:        []types.LoadBalancer{{ContainerName: aws.String("web"), ContainerPort: aws.Int32(80), TargetGroupArn: aws.String("arn:tg")}},
 	}
 }
 
