@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"net/http"
 	"strings"
@@ -493,5 +494,64 @@ func TestControlEndpoint(t *testing.T) {
 	get("state?account="+f.env.Account, &state)
 	if state["account"] != f.env.Account {
 		t.Errorf("state = %v", state)
+	}
+}
+
+// defaultSubnet reads one of moto's default subnets with a raw EC2 query call (the
+// module has no EC2 client dependency).
+func (f *fixture) defaultSubnet() string {
+	f.t.Helper()
+	req, _ := http.NewRequestWithContext(f.ctx, http.MethodPost, f.env.Endpoint+"/", strings.NewReader("Action=DescribeSubnets&Version=2016-11-15"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+f.env.AccessKeyID+"/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Subnets []string `xml:"subnetSet>item>subnetId"`
+	}
+	if err := xml.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Subnets) == 0 {
+		f.t.Fatalf("DescribeSubnets: %v %+v", err, out)
+	}
+	return out.Subnets[0]
+}
+
+func TestCreateServiceKeepsWhatMotoDrops(t *testing.T) {
+	f := newFixture(t)
+	td := f.register("keep", "app:1")
+	subnet := f.defaultSubnet()
+	in := &ecs.CreateServiceInput{
+		Cluster: aws.String("c"), ServiceName: aws.String("keep"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1),
+		CapacityProviderStrategy:      []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}},
+		DeploymentConfiguration:       &types.DeploymentConfiguration{MaximumPercent: aws.Int32(150), MinimumHealthyPercent: aws.Int32(50)},
+		EnableExecuteCommand:          true,
+		EnableECSManagedTags:          true,
+		HealthCheckGracePeriodSeconds: aws.Int32(30),
+		PropagateTags:                 types.PropagateTagsService,
+		NetworkConfiguration:          &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{subnet}}},
+		ServiceConnectConfiguration:   &types.ServiceConnectConfiguration{Enabled: false},
+	}
+	if _, err := f.ecs.CreateService(f.ctx, in); err != nil {
+		t.Fatalf("CreateService (awsvpc without securityGroups): %v", err)
+	}
+	s := f.describe("keep")
+	if len(s.CapacityProviderStrategy) != 1 || s.LaunchType != "" || !s.EnableExecuteCommand || !s.EnableECSManagedTags ||
+		aws.ToInt32(s.HealthCheckGracePeriodSeconds) != 30 || s.PropagateTags != types.PropagateTagsService ||
+		aws.ToInt32(s.DeploymentConfiguration.MaximumPercent) != 150 || s.DeploymentConfiguration.DeploymentCircuitBreaker == nil {
+		t.Fatalf("service lost create-time fields: cps %v launchType %q exec %v tags %v grace %v propagate %q dc %+v",
+			s.CapacityProviderStrategy, s.LaunchType, s.EnableExecuteCommand, s.EnableECSManagedTags, s.HealthCheckGracePeriodSeconds, s.PropagateTags, s.DeploymentConfiguration)
+	}
+	if d := s.Deployments[0]; d.ServiceConnectConfiguration == nil || d.NetworkConfiguration == nil || len(d.CapacityProviderStrategy) != 1 {
+		t.Fatalf("deployment lacks per-deployment configuration: %+v", d)
+	}
+	// A desiredCount-only update scales the PRIMARY without a new deployment.
+	if _, err := f.ecs.UpdateService(f.ctx, &ecs.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("keep"), DesiredCount: aws.Int32(3)}); err != nil {
+		t.Fatal(err)
+	}
+	f.env.Clock().Advance(10 * time.Second)
+	if got := deps(f.describe("keep")); len(got) != 1 || got[0].Running != 3 {
+		t.Fatalf("after scaling to 3: %+v", got)
 	}
 }

@@ -76,7 +76,7 @@ func (e *ecsCall) createService() {
 		td = t
 		req["taskDefinition"] = str(td, "taskDefinitionArn")
 	}
-	status, body, err := e.forward(mustMarshal(req))
+	status, body, err := e.forward(motoSafe(req))
 	if err != nil || status != 200 {
 		e.relay(status, body, err)
 		return
@@ -203,7 +203,7 @@ func (e *ecsCall) updateService() {
 		// moto stores the reference exactly as passed; ECS reports the ARN.
 		req["taskDefinition"] = str(td, "taskDefinitionArn")
 	}
-	status, body, err := e.forward(mustMarshal(req))
+	status, body, err := e.forward(motoSafe(req))
 	if err != nil || status != 200 {
 		e.relay(status, body, err)
 		return
@@ -384,4 +384,19 @@ func (e *ecsCall) listServices() {
 		out["nextToken"] = next
 	}
 	e.ok(out)
+}
+
+// motoSafe encodes a CreateService/UpdateService request for moto. moto 5.2.1 raises
+// KeyError (HTTP 500) on an awsvpcConfiguration without securityGroups, which ECS
+// accepts (AwsVpcConfiguration in the API reference: securityGroups is optional), so
+// the copy sent to moto carries an empty list; the caller's value is what the proxy
+// keeps and reports.
+func motoSafe(req obj) []byte {
+	c := clone(req).(map[string]any)
+	if vpc := sub(sub(c, "networkConfiguration"), "awsvpcConfiguration"); vpc != nil {
+		if _, ok := vpc["securityGroups"]; !ok {
+			vpc["securityGroups"] = []any{}
+		}
+	}
+	return mustMarshal(c)
 }
