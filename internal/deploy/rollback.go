@@ -104,7 +104,9 @@ func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) 
 		if svc != nil {
 			use[aws.ToString(svc.TaskDefinition)] = "service"
 			for _, d := range svc.Deployments {
-				use[aws.ToString(d.TaskDefinition)] = "deployment " + strings.ToLower(aws.ToString(d.Status))
+				if _, ok := use[aws.ToString(d.TaskDefinition)]; !ok {
+					use[aws.ToString(d.TaskDefinition)] = "deployment " + strings.ToLower(aws.ToString(d.Status))
+				}
 			}
 		}
 	}

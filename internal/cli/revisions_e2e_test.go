@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/deploy"
+)
+
+// activeRevisions lists the family's ACTIVE revision numbers with the plain SDK.
+func (e *e2e) activeRevisions(family string) []int {
+	e.t.Helper()
+	out, err := e.ecs.ListTaskDefinitions(e.t.Context(), &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(family), Status: types.TaskDefinitionStatusActive})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var revs []int
+	for _, arn := range out.TaskDefinitionArns {
+		if f, n, ok := deploy.ParseTaskDefinitionARN(arn); ok && f == family {
+			revs = append(revs, n)
+		}
+	}
+	slices.Sort(revs)
+	return revs
+}
+
+// TestE2EServiceLifecycle runs status, revisions, rollback, deregister and delete
+// against a service created with the plain SDK and imported with init.
+func TestE2EServiceLifecycle(t *testing.T) {
+	e := startE2E(t)
+	e.cluster("prod")
+	e.sb.Clock().SetSpeed(40)
+	var last string
+	for i := 0; i < 4; i++ {
+		last = e.register(fargateTD("web", "nginx:1.2"+string(rune('0'+i))))
+	}
+	e.createService(&ecs.CreateServiceInput{
+		Cluster: aws.String("prod"), ServiceName: aws.String("web"), TaskDefinition: aws.String(last),
+		DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: e.awsvpc(),
+	})
+	e.must(0, "", "init", "--cluster", "prod", "--service", "web")
+	wait := []string{"--poll-interval", "50ms"}
+
+	// status: text and JSON
+	out, _ := e.must(0, "", "status")
+	for _, want := range []string{"Service: web (ACTIVE)", "Cluster: prod", "TaskDefinition: web:4", "Deployments:", "PRIMARY"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	out, _ = e.must(0, "", "status", "--output", "json", "--events", "2")
+	var st statusDoc
+	if err := json.Unmarshal([]byte(out), &st); err != nil || st.Service != "web" || len(st.Deployments) == 0 || len(st.Events) > 2 {
+		t.Errorf("status json: %v\n%s", err, out)
+	}
+
+	// revisions: table, JSON array, one revision
+	out, _ = e.must(0, "", "revisions")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 5 || !strings.Contains(lines[4], "service") || !strings.HasPrefix(lines[1], "1 ") {
+		t.Errorf("revisions table:\n%s", out)
+	}
+	out, _ = e.must(0, "", "revisions", "--output", "json")
+	var revs []deploy.Revision
+	if err := json.Unmarshal([]byte(out), &revs); err != nil || len(revs) != 4 || !revs[3].InUse || revs[0].InUse {
+		t.Errorf("revisions json: %v\n%s", err, out)
+	}
+	out, _ = e.must(0, "", "revisions", "--revision", "latest")
+	if !strings.Contains(out, `"revision": 4`) || !strings.Contains(out, "nginx:1.23") {
+		t.Errorf("revisions --revision latest:\n%s", out)
+	}
+
+	// rollback: plan, then roll back to web:3 and deregister web:4
+	out, _ = e.must(0, "", "rollback", "--dry-run")
+	if !strings.Contains(out, "update the service to web:3") {
+		t.Errorf("rollback --dry-run:\n%s", out)
+	}
+	_, errs := e.must(0, "", append([]string{"rollback", "--deregister-task-definition"}, wait...)...)
+	t.Logf("rollback stderr:\n%s", errs)
+	if got := aws.ToString(e.describe("prod", "web").TaskDefinition); !strings.HasSuffix(got, "web:3") {
+		t.Fatalf("after rollback the service runs %s\n%s", got, errs)
+	}
+	if got := e.activeRevisions("web"); !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("after rollback --deregister-task-definition: active %v\n%s", got, errs)
+	}
+
+	// deregister: refuses the revision in use, asks, keeps
+	_, errs = e.must(2, "", "deregister", "--revision", "3", "--force")
+	if !strings.Contains(errs, "in use") {
+		t.Errorf("deregister in-use revision:\n%s", errs)
+	}
+	if code, _, errs := e.run("", "n\n", "deregister", "--keeps", "1"); code != 1 || !strings.Contains(errs, "[y/N]") {
+		t.Errorf("deregister answered no: exit %d\n%s", code, errs)
+	}
+	out, _ = e.must(0, "", "deregister", "--keeps", "1", "--dry-run")
+	if !strings.Contains(out, "deregister web:1") || !strings.Contains(out, "keep web:2") {
+		t.Errorf("deregister --dry-run:\n%s", out)
+	}
+	if code, out, errs := e.run("", "y\n", "deregister", "--keeps", "1", "--delete"); code != 0 || !strings.Contains(out, "deregistered web:1") {
+		t.Errorf("deregister --keeps 1: exit %d\n%s\n%s", code, out, errs)
+	}
+	if got := e.activeRevisions("web"); slices.Contains(got, 1) || !slices.Contains(got, 3) || !slices.Contains(got, 2) {
+		t.Errorf("after deregister --keeps 1: active %v", got)
+	}
+
+	// delete: dry run, wrong name, then for real
+	out, _ = e.must(0, "", "delete", "--dry-run")
+	if !strings.Contains(out, "Service: web") {
+		t.Errorf("delete --dry-run:\n%s", out)
+	}
+	if code, _, _ := e.run("", "wrong\n", "delete"); code != 1 {
+		t.Errorf("delete with a wrong name: exit %d, want 1", code)
+	}
+	if st := aws.ToString(e.describe("prod", "web").Status); st != "ACTIVE" {
+		t.Fatalf("service deleted without confirmation: %s", st)
+	}
+	if code, out, errs := e.run("", "web\n", "delete", "--terminate"); code != 0 || !strings.Contains(out, "service/prod/web") {
+		t.Fatalf("delete: exit %d\n%s\n%s", code, out, errs)
+	}
+	if st := aws.ToString(e.describe("prod", "web").Status); st == "ACTIVE" {
+		t.Errorf("after delete the service is %s", st)
+	}
+}
