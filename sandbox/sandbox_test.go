@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/google/go-cmp/cmp"
@@ -553,5 +555,20 @@ func TestCreateServiceKeepsWhatMotoDrops(t *testing.T) {
 	f.env.Clock().Advance(10 * time.Second)
 	if got := deps(f.describe("keep")); len(got) != 1 || got[0].Running != 3 {
 		t.Fatalf("after scaling to 3: %+v", got)
+	}
+}
+
+func TestCodeDeployIsMounted(t *testing.T) {
+	f := newFixture(t)
+	cd := codedeploy.NewFromConfig(f.env.AWSConfig(f.ctx))
+	if _, err := cd.CreateApplication(f.ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("app"), ComputePlatform: cdtypes.ComputePlatformEcs}); err != nil {
+		t.Fatalf("CreateApplication: %v", err)
+	}
+	out, err := cd.ListApplications(f.ctx, &codedeploy.ListApplicationsInput{})
+	if err != nil || len(out.Applications) != 1 {
+		t.Fatalf("ListApplications: %+v %v", out, err)
+	}
+	if got := f.env.Counts()["codedeploy:ListApplications"]; got != 1 {
+		t.Errorf("codedeploy calls are counted: %d", got)
 	}
 }
