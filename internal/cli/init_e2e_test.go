@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -155,4 +156,33 @@ func TestE2EInitThenDiff(t *testing.T) {
 	}
 	// Without --exit-code, differences still exit 0.
 	e.must(0, "", "diff")
+
+	// Service side, as deploy sees it: a changed desiredCount is shown; a file
+	// without desiredCount or without tags manages neither; ignored tags are hidden.
+	sd := e.read("all/web/ecs-service-def.json")
+	e.write("all/web/ecs-service-def.json", strings.Replace(sd, `"desiredCount": 2`, `"desiredCount": 3`, 1))
+	out, _ = e.must(3, "all/web", "diff", "--exit-code")
+	if !strings.Contains(out, "service/prod/web") || !strings.Contains(out, `+  "desiredCount": 3`) {
+		t.Errorf("desiredCount change not shown:\n%s", out)
+	}
+	noCount := strings.Replace(sd, `"desiredCount": 2,`, "", 1)
+	e.write("all/web/ecs-service-def.json", noCount)
+	if out, _ := e.must(0, "all/web", "diff", "--exit-code"); out != "" {
+		t.Errorf("file without desiredCount: %s", out)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(noCount), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["tags"] = []map[string]string{{"key": "owner", "value": "me"}}
+	b, _ := json.Marshal(doc)
+	e.write("all/web/ecs-service-def.json", string(b))
+	out, _ = e.must(3, "all/web", "diff", "--exit-code")
+	if !strings.Contains(out, `"env"`) || !strings.Contains(out, `"owner"`) {
+		t.Errorf("tag changes not shown:\n%s", out)
+	}
+	e.write("all/web/doppio.yml", e.read("all/web/doppio.yml")+"ignore:\n  tags: [env, owner]\n")
+	if out, _ := e.must(0, "all/web", "diff", "--exit-code"); out != "" {
+		t.Errorf("ignored tags shown:\n%s", out)
+	}
 }
