@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -197,4 +199,15 @@ func TestSeekableSourceIndexesPositionsOnce(t *testing.T) {
 			t.Errorf("%s: full index of a seekable source kept %d bytes", addr, len(r.Instances))
 		}
 	}
+}
+
+// fakeS3 serves objects keyed "bucket/key".
+type fakeS3 struct{ objects map[string][]byte }
+
+func (f *fakeS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	b, ok := f.objects[*in.Bucket+"/"+*in.Key]
+	if !ok {
+		return nil, &s3types.NoSuchKey{}
+	}
+	return &s3.GetObjectOutput{Body: io.NopCloser(bytes.NewReader(b))}, nil
 }
