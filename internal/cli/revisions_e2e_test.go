@@ -125,3 +125,31 @@ func TestE2EServiceLifecycle(t *testing.T) {
 		t.Errorf("after delete the service is %s", st)
 	}
 }
+
+// TestE2ERollbackStop stops an in-progress deployment with ECS's ROLLBACK.
+func TestE2ERollbackStop(t *testing.T) {
+	e := startE2E(t)
+	e.cluster("prod")
+	e.sb.Clock().SetSpeed(40)
+	v1 := e.register(fargateTD("web", "nginx:1.20"))
+	v2 := e.register(fargateTD("web", "nginx:1.21"))
+	e.createService(&ecs.CreateServiceInput{
+		Cluster: aws.String("prod"), ServiceName: aws.String("web"), TaskDefinition: aws.String(v1),
+		DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: e.awsvpc(),
+	})
+	e.must(0, "", "init", "--cluster", "prod", "--service", "web")
+	e.must(0, "", "wait", "--poll-interval", "50ms")
+	e.sb.Clock().SetSpeed(0.001) // the next rollout stands still
+	if _, err := e.ecs.UpdateService(t.Context(), &ecs.UpdateServiceInput{Cluster: aws.String("prod"), Service: aws.String("web"), TaskDefinition: aws.String(v2)}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := e.must(0, "", "rollback", "--stop", "--dry-run")
+	if !strings.Contains(out, "with ROLLBACK") {
+		t.Fatalf("rollback --stop --dry-run:\n%s", out)
+	}
+	e.sb.Clock().SetSpeed(40)
+	_, errs := e.must(0, "", "rollback", "--stop", "--poll-interval", "50ms")
+	if got := aws.ToString(e.describe("prod", "web").TaskDefinition); got != v1 {
+		t.Errorf("after rollback --stop the service runs %s, want %s\n%s", got, v1, errs)
+	}
+}

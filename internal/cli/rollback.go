@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
 // RollbackCmd points the service back at an older ACTIVE revision of its family (or
@@ -76,19 +76,14 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		a.log.Info("not waiting (--no-wait)")
 		return nil
 	}
-	svc := res.Service
 	target := plan.Target
-	if svc == nil { // stopped with ROLLBACK: follow the deployment ECS started
-		if svc, err = liveService(ctx, client, p.cfg.Cluster, p.cfg.Service); err != nil {
+	if plan.StopDeployment != "" {
+		if target, err = a.followStop(ctx, client, plan, res, c.waitFlags); err != nil {
 			return err
 		}
-		if svc != nil {
-			target = aws.ToString(svc.TaskDefinition)
-		}
-	}
-	if err := a.follow(ctx, client, followRequest{
+	} else if err := a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: target,
-		startedAt: res.StartedAt, until: c.until(), service0: svc,
+		startedAt: res.StartedAt, until: c.until(), service0: res.Service,
 	}); err != nil {
 		return err
 	}
@@ -105,6 +100,32 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	}
 	a.log.Info("deregistered " + shortTD(plan.Deregister))
 	return nil
+}
+
+// followStop follows the deployment we stopped with ROLLBACK: for us, its rolling
+// back is success. It returns the task definition the service runs afterwards.
+func (a *app) followStop(ctx context.Context, client *ecs.Client, plan *deploy.RollbackPlan, res *deploy.RollbackResult, w waitFlags) (string, error) {
+	r := followRequest{cluster: plan.Cluster, service: plan.Service, taskDefinition: plan.Current, until: w.until()}
+	poller := watch.New(client, watch.Options{Interval: a.pollInterval(), Observer: watch.NewTextObserver(a.stderr, a.ci())})
+	out, err := poller.Wait(ctx, watch.Target{Cluster: plan.Cluster, Service: plan.Service, DeploymentARN: plan.StopDeployment,
+		TaskDefinition: plan.Current, StartedAt: res.StartedAt, Until: r.until})
+	if err != nil {
+		return "", fmt.Errorf("wait for service %q: %w", plan.Service, err)
+	}
+	if out.Kind != watch.RolledBack {
+		return "", a.outcomeError(r, out)
+	}
+	if out.Pending != "" {
+		return "", diag.WithCode(fmt.Errorf("rollback of deployment %s has not finished: %s", out.DeploymentID, out.Pending), diag.ExitTimeout)
+	}
+	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", shortTD(out.RolledBackTo))
+	if a.g.Output == "json" {
+		if err := ui.WriteJSON(a.stdout, map[string]any{"service": plan.Service, "cluster": plan.Cluster,
+			"stoppedDeploymentArn": plan.StopDeployment, "taskDefinitionArn": out.RolledBackTo, "outcome": "rolled back"}); err != nil {
+			return "", err
+		}
+	}
+	return out.RolledBackTo, nil
 }
 
 func printRollbackPlan(a *app, p *deploy.RollbackPlan, stdout bool) {
