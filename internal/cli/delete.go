@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ui"
 )
@@ -51,6 +52,11 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if err := writeStatus(a.stderr, doc); err != nil {
 		return err
 	}
+	// ECS refuses DeleteService without force while the desired count is above 0.
+	if svc.DesiredCount > 0 && !c.Terminate && svc.SchedulingStrategy != types.SchedulingStrategyDaemon {
+		return diag.WithHint(fmt.Errorf("service %q still wants %d task(s); ECS deletes it only at 0", p.cfg.Service, svc.DesiredCount),
+			"scale it to 0 first ('doppio scale --tasks 0'), or pass --terminate to stop its tasks")
+	}
 	if !c.Force {
 		fmt.Fprintf(a.stderr, "type the service name (%s) to delete it: ", p.cfg.Service)
 		line := ""
@@ -60,9 +66,6 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 		if strings.TrimSpace(line) != p.cfg.Service {
 			return errors.New("cancelled; the service was not deleted")
 		}
-	}
-	if svc.DesiredCount > 0 && !c.Terminate {
-		a.log.Info("the service still wants tasks; ECS refuses to delete it unless it is scaled to 0 or --terminate is given", "desired", svc.DesiredCount)
 	}
 	out, err := client.DeleteService(ctx, &ecs.DeleteServiceInput{
 		Cluster: aws.String(p.cfg.Cluster), Service: aws.String(p.cfg.Service), Force: aws.Bool(c.Terminate),

@@ -112,8 +112,11 @@ func TestE2EServiceLifecycle(t *testing.T) {
 	if !strings.Contains(out, "Service: web") {
 		t.Errorf("delete --dry-run:\n%s", out)
 	}
-	if code, _, _ := e.run("", "wrong\n", "delete"); code != 1 {
-		t.Errorf("delete with a wrong name: exit %d, want 1", code)
+	if code, _, errs := e.run("", "", "delete"); code != 1 || !strings.Contains(errs, "--terminate") {
+		t.Errorf("delete of a service with tasks: exit %d, want 1\n%s", code, errs)
+	}
+	if code, _, errs := e.run("", "wrong\n", "delete", "--terminate"); code != 1 || !strings.Contains(errs, "cancelled") {
+		t.Errorf("delete with a wrong name: exit %d, want 1\n%s", code, errs)
 	}
 	if st := aws.ToString(e.describe("prod", "web").Status); st != "ACTIVE" {
 		t.Fatalf("service deleted without confirmation: %s", st)
