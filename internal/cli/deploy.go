@@ -76,11 +76,7 @@ func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := c.waitFlags.validate(); err != nil {
-		return err
-	}
-	a.interval = c.PollInterval
-	p, err := a.project(ctx)
+	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
 		return err
 	}

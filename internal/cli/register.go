@@ -67,11 +67,7 @@ func (c *ScaleCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := c.waitFlags.validate(); err != nil {
-		return err
-	}
-	a.interval = c.PollInterval
-	p, err := a.project(ctx)
+	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
 		return err
 	}
@@ -91,11 +87,7 @@ type RefreshCmd struct {
 
 // Run starts a forced deployment and waits for it.
 func (c *RefreshCmd) Run(ctx context.Context, a *app) error {
-	if err := c.waitFlags.validate(); err != nil {
-		return err
-	}
-	a.interval = c.PollInterval
-	p, err := a.project(ctx)
+	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,16 @@ func (w waitFlags) validate() error {
 	return nil
 }
 
+// waitingProject validates the wait flags, records the poll interval and loads the
+// project: the common start of every verb that waits.
+func (a *app) waitingProject(ctx context.Context, w waitFlags) (*project, error) {
+	if err := w.validate(); err != nil {
+		return nil, err
+	}
+	a.interval = w.PollInterval
+	return a.project(ctx)
+}
+
 func (w waitFlags) until() watch.Until {
 	if w.WaitUntil == "stable" {
 		return watch.Stable
@@ -188,11 +198,7 @@ type WaitCmd struct {
 
 // Run waits for the current PRIMARY deployment.
 func (c *WaitCmd) Run(ctx context.Context, a *app) error {
-	if err := c.waitFlags.validate(); err != nil {
-		return err
-	}
-	a.interval = c.PollInterval
-	p, err := a.project(ctx)
+	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
 		return err
 	}
