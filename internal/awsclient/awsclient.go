@@ -7,6 +7,7 @@ package awsclient
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -32,6 +35,12 @@ type Options struct {
 	MaxAttempts int
 	// MaxBackoff caps the delay between tries (default 20s).
 	MaxBackoff time.Duration
+	// Env is the command's environment (the process environment merged with
+	// envfiles). The standard AWS_* variables in it (region, static credentials,
+	// profile, shared config files, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)
+	// take precedence over the process environment, so a command never needs to
+	// export anything to the process for the SDK to see it.
+	Env map[string]string
 }
 
 // Load builds the aws.Config. It makes no network call: credentials are resolved on
@@ -57,12 +66,23 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 			})
 		}),
 	}
-	if o.Region != "" {
-		loadOpts = append(loadOpts, awsconfig.WithRegion(o.Region))
+	region := o.Region
+	if region == "" {
+		region = firstEnv(o.Env, "AWS_REGION", "AWS_DEFAULT_REGION")
 	}
+	if region != "" {
+		loadOpts = append(loadOpts, awsconfig.WithRegion(region))
+	}
+	loadOpts = append(loadOpts, envLoadOptions(o.Env)...)
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if o.Env != nil {
+		// Service-specific endpoints (AWS_ENDPOINT_URL_ECS, ...) are resolved by each
+		// client from the config sources; ours comes first so the command's
+		// environment wins over the process's.
+		cfg.ConfigSources = append([]any{envEndpoints(o.Env)}, cfg.ConfigSources...)
 	}
 	if cfg.Region == "" {
 		return aws.Config{}, fmt.Errorf("no AWS region: set region in the config file, AWS_REGION, or a profile region")
@@ -96,4 +116,58 @@ func NewLazy(o Options) *Lazy { return &Lazy{opts: o} }
 func (l *Lazy) Get(ctx context.Context) (aws.Config, error) {
 	l.once.Do(func() { l.cfg, l.err = Load(ctx, l.opts) })
 	return l.cfg, l.err
+}
+
+// firstEnv returns the first non-empty value of keys in env.
+func firstEnv(env map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := env[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// envLoadOptions maps the standard AWS_* variables of env onto load options.
+func envLoadOptions(env map[string]string) []func(*awsconfig.LoadOptions) error {
+	if env == nil {
+		return nil
+	}
+	var opts []func(*awsconfig.LoadOptions) error
+	if id, secret := env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]; id != "" && secret != "" {
+		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, env["AWS_SESSION_TOKEN"])))
+	} else if p := env["AWS_PROFILE"]; p != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(p))
+	}
+	if f := env["AWS_CONFIG_FILE"]; f != "" {
+		opts = append(opts, awsconfig.WithSharedConfigFiles([]string{f}))
+	}
+	if f := env["AWS_SHARED_CREDENTIALS_FILE"]; f != "" {
+		opts = append(opts, awsconfig.WithSharedCredentialsFiles([]string{f}))
+	}
+	if u := env["AWS_ENDPOINT_URL"]; u != "" {
+		opts = append(opts, awsconfig.WithBaseEndpoint(u))
+	}
+	if strings.EqualFold(env["AWS_EC2_METADATA_DISABLED"], "true") {
+		opts = append(opts, awsconfig.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
+	return opts
+}
+
+// envEndpoints resolves AWS_ENDPOINT_URL_<SERVICE> from the command's environment.
+// The SDK's clients look for a config source with this method.
+type envEndpoints map[string]string
+
+// GetServiceBaseEndpoint returns the endpoint for the service with SDK id sdkID
+// (e.g. "CodeDeploy" reads AWS_ENDPOINT_URL_CODEDEPLOY; "Application Auto Scaling"
+// reads AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING).
+func (e envEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
+	key := "AWS_ENDPOINT_URL_" + strings.ToUpper(strings.ReplaceAll(sdkID, " ", "_"))
+	if v := e[key]; v != "" {
+		return v, true, nil
+	}
+	if v := e["AWS_ENDPOINT_URL"]; v != "" {
+		return v, true, nil
+	}
+	return "", false, nil
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -52,12 +52,7 @@ func deployProject(t *testing.T) *e2e {
 func (e *e2e) runCtx(ctx context.Context, stderr *syncBuffer, args ...string) (int, string) {
 	e.t.Helper()
 	var out bytes.Buffer
-	vars := map[string]string{}
-	for _, kv := range os.Environ() {
-		k, v, _ := strings.Cut(kv, "=")
-		vars[k] = v
-	}
-	code := Main(ctx, args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Vars: vars, Dir: filepath.Join(e.dir, "app")})
+	code := Main(ctx, args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Vars: maps.Clone(e.vars), Dir: filepath.Join(e.dir, "app")})
 	return code, out.String()
 }
 
@@ -103,7 +98,7 @@ const poll = "--poll-interval=40ms"
 
 func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 	e := deployProject(t)
-	t.Setenv("IMAGE", "nginx:1.27")
+	e.setenv("IMAGE", "nginx:1.27")
 	_, errs := e.must(0, "app", "deploy", poll)
 	for _, want := range []string{"plan: create service web in cluster e2e", "created service", "deployment succeeded"} {
 		if !strings.Contains(errs, want) {
@@ -116,7 +111,7 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 	}
 
 	// A new image: one registration, one UpdateService, one new deployment.
-	t.Setenv("IMAGE", "nginx:1.28")
+	e.setenv("IMAGE", "nginx:1.28")
 	e.sb.ResetCounts()
 	out, errs := e.must(0, "app", "deploy", poll, "--output", "json")
 	counts := e.sb.Counts()
@@ -142,7 +137,7 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 	}
 
 	// --dry-run and plan change nothing.
-	t.Setenv("IMAGE", "nginx:1.29")
+	e.setenv("IMAGE", "nginx:1.29")
 	e.sb.ResetCounts()
 	out, _ = e.must(0, "app", "deploy", "--dry-run")
 	if !strings.Contains(out, "register a new revision of web") || !strings.Contains(out, `"image": "nginx:1.29"`) {
@@ -161,9 +156,9 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 
 func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 	e := deployProject(t)
-	t.Setenv("IMAGE", "nginx:1.27")
+	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
-	t.Setenv("IMAGE", "nginx:crashloop")
+	e.setenv("IMAGE", "nginx:crashloop")
 	code, out, errs := e.run("app", "", "deploy", poll, "--output", "json")
 	if code != diag.ExitFailed {
 		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
@@ -183,10 +178,10 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 
 func TestDeployE2ETimeout(t *testing.T) {
 	e := deployProject(t)
-	t.Setenv("IMAGE", "nginx:1.27")
+	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
 	e.sb.Clock().SetSpeed(0.001) // the rollout effectively stands still
-	t.Setenv("IMAGE", "nginx:1.28")
+	e.setenv("IMAGE", "nginx:1.28")
 	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "1s")
 	if code != diag.ExitTimeout {
 		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitTimeout, errs)
@@ -201,10 +196,10 @@ func TestDeployE2ETimeout(t *testing.T) {
 
 func TestDeployE2EInterrupted(t *testing.T) {
 	e := deployProject(t)
-	t.Setenv("IMAGE", "nginx:1.27")
+	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
 	e.sb.Clock().SetSpeed(0.001)
-	t.Setenv("IMAGE", "nginx:1.28")
+	e.setenv("IMAGE", "nginx:1.28")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	stderr := &syncBuffer{onLine: func(l string) {
@@ -227,10 +222,10 @@ func TestDeployE2EInterrupted(t *testing.T) {
 
 func TestDeployE2ESuperseded(t *testing.T) {
 	e := deployProject(t)
-	t.Setenv("IMAGE", "nginx:1.27")
+	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
 	e.sb.Clock().SetSpeed(1)
-	t.Setenv("IMAGE", "nginx:1.28")
+	e.setenv("IMAGE", "nginx:1.28")
 	var once sync.Once
 	stderr := &syncBuffer{}
 	stderr.onLine = func(l string) {
@@ -257,10 +252,10 @@ func TestDeployE2ESuperseded(t *testing.T) {
 
 func TestDeployE2EThrottledAndFlaky(t *testing.T) {
 	e := deployProject(t)
-	t.Setenv("IMAGE", "nginx:1.27")
+	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
 	e.sb.SetFaults(sandbox.Faults{Seed: 7, Rules: []sandbox.FaultRule{{Operation: "*", Throttle: 0.30, Error: 0.05}}})
-	t.Setenv("IMAGE", "nginx:1.28")
+	e.setenv("IMAGE", "nginx:1.28")
 	e.sb.ResetCounts()
 	_, errs := e.must(0, "app", "deploy", poll)
 	e.sb.SetFaults(sandbox.Faults{})
@@ -282,9 +277,9 @@ func TestDeployE2EThrottledAndFlaky(t *testing.T) {
 // DescribeTaskDefinition, no CodeDeploy or Cloud Map calls.
 func TestDeployE2EAPICalls(t *testing.T) {
 	e := deployProject(t)
-	t.Setenv("IMAGE", "nginx:1.27")
+	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
-	t.Setenv("IMAGE", "nginx:slow")
+	e.setenv("IMAGE", "nginx:slow")
 	e.sb.ResetCounts()
 	e.sb.Clock().SetSpeed(125) // 40 ms polls = 5 s of simulated time, as in production
 	_, errs := e.must(0, "app", "deploy", poll)

@@ -84,8 +84,9 @@ func (a *app) version() string { return buildinfo.Get().Version }
 
 // loadEnvfiles merges env files into a copy of the environment. Values already in the
 // environment (non-empty ones) win unless override is set (ecspresso always let files win, which
-// surprised CI users whose pipeline variables were silently replaced). Variables taken
-// from files are also exported to this process, so the AWS SDK sees AWS_* ones.
+// surprised CI users whose pipeline variables were silently replaced). The AWS SDK sees
+// AWS_* variables from files through awsclient.Options.Env; nothing is exported to
+// the process.
 func loadEnvfiles(env Env, files []string, override bool) (map[string]string, error) {
 	vars := make(map[string]string, len(env.Vars))
 	for k, v := range env.Vars {
@@ -110,9 +111,6 @@ func loadEnvfiles(env Env, files []string, override bool) (map[string]string, er
 				continue
 			}
 			vars[k] = v
-			if err := os.Setenv(k, v); err != nil {
-				return nil, fmt.Errorf("export %s from %s: %w", k, f, err)
-			}
 		}
 	}
 	return vars, nil
@@ -120,7 +118,7 @@ func loadEnvfiles(env Env, files []string, override bool) (map[string]string, er
 
 // awsOptions returns the options for the shared AWS config.
 func (a *app) awsOptions(region string) awsclient.Options {
-	return awsclient.Options{Region: region, AssumeRoleARN: a.g.AssumeRoleARN}
+	return awsclient.Options{Region: region, AssumeRoleARN: a.g.AssumeRoleARN, Env: a.vars}
 }
 
 // commandTimeout returns --timeout, else the config's timeout, else the default.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,40 +22,40 @@ import (
 	"github.com/doppio-ecs/doppio/sandbox"
 )
 
-// e2e is one test's sandbox account, an ECS client on it and a working directory.
-// The AWS SDK reads its endpoint and credentials from the process environment, so
-// these tests set it with t.Setenv and do not run in parallel.
+// e2e is one test's sandbox account, an ECS client on it, a working directory and
+// the environment doppio runs with. doppio takes its AWS endpoint and credentials
+// from the command's environment map (never the process's), so every e2e test runs
+// in parallel in its own sandbox account.
 type e2e struct {
-	t   *testing.T
-	sb  *sandbox.Env
-	ecs *ecs.Client
-	dir string
+	t    *testing.T
+	sb   *sandbox.Env
+	ecs  *ecs.Client
+	dir  string
+	vars map[string]string
 }
 
+// startE2E marks the test parallel and returns its sandbox account.
 func startE2E(t *testing.T) *e2e {
 	t.Helper()
+	t.Parallel()
 	sb := sandbox.Start(t)
+	vars := map[string]string{"PATH": os.Getenv("PATH"), "HOME": t.TempDir()}
 	for _, kv := range sb.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
+		vars[k] = v
 	}
-	for _, k := range []string{"AWS_PROFILE", "AWS_SESSION_TOKEN", "DOPPIO_CONFIG", "DOPPIO_OUTPUT", "CI"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-	return &e2e{t: t, sb: sb, ecs: ecs.NewFromConfig(sb.AWSConfig(t.Context())), dir: t.TempDir()}
+	return &e2e{t: t, sb: sb, ecs: ecs.NewFromConfig(sb.AWSConfig(t.Context())), dir: t.TempDir(), vars: vars}
 }
+
+// setenv sets a variable in doppio's environment for the following runs.
+func (e *e2e) setenv(k, v string) { e.vars[k] = v }
 
 // run runs doppio in-process in dir (relative to the test's directory) with stdin and
 // returns its exit code, stdout and stderr.
 func (e *e2e) run(dir string, stdin string, args ...string) (int, string, string) {
 	e.t.Helper()
 	var out, errb bytes.Buffer
-	vars := map[string]string{}
-	for _, kv := range os.Environ() {
-		k, v, _ := strings.Cut(kv, "=")
-		vars[k] = v
-	}
+	vars := maps.Clone(e.vars)
 	env := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Vars: vars, Dir: filepath.Join(e.dir, dir)}
 	code := Main(e.t.Context(), args, env)
 	return code, out.String(), errb.String()
