@@ -1,6 +1,6 @@
 module github.com/doppio-ecs/doppio
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/alecthomas/kong v1.17.0
@@ -25,6 +25,7 @@ require (
 	github.com/hashicorp/go-envparse v0.1.0
 	github.com/hashicorp/go-version v1.9.0
 	github.com/rogpeppe/go-internal v1.16.0
+	golang.org/x/time v0.16.0
 )
 
 require (

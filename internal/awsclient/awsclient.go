@@ -35,6 +35,14 @@ type Options struct {
 	MaxAttempts int
 	// MaxBackoff caps the delay between tries (default 20s).
 	MaxBackoff time.Duration
+	// MaxRPS, when above 0, caps every API family (ECS, STS, SSM, ...) at that many
+	// requests per second; 0 uses DefaultLimit (ECS's documented read rates).
+	// Ignored when Budget is set.
+	MaxRPS float64
+	// Budget is the client-side rate budget shared by every client built from the
+	// config; nil makes a new one from MaxRPS. Pass the same Budget to several
+	// configs of one account and region to share it across them.
+	Budget *Budget
 	// Env is the command's environment (the process environment merged with
 	// envfiles). The standard AWS_* variables in it (region, static credentials,
 	// profile, shared config files, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)
@@ -58,7 +66,9 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 		awsconfig.WithRetryer(func() aws.Retryer {
 			// The standard retryer's client-side retry quota gives up after a burst of
 			// throttles, which is exactly when many services deploy at once; without the
-			// quota each call keeps its own bounded attempts and backoff.
+			// quota each call keeps its own bounded attempts and backoff. What is
+			// retried and what counts as throttling stay the SDK's own lists
+			// (retry.DefaultRetryables, retry.DefaultThrottles).
 			return retry.NewStandard(func(so *retry.StandardOptions) {
 				so.MaxAttempts = attempts
 				so.MaxBackoff = backoff
@@ -87,6 +97,11 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if cfg.Region == "" {
 		return aws.Config{}, fmt.Errorf("no AWS region: set region in the config file, AWS_REGION, or a profile region")
 	}
+	budget := o.Budget
+	if budget == nil {
+		budget = NewBudget(o.MaxRPS)
+	}
+	cfg.APIOptions = append(cfg.APIOptions, budget.Middleware())
 	if o.AssumeRoleARN != "" {
 		name := o.SessionName
 		if name == "" {

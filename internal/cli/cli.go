@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -76,13 +75,13 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	app, err := newApp(ctx, &cli.Globals, env)
 	if err != nil {
-		return report(env.Stderr, err)
+		return report(env, err)
 	}
 	defer app.close()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	err = kctx.Run(app)
 	if err != nil {
-		return report(env.Stderr, err)
+		return report(env, err)
 	}
 	return diag.ExitOK
 }
@@ -101,7 +100,8 @@ func newParser(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 }
 
 // report prints err once, with its hint, and returns its exit code.
-func report(w io.Writer, err error) int {
+func report(env Env, err error) int {
+	w := env.Stderr
 	code := diag.ExitCode(err)
 	if errors.Is(err, context.Canceled) && code == diag.ExitError {
 		code = diag.ExitInterrupted
@@ -113,6 +113,7 @@ func report(w io.Writer, err error) int {
 	if h := diag.Hint(err); h != "" {
 		fmt.Fprintf(w, "hint: %s\n", h)
 	}
+	annotateError(env, err, code)
 	return code
 }
 

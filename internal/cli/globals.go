@@ -31,6 +31,7 @@ type Globals struct {
 	Color           bool              `help:"Colour output on terminals (NO_COLOR disables it). Env: DOPPIO_COLOR." negatable:"" default:"true"`
 	LogFormat       string            `help:"Log format on stderr: text or json. Env: DOPPIO_LOG_FORMAT." enum:"text,json" default:"text"`
 	Output          string            `help:"Result format on stdout: text or json. Env: DOPPIO_OUTPUT." enum:"text,json" default:"text"`
+	MaxRPS          float64           `name:"max-rps" help:"Client-side cap on AWS API requests per second per service (ECS, STS, ...), shared by every call of the process; 0: ECS's documented read rate (20/s, bursts of 50)." placeholder:"N"`
 }
 
 // app is what verbs receive: the environment, the logger, and lazily loaded project
@@ -118,7 +119,8 @@ func loadEnvfiles(env Env, files []string, override bool) (map[string]string, er
 
 // awsOptions returns the options for the shared AWS config.
 func (a *app) awsOptions(region string) awsclient.Options {
-	return awsclient.Options{Region: region, AssumeRoleARN: a.g.AssumeRoleARN, Env: a.vars}
+	return awsclient.Options{Region: region, AssumeRoleARN: a.g.AssumeRoleARN, Env: a.vars,
+		MaxRPS: a.g.MaxRPS}
 }
 
 // commandTimeout returns --timeout, else the config's timeout, else the default.

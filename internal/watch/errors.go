@@ -1,33 +1,20 @@
 package watch
 
 import (
-	"errors"
-	"net"
-
-	"github.com/aws/smithy-go"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 )
 
-// throttled reports whether err is an API throttling error. The SDK's retryer has
-// already retried the call; we slow the poll down on top of that.
+// throttled reports whether err is an API throttling error, by the SDK's own list of
+// throttling codes (retry.DefaultThrottles). The SDK's retryer has already retried
+// the call; we slow the poll down on top of that.
 func throttled(err error) bool {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.ErrorCode() {
-	case "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded":
-		return true
-	}
-	return false
+	return retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary
 }
 
-// transient reports whether err is a server-side or network failure worth another
-// poll: 5xx replies, and connections that failed or dropped.
+// transient reports whether err is worth another poll by the SDK's own rules
+// (retry.DefaultRetryables): 5xx replies, connections that failed or dropped,
+// request timeouts. A cancelled context is not.
 func transient(err error) bool {
-	var hs interface{ HTTPStatusCode() int }
-	if errors.As(err, &hs) && hs.HTTPStatusCode() >= 500 {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne)
+	return retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary
 }
