@@ -36,3 +36,30 @@ sandbox: check-moto
 # demo starts the sandbox, deploys examples/quickstart end to end and stops it.
 demo: check-moto
 	./sandbox/demo.sh
+
+# release-check validates .goreleaser.yaml and builds a snapshot release into dist/:
+# every archive, checksums.txt and the Homebrew formula, publishing nothing. goreleaser
+# comes from the Go module proxy into .tools/ (v2.15 is the last line that builds with
+# Go 1.26). RELEASE_TARGETS (e.g. "linux_amd64 darwin_arm64") restricts the snapshot's
+# builds; `goreleaser check` always validates the whole configuration.
+GORELEASER_VERSION ?= v2.15.1
+GORELEASER := $(CURDIR)/.tools/goreleaser-$(GORELEASER_VERSION)/goreleaser
+RELEASE_TARGETS ?=
+
+$(GORELEASER):
+	GOBIN=$(dir $(GORELEASER)) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+
+comma := ,
+empty :=
+space := $(empty) $(empty)
+
+.PHONY: release-check
+release-check: $(GORELEASER)
+	$(GORELEASER) check
+ifeq ($(strip $(RELEASE_TARGETS)),)
+	$(GORELEASER) release --snapshot --clean --skip=publish
+else
+	sed -e 's/^    goos: .*/    targets: [$(subst $(space),$(comma),$(strip $(RELEASE_TARGETS)))]/' -e '/^    goarch: /d' \
+	  .goreleaser.yaml >.tools/goreleaser-snapshot.yaml
+	$(GORELEASER) release --snapshot --clean --skip=publish --config .tools/goreleaser-snapshot.yaml
+endif
