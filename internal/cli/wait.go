@@ -101,10 +101,12 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 	interval := a.pollInterval()
 	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
 	poller := watch.New(client, watch.Options{Interval: interval, Observer: obs})
+	endGroup := ui.NewAnnotator(a.stderr, a.env.Vars).Group(fmt.Sprintf("service %s (cluster %s)", r.service, r.cluster))
 	out, err := poller.Wait(ctx, watch.Target{
 		Cluster: r.cluster, Service: r.service, DeploymentID: r.deploymentID,
 		TaskDefinition: r.taskDefinition, StartedAt: r.startedAt, Until: r.until,
 	})
+	endGroup()
 	if err != nil {
 		return fmt.Errorf("wait for service %q: %w", r.service, err)
 	}
