@@ -143,7 +143,7 @@ func envResolver(vars map[string]string) kong.Resolver {
 func isGlobal(f *kong.Flag) bool {
 	switch f.Name {
 	case "config", "envfile", "envfile-override", "ext-str", "ext-code", "assume-role-arn",
-		"timeout", "debug", "color", "log-format", "output":
+		"timeout", "debug", "color", "log-format", "output", "max-rps":
 		return true
 	}
 	return false
