@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 )
@@ -151,17 +151,7 @@ func tagsForDiff(live, local *ecs.CreateServiceInput, ignore []string) (*ecs.Cre
 	if local == nil {
 		return live, local
 	}
-	keep := func(ts []types.Tag) []types.Tag {
-		var out []types.Tag
-		for _, t := range ts {
-			k := aws.ToString(t.Key)
-			if slices.Contains(ignore, k) || strings.HasPrefix(k, "aws:") {
-				continue
-			}
-			out = append(out, t)
-		}
-		return out
-	}
+	keep := func(ts []types.Tag) []types.Tag { return deploy.ManagedTags(ts, ignore) }
 	l := *local
 	l.Tags = keep(local.Tags)
 	if live == nil {
