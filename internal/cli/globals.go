@@ -140,4 +140,3 @@ func (a *app) filterCommand(cfg *config.Config) string {
 func (a *app) awsOptions(region string) awsclient.Options {
 	return awsclient.Options{Region: region, AssumeRoleARN: a.g.AssumeRoleARN, Env: a.vars}
 }
-

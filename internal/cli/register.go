@@ -13,12 +13,12 @@ import (
 
 // RegisterCmd registers the rendered task definition.
 type RegisterCmd struct {
-	DryRun bool     `help:"Print the task definition that would be registered; change nothing."`
+	DryRun bool `help:"Print the task definition that would be registered; change nothing."`
 	// PrintDefinition is ecspresso's "register --output" (a bool there): Main
 	// rewrites a bare --output after register to this flag.
-	PrintDefinition bool `name:"print-definition" help:"Print the registered task definition as JSON (ecspresso's 'register --output')."`
-	Image  []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
-	Tag    string   `help:"Override the image tag of every container using the first container's repository."`
+	PrintDefinition bool     `name:"print-definition" help:"Print the registered task definition as JSON (ecspresso's 'register --output')."`
+	Image           []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
+	Tag             string   `help:"Override the image tag of every container using the first container's repository."`
 }
 
 // Run registers and prints the new ARN (text) or the registered definition (json).

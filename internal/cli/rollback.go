@@ -16,8 +16,8 @@ import (
 // stops the in-progress deployment with a rollback), waits, and optionally
 // deregisters the revision rolled away from.
 type RollbackCmd struct {
-	Revision                 int  `help:"Roll back to this revision of the family (default: the newest ACTIVE one older than the current)."`
-	Previous                 bool `help:"Roll back to the previous ACTIVE revision (the default)."`
+	Revision                 int    `help:"Roll back to this revision of the family (default: the newest ACTIVE one older than the current)."`
+	Previous                 bool   `help:"Roll back to the previous ACTIVE revision (the default)."`
 	DeregisterTaskDefinition bool   `help:"After the rollback, deregister the revision rolled away from, unless something still uses it (default, as in ecspresso). Needs the wait." negatable:"" default:"true"`
 	Stop                     bool   `help:"If a deployment is in progress, stop it with ECS's ROLLBACK instead of starting a new one."`
 	DryRun                   bool   `help:"Print the plan and stop."`
