@@ -14,6 +14,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
 // deployFlags choose what a deploy (or its plan) would do; deploy and plan share them.
@@ -224,9 +225,15 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		a.log.Info("not waiting (--no-wait)", "deployment", res.DeploymentID)
 		return a.reportNoDeployment(plan, res.TaskDefinitionARN)
 	}
+	until := w.until()
+	if !plan.StartsDeployment && plan.DesiredCount != nil {
+		// Only the desired count changed: no deployment starts, so "deployed" would
+		// be true at once; wait, as ecspresso does, until running equals desired.
+		until = watch.Stable
+	}
 	return a.follow(ctx, client, followRequest{
 		cluster: o.Cluster, service: o.Service, deploymentID: res.DeploymentID,
-		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: w.until(),
+		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: until,
 		service0: res.Service, interval: w.PollInterval,
 	})
 }

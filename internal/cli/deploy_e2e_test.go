@@ -136,6 +136,13 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 		t.Errorf("reuse made mutating calls: %v", c)
 	}
 
+	// Only the desired count changes: no deployment starts, and deploy still waits
+	// until the new tasks run (ecspresso's behaviour).
+	_, errs = e.must(0, "app", "deploy", poll, "--tasks", "3")
+	if svc := e.describe("e2e", "web"); svc.DesiredCount != 3 || svc.RunningCount != 3 {
+		t.Errorf("deploy --tasks 3 returned at running %d/%d\n%s", svc.RunningCount, svc.DesiredCount, errs)
+	}
+
 	// --dry-run and plan change nothing.
 	e.setenv("IMAGE", "nginx:1.29")
 	e.sb.ResetCounts()
