@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -53,3 +54,46 @@ func WriteJSON(w io.Writer, v any) error {
 
 // Since formats an elapsed duration for humans, rounded to a tenth of a second.
 func Since(d time.Duration) string { return d.Round(100 * time.Millisecond).String() }
+
+// ANSI colours for terminals.
+const (
+	red   = "\x1b[31m"
+	green = "\x1b[32m"
+	reset = "\x1b[0m"
+)
+
+// ColorDiff colours a diff's removed lines red and added lines green (the
+// "---"/"+++" headers included), for a terminal.
+func ColorDiff(b []byte) []byte {
+	var out bytes.Buffer
+	for _, l := range bytes.SplitAfter(b, []byte("\n")) {
+		body, nl := bytes.CutSuffix(l, []byte("\n"))
+		switch {
+		case bytes.HasPrefix(body, []byte("-")):
+			out.WriteString(red)
+			out.Write(body)
+			out.WriteString(reset)
+		case bytes.HasPrefix(body, []byte("+")):
+			out.WriteString(green)
+			out.Write(body)
+			out.WriteString(reset)
+		default:
+			out.Write(body)
+		}
+		if nl {
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
+}
+
+// Outcome colours an outcome word: green for success, red otherwise.
+func Outcome(s string, color bool) string {
+	if !color {
+		return s
+	}
+	if s == "succeeded" {
+		return green + s + reset
+	}
+	return red + s + reset
+}
