@@ -196,7 +196,7 @@ func newParser(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 }
 
 // report prints err once, with its hint, and returns its exit code.
-func (a *app) report(err error) int { return report(a.stderr, a.g.LogFormat == "json", err) }
+func (a *app) report(err error) int { return report(a.env.Stderr, a.g.LogFormat == "json", err) }
 
 // report prints err once, with its hint, as text or as one JSON line, and returns its
 // exit code. A command that ran out of time exits 5, one that was interrupted 130.

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -180,6 +181,23 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 	}
 	if td := aws.ToString(e.describe("e2e", "web").TaskDefinition); !strings.HasSuffix(td, "web:1") {
 		t.Errorf("service runs %s after rollback, want web:1", td)
+	}
+
+	// --log-format json: every stderr line (plan, progress, events, the error) is a
+	// JSON object.
+	code, _, errs = e.run("app", "", "deploy", poll, "--log-format", "json")
+	if code != diag.ExitFailed {
+		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	for _, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v["msg"] == nil {
+			t.Errorf("stderr line is not a JSON log record: %q", l)
+		}
+	}
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"level":"ERROR"`) || !strings.Contains(last, `"exitCode":4`) {
+		t.Errorf("last line is not the error: %s", last)
 	}
 }
 

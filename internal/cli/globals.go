@@ -56,6 +56,10 @@ func newApp(ctx context.Context, g *Globals, env Env) (*app, error) {
 	_, noColor := env.Vars["NO_COLOR"]
 	a.color = ui.UseColor(g.Color, noColor, env.IsTerminal)
 	a.log = ui.NewLogger(env.Stderr, ui.LogOptions{Format: g.LogFormat, Debug: g.Debug})
+	if g.LogFormat == "json" {
+		// Every stderr line is JSON: plans, progress, events and prompts too.
+		a.stderr = ui.NewJSONLines(env.Stderr)
+	}
 	vars, err := loadEnvfiles(env, g.Envfile)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -96,4 +98,45 @@ func Outcome(s string, color bool) string {
 		return green + s + reset
 	}
 	return red + s + reset
+}
+
+// JSONLines is a writer for the human-readable stderr stream under --log-format
+// json: every line written to it (plans, progress, events, prompts) comes out as one
+// JSON object like the logger's ({"time":…,"level":"INFO","msg":…}), so that every
+// stderr line of a command is JSON. Each Write is taken as whole lines; a trailing
+// fragment without a newline (a prompt) is emitted as a line of its own.
+type JSONLines struct {
+	mu  sync.Mutex
+	w   io.Writer
+	now func() time.Time
+}
+
+// NewJSONLines returns a JSONLines writing to w.
+func NewJSONLines(w io.Writer) *JSONLines { return &JSONLines{w: w, now: time.Now} }
+
+// Write converts p's lines to JSON lines.
+func (j *JSONLines) Write(p []byte) (int, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out bytes.Buffer
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		b, err := json.Marshal(struct {
+			Time  string `json:"time"`
+			Level string `json:"level"`
+			Msg   string `json:"msg"`
+		}{j.now().UTC().Format("2006-01-02T15:04:05.000Z07:00"), "INFO", line})
+		if err != nil {
+			return 0, err
+		}
+		out.Write(b)
+		out.WriteByte('\n')
+	}
+	if _, err := j.w.Write(out.Bytes()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
