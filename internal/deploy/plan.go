@@ -219,10 +219,10 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 	if (o.LatestTaskDefinition || o.Revision != 0) && p.live != nil {
 		// ecspresso takes the family of the service's current task definition for
 		// --latest-task-definition and --revision, not the local file's.
-		family = familyOf(aws.ToString(p.live.TaskDefinition))
+		family = ecsdef.TaskDefinitionFamily(aws.ToString(p.live.TaskDefinition))
 	}
 	if family == "" && p.live != nil {
-		family = familyOf(aws.ToString(p.live.TaskDefinition))
+		family = ecsdef.TaskDefinitionFamily(aws.ToString(p.live.TaskDefinition))
 	}
 	p.TaskDefinition.Family = family
 	switch {
@@ -261,8 +261,8 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 		return nil
 	}
 	liveARN := aws.ToString(p.live.TaskDefinition)
-	if familyOf(liveARN) != family {
-		p.TaskDefinition.Reason = fmt.Sprintf("the service runs family %q", familyOf(liveARN))
+	if ecsdef.TaskDefinitionFamily(liveARN) != family {
+		p.TaskDefinition.Reason = fmt.Sprintf("the service runs family %q", ecsdef.TaskDefinitionFamily(liveARN))
 		return nil
 	}
 	out, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
@@ -503,17 +503,6 @@ func ManagedTags(tags []types.Tag, ignore []string) []types.Tag {
 		out = append(out, t)
 	}
 	return out
-}
-
-// familyOf returns the family of a task definition ARN or family:revision.
-func familyOf(ref string) string {
-	if i := strings.LastIndex(ref, "/"); i >= 0 {
-		ref = ref[i+1:]
-	}
-	if i := strings.LastIndex(ref, ":"); i >= 0 {
-		ref = ref[:i]
-	}
-	return ref
 }
 
 func lowerFirst(s string) string {
