@@ -38,7 +38,7 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	if svc == nil {
-		return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "nothing to delete")
+		return errServiceNotFound(p.cfg)
 	}
 	doc := newStatusDoc(p.cfg.Cluster, svc, 3)
 	if c.DryRun {

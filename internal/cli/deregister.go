@@ -127,4 +127,3 @@ func (a *app) family(ctx context.Context, p *project, client ecsDescriber) (stri
 	}
 	return "", diag.Invalid(fmt.Errorf("%s: no task definition family known", a.rel(p.cfg.Path)), "set task_definition (or an existing service) in the config")
 }
-

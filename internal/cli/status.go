@@ -79,7 +79,7 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	if svc == nil {
-		return diag.WithHint(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "'doppio deploy' creates it")
+		return errServiceNotFound(p.cfg)
 	}
 	doc := newStatusDoc(p.cfg.Cluster, svc, c.Events)
 	if a.g.Output == "json" {

@@ -191,24 +191,14 @@ func (o Options) validate() error {
 	return nil
 }
 
-// describeService returns the live service, or nil when it is missing or INACTIVE.
+// describeService returns the live service, or nil when it is missing or INACTIVE;
+// a DRAINING one cannot be deployed to.
 func (dp *Deployer) describeService(ctx context.Context, cluster, service string) (*types.Service, error) {
-	out, err := dp.d.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
-		Cluster: aws.String(cluster), Services: []string{service}, Include: []types.ServiceField{types.ServiceFieldTags},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("describe service %q in cluster %q: %w", service, cluster, err)
+	s, err := LiveService(ctx, dp.d.ECS, cluster, service)
+	if err == nil && s != nil && aws.ToString(s.Status) == "DRAINING" {
+		return nil, fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
 	}
-	for i := range out.Services {
-		s := &out.Services[i]
-		if aws.ToString(s.ServiceName) == service && aws.ToString(s.Status) != "INACTIVE" {
-			if aws.ToString(s.Status) == "DRAINING" {
-				return nil, fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
-			}
-			return s, nil
-		}
-	}
-	return nil, nil
+	return s, err
 }
 
 func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) error {

@@ -130,16 +130,7 @@ func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) 
 
 // service returns the live service, nil when it is missing or INACTIVE.
 func (r *Revisions) service(ctx context.Context, cluster, service string) (*types.Service, error) {
-	out, err := r.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
-	if err != nil {
-		return nil, fmt.Errorf("describe service %q in cluster %q: %w", service, cluster, err)
-	}
-	for i := range out.Services {
-		if s := &out.Services[i]; aws.ToString(s.ServiceName) == service && aws.ToString(s.Status) != "INACTIVE" {
-			return s, nil
-		}
-	}
-	return nil, nil
+	return LiveService(ctx, r.ecs, cluster, service)
 }
 
 // RollbackOptions say where to roll back to.
