@@ -119,7 +119,7 @@ func (p *project) serviceDefinition(ctx context.Context) (*ecs.CreateServiceInpu
 	if err != nil {
 		return nil, err
 	}
-	sd, err := ecsdef.DecodeServiceDefinition(p.rel(path), b)
+	sd, err := ecsdef.DecodeServiceDefinitionFor(p.rel(path), b, ecsdef.ServiceContext{Cluster: p.cfg.Cluster, Service: p.cfg.Service})
 	if err != nil {
 		return nil, err
 	}

@@ -398,8 +398,10 @@ func taskDefinitionRules() []rule[*ecs.RegisterTaskDefinitionInput] {
 		{"container memory on EC2", refTDParams, func(t td, r *report) {
 			// "If using the EC2 launch type, you must specify either a task-level
 			// memory value or a container-level memory value" (memory or
-			// memoryReservation on every container).
-			if t.Memory != nil || requires(t, types.CompatibilityFargate) || !requiresOnlyEC2(t) {
+			// memoryReservation on every container). Checked when the file asks
+			// for EC2 explicitly; without requiresCompatibilities the definition
+			// may be meant for EXTERNAL or MANAGED_INSTANCES, so it is left to ECS.
+			if t.Memory != nil || !requires(t, types.CompatibilityEc2) || !requiresOnlyEC2(t) {
 				return
 			}
 			for i, c := range t.ContainerDefinitions {
@@ -670,8 +672,7 @@ func requires(t *ecs.RegisterTaskDefinitionInput, c types.Compatibility) bool {
 	return slices.Contains(t.RequiresCompatibilities, c)
 }
 
-// requiresOnlyEC2 reports whether the task runs only on EC2: requiresCompatibilities
-// empty (EC2 is the default) or exactly EC2.
+// requiresOnlyEC2 reports whether requiresCompatibilities holds nothing but EC2.
 func requiresOnlyEC2(t *ecs.RegisterTaskDefinitionInput) bool {
 	for _, c := range t.RequiresCompatibilities {
 		if c != types.CompatibilityEc2 {
