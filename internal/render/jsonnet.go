@@ -154,6 +154,14 @@ func jsonnetError(path string, formatted, structured error, nativeErrs *sync.Map
 
 // readFile reads a file, reporting a missing one as invalid input.
 func readFile(path string) ([]byte, error) {
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return nil, &diag.Error{File: path, Err: errors.New("is a directory, not a file"), Code: diag.ExitUsage}
+		}
+		if fi.Size() > MaxFileBytes {
+			return nil, tooBig(path, int(fi.Size()))
+		}
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		code := diag.ExitError

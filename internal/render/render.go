@@ -158,6 +158,14 @@ func (r *Renderer) RenderConfigFile(ctx context.Context, path string) ([]byte, e
 }
 
 func (r *Renderer) render(ctx context.Context, path string, k kind) ([]byte, error) {
+	out, err := r.renderKind(ctx, path, k)
+	if err == nil && len(out) > MaxFileBytes {
+		return nil, tooBig(path, len(out))
+	}
+	return out, err
+}
+
+func (r *Renderer) renderKind(ctx context.Context, path string, k kind) ([]byte, error) {
 	switch k {
 	case kindJsonnet:
 		out, src, err := r.evalJsonnet(ctx, path)

@@ -18,6 +18,12 @@ const renderedHint = "the position is in the template's output; run doppio rende
 // yamlToJSON converts rendered YAML to JSON. unchanged says whether the template
 // left the text as written, so positions are the source's.
 func yamlToJSON(path string, b []byte, unchanged bool) ([]byte, error) {
+	if err := scanYAML(path, b); err != nil {
+		return nil, err
+	}
+	if err := checkYAMLTree(path, b); err != nil {
+		return nil, err
+	}
 	out, err := yaml.YAMLToJSON(b)
 	if err != nil {
 		d := &diag.Error{File: path, Code: diag.ExitUsage}
