@@ -154,4 +154,3 @@ func checkRegionEnv(name, value string) error {
 	}
 	return nil
 }
-
