@@ -345,6 +345,10 @@ func lineOfKey(src []byte, key string) int {
 	re := regexp.MustCompile(`(?m)^\s*(?:-\s*)?["']?` + regexp.QuoteMeta(key) + `["']?\s*:`)
 	loc := re.FindIndex(src)
 	if loc == nil {
+		// JSON and Jsonnet may set several keys on one line: { region: "x", ... }.
+		loc = regexp.MustCompile(`[{,\s]["']?` + regexp.QuoteMeta(key) + `["']?\s*:`).FindIndex(src)
+	}
+	if loc == nil {
 		return 0
 	}
 	return bytes.Count(src[:loc[0]], []byte("\n")) + 1

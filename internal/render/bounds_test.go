@@ -67,3 +67,20 @@ func TestExplodingInputs(t *testing.T) {
 		}
 	})
 }
+
+func TestYAMLControlCharacter(t *testing.T) {
+	r, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, "c.yml", "region: us-east-1\ncluster: \"pr\\u0007od\"\n")
+	_, err = r.RenderFile(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "c.yml:2:") || !strings.Contains(err.Error(), "control character") || diag.ExitCode(err) != diag.ExitUsage {
+		t.Fatalf("err = %v", err)
+	}
+	// A tab or newline escape is valid JSON and passes through.
+	path = writeFile(t, "d.yml", "command: \"a\\tb\\nc\"\n")
+	if out, err := r.RenderFile(context.Background(), path); err != nil || !strings.Contains(string(out), `a\tb\nc`) {
+		t.Fatalf("out %s err %v", out, err)
+	}
+}

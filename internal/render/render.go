@@ -78,6 +78,9 @@ func New(ctx context.Context, opts Options) (*Renderer, error) {
 	if r.getenv == nil {
 		r.getenv = func(string) (string, bool) { return "", false }
 	}
+	if err := checkExtCode(opts.ExtCode); err != nil {
+		return nil, err
+	}
 	r.funcs = r.builtins()
 	seen := map[string]bool{}
 	for _, f := range r.funcs {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -41,8 +42,23 @@ func yamlToJSON(path string, b []byte, unchanged bool) ([]byte, error) {
 		}
 		return nil, d
 	}
-	return bytes.TrimSpace(out), nil
+	out = bytes.TrimSpace(out)
+	if !json.Valid(out) {
+		// The converter writes some control characters as escapes JSON does not
+		// have (\a, \v, \e); they are not allowed in the names ECS checks either.
+		d := &diag.Error{File: path, Code: diag.ExitUsage,
+			Err:  errors.New("yaml: a string contains a control character (such as \\a or \\u0007), which doppio does not accept"),
+			Hint: "remove the control character; ECS rejects them in names"}
+		if loc := controlEscape.FindIndex(b); loc != nil {
+			d.Line, d.Column = position(b, loc[0])
+		}
+		return nil, d
+	}
+	return out, nil
 }
+
+// controlEscape finds a YAML double-quoted escape of a control character.
+var controlEscape = regexp.MustCompile(`\\(?:u00[01][0-9a-fA-F]|x[01][0-9a-fA-F]|u007[fF]|x7[fF]|[0abtnvfreN_LP])`)
 
 // checkJSON requires b to be JSON, locating the first syntax error.
 func checkJSON(path string, b []byte, unchanged bool) error {
