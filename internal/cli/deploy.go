@@ -254,7 +254,7 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	if err != nil {
 		return err
 	}
-	deps := deploy.Deps{ECS: client, Log: a.log}
+	deps := deploy.Deps{ECS: client, Log: a.log, Protect: a.protectLive}
 	if o.AutoScaling != nil {
 		if deps.AutoScaling, err = p.autoScalingClient(ctx); err != nil {
 			return err

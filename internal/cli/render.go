@@ -20,6 +20,9 @@ type RenderCmd struct {
 
 // Run renders each target to stdout.
 func (c *RenderCmd) Run(ctx context.Context, a *app) error {
+	if c.ShowSecrets {
+		a.secrets.Show()
+	}
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
@@ -42,9 +45,6 @@ func (c *RenderCmd) Run(ctx context.Context, a *app) error {
 		}
 		if err != nil {
 			return err
-		}
-		if !c.ShowSecrets {
-			out = p.renderer.Redact(out)
 		}
 		if _, err := a.stdout.Write(out); err != nil {
 			return err

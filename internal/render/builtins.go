@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/secret"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
@@ -87,7 +88,7 @@ func (r *Renderer) builtins() []Function {
 				if !ok {
 					s = fmt.Sprint(args[0])
 				}
-				return jsonEscape(s, true), nil
+				return secret.JSONEscape(s, true), nil
 			},
 		},
 	}
