@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 var testEnv = map[string]string{
 	"FAMILY":   "web",
 	"IMAGE":    "nginx:1.27",
-	"b":        "the quirk would print this",
+	"b":        "the default looked up as a name",
 	"QUOTED":   `say "hi" <now>`,
 	"CPU":      "512",
 	"TAG":      "v1.2.3",
