@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -11,10 +10,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/doppio-ecs/doppio/internal/golden"
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files and testscript cmp targets")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -32,7 +30,7 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
-		UpdateScripts: *update,
+		UpdateScripts: golden.Update(),
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits": cmdExits,
 		},

@@ -61,4 +61,3 @@ func TestEnvRejectsNonString(t *testing.T) {
 		t.Fatalf("error %v, want it to contain %q", err, want)
 	}
 }
-
