@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
@@ -40,8 +41,9 @@ var targets = []struct{ name, ext string }{
 //   - args: global flags given before `render TARGET` (whitespace separated),
 //     e.g. --config sub/ecspresso.yml --ext-code replicas=2;
 //   - env: KEY=VALUE lines, the whole environment doppio sees;
-//   - sandbox.json: SSM parameters and Secrets Manager secrets to create in a
-//     sandbox account, whose endpoint and credentials are added to the environment;
+//   - sandbox.json: SSM parameters, Secrets Manager secrets and CloudFormation
+//     stacks to create in a sandbox account, whose endpoint and credentials are
+//     added to the environment;
 //   - pending: the project shows behaviour doppio does not have on this branch yet
 //     (the first line names the issue). Its want/ files hold the expected, ecspresso-
 //     compatible output written by hand; a mismatch is logged as an expected failure,
@@ -181,6 +183,12 @@ type seed struct {
 	Secrets []struct {
 		Name, Value string
 	} `json:"secrets"`
+	// Stacks are CloudFormation stacks (for cfn_output and cfn_export), each a name
+	// and a template.
+	Stacks []struct {
+		Name     string          `json:"name"`
+		Template json.RawMessage `json:"template"`
+	} `json:"stacks"`
 }
 
 // seedSandbox starts a sandbox account, creates the project's parameters and
@@ -221,6 +229,14 @@ func seedSandbox(t *testing.T, path string, vars map[string]string) map[string]s
 			t.Fatal(err)
 		}
 		arns[aws.ToString(out.ARN)] = "<arn of secret " + sec.Name + ">"
+	}
+	cf := cloudformation.NewFromConfig(cfg)
+	for _, st := range s.Stacks {
+		if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{
+			StackName: aws.String(st.Name), TemplateBody: aws.String(string(st.Template)),
+		}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return arns
 }
