@@ -100,11 +100,9 @@ func configBase(a *app) string {
 }
 
 // withServiceName returns the service definition as it will be sent: ecspresso
-// takes serviceName from the config's service, whatever the file says.
+// takes serviceName from the config's service, whatever the file says (an empty
+// service prints as "", as in ecspresso).
 func withServiceName(sd *ecs.CreateServiceInput, service string) *ecs.CreateServiceInput {
-	if service == "" {
-		return sd // a task-only project: nothing to send
-	}
 	out := *sd
 	out.ServiceName = aws.String(service)
 	return &out
