@@ -28,8 +28,8 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if p.cfg.Service == "" {
-		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	if err := a.requireService(p); err != nil {
+		return err
 	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {

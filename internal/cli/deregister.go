@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,8 +24,8 @@ type DeregisterCmd struct {
 	DryRun   bool   `help:"Print what would be deregistered and stop."`
 }
 
-// Run plans, confirms and applies.
-func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
+// Validate checks the flags before anything is loaded or called.
+func (c *DeregisterCmd) Validate() error {
 	if c.Revision != "" && c.Keeps != 0 {
 		return diag.Invalid(errors.New("--revision and --keeps exclude each other"), "")
 	}
@@ -34,6 +35,16 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	if c.Keeps < 0 {
 		return diag.Invalid(fmt.Errorf("--keeps %d: must be above 0", c.Keeps), "")
 	}
+	if r := c.Revision; r != "" && r != "latest" {
+		if n, err := strconv.Atoi(r); err != nil || n <= 0 {
+			return diag.Invalid(fmt.Errorf("--revision %q: want a revision number or latest", r), "")
+		}
+	}
+	return nil
+}
+
+// Run plans, confirms and applies.
+func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.project(ctx)
 	if err != nil {
 		return err

@@ -126,3 +126,13 @@ func (p *project) serviceDefinition(ctx context.Context) (*ecs.CreateServiceInpu
 	p.sd = sd
 	return sd, nil
 }
+
+// requireService is the one check that a verb working on a service has one: a
+// task-only project (no service in the config) exits 2 with a hint.
+func (a *app) requireService(p *project) error {
+	if p.cfg.Service != "" {
+		return nil
+	}
+	return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)),
+		"set service: in the config; task-only projects use 'doppio register', 'doppio revisions' and 'doppio deregister'")
+}

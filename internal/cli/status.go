@@ -52,17 +52,22 @@ type statusEventJS struct {
 	Message   string    `json:"message"`
 }
 
-// Run describes the service once and prints it.
-func (c *StatusCmd) Run(ctx context.Context, a *app) error {
+// Validate checks the flags before anything is loaded or called.
+func (c *StatusCmd) Validate() error {
 	if c.Events < 0 {
 		return diag.Invalid(fmt.Errorf("--events %d: must be 0 or more", c.Events), "")
 	}
+	return nil
+}
+
+// Run describes the service once and prints it.
+func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
 	}
-	if p.cfg.Service == "" {
-		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	if err := a.requireService(p); err != nil {
+		return err
 	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {

@@ -238,7 +238,7 @@ func TestRollbackThenDeregisterUnused(t *testing.T) {
 	// Once the old deployment is gone, but a draining task still runs it: kept.
 	f.service.Deployments = f.service.Deployments[:1]
 	f.tasks = []types.Task{task("t1", "web", 3, "STOPPED", "RUNNING")}
-	if by, err = r.DeregisterUnused(t.Context(), "prod", "web", p.Deregister); err != nil || by != "running task" {
+	if by, err = r.DeregisterUnused(t.Context(), "prod", "web", p.Deregister); err != nil || by != "RUNNING task" {
 		t.Fatalf("DeregisterUnused with a draining task: by %q, err %v", by, err)
 	}
 	f.tasks[0].LastStatus = aws.String("STOPPED")

@@ -93,7 +93,8 @@ func (r *Revisions) List(ctx context.Context, family string) ([]Revision, error)
 
 // InUse returns the task definitions the service's deployments reference and those
 // of family's tasks in cluster that are not STOPPED yet (tasks being stopped still run
-// their revision), each with a note saying by what.
+// their revision), each with a note saying by what in ecspresso's words: "PRIMARY
+// deployment", "ACTIVE deployment", "RUNNING task" (a deployment's note wins).
 func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) (map[string]string, error) {
 	use := map[string]string{}
 	if service != "" {
@@ -102,11 +103,13 @@ func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) 
 			return nil, err
 		}
 		if svc != nil {
-			use[aws.ToString(svc.TaskDefinition)] = "service"
 			for _, d := range svc.Deployments {
 				if _, ok := use[aws.ToString(d.TaskDefinition)]; !ok {
-					use[aws.ToString(d.TaskDefinition)] = "deployment " + strings.ToLower(aws.ToString(d.Status))
+					use[aws.ToString(d.TaskDefinition)] = aws.ToString(d.Status) + " deployment"
 				}
+			}
+			if _, ok := use[aws.ToString(svc.TaskDefinition)]; !ok {
+				use[aws.ToString(svc.TaskDefinition)] = "PRIMARY deployment"
 			}
 		}
 	}
@@ -127,7 +130,11 @@ func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) 
 						continue
 					}
 					if _, ok := use[aws.ToString(t.TaskDefinitionArn)]; !ok {
-						use[aws.ToString(t.TaskDefinitionArn)] = "running task"
+						st := aws.ToString(t.LastStatus)
+						if st == "" {
+							st = aws.ToString(t.DesiredStatus)
+						}
+						use[aws.ToString(t.TaskDefinitionArn)] = st + " task"
 					}
 				}
 			}
@@ -216,7 +223,7 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 	}
 	if o.Revision != 0 {
 		if o.Revision == current {
-			return nil, diag.Invalid(fmt.Errorf("--revision %d is the service's current revision", o.Revision), "")
+			return nil, diag.Invalid(fmt.Errorf("revision %d is the service's current revision", o.Revision), "")
 		}
 		i := slices.IndexFunc(revs, func(x Revision) bool { return x.Number == o.Revision })
 		if i < 0 {
