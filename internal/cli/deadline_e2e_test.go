@@ -51,3 +51,18 @@ func TestE2EDeadlines(t *testing.T) {
 		})
 	}
 }
+
+// TestE2EServiceNotFound pins one exit code (1) and one message for a configured
+// service that does not exist, whichever verb meets it.
+func TestE2EServiceNotFound(t *testing.T) {
+	e := startE2E(t)
+	e.cluster("c")
+	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: c\nservice: ghost\ntask_definition: td.json\n")
+	e.write("app/td.json", `{"family": "ghost", "containerDefinitions": [{"name": "app", "image": "busybox", "memory": 128}]}`)
+	for _, args := range [][]string{{"status"}, {"wait"}, {"delete", "--force"}, {"revisions", "--revision", "current"}} {
+		code, _, errs := e.run("app", "", args...)
+		if code != diag.ExitError || !strings.Contains(errs, `service "ghost" not found in cluster "c"`) {
+			t.Errorf("%s: exit %d, want 1 with the not-found message\n%s", strings.Join(args, " "), code, errs)
+		}
+	}
+}

@@ -207,7 +207,7 @@ func TestDeployE2ETimeout(t *testing.T) {
 	e.must(0, "app", "deploy", poll)
 	e.sb.Clock().SetSpeed(0.001) // the rollout effectively stands still
 	e.setenv("IMAGE", "nginx:1.28")
-	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "1s")
+	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "4s")
 	if code != diag.ExitTimeout {
 		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitTimeout, errs)
 	}

@@ -1,12 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"strconv"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/doppio-ecs/doppio/internal/deploy"
@@ -98,10 +97,10 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	}
 	res, err := revs.ApplyDeregister(ctx, plan)
 	for _, arn := range res.Deregistered {
-		fmt.Fprintln(a.stdout, "deregistered", shortTD(arn))
+		fmt.Fprintln(a.stdout, "deregistered", ecsdef.TaskDefinitionName(arn))
 	}
 	for _, arn := range res.Deleted {
-		fmt.Fprintln(a.stdout, "deleted", shortTD(arn))
+		fmt.Fprintln(a.stdout, "deleted", ecsdef.TaskDefinitionName(arn))
 	}
 	return err
 }
@@ -122,23 +121,9 @@ func (a *app) family(ctx context.Context, p *project, client ecsDescriber) (stri
 			return "", err
 		}
 		if svc != nil {
-			f, _, _ := deploy.ParseTaskDefinitionARN(aws.ToString(svc.TaskDefinition))
+			f, _, _ := ecsdef.ParseTaskDefinitionRef(aws.ToString(svc.TaskDefinition))
 			return f, nil
 		}
 	}
 	return "", diag.Invalid(fmt.Errorf("%s: no task definition family known", a.rel(p.cfg.Path)), "set task_definition (or an existing service) in the config")
-}
-
-// confirm asks on stderr and reads one line from stdin; only y or yes agrees.
-func confirm(a *app, prompt string) bool {
-	fmt.Fprint(a.stderr, prompt)
-	if a.env.Stdin == nil {
-		return false
-	}
-	line, _ := bufio.NewReader(a.env.Stdin).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
-	}
-	return false
 }

@@ -115,22 +115,9 @@ type ecsDescriber interface {
 	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
 }
 
-// liveService returns the service with its tags, or nil when it does not exist or is
-// INACTIVE.
+// liveService is deploy.LiveService, the one live-service lookup.
 func liveService(ctx context.Context, client ecsDescriber, cluster, service string) (*types.Service, error) {
-	out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{
-		Cluster: aws.String(cluster), Services: []string{service}, Include: []types.ServiceField{types.ServiceFieldTags},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("describe service %q in cluster %q: %w", service, cluster, err)
-	}
-	for i := range out.Services {
-		s := &out.Services[i]
-		if aws.ToString(s.ServiceName) == service && aws.ToString(s.Status) != "INACTIVE" {
-			return s, nil
-		}
-	}
-	return nil, nil
+	return deploy.LiveService(ctx, client, cluster, service)
 }
 
 // liveTaskDefinition is what deploy compares the local task definition with: the

@@ -149,7 +149,7 @@ func (c *InitCmd) importService(ctx context.Context, client ecsDescriber, region
 		return nil, err
 	}
 	if svc == nil {
-		return nil, diag.Invalid(fmt.Errorf("service %q not found in cluster %q (region %s)", name, c.Cluster, region), "check --cluster, --service and --region")
+		return nil, diag.WithHint(fmt.Errorf("service %q not found in cluster %q (region %s)", name, c.Cluster, region), "check --cluster, --service and --region")
 	}
 	td, _, err := liveTaskDefinition(ctx, client, svc, "")
 	if err != nil {

@@ -148,7 +148,7 @@ func (c *RevisionsCmd) dump(ctx context.Context, a *app, p *project, client *ecs
 			return err
 		}
 		if svc == nil {
-			return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "")
+			return errServiceNotFound(p.cfg)
 		}
 		ref = aws.ToString(svc.TaskDefinition)
 	default:

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"slices"
 	"strings"
 	"testing"
@@ -9,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	"github.com/doppio-ecs/doppio/internal/deploy"
 )
 
 // activeRevisions lists the family's ACTIVE revision numbers with the plain SDK.
@@ -21,7 +21,7 @@ func (e *e2e) activeRevisions(family string) []int {
 	}
 	var revs []int
 	for _, arn := range out.TaskDefinitionArns {
-		if f, n, ok := deploy.ParseTaskDefinitionARN(arn); ok && f == family {
+		if f, n, ok := ecsdef.ParseTaskDefinitionRef(arn); ok && f == family {
 			revs = append(revs, n)
 		}
 	}

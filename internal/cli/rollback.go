@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/deploy"
@@ -101,10 +102,10 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	if by != "" {
-		a.log.Warn("left "+shortTD(plan.Deregister)+" registered: still in use", "by", by)
+		a.log.Warn("left "+ecsdef.TaskDefinitionName(plan.Deregister)+" registered: still in use", "by", by)
 		return nil
 	}
-	a.log.Info("deregistered " + shortTD(plan.Deregister))
+	a.log.Info("deregistered " + ecsdef.TaskDefinitionName(plan.Deregister))
 	return nil
 }
 
@@ -124,7 +125,7 @@ func (a *app) followStop(ctx context.Context, client *ecs.Client, plan *deploy.R
 	if out.Pending != "" {
 		return "", diag.WithCode(fmt.Errorf("rollback of deployment %s has not finished: %s", out.DeploymentID, out.Pending), diag.ExitTimeout)
 	}
-	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", shortTD(out.RolledBackTo))
+	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", ecsdef.TaskDefinitionName(out.RolledBackTo))
 	if a.g.Output == "json" {
 		if err := ui.WriteJSON(a.stdout, map[string]any{"service": plan.Service, "cluster": plan.Cluster,
 			"stoppedDeploymentArn": plan.StopDeployment, "taskDefinitionArn": out.RolledBackTo, "outcome": "rolled back"}); err != nil {
@@ -139,14 +140,14 @@ func printRollbackPlan(a *app, p *deploy.RollbackPlan, stdout bool) {
 	if stdout {
 		w = a.stdout
 	}
-	fmt.Fprintf(w, "plan: roll back service %s in cluster %s from %s\n", p.Service, p.Cluster, shortTD(p.Current))
+	fmt.Fprintf(w, "plan: roll back service %s in cluster %s from %s\n", p.Service, p.Cluster, ecsdef.TaskDefinitionName(p.Current))
 	if p.StopDeployment != "" {
 		fmt.Fprintf(w, "  stop deployment %s with ROLLBACK\n", p.StopDeployment)
 	} else {
-		fmt.Fprintf(w, "  update the service to %s\n", shortTD(p.Target))
+		fmt.Fprintf(w, "  update the service to %s\n", ecsdef.TaskDefinitionName(p.Target))
 	}
 	if p.Deregister != "" {
-		fmt.Fprintf(w, "  then deregister %s unless still in use\n", shortTD(p.Deregister))
+		fmt.Fprintf(w, "  then deregister %s unless still in use\n", ecsdef.TaskDefinitionName(p.Deregister))
 	}
 }
 

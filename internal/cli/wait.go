@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ui"
@@ -201,14 +200,13 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
+	svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
 	if err != nil {
-		return fmt.Errorf("describe service %q: %w", p.cfg.Service, err)
+		return err
 	}
-	if len(out.Services) == 0 || aws.ToString(out.Services[0].Status) == "INACTIVE" {
-		return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "check service and cluster in the config")
+	if svc == nil {
+		return errServiceNotFound(p.cfg)
 	}
-	svc := &out.Services[0]
 	return a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: aws.ToString(svc.TaskDefinition),
 		until: c.until(), service0: svc, interval: c.PollInterval,

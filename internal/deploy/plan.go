@@ -191,24 +191,14 @@ func (o Options) validate() error {
 	return nil
 }
 
-// describeService returns the live service, or nil when it is missing or INACTIVE.
+// describeService returns the live service, or nil when it is missing or INACTIVE;
+// a DRAINING one cannot be deployed to.
 func (dp *Deployer) describeService(ctx context.Context, cluster, service string) (*types.Service, error) {
-	out, err := dp.d.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
-		Cluster: aws.String(cluster), Services: []string{service}, Include: []types.ServiceField{types.ServiceFieldTags},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("describe service %q in cluster %q: %w", service, cluster, err)
+	s, err := LiveService(ctx, dp.d.ECS, cluster, service)
+	if err == nil && s != nil && aws.ToString(s.Status) == "DRAINING" {
+		return nil, fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
 	}
-	for i := range out.Services {
-		s := &out.Services[i]
-		if aws.ToString(s.ServiceName) == service && aws.ToString(s.Status) != "INACTIVE" {
-			if aws.ToString(s.Status) == "DRAINING" {
-				return nil, fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
-			}
-			return s, nil
-		}
-	}
-	return nil, nil
+	return s, err
 }
 
 func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) error {
@@ -219,10 +209,10 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 	if (o.LatestTaskDefinition || o.Revision != 0) && p.live != nil {
 		// ecspresso takes the family of the service's current task definition for
 		// --latest-task-definition and --revision, not the local file's.
-		family = familyOf(aws.ToString(p.live.TaskDefinition))
+		family = ecsdef.TaskDefinitionFamily(aws.ToString(p.live.TaskDefinition))
 	}
 	if family == "" && p.live != nil {
-		family = familyOf(aws.ToString(p.live.TaskDefinition))
+		family = ecsdef.TaskDefinitionFamily(aws.ToString(p.live.TaskDefinition))
 	}
 	p.TaskDefinition.Family = family
 	switch {
@@ -261,8 +251,8 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 		return nil
 	}
 	liveARN := aws.ToString(p.live.TaskDefinition)
-	if familyOf(liveARN) != family {
-		p.TaskDefinition.Reason = fmt.Sprintf("the service runs family %q", familyOf(liveARN))
+	if ecsdef.TaskDefinitionFamily(liveARN) != family {
+		p.TaskDefinition.Reason = fmt.Sprintf("the service runs family %q", ecsdef.TaskDefinitionFamily(liveARN))
 		return nil
 	}
 	out, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
@@ -503,17 +493,6 @@ func ManagedTags(tags []types.Tag, ignore []string) []types.Tag {
 		out = append(out, t)
 	}
 	return out
-}
-
-// familyOf returns the family of a task definition ARN or family:revision.
-func familyOf(ref string) string {
-	if i := strings.LastIndex(ref, "/"); i >= 0 {
-		ref = ref[i+1:]
-	}
-	if i := strings.LastIndex(ref, ":"); i >= 0 {
-		ref = ref[:i]
-	}
-	return ref
 }
 
 func lowerFirst(s string) string {

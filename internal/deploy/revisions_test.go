@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"slices"
 	"strconv"
 	"testing"
@@ -140,7 +141,7 @@ func (f *revFake) DeleteTaskDefinitions(_ context.Context, in *ecs.DeleteTaskDef
 func (f *revFake) active(family string) []int {
 	var revs []int
 	for arn, st := range f.tds {
-		if fam, n, _ := ParseTaskDefinitionARN(arn); fam == family && st == types.TaskDefinitionStatusActive {
+		if fam, n, _ := ecsdef.ParseTaskDefinitionRef(arn); fam == family && st == types.TaskDefinitionStatusActive {
 			revs = append(revs, n)
 		}
 	}

@@ -78,6 +78,9 @@ func New(ctx context.Context, opts Options) (*Renderer, error) {
 	if r.getenv == nil {
 		r.getenv = func(string) (string, bool) { return "", false }
 	}
+	if err := checkExtCode(opts.ExtCode); err != nil {
+		return nil, err
+	}
 	r.funcs = r.builtins()
 	seen := map[string]bool{}
 	for _, f := range r.funcs {
@@ -181,7 +184,16 @@ func (r *Renderer) render(ctx context.Context, path string, k kind) ([]byte, err
 	}
 }
 
+// evaluate renders one file and bounds the size of what it produced.
 func (r *Renderer) evaluate(ctx context.Context, path string, k kind) ([]byte, error) {
+	out, err := r.renderKind(ctx, path, k)
+	if err == nil && len(out) > MaxFileBytes {
+		return nil, tooBig(path, len(out))
+	}
+	return out, err
+}
+
+func (r *Renderer) renderKind(ctx context.Context, path string, k kind) ([]byte, error) {
 	switch k {
 	case kindJsonnet:
 		out, src, err := r.evalJsonnet(ctx, path)
