@@ -99,9 +99,9 @@ func configBase(a *app) string {
 	return dir
 }
 
-// withServiceName returns the service definition as it will be sent: ecspresso
-// takes serviceName from the config's service, whatever the file says (an empty
-// service prints as "", as in ecspresso).
+// withServiceName returns the service definition as it will be sent: serviceName is
+// the config's service, as in ecspresso (an empty service prints as ""; a file that
+// names another service was refused when it was loaded).
 func withServiceName(sd *ecs.CreateServiceInput, service string) *ecs.CreateServiceInput {
 	out := *sd
 	out.ServiceName = aws.String(service)
