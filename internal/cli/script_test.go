@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -14,11 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/doppio-ecs/doppio/internal/golden"
 	"github.com/doppio-ecs/doppio/sandbox"
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files and testscript cmp targets")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -40,7 +38,7 @@ func TestScripts(t *testing.T) {
 	sb := sandbox.Start(t)
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
-		UpdateScripts: *update,
+		UpdateScripts: golden.Update(),
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":   cmdExits,
 			"sandbox": func(ts *testscript.TestScript, neg bool, args []string) { cmdSandbox(ts, sb, args) },
