@@ -53,8 +53,10 @@ func decodeTaskDefinition(file string, data []byte, check bool) (*ecs.RegisterTa
 	return td, nil
 }
 
-// taskDefinitionWrapper decodes {"taskDefinition": {...}, "tags": [...]}. Tags may
-// sit at either level (ecspresso accepted them inside), but not both.
+// taskDefinitionWrapper decodes {"taskDefinition": {...}, "tags": [...]}, the
+// output of describe-task-definition. As in ecspresso, the top-level tags (the live
+// revision's tags in that output) are not registered: only tags inside
+// taskDefinition are, so the same file deploys the same thing with both tools.
 func (d *decoder) taskDefinitionWrapper(root *node, check bool) (*ecs.RegisterTaskDefinitionInput, error) {
 	td := &ecs.RegisterTaskDefinitionInput{}
 	var tags []types.Tag
@@ -85,12 +87,7 @@ func (d *decoder) taskDefinitionWrapper(root *node, check bool) (*ecs.RegisterTa
 			}
 		}
 	}
-	if len(tags) > 0 {
-		if len(td.Tags) > 0 {
-			return nil, d.fail(tagsNode.off, "tags", "keep one of them", "tags are given both at the top level and inside taskDefinition")
-		}
-		td.Tags = tags
-	}
+	_ = tagsNode // decoded above only to report malformed tags with their position
 	if !seen["taskDefinition"] {
 		return nil, d.fail(root.off, "taskDefinition", "", "missing")
 	}
