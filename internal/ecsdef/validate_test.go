@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -187,5 +189,29 @@ func TestValidationErrorsCarryLines(t *testing.T) {
 	}
 	if h := diag.Hint(err); !strings.Contains(h, "docs.aws.amazon.com") {
 		t.Errorf("hint %q does not cite the reference", h)
+	}
+}
+
+// TestRulesCiteTheirSource: every rule of both tables names the AWS document it
+// implements, and problems carry it.
+func TestRulesCiteTheirSource(t *testing.T) {
+	check := func(name, ref string) {
+		if !strings.HasPrefix(ref, "https://docs.aws.amazon.com/") {
+			t.Errorf("rule %q cites %q, not an AWS document", name, ref)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range taskDefinitionRules() {
+		check(r.name, r.ref)
+		if seen[r.name] {
+			t.Errorf("duplicate rule name %q", r.name)
+		}
+		seen[r.name] = true
+	}
+	for _, r := range serviceRules() {
+		check(r.name, r.ref)
+	}
+	for _, p := range ValidateTaskDefinition(&ecs.RegisterTaskDefinitionInput{}) {
+		check(p.Field, p.Ref)
 	}
 }
