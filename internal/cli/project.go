@@ -132,3 +132,20 @@ func (p *project) serviceDefinition(ctx context.Context) (*ecs.CreateServiceInpu
 	p.sd = sd
 	return sd, nil
 }
+
+// requireService is the one check that a verb working on a service has one: a
+// task-only project (no service in the config) exits 2 with a hint.
+func (a *app) requireService(p *project) error {
+	if p.cfg.Service != "" {
+		return nil
+	}
+	return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)),
+		"set service: in the config; task-only projects use 'doppio register', 'doppio revisions' and 'doppio deregister'")
+}
+
+// errServiceNotFound is the one "service not found" error: exit 1 everywhere, since
+// the config is valid and the account simply has no such service.
+func errServiceNotFound(cfg *config.Config) error {
+	return diag.WithHint(fmt.Errorf("service %q not found in cluster %q", cfg.Service, cfg.Cluster),
+		"check service and cluster in the config (and the region); 'doppio deploy' creates it")
+}
