@@ -20,7 +20,9 @@ func TestDeployE2ETwoDeploysAtOnce(t *testing.T) {
 	e := deployProject(t)
 	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
-	e.sb.Clock().SetSpeed(1)
+	// Simulated time stands still until the second deploy has started its own
+	// deployment, so the first cannot finish early however slow the machine is.
+	e.sb.Clock().SetSpeed(0)
 
 	varsA, varsB := maps.Clone(e.vars), maps.Clone(e.vars)
 	varsA["IMAGE"], varsB["IMAGE"] = "nginx:1.28", "nginx:1.29"

@@ -105,6 +105,8 @@ func TestLoadAcceptsRealValues(t *testing.T) {
 		`{"region": "us-gov-west-1", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod", "service": "web_api-2"}`,
 		`{"region": "cn-north-1", "appspec": {"version": 0}}`,
 		`{"region": "us-isob-east-1", "timeout": "1s"}`,
+		`{"region": "eusc-de-east-1"}`,
+		`{"region": "ap-southeast-7"}`,
 	} {
 		if _, err := Load(context.Background(), write(t, t.TempDir(), "doppio.json", body), jsonRenderer{}, Options{}); err != nil {
 			t.Errorf("%s: %v", body, err)

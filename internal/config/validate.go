@@ -15,9 +15,9 @@ import (
 
 // regionPattern is the shape of AWS region names (partition prefix, optional
 // government/isolated marker, geography, number): us-east-1, us-gov-west-1,
-// cn-north-1, eu-central-2, us-isob-east-1. See
+// cn-north-1, eu-central-2, us-isob-east-1, eusc-de-east-1. See
 // https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+var regionPattern = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$`)
 
 // clusterARN matches arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME.
 var clusterARN = regexp.MustCompile(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/(.+)$`)

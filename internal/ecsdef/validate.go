@@ -241,8 +241,12 @@ func taskDefinitionRules() []rule[*ecs.RegisterTaskDefinitionInput] {
 				if c.StartTimeout != nil && *c.StartTimeout < 0 {
 					r.add(p+".startTimeout", "%d is negative; allowed: seconds >= 0", *c.StartTimeout)
 				}
-				if c.StopTimeout != nil && (*c.StopTimeout < 0 || *c.StopTimeout > 120) {
-					r.add(p+".stopTimeout", "%d; allowed: 0-120 seconds", *c.StopTimeout)
+				// stopTimeout: "For tasks using the Fargate launch type ... the max
+				// stop timeout value is 120 seconds"; on EC2 the agent decides.
+				if c.StopTimeout != nil && *c.StopTimeout < 0 {
+					r.add(p+".stopTimeout", "%d is negative; allowed: seconds >= 0", *c.StopTimeout)
+				} else if c.StopTimeout != nil && *c.StopTimeout > 120 && requires(t, types.CompatibilityFargate) {
+					r.add(p+".stopTimeout", "%d; allowed on Fargate: 0-120 seconds", *c.StopTimeout)
 				}
 			}
 		}},

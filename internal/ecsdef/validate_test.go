@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -48,7 +50,8 @@ func TestValidateTaskDefinition(t *testing.T) {
 		{"reservation above memory", `{"family":"w","containerDefinitions":[{"name":"a","image":"i","memory":128,"memoryReservation":256}]}`, "above memory 128"},
 		{"no compatibilities without memory", `{"family":"w","containerDefinitions":[{"name":"a","image":"i"}]}`, ""},
 		{"ec2 without memory", `{"family":"w","requiresCompatibilities":["EC2"],"containerDefinitions":[{"name":"a","image":"i"}]}`, "containerDefinitions[0].memory: set memory or memoryReservation"},
-		{"stopTimeout", `{"family":"w","memory":"512","containerDefinitions":[{"name":"a","image":"i","stopTimeout":500}]}`, "stopTimeout: 500; allowed: 0-120"},
+		{"stopTimeout on Fargate", `{"family":"w","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i","stopTimeout":500}]}`, "stopTimeout: 500; allowed on Fargate: 0-120"},
+		{"stopTimeout on EC2", `{"family":"w","memory":"512","containerDefinitions":[{"name":"a","image":"i","stopTimeout":500}]}`, ""},
 		{"port above range", `{"family":"w","memory":"512","containerDefinitions":[{"name":"a","image":"i","portMappings":[{"containerPort":70000}]}]}`, "portMappings[0].containerPort: 70000; allowed: 0-65535"},
 		{"negative host port", `{"family":"w","memory":"512","containerDefinitions":[{"name":"a","image":"i","portMappings":[{"containerPort":80,"hostPort":-1}]}]}`, "portMappings[0].hostPort: -1"},
 		{"port mapping null", `{"family":"w","memory":"512","containerDefinitions":[{"name":"a","image":"i","portMappings":[null]}]}`, "portMappings[0]: null is not allowed"},
@@ -187,5 +190,29 @@ func TestValidationErrorsCarryLines(t *testing.T) {
 	}
 	if h := diag.Hint(err); !strings.Contains(h, "docs.aws.amazon.com") {
 		t.Errorf("hint %q does not cite the reference", h)
+	}
+}
+
+// TestRulesCiteTheirSource: every rule of both tables names the AWS document it
+// implements, and problems carry it.
+func TestRulesCiteTheirSource(t *testing.T) {
+	check := func(name, ref string) {
+		if !strings.HasPrefix(ref, "https://docs.aws.amazon.com/") {
+			t.Errorf("rule %q cites %q, not an AWS document", name, ref)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range taskDefinitionRules() {
+		check(r.name, r.ref)
+		if seen[r.name] {
+			t.Errorf("duplicate rule name %q", r.name)
+		}
+		seen[r.name] = true
+	}
+	for _, r := range serviceRules() {
+		check(r.name, r.ref)
+	}
+	for _, p := range ValidateTaskDefinition(&ecs.RegisterTaskDefinitionInput{}) {
+		check(p.Field, p.Ref)
 	}
 }
