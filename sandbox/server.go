@@ -251,6 +251,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.serveExtra(w, r, a, c, body) {
+		return
+	}
 	if c.Service == "ecs" && strings.HasPrefix(c.Target, ecsTargetPrefix) {
 		if h := ecsHandler(c.Operation); h != nil {
 			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w}

@@ -30,7 +30,7 @@ type Globals struct {
 	Debug           bool              `help:"Show debug logs. Env: DOPPIO_DEBUG."`
 	Color           bool              `help:"Colour output on terminals (NO_COLOR disables it). Env: DOPPIO_COLOR." negatable:"" default:"true"`
 	LogFormat       string            `help:"Log format on stderr: text or json. Env: DOPPIO_LOG_FORMAT." enum:"text,json" default:"text"`
-	Output          string            `help:"Result format on stdout: text or json. Env: DOPPIO_OUTPUT." enum:"text,json" default:"text"`
+	Output          string            `help:"Result format on stdout: text or json (tasks: also table, tsv). Env: DOPPIO_OUTPUT." enum:"text,json,table,tsv" default:"text"`
 }
 
 // app is what verbs receive: the environment, the logger, and lazily loaded project
