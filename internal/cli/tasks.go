@@ -61,7 +61,7 @@ func (a *app) tasksEnv(ctx context.Context, parent *TasksCmd) (*tasksEnv, error)
 		return nil, err
 	}
 	q := task.Query{Cluster: p.cfg.Cluster, Service: p.cfg.Service, DesiredStatus: parent.DesiredStatus}
-	if q.Service == "" {
+	if p.cfg.TaskDefinition != "" || q.Service == "" {
 		td, err := p.taskDefinition(ctx)
 		if err != nil {
 			return nil, err

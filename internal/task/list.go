@@ -29,35 +29,55 @@ type Query struct {
 	DesiredStatus string
 }
 
-// List returns the tasks of q, RUNNING ones first, each group newest first.
+// List returns the tasks of q, RUNNING ones first, each group newest first. With
+// both a service and a family it lists by each (ListTasks takes one of them) and
+// merges, as ecspresso does, so one-off tasks of the family show next to the
+// service's.
 func List(ctx context.Context, d Deps, q Query) ([]types.Task, error) {
 	statuses := []types.DesiredStatus{types.DesiredStatusRunning, types.DesiredStatusStopped}
 	if q.DesiredStatus != "" {
 		statuses = []types.DesiredStatus{types.DesiredStatus(q.DesiredStatus)}
 	}
+	var filters []ecs.ListTasksInput
+	if q.Family != "" {
+		filters = append(filters, ecs.ListTasksInput{Family: aws.String(q.Family)})
+	}
+	if q.Service != "" {
+		filters = append(filters, ecs.ListTasksInput{ServiceName: aws.String(q.Service)})
+	}
 	var out []types.Task
+	seen := map[string]bool{}
 	for _, st := range statuses {
-		in := &ecs.ListTasksInput{Cluster: aws.String(q.Cluster), DesiredStatus: st}
-		if q.Service != "" {
-			in.ServiceName = aws.String(q.Service)
-		} else {
-			in.Family = aws.String(q.Family)
-		}
 		var group []types.Task
-		pages := ecs.NewListTasksPaginator(d.ECS, in)
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("list tasks in cluster %q: %w", q.Cluster, err)
+		for _, f := range filters {
+			in := f
+			in.Cluster, in.DesiredStatus = aws.String(q.Cluster), st
+			pages := ecs.NewListTasksPaginator(d.ECS, &in)
+			for pages.HasMorePages() {
+				page, err := pages.NextPage(ctx)
+				var nf *types.ServiceNotFoundException
+				if errors.As(err, &nf) && in.ServiceName != nil {
+					break // the service is not created yet: the family's tasks remain
+				}
+				if err != nil {
+					return nil, fmt.Errorf("list tasks in cluster %q: %w", q.Cluster, err)
+				}
+				var arns []string
+				for _, a := range page.TaskArns {
+					if !seen[a] {
+						seen[a] = true
+						arns = append(arns, a)
+					}
+				}
+				if len(arns) == 0 {
+					continue
+				}
+				dt, err := d.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(q.Cluster), Tasks: arns, Include: []types.TaskField{types.TaskFieldTags}})
+				if err != nil {
+					return nil, fmt.Errorf("describe tasks: %w", err)
+				}
+				group = append(group, dt.Tasks...)
 			}
-			if len(page.TaskArns) == 0 {
-				continue
-			}
-			dt, err := d.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(q.Cluster), Tasks: page.TaskArns, Include: []types.TaskField{types.TaskFieldTags}})
-			if err != nil {
-				return nil, fmt.Errorf("describe tasks: %w", err)
-			}
-			group = append(group, dt.Tasks...)
 		}
 		slices.SortStableFunc(group, func(a, b types.Task) int { return aws.ToTime(b.CreatedAt).Compare(aws.ToTime(a.CreatedAt)) })
 		out = append(out, group...)
