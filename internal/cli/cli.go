@@ -46,6 +46,7 @@ type CLI struct {
 	Delete     DeleteCmd     `cmd:"" help:"Delete the service."`
 	Run        RunCmd        `cmd:"" help:"Run a one-off task and exit with its container's exit code."`
 	Tasks      TasksCmd      `cmd:"" help:"List, find, stop, trace and read the logs of the project's tasks."`
+	Exec       ExecCmd       `cmd:"" help:"Open an ECS Exec session (command or port forwarding) in a task's container."`
 }
 
 // exitRecorder captures kong's requests to exit (after --help, --version) without

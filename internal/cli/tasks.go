@@ -55,12 +55,12 @@ type tasksEnv struct {
 	pick task.Picker
 }
 
-func (a *app) tasksEnv(ctx context.Context, parent *TasksCmd) (*tasksEnv, error) {
+func (a *app) tasksEnv(ctx context.Context, desired string) (*tasksEnv, error) {
 	p, err := a.project(ctx)
 	if err != nil {
 		return nil, err
 	}
-	q := task.Query{Cluster: p.cfg.Cluster, Service: p.cfg.Service, DesiredStatus: parent.DesiredStatus}
+	q := task.Query{Cluster: p.cfg.Cluster, Service: p.cfg.Service, DesiredStatus: desired}
 	if p.cfg.TaskDefinition != "" || q.Service == "" {
 		td, err := p.taskDefinition(ctx)
 		if err != nil {
@@ -105,7 +105,7 @@ func (c *TasksListCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	case parent.Trace:
 		return (&TasksTraceCmd{}).Run(ctx, a, parent)
 	}
-	e, err := a.tasksEnv(ctx, parent)
+	e, err := a.tasksEnv(ctx, parent.DesiredStatus)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ type TasksFindCmd struct{}
 
 // Run picks and prints.
 func (c *TasksFindCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error {
-	e, err := a.tasksEnv(ctx, parent)
+	e, err := a.tasksEnv(ctx, parent.DesiredStatus)
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ type TasksStopCmd struct{}
 
 // Run picks, confirms and stops.
 func (c *TasksStopCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error {
-	e, err := a.tasksEnv(ctx, parent)
+	e, err := a.tasksEnv(ctx, parent.DesiredStatus)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ type TasksTraceCmd struct{}
 
 // Run prints the timeline, then each container's recent log lines.
 func (c *TasksTraceCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error {
-	e, err := a.tasksEnv(ctx, parent)
+	e, err := a.tasksEnv(ctx, parent.DesiredStatus)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (c *TasksLogsCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 			return err
 		}
 	}
-	e, err := a.tasksEnv(ctx, parent)
+	e, err := a.tasksEnv(ctx, parent.DesiredStatus)
 	if err != nil {
 		return err
 	}
