@@ -11,10 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
 // RunCmd runs a one-off task with the project's task definition and the service
@@ -256,4 +258,29 @@ func (p *project) logsClient(ctx context.Context, region string) (task.Logs, err
 			o.Region = region
 		}
 	}), nil
+}
+
+// explainDeploy explains a failed or rolled back deployment: its stopped tasks'
+// reasons and exit codes, the failing container's last log lines, and the load
+// balancer's view of the service's targets. Its own errors only shorten it.
+func (a *app) explainDeploy(ctx context.Context, cluster, service string, stopped []watch.StoppedTask) *task.Explanation {
+	p := a.proj
+	if p == nil {
+		return nil
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return nil
+	}
+	deps := task.Deps{ECS: client, Logs: p.logsClient}
+	var tgs []string
+	if svc, err := liveService(ctx, client, cluster, service); err == nil && svc != nil {
+		tgs = task.TargetGroups(svc.LoadBalancers)
+	}
+	if len(tgs) > 0 {
+		if cfg, err := p.aws.Get(ctx); err == nil {
+			deps.TargetHealth = elbv2.NewFromConfig(cfg)
+		}
+	}
+	return task.Explain(ctx, deps, task.ExplainInput{Stopped: stopped, TargetGroups: tgs, Region: p.cfg.Region})
 }

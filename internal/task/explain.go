@@ -203,16 +203,40 @@ func (e *Explanation) Text() string {
 			}
 		}
 	}
+	// Targets grouped by target group, state and reason: one line each.
+	type key struct{ tg, state, reason, desc string }
+	var order []key
+	groups := map[key][]string{}
 	for _, t := range e.UnhealthyTargets {
-		fmt.Fprintf(&b, "  target %s is %s", t.Target, t.State)
-		if t.Reason != "" {
-			fmt.Fprintf(&b, " (%s", t.Reason)
-			if t.Description != "" {
-				fmt.Fprintf(&b, ": %s", t.Description)
+		k := key{t.TargetGroup, t.State, t.Reason, t.Description}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], t.Target)
+	}
+	for _, k := range order {
+		ts := groups[k]
+		shown := strings.Join(ts[:min(len(ts), 3)], ", ")
+		if len(ts) > 3 {
+			shown += fmt.Sprintf(" and %d more", len(ts)-3)
+		}
+		fmt.Fprintf(&b, "  %d target(s) %s", len(ts), k.state)
+		if k.reason != "" {
+			fmt.Fprintf(&b, " (%s", k.reason)
+			if k.desc != "" {
+				fmt.Fprintf(&b, ": %s", k.desc)
 			}
 			b.WriteString(")")
 		}
-		fmt.Fprintf(&b, " in %s\n", t.TargetGroup)
+		fmt.Fprintf(&b, " in target group %s: %s\n", tgName(k.tg), shown)
 	}
 	return b.String()
+}
+
+// tgName shortens a target group ARN to name/id.
+func tgName(arn string) string {
+	if _, after, ok := strings.Cut(arn, ":targetgroup/"); ok {
+		return after
+	}
+	return arn
 }
