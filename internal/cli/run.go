@@ -105,7 +105,8 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 		}
 		return err
 	}
-	wo := task.WaitOptions{UntilRunning: c.WaitUntil == "running", Interval: c.PollInterval, Source: plan.Logs, Container: plan.WatchContainer}
+	wo := task.WaitOptions{UntilRunning: c.WaitUntil == "running", Interval: c.PollInterval, Source: plan.Logs, Container: plan.WatchContainer,
+		DrainGrace: c.PollInterval / 5}
 	if c.Logs {
 		wo.Logs = &task.LogWriter{W: a.stderr}
 	}

@@ -94,7 +94,7 @@ func TestRunE2EMigrationFromTemplatedOverridesFile(t *testing.T) {
 			TaskARN   string `json:"taskArn"`
 			ExitCode  *int   `json:"exitCode"`
 			StartedAt string `json:"startedAt"`
-			StoppedAt string `json:"stoppedAt"`
+			StoppedAt string `json:"executionStoppedAt"`
 		} `json:"tasks"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {

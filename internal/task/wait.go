@@ -25,6 +25,9 @@ type WaitOptions struct {
 	Source LogSource
 	// Container is the watched container.
 	Container string
+	// DrainGrace is the pause before re-reading the logs after the task stopped,
+	// for lines CloudWatch Logs makes visible late; default 1s.
+	DrainGrace time.Duration
 }
 
 // TaskResult is what became of one task.
@@ -36,7 +39,10 @@ type TaskResult struct {
 	StoppedReason string     `json:"stoppedReason,omitempty"`
 	StopCode      string     `json:"stopCode,omitempty"`
 	StartedAt     *time.Time `json:"startedAt,omitempty"`
-	StoppedAt     *time.Time `json:"stoppedAt,omitempty"`
+	// ExecutionStoppedAt is when the containers stopped; StoppedAt, when ECS had
+	// released the task's resources (absent when doppio did not wait for that).
+	ExecutionStoppedAt *time.Time `json:"executionStoppedAt,omitempty"`
+	StoppedAt          *time.Time `json:"stoppedAt,omitempty"`
 	// Code is the exit code doppio uses for this task: the container's, or 4 when it
 	// never ran.
 	Code int `json:"code"`
@@ -78,18 +84,25 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 			}
 		}
 	}
-	pollLogs := func(ctx context.Context, started map[string]bool) {
+	pollLogs := func(ctx context.Context, started map[string]bool) int {
+		n := 0
 		for _, f := range followers {
 			if !started[f.taskARN] {
 				continue
 			}
 			lines, err := f.poll(ctx)
 			o.Logs.Write(lines)
+			n += len(lines)
 			if err != nil && ctx.Err() == nil {
 				o.Logs.Note("logs: %v", err)
 				f.src.Problem = err.Error() // stop reading this stream; say so once
 			}
 		}
+		return n
+	}
+	grace := o.DrainGrace
+	if grace <= 0 {
+		grace = time.Second
 	}
 	res := &Result{}
 	started := map[string]bool{}
@@ -109,6 +122,10 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 			}
 			switch {
 			case st == "STOPPED":
+			case exited(t, o.Container):
+				// The outcome is known once the watched container has its exit
+				// code and ECS is stopping the task; deprovisioning (on Fargate,
+				// detaching the ENI) can take tens of seconds more.
 			case o.UntilRunning && st == "RUNNING":
 			default:
 				done = false
@@ -116,9 +133,16 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 		}
 		pollLogs(ctx, started)
 		if done {
-			// Drain: the last lines may land after the task stopped; read until
-			// a poll brings nothing new.
-			pollLogs(ctx, started)
+			// Drain: CloudWatch Logs may show the last lines a moment after the
+			// container stopped; re-read after a short grace until a read brings
+			// nothing new (at most three times).
+			if len(followers) > 0 && !o.UntilRunning {
+				for range 3 {
+					if !timer(ctx, grace) || pollLogs(ctx, started) == 0 {
+						break
+					}
+				}
+			}
 			res.Outcome = Done
 			res.Finished = r.d.now()
 			r.results(res, tasks, o)
@@ -167,7 +191,7 @@ func (r *Runner) results(res *Result, tasks []types.Task, o WaitOptions) {
 		tr := TaskResult{
 			TaskARN: aws.ToString(t.TaskArn), LastStatus: aws.ToString(t.LastStatus), Container: o.Container,
 			StoppedReason: aws.ToString(t.StoppedReason), StopCode: string(t.StopCode),
-			StartedAt: t.StartedAt, StoppedAt: t.StoppedAt,
+			StartedAt: t.StartedAt, ExecutionStoppedAt: t.ExecutionStoppedAt, StoppedAt: t.StoppedAt,
 		}
 		tr.Code, tr.ExitCode = taskCode(t, o.Container, o.UntilRunning)
 		if tr.Code != 0 {
@@ -178,6 +202,19 @@ func (r *Runner) results(res *Result, tasks []types.Task, o WaitOptions) {
 		}
 		res.Tasks = append(res.Tasks, tr)
 	}
+}
+
+// exited reports whether ECS is stopping t and its watched container has exited.
+func exited(t types.Task, container string) bool {
+	if aws.ToString(t.DesiredStatus) != "STOPPED" {
+		return false
+	}
+	for _, c := range t.Containers {
+		if aws.ToString(c.Name) == container && c.ExitCode != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // taskCode is the watched container's exit code, or 4 when the task stopped without
