@@ -117,7 +117,7 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 		done := len(tasks) == len(s.TaskARNs)
 		for _, t := range tasks {
 			st := aws.ToString(t.LastStatus)
-			if t.StartedAt != nil || st == "STOPPED" || st == "DEPROVISIONING" || st == "STOPPING" || st == "RUNNING" {
+			if ran(t) {
 				started[aws.ToString(t.TaskArn)] = true
 			}
 			switch {
@@ -136,7 +136,7 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 			// Drain: CloudWatch Logs may show the last lines a moment after the
 			// container stopped; re-read after a short grace until a read brings
 			// nothing new (at most three times).
-			if len(followers) > 0 && !o.UntilRunning {
+			if len(started) > 0 && len(followers) > 0 && !o.UntilRunning {
 				for range 3 {
 					if !timer(ctx, grace) || pollLogs(ctx, started) == 0 {
 						break
@@ -202,6 +202,19 @@ func (r *Runner) results(res *Result, tasks []types.Task, o WaitOptions) {
 		}
 		res.Tasks = append(res.Tasks, tr)
 	}
+}
+
+// ran reports whether t's containers have started (so its log streams may exist).
+func ran(t types.Task) bool {
+	if t.StartedAt != nil || aws.ToString(t.LastStatus) == "RUNNING" {
+		return true
+	}
+	for _, c := range t.Containers {
+		if c.ExitCode != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // exited reports whether ECS is stopping t and its watched container has exited.
