@@ -31,8 +31,8 @@ func TestWait(t *testing.T) {
 		maxCalls   map[string]int
 	}{
 		{
-			name:  "exit code and logs in order, once, drained after the stop",
-			tasks: []*scripted{{arn: arn1, running: 2 * time.Second, exit: 30 * time.Second, code: 3, logs: logs, stopSpan: 20 * time.Second}},
+			name:     "exit code and logs in order, once, drained after the stop",
+			tasks:    []*scripted{{arn: arn1, running: 2 * time.Second, exit: 30 * time.Second, code: 3, logs: logs, stopSpan: 20 * time.Second}},
 			wantCode: 3, wantCodes: []int{3}, wantOut: Done,
 			wantLines: []string{"app aaaaaaaa | migrating", "app aaaaaaaa | step 1", "app aaaaaaaa | step 2", "app aaaaaaaa | done, exit 3"},
 			// done at the first poll after the exit (not after the 20 s deprovisioning), plus the drain grace
