@@ -83,8 +83,14 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 			return ui.WriteJSON(a.stdout, plan)
 		}
 		td := plan.TaskDefinition
-		fmt.Fprintf(a.stdout, "plan: run %d task(s) in cluster %s\n  task definition: %s %s%s (%s)\n  watch container: %s\n",
-			plan.Count, plan.Cluster, td.Action, td.Family, strings.TrimPrefix(" "+td.ARN, " "+td.Family), td.Reason, plan.WatchContainer)
+		fmt.Fprintf(a.stdout, "plan: run %d task(s) in cluster %s\n  task definition: %s %s", plan.Count, plan.Cluster, td.Action, td.Family)
+		if td.ARN != "" {
+			fmt.Fprintf(a.stdout, " (%s)", td.ARN)
+		}
+		if td.Reason != "" {
+			fmt.Fprintf(a.stdout, ": %s", td.Reason)
+		}
+		fmt.Fprintf(a.stdout, "\n  watch container: %s\n", plan.WatchContainer)
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -221,5 +224,70 @@ func TestRunE2EInvalidInputBeforeAnyCall(t *testing.T) {
 	}
 	if c := e.sb.Counts(); len(c) != 0 {
 		t.Errorf("AWS calls before the usage error: %v", c)
+	}
+}
+
+func TestRunE2ETaskDefinitionChoicesTagsAndWatchContainer(t *testing.T) {
+	e := runProject(t)
+	e.write("app/ecs-service-def.json", strings.Replace(e.read("app/ecs-service-def.json"), `"desiredCount": 1,`, `"desiredCount": 1, "tags": [{"key": "Team", "value": "db"}],`, 1))
+
+	// --dry-run registers and runs nothing.
+	e.sb.ResetCounts()
+	out, _ := e.must(0, "app", "run", "--dry-run")
+	if !strings.Contains(out, "register") || !strings.Contains(out, "watch container: web") {
+		t.Errorf("dry run:\n%s", out)
+	}
+	if c := e.sb.Counts(); c["ecs:RunTask"]+c["ecs:RegisterTaskDefinition"] != 0 {
+		t.Errorf("dry run calls %v", c)
+	}
+
+	// --task-def: another file, with a sidecar whose exit code --watch-container picks.
+	e.write("app/batch-def.json", `{"family": "batch", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "containerDefinitions": [
+    {"name": "main", "image": "app:v1", "essential": true, "command": ["sh", "-c", "exit 0"]},
+    {"name": "side", "image": "app:v1", "essential": false, "command": ["sh", "-c", "exit 5"],
+     "logConfiguration": {"logDriver": "fluentd", "options": {"tag": "side"}}}]}`)
+	code, _, errs := e.run("app", "", "run", "--task-def", "batch-def.json", "--watch-container", "side", poll)
+	if code != 5 || !strings.Contains(errs, `container "side" logs with the fluentd driver, not awslogs`) {
+		t.Errorf("--watch-container side: exit %d\n%s", code, errs)
+	}
+	e.must(0, "app", "run", "--task-def", "batch-def.json", poll, "--no-logs")
+
+	// The service must exist for --skip-task-definition and --propagate-tags SERVICE.
+	e.must(0, "app", "deploy", poll)
+	e.setenv("IMAGE", "nginx:1.28")
+	e.must(0, "app", "register")
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"--skip-task-definition"}, "web:1"},
+		{[]string{"--latest-task-definition"}, "web:2"},
+		{[]string{"--revision", "1"}, "web:1"},
+	} {
+		e.sb.ResetCounts()
+		out, errs := e.must(0, "app", append([]string{"run", poll, "--output", "json"}, tc.flags...)...)
+		if !strings.Contains(out, `"taskDefinitionArn": "arn:aws:ecs:us-east-1:`) || !strings.Contains(out, tc.want+`"`) {
+			t.Errorf("%v: want %s\n%s\n%s", tc.flags, tc.want, out, errs)
+		}
+		if n := e.sb.Counts()["ecs:RegisterTaskDefinition"]; n != 0 {
+			t.Errorf("%v registered %d times", tc.flags, n)
+		}
+	}
+
+	// Tags: --tags and the service's own with --propagate-tags SERVICE (RunTask
+	// itself refuses SERVICE); --client-token passes through.
+	out, _ = e.must(0, "app", "run", poll, "--no-wait", "--propagate-tags", "SERVICE", "--tags", "Job=migrate,Run=1", "--client-token", "tok-1")
+	arn := strings.TrimSpace(out)
+	dt, err := e.ecs.DescribeTasks(t.Context(), &ecs.DescribeTasksInput{Cluster: aws.String("e2e"), Tasks: []string{arn}, Include: []types.TaskField{types.TaskFieldTags}})
+	if err != nil || len(dt.Tasks) != 1 {
+		t.Fatalf("describe %s: %v", arn, err)
+	}
+	tags := map[string]string{}
+	for _, tg := range dt.Tasks[0].Tags {
+		tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	if tags["Job"] != "migrate" || tags["Run"] != "1" || tags["Team"] != "db" {
+		t.Errorf("task tags %v", tags)
 	}
 }
