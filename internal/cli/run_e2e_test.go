@@ -182,6 +182,12 @@ func TestRunE2EInterruptLeavesTaskRunning(t *testing.T) {
 	if !strings.Contains(out, "RUNNING") {
 		t.Errorf("the task is not running after the interrupt:\n%s", out)
 	}
+
+	// --timeout bounds the wait: exit 5, the task left running, how to stop it.
+	code, _, errs := e.run("app", "", "run", poll, "--timeout", "1s")
+	if code != diag.ExitTimeout || !strings.Contains(errs, "timed out waiting; task") || !strings.Contains(errs, "aws ecs stop-task --cluster e2e") {
+		t.Errorf("timeout: exit %d\n%s", code, errs)
+	}
 }
 
 func TestRunE2EInvalidInputBeforeAnyCall(t *testing.T) {
