@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -47,9 +46,9 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	if c.PollInterval <= 0 || c.PollInterval > 5*time.Second {
 		return diag.Invalid(fmt.Errorf("--poll-interval %s: must be above 0 and at most 5s", c.PollInterval), "")
 	}
-	tags, err := parseTags(c.Tags)
+	tags, err := task.ParseTags(c.Tags)
 	if err != nil {
-		return err
+		return diag.Invalid(fmt.Errorf("--tags %q: %w", c.Tags, err), "write --tags K=V,K2=V2")
 	}
 	p, err := a.project(ctx)
 	if err != nil {
@@ -82,16 +81,8 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 		if a.g.Output == "json" {
 			return ui.WriteJSON(a.stdout, plan)
 		}
-		td := plan.TaskDefinition
-		fmt.Fprintf(a.stdout, "plan: run %d task(s) in cluster %s\n  task definition: %s %s", plan.Count, plan.Cluster, td.Action, td.Family)
-		if td.ARN != "" {
-			fmt.Fprintf(a.stdout, " (%s)", td.ARN)
-		}
-		if td.Reason != "" {
-			fmt.Fprintf(a.stdout, ": %s", td.Reason)
-		}
-		fmt.Fprintf(a.stdout, "\n  watch container: %s\n", plan.WatchContainer)
-		return nil
+		_, err := fmt.Fprint(a.stdout, plan.Text())
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
 	defer cancel()
@@ -236,22 +227,6 @@ func (a *app) abs(path string) string {
 		return path
 	}
 	return filepath.Join(a.env.Dir, path)
-}
-
-// parseTags reads --tags K=V,K2=V2.
-func parseTags(s string) ([]types.Tag, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var tags []types.Tag
-	for kv := range strings.SplitSeq(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, diag.Invalid(fmt.Errorf("--tags %q: %q is not K=V", s, kv), "write --tags K=V,K2=V2")
-		}
-		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(v)})
-	}
-	return tags, nil
 }
 
 // logsClient returns a CloudWatch Logs client for region (the project's when "").

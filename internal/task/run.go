@@ -411,3 +411,32 @@ func (r *Runner) Start(ctx context.Context, p *RunPlan) (*Started, error) {
 	}
 	return s, nil
 }
+
+// Text renders the plan for people (run --dry-run).
+func (p *RunPlan) Text() string {
+	td := p.TaskDefinition
+	s := fmt.Sprintf("plan: run %d task(s) in cluster %s\n  task definition: %s %s", p.Count, p.Cluster, td.Action, td.Family)
+	if td.ARN != "" {
+		s += " (" + td.ARN + ")"
+	}
+	if td.Reason != "" {
+		s += ": " + td.Reason
+	}
+	return s + "\n  watch container: " + p.WatchContainer + "\n"
+}
+
+// ParseTags reads tags written K=V,K2=V2.
+func ParseTags(s string) ([]types.Tag, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var tags []types.Tag
+	for kv := range strings.SplitSeq(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%q is not K=V", kv)
+		}
+		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	return tags, nil
+}
