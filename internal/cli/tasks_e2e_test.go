@@ -117,3 +117,26 @@ func TestTasksE2ETraceAndLogs(t *testing.T) {
 		t.Errorf("logs -f:\n%s", out)
 	}
 }
+
+// A task-only project (no service, no service definition) runs with what its config
+// and task definition give, and tasks lists the family's tasks.
+func TestRunE2ETaskOnlyProject(t *testing.T) {
+	e := startE2E(t)
+	e.cluster("batch")
+	e.sb.Clock().SetSpeed(40)
+	e.write("app/doppio.yml", "region: us-east-1\ncluster: batch\ntask_definition: job.jsonnet\n")
+	e.write("app/job.jsonnet", `{
+  family: 'nightly',
+  containerDefinitions: [{name: 'job', image: 'app:v1', memory: 128, essential: true,
+    command: ['sh', '-c', 'echo report sent; exit 0'],
+    logConfiguration: {logDriver: 'awslogs', options: {'awslogs-group': '/batch/nightly', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'n', 'awslogs-create-group': 'true'}}}],
+}`)
+	_, errs := e.must(0, "app", "run", poll)
+	if !strings.Contains(errs, "job ") || !strings.Contains(errs, "| report sent") {
+		t.Errorf("stderr:\n%s", errs)
+	}
+	out, _ := e.must(0, "app", "tasks", "--output", "tsv")
+	if rows := strings.Split(strings.TrimSpace(out), "\n"); len(rows) != 2 || !strings.Contains(rows[1], "nightly:1\t") || !strings.Contains(rows[1], "STOPPED") {
+		t.Errorf("tasks:\n%s", out)
+	}
+}
