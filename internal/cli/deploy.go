@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,22 +14,64 @@ import (
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
-// DeployCmd registers the task definition (unless identical to the live one) and
-// creates or updates the service with one API call, then follows the deployment.
-type DeployCmd struct {
-	DryRun               bool     `help:"Print the plan and stop; change nothing."`
+// deployFlags choose what a deploy (or its plan) would do; deploy and plan share them.
+type deployFlags struct {
 	Tasks                int32    `help:"Desired count (-1: the file's desiredCount, else keep the live count)." default:"-1"`
-	SkipTaskDefinition   bool     `help:"Keep the service's current task definition; register nothing."`
-	LatestTaskDefinition bool     `help:"Use the family's newest ACTIVE revision; register nothing."`
-	Revision             int32    `help:"Use this revision of the family; register nothing."`
+	SkipTaskDefinition   bool     `help:"Keep the service's current task definition; register nothing (with --revision: that revision)."`
+	LatestTaskDefinition bool     `help:"Use the newest ACTIVE revision of the service's family; register nothing."`
+	Revision             int32    `help:"Use this revision of the service's family; register nothing."`
 	ForceNewDeployment   bool     `help:"Start a new deployment even if nothing changed."`
 	ForceRegister        bool     `help:"Register a new revision even if it equals the live one."`
 	UpdateService        bool     `help:"Apply the service definition's attributes and tags." negatable:"" default:"true"`
 	Image                []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
 	Tag                  string   `help:"Override the image tag of every container using the first container's repository."`
+	RollbackEvents       string   `help:"CodeDeploy services: comma-separated events that roll the deployment back (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST)." placeholder:"EVENTS"`
 	scalingFlags
+}
+
+// Validate checks the flags before anything is loaded or called.
+func (f deployFlags) Validate() error {
+	if f.LatestTaskDefinition && f.Revision != 0 {
+		return diag.Invalid(errors.New("--revision and --latest-task-definition exclude each other"), "pick one")
+	}
+	if f.Revision < 0 {
+		return diag.Invalid(fmt.Errorf("--revision %d: must be above 0", f.Revision), "")
+	}
+	if f.Tasks < -1 {
+		return diag.Invalid(fmt.Errorf("--tasks %d: must be 0 or more", f.Tasks), "")
+	}
+	if (len(f.Image) > 0 || f.Tag != "") && (f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0) {
+		return diag.Invalid(errors.New("--image and --tag change the rendered task definition, which is not used with --skip-task-definition, --latest-task-definition or --revision"), "")
+	}
+	_, err := parseRollbackEvents(f.RollbackEvents)
+	return err
+}
+
+// parseRollbackEvents reads --rollback-events: the CodeDeploy auto-rollback events.
+func parseRollbackEvents(s string) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	allowed := []string{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"}
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		e = strings.TrimSpace(e)
+		if !slices.Contains(allowed, e) {
+			return nil, diag.Invalid(fmt.Errorf("--rollback-events: unknown event %q", e), "allowed: "+strings.Join(allowed, ", ")+diag.DidYouMean(e, allowed))
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// DeployCmd registers the task definition (unless identical to the live one) and
+// creates or updates the service with one API call, then follows the deployment.
+type DeployCmd struct {
+	DryRun bool `help:"Print the plan and stop; change nothing."`
+	deployFlags
 	waitFlags
 }
 
@@ -70,52 +114,67 @@ func tasksFlag(n int32) *int32 {
 	return aws.Int32(n)
 }
 
-// Run plans, prints the plan, applies it and waits.
-func (c *DeployCmd) Run(ctx context.Context, a *app) error {
-	scaling, err := c.scalingFlags.change()
-	if err != nil {
+// Validate checks the deploy and wait flags before anything is loaded or called.
+func (c *DeployCmd) Validate() error {
+	if err := c.deployFlags.Validate(); err != nil {
 		return err
 	}
+	return c.waitFlags.Validate()
+}
+
+// Run plans, prints the plan, applies it and waits.
+func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
 		return err
 	}
-	o := deploy.Options{
-		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(c.Tasks),
-		SkipTaskDefinition: c.SkipTaskDefinition, LatestTaskDefinition: c.LatestTaskDefinition, Revision: c.Revision,
-		ForceNewDeployment: c.ForceNewDeployment, ForceRegister: c.ForceRegister, AutoScaling: scaling,
+	o, err := c.deployFlags.options(ctx, a, p)
+	if err != nil {
+		return err
 	}
+	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
+}
+
+// options renders and validates everything the flags ask for, before any AWS call.
+func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Options, error) {
+	scaling, err := f.scalingFlags.change()
+	if err != nil {
+		return deploy.Options{}, err
+	}
+	if err := a.requireService(p); err != nil {
+		return deploy.Options{}, err
+	}
+	o := deploy.Options{
+		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(f.Tasks),
+		SkipTaskDefinition: f.SkipTaskDefinition, LatestTaskDefinition: f.LatestTaskDefinition, Revision: f.Revision,
+		ForceNewDeployment: f.ForceNewDeployment, ForceRegister: f.ForceRegister, AutoScaling: scaling,
+	}
+	o.RollbackEvents, _ = parseRollbackEvents(f.RollbackEvents)
 	if p.cfg.Ignore != nil {
 		o.IgnoreTags = p.cfg.Ignore.Tags
 	}
-	if p.cfg.Service == "" {
-		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config (use 'doppio register' or 'doppio run' for task-only projects)")
-	}
-	// Render and validate everything before the first AWS call.
-	if !c.SkipTaskDefinition && !c.LatestTaskDefinition && c.Revision == 0 {
+	if !f.SkipTaskDefinition && !f.LatestTaskDefinition && f.Revision == 0 {
 		td, err := p.taskDefinition(ctx)
 		if err != nil {
-			return err
+			return o, err
 		}
-		if td, err = overrideImages(td, c.Image, c.Tag); err != nil {
-			return err
+		if td, err = overrideImages(td, f.Image, f.Tag); err != nil {
+			return o, err
 		}
 		o.TaskDefinition = td
-	} else if len(c.Image) > 0 || c.Tag != "" {
-		return diag.Invalid(fmt.Errorf("--image and --tag change the rendered task definition, which is not used with --skip-task-definition, --latest-task-definition or --revision"), "")
 	} else if p.cfg.TaskDefinition != "" {
 		if td, err := p.taskDefinition(ctx); err == nil {
 			o.Family = aws.ToString(td.Family)
 		}
 	}
-	if c.UpdateService && p.cfg.ServiceDefinition != "" {
+	if f.UpdateService && p.cfg.ServiceDefinition != "" {
 		sd, err := p.serviceDefinition(ctx)
 		if err != nil {
-			return err
+			return o, err
 		}
 		o.ServiceDefinition = sd
 	}
-	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
+	return o, nil
 }
 
 // planAndApply is shared by deploy, scale and refresh.
@@ -158,8 +217,6 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		a.log.Info("service is up to date; nothing to deploy", "service", o.Service)
 		return a.reportNoDeployment(plan, "")
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
-	defer cancel()
 	res, err := d.Apply(ctx, plan)
 	if err != nil {
 		return err
@@ -168,10 +225,16 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		a.log.Info("not waiting (--no-wait)", "deployment", res.DeploymentID)
 		return a.reportNoDeployment(plan, res.TaskDefinitionARN)
 	}
+	until := w.until()
+	if !plan.StartsDeployment && plan.DesiredCount != nil {
+		// Only the desired count changed: no deployment starts, so "deployed" would
+		// be true at once; wait, as ecspresso does, until running equals desired.
+		until = watch.Stable
+	}
 	return a.follow(ctx, client, followRequest{
 		cluster: o.Cluster, service: o.Service, deploymentID: res.DeploymentID,
-		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: w.until(),
-		service0: res.Service,
+		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: until,
+		service0: res.Service, interval: w.PollInterval,
 	})
 }
 
@@ -308,20 +371,18 @@ func repository(image string) string {
 
 // PlanCmd prints what deploy would do; it changes nothing.
 type PlanCmd struct {
-	Tasks                int32 `help:"Desired count (-1: the file's, else keep)." default:"-1"`
-	SkipTaskDefinition   bool  `help:"Plan without a new task definition."`
-	LatestTaskDefinition bool  `help:"Plan with the family's newest ACTIVE revision."`
-	Revision             int32 `help:"Plan with this revision."`
-	ForceNewDeployment   bool  `help:"Plan a forced new deployment."`
-	ForceRegister        bool  `help:"Plan registering even an identical revision."`
-	UpdateService        bool  `help:"Include the service definition's attributes." negatable:"" default:"true"`
+	deployFlags
 }
 
 // Run prints the same plan value as deploy --dry-run.
 func (c *PlanCmd) Run(ctx context.Context, a *app) error {
-	d := DeployCmd{Tasks: c.Tasks, SkipTaskDefinition: c.SkipTaskDefinition, LatestTaskDefinition: c.LatestTaskDefinition,
-		Revision: c.Revision, ForceNewDeployment: c.ForceNewDeployment, ForceRegister: c.ForceRegister,
-		UpdateService: c.UpdateService, DryRun: true, scalingFlags: scalingFlags{AutoScalingMin: -1, AutoScalingMax: -1}}
-	d.Wait, d.WaitUntil, d.PollInterval = true, "deployed", 5*time.Second
-	return d.Run(ctx, a)
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	o, err := c.deployFlags.options(ctx, a, p)
+	if err != nil {
+		return err
+	}
+	return a.planAndApply(ctx, p, o, true, waitFlags{Wait: true, WaitUntil: "deployed", PollInterval: 5 * time.Second}, true)
 }

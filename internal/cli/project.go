@@ -92,6 +92,9 @@ func (p *project) taskDefinition(ctx context.Context) (*ecs.RegisterTaskDefiniti
 		return nil, &diag.Error{File: p.rel(p.cfg.Path), Field: "task_definition", Err: fmt.Errorf("task_definition is not set"),
 			Hint: "add task_definition: ecs-task-def.json to the config", Code: diag.ExitUsage}
 	}
+	if err := p.cfg.CheckDefinitionFile("task_definition"); err != nil {
+		return nil, err
+	}
 	b, err := p.renderer.RenderFile(ctx, path)
 	if err != nil {
 		return nil, err
@@ -115,14 +118,34 @@ func (p *project) serviceDefinition(ctx context.Context) (*ecs.CreateServiceInpu
 		return nil, &diag.Error{File: p.rel(p.cfg.Path), Field: "service_definition", Err: fmt.Errorf("service_definition is not set"),
 			Hint: "add service_definition: ecs-service-def.json to the config", Code: diag.ExitUsage}
 	}
+	if err := p.cfg.CheckDefinitionFile("service_definition"); err != nil {
+		return nil, err
+	}
 	b, err := p.renderer.RenderFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	sd, err := ecsdef.DecodeServiceDefinition(p.rel(path), b)
+	sd, err := ecsdef.DecodeServiceDefinitionFor(p.rel(path), b, ecsdef.ServiceContext{Cluster: p.cfg.Cluster, Service: p.cfg.Service})
 	if err != nil {
 		return nil, err
 	}
 	p.sd = sd
 	return sd, nil
+}
+
+// requireService is the one check that a verb working on a service has one: a
+// task-only project (no service in the config) exits 2 with a hint.
+func (a *app) requireService(p *project) error {
+	if p.cfg.Service != "" {
+		return nil
+	}
+	return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)),
+		"set service: in the config; task-only projects use 'doppio register', 'doppio revisions' and 'doppio deregister'")
+}
+
+// errServiceNotFound is the one "service not found" error: exit 1 everywhere, since
+// the config is valid and the account simply has no such service.
+func errServiceNotFound(cfg *config.Config) error {
+	return diag.WithHint(fmt.Errorf("service %q not found in cluster %q", cfg.Service, cfg.Cluster),
+		"check service and cluster in the config (and the region); 'doppio deploy' creates it")
 }

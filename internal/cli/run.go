@@ -84,8 +84,6 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 		_, err := fmt.Fprint(a.stdout, plan.Text())
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
-	defer cancel()
 	started, err := r.Start(ctx, plan)
 	if err != nil && started == nil {
 		return err

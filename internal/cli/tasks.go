@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -38,15 +39,6 @@ func (c *TasksCmd) AfterApply(kctx *kong.Context) error {
 	return nil
 }
 
-// Validate restricts the per-verb output values ecspresso's tasks accepts (table,
-// tsv) to the tasks commands; every other verb knows text and json only.
-func (g *Globals) Validate(kctx *kong.Context) error {
-	if (g.Output == "table" || g.Output == "tsv") && !strings.HasPrefix(kctx.Command(), "tasks") {
-		return fmt.Errorf("--output %s: only 'tasks' prints %s; use text or json", g.Output, g.Output)
-	}
-	return nil
-}
-
 // tasksEnv is what every tasks subcommand starts from.
 type tasksEnv struct {
 	p    *project
@@ -72,8 +64,11 @@ func (a *app) tasksEnv(ctx context.Context, desired string) (*tasksEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &tasksEnv{p: p, deps: task.Deps{ECS: client, Logs: p.logsClient}, q: q,
-		pick: task.Picker{In: a.env.Stdin, Out: a.stderr, Terminal: a.env.IsTerminal}}, nil
+	pick := task.Picker{Out: a.stderr, Ask: a.ask, Terminal: a.env.IsTerminal}
+	if fc := a.filterCommand(p.cfg); fc != "" {
+		pick.Filter = func(lines []string) (string, error) { return a.runFilter(ctx, fc, lines) }
+	}
+	return &tasksEnv{p: p, deps: task.Deps{ECS: client, Logs: p.logsClient}, q: q, pick: pick}, nil
 }
 
 // one returns the task named by --id, or the one picked among the listed tasks.
@@ -157,7 +152,7 @@ func (c *TasksStopCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 		return err
 	}
 	arn := aws.ToString(t.TaskArn)
-	if !parent.Force && !e.pick.Confirm(fmt.Sprintf("stop task %s (%s)?", task.ID(arn), task.ID(aws.ToString(t.TaskDefinitionArn)))) {
+	if !parent.Force && !confirm(a, fmt.Sprintf("stop task %s (%s)? [y/N]: ", task.ID(arn), task.ID(aws.ToString(t.TaskDefinitionArn)))) {
 		return diag.WithHint(fmt.Errorf("cancelled; task %s was not stopped", task.ID(arn)), "answer y, or pass --force")
 	}
 	st, err := task.Stop(ctx, e.deps, e.q.Cluster, arn)
@@ -220,6 +215,22 @@ func (c *TasksLogsCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{
 		Container: c.Container, Start: start, Follow: c.Follow, Interval: c.PollInterval, Region: e.p.cfg.Region,
 	}, &task.LogWriter{W: a.stdout})
+}
+
+// runFilter runs the filter command (sh -c) with lines on its stdin and returns the
+// line it printed.
+func (a *app) runFilter(ctx context.Context, command string, lines []string) (string, error) {
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
+	cmd.Stderr = a.stderr
+	for k, v := range a.vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("filter command %q: %w", command, err)
+	}
+	return string(out), nil
 }
 
 func parseTime(s string) (time.Time, error) {

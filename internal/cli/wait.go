@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/task"
@@ -23,20 +22,17 @@ type waitFlags struct {
 	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s" hidden:""`
 }
 
-func (w waitFlags) validate() error {
+// Validate checks the wait flags (kong calls it after parsing).
+func (w waitFlags) Validate() error {
 	if w.PollInterval <= 0 || w.PollInterval > 5*time.Second {
 		return diag.Invalid(fmt.Errorf("--poll-interval %s: must be above 0 and at most 5s", w.PollInterval), "")
 	}
 	return nil
 }
 
-// waitingProject validates the wait flags, records the poll interval and loads the
-// project: the common start of every verb that waits.
+// waitingProject validates the wait flags and loads the project: the common start
+// of every verb that waits.
 func (a *app) waitingProject(ctx context.Context, w waitFlags) (*project, error) {
-	if err := w.validate(); err != nil {
-		return nil, err
-	}
-	a.interval = w.PollInterval
 	return a.project(ctx)
 }
 
@@ -100,7 +96,10 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 			}
 		}
 	}
-	interval := a.pollInterval()
+	interval := r.interval
+	if interval <= 0 {
+		interval = 5 * time.Second
+	}
 	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
 	poller := watch.New(client, watch.Options{Interval: interval, Observer: obs})
 	out, err := poller.Wait(ctx, watch.Target{
@@ -185,14 +184,6 @@ func outcomeName(k watch.Kind) string {
 	return k.String()
 }
 
-// pollInterval is --poll-interval of the running verb, or 5s.
-func (a *app) pollInterval() time.Duration {
-	if a.interval > 0 {
-		return a.interval
-	}
-	return 5 * time.Second
-}
-
 // ci reports whether progress must be append-only lines (CI, or not a terminal).
 func (a *app) ci() bool {
 	return a.env.Vars["CI"] == "true" || !a.env.IsTerminal
@@ -209,23 +200,23 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	if err := a.requireService(p); err != nil {
+		return err
+	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
 		return err
 	}
-	out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
+	svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
 	if err != nil {
-		return fmt.Errorf("describe service %q: %w", p.cfg.Service, err)
+		return err
 	}
-	if len(out.Services) == 0 || aws.ToString(out.Services[0].Status) == "INACTIVE" {
-		return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "check service and cluster in the config")
+	if svc == nil {
+		return errServiceNotFound(p.cfg)
 	}
-	svc := &out.Services[0]
-	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
-	defer cancel()
 	return a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: aws.ToString(svc.TaskDefinition),
-		until: c.until(), service0: svc,
+		until: c.until(), service0: svc, interval: c.PollInterval,
 	})
 }
 

@@ -53,6 +53,8 @@ type Config struct {
 	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
 	FilterCommand     string      `json:"filter_command,omitempty"`
 	Ignore            *Ignore     `json:"ignore,omitempty"`
+
+	regionFromEnv bool // Region came from AWS_REGION/AWS_DEFAULT_REGION, checked there
 }
 
 // Plugin declares a template-function provider (tfstate, ssm, secretsmanager,
@@ -226,13 +228,20 @@ func Load(ctx context.Context, path string, r Renderer, opts Options) (*Config, 
 		c.Cluster = "default"
 	}
 	if c.Region == "" && opts.Getenv != nil {
-		if v, ok := opts.Getenv("AWS_REGION"); ok && v != "" {
-			c.Region = v
-		} else if v, ok := opts.Getenv("AWS_DEFAULT_REGION"); ok && v != "" {
-			c.Region = v
+		for _, name := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+			if v, ok := opts.Getenv(name); ok && v != "" {
+				if err := checkRegionEnv(name, v); err != nil {
+					return nil, err
+				}
+				c.Region, c.regionFromEnv = v, true
+				break
+			}
 		}
 	}
 	if err := c.checkVersion(src, opts); err != nil {
+		return nil, err
+	}
+	if err := c.validate(src); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -335,6 +344,10 @@ func sortedKeys(m map[string]bool) []string {
 func lineOfKey(src []byte, key string) int {
 	re := regexp.MustCompile(`(?m)^\s*(?:-\s*)?["']?` + regexp.QuoteMeta(key) + `["']?\s*:`)
 	loc := re.FindIndex(src)
+	if loc == nil {
+		// JSON and Jsonnet may set several keys on one line: { region: "x", ... }.
+		loc = regexp.MustCompile(`[{,\s]["']?` + regexp.QuoteMeta(key) + `["']?\s*:`).FindIndex(src)
+	}
 	if loc == nil {
 		return 0
 	}

@@ -131,7 +131,7 @@ func TestUserKeyedMapsUntouched(t *testing.T) {
 }
 
 func TestDecodeCaseInsensitiveKeys(t *testing.T) {
-	td, err := DecodeTaskDefinition("td.json", []byte(`{"Family":"x","ContainerDefinitions":[{"Name":"a","Image":"i","DockerLabels":{"Key":"v"}}]}`))
+	td, err := decodeTaskDefinition("td.json", []byte(`{"Family":"x","ContainerDefinitions":[{"Name":"a","Image":"i","DockerLabels":{"Key":"v"}}]}`), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +358,7 @@ func TestDecodeServiceRoleArn(t *testing.T) {
 }
 
 func TestDecodeNullMeansAbsent(t *testing.T) {
-	td, err := DecodeTaskDefinition("td.json", []byte(`{"family":null,"cpu":null,"containerDefinitions":[null,{"name":"a","environment":null}]}`))
+	td, err := decodeTaskDefinition("td.json", []byte(`{"family":null,"cpu":null,"containerDefinitions":[{"name":"a","environment":null}]}`), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 func decodeTD(t *testing.T, s string) *ecs.RegisterTaskDefinitionInput {
 	t.Helper()
-	td, err := DecodeTaskDefinition("td.json", []byte(s))
+	td, err := decodeTaskDefinition("td.json", []byte(s), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +21,7 @@ func decodeTD(t *testing.T, s string) *ecs.RegisterTaskDefinitionInput {
 
 func decodeSD(t *testing.T, s string) *ecs.CreateServiceInput {
 	t.Helper()
-	sd, err := DecodeServiceDefinition("sd.json", []byte(s))
+	sd, err := decodeServiceDefinition("sd.json", []byte(s), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,6 +172,14 @@ func TestServiceNormalisation(t *testing.T) {
 		{
 			name:      "desiredCount not compared when unset locally",
 			live:      `{"desiredCount":5}`,
+			local:     `{}`,
+			wantEqual: true,
+		},
+		{
+			// Issue 7 item 6: DescribeServices reports networkConfiguration {} for a
+			// bridge-mode service created without one.
+			name:      "empty objects and lists in the live service equal absent ones",
+			live:      `{"networkConfiguration":{},"loadBalancers":[],"serviceRegistries":[],"placementConstraints":[],"serviceConnectConfiguration":{"enabled":false},"deploymentConfiguration":{"alarms":{"alarmNames":[],"enable":false,"rollback":false}}}`,
 			local:     `{}`,
 			wantEqual: true,
 		},

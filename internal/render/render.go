@@ -78,6 +78,9 @@ func New(ctx context.Context, opts Options) (*Renderer, error) {
 	if r.getenv == nil {
 		r.getenv = func(string) (string, bool) { return "", false }
 	}
+	if err := checkExtCode(opts.ExtCode); err != nil {
+		return nil, err
+	}
 	r.funcs = r.builtins()
 	seen := map[string]bool{}
 	for _, f := range r.funcs {
@@ -157,7 +160,40 @@ func (r *Renderer) RenderConfigFile(ctx context.Context, path string) ([]byte, e
 		Hint: "name the config ecspresso.yml, .yaml, .json or .jsonnet"}
 }
 
+// render evaluates a file, returning as soon as ctx ends: Jsonnet evaluation and
+// large template runs cannot be interrupted themselves, so a signal or the command's
+// deadline must not wait for them (the abandoned evaluation ends with the process).
 func (r *Renderer) render(ctx context.Context, path string, k kind) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := r.evaluate(ctx, path, k)
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		return res.b, res.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("render %s: %w", path, context.Cause(ctx))
+	}
+}
+
+// evaluate renders one file and bounds the size of what it produced.
+func (r *Renderer) evaluate(ctx context.Context, path string, k kind) ([]byte, error) {
+	out, err := r.renderKind(ctx, path, k)
+	if err == nil && len(out) > MaxFileBytes {
+		return nil, tooBig(path, len(out))
+	}
+	return out, err
+}
+
+func (r *Renderer) renderKind(ctx context.Context, path string, k kind) ([]byte, error) {
 	switch k {
 	case kindJsonnet:
 		out, src, err := r.evalJsonnet(ctx, path)

@@ -1,7 +1,6 @@
 package task
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -97,45 +96,53 @@ func Describe(ctx context.Context, d Deps, cluster, id string) (*types.Task, err
 	return &out.Tasks[0], nil
 }
 
-// Picker chooses one task of several, interactively.
+// Picker chooses one task of several, interactively: through a filter command
+// (peco, fzf: --filter-command) when one is set, else a numbered list and a prompt
+// on a terminal.
 type Picker struct {
-	In       io.Reader
-	Out      io.Writer // the prompt
-	Terminal bool
+	Out      io.Writer                            // the numbered list
+	Ask      func(prompt string) string           // the one prompt (reads a line)
+	Terminal bool                                 // stderr is a terminal
+	Filter   func(lines []string) (string, error) // nil: no filter command
 }
 
-// Pick returns the only task, or asks which one on a terminal. Without a terminal
-// it fails with a hint rather than waiting for input that never comes.
+// Pick returns the only task, or lets the user choose. Without a terminal or a
+// filter command it fails with a hint rather than waiting for input that never
+// comes.
 func (p Picker) Pick(tasks []types.Task, what string) (*types.Task, error) {
 	switch {
 	case len(tasks) == 0:
 		return nil, errors.New("no tasks found")
 	case len(tasks) == 1:
 		return &tasks[0], nil
-	case !p.Terminal || p.In == nil:
-		return nil, diag.Invalid(fmt.Errorf("%d tasks match and there is no terminal to pick one %s", len(tasks), what), "pass --id TASK_ID (see 'doppio tasks list')")
+	case p.Filter != nil:
+		lines := make([]string, len(tasks))
+		for i, t := range tasks {
+			lines[i] = strings.Join(row(t)[:8], "\t")
+		}
+		sel, err := p.Filter(lines)
+		if err != nil {
+			return nil, fmt.Errorf("pick a task %s: %w", what, err)
+		}
+		id, _, _ := strings.Cut(strings.TrimSpace(sel), "\t")
+		for i, t := range tasks {
+			if id != "" && ID(aws.ToString(t.TaskArn)) == strings.Fields(id)[0] {
+				return &tasks[i], nil
+			}
+		}
+		return nil, diag.Invalid(fmt.Errorf("no task picked %s", what), "")
+	case !p.Terminal || p.Ask == nil:
+		return nil, diag.Invalid(fmt.Errorf("%d tasks match and there is no terminal to pick one %s", len(tasks), what), "pass --id TASK_ID (see 'doppio tasks list'), or set --filter-command")
 	}
 	for i, t := range tasks {
 		fmt.Fprintf(p.Out, "%3d) %s  %s  %s\n", i+1, ID(aws.ToString(t.TaskArn)), ID(aws.ToString(t.TaskDefinitionArn)), aws.ToString(t.LastStatus))
 	}
-	fmt.Fprintf(p.Out, "pick a task %s [1-%d]: ", what, len(tasks))
-	line, _ := bufio.NewReader(p.In).ReadString('\n')
-	n, err := strconv.Atoi(strings.TrimSpace(line))
+	line := p.Ask(fmt.Sprintf("pick a task %s [1-%d]: ", what, len(tasks)))
+	n, err := strconv.Atoi(line)
 	if err != nil || n < 1 || n > len(tasks) {
-		return nil, diag.Invalid(fmt.Errorf("no task picked (%q)", strings.TrimSpace(line)), "")
+		return nil, diag.Invalid(fmt.Errorf("no task picked (%q)", line), "")
 	}
 	return &tasks[n-1], nil
-}
-
-// Confirm asks a yes/no question on a terminal; without one the answer is no.
-func (p Picker) Confirm(question string) bool {
-	fmt.Fprintf(p.Out, "%s [y/N]: ", question)
-	if p.In == nil {
-		return false
-	}
-	line, _ := bufio.NewReader(p.In).ReadString('\n')
-	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes"
 }
 
 // Stop stops a task with a reason that names doppio.
