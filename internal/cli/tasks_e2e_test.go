@@ -63,6 +63,11 @@ func TestTasksE2EListFindStop(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "pick a task") || !strings.Contains(out, `"lastStatus": "RUNNING"`) {
 		t.Errorf("find on a terminal: exit %d\n%s\n%s", code, out, errs)
 	}
+	// --filter-command (peco, fzf) picks without a terminal: here the last line.
+	out, _ = e.must(0, "app", "tasks", "find", "--filter-command", "tail -n 1")
+	if !strings.Contains(out, `"taskArn": "arn:aws:ecs:`) {
+		t.Errorf("find with a filter command:\n%s", out)
+	}
 	out, _ = e.must(0, "app", "tasks", "--find", "--id", id0)
 	if !strings.Contains(out, arns[0]) {
 		t.Errorf("--find --id:\n%s", out)
