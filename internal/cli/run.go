@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -103,7 +104,7 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	wo := task.WaitOptions{UntilRunning: c.WaitUntil == "running", Interval: c.PollInterval, Source: plan.Logs, Container: plan.WatchContainer,
 		DrainGrace: c.PollInterval / 5}
 	if c.Logs {
-		wo.Logs = &task.LogWriter{W: a.stderr}
+		wo.Logs = &task.LogWriter{W: p.redacting(a.stderr)}
 	}
 	res, err := r.Wait(ctx, started, wo)
 	if err != nil {
@@ -128,7 +129,7 @@ func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps,
 	doc := runDoc{Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN, Outcome: res.Outcome, ExitCode: res.ExitCode, TaskARNs: s.TaskARNs, Tasks: res.Tasks}
 	if res.Outcome == task.Done && len(res.Stopped) > 0 {
 		doc.Explanation = task.Explain(ctx, deps, task.ExplainInput{Stopped: task.StoppedTasks(res.Stopped), Region: p.cfg.Region})
-		fmt.Fprint(a.stderr, doc.Explanation.Text())
+		fmt.Fprint(p.redacting(a.stderr), doc.Explanation.Text())
 	}
 	for _, t := range res.Tasks {
 		switch {
@@ -142,7 +143,7 @@ func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps,
 		}
 	}
 	if a.g.Output == "json" {
-		if err := ui.WriteJSON(a.stdout, doc); err != nil {
+		if err := ui.WriteJSON(p.redacting(a.stdout), doc); err != nil {
 			return err
 		}
 	}
@@ -225,6 +226,25 @@ func (a *app) abs(path string) string {
 		return path
 	}
 	return filepath.Join(a.env.Dir, path)
+}
+
+// redacting wraps w so that every write (a line, or one document) has the secret
+// values the renderer produced replaced: container logs and explanations may echo
+// what the overrides passed in.
+func (p *project) redacting(w io.Writer) io.Writer {
+	return redactWriter{w: w, redact: p.renderer.Redact}
+}
+
+type redactWriter struct {
+	w      io.Writer
+	redact func([]byte) []byte
+}
+
+func (r redactWriter) Write(b []byte) (int, error) {
+	if _, err := r.w.Write(r.redact(b)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // logsClient returns a CloudWatch Logs client for region (the project's when "").

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -54,8 +56,12 @@ func grepLines(s, sub string) []string {
 func TestRunE2EMigrationFromTemplatedOverridesFile(t *testing.T) {
 	e := runProject(t)
 	e.setenv("DB", "db1")
+	if _, err := ssm.NewFromConfig(e.sb.AWSConfig(t.Context())).PutParameter(t.Context(), &ssm.PutParameterInput{
+		Name: aws.String("/web/db-password"), Type: ssmtypes.ParameterTypeSecureString, Value: aws.String("hunter2pw")}); err != nil {
+		t.Fatal(err)
+	}
 	e.write("app/migrate.json", `{"containerOverrides": [{"name": "web",
-  "command": ["sh", "-c", "echo migrating {{ must_env `+"`DB`"+` }}; echo step 2; exit {{ env `+"`CODE`"+` `+"`0`"+` }}"]}]}`)
+  "command": ["sh", "-c", "echo migrating {{ must_env `+"`DB`"+` }}; echo step 2; echo password {{ ssm `+"`/web/db-password`"+` }}; exit {{ env `+"`CODE`"+` `+"`0`"+` }}"]}]}`)
 
 	// A failing migration: its exit code, its log lines in order, once each.
 	e.setenv("CODE", "3")
@@ -64,7 +70,7 @@ func TestRunE2EMigrationFromTemplatedOverridesFile(t *testing.T) {
 		t.Fatalf("exit %d, want 3\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	logs := grepLines(errs, "web ")
-	want := []string{"started nginx:1.27", "migrating db1", "step 2", "exited with code 3"}
+	want := []string{"started nginx:1.27", "migrating db1", "step 2", "password", "exited with code 3"}
 	if len(logs) < len(want) {
 		t.Fatalf("log lines %q, want %q\nstderr:\n%s", logs, want, errs)
 	}
@@ -79,6 +85,10 @@ func TestRunE2EMigrationFromTemplatedOverridesFile(t *testing.T) {
 	if !strings.Contains(out, ":task/e2e/") {
 		t.Errorf("stdout lacks the task ARN:\n%s", out)
 	}
+	// A SecureString the overrides passed in never shows, even when the task prints it.
+	if strings.Contains(out+errs, "hunter2pw") || !strings.Contains(errs, "password (secret ssm:/web/db-password)") {
+		t.Errorf("secret in the output:\n%s", errs)
+	}
 	if !strings.Contains(errs, "why it failed") || !strings.Contains(errs, "web=3") {
 		t.Errorf("no failure explanation:\nstderr:\n%s", errs)
 	}
@@ -87,6 +97,9 @@ func TestRunE2EMigrationFromTemplatedOverridesFile(t *testing.T) {
 	e.setenv("CODE", "0")
 	e.sb.ResetCounts()
 	out, errs = e.must(0, "app", "run", "--overrides-file", "migrate.json", poll, "--output", "json")
+	if strings.Contains(out+errs, "hunter2pw") {
+		t.Errorf("secret in the JSON run:\n%s\n%s", out, errs)
+	}
 	if n := e.sb.Counts()["ecs:RegisterTaskDefinition"]; n != 0 {
 		t.Errorf("registered %d times, want reuse", n)
 	}

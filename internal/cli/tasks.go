@@ -183,7 +183,7 @@ func (c *TasksTraceCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error
 	for _, ev := range task.Timeline(*t) {
 		fmt.Fprintf(a.stdout, "%s  %s\n", ev.At.UTC().Format(time.RFC3339), ev.What)
 	}
-	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: a.stdout})
+	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: e.p.redacting(a.stdout)})
 }
 
 // TasksLogsCmd prints a task's logs.
@@ -214,7 +214,7 @@ func (c *TasksLogsCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	}
 	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{
 		Container: c.Container, Start: start, Follow: c.Follow, Interval: c.PollInterval, Region: e.p.cfg.Region,
-	}, &task.LogWriter{W: a.stdout})
+	}, &task.LogWriter{W: e.p.redacting(a.stdout)})
 }
 
 // runFilter runs the filter command (sh -c) with lines on its stdin and returns the

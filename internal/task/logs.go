@@ -134,7 +134,7 @@ func (lw *LogWriter) Write(lines []LogLine) {
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	for _, l := range lines {
-		fmt.Fprintf(lw.W, "%s %s | %s\n", l.Container, shortID(l.Task), l.Message)
+		fmt.Fprintf(lw.W, "%s %s | %s\n", l.Container, shortID(l.Task), l.Message) // one write per line, for redaction
 	}
 }
 
