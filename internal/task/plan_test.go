@@ -102,3 +102,45 @@ func TestOverrides(t *testing.T) {
 		})
 	}
 }
+
+func TestRunTaskInputFromServiceDefinition(t *testing.T) {
+	sd := &ecs.CreateServiceInput{
+		LaunchType: types.LaunchTypeFargate, PlatformVersion: aws.String("1.4.0"), EnableExecuteCommand: true,
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
+		VolumeConfigurations: []types.ServiceVolumeConfiguration{{Name: aws.String("data"), ManagedEBSVolume: &types.ServiceManagedEBSVolumeConfiguration{
+			RoleArn: aws.String("arn:aws:iam::1:role/ebs"), SizeInGiB: aws.Int32(20),
+			TagSpecifications: []types.EBSTagSpecification{{ResourceType: types.EBSResourceTypeVolume, PropagateTags: types.PropagateTagsService}},
+		}}},
+	}
+	for _, del := range []bool{true, false} {
+		in := runTaskInput(RunOptions{Cluster: "c", Count: 2, ServiceDefinition: sd, EBSDeleteOnTermination: del, PropagateTags: "TASK_DEFINITION"}, nil)
+		if in.LaunchType != types.LaunchTypeFargate || aws.ToString(in.PlatformVersion) != "1.4.0" || !in.EnableExecuteCommand ||
+			in.NetworkConfiguration == nil || aws.ToInt32(in.Count) != 2 || in.PropagateTags != types.PropagateTagsTaskDefinition {
+			t.Errorf("launch settings not taken from the service definition: %+v", in)
+		}
+		v := in.VolumeConfigurations[0].ManagedEBSVolume
+		if aws.ToBool(v.TerminationPolicy.DeleteOnTermination) != del || aws.ToInt32(v.SizeInGiB) != 20 || v.TagSpecifications[0].PropagateTags != "" {
+			t.Errorf("deleteOnTermination %v: volume %+v", del, v)
+		}
+	}
+	// A capacity provider strategy replaces the launch type (RunTask takes one).
+	sd.CapacityProviderStrategy = []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT")}}
+	if in := runTaskInput(RunOptions{Cluster: "c", Count: 1, ServiceDefinition: sd}, nil); in.LaunchType != "" || len(in.CapacityProviderStrategy) != 1 {
+		t.Errorf("capacity providers: %+v", in)
+	}
+}
+
+func TestLogSourceNamesOtherDrivers(t *testing.T) {
+	for _, tc := range []struct {
+		lc   *types.LogConfiguration
+		want string
+	}{
+		{nil, "no log configuration"},
+		{&types.LogConfiguration{LogDriver: types.LogDriverAwsfirelens}, "awsfirelens driver, not awslogs"},
+		{&types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{"awslogs-group": "g"}}, "without awslogs-stream-prefix"},
+	} {
+		if s := LogSourceOf(types.ContainerDefinition{Name: aws.String("app"), LogConfiguration: tc.lc}, "us-east-1"); !strings.Contains(s.Problem, tc.want) {
+			t.Errorf("problem %q, want %q", s.Problem, tc.want)
+		}
+	}
+}
