@@ -35,7 +35,8 @@ func (c *ExecCmd) AfterApply(kctx *kong.Context) error {
 
 // execTarget picks the running task and builds the session options.
 func (a *app) execTarget(ctx context.Context, parent *ExecCmd) (*tasksEnv, task.ExecOptions, task.Plugin, error) {
-	plugin := task.Plugin{Env: a.vars, Stdin: a.env.Stdin, Stdout: a.stdout, Stderr: a.stderr}
+	// The session is the user's terminal: its streams are passed through untouched.
+	plugin := task.Plugin{Env: a.vars, Stdin: a.env.Stdin, Stdout: a.env.Stdout, Stderr: a.env.Stderr}
 	if _, err := plugin.Path(); err != nil {
 		return nil, task.ExecOptions{}, plugin, err
 	}
