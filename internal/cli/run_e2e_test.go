@@ -197,7 +197,7 @@ func TestRunE2EInterruptLeavesTaskRunning(t *testing.T) {
 	}
 
 	// --timeout bounds the wait: exit 5, the task left running, how to stop it.
-	code, _, errs := e.run("app", "", "run", poll, "--timeout", "1s")
+	code, _, errs := e.run("app", "", "run", poll, "--timeout", "6s") // room for planning on a loaded machine
 	if code != diag.ExitTimeout || !strings.Contains(errs, "timed out waiting; task") || !strings.Contains(errs, "aws ecs stop-task --cluster e2e") {
 		t.Errorf("timeout: exit %d\n%s", code, errs)
 	}
