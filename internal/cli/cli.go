@@ -199,7 +199,9 @@ func newParser(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 }
 
 // report prints err once, with its hint, and returns its exit code.
-func (a *app) report(err error) int { return report(a.env.Stderr, a.g.LogFormat == "json", err) }
+func (a *app) report(err error) int {
+	return report(a.secrets.Writer(a.env.Stderr), a.g.LogFormat == "json", err)
+}
 
 // report prints err once, with its hint, as text or as one JSON line, and returns its
 // exit code. A command that ran out of time exits 5, one that was interrupted 130.
@@ -278,7 +280,7 @@ func envResolver(vars map[string]string) kong.Resolver {
 func isGlobal(f *kong.Flag) bool {
 	switch f.Name {
 	case "config", "envfile", "envfile-override", "ext-str", "ext-code", "assume-role-arn",
-		"timeout", "debug", "color", "log-format", "output", "filter-command":
+		"timeout", "debug", "color", "log-format", "output", "filter-command", "redact-env":
 		return true
 	}
 	return false

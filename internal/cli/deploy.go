@@ -19,16 +19,15 @@ import (
 
 // deployFlags choose what a deploy (or its plan) would do; deploy and plan share them.
 type deployFlags struct {
-	Tasks                int32    `help:"Desired count (-1: the file's desiredCount, else keep the live count)." default:"-1"`
-	SkipTaskDefinition   bool     `help:"Keep the service's current task definition; register nothing (with --revision: that revision)."`
-	LatestTaskDefinition bool     `help:"Use the newest ACTIVE revision of the service's family; register nothing."`
-	Revision             int32    `help:"Use this revision of the service's family; register nothing."`
-	ForceNewDeployment   bool     `help:"Start a new deployment even if nothing changed."`
-	ForceRegister        bool     `help:"Register a new revision even if it equals the live one."`
-	UpdateService        bool     `help:"Apply the service definition's attributes and tags." negatable:"" default:"true"`
-	Image                []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
-	Tag                  string   `help:"Override the image tag of every container using the first container's repository."`
-	RollbackEvents       string   `help:"CodeDeploy services: comma-separated events that roll the deployment back (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST)." placeholder:"EVENTS"`
+	Tasks                int32 `help:"Desired count (-1: the file's desiredCount, else keep the live count)." default:"-1"`
+	SkipTaskDefinition   bool  `help:"Keep the service's current task definition; register nothing (with --revision: that revision)."`
+	LatestTaskDefinition bool  `help:"Use the newest ACTIVE revision of the service's family; register nothing."`
+	Revision             int32 `help:"Use this revision of the service's family; register nothing."`
+	ForceNewDeployment   bool  `help:"Start a new deployment even if nothing changed."`
+	ForceRegister        bool  `help:"Register a new revision even if it equals the live one."`
+	UpdateService        bool  `help:"Apply the service definition's attributes and tags." negatable:"" default:"true"`
+	imageFlags
+	RollbackEvents string `help:"CodeDeploy services: comma-separated events that roll the deployment back (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST)." placeholder:"EVENTS"`
 	scalingFlags
 }
 
@@ -40,14 +39,86 @@ func (f deployFlags) Validate() error {
 	if f.Revision < 0 {
 		return diag.Invalid(fmt.Errorf("--revision %d: must be above 0", f.Revision), "")
 	}
-	if f.Tasks < -1 {
-		return diag.Invalid(fmt.Errorf("--tasks %d: must be 0 or more", f.Tasks), "")
+	if err := checkTasks(f.Tasks); err != nil {
+		return err
 	}
-	if (len(f.Image) > 0 || f.Tag != "") && (f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0) {
+	if f.imageFlags.set() && (f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0) {
 		return diag.Invalid(errors.New("--image and --tag change the rendered task definition, which is not used with --skip-task-definition, --latest-task-definition or --revision"), "")
+	}
+	if err := f.imageFlags.Validate(); err != nil {
+		return err
 	}
 	_, err := parseRollbackEvents(f.RollbackEvents)
 	return err
+}
+
+// checkTasks checks --tasks: -1 (unset), or 0 up to the tasks-per-service quota.
+func checkTasks(n int32) error {
+	if n < -1 {
+		return diag.Invalid(fmt.Errorf("--tasks %d: must be 0 or more", n), "")
+	}
+	if n > ecsdef.MaxDesiredCount {
+		return diag.Invalid(fmt.Errorf("--tasks %d: above the tasks-per-service quota of %d", n, ecsdef.MaxDesiredCount), "ECS runs at most that many tasks per service unless the quota was raised")
+	}
+	return nil
+}
+
+// imageFlags override images of the rendered task definition (deploy, plan,
+// register).
+type imageFlags struct {
+	Image []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
+	Tag   *string  `help:"Override the image tag of every container using the first container's repository." placeholder:"TAG"`
+}
+
+func (f imageFlags) set() bool { return len(f.Image) > 0 || f.Tag != nil }
+
+// Validate checks every --image and the --tag before anything is loaded.
+func (f imageFlags) Validate() error {
+	_, err := f.overrides()
+	return err
+}
+
+// overrides parses --image values; with --tag they are refused (ambiguous).
+func (f imageFlags) overrides() ([]ecsdef.ImageOverride, error) {
+	if f.Tag != nil {
+		if len(f.Image) > 0 {
+			return nil, diag.Invalid(errors.New("--image and --tag exclude each other"), "use --tag for every container of the first container's repository, or --image CONTAINER=IMAGE")
+		}
+		if err := ecsdef.ValidTag(*f.Tag); err != nil {
+			return nil, diag.Invalid(fmt.Errorf("--tag %q: %w", *f.Tag, err), diag.Hint(err))
+		}
+	}
+	var out []ecsdef.ImageOverride
+	seen := map[string]bool{}
+	for _, spec := range f.Image {
+		o, err := ecsdef.ParseImageOverride(spec)
+		if err != nil {
+			return nil, diag.Invalid(fmt.Errorf("--image %w", err), diag.Hint(err))
+		}
+		if seen[o.Container] {
+			return nil, diag.Invalid(fmt.Errorf("--image: container %q is given an image twice", o.Container), "give each container one --image")
+		}
+		seen[o.Container] = true
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// apply returns td with the overrides applied (td itself when none was given).
+func (f imageFlags) apply(td *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTaskDefinitionInput, error) {
+	overrides, err := f.overrides()
+	if err != nil {
+		return nil, err
+	}
+	tag := ""
+	if f.Tag != nil {
+		tag = *f.Tag
+	}
+	out, err := ecsdef.ApplyImages(td, overrides, tag)
+	if err != nil {
+		return nil, diag.Invalid(fmt.Errorf("--image/--tag: %w", err), diag.Hint(err))
+	}
+	return out, nil
 }
 
 // parseRollbackEvents reads --rollback-events: the CodeDeploy auto-rollback events.
@@ -158,7 +229,7 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 		if err != nil {
 			return o, err
 		}
-		if td, err = overrideImages(td, f.Image, f.Tag); err != nil {
+		if td, err = f.imageFlags.apply(td); err != nil {
 			return o, err
 		}
 		o.TaskDefinition = td
@@ -183,7 +254,7 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	if err != nil {
 		return err
 	}
-	deps := deploy.Deps{ECS: client, Log: a.log}
+	deps := deploy.Deps{ECS: client, Log: a.log, Protect: a.protectLive}
 	if o.AutoScaling != nil {
 		if deps.AutoScaling, err = p.autoScalingClient(ctx); err != nil {
 			return err
@@ -317,56 +388,6 @@ func printPlan(w interface{ Write([]byte) (int, error) }, p *deploy.Plan) {
 		b.WriteString("  no new deployment (attributes only)\n")
 	}
 	_, _ = w.Write([]byte(b.String()))
-}
-
-// overrideImages applies --image CONTAINER=IMAGE and --tag TAG to a copy of td.
-func overrideImages(td *ecs.RegisterTaskDefinitionInput, images []string, tag string) (*ecs.RegisterTaskDefinitionInput, error) {
-	if len(images) == 0 && tag == "" {
-		return td, nil
-	}
-	out := *td
-	out.ContainerDefinitions = append(out.ContainerDefinitions[:0:0], td.ContainerDefinitions...)
-	names := make([]string, 0, len(out.ContainerDefinitions))
-	for _, cd := range out.ContainerDefinitions {
-		names = append(names, aws.ToString(cd.Name))
-	}
-	if tag != "" && len(out.ContainerDefinitions) > 0 {
-		repo := repository(aws.ToString(out.ContainerDefinitions[0].Image))
-		for i, cd := range out.ContainerDefinitions {
-			if img := aws.ToString(cd.Image); repository(img) == repo && !strings.Contains(img, "@") {
-				out.ContainerDefinitions[i].Image = aws.String(repo + ":" + tag)
-			}
-		}
-	}
-	for _, spec := range images {
-		name, image, ok := strings.Cut(spec, "=")
-		if !ok || name == "" || image == "" {
-			return nil, diag.Invalid(fmt.Errorf("--image %q: want CONTAINER=IMAGE", spec), "")
-		}
-		found := false
-		for i, cd := range out.ContainerDefinitions {
-			if aws.ToString(cd.Name) == name {
-				out.ContainerDefinitions[i].Image, found = aws.String(image), true
-			}
-		}
-		if !found {
-			return nil, diag.Invalid(fmt.Errorf("--image %q: no container named %q", spec, name), diag.DidYouMean(name, names)+" containers: "+strings.Join(names, ", "))
-		}
-	}
-	return &out, nil
-}
-
-// repository strips the tag or digest from an image reference; a registry port
-// ("host:5000/app") is not mistaken for a tag.
-func repository(image string) string {
-	if i := strings.Index(image, "@"); i >= 0 {
-		return image[:i]
-	}
-	slash := strings.LastIndex(image, "/")
-	if i := strings.LastIndex(image, ":"); i > slash {
-		return image[:i]
-	}
-	return image
 }
 
 // PlanCmd prints what deploy would do; it changes nothing.

@@ -79,6 +79,7 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 		if err != nil {
 			return err
 		}
+		a.protectLive(localTD, liveTD)
 		d, err := ecsdef.DiffTaskDefinitions(liveName, liveTD, a.rel(p.cfg.TaskDefinitionPath()), localTD, c.format()...)
 		if err != nil {
 			return fmt.Errorf("diff task definition: %w", err)
@@ -89,7 +90,7 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 		a.log.Debug("no differences")
 		return nil
 	}
-	text := p.renderer.Redact([]byte(out.String()))
+	text := []byte(out.String())
 	if a.color {
 		text = ui.ColorDiff(text)
 	}

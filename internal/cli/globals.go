@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/config"
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/secret"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	envparse "github.com/hashicorp/go-envparse"
 )
@@ -31,6 +35,7 @@ type Globals struct {
 	Color           bool              `help:"Colour output on terminals (NO_COLOR disables it). Env: DOPPIO_COLOR." negatable:"" default:"true"`
 	LogFormat       string            `help:"Log format on stderr: text or json. Env: DOPPIO_LOG_FORMAT." enum:"text,json" default:"text"`
 	Output          string            `help:"Result format on stdout: text or json (doppio's result documents); revisions and tasks also take ecspresso's table, tsv and json shapes. Env: DOPPIO_OUTPUT." enum:"text,json,table,tsv" default:"text"`
+	RedactEnv       []string          `help:"Also redact the values of these container environment variables (local and live) in every output; repeatable or comma-separated. Env: DOPPIO_REDACT_ENV." placeholder:"NAME"`
 	FilterCommand   string            `help:"Interactive selector (e.g. peco, fzf) used where a task or revision is picked; overrides the config's filter_command. Env: DOPPIO_FILTER_COMMAND." placeholder:"COMMAND"`
 }
 
@@ -49,16 +54,21 @@ type app struct {
 	timeout time.Duration // the command's bound: --timeout, else the config's, else the default
 
 	proj *project // loaded on first use
+
+	// secrets are the values no output may show; stdout, stderr and the logger all
+	// write through its redactor.
+	secrets *secret.Set
 }
 
 func newApp(ctx context.Context, g *Globals, env Env) (*app, error) {
-	a := &app{g: g, env: env, stdout: env.Stdout, stderr: env.Stderr}
+	secrets := secret.NewSet()
+	a := &app{g: g, env: env, secrets: secrets, stdout: secrets.Writer(env.Stdout), stderr: secrets.Writer(env.Stderr)}
 	_, noColor := env.Vars["NO_COLOR"]
 	a.color = ui.UseColor(g.Color, noColor, env.IsTerminal)
-	a.log = ui.NewLogger(env.Stderr, ui.LogOptions{Format: g.LogFormat, Debug: g.Debug})
+	a.log = ui.NewLogger(a.stderr, ui.LogOptions{Format: g.LogFormat, Debug: g.Debug})
 	if g.LogFormat == "json" {
 		// Every stderr line is JSON: plans, progress, events and prompts too.
-		a.stderr = ui.NewJSONLines(env.Stderr)
+		a.stderr = ui.NewJSONLines(a.stderr)
 	}
 	vars, err := loadEnvfiles(env, g.Envfile)
 	if err != nil {
@@ -143,4 +153,45 @@ func (a *app) filterCommand(cfg *config.Config) string {
 // awsOptions returns the options for the shared AWS config.
 func (a *app) awsOptions(region string) awsclient.Options {
 	return awsclient.Options{Region: region, AssumeRoleARN: a.g.AssumeRoleARN, Env: a.vars}
+}
+
+// protectLive adds to the command's secrets the live task definition's values that
+// sit where the local file uses a secret (an environment variable whose local value
+// came from a SecureString or Secrets Manager: its previous value is just as
+// secret), and the values of the --redact-env variables on both sides.
+func (a *app) protectLive(local, live *ecs.RegisterTaskDefinitionInput) {
+	if local == nil {
+		return
+	}
+	sensitive := map[string]map[string]string{} // container → env name → label
+	for _, c := range local.ContainerDefinitions {
+		for _, kv := range c.Environment {
+			name, value := aws.ToString(kv.Name), aws.ToString(kv.Value)
+			label, isSecret := a.secrets.Label(value)
+			if slices.Contains(a.g.RedactEnv, name) {
+				a.secrets.Add(value, "env "+name)
+				label, isSecret = "env "+name, true
+			}
+			if isSecret {
+				if sensitive[aws.ToString(c.Name)] == nil {
+					sensitive[aws.ToString(c.Name)] = map[string]string{}
+				}
+				sensitive[aws.ToString(c.Name)][name] = label
+			}
+		}
+	}
+	if live == nil {
+		return
+	}
+	for _, c := range live.ContainerDefinitions {
+		for _, kv := range c.Environment {
+			name := aws.ToString(kv.Name)
+			if label, ok := sensitive[aws.ToString(c.Name)][name]; ok || slices.Contains(a.g.RedactEnv, name) {
+				if !ok {
+					label = "env " + name
+				}
+				a.secrets.Add(aws.ToString(kv.Value), "live "+label)
+			}
+		}
+	}
 }

@@ -25,6 +25,9 @@ type project struct {
 
 	td *ecs.RegisterTaskDefinitionInput
 	sd *ecs.CreateServiceInput
+
+	// protect records the secret values of a rendered task definition (--redact-env).
+	protect func(local, live *ecs.RegisterTaskDefinitionInput)
 }
 
 // project loads the config file and sets up templates and plugins (lazily: plugins
@@ -37,7 +40,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := render.Options{ExtStr: a.g.ExtStr, ExtCode: a.g.ExtCode, Getenv: a.getenv}
+	opts := render.Options{ExtStr: a.g.ExtStr, ExtCode: a.g.ExtCode, Getenv: a.getenv, Secrets: a.secrets}
 	base, err := render.New(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -69,7 +72,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel}
+	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel, protect: a.protectLive}
 	return a.proj, nil
 }
 
@@ -102,6 +105,9 @@ func (p *project) taskDefinition(ctx context.Context) (*ecs.RegisterTaskDefiniti
 	td, err := ecsdef.DecodeTaskDefinition(p.rel(path), b)
 	if err != nil {
 		return nil, err
+	}
+	if p.protect != nil {
+		p.protect(td, nil)
 	}
 	p.td = td
 	return td, nil

@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/doppio-ecs/doppio/internal/deploy"
-	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/ui"
 )
@@ -16,9 +15,8 @@ type RegisterCmd struct {
 	DryRun bool `help:"Print the task definition that would be registered; change nothing."`
 	// PrintDefinition is ecspresso's "register --output" (a bool there): Main
 	// rewrites a bare --output after register to this flag.
-	PrintDefinition bool     `name:"print-definition" help:"Print the registered task definition as JSON (ecspresso's 'register --output')."`
-	Image           []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
-	Tag             string   `help:"Override the image tag of every container using the first container's repository."`
+	PrintDefinition bool `name:"print-definition" help:"Print the registered task definition as JSON (ecspresso's 'register --output')."`
+	imageFlags
 }
 
 // Run registers and prints the new ARN (text) or the registered definition (json).
@@ -31,7 +29,7 @@ func (c *RegisterCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if td, err = overrideImages(td, c.Image, c.Tag); err != nil {
+	if td, err = c.imageFlags.apply(td); err != nil {
 		return err
 	}
 	if c.DryRun {
@@ -76,8 +74,8 @@ type ScaleCmd struct {
 
 // Validate checks the scaling and wait flags.
 func (c *ScaleCmd) Validate() error {
-	if c.Tasks < -1 {
-		return diag.Invalid(fmt.Errorf("--tasks %d: must be 0 or more", c.Tasks), "")
+	if err := checkTasks(c.Tasks); err != nil {
+		return err
 	}
 	if _, err := c.scalingFlags.change(); err != nil {
 		return err

@@ -160,11 +160,18 @@ func (c *RevisionsCmd) dump(ctx context.Context, a *app, p *project, client *ecs
 	if err != nil {
 		return fmt.Errorf("describe task definition %s: %w", ref, err)
 	}
+	// Live values where the local file uses secrets are secret too; without a
+	// renderable local file nothing is known to be secret but --redact-env.
+	local, _ := p.taskDefinition(ctx)
+	if local == nil {
+		local = &ecs.RegisterTaskDefinitionInput{}
+	}
+	a.protectLive(local, ecsdef.TaskDefinitionFromLive(out.TaskDefinition, out.Tags))
 	b, err := ecsdef.Marshal(out.TaskDefinition)
 	if err != nil {
 		return err
 	}
-	_, err = a.stdout.Write(p.renderer.Redact(b))
+	_, err = a.stdout.Write(b)
 	if err == nil && !strings.HasSuffix(string(b), "\n") {
 		_, err = fmt.Fprintln(a.stdout)
 	}

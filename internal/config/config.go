@@ -381,3 +381,57 @@ func (c *Config) checkVersion(src []byte, opts Options) error {
 	}
 	return nil
 }
+
+// Effective is the configuration as it takes effect, for `render config`: the keys
+// ecspresso prints, in its order, with every default filled in (cluster, timeout) and
+// the definition paths as ecspresso shows them (joined with the config file's
+// directory). region, cluster, service and both definition paths are always present,
+// empty or not, as in ecspresso, so a script reading them finds every key.
+type Effective struct {
+	RequiredVersion   string      `json:"required_version,omitempty"`
+	Region            string      `json:"region"`
+	Cluster           string      `json:"cluster"`
+	Service           string      `json:"service"`
+	ServiceDefinition string      `json:"service_definition"`
+	TaskDefinition    string      `json:"task_definition"`
+	Plugins           []Plugin    `json:"plugins,omitempty"`
+	AppSpec           any         `json:"appspec,omitempty"`
+	FilterCommand     string      `json:"filter_command,omitempty"`
+	Timeout           Duration    `json:"timeout"`
+	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
+	Ignore            *Ignore     `json:"ignore,omitempty"`
+}
+
+// Effective returns the configuration with its defaults. base is the directory
+// relative definition paths are shown against (ecspresso joins them with the config
+// file's directory as the user named it, e.g. "sub" for --config sub/ecspresso.yml);
+// timeout, when positive, is the --timeout that overrides the config's.
+func (c *Config) Effective(base string, timeout time.Duration) *Effective {
+	show := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	if timeout <= 0 {
+		timeout = c.TimeoutOrDefault()
+	}
+	return &Effective{
+		RequiredVersion:   c.RequiredVersion,
+		Region:            c.Region,
+		Cluster:           c.Cluster,
+		Service:           c.Service,
+		ServiceDefinition: show(c.ServiceDefinition),
+		TaskDefinition:    show(c.TaskDefinition),
+		Plugins:           c.Plugins,
+		AppSpec:           c.AppSpec,
+		FilterCommand:     c.FilterCommand,
+		Timeout:           Duration{timeout},
+		CodeDeploy:        c.CodeDeploy,
+		Ignore:            c.Ignore,
+	}
+}
+
+// MarshalYAML prints the duration as a quoted Go duration string ("10m0s"), as
+// ecspresso's render config does.
+func (d Duration) MarshalYAML() ([]byte, error) { return d.MarshalJSON() }

@@ -217,3 +217,35 @@ func TestFind(t *testing.T) {
 		t.Errorf("explicit missing: err = %v", err)
 	}
 }
+
+// TestEffective checks what render config prints: defaults filled in, every key
+// ecspresso always prints present, paths shown against the given base, --timeout
+// winning over the file.
+func TestEffective(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string
+		base    string
+		timeout time.Duration
+		want    Effective
+	}{
+		{"defaults", `{"task_definition": "td.json"}`, ".", 0,
+			Effective{Cluster: "default", TaskDefinition: "td.json", Timeout: Duration{10 * time.Minute}}},
+		{"config in a subdirectory", `{"service": "web", "service_definition": "sd.json", "task_definition": "/abs/td.json", "timeout": "90s"}`, "sub", 0,
+			Effective{Cluster: "default", Service: "web", ServiceDefinition: "sub/sd.json", TaskDefinition: "/abs/td.json", Timeout: Duration{90 * time.Second}}},
+		{"--timeout overrides", `{"cluster": "c", "timeout": "90s"}`, ".", 3 * time.Minute,
+			Effective{Cluster: "c", Timeout: Duration{3 * time.Minute}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := write(t, t.TempDir(), "ecspresso.json", tt.body)
+			c, err := Load(context.Background(), path, jsonRenderer{}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&tt.want, c.Effective(tt.base, tt.timeout)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

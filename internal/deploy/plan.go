@@ -262,6 +262,9 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 		return fmt.Errorf("describe the service's task definition %s: %w", liveARN, err)
 	}
 	liveTD := ecsdef.TaskDefinitionFromLive(out.TaskDefinition, out.Tags)
+	if dp.d.Protect != nil {
+		dp.d.Protect(o.TaskDefinition, liveTD)
+	}
 	same, err := ecsdef.TaskDefinitionsEqual(liveTD, o.TaskDefinition)
 	if err != nil {
 		return fmt.Errorf("compare with the live task definition: %w", err)
