@@ -251,6 +251,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.serveExtra(w, r, a, c, body) {
+		return
+	}
 	if c.Service == "ecs" && strings.HasPrefix(c.Target, ecsTargetPrefix) {
 		if typ, msg, ok := validateECS(c.Operation, body); !ok {
 			writeJSONError(w, http.StatusBadRequest, typ, msg)

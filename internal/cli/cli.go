@@ -48,6 +48,9 @@ type CLI struct {
 	Rollback   RollbackCmd   `cmd:"" help:"Point the service back at the previous task definition revision."`
 	Deregister DeregisterCmd `cmd:"" help:"Deregister (and optionally delete) task definition revisions not in use."`
 	Delete     DeleteCmd     `cmd:"" help:"Delete the service."`
+	Run        RunCmd        `cmd:"" help:"Run a one-off task and exit with its container's exit code."`
+	Tasks      TasksCmd      `cmd:"" help:"List, find, stop, trace and read the logs of the project's tasks."`
+	Exec       ExecCmd       `cmd:"" help:"Open an ECS Exec session (command or port forwarding) in a task's container."`
 }
 
 // exitRecorder captures kong's requests to exit (after --help, --version) without

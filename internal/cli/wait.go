@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
@@ -70,6 +71,7 @@ type resultDoc struct {
 	DurationSeconds   float64              `json:"durationSeconds"`
 	StoppedTasks      []watch.StoppedTask  `json:"stoppedTasks,omitempty"`
 	Events            []watch.ServiceEvent `json:"events"`
+	Explanation       *task.Explanation    `json:"explanation,omitempty"`
 }
 
 // collector forwards to the text observer and keeps events for the JSON result.
@@ -107,13 +109,18 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 	if err != nil {
 		return fmt.Errorf("wait for service %q: %w", r.service, err)
 	}
+	var why *task.Explanation
+	if out.Kind == watch.RolledBack || out.Kind == watch.Failed {
+		why = a.explainDeploy(context.WithoutCancel(ctx), r.cluster, r.service, out.StoppedTasks)
+		fmt.Fprint(a.stderr, why.Text())
+	}
 	if a.g.Output == "json" {
 		doc := resultDoc{
 			Service: r.service, Cluster: r.cluster, TaskDefinitionARN: r.taskDefinition,
 			DeploymentID: out.DeploymentID, DeploymentARN: out.DeploymentARN, Outcome: outcomeName(out.Kind),
 			Reason: out.Reason, SupersededBy: out.SupersededBy, RolledBackTo: out.RolledBackTo, Pending: out.Pending,
 			StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(),
-			StoppedTasks: out.StoppedTasks, Events: obs.events,
+			StoppedTasks: out.StoppedTasks, Events: obs.events, Explanation: why,
 		}
 		if doc.Events == nil {
 			doc.Events = []watch.ServiceEvent{}
