@@ -53,6 +53,8 @@ func ecsHandler(op string) func(*ecsCall) {
 		return (*ecsCall).listTasks
 	case "StopTask":
 		return (*ecsCall).stopTask
+	case "ExecuteCommand":
+		return (*ecsCall).executeCommand
 	case "ListTaskDefinitions":
 		return (*ecsCall).listTaskDefinitions
 	case "DescribeTaskDefinition":

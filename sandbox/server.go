@@ -251,7 +251,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.serveExtra(w, r, a, c, body) {
+		return
+	}
 	if c.Service == "ecs" && strings.HasPrefix(c.Target, ecsTargetPrefix) {
+		if typ, msg, ok := validateECS(c.Operation, body); !ok {
+			writeJSONError(w, http.StatusBadRequest, typ, msg)
+			return
+		}
 		if h := ecsHandler(c.Operation); h != nil {
 			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w}
 			h(e)

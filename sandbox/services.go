@@ -393,6 +393,11 @@ func (e *ecsCall) listServices() {
 // keeps and reports.
 func motoSafe(req obj) []byte {
 	c := clone(req).(map[string]any)
+	// ECS accepts "networkConfiguration": {} (bridge and host services have none)
+	// and reports it back; moto 5.2.1 answers it with a 500, so it is not forwarded.
+	if nc, ok := c["networkConfiguration"].(map[string]any); ok && sub(nc, "awsvpcConfiguration") == nil {
+		delete(c, "networkConfiguration")
+	}
 	if vpc := sub(sub(c, "networkConfiguration"), "awsvpcConfiguration"); vpc != nil {
 		if _, ok := vpc["securityGroups"]; !ok {
 			vpc["securityGroups"] = []any{}

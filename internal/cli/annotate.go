@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -10,9 +11,9 @@ import (
 )
 
 // annotateError turns the command's final error into a GitHub Actions ::error::
-// annotation (when GITHUB_ACTIONS=true), titled by what kind of failure it is and
-// placed on the file and line the error names, if any.
-func annotateError(env Env, err error, code int) {
+// annotation on w (when GITHUB_ACTIONS=true), titled by what kind of failure it is and
+// placed on the file and line the error names, if any. w is the redacting stderr.
+func annotateError(w io.Writer, env Env, err error, code int) {
 	n := ui.Annotation{Title: errorTitle(code), Message: err.Error()}
 	if h := diag.Hint(err); h != "" {
 		n.Message += "\nhint: " + h
@@ -21,7 +22,7 @@ func annotateError(env Env, err error, code int) {
 	if errors.As(err, &de) {
 		n.File, n.Line, n.Column = workspacePath(env, de.File), de.Line, de.Column
 	}
-	ui.NewAnnotator(env.Stderr, env.Vars).Error(n)
+	ui.NewAnnotator(w, env.Vars).Error(n)
 }
 
 // errorTitle names a failure by its exit code.
