@@ -44,6 +44,7 @@ type CLI struct {
 	Rollback   RollbackCmd   `cmd:"" help:"Point the service back at the previous task definition revision."`
 	Deregister DeregisterCmd `cmd:"" help:"Deregister (and optionally delete) task definition revisions not in use."`
 	Delete     DeleteCmd     `cmd:"" help:"Delete the service."`
+	Verify     VerifyCmd     `cmd:"" help:"Check that roles, images, secrets, log groups, network and load balancers the definitions use exist."`
 }
 
 // exitRecorder captures kong's requests to exit (after --help, --version) without
