@@ -41,18 +41,18 @@ type fakeAWS struct {
 	calls   map[string]int
 	account string
 
-	roles      map[string]string            // name -> trust policy
-	images     map[string]string            // repo:tag -> manifest media type
-	repos      map[string]bool              // ECR repositories
-	params     map[string]string            // SSM name -> value
-	secrets    map[string]string            // Secrets Manager ARN or name -> value
-	groups     map[string]bool              // log groups
-	events     []string                     // group/stream of test events
-	objects    map[string]bool              // bucket/key
-	buckets    map[string]bool              // S3 buckets
-	clusters   map[string]ecstypes.Cluster  // by name
-	subnets    map[string]string            // id -> VPC
-	sgs        map[string]string            // id -> VPC
+	roles      map[string]string           // name -> trust policy
+	images     map[string]string           // repo:tag -> manifest media type
+	repos      map[string]bool             // ECR repositories
+	params     map[string]string           // SSM name -> value
+	secrets    map[string]string           // Secrets Manager ARN or name -> value
+	groups     map[string]bool             // log groups
+	events     []string                    // group/stream of test events
+	objects    map[string]bool             // bucket/key
+	buckets    map[string]bool             // S3 buckets
+	clusters   map[string]ecstypes.Cluster // by name
+	subnets    map[string]string           // id -> VPC
+	sgs        map[string]string           // id -> VPC
 	tgs        map[string]elbtypes.TargetGroup
 	rules      map[string]bool
 	services   map[string]bool // Cloud Map service ids

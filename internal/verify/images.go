@@ -205,10 +205,12 @@ func (v *Verifier) registryImage(ctx context.Context, ref name.Reference, creden
 }
 
 // registryNotFound tells a missing repository from a missing tag: a HEAD reply has
-// no body, so the manifest is asked for with GET, whose error codes say which.
+// no body, and registries differ in the code a manifest GET returns for an unknown
+// repository (distribution says MANIFEST_UNKNOWN), so the repository's tag list is
+// asked for: NAME_UNKNOWN there means the repository does not exist.
 func (v *Verifier) registryNotFound(ref name.Reference, opts []remote.Option) outcome {
 	repo, registry := ref.Context().RepositoryStr(), ref.Context().RegistryStr()
-	_, err := remote.Get(ref, opts...)
+	_, err := remote.List(ref.Context(), opts...)
 	var terr *transport.Error
 	if errors.As(err, &terr) {
 		for _, d := range terr.Errors {

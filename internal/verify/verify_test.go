@@ -213,7 +213,9 @@ func TestChecks(t *testing.T) {
 		{name: "role does not trust ecs-tasks", world: func(f *fakeAWS) { f.roles["exec"] = ecsTrust },
 			check: "ExecutionRole", status: NG, reason: `role "exec" does not trust ecs-tasks.amazonaws.com`},
 		{name: "role of another account is not checkable",
-			td:    func(s string) string { return strings.Replace(s, "123456789012:role/task", "999999999999:role/task", 1) },
+			td: func(s string) string {
+				return strings.Replace(s, "123456789012:role/task", "999999999999:role/task", 1)
+			},
 			check: "TaskRole", status: Skipped, reason: "role is in account 999999999999; roles of other accounts cannot be read from account 123456789012"},
 		{name: "ECR repository missing", world: func(f *fakeAWS) { delete(f.repos, "web") },
 			check: "Image", status: NG, reason: `ECR repository "web" not found in account 123456789012, region us-east-1`},
@@ -249,7 +251,11 @@ func TestChecks(t *testing.T) {
 			sd: func(s string) string {
 				return strings.Replace(s, `"launchType": "FARGATE"`, `"capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]`, 1)
 			},
-			world: func(f *fakeAWS) { c := f.clusters["prod"]; c.CapacityProviders = []string{"FARGATE"}; f.clusters["prod"] = c },
+			world: func(f *fakeAWS) {
+				c := f.clusters["prod"]
+				c.CapacityProviders = []string{"FARGATE"}
+				f.clusters["prod"] = c
+			},
 			check: "CapacityProvider", status: NG, reason: `capacity provider "FARGATE_SPOT" is not attached to cluster "prod"`},
 		{name: "launch type not in requiresCompatibilities",
 			sd:    func(s string) string { return strings.Replace(s, `"launchType": "FARGATE"`, `"launchType": "EC2"`, 1) },
@@ -275,7 +281,9 @@ func TestChecks(t *testing.T) {
 			sd:    func(s string) string { return strings.Replace(s, `"containerPort": 8080`, `"containerPort": 80`, 1) },
 			check: "TargetGroup", status: NG, reason: `container "web" has no port mapping for port 80`},
 		{name: "target group container missing",
-			sd:    func(s string) string { return strings.Replace(s, `"containerName": "web"`, `"containerName": "api"`, 1) },
+			sd: func(s string) string {
+				return strings.Replace(s, `"containerName": "web"`, `"containerName": "api"`, 1)
+			},
 			check: "TargetGroup", status: NG, reason: `no container "api" in the task definition`},
 		{name: "service registry missing", world: func(f *fakeAWS) { delete(f.services, "srv-1") },
 			check: "ServiceRegistry", status: NG, reason: "Cloud Map service not found"},
