@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,10 @@ func (v *Verifier) plan(in Input) []check {
 	root := []string{"TaskDefinition"}
 	if arn := aws.ToString(td.ExecutionRoleArn); arn != "" {
 		cs = append(cs, v.roleCheck(root, "ExecutionRole", arn, principalTasks))
+	} else if uses := executionRoleUses(td, in.Service); len(uses) > 0 {
+		cs = append(cs, check{path: root, kind: "ExecutionRole", key: "no-execution-role",
+			run: constant(ng("the task definition has no executionRoleArn, which ECS needs to "+strings.Join(uses, ", "),
+				"set executionRoleArn to a role that trusts ecs-tasks.amazonaws.com and has the AmazonECSTaskExecutionRolePolicy (plus read access to the secrets)"))})
 	}
 	if arn := aws.ToString(td.TaskRoleArn); arn != "" {
 		cs = append(cs, v.roleCheck(root, "TaskRole", arn, principalTasks))
@@ -80,6 +85,37 @@ func (v *Verifier) plan(in Input) []check {
 	}
 	cs = append(cs, v.clusterCheck(nil, in.Cluster))
 	return cs
+}
+
+// executionRoleUses lists what the task definition asks of the execution role:
+// secrets, private registry credentials and environment files always; pulling from
+// ECR and sending awslogs on Fargate (on EC2 the instance role can do those).
+func executionRoleUses(td *ecs.RegisterTaskDefinitionInput, sd *ecs.CreateServiceInput) []string {
+	var uses []string
+	add := func(u string) {
+		if !slices.Contains(uses, u) {
+			uses = append(uses, u)
+		}
+	}
+	fargate := onFargate(td, sd)
+	for _, c := range td.ContainerDefinitions {
+		if len(c.Secrets) > 0 || (c.LogConfiguration != nil && len(c.LogConfiguration.SecretOptions) > 0) {
+			add("read secrets")
+		}
+		if c.RepositoryCredentials != nil {
+			add("read repository credentials")
+		}
+		if len(c.EnvironmentFiles) > 0 {
+			add("read environment files")
+		}
+		if fargate && ecrHost.MatchString(strings.SplitN(aws.ToString(c.Image), "/", 2)[0]) {
+			add("pull images from ECR")
+		}
+		if fargate && c.LogConfiguration != nil && c.LogConfiguration.LogDriver == types.LogDriverAwslogs {
+			add("send logs to CloudWatch")
+		}
+	}
+	return uses
 }
 
 // constant is a check function with a fixed outcome (pure checks decided at plan time).

@@ -212,6 +212,11 @@ func TestChecks(t *testing.T) {
 	}{
 		{name: "role does not trust ecs-tasks", world: func(f *fakeAWS) { f.roles["exec"] = ecsTrust },
 			check: "ExecutionRole", status: NG, reason: `role "exec" does not trust ecs-tasks.amazonaws.com`},
+		{name: "execution role missing where needed",
+			td: func(s string) string {
+				return strings.Replace(s, `"executionRoleArn": "arn:aws:iam::123456789012:role/exec",`, "", 1)
+			},
+			check: "ExecutionRole", status: NG, reason: "the task definition has no executionRoleArn, which ECS needs to read secrets, read environment files, pull images from ECR, send logs to CloudWatch"},
 		{name: "role of another account is not checkable",
 			td: func(s string) string {
 				return strings.Replace(s, "123456789012:role/task", "999999999999:role/task", 1)
