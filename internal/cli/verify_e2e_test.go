@@ -203,6 +203,7 @@ func TestVerifyE2E(t *testing.T) {
 
 	out, errs = e.must(1, "bad", "verify")
 	assertNoSecrets(t, out, errs)
+	t.Logf("bad project:\n%s", out)
 	for _, want := range []string{
 		`role "no-such-role" not found`,
 		`tag "v2" not found in ECR repository "web"`,
