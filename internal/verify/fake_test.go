@@ -43,6 +43,7 @@ type fakeAWS struct {
 
 	roles      map[string]string           // name -> trust policy
 	images     map[string]string           // repo:tag -> manifest media type
+	manifests  map[string]string           // repo:tag -> manifest (indexes)
 	repos      map[string]bool             // ECR repositories
 	params     map[string]string           // SSM name -> value
 	secrets    map[string]string           // Secrets Manager ARN or name -> value
@@ -63,7 +64,7 @@ type fakeAWS struct {
 
 func newFakeAWS() *fakeAWS {
 	return &fakeAWS{calls: map[string]int{}, account: "123456789012",
-		roles: map[string]string{}, images: map[string]string{}, repos: map[string]bool{}, params: map[string]string{},
+		roles: map[string]string{}, images: map[string]string{}, manifests: map[string]string{}, repos: map[string]bool{}, params: map[string]string{},
 		secrets: map[string]string{}, groups: map[string]bool{}, objects: map[string]bool{}, buckets: map[string]bool{},
 		clusters: map[string]ecstypes.Cluster{}, subnets: map[string]string{}, sgs: map[string]string{},
 		tgs: map[string]elbtypes.TargetGroup{}, rules: map[string]bool{}, services: map[string]bool{},
@@ -130,9 +131,15 @@ func (f *fakeAWS) DescribeImages(_ context.Context, in *ecr.DescribeImagesInput,
 	return out, nil
 }
 
-func (f *fakeAWS) BatchGetImage(context.Context, *ecr.BatchGetImageInput, ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error) {
+func (f *fakeAWS) BatchGetImage(_ context.Context, in *ecr.BatchGetImageInput, _ ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error) {
 	f.count("BatchGetImage")
-	return &ecr.BatchGetImageOutput{}, nil
+	out := &ecr.BatchGetImageOutput{}
+	for _, id := range in.ImageIds {
+		if m, ok := f.manifests[aws.ToString(in.RepositoryName)+":"+aws.ToString(id.ImageTag)]; ok {
+			out.Images = append(out.Images, ecrtypes.Image{ImageId: &id, ImageManifest: aws.String(m)})
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeAWS) GetParameters(_ context.Context, in *ssm.GetParametersInput, _ ...func(*ssm.Options)) (*ssm.GetParametersOutput, error) {

@@ -224,6 +224,24 @@ func TestChecks(t *testing.T) {
 			check: "TaskRole", status: Skipped, reason: "role is in account 999999999999; roles of other accounts cannot be read from account 123456789012"},
 		{name: "ECR repository missing", world: func(f *fakeAWS) { delete(f.repos, "web") },
 			check: "Image", status: NG, reason: `ECR repository "web" not found in account 123456789012, region us-east-1`},
+		{name: "ECR index lacks the platform",
+			world: func(f *fakeAWS) {
+				f.images["web:v1"] = "application/vnd.oci.image.index.v1+json"
+				f.manifests["web:v1"] = `{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
+				  {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1, "digest": "sha256:` + strings.Repeat("a", 64) + `", "platform": {"os": "linux", "architecture": "arm64"}},
+				  {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1, "digest": "sha256:` + strings.Repeat("b", 64) + `", "platform": {"os": "unknown", "architecture": "unknown"}}]}`
+			},
+			check: "Image", status: NG, reason: "image index has no linux/amd64 image (it has linux/arm64)"},
+		{name: "ECR index offers the runtimePlatform",
+			world: func(f *fakeAWS) {
+				f.images["web:v1"] = "application/vnd.oci.image.index.v1+json"
+				f.manifests["web:v1"] = `{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
+				  {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1, "digest": "sha256:` + strings.Repeat("a", 64) + `", "platform": {"os": "linux", "architecture": "arm64"}}]}`
+			},
+			td: func(s string) string {
+				return strings.Replace(s, `"cpu": "256"`, `"runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}, "cpu": "256"`, 1)
+			},
+			check: "Image", status: OK, reason: ""},
 		{name: "SSM parameter missing", world: func(f *fakeAWS) { delete(f.params, "/app/p1") },
 			check: "Secret P1", status: NG, reason: `SSM parameter "/app/p1" not found in us-east-1`},
 		{name: "secret missing", world: func(f *fakeAWS) { delete(f.secrets, smARN) },
@@ -290,6 +308,18 @@ func TestChecks(t *testing.T) {
 				return strings.Replace(s, `"containerName": "web"`, `"containerName": "api"`, 1)
 			},
 			check: "TargetGroup", status: NG, reason: `no container "api" in the task definition`},
+		{name: "blue/green alternate target group missing",
+			sd: func(s string) string {
+				return strings.Replace(s, `"containerPort": 8080}`, `"containerPort": 8080, "advancedConfiguration": {"alternateTargetGroupArn": "`+tgARN+`-green", "productionListenerRule": "rule-1", "roleArn": "arn:aws:iam::123456789012:role/ebs"}}`, 1)
+			},
+			world: func(f *fakeAWS) { f.rules["rule-1"] = true },
+			check: "AlternateTargetGroup", status: NG, reason: "target group not found"},
+		{name: "blue/green listener rule missing",
+			sd: func(s string) string {
+				return strings.Replace(s, `"containerPort": 8080}`, `"containerPort": 8080, "advancedConfiguration": {"alternateTargetGroupArn": "`+tgARN+`", "productionListenerRule": "rule-1", "testListenerRule": "rule-2", "roleArn": "arn:aws:iam::123456789012:role/ebs"}}`, 1)
+			},
+			world: func(f *fakeAWS) { f.rules["rule-1"] = true },
+			check: "ListenerRule", status: NG, reason: "listener rule not found"},
 		{name: "service registry missing", world: func(f *fakeAWS) { delete(f.services, "srv-1") },
 			check: "ServiceRegistry", status: NG, reason: "Cloud Map service not found"},
 		{name: "Service Connect namespace missing", world: func(f *fakeAWS) { delete(f.namespaces, "ns-1") },
@@ -326,7 +356,7 @@ func TestChecks(t *testing.T) {
 				if c.Cached {
 					continue
 				}
-				if c.Status == NG || (c.Check == tt.check && c.Reason != "" && c.Status == tt.status) {
+				if c.Status == NG || (c.Check == tt.check && c.Status == tt.status && (c.Reason != "" || tt.reason == "")) {
 					hits = append(hits, c)
 				}
 			}
