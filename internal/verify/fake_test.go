@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -39,6 +40,8 @@ import (
 type fakeAWS struct {
 	mu      sync.Mutex
 	calls   map[string]int
+	delay   time.Duration // per call, for concurrency and timeout tests
+	inflight, maxInflight int
 	account string
 
 	roles      map[string]string           // name -> trust policy
@@ -71,10 +74,25 @@ func newFakeAWS() *fakeAWS {
 		namespaces: map[string]string{}, fileSys: map[string]bool{}, aps: map[string]string{}}
 }
 
-func (f *fakeAWS) count(op string) {
+// count records a call and, when f.delay is set, takes that long (or until ctx
+// ends), tracking the most calls in flight at once.
+func (f *fakeAWS) count(ctx context.Context, op string) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.calls[op]++
+	f.inflight++
+	f.maxInflight = max(f.maxInflight, f.inflight)
+	f.mu.Unlock()
+	if f.delay > 0 {
+		t := time.NewTimer(f.delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+	f.mu.Lock()
+	f.inflight--
+	f.mu.Unlock()
 }
 
 // deps returns Deps that route every client to f.
@@ -87,13 +105,13 @@ func (f *fakeAWS) deps() Deps {
 	}
 }
 
-func (f *fakeAWS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
-	f.count("GetCallerIdentity")
+func (f *fakeAWS) GetCallerIdentity(ctx context.Context, _ *sts.GetCallerIdentityInput, _ ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	f.count(ctx, "GetCallerIdentity")
 	return &sts.GetCallerIdentityOutput{Account: aws.String(f.account)}, nil
 }
 
-func (f *fakeAWS) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
-	f.count("GetRole")
+func (f *fakeAWS) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	f.count(ctx, "GetRole")
 	doc, ok := f.roles[aws.ToString(in.RoleName)]
 	if !ok {
 		return nil, &iamtypes.NoSuchEntityException{Message: aws.String("role not found")}
@@ -101,8 +119,8 @@ func (f *fakeAWS) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*ia
 	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(url.QueryEscape(doc))}}, nil
 }
 
-func (f *fakeAWS) DescribeClusters(_ context.Context, in *ecs.DescribeClustersInput, _ ...func(*ecs.Options)) (*ecs.DescribeClustersOutput, error) {
-	f.count("DescribeClusters")
+func (f *fakeAWS) DescribeClusters(ctx context.Context, in *ecs.DescribeClustersInput, _ ...func(*ecs.Options)) (*ecs.DescribeClustersOutput, error) {
+	f.count(ctx, "DescribeClusters")
 	out := &ecs.DescribeClustersOutput{}
 	for _, n := range in.Clusters {
 		if c, ok := f.clusters[n]; ok {
@@ -114,8 +132,8 @@ func (f *fakeAWS) DescribeClusters(_ context.Context, in *ecs.DescribeClustersIn
 	return out, nil
 }
 
-func (f *fakeAWS) DescribeImages(_ context.Context, in *ecr.DescribeImagesInput, _ ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error) {
-	f.count("DescribeImages")
+func (f *fakeAWS) DescribeImages(ctx context.Context, in *ecr.DescribeImagesInput, _ ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error) {
+	f.count(ctx, "DescribeImages")
 	repo := aws.ToString(in.RepositoryName)
 	if !f.repos[repo] {
 		return nil, &ecrtypes.RepositoryNotFoundException{Message: aws.String("repository not found")}
@@ -131,8 +149,8 @@ func (f *fakeAWS) DescribeImages(_ context.Context, in *ecr.DescribeImagesInput,
 	return out, nil
 }
 
-func (f *fakeAWS) BatchGetImage(_ context.Context, in *ecr.BatchGetImageInput, _ ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error) {
-	f.count("BatchGetImage")
+func (f *fakeAWS) BatchGetImage(ctx context.Context, in *ecr.BatchGetImageInput, _ ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error) {
+	f.count(ctx, "BatchGetImage")
 	out := &ecr.BatchGetImageOutput{}
 	for _, id := range in.ImageIds {
 		if m, ok := f.manifests[aws.ToString(in.RepositoryName)+":"+aws.ToString(id.ImageTag)]; ok {
@@ -142,8 +160,8 @@ func (f *fakeAWS) BatchGetImage(_ context.Context, in *ecr.BatchGetImageInput, _
 	return out, nil
 }
 
-func (f *fakeAWS) GetParameters(_ context.Context, in *ssm.GetParametersInput, _ ...func(*ssm.Options)) (*ssm.GetParametersOutput, error) {
-	f.count("GetParameters")
+func (f *fakeAWS) GetParameters(ctx context.Context, in *ssm.GetParametersInput, _ ...func(*ssm.Options)) (*ssm.GetParametersOutput, error) {
+	f.count(ctx, "GetParameters")
 	if len(in.Names) > 10 {
 		return nil, &ssmtypes.InvalidParameters{Message: aws.String("more than 10 names")}
 	}
@@ -158,8 +176,8 @@ func (f *fakeAWS) GetParameters(_ context.Context, in *ssm.GetParametersInput, _
 	return out, nil
 }
 
-func (f *fakeAWS) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	f.count("GetSecretValue")
+func (f *fakeAWS) GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	f.count(ctx, "GetSecretValue")
 	v, ok := f.secrets[aws.ToString(in.SecretId)]
 	if !ok {
 		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
@@ -167,16 +185,16 @@ func (f *fakeAWS) GetSecretValue(_ context.Context, in *secretsmanager.GetSecret
 	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(v)}, nil
 }
 
-func (f *fakeAWS) DescribeSecret(_ context.Context, in *secretsmanager.DescribeSecretInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error) {
-	f.count("DescribeSecret")
+func (f *fakeAWS) DescribeSecret(ctx context.Context, in *secretsmanager.DescribeSecretInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error) {
+	f.count(ctx, "DescribeSecret")
 	if _, ok := f.secrets[aws.ToString(in.SecretId)]; !ok {
 		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
 	}
 	return &secretsmanager.DescribeSecretOutput{VersionIdsToStages: map[string][]string{"v1": {"AWSCURRENT"}}}, nil
 }
 
-func (f *fakeAWS) DescribeLogGroups(_ context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error) {
-	f.count("DescribeLogGroups")
+func (f *fakeAWS) DescribeLogGroups(ctx context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error) {
+	f.count(ctx, "DescribeLogGroups")
 	out := &cloudwatchlogs.DescribeLogGroupsOutput{}
 	for g := range f.groups {
 		if strings.HasPrefix(g, aws.ToString(in.LogGroupNamePrefix)) {
@@ -186,21 +204,21 @@ func (f *fakeAWS) DescribeLogGroups(_ context.Context, in *cloudwatchlogs.Descri
 	return out, nil
 }
 
-func (f *fakeAWS) CreateLogStream(context.Context, *cloudwatchlogs.CreateLogStreamInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogStreamOutput, error) {
-	f.count("CreateLogStream")
+func (f *fakeAWS) CreateLogStream(ctx context.Context, _ *cloudwatchlogs.CreateLogStreamInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogStreamOutput, error) {
+	f.count(ctx, "CreateLogStream")
 	return &cloudwatchlogs.CreateLogStreamOutput{}, nil
 }
 
-func (f *fakeAWS) PutLogEvents(_ context.Context, in *cloudwatchlogs.PutLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutLogEventsOutput, error) {
-	f.count("PutLogEvents")
+func (f *fakeAWS) PutLogEvents(ctx context.Context, in *cloudwatchlogs.PutLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutLogEventsOutput, error) {
+	f.count(ctx, "PutLogEvents")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.events = append(f.events, aws.ToString(in.LogGroupName)+"/"+aws.ToString(in.LogStreamName))
 	return &cloudwatchlogs.PutLogEventsOutput{}, nil
 }
 
-func (f *fakeAWS) HeadObject(_ context.Context, in *s3.HeadObjectInput, _ ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
-	f.count("HeadObject")
+func (f *fakeAWS) HeadObject(ctx context.Context, in *s3.HeadObjectInput, _ ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+	f.count(ctx, "HeadObject")
 	if !f.buckets[aws.ToString(in.Bucket)] {
 		return nil, &s3types.NoSuchBucket{}
 	}
@@ -218,8 +236,8 @@ func filterValues(fs []ec2types.Filter) []string {
 	return v
 }
 
-func (f *fakeAWS) DescribeSubnets(_ context.Context, in *ec2.DescribeSubnetsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
-	f.count("DescribeSubnets")
+func (f *fakeAWS) DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnetsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
+	f.count(ctx, "DescribeSubnets")
 	out := &ec2.DescribeSubnetsOutput{}
 	for _, id := range filterValues(in.Filters) {
 		if vpc, ok := f.subnets[id]; ok {
@@ -229,8 +247,8 @@ func (f *fakeAWS) DescribeSubnets(_ context.Context, in *ec2.DescribeSubnetsInpu
 	return out, nil
 }
 
-func (f *fakeAWS) DescribeSecurityGroups(_ context.Context, in *ec2.DescribeSecurityGroupsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error) {
-	f.count("DescribeSecurityGroups")
+func (f *fakeAWS) DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error) {
+	f.count(ctx, "DescribeSecurityGroups")
 	out := &ec2.DescribeSecurityGroupsOutput{}
 	for _, id := range filterValues(in.Filters) {
 		if vpc, ok := f.sgs[id]; ok {
@@ -240,8 +258,8 @@ func (f *fakeAWS) DescribeSecurityGroups(_ context.Context, in *ec2.DescribeSecu
 	return out, nil
 }
 
-func (f *fakeAWS) DescribeTargetGroups(_ context.Context, in *elb.DescribeTargetGroupsInput, _ ...func(*elb.Options)) (*elb.DescribeTargetGroupsOutput, error) {
-	f.count("DescribeTargetGroups")
+func (f *fakeAWS) DescribeTargetGroups(ctx context.Context, in *elb.DescribeTargetGroupsInput, _ ...func(*elb.Options)) (*elb.DescribeTargetGroupsOutput, error) {
+	f.count(ctx, "DescribeTargetGroups")
 	out := &elb.DescribeTargetGroupsOutput{}
 	for _, a := range in.TargetGroupArns {
 		tg, ok := f.tgs[a]
@@ -253,8 +271,8 @@ func (f *fakeAWS) DescribeTargetGroups(_ context.Context, in *elb.DescribeTarget
 	return out, nil
 }
 
-func (f *fakeAWS) DescribeRules(_ context.Context, in *elb.DescribeRulesInput, _ ...func(*elb.Options)) (*elb.DescribeRulesOutput, error) {
-	f.count("DescribeRules")
+func (f *fakeAWS) DescribeRules(ctx context.Context, in *elb.DescribeRulesInput, _ ...func(*elb.Options)) (*elb.DescribeRulesOutput, error) {
+	f.count(ctx, "DescribeRules")
 	for _, r := range in.RuleArns {
 		if !f.rules[r] {
 			return nil, &elbtypes.RuleNotFoundException{Message: aws.String("One or more rules not found")}
@@ -263,24 +281,24 @@ func (f *fakeAWS) DescribeRules(_ context.Context, in *elb.DescribeRulesInput, _
 	return &elb.DescribeRulesOutput{}, nil
 }
 
-func (f *fakeAWS) GetService(_ context.Context, in *servicediscovery.GetServiceInput, _ ...func(*servicediscovery.Options)) (*servicediscovery.GetServiceOutput, error) {
-	f.count("GetService")
+func (f *fakeAWS) GetService(ctx context.Context, in *servicediscovery.GetServiceInput, _ ...func(*servicediscovery.Options)) (*servicediscovery.GetServiceOutput, error) {
+	f.count(ctx, "GetService")
 	if !f.services[aws.ToString(in.Id)] {
 		return nil, &sdtypes.ServiceNotFound{Message: aws.String("service not found")}
 	}
 	return &servicediscovery.GetServiceOutput{}, nil
 }
 
-func (f *fakeAWS) GetNamespace(_ context.Context, in *servicediscovery.GetNamespaceInput, _ ...func(*servicediscovery.Options)) (*servicediscovery.GetNamespaceOutput, error) {
-	f.count("GetNamespace")
+func (f *fakeAWS) GetNamespace(ctx context.Context, in *servicediscovery.GetNamespaceInput, _ ...func(*servicediscovery.Options)) (*servicediscovery.GetNamespaceOutput, error) {
+	f.count(ctx, "GetNamespace")
 	if _, ok := f.namespaces[aws.ToString(in.Id)]; !ok {
 		return nil, &sdtypes.NamespaceNotFound{Message: aws.String("namespace not found")}
 	}
 	return &servicediscovery.GetNamespaceOutput{}, nil
 }
 
-func (f *fakeAWS) ListNamespaces(context.Context, *servicediscovery.ListNamespacesInput, ...func(*servicediscovery.Options)) (*servicediscovery.ListNamespacesOutput, error) {
-	f.count("ListNamespaces")
+func (f *fakeAWS) ListNamespaces(ctx context.Context, _ *servicediscovery.ListNamespacesInput, _ ...func(*servicediscovery.Options)) (*servicediscovery.ListNamespacesOutput, error) {
+	f.count(ctx, "ListNamespaces")
 	out := &servicediscovery.ListNamespacesOutput{}
 	for _, id := range slices.Sorted(maps.Keys(f.namespaces)) {
 		out.Namespaces = append(out.Namespaces, sdtypes.NamespaceSummary{Id: aws.String(id), Name: aws.String(f.namespaces[id])})
@@ -288,16 +306,16 @@ func (f *fakeAWS) ListNamespaces(context.Context, *servicediscovery.ListNamespac
 	return out, nil
 }
 
-func (f *fakeAWS) DescribeFileSystems(_ context.Context, in *efs.DescribeFileSystemsInput, _ ...func(*efs.Options)) (*efs.DescribeFileSystemsOutput, error) {
-	f.count("DescribeFileSystems")
+func (f *fakeAWS) DescribeFileSystems(ctx context.Context, in *efs.DescribeFileSystemsInput, _ ...func(*efs.Options)) (*efs.DescribeFileSystemsOutput, error) {
+	f.count(ctx, "DescribeFileSystems")
 	if !f.fileSys[aws.ToString(in.FileSystemId)] {
 		return nil, &efstypes.FileSystemNotFound{Message: aws.String("file system not found")}
 	}
 	return &efs.DescribeFileSystemsOutput{FileSystems: []efstypes.FileSystemDescription{{FileSystemId: in.FileSystemId}}}, nil
 }
 
-func (f *fakeAWS) DescribeAccessPoints(_ context.Context, in *efs.DescribeAccessPointsInput, _ ...func(*efs.Options)) (*efs.DescribeAccessPointsOutput, error) {
-	f.count("DescribeAccessPoints")
+func (f *fakeAWS) DescribeAccessPoints(ctx context.Context, in *efs.DescribeAccessPointsInput, _ ...func(*efs.Options)) (*efs.DescribeAccessPointsOutput, error) {
+	f.count(ctx, "DescribeAccessPoints")
 	fs, ok := f.aps[aws.ToString(in.AccessPointId)]
 	if !ok {
 		return nil, &efstypes.AccessPointNotFound{Message: aws.String("access point not found")}

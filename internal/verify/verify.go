@@ -223,12 +223,14 @@ type memo struct {
 }
 
 type memoEntry struct {
-	once sync.Once
+	done chan struct{} // closed when v and err are set
 	v    any
 	err  error
 }
 
-func (m *memo) entry(key string) *memoEntry {
+// entry returns key's entry and whether the caller is the first to ask (and so
+// must compute it).
+func (m *memo) entry(key string) (*memoEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
@@ -236,16 +238,22 @@ func (m *memo) entry(key string) *memoEntry {
 	}
 	e, ok := m.m[key]
 	if !ok {
-		e = &memoEntry{}
+		e = &memoEntry{done: make(chan struct{})}
 		m.m[key] = e
 	}
-	return e
+	return e, !ok
 }
 
-// once returns f's result for key, calling f only the first time.
+// once returns f's result for key, calling f only the first time; later callers
+// wait for it on a channel (f is bounded by the context it closes over).
 func once[T any](m *memo, key string, f func() (T, error)) (T, error) {
-	e := m.entry(key)
-	e.once.Do(func() { e.v, e.err = f() })
+	e, first := m.entry(key)
+	if first {
+		e.v, e.err = f()
+		close(e.done)
+	} else {
+		<-e.done
+	}
 	v, _ := e.v.(T)
 	return v, e.err
 }
