@@ -38,11 +38,11 @@ import (
 // fakeAWS is a stateful in-memory account serving every client verify uses. It
 // counts calls by operation and records log events written.
 type fakeAWS struct {
-	mu      sync.Mutex
-	calls   map[string]int
-	delay   time.Duration // per call, for concurrency and timeout tests
+	mu                    sync.Mutex
+	calls                 map[string]int
+	delay                 time.Duration // per call, for concurrency and timeout tests
 	inflight, maxInflight int
-	account string
+	account               string
 
 	roles      map[string]string           // name -> trust policy
 	images     map[string]string           // repo:tag -> manifest media type
