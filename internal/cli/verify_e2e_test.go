@@ -244,6 +244,26 @@ func TestVerifyE2E(t *testing.T) {
 	if want := []string{"ExecutionRole", "Image", "LogConfiguration", "Secret DB_PASSWORD", "Secret P6", "TargetGroup"}; !slices.Equal(ng, want) {
 		t.Errorf("NG checks %v, want %v", ng, want)
 	}
+
+	// verify changes nothing but the test events: no call that creates, puts,
+	// deletes or updates anything else, and the test event is in its log group.
+	for op, n := range e.sb.Counts() {
+		_, name, _ := strings.Cut(op, ":")
+		if op == "logs:CreateLogStream" || op == "logs:PutLogEvents" {
+			continue
+		}
+		for _, verb := range []string{"Create", "Put", "Delete", "Update", "Register", "Deregister", "Tag", "Untag", "Run", "Start", "Stop", "POST", "PUT", "DELETE"} {
+			if strings.HasPrefix(name, verb) {
+				t.Errorf("verify called %s %d times", op, n)
+			}
+		}
+	}
+	streams, err := cloudwatchlogs.NewFromConfig(e.sb.AWSConfig(t.Context())).DescribeLogStreams(t.Context(), &cloudwatchlogs.DescribeLogStreamsInput{
+		LogGroupName: aws.String("/ecs/web"), LogStreamNamePrefix: aws.String("web/doppio-verify/")})
+	// Three runs wrote to /ecs/web (the good one and both bad ones; not --no-put-logs).
+	if err != nil || len(streams.LogStreams) != 3 {
+		t.Errorf("test event streams in /ecs/web: %v, %d streams, want 3 (one per run with --put-logs)", err, len(streams.LogStreams))
+	}
 }
 
 func assertNoSecrets(t *testing.T, outputs ...string) {
