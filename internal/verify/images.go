@@ -186,7 +186,7 @@ func (v *Verifier) registryImage(ctx context.Context, ref name.Reference, creden
 		}
 		return indexOffers(im, want)
 	case desc.MediaType.IsSchema1():
-		return okf("schema 1 manifest: platform not checked")
+		return okNote("schema 1 manifest: platform not checked")
 	case desc.MediaType.IsImage():
 		img, err := remote.Image(ref, opts...)
 		if err != nil {

@@ -39,7 +39,7 @@ func (v *Verifier) logCheck(path []string, container string, lc *types.LogConfig
 			}
 			if !exists {
 				if createGroup {
-					return okf("log group does not exist yet; ECS creates it (awslogs-create-group)")
+					return okNote("log group does not exist yet; ECS creates it (awslogs-create-group)")
 				}
 				return ng(fmt.Sprintf("log group %q not found in %s", group, region),
 					`create the log group, or set "awslogs-create-group": "true" in logConfiguration.options (the execution role then needs logs:CreateLogGroup)`)

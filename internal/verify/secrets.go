@@ -202,7 +202,7 @@ func (v *Verifier) smDescribe(ctx context.Context, ref secretRef, what string, k
 		}
 	}
 	if len(keys) > 0 {
-		return okf(fmt.Sprintf("exists; JSON key %s not checked (--no-get-secrets)", quoteList(keys)))
+		return okNote(fmt.Sprintf("exists; JSON key %s not checked (--no-get-secrets)", quoteList(keys)))
 	}
 	return ok()
 }

@@ -119,7 +119,7 @@ type outcome struct {
 }
 
 func ok() outcome                           { return outcome{status: OK} }
-func okf(note string) outcome               { return outcome{status: OK, reason: note} }
+func okNote(note string) outcome            { return outcome{status: OK, reason: note} }
 func ng(reason, hint string) outcome        { return outcome{status: NG, reason: reason, hint: hint} }
 func skip(why string) outcome               { return outcome{status: Skipped, reason: why} }
 func failed(err error, hint string) outcome { return ng(err.Error(), hint) }
