@@ -69,6 +69,16 @@ func (v *Verifier) plan(in Input) []check {
 		for _, f := range c.EnvironmentFiles {
 			cs = append(cs, v.envFileCheck(p, f))
 		}
+		for _, pm := range c.PortMappings {
+			// awsvpc and host: "the hostPort can either be left blank or set to the
+			// same value as the containerPort" (PortMapping, ECS API reference).
+			h, cp := aws.ToInt32(pm.HostPort), aws.ToInt32(pm.ContainerPort)
+			if (td.NetworkMode == types.NetworkModeAwsvpc || td.NetworkMode == types.NetworkModeHost) && h != 0 && h != cp {
+				cs = append(cs, check{path: p, kind: "PortMapping", resource: fmt.Sprintf("%d:%d", h, cp),
+					run: constant(ng(fmt.Sprintf("hostPort %d differs from containerPort %d, which network mode %s does not allow", h, cp, td.NetworkMode),
+						"leave hostPort out, or set it to the containerPort"))})
+			}
+		}
 	}
 	for _, vol := range td.Volumes {
 		if vol.EfsVolumeConfiguration == nil {

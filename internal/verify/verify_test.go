@@ -242,6 +242,11 @@ func TestChecks(t *testing.T) {
 				return strings.Replace(s, `"cpu": "256"`, `"runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}, "cpu": "256"`, 1)
 			},
 			check: "Image", status: OK, reason: ""},
+		{name: "awsvpc hostPort differs from containerPort",
+			td: func(s string) string {
+				return strings.Replace(s, `{"containerPort": 8080}`, `{"containerPort": 8080, "hostPort": 80}`, 1)
+			},
+			check: "PortMapping", status: NG, reason: "hostPort 80 differs from containerPort 8080, which network mode awsvpc does not allow"},
 		{name: "SSM parameter missing", world: func(f *fakeAWS) { delete(f.params, "/app/p1") },
 			check: "Secret P1", status: NG, reason: `SSM parameter "/app/p1" not found in us-east-1`},
 		{name: "secret missing", world: func(f *fakeAWS) { delete(f.secrets, smARN) },
