@@ -80,6 +80,8 @@ type Options struct {
 	Observer Observer
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
+	// Explainer explains failures; default TaskExplainer on the poller's client.
+	Explainer Explainer
 }
 
 // Observer receives what the poller sees. Calls come from the goroutine running
@@ -273,6 +275,9 @@ func New(c Client, o Options) *Poller {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Explainer == nil {
+		o.Explainer = TaskExplainer{ECS: c}
 	}
 	return &Poller{c: c, o: o}
 }
