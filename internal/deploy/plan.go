@@ -145,6 +145,9 @@ func (dp *Deployer) Plan(ctx context.Context, o Options) (*Plan, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	if err := validateStrategy(o.ServiceDefinition); err != nil { // strategy.go
+		return nil, err
+	}
 	p := &Plan{Cluster: o.Cluster, Service: o.Service, AutoScaling: o.AutoScaling}
 	live, err := dp.describeService(ctx, o.Cluster, o.Service)
 	if err != nil {
