@@ -128,7 +128,10 @@ func (r *decider) decide(svc *types.Service, ours *types.Deployment) (Outcome, b
 			}
 			return Outcome{Kind: Failed, Reason: join("deployment stopped", reason)}, true
 		case types.ServiceDeploymentStatusPending, types.ServiceDeploymentStatusInProgress:
-			if o, ok := paused(sd); ok {
+			if r.t.Stage != "" && stageReached(sd.LifecycleStage, r.t.Stage) {
+				return Outcome{Kind: Succeeded, Reason: fmt.Sprintf("reached lifecycle stage %s", sd.LifecycleStage)}, true
+			}
+			if o, ok := paused(sd, r.t.ContinuedHook); ok && !r.t.WaitOnPause {
 				return o, true
 			}
 		}
@@ -255,17 +258,21 @@ func (r *decider) superseded(by *types.Deployment) Outcome {
 	return Outcome{Kind: Superseded, Reason: reason, SupersededBy: id}
 }
 
-// paused reports a PAUSE lifecycle hook awaiting action.
-func paused(sd *types.ServiceDeployment) (Outcome, bool) {
+// paused reports a PAUSE lifecycle hook awaiting action (other than skip, a hook we
+// just continued).
+func paused(sd *types.ServiceDeployment, skip string) (Outcome, bool) {
 	for _, h := range sd.LifecycleHookDetails {
 		if h.TargetType != types.DeploymentLifecycleHookTargetTypePause || h.Status != types.DeploymentLifecycleHookStatusAwaitingAction {
+			continue
+		}
+		if skip != "" && aws.ToString(h.HookId) == skip {
 			continue
 		}
 		reason := fmt.Sprintf("paused at lifecycle stage %s awaiting action on hook %s", sd.LifecycleStage, aws.ToString(h.HookId))
 		if h.ExpiresAt != nil {
 			reason += fmt.Sprintf("; at %s ECS will %s", h.ExpiresAt.UTC().Format(time.RFC3339), strings.ToLower(string(h.TimeoutAction)))
 		}
-		return Outcome{Kind: Paused, Reason: reason}, true
+		return Outcome{Kind: Paused, Reason: reason, Hook: aws.ToString(h.HookId)}, true
 	}
 	return Outcome{}, false
 }
@@ -289,6 +296,15 @@ func sdReason(sd *types.ServiceDeployment) string {
 	}
 	if al := sd.Alarms; al != nil && al.Status == types.ServiceDeploymentRollbackMonitorsStatusTriggered {
 		add("alarms triggered: " + strings.Join(al.TriggeredAlarmNames, ", "))
+	}
+	for _, h := range sd.LifecycleHookDetails {
+		if h.Status == types.DeploymentLifecycleHookStatusFailed || h.Status == types.DeploymentLifecycleHookStatusTimedOut {
+			what := string(h.TargetType)
+			if arn := aws.ToString(h.TargetArn); arn != "" {
+				what += " " + shortARN(arn)
+			}
+			add(fmt.Sprintf("lifecycle hook %s (%s) %s at %s", aws.ToString(h.HookId), what, h.Status, sd.LifecycleStage))
+		}
 	}
 	return strings.Join(parts, "; ")
 }
@@ -378,4 +394,16 @@ func (rb *rollback) addReason(s string) {
 	if s != "" && !slices.Contains(rb.reasons, s) {
 		rb.reasons = append(rb.reasons, s)
 	}
+}
+
+// shortARN shortens an ARN for people: the part after the last "/" (task-definition/web:3
+// becomes web:3), or after the last ":" when there is no "/" (a Lambda function).
+func shortARN(arn string) string {
+	if !strings.HasPrefix(arn, "arn:") {
+		return arn
+	}
+	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn[strings.LastIndexByte(arn, ':')+1:]
 }

@@ -36,6 +36,8 @@ type run struct {
 	snap    Snapshot
 	snapped bool
 	svc     *types.Service // last reply
+
+	bakeSeen time.Time // when we first saw our deployment in BAKE_TIME
 }
 
 func newRun(p *Poller, t Target) *run {
@@ -238,9 +240,22 @@ func (r *run) progress(svc *types.Service, ours *types.Deployment) {
 		s.RolloutState = string(ours.RolloutState)
 		s.RolloutStateReason = aws.ToString(ours.RolloutStateReason)
 	}
+	s.Strategy = string(strategyOf(svc))
 	if r.sd != nil {
 		s.Status = string(r.sd.Status)
 		s.LifecycleStage = string(r.sd.LifecycleStage)
+		for _, h := range r.sd.LifecycleHookDetails {
+			s.Hooks = append(s.Hooks, Hook{ID: aws.ToString(h.HookId), Type: string(h.TargetType), Target: aws.ToString(h.TargetArn),
+				Status: string(h.Status), ExpiresAt: aws.ToTime(h.ExpiresAt), TimeoutAction: string(h.TimeoutAction)})
+		}
+		if r.sd.LifecycleStage == types.ServiceDeploymentLifecycleStageBakeTime && !sdFinal(r.sd.Status) {
+			if r.bakeSeen.IsZero() {
+				r.bakeSeen = s.At
+			}
+			if dc := r.sd.DeploymentConfiguration; dc != nil && dc.BakeTimeInMinutes != nil {
+				s.BakeEnds = r.bakeSeen.Add(time.Duration(*dc.BakeTimeInMinutes) * time.Minute)
+			}
+		}
 	}
 	for _, d := range orderDeployments(svc.Deployments) {
 		s.Deployments = append(s.Deployments, DeploymentState{
