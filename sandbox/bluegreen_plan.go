@@ -12,9 +12,10 @@ func (d *deployment) timeline() *bgTimeline {
 	return bgTimelineOf(*d.bg, d.createdAt, d.dur, d.beh.crash, d.decisions)
 }
 
-// bgActive reports whether d is a traffic-shifting deployment still under way at T.
+// bgActive reports whether d is a traffic-shifting deployment still under way at T
+// (a decision at T that ends it is still planned here).
 func (d *deployment) bgActive(T time.Time) bool {
-	return d.bg != nil && d.timeline().end.After(T)
+	return d.bg != nil && !d.timeline().end.Before(T)
 }
 
 // planBlueGreen writes the future of a traffic-shifting deployment from T on. The

@@ -42,6 +42,7 @@ type CLI struct {
 	Status     StatusCmd     `cmd:"" help:"Show the service, its deployments and recent events."`
 	Revisions  RevisionsCmd  `cmd:"" help:"List task definition revisions of the family, or print one."`
 	Rollback   RollbackCmd   `cmd:"" help:"Point the service back at the previous task definition revision."`
+	Continue   ContinueCmd   `cmd:"" help:"Continue (or --rollback) a deployment paused at a PAUSE lifecycle hook, then wait."`
 	Deregister DeregisterCmd `cmd:"" help:"Deregister (and optionally delete) task definition revisions not in use."`
 	Delete     DeleteCmd     `cmd:"" help:"Delete the service."`
 }

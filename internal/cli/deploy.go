@@ -171,7 +171,7 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	return a.follow(ctx, client, followRequest{
 		cluster: o.Cluster, service: o.Service, deploymentID: res.DeploymentID,
 		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: w.until(),
-		service0: res.Service,
+		service0: res.Service, bg: w.bgFollow(),
 	})
 }
 

@@ -129,7 +129,7 @@ func (r *decider) decide(svc *types.Service, ours *types.Deployment) (Outcome, b
 			return Outcome{Kind: Failed, Reason: join("deployment stopped", reason)}, true
 		case types.ServiceDeploymentStatusPending, types.ServiceDeploymentStatusInProgress:
 			if r.t.Stage != "" && stageReached(sd.LifecycleStage, r.t.Stage) {
-				return Outcome{Kind: Succeeded, Reason: fmt.Sprintf("reached lifecycle stage %s", sd.LifecycleStage)}, true
+				return Outcome{Kind: Succeeded, Reason: fmt.Sprintf("reached lifecycle stage %s (now at %s)", r.t.Stage, sd.LifecycleStage)}, true
 			}
 			if o, ok := paused(sd, r.t.ContinuedHook); ok && !r.t.WaitOnPause {
 				return o, true

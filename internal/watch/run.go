@@ -176,6 +176,9 @@ func (r *run) pending() string {
 // one of the first reply are shown.
 func (r *run) timeline(ours *types.Deployment) {
 	switch {
+	case r.since.IsZero() && r.t.NewEventsOnly:
+		r.since = r.firstNewest.Add(time.Nanosecond)
+	case ours != nil && ours.CreatedAt != nil && r.t.NewEventsOnly:
 	case ours != nil && ours.CreatedAt != nil:
 		if r.since.IsZero() || ours.CreatedAt.Before(r.since) {
 			r.since = *ours.CreatedAt

@@ -79,6 +79,9 @@ type Target struct {
 	// ContinuedHook is a hook we just answered with ContinueServiceDeployment: it is
 	// not reported as a pause while ECS catches up.
 	ContinuedHook string
+	// NewEventsOnly shows only events newer than those in the first reply (resuming
+	// a wait on a deployment whose earlier events were already shown).
+	NewEventsOnly bool
 }
 
 // Options tune a Poller. The zero value is usable.
