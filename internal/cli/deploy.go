@@ -27,6 +27,7 @@ type DeployCmd struct {
 	UpdateService        bool     `help:"Apply the service definition's attributes and tags." negatable:"" default:"true"`
 	Image                []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
 	Tag                  string   `help:"Override the image tag of every container using the first container's repository."`
+	RollbackEvents       string   `help:"CodeDeploy only: auto-rollback events, comma-separated (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST)."`
 	scalingFlags
 	waitFlags
 }
@@ -114,6 +115,9 @@ func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 			return err
 		}
 		o.ServiceDefinition = sd
+	}
+	if handled, err := a.deployCodeDeploy(ctx, p, o, c); handled || err != nil { // codedeploy.go
+		return err
 	}
 	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
 }

@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
+)
+
+// codeDeployClient returns a CodeDeploy client on the project's AWS config.
+func (p *project) codeDeployClient(ctx context.Context) (*codedeploy.Client, error) {
+	cfg, err := p.aws.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return codedeploy.NewFromConfig(cfg), nil
+}
+
+// codeDeployGroup is the config's codedeploy section as the domain wants it.
+func (p *project) codeDeployGroup() deploy.CodeDeployGroup {
+	if cd := p.cfg.CodeDeploy; cd != nil {
+		return deploy.CodeDeployGroup{Application: cd.ApplicationName, DeploymentGroup: cd.DeploymentGroupName, DeploymentConfig: cd.DeploymentConfigName}
+	}
+	return deploy.CodeDeployGroup{}
+}
+
+// deployCodeDeploy deploys a CODE_DEPLOY service through CodeDeploy: register (or
+// reuse) the task definition, send the attributes UpdateService may change (naming
+// the ones it may not), build the AppSpec, CreateDeployment and follow it. handled is
+// false when the service is not a CODE_DEPLOY one.
+func (a *app) deployCodeDeploy(ctx context.Context, p *project, o deploy.Options, c *DeployCmd) (handled bool, err error) {
+	// The service definition (or the config's codedeploy section) says which
+	// controller the service uses; only without either is the live service asked, so
+	// an ECS deploy makes no extra call.
+	sdSays := o.ServiceDefinition != nil && o.ServiceDefinition.DeploymentController != nil
+	if sdSays && o.ServiceDefinition.DeploymentController.Type != ecstypes.DeploymentControllerTypeCodeDeploy {
+		return false, nil
+	}
+	if !sdSays && p.cfg.CodeDeploy == nil && o.ServiceDefinition != nil {
+		return false, nil
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return false, err
+	}
+	ds, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(o.Cluster), Services: []string{o.Service}})
+	if err != nil || len(ds.Services) == 0 || !deploy.IsCodeDeploy(&ds.Services[0]) || aws.ToString(ds.Services[0].Status) != "ACTIVE" {
+		return false, nil // the ECS path reports errors and creates services
+	}
+	live := &ds.Services[0]
+	events, err := deploy.ParseRollbackEvents(c.RollbackEvents)
+	if err != nil {
+		return true, err
+	}
+	w := c.waitFlags
+	until := ""
+	if ev, ok := strings.CutPrefix(w.WaitUntil, "codedeploy:"); ok {
+		until, _ = watch.ParseCodeDeployEvent(ev)
+	} else if strings.HasPrefix(w.WaitUntil, "ecs:") {
+		return true, diag.Invalid(fmt.Errorf("--wait-until %s: service %q uses the CODE_DEPLOY controller", w.WaitUntil, o.Service), "use --wait-until codedeploy:<Event>")
+	}
+	d := deploy.New(deploy.Deps{ECS: client, Log: a.log})
+	plan, err := d.Plan(ctx, o)
+	if err != nil {
+		return true, err
+	}
+	update, dropped := plan.CodeDeployUpdate()
+	for _, f := range dropped {
+		a.log.Warn("not sent to a CODE_DEPLOY service: " + f)
+	}
+	sd := o.ServiceDefinition
+	if sd == nil {
+		sd = ecsdef.ServiceDefinitionFromLive(live)
+	}
+	cdc, err := p.codeDeployClient(ctx)
+	if err != nil {
+		return true, err
+	}
+	group, err := deploy.FindDeploymentGroup(ctx, cdc, o.Cluster, o.Service, p.codeDeployGroup())
+	if err != nil {
+		return true, err
+	}
+	taskDef := plan.TaskDefinition.ARN
+	if c.DryRun {
+		spec, err := deploy.BuildAppSpec(orPlaceholder(taskDef), sd, p.cfg.AppSpec)
+		if err != nil {
+			return true, err
+		}
+		printPlan(a.stdout, plan)
+		fmt.Fprintf(a.stdout, "  CodeDeploy: application %s, deployment group %s, config %s\n", group.Application, group.DeploymentGroup, group.DeploymentConfig)
+		b, err := spec.YAML()
+		if err != nil {
+			return true, err
+		}
+		_, _ = a.stdout.Write(b)
+		return true, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
+	defer cancel()
+	if plan.TaskDefinition.Action == deploy.TDRegister {
+		if taskDef, err = d.Register(ctx, plan.TaskDefinition.Input); err != nil {
+			return true, err
+		}
+	}
+	if update != nil {
+		if _, err := client.UpdateService(ctx, update); err != nil {
+			return true, fmt.Errorf("update service %q: %w", o.Service, err)
+		}
+	}
+	if plan.TaskDefinition.Action == deploy.TDReuse && !c.ForceNewDeployment && plan.UpToDate {
+		a.log.Info("service is up to date; no CodeDeploy deployment", "service", o.Service)
+		return true, a.reportNoDeployment(plan, taskDef)
+	}
+	spec, err := deploy.BuildAppSpec(taskDef, sd, p.cfg.AppSpec)
+	if err != nil {
+		return true, err
+	}
+	id, err := deploy.CreateCodeDeployment(ctx, cdc, group, spec, events, "doppio deploy "+shortTD(taskDef))
+	if err != nil {
+		return true, err
+	}
+	a.log.Info("created CodeDeploy deployment", "deployment", id, "application", group.Application, "group", group.DeploymentGroup, "taskDefinition", shortTD(taskDef))
+	if !w.Wait {
+		return true, a.reportNoDeployment(plan, taskDef)
+	}
+	return true, a.followCodeDeploy(ctx, cdc, o.Cluster, o.Service, id, taskDef, until)
+}
+
+// followCodeDeploy waits for a CodeDeploy deployment and maps its outcome.
+func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, cluster, service, id, taskDef, until string) error {
+	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
+	poller := watch.New(nil, watch.Options{Interval: a.pollInterval(), Observer: obs})
+	out, err := poller.WaitCodeDeploy(ctx, cdc, watch.CodeDeployTarget{DeploymentID: id, Cluster: cluster, Service: service, Event: until})
+	if err != nil {
+		return err
+	}
+	r := followRequest{cluster: cluster, service: service, taskDefinition: taskDef}
+	if a.g.Output == "json" {
+		doc := resultDoc{Service: service, Cluster: cluster, TaskDefinitionARN: taskDef, DeploymentID: id, Outcome: outcomeName(out.Kind),
+			Reason: out.Reason, StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(), Events: obs.events}
+		if doc.Events == nil {
+			doc.Events = []watch.ServiceEvent{}
+		}
+		if err := ui.WriteJSON(a.stdout, doc); err != nil {
+			return err
+		}
+	}
+	if out.Kind == watch.Succeeded && until != "" {
+		a.log.Info(out.Reason, "deployment", id)
+		return nil
+	}
+	return a.outcomeError(r, out)
+}
+
+func orPlaceholder(arn string) string {
+	if arn == "" {
+		return "<task definition registered by deploy>"
+	}
+	return arn
+}

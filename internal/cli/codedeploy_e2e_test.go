@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cd "github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+var updateAppspec = flag.Bool("update-appspec", false, "rewrite testdata/appspec.golden")
+
+// codeDeployProject creates a CODE_DEPLOY service "web" in cluster e2e (task definition
+// web:1, nginx:1.27), its CodeDeploy application and deployment group, and a project
+// whose config names neither (discovery finds them) with the given appspec hooks.
+func codeDeployProject(t *testing.T, hooks string) *e2e {
+	t.Helper()
+	e := startE2E(t)
+	e.cluster("e2e")
+	subnets, sg := e.network()
+	e.sb.Clock().SetSpeed(40)
+	td := e.register(&ecs.RegisterTaskDefinitionInput{
+		Family: aws.String("web"), NetworkMode: types.NetworkModeAwsvpc, RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
+		Cpu: aws.String("256"), Memory: aws.String("512"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("web"), Image: aws.String("nginx:1.27"), Essential: aws.Bool(true), Memory: aws.Int32(512),
+			PortMappings: []types.PortMapping{{ContainerPort: aws.Int32(8080)}}}},
+	})
+	const tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-blue/0123456789abcdef"
+	net := &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: subnets, SecurityGroups: []string{sg}, AssignPublicIp: types.AssignPublicIpDisabled}}
+	e.createService(&ecs.CreateServiceInput{
+		Cluster: aws.String("e2e"), ServiceName: aws.String("web"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2),
+		LaunchType: types.LaunchTypeFargate, DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeCodeDeploy},
+		LoadBalancers:        []types.LoadBalancer{{TargetGroupArn: aws.String(tg), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
+		NetworkConfiguration: net,
+	})
+	cdc := cd.NewFromConfig(e.sb.AWSConfig(t.Context()))
+	if _, err := cdc.CreateApplication(t.Context(), &cd.CreateApplicationInput{ApplicationName: aws.String("web-app"), ComputePlatform: cdtypes.ComputePlatformEcs}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cdc.CreateDeploymentGroup(t.Context(), &cd.CreateDeploymentGroupInput{
+		ApplicationName: aws.String("web-app"), DeploymentGroupName: aws.String("web-dg"),
+		ServiceRoleArn:       aws.String("arn:aws:iam::123456789012:role/codedeploy"),
+		DeploymentConfigName: aws.String("CodeDeployDefault.ECSAllAtOnce"),
+		DeploymentStyle:      &cdtypes.DeploymentStyle{DeploymentType: cdtypes.DeploymentTypeBlueGreen, DeploymentOption: cdtypes.DeploymentOptionWithTrafficControl},
+		EcsServices:          []cdtypes.ECSService{{ClusterName: aws.String("e2e"), ServiceName: aws.String("web")}},
+		LoadBalancerInfo: &cdtypes.LoadBalancerInfo{TargetGroupPairInfoList: []cdtypes.TargetGroupPairInfo{{
+			TargetGroups:     []cdtypes.TargetGroupInfo{{Name: aws.String("web-blue")}, {Name: aws.String("web-green")}},
+			ProdTrafficRoute: &cdtypes.TrafficRoute{ListenerArns: []string{"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"}},
+		}}},
+		AutoRollbackConfiguration: &cdtypes.AutoRollbackConfiguration{Enabled: true, Events: []cdtypes.AutoRollbackEvent{cdtypes.AutoRollbackEventDeploymentFailure}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 5m\n"+hooks)
+	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
+  "launchType": "FARGATE",
+  "desiredCount": 2,
+  "deploymentController": {"type": "CODE_DEPLOY"},
+  "loadBalancers": [{"targetGroupArn": %q, "containerName": "web", "containerPort": 8080}],
+  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
+}`, tg, subnets[0], subnets[1], sg))
+	e.write("app/ecs-task-def.json", `{
+  "family": "web",
+  "networkMode": "awsvpc",
+  "requiresCompatibilities": ["FARGATE"],
+  "cpu": "256", "memory": "512",
+  "containerDefinitions": [{"name": "web", "image": "{{ must_env `+"`IMAGE`"+` }}", "essential": true, "memory": 512,
+    "portMappings": [{"containerPort": 8080}]}]
+}`)
+	// Container-level memory: moto 5.2.1's CreateTaskSet raises a TypeError (HTTP 500)
+	// on a container without it.
+	e.setenv("IMAGE", "nginx:1.28")
+	return e
+}
+
+func TestCodeDeployE2ESuccess(t *testing.T) {
+	e := codeDeployProject(t, "appspec:\n  Hooks:\n    - BeforeInstall: check-before-install\n")
+	e.sb.ResetCounts()
+	_, errs := e.must(0, "app", "deploy", poll, "--rollback-events", "DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_REQUEST")
+	wantIn(t, "stderr", errs, "created CodeDeploy deployment", "BeforeInstall: Succeeded", "AllowTraffic: Succeeded", "deployment succeeded")
+	c := e.sb.Counts()
+	if c["ecs:UpdateService"] != 0 || c["codedeploy:CreateDeployment"] != 1 || c["ecs:RegisterTaskDefinition"] != 1 {
+		t.Errorf("calls: %v", c)
+	}
+}
+
+func TestCodeDeployE2EHookFails(t *testing.T) {
+	e := codeDeployProject(t, "appspec:\n  Hooks:\n    - AfterAllowTestTraffic: smoke-crashloop\n")
+	_, errs := e.must(4, "app", "deploy", poll)
+	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Failed", "lifecycle event AfterAllowTestTraffic failed", "smoke-crashloop")
+}
+
+func TestCodeDeployE2EWaitUntilEvent(t *testing.T) {
+	e := codeDeployProject(t, "")
+	_, errs := e.must(0, "app", "deploy", poll, "--wait-until", "codedeploy:AfterAllowTestTraffic")
+	wantIn(t, "stderr", errs, "CodeDeploy lifecycle event AfterAllowTestTraffic")
+	if strings.Contains(errs, "AllowTraffic: Succeeded") && strings.Contains(errs, " AllowTraffic: Succeeded") {
+		t.Errorf("waited past AfterAllowTestTraffic:\n%s", errs)
+	}
+	e.must(2, "app", "deploy", poll, "--wait-until", "codedeploy:AfterLunch")
+	e.must(2, "app", "deploy", poll, "--rollback-events", "DEPLOYMENT_SOMETIMES")
+}
+
+func TestCodeDeployE2EAppspecGolden(t *testing.T) {
+	e := codeDeployProject(t, "appspec:\n  Hooks:\n    - BeforeInstall: check-before-install\n    - AfterAllowTestTraffic: smoke-test\n")
+	out, _ := e.must(0, "app", "appspec", "--task-definition", "current")
+	// Subnet and security group ids differ per account: name them.
+	out = regexp.MustCompile(`subnet-[0-9a-f]+`).ReplaceAllString(out, "subnet-X")
+	out = regexp.MustCompile(`sg-[0-9a-f]+`).ReplaceAllString(out, "sg-X")
+	out = regexp.MustCompile(`:\d{12}:`).ReplaceAllString(out, ":ACCOUNT:")
+	path := filepath.Join("testdata", "appspec.golden")
+	if *updateAppspec {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestCodeDeployE2EAppspecGolden -update-appspec)", err)
+	}
+	if out != string(want) {
+		t.Errorf("appspec differs from %s:\n%s", path, out)
+	}
+	e.must(2, "app", "appspec", "--task-definition", "nonsense")
+}
