@@ -106,6 +106,23 @@ func (s *service) planBlueGreen(a *account, T time.Time, P *deployment) {
 // ServiceDeployment: lifecycleStage, lifecycleHookDetails, alarms).
 func (s *service) bgSDJSON(o obj, d *deployment, now time.Time) {
 	tl := d.timeline()
+	// ServiceRevisionSummary.requestedProductionTrafficWeight and
+	// requestedTestTrafficWeight (API reference): the traffic split between the
+	// target (green) and source (blue) revisions.
+	prod, test := tl.trafficAt(now), 0.0
+	if !tl.test.IsZero() && after(now, tl.test) && (tl.success || now.Before(tl.end)) {
+		test = 100
+	}
+	if tr, ok := o["targetServiceRevision"].(map[string]any); ok {
+		tr["requestedProductionTrafficWeight"], tr["requestedTestTrafficWeight"] = prod, test
+	}
+	if src, ok := o["sourceServiceRevisions"].([]any); ok {
+		for _, v := range src {
+			if sr, ok := v.(map[string]any); ok {
+				sr["requestedProductionTrafficWeight"], sr["requestedTestTrafficWeight"] = 100-prod, 100-test
+			}
+		}
+	}
 	if st := tl.stageAt(now); st != "" {
 		o["lifecycleStage"] = st
 	}

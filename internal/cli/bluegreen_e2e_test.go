@@ -75,11 +75,11 @@ func (e *e2e) runsImage(want string) {
 const pauseHook = `{"targetType": "PAUSE", "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"], "timeoutConfiguration": {"timeoutInMinutes": 60, "action": "ROLLBACK"}}`
 
 func TestBlueGreenE2EBakeTime(t *testing.T) {
-	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 10, "deploymentCircuitBreaker": {"enable": true, "rollback": true}}`, 200)
+	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 10, "deploymentCircuitBreaker": {"enable": true, "rollback": true}}`, 125)
 	e.sb.ResetCounts()
 	_, errs := e.must(0, "app", "deploy", poll)
-	// Polls are 8 simulated seconds apart here, so short stages may fall between two.
-	wantIn(t, "stderr", errs, "stage BAKE_TIME  bake time until", "stage CLEAN_UP", "deployment succeeded")
+	// Polls are 5 simulated seconds apart here (40 ms at 125x), as in production, so short stages may fall between two.
+	wantIn(t, "stderr", errs, "stage BAKE_TIME  traffic 100% (test 100%)  bake time until", "stage CLEAN_UP", "deployment succeeded")
 	counts := e.sb.Counts()
 	var ops []string
 	for op, n := range counts {
@@ -170,4 +170,23 @@ func TestBlueGreenE2EInvalidStrategy(t *testing.T) {
 	if c := e.sb.Counts(); c["ecs:UpdateService"]+c["ecs:RegisterTaskDefinition"] != 0 {
 		t.Errorf("calls before validation: %v", c)
 	}
+}
+
+func TestBlueGreenE2ELinearSteps(t *testing.T) {
+	e := blueGreenProject(t, `{"strategy": "LINEAR", "bakeTimeInMinutes": 1,
+	  "linearConfiguration": {"stepPercent": 25, "stepBakeTimeInMinutes": 1}}`, 40)
+	_, errs := e.must(0, "app", "deploy", poll)
+	wantIn(t, "stderr", errs, "stage PRODUCTION_TRAFFIC_SHIFT  traffic 25% (test 100%)", "traffic 50%", "traffic 75%", "traffic 100%", "deployment succeeded")
+	e.runsImage("nginx:1.28")
+}
+
+func TestBlueGreenE2ECanarySteps(t *testing.T) {
+	e := blueGreenProject(t, `{"strategy": "CANARY", "bakeTimeInMinutes": 1,
+	  "canaryConfiguration": {"canaryPercent": 10, "canaryBakeTimeInMinutes": 2}}`, 40)
+	_, errs := e.must(0, "app", "deploy", poll)
+	wantIn(t, "stderr", errs, "stage PRODUCTION_TRAFFIC_SHIFT  traffic 10% (test 100%)", "traffic 100%", "deployment succeeded")
+	if strings.Contains(errs, "traffic 50%") {
+		t.Errorf("canary shifted in more than two steps:\n%s", errs)
+	}
+	e.runsImage("nginx:1.28")
 }

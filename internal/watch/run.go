@@ -247,6 +247,9 @@ func (r *run) progress(svc *types.Service, ours *types.Deployment) {
 	if r.sd != nil {
 		s.Status = string(r.sd.Status)
 		s.LifecycleStage = string(r.sd.LifecycleStage)
+		if tr := r.sd.TargetServiceRevision; tr != nil && strategyOf(svc) != types.DeploymentStrategyRolling {
+			s.ProductionTraffic, s.TestTraffic = tr.RequestedProductionTrafficWeight, tr.RequestedTestTrafficWeight
+		}
 		for _, h := range r.sd.LifecycleHookDetails {
 			s.Hooks = append(s.Hooks, Hook{ID: aws.ToString(h.HookId), Type: string(h.TargetType), Target: aws.ToString(h.TargetArn),
 				Status: string(h.Status), ExpiresAt: aws.ToTime(h.ExpiresAt), TimeoutAction: string(h.TimeoutAction)})

@@ -78,6 +78,12 @@ func (o *TextObserver) line(b *strings.Builder, ts string, d DeploymentState, s 
 		if s.LifecycleStage != "" {
 			fmt.Fprintf(b, "  stage %s", s.LifecycleStage)
 		}
+		if s.ProductionTraffic != nil {
+			fmt.Fprintf(b, "  traffic %g%%", *s.ProductionTraffic)
+			if s.TestTraffic != nil {
+				fmt.Fprintf(b, " (test %g%%)", *s.TestTraffic)
+			}
+		}
 		if !s.BakeEnds.IsZero() {
 			fmt.Fprintf(b, "  bake time until %s", o.stamp(s.BakeEnds))
 		}

@@ -133,6 +133,9 @@ type Snapshot struct {
 	Strategy string
 	// Hooks are the lifecycle hooks of the current stage, from our ServiceDeployment.
 	Hooks []Hook
+	// ProductionTraffic and TestTraffic are the percentages our (target) revision
+	// gets, from the ServiceDeployment's targetServiceRevision; nil when not reported.
+	ProductionTraffic, TestTraffic *float64
 	// BakeEnds is when the bake time of our deployment ends, while in BAKE_TIME
 	// (computed from the configured bake time and when we first saw the stage).
 	BakeEnds time.Time
@@ -141,6 +144,8 @@ type Snapshot struct {
 	// Deployments lists every deployment of the service, PRIMARY first.
 	Deployments []DeploymentState
 }
+
+func eqPtr[T comparable](a, b *T) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // Hook is one lifecycle hook of our ServiceDeployment.
 type Hook struct {
@@ -170,6 +175,7 @@ func (s Snapshot) equal(o Snapshot) bool {
 		s.RolloutState != o.RolloutState || s.RolloutStateReason != o.RolloutStateReason ||
 		s.Status != o.Status || s.LifecycleStage != o.LifecycleStage ||
 		s.Strategy != o.Strategy || !s.BakeEnds.Equal(o.BakeEnds) || !slices.Equal(s.Hooks, o.Hooks) ||
+		!eqPtr(s.ProductionTraffic, o.ProductionTraffic) || !eqPtr(s.TestTraffic, o.TestTraffic) ||
 		s.Desired != o.Desired || s.Running != o.Running || s.Pending != o.Pending ||
 		len(s.Deployments) != len(o.Deployments) {
 		return false
