@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -167,4 +168,82 @@ func orPlaceholder(arn string) string {
 		return "<task definition registered by deploy>"
 	}
 	return arn
+}
+
+// rollbackCodeDeploy rolls a CODE_DEPLOY service back through CodeDeploy (see
+// deploy.RollbackCodeDeploy). handled is false for other services; only a service
+// definition or config that names CodeDeploy costs a DescribeServices here.
+func (a *app) rollbackCodeDeploy(ctx context.Context, p *project, c *RollbackCmd) (handled bool, err error) {
+	var sd *ecs.CreateServiceInput
+	if p.cfg.ServiceDefinition != "" {
+		if sd, err = p.serviceDefinition(ctx); err != nil {
+			return true, err
+		}
+	}
+	says := sd != nil && sd.DeploymentController != nil && sd.DeploymentController.Type == ecstypes.DeploymentControllerTypeCodeDeploy
+	if !says && p.cfg.CodeDeploy == nil {
+		return false, nil
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return true, err
+	}
+	ds, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
+	if err != nil || len(ds.Services) == 0 || !deploy.IsCodeDeploy(&ds.Services[0]) {
+		return false, nil
+	}
+	if sd == nil {
+		sd = ecsdef.ServiceDefinitionFromLive(&ds.Services[0])
+	}
+	cdc, err := p.codeDeployClient(ctx)
+	if err != nil {
+		return true, err
+	}
+	group, err := deploy.FindDeploymentGroup(ctx, cdc, p.cfg.Cluster, p.cfg.Service, p.codeDeployGroup())
+	if err != nil {
+		return true, err
+	}
+	if c.DryRun {
+		fmt.Fprintf(a.stdout, "plan: roll back CODE_DEPLOY service %s through CodeDeploy %s/%s (stop the deployment in flight with automatic rollback, else deploy the previous revision)\n",
+			p.cfg.Service, group.Application, group.DeploymentGroup)
+		return true, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
+	defer cancel()
+	res, err := deploy.RollbackCodeDeploy(ctx, cdc, deploy.NewRevisions(client, nil), group, sd, p.cfg.AppSpec)
+	if err != nil {
+		return true, err
+	}
+	if res.Stopped != "" {
+		a.log.Info("stopped CodeDeploy deployment with automatic rollback", "deployment", res.Stopped)
+	} else {
+		a.log.Info("created CodeDeploy deployment of the previous revision", "deployment", res.DeploymentID, "taskDefinition", shortTD(res.Target))
+	}
+	if !c.Wait {
+		return true, nil
+	}
+	id := res.DeploymentID
+	if res.Stopped != "" {
+		// CodeDeploy starts the rollback deployment as the stop completes.
+		for id = ""; id == ""; {
+			if id, err = deploy.RollbackDeploymentOf(ctx, cdc, res.Stopped); err != nil {
+				return true, err
+			}
+			if id != "" {
+				break
+			}
+			t := time.NewTimer(a.pollInterval())
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return true, diag.WithCode(fmt.Errorf("timed out waiting for CodeDeploy to start the rollback of %s", res.Stopped), diag.ExitTimeout)
+			case <-t.C:
+			}
+		}
+	}
+	if err := a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, id, res.Target, ""); err != nil {
+		return true, err
+	}
+	a.log.Info("rolled back", "service", p.cfg.Service, "deployment", id)
+	return true, nil
 }

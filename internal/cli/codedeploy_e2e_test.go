@@ -131,3 +131,21 @@ func TestCodeDeployE2EAppspecGolden(t *testing.T) {
 	}
 	e.must(2, "app", "appspec", "--task-definition", "nonsense")
 }
+
+func TestCodeDeployE2ERollback(t *testing.T) {
+	e := codeDeployProject(t, "")
+	e.must(0, "app", "deploy", poll)
+	// Nothing in flight: a new deployment of the previous revision.
+	e.sb.ResetCounts()
+	_, errs := e.must(0, "app", "rollback", poll)
+	wantIn(t, "rollback", errs, "created CodeDeploy deployment of the previous revision", "web:1", "AllowTraffic: Succeeded", "rolled back")
+	if c := e.sb.Counts(); c["codedeploy:CreateDeployment"] != 1 || c["ecs:UpdateService"] != 0 {
+		t.Errorf("rollback calls: %v", c)
+	}
+
+	// In flight: stopped with automatic rollback, and the rollback followed.
+	e.setenv("IMAGE", "nginx:1.29")
+	e.must(0, "app", "deploy", "--no-wait")
+	_, errs = e.must(0, "app", "rollback", poll)
+	wantIn(t, "rollback in flight", errs, "stopped CodeDeploy deployment with automatic rollback", "rolled back")
+}

@@ -46,6 +46,9 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if p.cfg.Service == "" {
 		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
 	}
+	if handled, err := a.rollbackCodeDeploy(ctx, p, c); handled || err != nil { // codedeploy.go
+		return err
+	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
 		return err
