@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -246,4 +247,34 @@ func (a *app) rollbackCodeDeploy(ctx context.Context, p *project, c *RollbackCmd
 	}
 	a.log.Info("rolled back", "service", p.cfg.Service, "deployment", id)
 	return true, nil
+}
+
+// waitCodeDeploy follows the CODE_DEPLOY service's deployment in flight; with none
+// in flight there is nothing to wait for (as ecspresso: success).
+func (a *app) waitCodeDeploy(ctx context.Context, p *project, w waitFlags) error {
+	cdc, err := p.codeDeployClient(ctx)
+	if err != nil {
+		return err
+	}
+	group, err := deploy.FindDeploymentGroup(ctx, cdc, p.cfg.Cluster, p.cfg.Service, p.codeDeployGroup())
+	if err != nil {
+		return err
+	}
+	out, err := cdc.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{
+		ApplicationName: aws.String(group.Application), DeploymentGroupName: aws.String(group.DeploymentGroup),
+		IncludeOnlyStatuses: []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusCreated, cdtypes.DeploymentStatusQueued,
+			cdtypes.DeploymentStatusInProgress, cdtypes.DeploymentStatusReady, cdtypes.DeploymentStatusBaking},
+	})
+	if err != nil {
+		return fmt.Errorf("list CodeDeploy deployments of %s/%s: %w", group.Application, group.DeploymentGroup, err)
+	}
+	if len(out.Deployments) == 0 {
+		a.log.Info("no CodeDeploy deployment in progress", "application", group.Application, "group", group.DeploymentGroup)
+		return nil
+	}
+	until := ""
+	if ev, ok := strings.CutPrefix(w.WaitUntil, "codedeploy:"); ok {
+		until, _ = watch.ParseCodeDeployEvent(ev)
+	}
+	return a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, out.Deployments[0], "", until)
 }

@@ -149,3 +149,12 @@ func TestCodeDeployE2ERollback(t *testing.T) {
 	_, errs = e.must(0, "app", "rollback", poll)
 	wantIn(t, "rollback in flight", errs, "stopped CodeDeploy deployment with automatic rollback", "rolled back")
 }
+
+func TestCodeDeployE2EWait(t *testing.T) {
+	e := codeDeployProject(t, "")
+	_, errs := e.must(0, "app", "wait", poll)
+	wantIn(t, "wait with nothing in flight", errs, "no CodeDeploy deployment in progress")
+	e.must(0, "app", "deploy", "--no-wait")
+	_, errs = e.must(0, "app", "wait", poll)
+	wantIn(t, "wait", errs, "AllowTraffic: Succeeded", "deployment succeeded")
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
@@ -223,6 +224,9 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	svc := &out.Services[0]
 	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
 	defer cancel()
+	if deploy.IsCodeDeploy(svc) {
+		return a.waitCodeDeploy(ctx, p, c.waitFlags) // codedeploy.go
+	}
 	return a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: aws.ToString(svc.TaskDefinition),
 		until: c.until(), service0: svc, bg: c.bgFollow(),
