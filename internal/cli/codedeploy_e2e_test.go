@@ -158,3 +158,10 @@ func TestCodeDeployE2EWait(t *testing.T) {
 	_, errs = e.must(0, "app", "wait", poll)
 	wantIn(t, "wait", errs, "AllowTraffic: Succeeded", "deployment succeeded")
 }
+
+func TestCodeDeployE2EInit(t *testing.T) {
+	e := codeDeployProject(t, "")
+	e.must(0, "new", "init", "--region", "us-east-1", "--cluster", "e2e", "--service", "web")
+	wantIn(t, "doppio.yml", e.read("new/doppio.yml"), "codedeploy:\n  application_name: web-app\n  deployment_group_name: web-dg\n")
+	e.must(0, "new", "diff", "--exit-code")
+}
