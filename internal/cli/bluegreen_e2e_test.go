@@ -190,3 +190,19 @@ func TestBlueGreenE2ECanarySteps(t *testing.T) {
 	}
 	e.runsImage("nginx:1.28")
 }
+
+// PAUSE hooks apply their timeout action when nobody answers; --wait-on-pause waits
+// through it.
+func TestBlueGreenE2EPauseTimeoutActions(t *testing.T) {
+	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1, "lifecycleHooks": [
+	  {"targetType": "PAUSE", "lifecycleStages": ["POST_SCALE_UP"], "timeoutConfiguration": {"timeoutInMinutes": 1, "action": "CONTINUE"}}]}`, 40)
+	_, errs := e.must(0, "app", "deploy", poll, "--wait-until", "stable", "--wait-on-pause")
+	wantIn(t, "timeout CONTINUE", errs, "AWAITING_ACTION (expires", "then continue", "TIMED_OUT", "deployment succeeded")
+	e.runsImage("nginx:1.28")
+
+	e.write("app/ecs-service-def.json", strings.Replace(e.read("app/ecs-service-def.json"), `"action": "CONTINUE"`, `"action": "ROLLBACK"`, 1))
+	e.setenv("IMAGE", "nginx:1.29")
+	_, errs = e.must(4, "app", "deploy", poll, "--wait-on-pause")
+	wantIn(t, "timeout ROLLBACK", errs, "then rollback", "rolled back", "timed out")
+	e.runsImage("nginx:1.28")
+}

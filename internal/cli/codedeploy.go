@@ -161,6 +161,10 @@ func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, clus
 		a.log.Info(out.Reason, "deployment", id)
 		return nil
 	}
+	if out.Kind == watch.Paused {
+		return diag.WithHint(diag.WithCode(fmt.Errorf("CodeDeploy deployment %s is paused: %s", id, out.Reason), out.ExitCode()),
+			"reroute traffic in the CodeDeploy console or with 'aws deploy continue-deployment --deployment-id "+id+"', then 'doppio wait'")
+	}
 	return a.outcomeError(r, out)
 }
 

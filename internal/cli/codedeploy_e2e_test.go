@@ -165,3 +165,19 @@ func TestCodeDeployE2EInit(t *testing.T) {
 	wantIn(t, "doppio.yml", e.read("new/doppio.yml"), "codedeploy:\n  application_name: web-app\n  deployment_group_name: web-dg\n")
 	e.must(0, "new", "diff", "--exit-code")
 }
+
+// A deployment group that waits for traffic to be rerouted manually: exit 6 there.
+func TestCodeDeployE2EWaitsForReroute(t *testing.T) {
+	e := codeDeployProject(t, "")
+	cdc := cd.NewFromConfig(e.sb.AWSConfig(t.Context()))
+	if _, err := cdc.UpdateDeploymentGroup(t.Context(), &cd.UpdateDeploymentGroupInput{
+		ApplicationName: aws.String("web-app"), CurrentDeploymentGroupName: aws.String("web-dg"),
+		BlueGreenDeploymentConfiguration: &cdtypes.BlueGreenDeploymentConfiguration{
+			DeploymentReadyOption: &cdtypes.DeploymentReadyOption{ActionOnTimeout: cdtypes.DeploymentReadyActionStopDeployment, WaitTimeInMinutes: 60},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, errs := e.must(6, "app", "deploy", poll)
+	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Succeeded", "waits for traffic to be rerouted")
+}
