@@ -263,6 +263,7 @@ type deployment struct {
 	decisions  []bgDecision
 	revokedAt  time.Time
 	failReason string
+	bgBlue     string // target group serving production when it started (bluegreen_elb.go)
 }
 
 // serviceDeployment is one ServiceDeployment (ListServiceDeployments and friends).
@@ -292,6 +293,8 @@ type service struct {
 	sds                         []*serviceDeployment
 	events                      []event
 	tasks                       []*task
+	prodTG                      string            // target group serving production (bluegreen_elb.go)
+	ruleState                   map[string]string // listener rule weights last written to moto
 }
 
 // breakerThreshold follows ServiceDeploymentCircuitBreaker.threshold in the API
