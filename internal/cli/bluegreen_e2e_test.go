@@ -197,7 +197,7 @@ func TestBlueGreenE2EPauseTimeoutActions(t *testing.T) {
 	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1, "lifecycleHooks": [
 	  {"targetType": "PAUSE", "lifecycleStages": ["POST_SCALE_UP"], "timeoutConfiguration": {"timeoutInMinutes": 1, "action": "CONTINUE"}}]}`, 40)
 	_, errs := e.must(0, "app", "deploy", poll, "--wait-until", "stable", "--wait-on-pause")
-	wantIn(t, "timeout CONTINUE", errs, "AWAITING_ACTION (expires", "then continue", "TIMED_OUT", "deployment succeeded")
+	wantIn(t, "timeout CONTINUE", errs, "AWAITING_ACTION (expires", "then continue", "stage BAKE_TIME", "deployment succeeded")
 	e.runsImage("nginx:1.28")
 
 	e.write("app/ecs-service-def.json", strings.Replace(e.read("app/ecs-service-def.json"), `"action": "CONTINUE"`, `"action": "ROLLBACK"`, 1))
