@@ -174,7 +174,7 @@ func TestBlueGreenE2EInvalidStrategy(t *testing.T) {
 
 func TestBlueGreenE2ELinearSteps(t *testing.T) {
 	e := blueGreenProject(t, `{"strategy": "LINEAR", "bakeTimeInMinutes": 1,
-	  "linearConfiguration": {"stepPercent": 25, "stepBakeTimeInMinutes": 1}}`, 40)
+	  "linearConfiguration": {"stepPercent": 25, "stepBakeTimeInMinutes": 2}}`, 40)
 	_, errs := e.must(0, "app", "deploy", poll)
 	wantIn(t, "stderr", errs, "stage PRODUCTION_TRAFFIC_SHIFT  traffic 25% (test 100%)", "traffic 50%", "traffic 75%", "traffic 100%", "deployment succeeded")
 	e.runsImage("nginx:1.28")
