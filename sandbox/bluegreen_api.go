@@ -56,3 +56,29 @@ func (e *ecsCall) continueServiceDeployment() {
 	s.bgDecide(a, T, P, bgDecision{at: T, hookID: hookID, rollback: action == "ROLLBACK"})
 	e.ok(obj{"serviceDeploymentArn": arn})
 }
+
+// codeDeployFixed are the UpdateService fields a CODE_DEPLOY service refuses: the
+// UpdateService API reference lists what can be updated for the CODE_DEPLOY
+// controller (desired count, deployment configuration, placement, health check grace
+// period, tags propagation, ECS Exec...); a new task definition, network
+// configuration, platform version, load balancers, service registries and capacity
+// provider strategy go through a CodeDeploy deployment.
+var codeDeployFixed = []string{"taskDefinition", "networkConfiguration", "platformVersion", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"}
+
+// rejectCodeDeployUpdate answers an UpdateService that a CODE_DEPLOY service cannot
+// take with InvalidParameterException, as ECS does.
+func (e *ecsCall) rejectCodeDeployUpdate(req obj) bool {
+	e.a.mu.Lock()
+	s := e.a.services[serviceKey(e.c.Region, lastSegment(str(req, "cluster"), "default"), lastSegment(str(req, "service"), ""))]
+	e.a.mu.Unlock()
+	if s == nil || s.controller != "CODE_DEPLOY" {
+		return false
+	}
+	for _, k := range codeDeployFixed {
+		if v, ok := req[k]; ok && v != nil {
+			e.failf("InvalidParameterException", "Unable to update %s on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.", k)
+			return true
+		}
+	}
+	return false
+}

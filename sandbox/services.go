@@ -197,6 +197,9 @@ func (e *ecsCall) updateService() {
 	if !ok {
 		return
 	}
+	if e.rejectCodeDeployUpdate(req) { // bluegreen_api.go
+		return
+	}
 	var td obj
 	if ref := str(req, "taskDefinition"); ref != "" {
 		t, status, body, err := e.taskDefinition(ref)

@@ -181,3 +181,24 @@ func TestCodeDeployE2EWaitsForReroute(t *testing.T) {
 	_, errs := e.must(6, "app", "deploy", poll)
 	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Succeeded", "waits for traffic to be rerouted")
 }
+
+// Attributes a CODE_DEPLOY service cannot take through UpdateService are named and
+// not sent; the others (desiredCount here) are.
+func TestCodeDeployE2EFixedAttributes(t *testing.T) {
+	e := codeDeployProject(t, "")
+	sd := e.read("app/ecs-service-def.json")
+	sd = strings.Replace(sd, `"assignPublicIp": "DISABLED"`, `"assignPublicIp": "ENABLED"`, 1)
+	sd = strings.Replace(sd, `"desiredCount": 2`, `"desiredCount": 3`, 1)
+	e.write("app/ecs-service-def.json", sd)
+	e.sb.ResetCounts()
+	_, errs := e.must(0, "app", "deploy", poll)
+	wantIn(t, "stderr", errs, "not sent to a CODE_DEPLOY service: networkConfiguration: set through the AppSpec")
+	if c := e.sb.Counts(); c["ecs:UpdateService"] != 1 {
+		t.Errorf("UpdateService %d times, want 1 (desiredCount)", c["ecs:UpdateService"])
+	}
+	if svc := e.describe("e2e", "web"); svc.DesiredCount != 3 {
+		t.Errorf("desired count %d, want 3", svc.DesiredCount)
+	}
+	out, _ := e.must(0, "app", "appspec")
+	wantIn(t, "appspec", out, "AssignPublicIp: ENABLED")
+}
