@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,8 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
-
-var updateAppspec = flag.Bool("update-appspec", false, "rewrite testdata/appspec.golden")
 
 // codeDeployProject creates a CODE_DEPLOY service "web" in cluster e2e (task definition
 // web:1, nginx:1.27), its CodeDeploy application and deployment group, and a project
@@ -117,14 +114,14 @@ func TestCodeDeployE2EAppspecGolden(t *testing.T) {
 	out = regexp.MustCompile(`sg-[0-9a-f]+`).ReplaceAllString(out, "sg-X")
 	out = regexp.MustCompile(`:\d{12}:`).ReplaceAllString(out, ":ACCOUNT:")
 	path := filepath.Join("testdata", "appspec.golden")
-	if *updateAppspec {
+	if *update {
 		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -run TestCodeDeployE2EAppspecGolden -update-appspec)", err)
+		t.Fatalf("%v (run go test -run TestCodeDeployE2EAppspecGolden -update)", err)
 	}
 	if out != string(want) {
 		t.Errorf("appspec differs from %s:\n%s", path, out)
