@@ -22,6 +22,7 @@ check-moto:
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 
 test: check-moto vet

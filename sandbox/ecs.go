@@ -43,6 +43,8 @@ func ecsHandler(op string) func(*ecsCall) {
 		return (*ecsCall).describeServiceDeployments
 	case "StopServiceDeployment":
 		return (*ecsCall).stopServiceDeployment
+	case "ContinueServiceDeployment":
+		return (*ecsCall).continueServiceDeployment
 	case "DescribeServiceRevisions":
 		return (*ecsCall).describeServiceRevisions
 	case "RunTask":
@@ -53,6 +55,8 @@ func ecsHandler(op string) func(*ecsCall) {
 		return (*ecsCall).listTasks
 	case "StopTask":
 		return (*ecsCall).stopTask
+	case "ExecuteCommand":
+		return (*ecsCall).executeCommand
 	case "ListTaskDefinitions":
 		return (*ecsCall).listTaskDefinitions
 	case "DescribeTaskDefinition":

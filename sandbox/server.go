@@ -243,6 +243,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Materialise what simulated time has made due (CloudWatch log lines of tasks)
 	// before any read of this account, so e.g. GetLogEvents sees them.
 	s.flushLogs(r.Context(), a, c.Region)
+	s.syncTraffic(r.Context(), a, c.Region) // bluegreen_elb.go
 
 	if strings.HasPrefix(c.Target, "CodeDeploy_20141006.") {
 		if h := s.codeDeploy(a); h != nil {
@@ -251,7 +252,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.serveExtra(w, r, a, c, body) {
+		return
+	}
 	if c.Service == "ecs" && strings.HasPrefix(c.Target, ecsTargetPrefix) {
+		if typ, msg, ok := validateECS(c.Operation, body); !ok {
+			writeJSONError(w, http.StatusBadRequest, typ, msg)
+			return
+		}
 		if h := ecsHandler(c.Operation); h != nil {
 			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w}
 			h(e)

@@ -116,6 +116,8 @@ func (e *ecsCall) runTask() {
 			// ("Amazon ECS stopped tasks errors" in the Developer Guide).
 			t.failStartReason = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: " +
 				"failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1"
+		case pullFailure(specs) != "":
+			t.failStartReason = pullFailure(specs)
 		case beh.crash:
 			t.exitAt = t.runningAt.Add(start / 4)
 		case !beh.forever:
@@ -311,6 +313,9 @@ func (t *task) json(now time.Time, withTags bool) obj {
 			}
 			if cause == stopFailStart {
 				co["reason"] = "CannotStartContainerError: task failed to start"
+				if strings.HasPrefix(t.failStartReason, "CannotPullContainerError") {
+					co["reason"] = t.failStartReason
+				}
 			}
 		case last == "RUNNING":
 			co["lastStatus"] = "RUNNING"
@@ -484,7 +489,7 @@ type logLine struct {
 func (a *account) dueLogs(now time.Time) []logWrite {
 	var out []logWrite
 	for _, t := range a.taskList {
-		if t.service != nil || t.failStartReason != "" {
+		if t.failStartReason != "" {
 			continue
 		}
 		startDue := !t.loggedStart && after(now, t.runningAt)
@@ -514,7 +519,10 @@ func (a *account) dueLogs(now time.Time) []logWrite {
 				}
 			}
 			if stopDue {
-				stopAt, _ := t.stop()
+				stopAt, cause := t.stop()
+				if cause == stopExit && c.beh.crash {
+					w.lines = append(w.lines, logLine{stopAt.Add(-time.Millisecond), fmt.Sprintf("[sandbox] %s: fatal: cannot serve (crashloop rule)", c.name)})
+				}
 				w.lines = append(w.lines, logLine{stopAt, fmt.Sprintf("[sandbox] %s: exited with code %d", c.name, t.exitCode(c))})
 			}
 			out = append(out, w)

@@ -4,12 +4,16 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/doppio-ecs/doppio/internal/config"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -42,8 +46,13 @@ type CLI struct {
 	Status     StatusCmd     `cmd:"" help:"Show the service, its deployments and recent events."`
 	Revisions  RevisionsCmd  `cmd:"" help:"List task definition revisions of the family, or print one."`
 	Rollback   RollbackCmd   `cmd:"" help:"Point the service back at the previous task definition revision."`
+	Continue   ContinueCmd   `cmd:"" help:"Continue (or --rollback) a deployment paused at a PAUSE lifecycle hook, then wait."`
+	Appspec    AppspecCmd    `cmd:"" help:"Print the CodeDeploy AppSpec (YAML) a deploy of a CODE_DEPLOY service sends."`
 	Deregister DeregisterCmd `cmd:"" help:"Deregister (and optionally delete) task definition revisions not in use."`
 	Delete     DeleteCmd     `cmd:"" help:"Delete the service."`
+	Run        RunCmd        `cmd:"" help:"Run a one-off task and exit with its container's exit code."`
+	Tasks      TasksCmd      `cmd:"" help:"List, find, stop, trace and read the logs of the project's tasks."`
+	Exec       ExecCmd       `cmd:"" help:"Open an ECS Exec session (command or port forwarding) in a task's container."`
 	Verify     VerifyCmd     `cmd:"" help:"Check that roles, images, secrets, log groups, network and load balancers the definitions use exist."`
 }
 
@@ -59,6 +68,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 || (len(args) == 1 && args[0] == "help") {
 		args = []string{"--help"}
 	}
+	args = ecspressoArgs(args)
 	var cli CLI
 	exit := &exitRecorder{}
 	parser, err := newParser(&cli, env, exit)
@@ -71,21 +81,111 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return exit.code
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "doppio: %v\n", err)
-		fmt.Fprintln(env.Stderr, "hint: run 'doppio --help' for usage")
-		return diag.ExitUsage
+		err = diag.WithCode(err, diag.ExitUsage)
+		if diag.Hint(err) == "" {
+			err = diag.WithHint(err, "run 'doppio --help' for usage")
+		}
+		return report(env.Stderr, jsonLogs(args, env), err)
 	}
 	app, err := newApp(ctx, &cli.Globals, env)
 	if err != nil {
-		return report(env.Stderr, err)
+		return report(env.Stderr, jsonLogs(args, env), err)
 	}
-	defer app.close()
-	kctx.BindTo(ctx, (*context.Context)(nil))
-	err = kctx.Run(app)
+	verb, _, _ := strings.Cut(kctx.Command(), " ")
+	if err := app.checkOutput(verb); err != nil {
+		return app.report(err)
+	}
+	ctx, cancel, err := app.deadline(ctx, kctx.Command())
 	if err != nil {
-		return report(env.Stderr, err)
+		return app.report(err)
+	}
+	defer cancel()
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	if err := kctx.Run(app); err != nil {
+		return app.report(err)
 	}
 	return diag.ExitOK
+}
+
+// deadline bounds the whole command — planning, every AWS call and its retries, and
+// the waits — by --timeout, else the config's timeout, else the default, as ecspresso
+// does. Verbs that need a config load it here, so its timeout applies from the start;
+// exec sessions are interactive and have no deadline (as in ecspresso).
+func (a *app) deadline(ctx context.Context, command string) (context.Context, context.CancelFunc, error) {
+	verb, _, _ := strings.Cut(command, " ")
+	switch verb {
+	case "exec":
+		ctx, cancel := context.WithCancel(ctx)
+		return ctx, cancel, nil
+	case "version", "init":
+	default:
+		if a.timeout == 0 {
+			p, err := a.project(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			a.timeout = p.cfg.TimeoutOrDefault()
+		}
+	}
+	if a.timeout == 0 {
+		a.timeout = config.DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, a.timeout, errCommandTimeout{a.timeout})
+	return ctx, cancel, nil
+}
+
+// errCommandTimeout is the cause of the command's context when its deadline passes.
+type errCommandTimeout struct{ d time.Duration }
+
+func (e errCommandTimeout) Error() string {
+	return fmt.Sprintf("the command did not finish within its timeout (%s)", e.d)
+}
+
+func (e errCommandTimeout) Unwrap() error { return context.DeadlineExceeded }
+
+// globalValueFlags are the global flags that take a separate value argument.
+var globalValueFlags = []string{"--config", "--envfile", "--ext-str", "--ext-code", "--assume-role-arn", "--timeout",
+	"--log-format", "--output", "--filter-command", "--max-rps"}
+
+// ecspressoArgs rewrites the few ecspresso spellings that clash with doppio's global
+// flags: 'register --output' is a bool in ecspresso (print the registered task
+// definition), while doppio's --output takes a format. A bare --output (or
+// --output=true) after register becomes --print-definition; --no-output and
+// --output=false are dropped.
+func ecspressoArgs(args []string) []string {
+	verb := -1
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if slices.Contains(globalValueFlags, a) {
+			i++
+			continue
+		}
+		if !strings.HasPrefix(a, "-") {
+			verb = i
+			break
+		}
+	}
+	if verb < 0 || args[verb] != "register" {
+		return args
+	}
+	out := slices.Clone(args[:verb+1])
+	for i := verb + 1; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--output=true":
+			out = append(out, "--print-definition")
+		case a == "--output=false" || a == "--no-output":
+		case a == "--output":
+			if i+1 < len(args) && slices.Contains(outputFormats, args[i+1]) {
+				out = append(out, a, args[i+1])
+				i++
+				continue
+			}
+			out = append(out, "--print-definition")
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // newParser builds the kong parser for cli.
@@ -102,19 +202,59 @@ func newParser(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 }
 
 // report prints err once, with its hint, and returns its exit code.
-func report(w io.Writer, err error) int {
+func (a *app) report(err error) int {
+	return report(a.secrets.Writer(a.env.Stderr), a.g.LogFormat == "json", err)
+}
+
+// report prints err once, with its hint, as text or as one JSON line, and returns its
+// exit code. A command that ran out of time exits 5, one that was interrupted 130.
+func report(w io.Writer, asJSON bool, err error) int {
 	code := diag.ExitCode(err)
-	if errors.Is(err, context.Canceled) && code == diag.ExitError {
-		code = diag.ExitInterrupted
+	if code == diag.ExitError {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			code = diag.ExitTimeout
+		case errors.Is(err, context.Canceled):
+			code = diag.ExitInterrupted
+		}
 	}
 	if errors.Is(err, errSilent) {
 		return code
 	}
+	hint := diag.Hint(err)
+	if code == diag.ExitTimeout && hint == "" {
+		hint = "raise --timeout or the config's timeout"
+	}
+	if asJSON {
+		doc := map[string]any{"time": time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00"), "level": "ERROR", "msg": err.Error(), "exitCode": code}
+		if hint != "" {
+			doc["hint"] = hint
+		}
+		b, _ := json.Marshal(doc)
+		fmt.Fprintf(w, "%s\n", b)
+		return code
+	}
 	fmt.Fprintf(w, "doppio: error: %v\n", err)
-	if h := diag.Hint(err); h != "" {
-		fmt.Fprintf(w, "hint: %s\n", h)
+	if hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", hint)
 	}
 	return code
+}
+
+// jsonLogs reports whether --log-format json (or DOPPIO_LOG_FORMAT=json) was asked
+// for, for errors printed before the flags are fully parsed.
+func jsonLogs(args []string, env Env) bool {
+	for i, arg := range args {
+		if arg == "--log-format=json" || (arg == "--log-format" && i+1 < len(args) && args[i+1] == "json") {
+			return true
+		}
+	}
+	for _, k := range envNames("log-format") {
+		if v := env.Vars[k]; v != "" {
+			return v == "json"
+		}
+	}
+	return false
 }
 
 // errSilent marks an error whose message was already shown (e.g. diff's differences).
@@ -143,7 +283,7 @@ func envResolver(vars map[string]string) kong.Resolver {
 func isGlobal(f *kong.Flag) bool {
 	switch f.Name {
 	case "config", "envfile", "envfile-override", "ext-str", "ext-code", "assume-role-arn",
-		"timeout", "debug", "color", "log-format", "output":
+		"timeout", "debug", "color", "log-format", "output", "filter-command", "redact-env":
 		return true
 	}
 	return false

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -28,8 +26,8 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if p.cfg.Service == "" {
-		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	if err := a.requireService(p); err != nil {
+		return err
 	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
@@ -40,7 +38,7 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	if svc == nil {
-		return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "nothing to delete")
+		return errServiceNotFound(p.cfg)
 	}
 	doc := newStatusDoc(p.cfg.Cluster, svc, 3)
 	if c.DryRun {
@@ -58,12 +56,7 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 			"scale it to 0 first ('doppio scale --tasks 0'), or pass --terminate to stop its tasks")
 	}
 	if !c.Force {
-		fmt.Fprintf(a.stderr, "type the service name (%s) to delete it: ", p.cfg.Service)
-		line := ""
-		if a.env.Stdin != nil {
-			line, _ = bufio.NewReader(a.env.Stdin).ReadString('\n')
-		}
-		if strings.TrimSpace(line) != p.cfg.Service {
+		if a.ask(fmt.Sprintf("type the service name (%s) to delete it: ", p.cfg.Service)) != p.cfg.Service {
 			return errors.New("cancelled; the service was not deleted")
 		}
 	}

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,22 +15,139 @@ import (
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
 )
+
+// deployFlags choose what a deploy (or its plan) would do; deploy and plan share them.
+type deployFlags struct {
+	Tasks                int32 `help:"Desired count (-1: the file's desiredCount, else keep the live count)." default:"-1"`
+	SkipTaskDefinition   bool  `help:"Keep the service's current task definition; register nothing (with --revision: that revision)."`
+	LatestTaskDefinition bool  `help:"Use the newest ACTIVE revision of the service's family; register nothing."`
+	Revision             int32 `help:"Use this revision of the service's family; register nothing."`
+	ForceNewDeployment   bool  `help:"Start a new deployment even if nothing changed."`
+	ForceRegister        bool  `help:"Register a new revision even if it equals the live one."`
+	UpdateService        bool  `help:"Apply the service definition's attributes and tags." negatable:"" default:"true"`
+	imageFlags
+	RollbackEvents string `help:"CodeDeploy services: comma-separated events that roll the deployment back (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST)." placeholder:"EVENTS"`
+	scalingFlags
+}
+
+// Validate checks the flags before anything is loaded or called.
+func (f deployFlags) Validate() error {
+	if f.LatestTaskDefinition && f.Revision != 0 {
+		return diag.Invalid(errors.New("--revision and --latest-task-definition exclude each other"), "pick one")
+	}
+	if f.Revision < 0 {
+		return diag.Invalid(fmt.Errorf("--revision %d: must be above 0", f.Revision), "")
+	}
+	if err := checkTasks(f.Tasks); err != nil {
+		return err
+	}
+	if f.imageFlags.set() && (f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0) {
+		return diag.Invalid(errors.New("--image and --tag change the rendered task definition, which is not used with --skip-task-definition, --latest-task-definition or --revision"), "")
+	}
+	if err := f.imageFlags.Validate(); err != nil {
+		return err
+	}
+	_, err := parseRollbackEvents(f.RollbackEvents)
+	return err
+}
+
+// checkTasks checks --tasks: -1 (unset), or 0 up to the tasks-per-service quota.
+func checkTasks(n int32) error {
+	if n < -1 {
+		return diag.Invalid(fmt.Errorf("--tasks %d: must be 0 or more", n), "")
+	}
+	if n > ecsdef.MaxDesiredCount {
+		return diag.Invalid(fmt.Errorf("--tasks %d: above the tasks-per-service quota of %d", n, ecsdef.MaxDesiredCount), "ECS runs at most that many tasks per service unless the quota was raised")
+	}
+	return nil
+}
+
+// imageFlags override images of the rendered task definition (deploy, plan,
+// register).
+type imageFlags struct {
+	Image []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
+	Tag   *string  `help:"Override the image tag of every container using the first container's repository." placeholder:"TAG"`
+}
+
+func (f imageFlags) set() bool { return len(f.Image) > 0 || f.Tag != nil }
+
+// Validate checks every --image and the --tag before anything is loaded.
+func (f imageFlags) Validate() error {
+	_, err := f.overrides()
+	return err
+}
+
+// overrides parses --image values; with --tag they are refused (ambiguous).
+func (f imageFlags) overrides() ([]ecsdef.ImageOverride, error) {
+	if f.Tag != nil {
+		if len(f.Image) > 0 {
+			return nil, diag.Invalid(errors.New("--image and --tag exclude each other"), "use --tag for every container of the first container's repository, or --image CONTAINER=IMAGE")
+		}
+		if err := ecsdef.ValidTag(*f.Tag); err != nil {
+			return nil, diag.Invalid(fmt.Errorf("--tag %q: %w", *f.Tag, err), diag.Hint(err))
+		}
+	}
+	var out []ecsdef.ImageOverride
+	seen := map[string]bool{}
+	for _, spec := range f.Image {
+		o, err := ecsdef.ParseImageOverride(spec)
+		if err != nil {
+			return nil, diag.Invalid(fmt.Errorf("--image %w", err), diag.Hint(err))
+		}
+		if seen[o.Container] {
+			return nil, diag.Invalid(fmt.Errorf("--image: container %q is given an image twice", o.Container), "give each container one --image")
+		}
+		seen[o.Container] = true
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// apply returns td with the overrides applied (td itself when none was given).
+func (f imageFlags) apply(td *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTaskDefinitionInput, error) {
+	overrides, err := f.overrides()
+	if err != nil {
+		return nil, err
+	}
+	tag := ""
+	if f.Tag != nil {
+		tag = *f.Tag
+	}
+	out, err := ecsdef.ApplyImages(td, overrides, tag)
+	if err != nil {
+		return nil, diag.Invalid(fmt.Errorf("--image/--tag: %w", err), diag.Hint(err))
+	}
+	return out, nil
+}
+
+// parseRollbackEvents reads --rollback-events: the CodeDeploy auto-rollback events.
+func parseRollbackEvents(s string) ([]cdtypes.AutoRollbackEvent, error) {
+	if s == "" {
+		return nil, nil
+	}
+	allowed := cdtypes.AutoRollbackEvent("").Values()
+	names := make([]string, len(allowed))
+	for i, e := range allowed {
+		names[i] = string(e)
+	}
+	var out []cdtypes.AutoRollbackEvent
+	for _, e := range strings.Split(s, ",") {
+		e = strings.TrimSpace(e)
+		if !slices.Contains(names, e) {
+			return nil, diag.Invalid(fmt.Errorf("--rollback-events: unknown event %q", e), "allowed: "+strings.Join(names, ", ")+" "+diag.DidYouMean(e, names))
+		}
+		out = append(out, cdtypes.AutoRollbackEvent(e))
+	}
+	return out, nil
+}
 
 // DeployCmd registers the task definition (unless identical to the live one) and
 // creates or updates the service with one API call, then follows the deployment.
 type DeployCmd struct {
-	DryRun               bool     `help:"Print the plan and stop; change nothing."`
-	Tasks                int32    `help:"Desired count (-1: the file's desiredCount, else keep the live count)." default:"-1"`
-	SkipTaskDefinition   bool     `help:"Keep the service's current task definition; register nothing."`
-	LatestTaskDefinition bool     `help:"Use the family's newest ACTIVE revision; register nothing."`
-	Revision             int32    `help:"Use this revision of the family; register nothing."`
-	ForceNewDeployment   bool     `help:"Start a new deployment even if nothing changed."`
-	ForceRegister        bool     `help:"Register a new revision even if it equals the live one."`
-	UpdateService        bool     `help:"Apply the service definition's attributes and tags." negatable:"" default:"true"`
-	Image                []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
-	Tag                  string   `help:"Override the image tag of every container using the first container's repository."`
-	scalingFlags
+	DryRun bool `help:"Print the plan and stop; change nothing."`
+	deployFlags
 	waitFlags
 }
 
@@ -70,52 +190,69 @@ func tasksFlag(n int32) *int32 {
 	return aws.Int32(n)
 }
 
-// Run plans, prints the plan, applies it and waits.
-func (c *DeployCmd) Run(ctx context.Context, a *app) error {
-	scaling, err := c.scalingFlags.change()
-	if err != nil {
+// Validate checks the deploy and wait flags before anything is loaded or called.
+func (c *DeployCmd) Validate() error {
+	if err := c.deployFlags.Validate(); err != nil {
 		return err
 	}
+	return c.waitFlags.Validate()
+}
+
+// Run plans, prints the plan, applies it and waits.
+func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
 		return err
 	}
+	o, err := c.deployFlags.options(ctx, a, p)
+	if err != nil {
+		return err
+	}
+	if handled, err := a.deployCodeDeploy(ctx, p, o, c); handled || err != nil { // codedeploy.go
+		return err
+	}
+	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
+}
+
+// options renders and validates everything the flags ask for, before any AWS call.
+func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Options, error) {
+	scaling, err := f.scalingFlags.change()
+	if err != nil {
+		return deploy.Options{}, err
+	}
+	if err := a.requireService(p); err != nil {
+		return deploy.Options{}, err
+	}
 	o := deploy.Options{
-		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(c.Tasks),
-		SkipTaskDefinition: c.SkipTaskDefinition, LatestTaskDefinition: c.LatestTaskDefinition, Revision: c.Revision,
-		ForceNewDeployment: c.ForceNewDeployment, ForceRegister: c.ForceRegister, AutoScaling: scaling,
+		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(f.Tasks),
+		SkipTaskDefinition: f.SkipTaskDefinition, LatestTaskDefinition: f.LatestTaskDefinition, Revision: f.Revision,
+		ForceNewDeployment: f.ForceNewDeployment, ForceRegister: f.ForceRegister, AutoScaling: scaling,
 	}
 	if p.cfg.Ignore != nil {
 		o.IgnoreTags = p.cfg.Ignore.Tags
 	}
-	if p.cfg.Service == "" {
-		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config (use 'doppio register' or 'doppio run' for task-only projects)")
-	}
-	// Render and validate everything before the first AWS call.
-	if !c.SkipTaskDefinition && !c.LatestTaskDefinition && c.Revision == 0 {
+	if !f.SkipTaskDefinition && !f.LatestTaskDefinition && f.Revision == 0 {
 		td, err := p.taskDefinition(ctx)
 		if err != nil {
-			return err
+			return o, err
 		}
-		if td, err = overrideImages(td, c.Image, c.Tag); err != nil {
-			return err
+		if td, err = f.imageFlags.apply(td); err != nil {
+			return o, err
 		}
 		o.TaskDefinition = td
-	} else if len(c.Image) > 0 || c.Tag != "" {
-		return diag.Invalid(fmt.Errorf("--image and --tag change the rendered task definition, which is not used with --skip-task-definition, --latest-task-definition or --revision"), "")
 	} else if p.cfg.TaskDefinition != "" {
 		if td, err := p.taskDefinition(ctx); err == nil {
 			o.Family = aws.ToString(td.Family)
 		}
 	}
-	if c.UpdateService && p.cfg.ServiceDefinition != "" {
+	if f.UpdateService && p.cfg.ServiceDefinition != "" {
 		sd, err := p.serviceDefinition(ctx)
 		if err != nil {
-			return err
+			return o, err
 		}
 		o.ServiceDefinition = sd
 	}
-	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
+	return o, nil
 }
 
 // planAndApply is shared by deploy, scale and refresh.
@@ -124,7 +261,7 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	if err != nil {
 		return err
 	}
-	deps := deploy.Deps{ECS: client, Log: a.log}
+	deps := deploy.Deps{ECS: client, Log: a.log, Protect: a.protectLive}
 	if o.AutoScaling != nil {
 		if deps.AutoScaling, err = p.autoScalingClient(ctx); err != nil {
 			return err
@@ -158,8 +295,6 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		a.log.Info("service is up to date; nothing to deploy", "service", o.Service)
 		return a.reportNoDeployment(plan, "")
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
-	defer cancel()
 	res, err := d.Apply(ctx, plan)
 	if err != nil {
 		return err
@@ -168,10 +303,16 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		a.log.Info("not waiting (--no-wait)", "deployment", res.DeploymentID)
 		return a.reportNoDeployment(plan, res.TaskDefinitionARN)
 	}
+	until := w.until()
+	if !plan.StartsDeployment && plan.DesiredCount != nil {
+		// Only the desired count changed: no deployment starts, so "deployed" would
+		// be true at once; wait, as ecspresso does, until running equals desired.
+		until = watch.Stable
+	}
 	return a.follow(ctx, client, followRequest{
 		cluster: o.Cluster, service: o.Service, deploymentID: res.DeploymentID,
-		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: w.until(),
-		service0: res.Service,
+		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: until,
+		service0: res.Service, interval: w.PollInterval, bg: w.bgFollow(),
 	})
 }
 
@@ -256,72 +397,20 @@ func printPlan(w interface{ Write([]byte) (int, error) }, p *deploy.Plan) {
 	_, _ = w.Write([]byte(b.String()))
 }
 
-// overrideImages applies --image CONTAINER=IMAGE and --tag TAG to a copy of td.
-func overrideImages(td *ecs.RegisterTaskDefinitionInput, images []string, tag string) (*ecs.RegisterTaskDefinitionInput, error) {
-	if len(images) == 0 && tag == "" {
-		return td, nil
-	}
-	out := *td
-	out.ContainerDefinitions = append(out.ContainerDefinitions[:0:0], td.ContainerDefinitions...)
-	names := make([]string, 0, len(out.ContainerDefinitions))
-	for _, cd := range out.ContainerDefinitions {
-		names = append(names, aws.ToString(cd.Name))
-	}
-	if tag != "" && len(out.ContainerDefinitions) > 0 {
-		repo := repository(aws.ToString(out.ContainerDefinitions[0].Image))
-		for i, cd := range out.ContainerDefinitions {
-			if img := aws.ToString(cd.Image); repository(img) == repo && !strings.Contains(img, "@") {
-				out.ContainerDefinitions[i].Image = aws.String(repo + ":" + tag)
-			}
-		}
-	}
-	for _, spec := range images {
-		name, image, ok := strings.Cut(spec, "=")
-		if !ok || name == "" || image == "" {
-			return nil, diag.Invalid(fmt.Errorf("--image %q: want CONTAINER=IMAGE", spec), "")
-		}
-		found := false
-		for i, cd := range out.ContainerDefinitions {
-			if aws.ToString(cd.Name) == name {
-				out.ContainerDefinitions[i].Image, found = aws.String(image), true
-			}
-		}
-		if !found {
-			return nil, diag.Invalid(fmt.Errorf("--image %q: no container named %q", spec, name), diag.DidYouMean(name, names)+" containers: "+strings.Join(names, ", "))
-		}
-	}
-	return &out, nil
-}
-
-// repository strips the tag or digest from an image reference; a registry port
-// ("host:5000/app") is not mistaken for a tag.
-func repository(image string) string {
-	if i := strings.Index(image, "@"); i >= 0 {
-		return image[:i]
-	}
-	slash := strings.LastIndex(image, "/")
-	if i := strings.LastIndex(image, ":"); i > slash {
-		return image[:i]
-	}
-	return image
-}
-
 // PlanCmd prints what deploy would do; it changes nothing.
 type PlanCmd struct {
-	Tasks                int32 `help:"Desired count (-1: the file's, else keep)." default:"-1"`
-	SkipTaskDefinition   bool  `help:"Plan without a new task definition."`
-	LatestTaskDefinition bool  `help:"Plan with the family's newest ACTIVE revision."`
-	Revision             int32 `help:"Plan with this revision."`
-	ForceNewDeployment   bool  `help:"Plan a forced new deployment."`
-	ForceRegister        bool  `help:"Plan registering even an identical revision."`
-	UpdateService        bool  `help:"Include the service definition's attributes." negatable:"" default:"true"`
+	deployFlags
 }
 
 // Run prints the same plan value as deploy --dry-run.
 func (c *PlanCmd) Run(ctx context.Context, a *app) error {
-	d := DeployCmd{Tasks: c.Tasks, SkipTaskDefinition: c.SkipTaskDefinition, LatestTaskDefinition: c.LatestTaskDefinition,
-		Revision: c.Revision, ForceNewDeployment: c.ForceNewDeployment, ForceRegister: c.ForceRegister,
-		UpdateService: c.UpdateService, DryRun: true, scalingFlags: scalingFlags{AutoScalingMin: -1, AutoScalingMax: -1}}
-	d.Wait, d.WaitUntil, d.PollInterval = true, "deployed", 5*time.Second
-	return d.Run(ctx, a)
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	o, err := c.deployFlags.options(ctx, a, p)
+	if err != nil {
+		return err
+	}
+	return a.planAndApply(ctx, p, o, true, waitFlags{Wait: true, WaitUntil: "deployed", PollInterval: 5 * time.Second}, true)
 }

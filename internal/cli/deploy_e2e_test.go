@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -136,6 +137,13 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 		t.Errorf("reuse made mutating calls: %v", c)
 	}
 
+	// Only the desired count changes: no deployment starts, and deploy still waits
+	// until the new tasks run (ecspresso's behaviour).
+	_, errs = e.must(0, "app", "deploy", poll, "--tasks", "3")
+	if svc := e.describe("e2e", "web"); svc.DesiredCount != 3 || svc.RunningCount != 3 {
+		t.Errorf("deploy --tasks 3 returned at running %d/%d\n%s", svc.RunningCount, svc.DesiredCount, errs)
+	}
+
 	// --dry-run and plan change nothing.
 	e.setenv("IMAGE", "nginx:1.29")
 	e.sb.ResetCounts()
@@ -174,6 +182,23 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 	if td := aws.ToString(e.describe("e2e", "web").TaskDefinition); !strings.HasSuffix(td, "web:1") {
 		t.Errorf("service runs %s after rollback, want web:1", td)
 	}
+
+	// --log-format json: every stderr line (plan, progress, events, the error) is a
+	// JSON object.
+	code, _, errs = e.run("app", "", "deploy", poll, "--log-format", "json")
+	if code != diag.ExitFailed {
+		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	for _, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v["msg"] == nil {
+			t.Errorf("stderr line is not a JSON log record: %q", l)
+		}
+	}
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"level":"ERROR"`) || !strings.Contains(last, `"exitCode":4`) {
+		t.Errorf("last line is not the error: %s", last)
+	}
 }
 
 func TestDeployE2ETimeout(t *testing.T) {
@@ -182,7 +207,7 @@ func TestDeployE2ETimeout(t *testing.T) {
 	e.must(0, "app", "deploy", poll)
 	e.sb.Clock().SetSpeed(0.001) // the rollout effectively stands still
 	e.setenv("IMAGE", "nginx:1.28")
-	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "1s")
+	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "4s")
 	if code != diag.ExitTimeout {
 		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitTimeout, errs)
 	}

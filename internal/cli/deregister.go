@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/doppio-ecs/doppio/internal/deploy"
@@ -23,8 +23,8 @@ type DeregisterCmd struct {
 	DryRun   bool   `help:"Print what would be deregistered and stop."`
 }
 
-// Run plans, confirms and applies.
-func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
+// Validate checks the flags before anything is loaded or called.
+func (c *DeregisterCmd) Validate() error {
 	if c.Revision != "" && c.Keeps != 0 {
 		return diag.Invalid(errors.New("--revision and --keeps exclude each other"), "")
 	}
@@ -34,6 +34,16 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	if c.Keeps < 0 {
 		return diag.Invalid(fmt.Errorf("--keeps %d: must be above 0", c.Keeps), "")
 	}
+	if r := c.Revision; r != "" && r != "latest" {
+		if n, err := strconv.Atoi(r); err != nil || n <= 0 {
+			return diag.Invalid(fmt.Errorf("--revision %q: want a revision number or latest", r), "")
+		}
+	}
+	return nil
+}
+
+// Run plans, confirms and applies.
+func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
@@ -87,10 +97,10 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	}
 	res, err := revs.ApplyDeregister(ctx, plan)
 	for _, arn := range res.Deregistered {
-		fmt.Fprintln(a.stdout, "deregistered", shortTD(arn))
+		fmt.Fprintln(a.stdout, "deregistered", ecsdef.TaskDefinitionName(arn))
 	}
 	for _, arn := range res.Deleted {
-		fmt.Fprintln(a.stdout, "deleted", shortTD(arn))
+		fmt.Fprintln(a.stdout, "deleted", ecsdef.TaskDefinitionName(arn))
 	}
 	return err
 }
@@ -111,23 +121,9 @@ func (a *app) family(ctx context.Context, p *project, client ecsDescriber) (stri
 			return "", err
 		}
 		if svc != nil {
-			f, _, _ := deploy.ParseTaskDefinitionARN(aws.ToString(svc.TaskDefinition))
+			f, _, _ := ecsdef.ParseTaskDefinitionRef(aws.ToString(svc.TaskDefinition))
 			return f, nil
 		}
 	}
 	return "", diag.Invalid(fmt.Errorf("%s: no task definition family known", a.rel(p.cfg.Path)), "set task_definition (or an existing service) in the config")
-}
-
-// confirm asks on stderr and reads one line from stdin; only y or yes agrees.
-func confirm(a *app, prompt string) bool {
-	fmt.Fprint(a.stderr, prompt)
-	if a.env.Stdin == nil {
-		return false
-	}
-	line, _ := bufio.NewReader(a.env.Stdin).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
-	}
-	return false
 }

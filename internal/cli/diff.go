@@ -4,21 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // DiffCmd prints how the local definitions differ from the live service and its task
 // definition, normalising both sides with the rules deploy uses to decide what to
 // change.
 type DiffCmd struct {
-	Unified  bool `help:"Print unified diffs (the only format; --no-unified is accepted for ecspresso compatibility)." negatable:"" default:"true"`
+	Unified  bool `help:"Print unified diffs (hunks with context); --no-unified prints both whole documents with every line marked, as ecspresso does." negatable:"" default:"true"`
 	ExitCode bool `help:"Exit with code 3 when there are differences (for CI gates)."`
 }
 
@@ -67,7 +68,7 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 			ignore = p.cfg.Ignore.Tags
 		}
 		liveSD, localSD = tagsForDiff(liveSD, localSD, ignore)
-		d, err := ecsdef.DiffServiceDefinitions(liveName, liveSD, a.rel(p.cfg.ServiceDefinitionPath()), localSD)
+		d, err := ecsdef.DiffServiceDefinitions(liveName, liveSD, a.rel(p.cfg.ServiceDefinitionPath()), localSD, c.format()...)
 		if err != nil {
 			return fmt.Errorf("diff service definition: %w", err)
 		}
@@ -78,7 +79,8 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 		if err != nil {
 			return err
 		}
-		d, err := ecsdef.DiffTaskDefinitions(liveName, liveTD, a.rel(p.cfg.TaskDefinitionPath()), localTD)
+		a.protectLive(localTD, liveTD)
+		d, err := ecsdef.DiffTaskDefinitions(liveName, liveTD, a.rel(p.cfg.TaskDefinitionPath()), localTD, c.format()...)
 		if err != nil {
 			return fmt.Errorf("diff task definition: %w", err)
 		}
@@ -88,7 +90,11 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 		a.log.Debug("no differences")
 		return nil
 	}
-	if _, err := a.stdout.Write(p.renderer.Redact([]byte(out.String()))); err != nil {
+	text := []byte(out.String())
+	if a.color {
+		text = ui.ColorDiff(text)
+	}
+	if _, err := a.stdout.Write(text); err != nil {
 		return err
 	}
 	if c.ExitCode {
@@ -97,28 +103,22 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 	return nil
 }
 
+func (c *DiffCmd) format() []ecsdef.DiffOption {
+	if c.Unified {
+		return nil
+	}
+	return []ecsdef.DiffOption{ecsdef.WholeDocuments}
+}
+
 // ecsDescriber is what diff, init and status read.
 type ecsDescriber interface {
 	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
 	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
 }
 
-// liveService returns the service with its tags, or nil when it does not exist or is
-// INACTIVE.
+// liveService is deploy.LiveService, the one live-service lookup.
 func liveService(ctx context.Context, client ecsDescriber, cluster, service string) (*types.Service, error) {
-	out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{
-		Cluster: aws.String(cluster), Services: []string{service}, Include: []types.ServiceField{types.ServiceFieldTags},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("describe service %q in cluster %q: %w", service, cluster, err)
-	}
-	for i := range out.Services {
-		s := &out.Services[i]
-		if aws.ToString(s.ServiceName) == service && aws.ToString(s.Status) != "INACTIVE" {
-			return s, nil
-		}
-	}
-	return nil, nil
+	return deploy.LiveService(ctx, client, cluster, service)
 }
 
 // liveTaskDefinition is what deploy compares the local task definition with: the
@@ -151,17 +151,7 @@ func tagsForDiff(live, local *ecs.CreateServiceInput, ignore []string) (*ecs.Cre
 	if local == nil {
 		return live, local
 	}
-	keep := func(ts []types.Tag) []types.Tag {
-		var out []types.Tag
-		for _, t := range ts {
-			k := aws.ToString(t.Key)
-			if slices.Contains(ignore, k) || strings.HasPrefix(k, "aws:") {
-				continue
-			}
-			out = append(out, t)
-		}
-		return out
-	}
+	keep := func(ts []types.Tag) []types.Tag { return deploy.ManagedTags(ts, ignore) }
 	l := *local
 	l.Tags = keep(local.Tags)
 	if live == nil {

@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/config"
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/secret"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	envparse "github.com/hashicorp/go-envparse"
 )
@@ -21,8 +25,8 @@ import (
 // come from DOPPIO_<NAME> or, as a fallback, ECSPRESSO_<NAME>.
 type Globals struct {
 	Config          string            `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Env: DOPPIO_CONFIG." placeholder:"FILE"`
-	Envfile         []string          `help:"Env file(s) to load before anything else; repeatable. Variables already set in the environment win unless --envfile-override. Env: DOPPIO_ENVFILE." placeholder:"FILE"`
-	EnvfileOverride bool              `help:"Let --envfile values override variables already set in the environment."`
+	Envfile         []string          `help:"Env file(s) to load before anything else; repeatable or comma-separated. Their values override the environment, later files override earlier ones (as in ecspresso). Env: DOPPIO_ENVFILE." placeholder:"FILE"`
+	EnvfileOverride bool              `help:"Accepted for compatibility with earlier doppio releases: envfiles always override." hidden:""`
 	ExtStr          map[string]string `help:"Jsonnet external string variable K=V; repeatable, or K=V;K2=V2. Env: DOPPIO_EXT_STR." placeholder:"K=V" mapsep:";"`
 	ExtCode         map[string]string `help:"Jsonnet external code variable K=CODE; repeatable. Env: DOPPIO_EXT_CODE." placeholder:"K=CODE" mapsep:";"`
 	AssumeRoleARN   string            `name:"assume-role-arn" help:"Assume this IAM role for every AWS call, template plugins included. Env: DOPPIO_ASSUME_ROLE_ARN." placeholder:"ARN"`
@@ -30,7 +34,9 @@ type Globals struct {
 	Debug           bool              `help:"Show debug logs. Env: DOPPIO_DEBUG."`
 	Color           bool              `help:"Colour output on terminals (NO_COLOR disables it). Env: DOPPIO_COLOR." negatable:"" default:"true"`
 	LogFormat       string            `help:"Log format on stderr: text or json. Env: DOPPIO_LOG_FORMAT." enum:"text,json" default:"text"`
-	Output          string            `help:"Result format on stdout: text or json. Env: DOPPIO_OUTPUT." enum:"text,json" default:"text"`
+	Output          string            `help:"Result format on stdout: text or json (doppio's result documents); revisions and tasks also take ecspresso's table, tsv and json shapes. Env: DOPPIO_OUTPUT." enum:"text,json,table,tsv" default:"text"`
+	RedactEnv       []string          `help:"Also redact the values of these container environment variables (local and live) in every output; repeatable or comma-separated. Env: DOPPIO_REDACT_ENV." placeholder:"NAME"`
+	FilterCommand   string            `help:"Interactive selector (e.g. peco, fzf) used where a task or revision is picked; overrides the config's filter_command. Env: DOPPIO_FILTER_COMMAND." placeholder:"COMMAND"`
 }
 
 // app is what verbs receive: the environment, the logger, and lazily loaded project
@@ -45,18 +51,26 @@ type app struct {
 	stderr io.Writer
 	color  bool
 
-	timeout  time.Duration // from --timeout; 0 when unset
-	interval time.Duration // the running verb's --poll-interval
+	timeout time.Duration // the command's bound: --timeout, else the config's, else the default
 
 	proj *project // loaded on first use
+
+	// secrets are the values no output may show; stdout, stderr and the logger all
+	// write through its redactor.
+	secrets *secret.Set
 }
 
 func newApp(ctx context.Context, g *Globals, env Env) (*app, error) {
-	a := &app{g: g, env: env, stdout: env.Stdout, stderr: env.Stderr}
+	secrets := secret.NewSet()
+	a := &app{g: g, env: env, secrets: secrets, stdout: secrets.Writer(env.Stdout), stderr: secrets.Writer(env.Stderr)}
 	_, noColor := env.Vars["NO_COLOR"]
 	a.color = ui.UseColor(g.Color, noColor, env.IsTerminal)
-	a.log = ui.NewLogger(env.Stderr, ui.LogOptions{Format: g.LogFormat, Debug: g.Debug})
-	vars, err := loadEnvfiles(env, g.Envfile, g.EnvfileOverride)
+	a.log = ui.NewLogger(a.stderr, ui.LogOptions{Format: g.LogFormat, Debug: g.Debug})
+	if g.LogFormat == "json" {
+		// Every stderr line is JSON: plans, progress, events and prompts too.
+		a.stderr = ui.NewJSONLines(a.stderr)
+	}
+	vars, err := loadEnvfiles(env, g.Envfile)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +85,6 @@ func newApp(ctx context.Context, g *Globals, env Env) (*app, error) {
 	return a, nil
 }
 
-func (a *app) close() {}
-
 // getenv looks a variable up in the process environment merged with envfiles.
 func (a *app) getenv(k string) (string, bool) {
 	v, ok := a.vars[k]
@@ -82,12 +94,11 @@ func (a *app) getenv(k string) (string, bool) {
 // version is the running binary's version.
 func (a *app) version() string { return buildinfo.Get().Version }
 
-// loadEnvfiles merges env files into a copy of the environment. Values already in the
-// environment (non-empty ones) win unless override is set (ecspresso always let files win, which
-// surprised CI users whose pipeline variables were silently replaced). The AWS SDK sees
-// AWS_* variables from files through awsclient.Options.Env; nothing is exported to
-// the process.
-func loadEnvfiles(env Env, files []string, override bool) (map[string]string, error) {
+// loadEnvfiles merges env files into a copy of the environment. As in ecspresso, a
+// file's values override the process environment and later files override earlier
+// ones. Nothing is exported to the process: the AWS SDK and templates read the
+// command's own map.
+func loadEnvfiles(env Env, files []string) (map[string]string, error) {
 	vars := make(map[string]string, len(env.Vars))
 	for k, v := range env.Vars {
 		vars[k] = v
@@ -107,13 +118,36 @@ func loadEnvfiles(env Env, files []string, override bool) (map[string]string, er
 			return nil, &diag.Error{File: f, Err: fmt.Errorf("parse envfile: %w", err), Hint: "lines look like KEY=value, optionally prefixed by export", Code: diag.ExitUsage}
 		}
 		for k, v := range parsed {
-			if cur, set := env.Vars[k]; set && cur != "" && !override {
-				continue
-			}
 			vars[k] = v
 		}
 	}
 	return vars, nil
+}
+
+// outputFormats are the values of the global --output.
+var outputFormats = []string{"text", "json", "table", "tsv"}
+
+// checkOutput refuses ecspresso's per-verb table and tsv formats on verbs other than
+// the ones that list things (revisions, tasks), before any call.
+func (a *app) checkOutput(verb string) error {
+	if verb == "revisions" || verb == "tasks" {
+		return nil
+	}
+	if a.g.Output == "table" || a.g.Output == "tsv" {
+		return diag.Invalid(fmt.Errorf("--output %s: %s prints text or json", a.g.Output, verb), "table and tsv are for revisions and tasks")
+	}
+	return nil
+}
+
+// filterCommand returns --filter-command, else the config's filter_command.
+func (a *app) filterCommand(cfg *config.Config) string {
+	if a.g.FilterCommand != "" {
+		return a.g.FilterCommand
+	}
+	if cfg != nil {
+		return cfg.FilterCommand
+	}
+	return ""
 }
 
 // awsOptions returns the options for the shared AWS config.
@@ -121,13 +155,43 @@ func (a *app) awsOptions(region string) awsclient.Options {
 	return awsclient.Options{Region: region, AssumeRoleARN: a.g.AssumeRoleARN, Env: a.vars}
 }
 
-// commandTimeout returns --timeout, else the config's timeout, else the default.
-func (a *app) commandTimeout(cfg *config.Config) time.Duration {
-	if a.timeout > 0 {
-		return a.timeout
+// protectLive adds to the command's secrets the live task definition's values that
+// sit where the local file uses a secret (an environment variable whose local value
+// came from a SecureString or Secrets Manager: its previous value is just as
+// secret), and the values of the --redact-env variables on both sides.
+func (a *app) protectLive(local, live *ecs.RegisterTaskDefinitionInput) {
+	if local == nil {
+		return
 	}
-	if cfg != nil {
-		return cfg.TimeoutOrDefault()
+	sensitive := map[string]map[string]string{} // container → env name → label
+	for _, c := range local.ContainerDefinitions {
+		for _, kv := range c.Environment {
+			name, value := aws.ToString(kv.Name), aws.ToString(kv.Value)
+			label, isSecret := a.secrets.Label(value)
+			if slices.Contains(a.g.RedactEnv, name) {
+				a.secrets.Add(value, "env "+name)
+				label, isSecret = "env "+name, true
+			}
+			if isSecret {
+				if sensitive[aws.ToString(c.Name)] == nil {
+					sensitive[aws.ToString(c.Name)] = map[string]string{}
+				}
+				sensitive[aws.ToString(c.Name)][name] = label
+			}
+		}
 	}
-	return config.DefaultTimeout
+	if live == nil {
+		return
+	}
+	for _, c := range live.ContainerDefinitions {
+		for _, kv := range c.Environment {
+			name := aws.ToString(kv.Name)
+			if label, ok := sensitive[aws.ToString(c.Name)][name]; ok || slices.Contains(a.g.RedactEnv, name) {
+				if !ok {
+					label = "env " + name
+				}
+				a.secrets.Add(aws.ToString(kv.Value), "live "+label)
+			}
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
@@ -25,10 +26,14 @@ type InitCmd struct {
 	Cluster               string `help:"Cluster of the service; without --service, every service of the cluster is imported, one folder each."`
 	Service               string `help:"Service to import."`
 	All                   bool   `help:"Import every service of --cluster, one folder each."`
+	TaskDefinition        string `help:"Import only this task definition (family:revision, family or ARN): a task-only project for run, register and scheduled jobs." placeholder:"FAMILY:REV"`
+	Sort                  bool   `help:"Sort the task definition's lists (environment, secrets, port mappings, ...) as ecspresso's init --sort does." negatable:""`
 	TaskDefinitionPath    string `help:"Task definition file, relative to the config." default:"ecs-task-def.json"`
 	ServiceDefinitionPath string `help:"Service definition file, relative to the config." default:"ecs-service-def.json"`
 	Jsonnet               bool   `help:"Write Jsonnet files (.jsonnet) instead of JSON and YAML."`
 	ForceOverwrite        bool   `help:"Overwrite existing files."`
+
+	codeDeploy initCodeDeploy // codedeploy.go: writes the codedeploy section of CODE_DEPLOY services
 }
 
 // initFile is one file init will write.
@@ -37,14 +42,22 @@ type initFile struct {
 	data []byte
 }
 
-// Run plans every file, refuses existing ones unless --force-overwrite, then writes.
-func (c *InitCmd) Run(ctx context.Context, a *app) error {
+// Validate checks the flags before anything is called.
+func (c *InitCmd) Validate() error {
 	if c.Service != "" && c.All {
 		return diag.Invalid(errors.New("--service and --all exclude each other"), "")
 	}
-	if c.Service == "" && c.Cluster == "" {
-		return diag.Invalid(errors.New("init needs --service, or --cluster to import every service of a cluster"), "e.g. doppio init --cluster prod --service web")
+	if c.TaskDefinition != "" && (c.Service != "" || c.All) {
+		return diag.Invalid(errors.New("--task-definition imports a task-only project; it excludes --service and --all"), "")
 	}
+	if c.Service == "" && c.Cluster == "" && c.TaskDefinition == "" {
+		return diag.Invalid(errors.New("init needs --service, --task-definition, or --cluster to import every service of a cluster"), "e.g. doppio init --cluster prod --service web")
+	}
+	return nil
+}
+
+// Run plans every file, refuses existing ones unless --force-overwrite, then writes.
+func (c *InitCmd) Run(ctx context.Context, a *app) error {
 	if c.Cluster == "" {
 		c.Cluster = "default"
 	}
@@ -68,6 +81,18 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	client := ecs.NewFromConfig(awsCfg)
+	if c.TaskDefinition != "" {
+		cp := cfgPath
+		if !filepath.IsAbs(cp) {
+			cp = filepath.Join(a.env.Dir, cp)
+		}
+		files, err := c.importTaskDefinition(ctx, client, region, cp, tdPath)
+		if err != nil {
+			return err
+		}
+		return c.write(a, files)
+	}
+	c.codeDeploy = initCodeDeploy{client: codedeploy.NewFromConfig(awsCfg), log: a.log}
 	services := []string{c.Service}
 	if c.Service == "" {
 		if services, err = listServiceNames(ctx, client, c.Cluster); err != nil {
@@ -96,6 +121,11 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 		}
 		files = append(files, fs...)
 	}
+	return c.write(a, files)
+}
+
+// write refuses existing files unless --force-overwrite, then writes them all.
+func (c *InitCmd) write(a *app, files []initFile) error {
 	if !c.ForceOverwrite {
 		for _, f := range files {
 			if _, err := os.Stat(f.path); err == nil {
@@ -123,11 +153,14 @@ func (c *InitCmd) importService(ctx context.Context, client ecsDescriber, region
 		return nil, err
 	}
 	if svc == nil {
-		return nil, diag.Invalid(fmt.Errorf("service %q not found in cluster %q (region %s)", name, c.Cluster, region), "check --cluster, --service and --region")
+		return nil, diag.WithHint(fmt.Errorf("service %q not found in cluster %q (region %s)", name, c.Cluster, region), "check --cluster, --service and --region")
 	}
 	td, _, err := liveTaskDefinition(ctx, client, svc, "")
 	if err != nil {
 		return nil, err
+	}
+	if c.Sort {
+		td = ecsdef.SortTaskDefinition(td)
 	}
 	sd := ecsdef.ServiceDefinitionFromLive(svc)
 	dir := filepath.Dir(cfgPath)
@@ -149,7 +182,40 @@ func (c *InitCmd) importService(ctx context.Context, client ecsDescriber, region
 	if err != nil {
 		return nil, err
 	}
+	cfgData = c.codeDeploy.section(ctx, cfgData, cfgPath, c.Cluster, svc)
 	return []initFile{{cfgPath, cfgData}, {abs(sdPath), sdData}, {abs(tdPath), tdData}}, nil
+}
+
+// importTaskDefinition describes one task definition and returns a config without
+// a service and the task definition file.
+func (c *InitCmd) importTaskDefinition(ctx context.Context, client ecsDescriber, region, cfgPath, tdPath string) ([]initFile, error) {
+	out, err := client.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String(c.TaskDefinition), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
+	})
+	if err != nil {
+		var ce *types.ClientException
+		if errors.As(err, &ce) {
+			return nil, diag.Invalid(fmt.Errorf("task definition %q not found (region %s)", c.TaskDefinition, region), "check --task-definition and --region")
+		}
+		return nil, fmt.Errorf("describe task definition %q: %w", c.TaskDefinition, err)
+	}
+	td := ecsdef.TaskDefinitionFromLive(out.TaskDefinition, out.Tags)
+	if c.Sort {
+		td = ecsdef.SortTaskDefinition(td)
+	}
+	tdData, err := c.definition(tdPath, td)
+	if err != nil {
+		return nil, err
+	}
+	cfgData, err := c.config(cfgPath, region, "", "", tdPath)
+	if err != nil {
+		return nil, err
+	}
+	abs := tdPath
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(filepath.Dir(cfgPath), tdPath)
+	}
+	return []initFile{{cfgPath, cfgData}, {abs, tdData}}, nil
 }
 
 // definition prints a definition as canonical JSON, formatted as Jsonnet if asked.
@@ -170,14 +236,11 @@ func (c *InitCmd) definition(path string, v any) ([]byte, error) {
 
 // config prints the config file: YAML, or a Jsonnet object with --jsonnet.
 func (c *InitCmd) config(path, region, service, sdPath, tdPath string) ([]byte, error) {
-	doc := yaml.MapSlice{
-		{Key: "region", Value: region},
-		{Key: "cluster", Value: c.Cluster},
-		{Key: "service", Value: service},
-		{Key: "service_definition", Value: sdPath},
-		{Key: "task_definition", Value: tdPath},
-		{Key: "timeout", Value: "10m"},
+	doc := yaml.MapSlice{{Key: "region", Value: region}, {Key: "cluster", Value: c.Cluster}}
+	if service != "" {
+		doc = append(doc, yaml.MapItem{Key: "service", Value: service}, yaml.MapItem{Key: "service_definition", Value: sdPath})
 	}
+	doc = append(doc, yaml.MapItem{Key: "task_definition", Value: tdPath}, yaml.MapItem{Key: "timeout", Value: "10m"})
 	if !c.Jsonnet && !strings.HasSuffix(path, ".json") {
 		return yaml.Marshal(doc)
 	}

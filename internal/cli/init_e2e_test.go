@@ -156,6 +156,22 @@ func TestE2EInitThenDiff(t *testing.T) {
 	}
 	// Without --exit-code, differences still exit 0.
 	e.must(0, "", "diff")
+	// --no-unified prints the whole documents, every line marked, no hunk headers.
+	out, _ = e.must(0, "", "diff", "--no-unified")
+	if strings.Contains(out, "@@") || !strings.Contains(out, `-      "image": "nginx:1.27"`) || !strings.Contains(out, `   "family": "web"`) {
+		t.Errorf("diff --no-unified:\n%s", out)
+	}
+
+	// A task-only project (batch jobs): config without service, sorted lists.
+	e.must(0, "", "init", "--task-definition", "worker:1", "--sort", "--config", "job/doppio.yml")
+	if cfg := e.read("job/doppio.yml"); strings.Contains(cfg, "service") || !strings.Contains(cfg, "task_definition: ecs-task-def.json") {
+		t.Errorf("task-only doppio.yml:\n%s", cfg)
+	}
+	if out, errs := e.must(0, "job", "diff", "--exit-code"); out != "" {
+		t.Errorf("task-only project: diff after init is not empty:\n%s\n%s", out, errs)
+	}
+	e.must(2, "", "init", "--task-definition", "worker:1", "--service", "web")
+	e.must(2, "", "init", "--task-definition", "nosuch:9", "--config", "none/doppio.yml")
 
 	// Service side, as deploy sees it: a changed desiredCount is shown; a file
 	// without desiredCount or without tags manages neither; ignored tags are hidden.

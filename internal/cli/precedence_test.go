@@ -54,15 +54,23 @@ func TestPrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := a.project(context.Background())
+			ctx, cancel, err := a.deadline(context.Background(), "render config")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cancel()
+			p, err := a.project(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := filepath.Base(p.cfg.Path); got != tt.wantConfig {
 				t.Errorf("config = %s, want %s", got, tt.wantConfig)
 			}
-			if got := a.commandTimeout(p.cfg); got != tt.wantTimeout {
+			if got := a.timeout; got != tt.wantTimeout {
 				t.Errorf("timeout = %v, want %v", got, tt.wantTimeout)
+			}
+			if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > tt.wantTimeout {
+				t.Errorf("the command's context has no deadline within %v", tt.wantTimeout)
 			}
 		})
 	}

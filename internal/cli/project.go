@@ -25,6 +25,9 @@ type project struct {
 
 	td *ecs.RegisterTaskDefinitionInput
 	sd *ecs.CreateServiceInput
+
+	// protect records the secret values of a rendered task definition (--redact-env).
+	protect func(local, live *ecs.RegisterTaskDefinitionInput)
 }
 
 // project loads the config file and sets up templates and plugins (lazily: plugins
@@ -37,7 +40,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := render.Options{ExtStr: a.g.ExtStr, ExtCode: a.g.ExtCode, Getenv: a.getenv}
+	opts := render.Options{ExtStr: a.g.ExtStr, ExtCode: a.g.ExtCode, Getenv: a.getenv, Secrets: a.secrets}
 	base, err := render.New(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -69,7 +72,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel}
+	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel, protect: a.protectLive}
 	return a.proj, nil
 }
 
@@ -92,6 +95,9 @@ func (p *project) taskDefinition(ctx context.Context) (*ecs.RegisterTaskDefiniti
 		return nil, &diag.Error{File: p.rel(p.cfg.Path), Field: "task_definition", Err: fmt.Errorf("task_definition is not set"),
 			Hint: "add task_definition: ecs-task-def.json to the config", Code: diag.ExitUsage}
 	}
+	if err := p.cfg.CheckDefinitionFile("task_definition"); err != nil {
+		return nil, err
+	}
 	b, err := p.renderer.RenderFile(ctx, path)
 	if err != nil {
 		return nil, err
@@ -99,6 +105,9 @@ func (p *project) taskDefinition(ctx context.Context) (*ecs.RegisterTaskDefiniti
 	td, err := ecsdef.DecodeTaskDefinition(p.rel(path), b)
 	if err != nil {
 		return nil, err
+	}
+	if p.protect != nil {
+		p.protect(td, nil)
 	}
 	p.td = td
 	return td, nil
@@ -115,14 +124,34 @@ func (p *project) serviceDefinition(ctx context.Context) (*ecs.CreateServiceInpu
 		return nil, &diag.Error{File: p.rel(p.cfg.Path), Field: "service_definition", Err: fmt.Errorf("service_definition is not set"),
 			Hint: "add service_definition: ecs-service-def.json to the config", Code: diag.ExitUsage}
 	}
+	if err := p.cfg.CheckDefinitionFile("service_definition"); err != nil {
+		return nil, err
+	}
 	b, err := p.renderer.RenderFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	sd, err := ecsdef.DecodeServiceDefinition(p.rel(path), b)
+	sd, err := ecsdef.DecodeServiceDefinitionFor(p.rel(path), b, ecsdef.ServiceContext{Cluster: p.cfg.Cluster, Service: p.cfg.Service})
 	if err != nil {
 		return nil, err
 	}
 	p.sd = sd
 	return sd, nil
+}
+
+// requireService is the one check that a verb working on a service has one: a
+// task-only project (no service in the config) exits 2 with a hint.
+func (a *app) requireService(p *project) error {
+	if p.cfg.Service != "" {
+		return nil
+	}
+	return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)),
+		"set service: in the config; task-only projects use 'doppio register', 'doppio revisions' and 'doppio deregister'")
+}
+
+// errServiceNotFound is the one "service not found" error: exit 1 everywhere, since
+// the config is valid and the account simply has no such service.
+func errServiceNotFound(cfg *config.Config) error {
+	return diag.WithHint(fmt.Errorf("service %q not found in cluster %q", cfg.Service, cfg.Cluster),
+		"check service and cluster in the config (and the region); 'doppio deploy' creates it")
 }

@@ -12,9 +12,11 @@ import (
 
 // RegisterCmd registers the rendered task definition.
 type RegisterCmd struct {
-	DryRun bool     `help:"Print the task definition that would be registered; change nothing."`
-	Image  []string `help:"Override a container's image: CONTAINER=IMAGE; repeatable." placeholder:"CONTAINER=IMAGE"`
-	Tag    string   `help:"Override the image tag of every container using the first container's repository."`
+	DryRun bool `help:"Print the task definition that would be registered; change nothing."`
+	// PrintDefinition is ecspresso's "register --output" (a bool there): Main
+	// rewrites a bare --output after register to this flag.
+	PrintDefinition bool `name:"print-definition" help:"Print the registered task definition as JSON (ecspresso's 'register --output')."`
+	imageFlags
 }
 
 // Run registers and prints the new ARN (text) or the registered definition (json).
@@ -27,7 +29,7 @@ func (c *RegisterCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if td, err = overrideImages(td, c.Image, c.Tag); err != nil {
+	if td, err = c.imageFlags.apply(td); err != nil {
 		return err
 	}
 	if c.DryRun {
@@ -42,8 +44,17 @@ func (c *RegisterCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	arn, err := deploy.New(deploy.Deps{ECS: client, Log: a.log}).Register(ctx, td)
+	registered, err := deploy.New(deploy.Deps{ECS: client, Log: a.log}).Register(ctx, td)
 	if err != nil {
+		return err
+	}
+	arn := aws.ToString(registered.TaskDefinitionArn)
+	if c.PrintDefinition {
+		b, err := ecsdef.Marshal(registered)
+		if err != nil {
+			return err
+		}
+		_, err = a.stdout.Write(p.renderer.Redact(b))
 		return err
 	}
 	if a.g.Output == "json" {
@@ -61,6 +72,17 @@ type ScaleCmd struct {
 	waitFlags
 }
 
+// Validate checks the scaling and wait flags.
+func (c *ScaleCmd) Validate() error {
+	if err := checkTasks(c.Tasks); err != nil {
+		return err
+	}
+	if _, err := c.scalingFlags.change(); err != nil {
+		return err
+	}
+	return c.waitFlags.Validate()
+}
+
 // Run scales and waits until the service is stable.
 func (c *ScaleCmd) Run(ctx context.Context, a *app) error {
 	scaling, err := c.scalingFlags.change()
@@ -69,6 +91,9 @@ func (c *ScaleCmd) Run(ctx context.Context, a *app) error {
 	}
 	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
+		return err
+	}
+	if err := a.requireService(p); err != nil {
 		return err
 	}
 	w := c.waitFlags
@@ -89,6 +114,9 @@ type RefreshCmd struct {
 func (c *RefreshCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.waitingProject(ctx, c.waitFlags)
 	if err != nil {
+		return err
+	}
+	if err := a.requireService(p); err != nil {
 		return err
 	}
 	return a.planAndApply(ctx, p, deploy.Options{

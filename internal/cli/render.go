@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/goccy/go-yaml"
@@ -20,6 +24,9 @@ type RenderCmd struct {
 
 // Run renders each target to stdout.
 func (c *RenderCmd) Run(ctx context.Context, a *app) error {
+	if c.ShowSecrets {
+		a.secrets.Show()
+	}
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
@@ -28,11 +35,11 @@ func (c *RenderCmd) Run(ctx context.Context, a *app) error {
 		var out []byte
 		switch t {
 		case "config":
-			out, err = c.config(p)
+			out, err = c.config(a, p)
 		case "servicedef", "service-definition":
-			var sd any
+			var sd *ecs.CreateServiceInput
 			if sd, err = p.serviceDefinition(ctx); err == nil {
-				out, err = c.definition(sd)
+				out, err = c.definition(withServiceName(sd, p.cfg.Service))
 			}
 		case "taskdef", "task-definition":
 			var td any
@@ -42,9 +49,6 @@ func (c *RenderCmd) Run(ctx context.Context, a *app) error {
 		}
 		if err != nil {
 			return err
-		}
-		if !c.ShowSecrets {
-			out = p.renderer.Redact(out)
 		}
 		if _, err := a.stdout.Write(out); err != nil {
 			return err
@@ -64,19 +68,44 @@ func (c *RenderCmd) definition(v any) ([]byte, error) {
 	return b, nil
 }
 
-func (c *RenderCmd) config(p *project) ([]byte, error) {
-	b, err := json.Marshal(p.cfg)
-	if err != nil {
-		return nil, err
-	}
+// config prints the effective configuration (defaults included) as ecspresso does:
+// YAML, or with --jsonnet the indented JSON in Jsonnet style.
+func (c *RenderCmd) config(a *app, p *project) ([]byte, error) {
+	eff := p.cfg.Effective(configBase(a), a.timeout)
 	if c.Jsonnet {
+		b, err := json.MarshalIndent(eff, "", "  ")
+		if err != nil {
+			return nil, err
+		}
 		return toJsonnet(b)
 	}
-	y, err := yaml.JSONToYAML(b)
+	y, err := yaml.MarshalWithOptions(eff, yaml.UseJSONMarshaler())
 	if err != nil {
 		return nil, fmt.Errorf("format config as YAML: %w", err)
 	}
 	return y, nil
+}
+
+// configBase is the config file's directory as ecspresso shows it in render config:
+// absolute when --config is, otherwise relative to the working directory.
+func configBase(a *app) string {
+	dir := a.proj.cfg.Dir
+	if filepath.IsAbs(a.g.Config) {
+		return dir
+	}
+	if r, err := filepath.Rel(a.env.Dir, dir); err == nil {
+		return r
+	}
+	return dir
+}
+
+// withServiceName returns the service definition as it will be sent: serviceName is
+// the config's service, as in ecspresso (an empty service prints as ""; a file that
+// names another service was refused when it was loaded).
+func withServiceName(sd *ecs.CreateServiceInput, service string) *ecs.CreateServiceInput {
+	out := *sd
+	out.ServiceName = aws.String(service)
+	return &out
 }
 
 // toJsonnet formats JSON in Jsonnet style (unquoted keys where possible).

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/doppio-ecs/doppio/internal/golden"
 )
 
 // TestRenderProjects renders realistic projects under testdata/projects. Each
@@ -39,20 +39,7 @@ func TestRenderProjects(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("exit %d\nstderr:\n%s", code, stderr.String())
 				}
-				golden := strings.TrimSuffix(argsFile, ".args") + ".golden"
-				if *update {
-					if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if d := cmp.Diff(string(want), stdout.String()); d != "" {
-					t.Errorf("render output differs from %s (-want +got):\n%s", golden, d)
-				}
+				golden.Assert(t, strings.TrimSuffix(argsFile, ".args")+".golden", stdout.Bytes())
 			})
 		}
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"slices"
 	"strings"
 	"testing"
@@ -9,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	"github.com/doppio-ecs/doppio/internal/deploy"
 )
 
 // activeRevisions lists the family's ACTIVE revision numbers with the plain SDK.
@@ -21,7 +21,7 @@ func (e *e2e) activeRevisions(family string) []int {
 	}
 	var revs []int
 	for _, arn := range out.TaskDefinitionArns {
-		if f, n, ok := deploy.ParseTaskDefinitionARN(arn); ok && f == family {
+		if f, n, ok := ecsdef.ParseTaskDefinitionRef(arn); ok && f == family {
 			revs = append(revs, n)
 		}
 	}
@@ -59,16 +59,30 @@ func TestE2EServiceLifecycle(t *testing.T) {
 		t.Errorf("status json: %v\n%s", err, out)
 	}
 
-	// revisions: table, JSON array, one revision
+	// revisions in ecspresso's shapes: table, tsv, concatenated JSON objects
 	out, _ = e.must(0, "", "revisions")
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 5 || !strings.Contains(lines[4], "service") || !strings.HasPrefix(lines[1], "1 ") {
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 6 || !strings.Contains(lines[0], "NAME") ||
+		!strings.HasPrefix(lines[1], "+--") || !strings.HasPrefix(lines[2], "| web:1 ") || !strings.Contains(lines[5], "| PRIMARY deployment |") {
 		t.Errorf("revisions table:\n%s", out)
 	}
-	out, _ = e.must(0, "", "revisions", "--output", "json")
-	var revs []deploy.Revision
-	if err := json.Unmarshal([]byte(out), &revs); err != nil || len(revs) != 4 || !revs[3].InUse || revs[0].InUse {
-		t.Errorf("revisions json: %v\n%s", err, out)
+	out, _ = e.must(0, "", "revisions", "--output", "tsv")
+	if !strings.HasPrefix(out, "web:1\t\n") || !strings.HasSuffix(out, "web:4\tPRIMARY deployment\n") {
+		t.Errorf("revisions tsv:\n%q", out)
 	}
+	out, _ = e.must(0, "", "revisions", "--output", "json")
+	dec := json.NewDecoder(strings.NewReader(out))
+	var revs []revisionRow
+	for dec.More() {
+		var r revisionRow
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("revisions json: %v\n%s", err, out)
+		}
+		revs = append(revs, r)
+	}
+	if len(revs) != 4 || revs[3] != (revisionRow{"web:4", "PRIMARY deployment"}) || revs[0].InUse != "" || !strings.Contains(out, `"in_use": ""`) {
+		t.Errorf("revisions json:\n%s", out)
+	}
+	e.must(2, "", "status", "--output", "tsv")
 	out, _ = e.must(0, "", "revisions", "--revision", "latest")
 	if !strings.Contains(out, `"revision": 4`) || !strings.Contains(out, "nginx:1.23") {
 		t.Errorf("revisions --revision latest:\n%s", out)
@@ -79,13 +93,13 @@ func TestE2EServiceLifecycle(t *testing.T) {
 	if !strings.Contains(out, "update the service to web:3") {
 		t.Errorf("rollback --dry-run:\n%s", out)
 	}
-	_, errs := e.must(0, "", append([]string{"rollback", "--deregister-task-definition"}, wait...)...)
+	_, errs := e.must(0, "", append([]string{"rollback"}, wait...)...)
 	t.Logf("rollback stderr:\n%s", errs)
 	if got := aws.ToString(e.describe("prod", "web").TaskDefinition); !strings.HasSuffix(got, "web:3") {
 		t.Fatalf("after rollback the service runs %s\n%s", got, errs)
 	}
 	if got := e.activeRevisions("web"); !slices.Equal(got, []int{1, 2, 3}) {
-		t.Errorf("after rollback --deregister-task-definition: active %v\n%s", got, errs)
+		t.Errorf("after rollback (deregisters by default): active %v\n%s", got, errs)
 	}
 
 	// deregister: refuses the revision in use, asks, keeps

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/deploy"
@@ -16,16 +17,17 @@ import (
 // stops the in-progress deployment with a rollback), waits, and optionally
 // deregisters the revision rolled away from.
 type RollbackCmd struct {
-	Revision                 int  `help:"Roll back to this revision of the family (default: the newest ACTIVE one older than the current)."`
-	Previous                 bool `help:"Roll back to the previous ACTIVE revision (the default)."`
-	DeregisterTaskDefinition bool `help:"After the rollback, deregister the revision rolled away from, unless something still uses it. Needs --wait." negatable:""`
-	Stop                     bool `help:"If a deployment is in progress, stop it with ECS's ROLLBACK instead of starting a new one."`
-	DryRun                   bool `help:"Print the plan and stop."`
+	Revision                 int    `help:"Roll back to this revision of the family (default: the newest ACTIVE one older than the current)."`
+	Previous                 bool   `help:"Roll back to the previous ACTIVE revision (the default)."`
+	DeregisterTaskDefinition bool   `help:"After the rollback, deregister the revision rolled away from, unless something still uses it (default, as in ecspresso). Needs the wait." negatable:"" default:"true"`
+	Stop                     bool   `help:"If a deployment is in progress, stop it with ECS's ROLLBACK instead of starting a new one."`
+	DryRun                   bool   `help:"Print the plan and stop."`
+	RollbackEvents           string `help:"CodeDeploy services: comma-separated events that roll the deployment back (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST)." placeholder:"EVENTS"`
 	waitFlags
 }
 
-// Run validates flags, plans, applies and waits.
-func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
+// Validate checks the flags before anything is loaded or called.
+func (c *RollbackCmd) Validate() error {
 	if c.Revision != 0 && c.Previous {
 		return diag.Invalid(errors.New("--revision and --previous exclude each other"), "")
 	}
@@ -33,18 +35,23 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		return diag.Invalid(fmt.Errorf("--revision %d: must be above 0", c.Revision), "")
 	}
 	if c.DeregisterTaskDefinition && !c.Wait {
-		return diag.Invalid(errors.New("--deregister-task-definition needs to wait for the rollback, but --no-wait was given"), "drop --no-wait, or deregister later with 'doppio deregister'")
+		return diag.Invalid(errors.New("--deregister-task-definition (the default) needs to wait for the rollback, but --no-wait was given"), "add --no-deregister-task-definition, or drop --no-wait")
 	}
-	if err := c.waitFlags.validate(); err != nil {
-		return err
-	}
-	a.interval = c.PollInterval
+	_, err := parseRollbackEvents(c.RollbackEvents)
+	return err
+}
+
+// Run plans, applies and waits.
+func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
 	}
-	if p.cfg.Service == "" {
-		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	if err := a.requireService(p); err != nil {
+		return err
+	}
+	if handled, err := a.rollbackCodeDeploy(ctx, p, c); handled || err != nil { // codedeploy.go
+		return err
 	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
@@ -66,15 +73,18 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		return nil
 	}
 	printRollbackPlan(a, plan, false)
-	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
-	defer cancel()
 	res, err := revs.ApplyRollback(ctx, plan)
 	if err != nil {
 		return err
 	}
 	if !c.Wait {
 		a.log.Info("not waiting (--no-wait)")
-		return nil
+		if a.g.Output == "json" {
+			return ui.WriteJSON(a.stdout, resultDoc{Service: plan.Service, Cluster: plan.Cluster, TaskDefinitionARN: plan.Target,
+				Outcome: "started", StartedAt: res.StartedAt, Events: []watch.ServiceEvent{}})
+		}
+		_, err := fmt.Fprintln(a.stdout, plan.Target)
+		return err
 	}
 	target := plan.Target
 	if plan.StopDeployment != "" {
@@ -83,7 +93,7 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		}
 	} else if err := a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: target,
-		startedAt: res.StartedAt, until: c.until(), service0: res.Service,
+		startedAt: res.StartedAt, until: c.until(), service0: res.Service, interval: c.PollInterval,
 	}); err != nil {
 		return err
 	}
@@ -95,10 +105,10 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	if by != "" {
-		a.log.Warn("left "+shortTD(plan.Deregister)+" registered: still in use", "by", by)
+		a.log.Warn("left "+ecsdef.TaskDefinitionName(plan.Deregister)+" registered: still in use", "by", by)
 		return nil
 	}
-	a.log.Info("deregistered " + shortTD(plan.Deregister))
+	a.log.Info("deregistered " + ecsdef.TaskDefinitionName(plan.Deregister))
 	return nil
 }
 
@@ -106,7 +116,7 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 // back is success. It returns the task definition the service runs afterwards.
 func (a *app) followStop(ctx context.Context, client *ecs.Client, plan *deploy.RollbackPlan, res *deploy.RollbackResult, w waitFlags) (string, error) {
 	r := followRequest{cluster: plan.Cluster, service: plan.Service, taskDefinition: plan.Current, until: w.until()}
-	poller := watch.New(client, watch.Options{Interval: a.pollInterval(), Observer: watch.NewTextObserver(a.stderr, a.ci())})
+	poller := watch.New(client, watch.Options{Interval: w.PollInterval, Observer: watch.NewTextObserver(a.stderr, a.ci())})
 	out, err := poller.Wait(ctx, watch.Target{Cluster: plan.Cluster, Service: plan.Service, DeploymentARN: plan.StopDeployment,
 		TaskDefinition: plan.Current, StartedAt: res.StartedAt, Until: r.until})
 	if err != nil {
@@ -118,7 +128,7 @@ func (a *app) followStop(ctx context.Context, client *ecs.Client, plan *deploy.R
 	if out.Pending != "" {
 		return "", diag.WithCode(fmt.Errorf("rollback of deployment %s has not finished: %s", out.DeploymentID, out.Pending), diag.ExitTimeout)
 	}
-	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", shortTD(out.RolledBackTo))
+	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", ecsdef.TaskDefinitionName(out.RolledBackTo))
 	if a.g.Output == "json" {
 		if err := ui.WriteJSON(a.stdout, map[string]any{"service": plan.Service, "cluster": plan.Cluster,
 			"stoppedDeploymentArn": plan.StopDeployment, "taskDefinitionArn": out.RolledBackTo, "outcome": "rolled back"}); err != nil {
@@ -133,14 +143,14 @@ func printRollbackPlan(a *app, p *deploy.RollbackPlan, stdout bool) {
 	if stdout {
 		w = a.stdout
 	}
-	fmt.Fprintf(w, "plan: roll back service %s in cluster %s from %s\n", p.Service, p.Cluster, shortTD(p.Current))
+	fmt.Fprintf(w, "plan: roll back service %s in cluster %s from %s\n", p.Service, p.Cluster, ecsdef.TaskDefinitionName(p.Current))
 	if p.StopDeployment != "" {
 		fmt.Fprintf(w, "  stop deployment %s with ROLLBACK\n", p.StopDeployment)
 	} else {
-		fmt.Fprintf(w, "  update the service to %s\n", shortTD(p.Target))
+		fmt.Fprintf(w, "  update the service to %s\n", ecsdef.TaskDefinitionName(p.Target))
 	}
 	if p.Deregister != "" {
-		fmt.Fprintf(w, "  then deregister %s unless still in use\n", shortTD(p.Deregister))
+		fmt.Fprintf(w, "  then deregister %s unless still in use\n", ecsdef.TaskDefinitionName(p.Deregister))
 	}
 }
 

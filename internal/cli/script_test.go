@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -11,10 +10,13 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/doppio-ecs/doppio/internal/golden"
+	"github.com/doppio-ecs/doppio/sandbox"
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files and testscript cmp targets")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -28,13 +30,18 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI scripts in testdata/script: each is a txtar archive of
-// files plus the commands a user would type, with their expected output.
+// files plus the commands a user would type, with their expected output. Scripts
+// that reach AWS run 'sandbox' first: it points the script's environment at its own
+// account of the test binary's sandbox (a clean, unreachable AWS otherwise).
 func TestScripts(t *testing.T) {
+	t.Parallel()
+	sb := sandbox.Start(t)
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
-		UpdateScripts: *update,
+		UpdateScripts: golden.Update(),
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
+			"exits":   cmdExits,
+			"sandbox": func(ts *testscript.TestScript, neg bool, args []string) { cmdSandbox(ts, sb, args) },
 		},
 		Setup: func(e *testscript.Env) error {
 			// A clean AWS environment: scripts that reach AWS set what they need.
@@ -44,6 +51,35 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// cmdSandbox gives the script its own sandbox account and creates what Terraform
+// would own: `sandbox [cluster NAME]...`. The account's clock runs 40 times faster
+// than real time, so rollouts take a fraction of a second.
+func cmdSandbox(ts *testscript.TestScript, sb *sandbox.Env, args []string) {
+	srv := sb.Server()
+	acct := srv.NewAccount()
+	env := map[string]string{
+		"AWS_ENDPOINT_URL": sb.Endpoint, "AWS_ENDPOINT_URL_CODEDEPLOY": sb.Endpoint,
+		"AWS_ACCESS_KEY_ID": sandbox.AccessKeyForAccount(acct), "AWS_SECRET_ACCESS_KEY": sandbox.SecretAccessKey,
+		"AWS_REGION": sandbox.DefaultRegion, "AWS_DEFAULT_REGION": sandbox.DefaultRegion,
+	}
+	for k, v := range env {
+		ts.Setenv(k, v)
+	}
+	srv.Clock(acct).SetSpeed(40)
+	client := ecs.NewFromConfig(aws.Config{Region: sandbox.DefaultRegion, BaseEndpoint: aws.String(sb.Endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], sandbox.SecretAccessKey, "")})
+	for i := 0; i+1 < len(args); i += 2 {
+		switch args[i] {
+		case "cluster":
+			if _, err := client.CreateCluster(context.Background(), &ecs.CreateClusterInput{ClusterName: aws.String(args[i+1])}); err != nil {
+				ts.Fatalf("sandbox: create cluster %s: %v", args[i+1], err)
+			}
+		default:
+			ts.Fatalf("sandbox: unknown resource %q", args[i])
+		}
+	}
 }
 
 // cmdExits runs a command and asserts its exit code: `exits 3 doppio diff --exit-code`.

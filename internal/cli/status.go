@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"io"
 	"strings"
 	"time"
@@ -52,17 +53,22 @@ type statusEventJS struct {
 	Message   string    `json:"message"`
 }
 
-// Run describes the service once and prints it.
-func (c *StatusCmd) Run(ctx context.Context, a *app) error {
+// Validate checks the flags before anything is loaded or called.
+func (c *StatusCmd) Validate() error {
 	if c.Events < 0 {
 		return diag.Invalid(fmt.Errorf("--events %d: must be 0 or more", c.Events), "")
 	}
+	return nil
+}
+
+// Run describes the service once and prints it.
+func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
 	}
-	if p.cfg.Service == "" {
-		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	if err := a.requireService(p); err != nil {
+		return err
 	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
@@ -73,7 +79,7 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	if svc == nil {
-		return diag.WithHint(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "'doppio deploy' creates it")
+		return errServiceNotFound(p.cfg)
 	}
 	doc := newStatusDoc(p.cfg.Cluster, svc, c.Events)
 	if a.g.Output == "json" {
@@ -114,11 +120,11 @@ func writeStatus(w io.Writer, d statusDoc) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Service: %s (%s)\n", d.Service, d.Status)
 	fmt.Fprintf(&b, "Cluster: %s\n", d.Cluster)
-	fmt.Fprintf(&b, "TaskDefinition: %s\n", shortTD(d.TaskDefinition))
+	fmt.Fprintf(&b, "TaskDefinition: %s\n", ecsdef.TaskDefinitionName(d.TaskDefinition))
 	fmt.Fprintf(&b, "Tasks: desired %d, running %d, pending %d\n", d.Desired, d.Running, d.Pending)
 	b.WriteString("Deployments:\n")
 	for _, dep := range d.Deployments {
-		fmt.Fprintf(&b, "  %-8s %s desired:%d running:%d pending:%d", dep.Status, shortTD(dep.TaskDefinition), dep.Desired, dep.Running, dep.Pending)
+		fmt.Fprintf(&b, "  %-8s %s desired:%d running:%d pending:%d", dep.Status, ecsdef.TaskDefinitionName(dep.TaskDefinition), dep.Desired, dep.Running, dep.Pending)
 		if dep.Failed > 0 {
 			fmt.Fprintf(&b, " failed:%d", dep.Failed)
 		}
@@ -138,12 +144,4 @@ func writeStatus(w io.Writer, d statusDoc) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// shortTD shortens a task definition ARN to family:revision.
-func shortTD(arn string) string {
-	if i := strings.LastIndex(arn, "/"); i >= 0 {
-		return arn[i+1:]
-	}
-	return arn
 }

@@ -47,8 +47,6 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 			return err
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
-	defer cancel()
 	cfg, err := p.aws.Get(ctx)
 	if err != nil {
 		return err

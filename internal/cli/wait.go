@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
@@ -18,24 +19,22 @@ import (
 // waitFlags are shared by every verb that waits for a deployment.
 type waitFlags struct {
 	Wait         bool          `help:"Wait for the deployment to finish." negatable:"" default:"true"`
-	WaitUntil    string        `help:"deployed: our deployment completed; stable: also a single deployment with running == desired." enum:"deployed,stable" default:"deployed"`
+	WaitUntil    string        `help:"deployed: our deployment completed; stable: also a single deployment with running == desired; ecs:<STAGE>: a blue/green lifecycle stage reached; codedeploy:<Event>: a CodeDeploy lifecycle event succeeded." default:"deployed"`
+	WaitOnPause  bool          `help:"Keep waiting at a PAUSE lifecycle hook (showing its expiry) instead of exiting 6."`
 	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s" hidden:""`
 }
 
-func (w waitFlags) validate() error {
+// Validate checks the wait flags (kong calls it after parsing).
+func (w waitFlags) Validate() error {
 	if w.PollInterval <= 0 || w.PollInterval > 5*time.Second {
 		return diag.Invalid(fmt.Errorf("--poll-interval %s: must be above 0 and at most 5s", w.PollInterval), "")
 	}
-	return nil
+	return w.validateUntil() // bluegreen.go
 }
 
-// waitingProject validates the wait flags, records the poll interval and loads the
-// project: the common start of every verb that waits.
+// waitingProject validates the wait flags and loads the project: the common start
+// of every verb that waits.
 func (a *app) waitingProject(ctx context.Context, w waitFlags) (*project, error) {
-	if err := w.validate(); err != nil {
-		return nil, err
-	}
-	a.interval = w.PollInterval
 	return a.project(ctx)
 }
 
@@ -55,6 +54,7 @@ type followRequest struct {
 	until            watch.Until
 	interval         time.Duration
 	service0         *types.Service // service as the update returned it, to find the deployment
+	bg               bgFollow       // blue/green: stage, pauses (bluegreen.go)
 }
 
 // resultDoc is the JSON document deploy, wait, scale, refresh and rollback print.
@@ -74,6 +74,7 @@ type resultDoc struct {
 	DurationSeconds   float64              `json:"durationSeconds"`
 	StoppedTasks      []watch.StoppedTask  `json:"stoppedTasks,omitempty"`
 	Events            []watch.ServiceEvent `json:"events"`
+	Explanation       *task.Explanation    `json:"explanation,omitempty"`
 }
 
 // collector forwards to the text observer and keeps events for the JSON result.
@@ -98,15 +99,24 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 			}
 		}
 	}
-	interval := a.pollInterval()
+	interval := r.interval
+	if interval <= 0 {
+		interval = 5 * time.Second
+	}
 	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
 	poller := watch.New(client, watch.Options{Interval: interval, Observer: obs})
 	out, err := poller.Wait(ctx, watch.Target{
 		Cluster: r.cluster, Service: r.service, DeploymentID: r.deploymentID,
 		TaskDefinition: r.taskDefinition, StartedAt: r.startedAt, Until: r.until,
+		Stage: r.bg.stage, WaitOnPause: r.bg.waitOnPause, ContinuedHook: r.bg.continuedHook, DeploymentARN: r.bg.deploymentARN, NewEventsOnly: r.bg.continuedHook != "",
 	})
 	if err != nil {
 		return fmt.Errorf("wait for service %q: %w", r.service, err)
+	}
+	var why *task.Explanation
+	if out.Kind == watch.RolledBack || out.Kind == watch.Failed {
+		why = a.explainDeploy(context.WithoutCancel(ctx), r.cluster, r.service, out.StoppedTasks)
+		fmt.Fprint(a.stderr, why.Text())
 	}
 	if a.g.Output == "json" {
 		doc := resultDoc{
@@ -114,7 +124,7 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 			DeploymentID: out.DeploymentID, DeploymentARN: out.DeploymentARN, Outcome: outcomeName(out.Kind),
 			Reason: out.Reason, SupersededBy: out.SupersededBy, RolledBackTo: out.RolledBackTo, Pending: out.Pending,
 			StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(),
-			StoppedTasks: out.StoppedTasks, Events: obs.events,
+			StoppedTasks: out.StoppedTasks, Events: obs.events, Explanation: why,
 		}
 		if doc.Events == nil {
 			doc.Events = []watch.ServiceEvent{}
@@ -122,6 +132,10 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 		if err := ui.WriteJSON(a.stdout, doc); err != nil {
 			return err
 		}
+	}
+	if r.bg.accept(out) {
+		a.log.Info("deployment "+out.Kind.String(), "service", r.service, "deployment", out.DeploymentID, "reason", out.Reason)
+		return nil
 	}
 	return a.outcomeError(r, out)
 }
@@ -153,7 +167,7 @@ func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
 			"check with 'doppio status'; roll back with 'doppio rollback'")
 	case watch.Paused:
 		return diag.WithHint(diag.WithCode(fmt.Errorf("deployment %s is paused: %s", out.DeploymentID, out.Reason), out.ExitCode()),
-			"continue or roll back the deployment, then 'doppio wait'")
+			"'doppio continue' goes on ('--rollback' rolls back); 'doppio wait --wait-on-pause' waits for the timeout action")
 	}
 	return diag.WithCode(fmt.Errorf("deployment %s ended as %v", out.DeploymentID, out.Kind), out.ExitCode())
 }
@@ -178,14 +192,6 @@ func outcomeName(k watch.Kind) string {
 	return k.String()
 }
 
-// pollInterval is --poll-interval of the running verb, or 5s.
-func (a *app) pollInterval() time.Duration {
-	if a.interval > 0 {
-		return a.interval
-	}
-	return 5 * time.Second
-}
-
 // ci reports whether progress must be append-only lines (CI, or not a terminal).
 func (a *app) ci() bool {
 	return a.env.Vars["CI"] == "true" || !a.env.IsTerminal
@@ -202,23 +208,26 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	if err := a.requireService(p); err != nil {
+		return err
+	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
 		return err
 	}
-	out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
+	svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
 	if err != nil {
-		return fmt.Errorf("describe service %q: %w", p.cfg.Service, err)
+		return err
 	}
-	if len(out.Services) == 0 || aws.ToString(out.Services[0].Status) == "INACTIVE" {
-		return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "check service and cluster in the config")
+	if svc == nil {
+		return errServiceNotFound(p.cfg)
 	}
-	svc := &out.Services[0]
-	ctx, cancel := context.WithTimeout(ctx, a.commandTimeout(p.cfg))
-	defer cancel()
+	if deploy.IsCodeDeploy(svc) {
+		return a.waitCodeDeploy(ctx, p, c.waitFlags) // codedeploy.go
+	}
 	return a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: aws.ToString(svc.TaskDefinition),
-		until: c.until(), service0: svc,
+		until: c.until(), service0: svc, interval: c.PollInterval, bg: c.bgFollow(),
 	})
 }
 

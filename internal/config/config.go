@@ -53,6 +53,8 @@ type Config struct {
 	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
 	FilterCommand     string      `json:"filter_command,omitempty"`
 	Ignore            *Ignore     `json:"ignore,omitempty"`
+
+	regionFromEnv bool // Region came from AWS_REGION/AWS_DEFAULT_REGION, checked there
 }
 
 // Plugin declares a template-function provider (tfstate, ssm, secretsmanager,
@@ -226,13 +228,20 @@ func Load(ctx context.Context, path string, r Renderer, opts Options) (*Config, 
 		c.Cluster = "default"
 	}
 	if c.Region == "" && opts.Getenv != nil {
-		if v, ok := opts.Getenv("AWS_REGION"); ok && v != "" {
-			c.Region = v
-		} else if v, ok := opts.Getenv("AWS_DEFAULT_REGION"); ok && v != "" {
-			c.Region = v
+		for _, name := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+			if v, ok := opts.Getenv(name); ok && v != "" {
+				if err := checkRegionEnv(name, v); err != nil {
+					return nil, err
+				}
+				c.Region, c.regionFromEnv = v, true
+				break
+			}
 		}
 	}
 	if err := c.checkVersion(src, opts); err != nil {
+		return nil, err
+	}
+	if err := c.validate(src); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -336,6 +345,10 @@ func lineOfKey(src []byte, key string) int {
 	re := regexp.MustCompile(`(?m)^\s*(?:-\s*)?["']?` + regexp.QuoteMeta(key) + `["']?\s*:`)
 	loc := re.FindIndex(src)
 	if loc == nil {
+		// JSON and Jsonnet may set several keys on one line: { region: "x", ... }.
+		loc = regexp.MustCompile(`[{,\s]["']?` + regexp.QuoteMeta(key) + `["']?\s*:`).FindIndex(src)
+	}
+	if loc == nil {
 		return 0
 	}
 	return bytes.Count(src[:loc[0]], []byte("\n")) + 1
@@ -368,3 +381,57 @@ func (c *Config) checkVersion(src []byte, opts Options) error {
 	}
 	return nil
 }
+
+// Effective is the configuration as it takes effect, for `render config`: the keys
+// ecspresso prints, in its order, with every default filled in (cluster, timeout) and
+// the definition paths as ecspresso shows them (joined with the config file's
+// directory). region, cluster, service and both definition paths are always present,
+// empty or not, as in ecspresso, so a script reading them finds every key.
+type Effective struct {
+	RequiredVersion   string      `json:"required_version,omitempty"`
+	Region            string      `json:"region"`
+	Cluster           string      `json:"cluster"`
+	Service           string      `json:"service"`
+	ServiceDefinition string      `json:"service_definition"`
+	TaskDefinition    string      `json:"task_definition"`
+	Plugins           []Plugin    `json:"plugins,omitempty"`
+	AppSpec           any         `json:"appspec,omitempty"`
+	FilterCommand     string      `json:"filter_command,omitempty"`
+	Timeout           Duration    `json:"timeout"`
+	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
+	Ignore            *Ignore     `json:"ignore,omitempty"`
+}
+
+// Effective returns the configuration with its defaults. base is the directory
+// relative definition paths are shown against (ecspresso joins them with the config
+// file's directory as the user named it, e.g. "sub" for --config sub/ecspresso.yml);
+// timeout, when positive, is the --timeout that overrides the config's.
+func (c *Config) Effective(base string, timeout time.Duration) *Effective {
+	show := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	if timeout <= 0 {
+		timeout = c.TimeoutOrDefault()
+	}
+	return &Effective{
+		RequiredVersion:   c.RequiredVersion,
+		Region:            c.Region,
+		Cluster:           c.Cluster,
+		Service:           c.Service,
+		ServiceDefinition: show(c.ServiceDefinition),
+		TaskDefinition:    show(c.TaskDefinition),
+		Plugins:           c.Plugins,
+		AppSpec:           c.AppSpec,
+		FilterCommand:     c.FilterCommand,
+		Timeout:           Duration{timeout},
+		CodeDeploy:        c.CodeDeploy,
+		Ignore:            c.Ignore,
+	}
+}
+
+// MarshalYAML prints the duration as a quoted Go duration string ("10m0s"), as
+// ecspresso's render config does.
+func (d Duration) MarshalYAML() ([]byte, error) { return d.MarshalJSON() }

@@ -100,6 +100,49 @@ func TestLoadRegionFallback(t *testing.T) {
 	}
 }
 
+func TestLoadAcceptsRealValues(t *testing.T) {
+	for _, body := range []string{
+		`{"region": "us-gov-west-1", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod", "service": "web_api-2"}`,
+		`{"region": "cn-north-1", "appspec": {"version": 0}}`,
+		`{"region": "us-isob-east-1", "timeout": "1s"}`,
+		`{"region": "eusc-de-east-1"}`,
+		`{"region": "ap-southeast-7"}`,
+	} {
+		if _, err := Load(context.Background(), write(t, t.TempDir(), "doppio.json", body), jsonRenderer{}, Options{}); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+}
+
+func TestLoadRegionFromEnvIsChecked(t *testing.T) {
+	p := write(t, t.TempDir(), "doppio.json", `{"cluster": "c"}`)
+	_, err := Load(context.Background(), p, jsonRenderer{}, Options{Getenv: func(k string) (string, bool) { return "moon-1", k == "AWS_REGION" }})
+	if err == nil || !strings.Contains(err.Error(), `AWS_REGION: "moon-1" is not an AWS region name`) || diag.ExitCode(err) != diag.ExitUsage {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCheckDefinitionFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "defs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := write(t, dir, "doppio.json", "{\n  \"task_definition\": \"defs\",\n  \"service_definition\": \"missing.json\"\n}")
+	c, err := Load(context.Background(), p, jsonRenderer{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{
+		"task_definition":    "doppio.json:2: task_definition: " + filepath.Join(dir, "defs") + " is a directory",
+		"service_definition": "doppio.json:3: service_definition: file " + filepath.Join(dir, "missing.json") + " does not exist",
+	} {
+		err := c.CheckDefinitionFile(key)
+		if err == nil || !strings.Contains(err.Error(), want) || diag.ExitCode(err) != diag.ExitUsage {
+			t.Errorf("%s: err = %v, want %q", key, err, want)
+		}
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name, file, body, version string
@@ -114,6 +157,17 @@ func TestLoadErrors(t *testing.T) {
 		{"unmet ecspresso version", "ecspresso.json", `{"required_version": ">= 3.0"}`, "1.2.0", `ecspresso version doppio is compatible with 2.8.7 does not satisfy`, ""},
 		{"bad constraint", "doppio.json", `{"required_version": "newest"}`, "", `invalid version constraint "newest"`, ""},
 		{"bad extension", "doppio.toml", `x = 1`, "", `unsupported config file extension ".toml"`, ".yml"},
+		{"timeout zero", "doppio.json", "{\n  \"timeout\": 0\n}", "", `doppio.json:2: timeout: 0 would end every command at once`, ""},
+		{"timeout zero string", "doppio.json", `{"timeout": "0s"}`, "", `timeout: 0 would end every command`, ""},
+		{"region not a region", "doppio.json", "{\n  \"region\": \"us-east\"\n}", "", `doppio.json:2: region: "us-east" is not an AWS region name`, ""},
+		{"region with space", "doppio.json", `{"region": "us-east-1 "}`, "", `region: "us-east-1 " is not an AWS region name`, ""},
+		{"region uppercase", "doppio.json", `{"region": "US-EAST-1"}`, "", `is not an AWS region name`, ""},
+		{"cluster bad", "doppio.json", `{"cluster": "my cluster"}`, "", `cluster: cluster name "my cluster" contains a space`, ""},
+		{"cluster control char", "doppio.json", `{"cluster": "a\u0001"}`, "", `control character`, ""},
+		{"service bad", "doppio.json", `{"service": "web/api"}`, "", `service: service name "web/api" contains a character`, ""},
+		{"service too long", "doppio.json", `{"service": "` + strings.Repeat("s", 256) + `"}`, "", `256 characters long`, ""},
+		{"appspec string", "doppio.json", `{"appspec": "appspec.yml"}`, "", `appspec: expected an object`, ""},
+		{"appspec list", "doppio.json", `{"appspec": [1]}`, "", `appspec: expected an object (a CodeDeploy AppSpec with version, Resources, Hooks), got a list`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,5 +217,37 @@ func TestFind(t *testing.T) {
 	}
 	if _, err := Find(dir, "missing.yml"); err == nil || !strings.Contains(err.Error(), "missing.yml: config file not found") {
 		t.Errorf("explicit missing: err = %v", err)
+	}
+}
+
+// TestEffective checks what render config prints: defaults filled in, every key
+// ecspresso always prints present, paths shown against the given base, --timeout
+// winning over the file.
+func TestEffective(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string
+		base    string
+		timeout time.Duration
+		want    Effective
+	}{
+		{"defaults", `{"task_definition": "td.json"}`, ".", 0,
+			Effective{Cluster: "default", TaskDefinition: "td.json", Timeout: Duration{10 * time.Minute}}},
+		{"config in a subdirectory", `{"service": "web", "service_definition": "sd.json", "task_definition": "/abs/td.json", "timeout": "90s"}`, "sub", 0,
+			Effective{Cluster: "default", Service: "web", ServiceDefinition: "sub/sd.json", TaskDefinition: "/abs/td.json", Timeout: Duration{90 * time.Second}}},
+		{"--timeout overrides", `{"cluster": "c", "timeout": "90s"}`, ".", 3 * time.Minute,
+			Effective{Cluster: "c", Timeout: Duration{3 * time.Minute}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := write(t, t.TempDir(), "ecspresso.json", tt.body)
+			c, err := Load(context.Background(), path, jsonRenderer{}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&tt.want, c.Effective(tt.base, tt.timeout)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -29,10 +29,11 @@ type Result struct {
 func (dp *Deployer) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	res := &Result{TaskDefinitionARN: p.TaskDefinition.ARN}
 	if p.TaskDefinition.Action == TDRegister {
-		arn, err := dp.Register(ctx, p.TaskDefinition.Input)
+		registered, err := dp.Register(ctx, p.TaskDefinition.Input)
 		if err != nil {
 			return nil, err
 		}
+		arn := aws.ToString(registered.TaskDefinitionArn)
 		res.TaskDefinitionARN, res.Registered = arn, true
 		p.TaskDefinition.ARN = arn
 	}
@@ -74,18 +75,17 @@ func (dp *Deployer) Apply(ctx context.Context, p *Plan) (*Result, error) {
 }
 
 // Register registers a task definition and returns its ARN.
-func (dp *Deployer) Register(ctx context.Context, td *ecs.RegisterTaskDefinitionInput) (string, error) {
+func (dp *Deployer) Register(ctx context.Context, td *ecs.RegisterTaskDefinitionInput) (*types.TaskDefinition, error) {
 	in := *td
 	if len(in.Tags) == 0 {
 		in.Tags = nil // an empty list is rejected by the API
 	}
 	out, err := dp.d.ECS.RegisterTaskDefinition(ctx, &in)
 	if err != nil {
-		return "", fmt.Errorf("register task definition %q: %w", aws.ToString(td.Family), err)
+		return nil, fmt.Errorf("register task definition %q: %w", aws.ToString(td.Family), err)
 	}
-	arn := aws.ToString(out.TaskDefinition.TaskDefinitionArn)
-	dp.d.Log.Info("registered task definition", "arn", arn)
-	return arn, nil
+	dp.d.Log.Info("registered task definition", "arn", aws.ToString(out.TaskDefinition.TaskDefinitionArn))
+	return out.TaskDefinition, nil
 }
 
 func (dp *Deployer) applyTags(ctx context.Context, p *Plan, res *Result) error {

@@ -37,6 +37,10 @@ type Deps struct {
 	AutoScaling AutoScaling // may be nil when no auto-scaling flag is used
 	Now         func() time.Time
 	Log         *slog.Logger
+	// Protect, when set, is called with the local and the live task definition as
+	// soon as the live one is read, before anything about it is logged, so that live
+	// values sitting where the local file uses secrets are redacted too.
+	Protect func(local, live *ecs.RegisterTaskDefinitionInput)
 }
 
 // Deployer plans and applies deploys for one service.

@@ -36,7 +36,7 @@ type DeregisterPlan struct {
 // the ones to deregister. It changes nothing.
 func (r *Revisions) PlanDeregister(ctx context.Context, o DeregisterOptions) (*DeregisterPlan, error) {
 	if (o.Revision == "") == (o.Keeps <= 0) {
-		return nil, diag.Invalid(errors.New("one of --revision or --keeps (above 0) is required"), "")
+		return nil, diag.Invalid(errors.New("a revision or a number of revisions to keep (above 0) is required"), "")
 	}
 	revs, err := r.List(ctx, o.Family)
 	if err != nil {
@@ -58,7 +58,7 @@ func (r *Revisions) PlanDeregister(ctx context.Context, o DeregisterOptions) (*D
 		if o.Revision != "latest" {
 			n, err := strconv.Atoi(o.Revision)
 			if err != nil || n <= 0 {
-				return nil, diag.Invalid(fmt.Errorf("--revision %q: want a revision number or latest", o.Revision), "")
+				return nil, diag.Invalid(fmt.Errorf("revision %q: want a revision number or latest", o.Revision), "")
 			}
 			i := slices.IndexFunc(revs, func(x Revision) bool { return x.Number == n })
 			if i < 0 {

@@ -145,6 +145,9 @@ func (dp *Deployer) Plan(ctx context.Context, o Options) (*Plan, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	if err := validateStrategy(o.ServiceDefinition); err != nil { // strategy.go
+		return nil, err
+	}
 	p := &Plan{Cluster: o.Cluster, Service: o.Service, AutoScaling: o.AutoScaling}
 	live, err := dp.describeService(ctx, o.Cluster, o.Service)
 	if err != nil {
@@ -170,42 +173,32 @@ func (dp *Deployer) Plan(ctx context.Context, o Options) (*Plan, error) {
 }
 
 func (o Options) validate() error {
-	n := 0
-	for _, b := range []bool{o.SkipTaskDefinition, o.LatestTaskDefinition, o.Revision != 0} {
-		if b {
-			n++
-		}
+	// As in ecspresso: an explicit revision wins over keeping the current one, and
+	// the newest revision over keeping the current one; an explicit revision and the
+	// newest one contradict each other.
+	if o.LatestTaskDefinition && o.Revision != 0 {
+		return diag.Invalid(errors.New("an explicit revision and the family's latest revision exclude each other"), "pick one")
 	}
-	if n > 1 {
-		return diag.Invalid(errors.New("--skip-task-definition, --latest-task-definition and --revision exclude each other"), "pick one")
+	if o.Revision < 0 {
+		return diag.Invalid(fmt.Errorf("revision %d: must be above 0", o.Revision), "")
 	}
-	if n == 0 && o.TaskDefinition == nil {
-		return diag.Invalid(errors.New("no task definition to deploy"), "set task_definition in the config, or use --skip-task-definition, --latest-task-definition or --revision")
+	if !o.SkipTaskDefinition && !o.LatestTaskDefinition && o.Revision == 0 && o.TaskDefinition == nil {
+		return diag.Invalid(errors.New("no task definition to deploy"), "set task_definition in the config, or keep the current, the latest or a given revision")
 	}
 	if o.Tasks != nil && *o.Tasks < 0 {
-		return diag.Invalid(fmt.Errorf("--tasks %d: must be 0 or more", *o.Tasks), "")
+		return diag.Invalid(fmt.Errorf("desired count %d: must be 0 or more", *o.Tasks), "")
 	}
 	return nil
 }
 
-// describeService returns the live service, or nil when it is missing or INACTIVE.
+// describeService returns the live service, or nil when it is missing or INACTIVE;
+// a DRAINING one cannot be deployed to.
 func (dp *Deployer) describeService(ctx context.Context, cluster, service string) (*types.Service, error) {
-	out, err := dp.d.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
-		Cluster: aws.String(cluster), Services: []string{service}, Include: []types.ServiceField{types.ServiceFieldTags},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("describe service %q in cluster %q: %w", service, cluster, err)
+	s, err := LiveService(ctx, dp.d.ECS, cluster, service)
+	if err == nil && s != nil && aws.ToString(s.Status) == "DRAINING" {
+		return nil, fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
 	}
-	for i := range out.Services {
-		s := &out.Services[i]
-		if aws.ToString(s.ServiceName) == service && aws.ToString(s.Status) != "INACTIVE" {
-			if aws.ToString(s.Status) == "DRAINING" {
-				return nil, fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
-			}
-			return s, nil
-		}
-	}
-	return nil, nil
+	return s, err
 }
 
 func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) error {
@@ -213,14 +206,19 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 	if o.TaskDefinition != nil {
 		family = aws.ToString(o.TaskDefinition.Family)
 	}
+	if (o.LatestTaskDefinition || o.Revision != 0) && p.live != nil {
+		// ecspresso takes the family of the service's current task definition for
+		// --latest-task-definition and --revision, not the local file's.
+		family = ecsdef.TaskDefinitionFamily(aws.ToString(p.live.TaskDefinition))
+	}
 	if family == "" && p.live != nil {
-		family = familyOf(aws.ToString(p.live.TaskDefinition))
+		family = ecsdef.TaskDefinitionFamily(aws.ToString(p.live.TaskDefinition))
 	}
 	p.TaskDefinition.Family = family
 	switch {
-	case o.SkipTaskDefinition:
+	case o.SkipTaskDefinition && !o.LatestTaskDefinition && o.Revision == 0:
 		if p.live == nil {
-			return diag.Invalid(fmt.Errorf("--skip-task-definition: service %q does not exist yet, so it has no current task definition", o.Service), "deploy without --skip-task-definition to create it")
+			return diag.Invalid(fmt.Errorf("service %q does not exist yet, so it has no current task definition to keep", o.Service), "deploy a task definition to create it")
 		}
 		p.TaskDefinition.Action, p.TaskDefinition.ARN = TDCurrent, aws.ToString(p.live.TaskDefinition)
 		p.TaskDefinition.Reason = "keeping the service's current task definition"
@@ -248,13 +246,13 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 	p.TaskDefinition.Action, p.TaskDefinition.Input = TDRegister, o.TaskDefinition
 	if p.live == nil || o.ForceRegister {
 		if o.ForceRegister {
-			p.TaskDefinition.Reason = "--force-register"
+			p.TaskDefinition.Reason = "registering even an identical revision (forced)"
 		}
 		return nil
 	}
 	liveARN := aws.ToString(p.live.TaskDefinition)
-	if familyOf(liveARN) != family {
-		p.TaskDefinition.Reason = fmt.Sprintf("the service runs family %q", familyOf(liveARN))
+	if ecsdef.TaskDefinitionFamily(liveARN) != family {
+		p.TaskDefinition.Reason = fmt.Sprintf("the service runs family %q", ecsdef.TaskDefinitionFamily(liveARN))
 		return nil
 	}
 	out, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
@@ -264,13 +262,16 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 		return fmt.Errorf("describe the service's task definition %s: %w", liveARN, err)
 	}
 	liveTD := ecsdef.TaskDefinitionFromLive(out.TaskDefinition, out.Tags)
+	if dp.d.Protect != nil {
+		dp.d.Protect(o.TaskDefinition, liveTD)
+	}
 	same, err := ecsdef.TaskDefinitionsEqual(liveTD, o.TaskDefinition)
 	if err != nil {
 		return fmt.Errorf("compare with the live task definition: %w", err)
 	}
 	if same {
 		p.TaskDefinition.Action, p.TaskDefinition.ARN, p.TaskDefinition.Input = TDReuse, liveARN, nil
-		p.TaskDefinition.Reason = "identical to the service's current revision (use --force-register to register anyway)"
+		p.TaskDefinition.Reason = "identical to the service's current revision"
 		return nil
 	}
 	if dp.d.Log.Enabled(ctx, slog.LevelDebug) {
@@ -330,7 +331,7 @@ func (dp *Deployer) planUpdate(o Options, p *Plan) error {
 	}
 	if o.ForceNewDeployment {
 		p.ForceNewDeployment = true
-		p.ForceReasons = append(p.ForceReasons, "--force-new-deployment")
+		p.ForceReasons = append(p.ForceReasons, "requested")
 	}
 	if p.ForceNewDeployment {
 		p.StartsDeployment = true
@@ -462,22 +463,19 @@ func tagChanges(live, local []types.Tag, ignore []string) (add []types.Tag, remo
 		return nil, nil
 	}
 	liveMap := map[string]string{}
-	for _, t := range live {
+	for _, t := range ManagedTags(live, ignore) {
 		liveMap[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	localMap := map[string]string{}
-	for _, t := range local {
+	for _, t := range ManagedTags(local, ignore) {
 		k := aws.ToString(t.Key)
-		if slices.Contains(ignore, k) {
-			continue
-		}
 		localMap[k] = aws.ToString(t.Value)
 		if v, ok := liveMap[k]; !ok || v != aws.ToString(t.Value) {
 			add = append(add, t)
 		}
 	}
 	for k := range liveMap {
-		if _, ok := localMap[k]; !ok && !slices.Contains(ignore, k) && !strings.HasPrefix(k, "aws:") {
+		if _, ok := localMap[k]; !ok {
 			remove = append(remove, k)
 		}
 	}
@@ -485,15 +483,19 @@ func tagChanges(live, local []types.Tag, ignore []string) (add []types.Tag, remo
 	return add, remove
 }
 
-// familyOf returns the family of a task definition ARN or family:revision.
-func familyOf(ref string) string {
-	if i := strings.LastIndex(ref, "/"); i >= 0 {
-		ref = ref[i+1:]
+// ManagedTags returns the tags doppio compares and changes: all but the keys of the
+// config's ignore.tags and the aws: keys that AWS itself owns. It is the one home of
+// the rule for deploy and diff.
+func ManagedTags(tags []types.Tag, ignore []string) []types.Tag {
+	var out []types.Tag
+	for _, t := range tags {
+		k := aws.ToString(t.Key)
+		if slices.Contains(ignore, k) || strings.HasPrefix(k, "aws:") {
+			continue
+		}
+		out = append(out, t)
 	}
-	if i := strings.LastIndex(ref, ":"); i >= 0 {
-		ref = ref[:i]
-	}
-	return ref
+	return out
 }
 
 func lowerFirst(s string) string {

@@ -23,6 +23,8 @@ type fakeECS struct {
 	services map[string]*types.Service
 	calls    map[string]int
 	updates  []*ecs.UpdateServiceInput
+	tagged   []string // keys set by TagResource
+	untagged []string // keys removed by UntagResource
 }
 
 func newFake() *fakeECS {
@@ -115,11 +117,15 @@ func (f *fakeECS) UpdateService(_ context.Context, in *ecs.UpdateServiceInput, _
 
 func (f *fakeECS) TagResource(_ context.Context, in *ecs.TagResourceInput, _ ...func(*ecs.Options)) (*ecs.TagResourceOutput, error) {
 	f.calls["TagResource"]++
+	for _, t := range in.Tags {
+		f.tagged = append(f.tagged, aws.ToString(t.Key))
+	}
 	return &ecs.TagResourceOutput{}, nil
 }
 
 func (f *fakeECS) UntagResource(_ context.Context, in *ecs.UntagResourceInput, _ ...func(*ecs.Options)) (*ecs.UntagResourceOutput, error) {
 	f.calls["UntagResource"]++
+	f.untagged = append(f.untagged, in.TagKeys...)
 	return &ecs.UntagResourceOutput{}, nil
 }
 
@@ -190,6 +196,8 @@ func TestPlanUpdate(t *testing.T) {
 		force     bool
 		upToDate  bool
 		wantCalls map[string]int
+		wantTags  [2][]string // keys tagged, keys untagged
+		wantARN   string      // suffix of the planned task definition ARN
 		check     func(t *testing.T, in *ecs.UpdateServiceInput)
 	}{
 		{
@@ -248,6 +256,16 @@ func TestPlanUpdate(t *testing.T) {
 				o.IgnoreTags = []string{"Owner"}
 			},
 			wantCalls: map[string]int{"DescribeServices": 1, "DescribeTaskDefinition": 1, "TagResource": 1, "UntagResource": 1},
+			// Owner is ignored: neither compared nor removed.
+			wantTags: [2][]string{{"Env"}, {"Old"}},
+		},
+		{
+			name: "skip task definition with an explicit revision deploys that revision of the service's family", wantTD: TDRevision, starts: true,
+			opts: func(o *Options) {
+				o.TaskDefinition, o.SkipTaskDefinition, o.Revision = nil, true, 2
+			},
+			wantARN:   "task-definition/web:2",
+			wantCalls: map[string]int{"DescribeServices": 1, "DescribeTaskDefinition": 1, "UpdateService": 1},
 		},
 	}
 	for _, tt := range tests {
@@ -255,6 +273,12 @@ func TestPlanUpdate(t *testing.T) {
 			sd := serviceDef()
 			sd.Tags = []types.Tag{{Key: aws.String("Old"), Value: aws.String("x")}, {Key: aws.String("Owner"), Value: aws.String("me")}}
 			f, d := deployed(t, taskDef("nginx:1"), sd)
+			if tt.wantARN != "" {
+				if _, err := f.RegisterTaskDefinition(context.Background(), taskDef("nginx:2")); err != nil {
+					t.Fatal(err)
+				}
+				delete(f.calls, "RegisterTaskDefinition")
+			}
 			o := Options{Cluster: "c", Service: "web", TaskDefinition: taskDef("nginx:1"), ServiceDefinition: serviceDef()}
 			o.ServiceDefinition.Tags = nil
 			if tt.opts != nil {
@@ -278,6 +302,14 @@ func TestPlanUpdate(t *testing.T) {
 			if d := cmp.Diff(tt.wantCalls, f.calls); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
+			if tt.wantTags[0] != nil || tt.wantTags[1] != nil {
+				if d := cmp.Diff(tt.wantTags, [2][]string{f.tagged, f.untagged}); d != "" {
+					t.Errorf("tags set/removed (-want +got):\n%s", d)
+				}
+			}
+			if tt.wantARN != "" && !strings.HasSuffix(p.TaskDefinition.ARN, tt.wantARN) {
+				t.Errorf("task definition %s, want ...%s", p.TaskDefinition.ARN, tt.wantARN)
+			}
 			if tt.check != nil && len(f.updates) > 0 {
 				tt.check(t, f.updates[len(f.updates)-1])
 			}
@@ -293,7 +325,7 @@ func TestPlanErrors(t *testing.T) {
 		o    Options
 		want string
 	}{
-		{"exclusive flags", Options{SkipTaskDefinition: true, Revision: 3}, "exclude each other"},
+		{"latest and revision exclude each other", Options{LatestTaskDefinition: true, Revision: 3}, "exclude each other"},
 		{"nothing to deploy", Options{}, "no task definition to deploy"},
 		{"negative tasks", Options{TaskDefinition: taskDef("x"), Tasks: aws.Int32(-2)}, "must be 0 or more"},
 		{"launch type change refused", Options{TaskDefinition: taskDef("nginx:1"), ServiceDefinition: func() *ecs.CreateServiceInput {

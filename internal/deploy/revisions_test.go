@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"slices"
 	"strconv"
 	"testing"
@@ -140,7 +141,7 @@ func (f *revFake) DeleteTaskDefinitions(_ context.Context, in *ecs.DeleteTaskDef
 func (f *revFake) active(family string) []int {
 	var revs []int
 	for arn, st := range f.tds {
-		if fam, n, _ := ParseTaskDefinitionARN(arn); fam == family && st == types.TaskDefinitionStatusActive {
+		if fam, n, _ := ecsdef.ParseTaskDefinitionRef(arn); fam == family && st == types.TaskDefinitionStatusActive {
 			revs = append(revs, n)
 		}
 	}
@@ -238,7 +239,7 @@ func TestRollbackThenDeregisterUnused(t *testing.T) {
 	// Once the old deployment is gone, but a draining task still runs it: kept.
 	f.service.Deployments = f.service.Deployments[:1]
 	f.tasks = []types.Task{task("t1", "web", 3, "STOPPED", "RUNNING")}
-	if by, err = r.DeregisterUnused(t.Context(), "prod", "web", p.Deregister); err != nil || by != "running task" {
+	if by, err = r.DeregisterUnused(t.Context(), "prod", "web", p.Deregister); err != nil || by != "RUNNING task" {
 		t.Fatalf("DeregisterUnused with a draining task: by %q, err %v", by, err)
 	}
 	f.tasks[0].LastStatus = aws.String("STOPPED")

@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -53,21 +52,6 @@ type Revision struct {
 	UseNotes string `json:"usedBy,omitempty"`
 }
 
-// ParseTaskDefinitionARN splits a task definition ARN (or family:revision) into
-// family and revision number.
-func ParseTaskDefinitionARN(arn string) (family string, revision int, ok bool) {
-	s := arn[strings.LastIndex(arn, "/")+1:]
-	i := strings.LastIndex(s, ":")
-	if i <= 0 {
-		return s, 0, false
-	}
-	n, err := strconv.Atoi(s[i+1:])
-	if err != nil {
-		return s, 0, false
-	}
-	return s[:i], n, true
-}
-
 // List returns the ACTIVE revisions of family in ascending revision order. The order
 // is computed here from the revision numbers, not trusted from the server.
 func (r *Revisions) List(ctx context.Context, family string) ([]Revision, error) {
@@ -82,7 +66,7 @@ func (r *Revisions) List(ctx context.Context, family string) ([]Revision, error)
 		}
 		for _, arn := range out.TaskDefinitionArns {
 			// familyPrefix is a prefix: "web" also lists "web-worker".
-			if f, n, ok := ParseTaskDefinitionARN(arn); ok && f == family {
+			if f, n, ok := ecsdef.ParseTaskDefinitionRef(arn); ok && f == family {
 				revs = append(revs, Revision{ARN: arn, Family: f, Number: n})
 			}
 		}
@@ -93,7 +77,8 @@ func (r *Revisions) List(ctx context.Context, family string) ([]Revision, error)
 
 // InUse returns the task definitions the service's deployments reference and those
 // of family's tasks in cluster that are not STOPPED yet (tasks being stopped still run
-// their revision), each with a note saying by what.
+// their revision), each with a note saying by what in ecspresso's words: "PRIMARY
+// deployment", "ACTIVE deployment", "RUNNING task" (a deployment's note wins).
 func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) (map[string]string, error) {
 	use := map[string]string{}
 	if service != "" {
@@ -102,11 +87,13 @@ func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) 
 			return nil, err
 		}
 		if svc != nil {
-			use[aws.ToString(svc.TaskDefinition)] = "service"
 			for _, d := range svc.Deployments {
 				if _, ok := use[aws.ToString(d.TaskDefinition)]; !ok {
-					use[aws.ToString(d.TaskDefinition)] = "deployment " + strings.ToLower(aws.ToString(d.Status))
+					use[aws.ToString(d.TaskDefinition)] = aws.ToString(d.Status) + " deployment"
 				}
+			}
+			if _, ok := use[aws.ToString(svc.TaskDefinition)]; !ok {
+				use[aws.ToString(svc.TaskDefinition)] = "PRIMARY deployment"
 			}
 		}
 	}
@@ -127,7 +114,11 @@ func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) 
 						continue
 					}
 					if _, ok := use[aws.ToString(t.TaskDefinitionArn)]; !ok {
-						use[aws.ToString(t.TaskDefinitionArn)] = "running task"
+						st := aws.ToString(t.LastStatus)
+						if st == "" {
+							st = aws.ToString(t.DesiredStatus)
+						}
+						use[aws.ToString(t.TaskDefinitionArn)] = st + " task"
 					}
 				}
 			}
@@ -139,16 +130,7 @@ func (r *Revisions) InUse(ctx context.Context, cluster, service, family string) 
 
 // service returns the live service, nil when it is missing or INACTIVE.
 func (r *Revisions) service(ctx context.Context, cluster, service string) (*types.Service, error) {
-	out, err := r.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
-	if err != nil {
-		return nil, fmt.Errorf("describe service %q in cluster %q: %w", service, cluster, err)
-	}
-	for i := range out.Services {
-		if s := &out.Services[i]; aws.ToString(s.ServiceName) == service && aws.ToString(s.Status) != "INACTIVE" {
-			return s, nil
-		}
-	}
-	return nil, nil
+	return LiveService(ctx, r.ecs, cluster, service)
 }
 
 // RollbackOptions say where to roll back to.
@@ -196,7 +178,9 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 	if o.Deregister {
 		p.Deregister = p.Current
 	}
-	if o.Stop {
+	// A traffic-shifting deployment in flight is rolled back by ECS itself (traffic
+	// returns to the blue revision), never by starting another deployment.
+	if o.Stop || trafficShifting(svc) { // continue.go
 		arn, err := r.activeDeployment(ctx, o.Cluster, o.Service)
 		if err != nil {
 			return nil, err
@@ -206,7 +190,7 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 			return p, nil
 		}
 	}
-	family, current, ok := ParseTaskDefinitionARN(p.Current)
+	family, current, ok := ecsdef.ParseTaskDefinitionRef(p.Current)
 	if !ok {
 		return nil, fmt.Errorf("service %q: cannot read the revision of task definition %q", o.Service, p.Current)
 	}
@@ -216,7 +200,7 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 	}
 	if o.Revision != 0 {
 		if o.Revision == current {
-			return nil, diag.Invalid(fmt.Errorf("--revision %d is the service's current revision", o.Revision), "")
+			return nil, diag.Invalid(fmt.Errorf("revision %d is the service's current revision", o.Revision), "")
 		}
 		i := slices.IndexFunc(revs, func(x Revision) bool { return x.Number == o.Revision })
 		if i < 0 {
@@ -289,7 +273,7 @@ func (r *Revisions) ApplyRollback(ctx context.Context, p *RollbackPlan) (*Rollba
 // DeregisterUnused deregisters arn unless the service or a task of its family in
 // cluster still uses it; it returns what uses it when it was left alone.
 func (r *Revisions) DeregisterUnused(ctx context.Context, cluster, service, arn string) (usedBy string, err error) {
-	family, _, _ := ParseTaskDefinitionARN(arn)
+	family, _, _ := ecsdef.ParseTaskDefinitionRef(arn)
 	use, err := r.InUse(ctx, cluster, service, family)
 	if err != nil {
 		return "", err

@@ -185,7 +185,13 @@ func DidYouMean(name string, candidates []string) string {
 }
 
 // distance is the Levenshtein edit distance over bytes.
-func distance(a, b string) int {
+func distance(a, b string) int { return Distance(a, b, len(a)+len(b)) }
+
+// Distance is the Levenshtein edit distance between a and b over bytes, giving up
+// (returning limit+1) once every path exceeds limit, so that matching a name against
+// many long candidates (Terraform addresses) stays cheap. It is the one fuzzy
+// matcher behind every did-you-mean.
+func Distance(a, b string, limit int) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -193,12 +199,17 @@ func distance(a, b string) int {
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		rowMin := cur[0]
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}

@@ -22,25 +22,42 @@ import (
 // (see ReadOnlyTaskDefinitionFields) are dropped; anything else unknown is an
 // error. Errors are *diag.Error values carrying file, line, column and field path.
 func DecodeTaskDefinition(file string, data []byte) (*ecs.RegisterTaskDefinitionInput, error) {
+	return decodeTaskDefinition(file, data, true)
+}
+
+// decodeTaskDefinition decodes, and when check is set validates (unit tests of the
+// typed walk and of normalisation use fragments, unchecked).
+func decodeTaskDefinition(file string, data []byte, check bool) (*ecs.RegisterTaskDefinitionInput, error) {
 	d, root, err := newDecoder(file, data)
 	if err != nil {
 		return nil, err
 	}
 	if root.kind == kindObject {
 		if inner, ok := lookupMember(root, "taskDefinition"); ok && inner.val.kind == kindObject {
-			return d.taskDefinitionWrapper(root)
+			return d.taskDefinitionWrapper(root, check)
 		}
+	}
+	if root.kind == kindNull {
+		return nil, d.fail(root.off, "", "write an object with at least family and containerDefinitions", "the task definition is null")
 	}
 	td := &ecs.RegisterTaskDefinitionInput{}
 	if err := d.decode(root, reflect.ValueOf(td).Elem(), ""); err != nil {
 		return nil, err
 	}
+	if !check {
+		return td, nil
+	}
+	if err := d.problemsError(ValidateTaskDefinition(td), ""); err != nil {
+		return nil, err
+	}
 	return td, nil
 }
 
-// taskDefinitionWrapper decodes {"taskDefinition": {...}, "tags": [...]}. Tags may
-// sit at either level (ecspresso accepted them inside), but not both.
-func (d *decoder) taskDefinitionWrapper(root *node) (*ecs.RegisterTaskDefinitionInput, error) {
+// taskDefinitionWrapper decodes {"taskDefinition": {...}, "tags": [...]}, the
+// output of describe-task-definition. As in ecspresso, the top-level tags (the live
+// revision's tags in that output) are not registered: only tags inside
+// taskDefinition are, so the same file deploys the same thing with both tools.
+func (d *decoder) taskDefinitionWrapper(root *node, check bool) (*ecs.RegisterTaskDefinitionInput, error) {
 	td := &ecs.RegisterTaskDefinitionInput{}
 	var tags []types.Tag
 	var tagsNode *node
@@ -57,6 +74,9 @@ func (d *decoder) taskDefinitionWrapper(root *node) (*ecs.RegisterTaskDefinition
 		seen[name] = true
 		switch name {
 		case "taskDefinition":
+			if m.val.kind == kindNull {
+				return nil, d.fail(m.val.off, "taskDefinition", "", "the task definition is null")
+			}
 			if err := d.decode(m.val, reflect.ValueOf(td).Elem(), "taskDefinition"); err != nil {
 				return nil, err
 			}
@@ -67,11 +87,15 @@ func (d *decoder) taskDefinitionWrapper(root *node) (*ecs.RegisterTaskDefinition
 			}
 		}
 	}
-	if len(tags) > 0 {
-		if len(td.Tags) > 0 {
-			return nil, d.fail(tagsNode.off, "tags", "keep one of them", "tags are given both at the top level and inside taskDefinition")
-		}
-		td.Tags = tags
+	_ = tagsNode // decoded above only to report malformed tags with their position
+	if !seen["taskDefinition"] {
+		return nil, d.fail(root.off, "taskDefinition", "", "missing")
+	}
+	if !check {
+		return td, nil
+	}
+	if err := d.problemsError(ValidateTaskDefinition(td), "taskDefinition"); err != nil {
+		return nil, err
 	}
 	return td, nil
 }
@@ -85,9 +109,24 @@ func (d *decoder) taskDefinitionWrapper(root *node) (*ecs.RegisterTaskDefinition
 // capacityProviderStrategy) fill the definition when absent at service level, and a
 // roleArn that is not the ECS service-linked role becomes role.
 func DecodeServiceDefinition(file string, data []byte) (*ecs.CreateServiceInput, error) {
+	return DecodeServiceDefinitionFor(file, data, ServiceContext{})
+}
+
+// DecodeServiceDefinitionFor is DecodeServiceDefinition for the service and cluster
+// the config names: a serviceName or cluster in the file that contradicts them is an
+// error at its position.
+func DecodeServiceDefinitionFor(file string, data []byte, ctx ServiceContext) (*ecs.CreateServiceInput, error) {
+	return decodeServiceDefinition(file, data, &ctx)
+}
+
+// decodeServiceDefinition decodes, and validates unless ctx is nil.
+func decodeServiceDefinition(file string, data []byte, ctx *ServiceContext) (*ecs.CreateServiceInput, error) {
 	d, root, err := newDecoder(file, data)
 	if err != nil {
 		return nil, err
+	}
+	if root.kind == kindNull {
+		return nil, d.fail(root.off, "", "write {} for a service that takes every default", "the service definition is null")
 	}
 	obj, path := root, ""
 	if root.kind == kindObject {
@@ -111,6 +150,12 @@ func DecodeServiceDefinition(file string, data []byte) (*ecs.CreateServiceInput,
 		return nil, err
 	}
 	if err := d.serviceReadOnly(obj, path, sd); err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		return sd, nil
+	}
+	if err := d.problemsError(ValidateServiceDefinition(sd, *ctx), path); err != nil {
 		return nil, err
 	}
 	return sd, nil
@@ -178,10 +223,11 @@ type decoder struct {
 	file  string
 	data  []byte
 	types *typeCache
+	pos   map[string]int // field path -> offset of its value, for validation errors
 }
 
 func newDecoder(file string, data []byte) (*decoder, *node, error) {
-	d := &decoder{file: file, data: data, types: newTypeCache()}
+	d := &decoder{file: file, data: data, types: newTypeCache(), pos: map[string]int{}}
 	root, err := parseJSON(data)
 	if err != nil {
 		var se *syntaxError
@@ -246,6 +292,9 @@ func matchName(key string, candidates []string) string {
 
 // decode stores n into v (addressable), reporting problems at path.
 func (d *decoder) decode(n *node, v reflect.Value, path string) error {
+	if _, ok := d.pos[path]; !ok {
+		d.pos[path] = n.off
+	}
 	if n.kind == kindNull {
 		return nil // null means absent: leave the zero value
 	}
@@ -277,7 +326,9 @@ func (d *decoder) decode(n *node, v reflect.Value, path string) error {
 		s := reflect.MakeSlice(t, 0, len(n.elems))
 		for i, e := range n.elems {
 			if e.kind == kindNull {
-				continue
+				// The SDK would send an empty element ({}), which ECS rejects or,
+				// worse, accepts as a default; a null in a list is a mistake.
+				return d.fail(e.off, fmt.Sprintf("%s[%d]", path, i), "remove the null element", "null is not allowed in a list")
 			}
 			ev := reflect.New(t.Elem()).Elem()
 			if err := d.decode(e, ev, fmt.Sprintf("%s[%d]", path, i)); err != nil {
@@ -437,7 +488,9 @@ func (d *decoder) decodeString(n *node, v reflect.Value, path string) error {
 	if n.kind != kindString {
 		return d.fail(n.off, path, "", "expected a string, got %s", n.describe())
 	}
-	if vals := d.types.enumValues(v.Type()); vals != nil {
+	// "" in an enum member means unset, as the SDK treats it (it does not send the
+	// member); ecspresso init writes "launchType": "" and the like.
+	if vals := d.types.enumValues(v.Type()); vals != nil && n.text != "" {
 		found := false
 		for _, e := range vals {
 			if e == n.text {

@@ -1,6 +1,9 @@
 package ecsdef
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	udiff "github.com/aymanbagabas/go-udiff"
 )
@@ -9,18 +12,26 @@ import (
 // normalised canonical JSON, with "--- liveName" and "+++ localName" headers, or ""
 // when they are equivalent. A nil side diffs as an empty document (nothing live
 // yet).
-func DiffTaskDefinitions(liveName string, live *ecs.RegisterTaskDefinitionInput, localName string, local *ecs.RegisterTaskDefinitionInput) (string, error) {
-	return diffDocs(liveName, NormalizeTaskDefinition(live), localName, NormalizeTaskDefinition(local))
+func DiffTaskDefinitions(liveName string, live *ecs.RegisterTaskDefinitionInput, localName string, local *ecs.RegisterTaskDefinitionInput, opts ...DiffOption) (string, error) {
+	return diffDocs(liveName, NormalizeTaskDefinition(live), localName, NormalizeTaskDefinition(local), opts...)
 }
+
+// DiffOption changes how a diff is printed.
+type DiffOption int
+
+// WholeDocuments prints every line of both documents (ecspresso's diff
+// --no-unified): the --- and +++ headers, then each line prefixed with "-", "+" or a
+// space, with no hunk headers.
+const WholeDocuments DiffOption = 1
 
 // DiffServiceDefinitions returns a unified diff from live to local over their
 // normalised canonical JSON, or "" when they are equivalent. Besides
 // NormalizeServiceDefinition it applies the rules that need both sides: a local
 // definition without desiredCount (or availabilityZoneRebalancing) does not compare
 // the live value, because deploy leaves it as it is.
-func DiffServiceDefinitions(liveName string, live *ecs.CreateServiceInput, localName string, local *ecs.CreateServiceInput) (string, error) {
+func DiffServiceDefinitions(liveName string, live *ecs.CreateServiceInput, localName string, local *ecs.CreateServiceInput, opts ...DiffOption) (string, error) {
 	l, r := normalizedServices(live, local)
-	return diffDocs(liveName, l, localName, r)
+	return diffDocs(liveName, l, localName, r, opts...)
 }
 
 // TaskDefinitionsEqual reports whether two task definitions are equivalent after
@@ -44,7 +55,7 @@ func normalizedServices(live, local *ecs.CreateServiceInput) (*ecs.CreateService
 	return l, r
 }
 
-func diffDocs(liveName string, live any, localName string, local any) (string, error) {
+func diffDocs(liveName string, live any, localName string, local any, opts ...DiffOption) (string, error) {
 	a, err := docText(live)
 	if err != nil {
 		return "", err
@@ -56,7 +67,21 @@ func diffDocs(liveName string, live any, localName string, local any) (string, e
 	if a == b {
 		return "", nil
 	}
-	return udiff.Unified(liveName, localName, a, b), nil
+	if !slices.Contains(opts, WholeDocuments) {
+		return udiff.Unified(liveName, localName, a, b), nil
+	}
+	lines := strings.Count(a, "\n") + strings.Count(b, "\n") + 1
+	u, err := udiff.ToUnified(liveName, localName, a, udiff.Strings(a, b), lines)
+	if err != nil {
+		return "", err
+	}
+	var out strings.Builder
+	for _, l := range strings.SplitAfter(u, "\n") {
+		if !strings.HasPrefix(l, "@@") {
+			out.WriteString(l)
+		}
+	}
+	return out.String(), nil
 }
 
 // docText is the canonical JSON of v, or "" for a nil definition.

@@ -3,6 +3,7 @@ package ecsdef
 import (
 	"cmp"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -85,7 +86,50 @@ func NormalizeTaskDefinition(td *ecs.RegisterTaskDefinitionInput) *ecs.RegisterT
 	for i := range td.ContainerDefinitions {
 		normalizeContainer(&td.ContainerDefinitions[i], td.NetworkMode)
 	}
+	pruneEmpty(reflect.ValueOf(td).Elem())
 	return td
+}
+
+// pruneEmpty sets every pointer to a struct that holds nothing (each member unset,
+// empty or zero, recursively) to nil. An empty object is the same as an absent one:
+// DescribeServices reports "networkConfiguration": {} for a bridge-mode service
+// created without one, and deploy sends nothing for either, so they must compare
+// equal.
+func pruneEmpty(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || v.Elem().Kind() != reflect.Struct || v.Type().Elem() == timeType {
+			return
+		}
+		pruneEmpty(v.Elem())
+		if structEmpty(v.Elem()) && v.CanSet() {
+			v.Set(reflect.Zero(v.Type()))
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				pruneEmpty(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			pruneEmpty(v.Index(i))
+		}
+	}
+}
+
+// structEmpty reports whether Marshal would print v as {}.
+func structEmpty(v reflect.Value) bool {
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if skipField(f) {
+			continue
+		}
+		if !omit(v.Field(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 func normalizeVolume(v *types.Volume) {
@@ -313,6 +357,7 @@ func NormalizeServiceDefinition(sd *ecs.CreateServiceInput) *ecs.CreateServiceIn
 	if sc := sd.ServiceConnectConfiguration; sc != nil {
 		slices.SortStableFunc(sc.Services, func(a, b types.ServiceConnectService) int { return cmpPtr(a.PortName, b.PortName) })
 	}
+	pruneEmpty(reflect.ValueOf(sd).Elem())
 	return sd
 }
 
@@ -366,6 +411,7 @@ func normalizeDeploymentConfiguration(sd *ecs.CreateServiceInput) {
 	if a := dc.Alarms; a != nil {
 		a.AlarmNames = sortedUnique(a.AlarmNames)
 	}
+	normalizeStrategy(dc) // bluegreen.go
 	// Bake time only applies to the traffic-shifting strategies; for ROLLING an
 	// explicit 0 is the same as none.
 	if dc.Strategy == types.DeploymentStrategyRolling && dc.BakeTimeInMinutes != nil && *dc.BakeTimeInMinutes == 0 {

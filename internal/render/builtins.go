@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/secret"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
@@ -26,20 +27,43 @@ func missingEnvDiag(name string) *diag.Error {
 
 // builtins are the functions every renderer has.
 //
-// env deliberately differs from ecspresso in one way: ecspresso also looks its
-// default literal up as an environment variable name (env "A" "b" returns $b when b
-// is set). doppio returns the default literally, which is what every template
-// author expects.
+// env follows ecspresso exactly, which differs between the two languages:
+//   - Go templates (kayac/go-config): {{ env "A" "B" "C" }} tries $A, then $B, then
+//     $C, and returns the first that is set and non-empty; when none is, it returns
+//     the last argument literally. Every argument but the last is only a variable
+//     name, the last is a name and the default. So {{ env "A" }} with A unset prints
+//     "A", and {{ env "A" "b" }} prints $b when b is set.
+//   - Jsonnet (std.native('env')(name, default)): $name if set and non-empty, else
+//     default, returned as the JSON value it is and never looked up.
+//
+// must_env accepts a variable that is set but empty, in both.
 func (r *Renderer) builtins() []Function {
 	return []Function{
 		{
-			// env NAME [DEFAULT]: the variable's value if set and non-empty, else
-			// DEFAULT (or "").
-			Name:   "env",
-			Params: []string{"name", "default"},
+			Name:         "env",
+			TemplateOnly: true,
 			Call: func(_ context.Context, args []any) (any, error) {
-				if len(args) < 1 || len(args) > 2 {
-					return nil, fmt.Errorf("env takes a name and an optional default, got %d arguments", len(args))
+				v := ""
+				for i, a := range args {
+					name, ok := a.(string)
+					if !ok {
+						return nil, fmt.Errorf("env: argument %d must be a string, got %T", i+1, a)
+					}
+					if got, ok := r.getenv(name); ok && got != "" {
+						return got, nil
+					}
+					v = name
+				}
+				return v, nil
+			},
+		},
+		{
+			Name:        "env",
+			JsonnetOnly: true,
+			Params:      []string{"name", "default"},
+			Call: func(_ context.Context, args []any) (any, error) {
+				if len(args) != 2 {
+					return nil, fmt.Errorf("env takes a name and a default, got %d arguments", len(args))
 				}
 				name, err := stringArg("env", args[0])
 				if err != nil {
@@ -48,11 +72,8 @@ func (r *Renderer) builtins() []Function {
 				if v, ok := r.getenv(name); ok && v != "" {
 					return v, nil
 				}
-				if len(args) == 2 {
-					// Jsonnet passes any JSON value as the default; hand it back as is.
-					return args[1], nil
-				}
-				return "", nil
+				// Jsonnet passes any JSON value as the default; hand it back as is.
+				return args[1], nil
 			},
 		},
 		{
@@ -87,7 +108,7 @@ func (r *Renderer) builtins() []Function {
 				if !ok {
 					s = fmt.Sprint(args[0])
 				}
-				return jsonEscape(s, true), nil
+				return secret.JSONEscape(s, true), nil
 			},
 		},
 	}

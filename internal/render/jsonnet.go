@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -154,6 +155,14 @@ func jsonnetError(path string, formatted, structured error, nativeErrs *sync.Map
 
 // readFile reads a file, reporting a missing one as invalid input.
 func readFile(path string) ([]byte, error) {
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return nil, &diag.Error{File: path, Err: errors.New("is a directory, not a file"), Code: diag.ExitUsage}
+		}
+		if fi.Size() > MaxFileBytes {
+			return nil, tooBig(path, int(fi.Size()))
+		}
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		code := diag.ExitError
@@ -167,4 +176,22 @@ func readFile(path string) ([]byte, error) {
 		return nil, &diag.Error{File: path, Err: fmt.Errorf("read: %w", err), Code: code}
 	}
 	return b, nil
+}
+
+// checkExtCode parses every external code variable on its own, so a broken value is
+// reported as itself instead of at the position of the std.extVar that reads it.
+// Only syntax is checked: a value may call native functions that exist later.
+func checkExtCode(code map[string]string) error {
+	names := make([]string, 0, len(code))
+	for k := range code {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if _, err := jsonnet.SnippetToAST("<ext-code "+k+">", code[k]); err != nil {
+			return diag.Invalid(fmt.Errorf("external code variable %q (--ext-code %s=...) is not valid Jsonnet: %v", k, k, err),
+				"give --ext-code a Jsonnet expression, e.g. --ext-code replicas=2; use --ext-str for plain strings")
+		}
+	}
+	return nil
 }

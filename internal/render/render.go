@@ -11,14 +11,12 @@ package render
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/secret"
 )
 
 // Function is a lookup function available in Go templates and, under the same name,
@@ -57,6 +55,9 @@ type Options struct {
 	Getenv func(string) (string, bool)
 	// Functions are the plugin lookup functions (see internal/plugin).
 	Functions []Function
+	// Secrets receives every secret value a lookup returns (SecureString,
+	// Secrets Manager); nil means a set of the renderer's own.
+	Secrets *secret.Set
 }
 
 // Renderer renders files. It is safe for concurrent use.
@@ -65,8 +66,7 @@ type Renderer struct {
 	getenv func(string) (string, bool)
 	funcs  []Function // builtins first, then plugins, in registration order
 
-	mu      sync.Mutex
-	secrets map[string]string // secret value → label, e.g. "ssm:/app/db-password"
+	secrets *secret.Set
 }
 
 // New builds a Renderer. The builtins env, must_env and json_escape are always
@@ -74,9 +74,15 @@ type Renderer struct {
 // user to set func_prefix.
 func New(ctx context.Context, opts Options) (*Renderer, error) {
 	_ = ctx // reserved: plugins may need set-up in the future
-	r := &Renderer{opts: opts, getenv: opts.Getenv, secrets: map[string]string{}}
+	r := &Renderer{opts: opts, getenv: opts.Getenv, secrets: opts.Secrets}
+	if r.secrets == nil {
+		r.secrets = secret.NewSet()
+	}
 	if r.getenv == nil {
 		r.getenv = func(string) (string, bool) { return "", false }
+	}
+	if err := checkExtCode(opts.ExtCode); err != nil {
+		return nil, err
 	}
 	r.funcs = r.builtins()
 	seen := map[string]bool{}
@@ -157,7 +163,40 @@ func (r *Renderer) RenderConfigFile(ctx context.Context, path string) ([]byte, e
 		Hint: "name the config ecspresso.yml, .yaml, .json or .jsonnet"}
 }
 
+// render evaluates a file, returning as soon as ctx ends: Jsonnet evaluation and
+// large template runs cannot be interrupted themselves, so a signal or the command's
+// deadline must not wait for them (the abandoned evaluation ends with the process).
 func (r *Renderer) render(ctx context.Context, path string, k kind) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := r.evaluate(ctx, path, k)
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		return res.b, res.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("render %s: %w", path, context.Cause(ctx))
+	}
+}
+
+// evaluate renders one file and bounds the size of what it produced.
+func (r *Renderer) evaluate(ctx context.Context, path string, k kind) ([]byte, error) {
+	out, err := r.renderKind(ctx, path, k)
+	if err == nil && len(out) > MaxFileBytes {
+		return nil, tooBig(path, len(out))
+	}
+	return out, err
+}
+
+func (r *Renderer) renderKind(ctx context.Context, path string, k kind) ([]byte, error) {
 	switch k {
 	case kindJsonnet:
 		out, src, err := r.evalJsonnet(ctx, path)
@@ -197,65 +236,9 @@ func (r *Renderer) render(ctx context.Context, path string, k kind) ([]byte, err
 	}
 }
 
-// remember records a secret value so Redact can hide it.
-func (r *Renderer) remember(value, label string) {
-	if value == "" {
-		return
-	}
-	r.mu.Lock()
-	r.secrets[value] = label
-	r.mu.Unlock()
-}
+// remember records a secret value so Redact (and every output path) hides it.
+func (r *Renderer) remember(value, label string) { r.secrets.Add(value, label) }
 
 // Redact replaces every secret value the renderer has produced, raw or in any
 // JSON-escaped form, with a placeholder such as "(secret ssm:/app/db-password)".
-func (r *Renderer) Redact(b []byte) []byte {
-	r.mu.Lock()
-	type pair struct{ old, new string }
-	var pairs []pair
-	for v, label := range r.secrets {
-		ph := "(secret " + label + ")"
-		for _, form := range secretForms(v) {
-			pairs = append(pairs, pair{form, ph})
-		}
-	}
-	r.mu.Unlock()
-	if len(pairs) == 0 {
-		return b
-	}
-	// Longest first, so a secret containing another is hidden whole.
-	slices.SortFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
-	args := make([]string, 0, 2*len(pairs))
-	for _, p := range pairs {
-		args = append(args, p.old, p.new)
-	}
-	return []byte(strings.NewReplacer(args...).Replace(string(b)))
-}
-
-// secretForms lists the ways a value can appear in rendered or re-encoded JSON: raw,
-// escaped with and without HTML escaping, and escaped twice (a JSON string inside a
-// JSON string, e.g. a container command holding JSON).
-func secretForms(v string) []string {
-	forms := []string{v}
-	add := func(s string) {
-		if !slices.Contains(forms, s) {
-			forms = append(forms, s)
-		}
-	}
-	once := jsonEscape(v, true)
-	add(once)
-	add(jsonEscape(v, false))
-	add(jsonEscape(once, true))
-	add(jsonEscape(jsonEscape(v, false), false))
-	return forms
-}
-
-// jsonEscape returns s encoded as the inside of a JSON string literal.
-func jsonEscape(s string, html bool) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(html)
-	_ = enc.Encode(s) // encoding a string cannot fail
-	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	return string(out[1 : len(out)-1])
-}
+func (r *Renderer) Redact(b []byte) []byte { return r.secrets.Redact(b) }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,15 +11,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // testEnv is the environment every golden case sees.
 var testEnv = map[string]string{
 	"FAMILY":   "web",
 	"IMAGE":    "nginx:1.27",
-	"b":        "the quirk would print this",
+	"b":        "the default looked up as a name",
 	"QUOTED":   `say "hi" <now>`,
 	"CPU":      "512",
 	"TAG":      "v1.2.3",
@@ -38,25 +36,9 @@ func outcome(b []byte, err error) string {
 	return string(b) + "\n"
 }
 
-func golden(t *testing.T, name, got string) {
+func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	golden.Assert(t, filepath.Join("testdata", "golden", name+".golden"), []byte(got))
 }
 
 func TestRenderFile(t *testing.T) {
@@ -76,7 +58,7 @@ func TestRenderFile(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			b, err := r.RenderFile(ctx, filepath.Join("testdata", "in", name))
-			golden(t, "file_"+name, outcome(b, err))
+			assertGolden(t, "file_"+name, outcome(b, err))
 		})
 	}
 }
@@ -90,7 +72,7 @@ func TestRenderConfigFile(t *testing.T) {
 	for _, name := range []string{"config.json", "service.yml", "taskdef.toml"} {
 		t.Run(name, func(t *testing.T) {
 			b, err := r.RenderConfigFile(ctx, filepath.Join("testdata", "in", name))
-			golden(t, "config_"+name, outcome(b, err))
+			assertGolden(t, "config_"+name, outcome(b, err))
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -18,6 +19,12 @@ const renderedHint = "the position is in the template's output; run doppio rende
 // yamlToJSON converts rendered YAML to JSON. unchanged says whether the template
 // left the text as written, so positions are the source's.
 func yamlToJSON(path string, b []byte, unchanged bool) ([]byte, error) {
+	if err := scanYAML(path, b); err != nil {
+		return nil, err
+	}
+	if err := checkYAMLTree(path, b); err != nil {
+		return nil, err
+	}
 	out, err := yaml.YAMLToJSON(b)
 	if err != nil {
 		d := &diag.Error{File: path, Code: diag.ExitUsage}
@@ -35,8 +42,23 @@ func yamlToJSON(path string, b []byte, unchanged bool) ([]byte, error) {
 		}
 		return nil, d
 	}
-	return bytes.TrimSpace(out), nil
+	out = bytes.TrimSpace(out)
+	if !json.Valid(out) {
+		// The converter writes some control characters as escapes JSON does not
+		// have (\a, \v, \e); they are not allowed in the names ECS checks either.
+		d := &diag.Error{File: path, Code: diag.ExitUsage,
+			Err:  errors.New("yaml: a string contains a control character (such as \\a or \\u0007), which doppio does not accept"),
+			Hint: "remove the control character; ECS rejects them in names"}
+		if loc := controlEscape.FindIndex(b); loc != nil {
+			d.Line, d.Column = position(b, loc[0])
+		}
+		return nil, d
+	}
+	return out, nil
 }
+
+// controlEscape finds a YAML double-quoted escape of a control character.
+var controlEscape = regexp.MustCompile(`\\(?:u00[01][0-9a-fA-F]|x[01][0-9a-fA-F]|u007[fF]|x7[fF]|[0abtnvfreN_LP])`)
 
 // checkJSON requires b to be JSON, locating the first syntax error.
 func checkJSON(path string, b []byte, unchanged bool) error {

@@ -390,7 +390,7 @@ func closest(name string, candidates []string, n int) []string {
 		if abs(len(c)-len(name)) > limit {
 			continue
 		}
-		d := levenshtein(name, c, limit)
+		d := diag.Distance(name, c, limit)
 		if d > limit {
 			continue
 		}
@@ -414,31 +414,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// levenshtein is the edit distance between a and b, giving up (returning limit+1)
-// once every path exceeds limit.
-func levenshtein(a, b string, limit int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -1,0 +1,9 @@
+{
+  network(subnets, groups):: {
+    awsvpcConfiguration: {
+      subnets: subnets,
+      securityGroups: groups,
+      assignPublicIp: 'DISABLED',
+    },
+  },
+}
