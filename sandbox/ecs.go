@@ -43,6 +43,8 @@ func ecsHandler(op string) func(*ecsCall) {
 		return (*ecsCall).describeServiceDeployments
 	case "StopServiceDeployment":
 		return (*ecsCall).stopServiceDeployment
+	case "ContinueServiceDeployment":
+		return (*ecsCall).continueServiceDeployment
 	case "DescribeServiceRevisions":
 		return (*ecsCall).describeServiceRevisions
 	case "RunTask":

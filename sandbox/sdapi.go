@@ -15,6 +15,15 @@ func (sd *serviceDeployment) status(now time.Time) (status, reason string, finis
 	switch {
 	case after(now, sd.stoppedAt):
 		return "STOPPED", sd.stopReason, sd.stoppedAt
+	case after(now, sd.rollbackAt) && !sd.rollbackDone.IsZero():
+		// Blue/green: traffic goes back to the blue revision, which kept running.
+		if after(now, sd.rollbackDone) {
+			return "ROLLBACK_SUCCESSFUL", sd.rollbackReason, sd.rollbackDone
+		}
+		if sd.manual && now.Before(sd.rollbackAt.Add(d.dur/10)) {
+			return "ROLLBACK_REQUESTED", sd.rollbackReason, time.Time{}
+		}
+		return "ROLLBACK_IN_PROGRESS", sd.rollbackReason, time.Time{}
 	case after(now, sd.rollbackAt):
 		R := sd.rollbackDep
 		if R != nil && after(now, R.completedAt) {
@@ -104,6 +113,9 @@ func (s *service) sdJSON(sd *serviceDeployment, now time.Time) obj {
 	}
 	o["deploymentCircuitBreaker"] = cb
 	o["alarms"] = obj{"status": "DISABLED"}
+	if d.bg != nil {
+		s.bgSDJSON(o, d, now) // bluegreen_plan.go
+	}
 	return o
 }
 
@@ -274,8 +286,13 @@ func (e *ecsCall) stopServiceDeployment() {
 		e.failf("ConflictException", "The service deployment is %s and can't be stopped.", st)
 		return
 	}
-	s.truncate(a, T)
 	P := sd.target
+	if P.bg != nil && stopType == "ROLLBACK" {
+		s.bgDecide(a, T, P, bgDecision{at: T, rollback: true}) // bluegreen_api.go
+		e.ok(obj{"serviceDeploymentArn": arn})
+		return
+	}
+	s.truncate(a, T)
 	if stopType == "ABORT" {
 		sd.stoppedAt, sd.stopReason = T, "Service deployment stopped by a StopServiceDeployment request."
 		s.plan(a, T) // keeps the tasks already started; nothing new is scheduled

@@ -243,6 +243,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Materialise what simulated time has made due (CloudWatch log lines of tasks)
 	// before any read of this account, so e.g. GetLogEvents sees them.
 	s.flushLogs(r.Context(), a, c.Region)
+	s.syncTraffic(r.Context(), a, c.Region) // bluegreen_elb.go
 
 	if strings.HasPrefix(c.Target, "CodeDeploy_20141006.") {
 		if h := s.codeDeploy(a); h != nil {

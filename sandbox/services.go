@@ -173,6 +173,11 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 	cb := sub(dc, "deploymentCircuitBreaker")
 	d.breaker, d.rollback = boolean(cb, "enable"), boolean(cb, "rollback")
 	d.threshold = breakerThreshold(s.desired)
+	if s.primary(T) != nil {
+		// A traffic-shifting strategy needs a blue revision to shift from; the first
+		// deployment of a service just starts its tasks.
+		d.bg = bgConfigOf(dc) // bluegreen.go
+	}
 	sd := &serviceDeployment{
 		id:        a.sdID(),
 		target:    d,
@@ -190,6 +195,9 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 func (e *ecsCall) updateService() {
 	req, ok := e.request()
 	if !ok {
+		return
+	}
+	if e.rejectCodeDeployUpdate(req) { // bluegreen_api.go
 		return
 	}
 	var td obj

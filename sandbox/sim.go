@@ -257,6 +257,13 @@ type deployment struct {
 	rollback        bool
 	threshold       int
 	desired         int
+	// Traffic-shifting strategies (bluegreen.go): configuration, decisions taken,
+	// and when the deployment stopped being PRIMARY because it was rolled back.
+	bg         *bgConfig
+	decisions  []bgDecision
+	revokedAt  time.Time
+	failReason string
+	bgBlue     string // target group serving production when it started (bluegreen_elb.go)
 }
 
 // serviceDeployment is one ServiceDeployment (ListServiceDeployments and friends).
@@ -271,6 +278,7 @@ type serviceDeployment struct {
 	rollbackReason string
 	rollbackDep    *deployment
 	manual         bool
+	rollbackDone   time.Time // blue/green: traffic is back on the blue revision
 }
 
 // service is the simulated side of one ECS service; moto keeps the rest.
@@ -285,6 +293,8 @@ type service struct {
 	sds                         []*serviceDeployment
 	events                      []event
 	tasks                       []*task
+	prodTG                      string            // target group serving production (bluegreen_elb.go)
+	ruleState                   map[string]string // listener rule weights last written to moto
 }
 
 // breakerThreshold follows ServiceDeploymentCircuitBreaker.threshold in the API
@@ -304,7 +314,7 @@ func (a *account) scaled(d time.Duration, b behaviour) time.Duration {
 // primary is the newest deployment created at or before now.
 func (s *service) primary(now time.Time) *deployment {
 	for i := len(s.deployments) - 1; i >= 0; i-- {
-		if !now.Before(s.deployments[i].createdAt) {
+		if !now.Before(s.deployments[i].createdAt) && !after(now, s.deployments[i].revokedAt) {
 			return s.deployments[i]
 		}
 	}
@@ -332,6 +342,9 @@ func (s *service) truncate(a *account, T time.Time) {
 	}
 	s.deployments = slices.DeleteFunc(s.deployments, func(d *deployment) bool { return d.createdAt.After(T) })
 	for _, d := range s.deployments {
+		if d.revokedAt.After(T) {
+			d.revokedAt, d.failReason = time.Time{}, ""
+		}
 		for _, tp := range []*time.Time{&d.completedAt, &d.failedAt, &d.inactiveAt} {
 			if tp.After(T) {
 				*tp = time.Time{}
@@ -344,7 +357,7 @@ func (s *service) truncate(a *account, T time.Time) {
 			sd.stoppedAt, sd.stopReason = time.Time{}, ""
 		}
 		if sd.rollbackAt.After(T) {
-			sd.rollbackAt, sd.rollbackReason, sd.rollbackDep = time.Time{}, "", nil
+			sd.rollbackAt, sd.rollbackReason, sd.rollbackDep, sd.rollbackDone = time.Time{}, "", nil, time.Time{}
 		}
 	}
 }
@@ -433,6 +446,10 @@ func (s *service) stopEvents(a *account, ts []*task) {
 func (s *service) plan(a *account, T time.Time) {
 	P := s.primary(T)
 	if P == nil {
+		return
+	}
+	if P.bgActive(T) {
+		s.planBlueGreen(a, T, P) // bluegreen_plan.go
 		return
 	}
 	if P.beh.crash {
@@ -587,6 +604,8 @@ func (a *account) cloneDeployment(d *deployment, T time.Time) *deployment {
 // then COMPLETED at steady state, or FAILED when the circuit breaker trips.
 func (d *deployment) rolloutState(now time.Time) (string, string) {
 	switch {
+	case after(now, d.failedAt) && d.failReason != "":
+		return "FAILED", d.failReason
 	case after(now, d.failedAt):
 		return "FAILED", "ECS deployment circuit breaker: tasks failed to start."
 	case after(now, d.completedAt):

@@ -46,11 +46,14 @@ type CLI struct {
 	Status     StatusCmd     `cmd:"" help:"Show the service, its deployments and recent events."`
 	Revisions  RevisionsCmd  `cmd:"" help:"List task definition revisions of the family, or print one."`
 	Rollback   RollbackCmd   `cmd:"" help:"Point the service back at the previous task definition revision."`
+	Continue   ContinueCmd   `cmd:"" help:"Continue (or --rollback) a deployment paused at a PAUSE lifecycle hook, then wait."`
+	Appspec    AppspecCmd    `cmd:"" help:"Print the CodeDeploy AppSpec (YAML) a deploy of a CODE_DEPLOY service sends."`
 	Deregister DeregisterCmd `cmd:"" help:"Deregister (and optionally delete) task definition revisions not in use."`
 	Delete     DeleteCmd     `cmd:"" help:"Delete the service."`
 	Run        RunCmd        `cmd:"" help:"Run a one-off task and exit with its container's exit code."`
 	Tasks      TasksCmd      `cmd:"" help:"List, find, stop, trace and read the logs of the project's tasks."`
 	Exec       ExecCmd       `cmd:"" help:"Open an ECS Exec session (command or port forwarding) in a task's container."`
+	Verify     VerifyCmd     `cmd:"" help:"Check that roles, images, secrets, log groups, network and load balancers the definitions use exist."`
 }
 
 // exitRecorder captures kong's requests to exit (after --help, --version) without

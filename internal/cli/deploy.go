@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"slices"
 	"strings"
 	"time"
@@ -122,18 +123,22 @@ func (f imageFlags) apply(td *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTas
 }
 
 // parseRollbackEvents reads --rollback-events: the CodeDeploy auto-rollback events.
-func parseRollbackEvents(s string) ([]string, error) {
+func parseRollbackEvents(s string) ([]cdtypes.AutoRollbackEvent, error) {
 	if s == "" {
 		return nil, nil
 	}
-	allowed := []string{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"}
-	var out []string
+	allowed := cdtypes.AutoRollbackEvent("").Values()
+	names := make([]string, len(allowed))
+	for i, e := range allowed {
+		names[i] = string(e)
+	}
+	var out []cdtypes.AutoRollbackEvent
 	for _, e := range strings.Split(s, ",") {
 		e = strings.TrimSpace(e)
-		if !slices.Contains(allowed, e) {
-			return nil, diag.Invalid(fmt.Errorf("--rollback-events: unknown event %q", e), "allowed: "+strings.Join(allowed, ", ")+diag.DidYouMean(e, allowed))
+		if !slices.Contains(names, e) {
+			return nil, diag.Invalid(fmt.Errorf("--rollback-events: unknown event %q", e), "allowed: "+strings.Join(names, ", ")+" "+diag.DidYouMean(e, names))
 		}
-		out = append(out, e)
+		out = append(out, cdtypes.AutoRollbackEvent(e))
 	}
 	return out, nil
 }
@@ -203,6 +208,9 @@ func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	if handled, err := a.deployCodeDeploy(ctx, p, o, c); handled || err != nil { // codedeploy.go
+		return err
+	}
 	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
 }
 
@@ -220,7 +228,6 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 		SkipTaskDefinition: f.SkipTaskDefinition, LatestTaskDefinition: f.LatestTaskDefinition, Revision: f.Revision,
 		ForceNewDeployment: f.ForceNewDeployment, ForceRegister: f.ForceRegister, AutoScaling: scaling,
 	}
-	o.RollbackEvents, _ = parseRollbackEvents(f.RollbackEvents)
 	if p.cfg.Ignore != nil {
 		o.IgnoreTags = p.cfg.Ignore.Tags
 	}
@@ -305,7 +312,7 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	return a.follow(ctx, client, followRequest{
 		cluster: o.Cluster, service: o.Service, deploymentID: res.DeploymentID,
 		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: until,
-		service0: res.Service, interval: w.PollInterval,
+		service0: res.Service, interval: w.PollInterval, bg: w.bgFollow(),
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
@@ -31,6 +32,8 @@ type InitCmd struct {
 	ServiceDefinitionPath string `help:"Service definition file, relative to the config." default:"ecs-service-def.json"`
 	Jsonnet               bool   `help:"Write Jsonnet files (.jsonnet) instead of JSON and YAML."`
 	ForceOverwrite        bool   `help:"Overwrite existing files."`
+
+	codeDeploy initCodeDeploy // codedeploy.go: writes the codedeploy section of CODE_DEPLOY services
 }
 
 // initFile is one file init will write.
@@ -89,6 +92,7 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 		}
 		return c.write(a, files)
 	}
+	c.codeDeploy = initCodeDeploy{client: codedeploy.NewFromConfig(awsCfg), log: a.log}
 	services := []string{c.Service}
 	if c.Service == "" {
 		if services, err = listServiceNames(ctx, client, c.Cluster); err != nil {
@@ -178,6 +182,7 @@ func (c *InitCmd) importService(ctx context.Context, client ecsDescriber, region
 	if err != nil {
 		return nil, err
 	}
+	cfgData = c.codeDeploy.section(ctx, cfgData, cfgPath, c.Cluster, svc)
 	return []initFile{{cfgPath, cfgData}, {abs(sdPath), sdData}, {abs(tdPath), tdData}}, nil
 }
 

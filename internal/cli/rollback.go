@@ -50,6 +50,9 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
+	if handled, err := a.rollbackCodeDeploy(ctx, p, c); handled || err != nil { // codedeploy.go
+		return err
+	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
 		return err

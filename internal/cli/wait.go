@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
@@ -18,7 +19,8 @@ import (
 // waitFlags are shared by every verb that waits for a deployment.
 type waitFlags struct {
 	Wait         bool          `help:"Wait for the deployment to finish." negatable:"" default:"true"`
-	WaitUntil    string        `help:"deployed: our deployment completed; stable: also a single deployment with running == desired." enum:"deployed,stable" default:"deployed"`
+	WaitUntil    string        `help:"deployed: our deployment completed; stable: also a single deployment with running == desired; ecs:<STAGE>: a blue/green lifecycle stage reached; codedeploy:<Event>: a CodeDeploy lifecycle event succeeded." default:"deployed"`
+	WaitOnPause  bool          `help:"Keep waiting at a PAUSE lifecycle hook (showing its expiry) instead of exiting 6."`
 	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s" hidden:""`
 }
 
@@ -27,7 +29,7 @@ func (w waitFlags) Validate() error {
 	if w.PollInterval <= 0 || w.PollInterval > 5*time.Second {
 		return diag.Invalid(fmt.Errorf("--poll-interval %s: must be above 0 and at most 5s", w.PollInterval), "")
 	}
-	return nil
+	return w.validateUntil() // bluegreen.go
 }
 
 // waitingProject validates the wait flags and loads the project: the common start
@@ -52,6 +54,7 @@ type followRequest struct {
 	until            watch.Until
 	interval         time.Duration
 	service0         *types.Service // service as the update returned it, to find the deployment
+	bg               bgFollow       // blue/green: stage, pauses (bluegreen.go)
 }
 
 // resultDoc is the JSON document deploy, wait, scale, refresh and rollback print.
@@ -106,6 +109,7 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 	out, err := poller.Wait(ctx, watch.Target{
 		Cluster: r.cluster, Service: r.service, DeploymentID: r.deploymentID,
 		TaskDefinition: r.taskDefinition, StartedAt: r.startedAt, Until: r.until,
+		Stage: r.bg.stage, WaitOnPause: r.bg.waitOnPause, ContinuedHook: r.bg.continuedHook, DeploymentARN: r.bg.deploymentARN, NewEventsOnly: r.bg.continuedHook != "",
 	})
 	endGroup()
 	if err != nil {
@@ -130,6 +134,10 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 		if err := ui.WriteJSON(a.stdout, doc); err != nil {
 			return err
 		}
+	}
+	if r.bg.accept(out) {
+		a.log.Info("deployment "+out.Kind.String(), "service", r.service, "deployment", out.DeploymentID, "reason", out.Reason)
+		return nil
 	}
 	return a.outcomeError(r, out)
 }
@@ -161,7 +169,7 @@ func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
 			"check with 'doppio status'; roll back with 'doppio rollback'")
 	case watch.Paused:
 		return diag.WithHint(diag.WithCode(fmt.Errorf("deployment %s is paused: %s", out.DeploymentID, out.Reason), out.ExitCode()),
-			"continue or roll back the deployment, then 'doppio wait'")
+			"'doppio continue' goes on ('--rollback' rolls back); 'doppio wait --wait-on-pause' waits for the timeout action")
 	}
 	return diag.WithCode(fmt.Errorf("deployment %s ended as %v", out.DeploymentID, out.Kind), out.ExitCode())
 }
@@ -216,9 +224,12 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	if svc == nil {
 		return errServiceNotFound(p.cfg)
 	}
+	if deploy.IsCodeDeploy(svc) {
+		return a.waitCodeDeploy(ctx, p, c.waitFlags) // codedeploy.go
+	}
 	return a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: aws.ToString(svc.TaskDefinition),
-		until: c.until(), service0: svc, interval: c.PollInterval,
+		until: c.until(), service0: svc, interval: c.PollInterval, bg: c.bgFollow(),
 	})
 }
 

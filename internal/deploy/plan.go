@@ -45,9 +45,6 @@ type Options struct {
 	IgnoreTags []string
 	// AutoScaling changes the service's scalable target; nil leaves it alone.
 	AutoScaling *ScalingChange
-	// RollbackEvents are the CodeDeploy auto-rollback events of a CodeDeploy
-	// deployment (DEPLOYMENT_FAILURE, ...); empty keeps the deployment group's.
-	RollbackEvents []string
 }
 
 // Task definition actions.
@@ -146,6 +143,9 @@ var needsForce = map[string]string{
 // Plan computes what deploy would do. It only reads.
 func (dp *Deployer) Plan(ctx context.Context, o Options) (*Plan, error) {
 	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if err := validateStrategy(o.ServiceDefinition); err != nil { // strategy.go
 		return nil, err
 	}
 	p := &Plan{Cluster: o.Cluster, Service: o.Service, AutoScaling: o.AutoScaling}

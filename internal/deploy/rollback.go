@@ -178,7 +178,9 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 	if o.Deregister {
 		p.Deregister = p.Current
 	}
-	if o.Stop {
+	// A traffic-shifting deployment in flight is rolled back by ECS itself (traffic
+	// returns to the blue revision), never by starting another deployment.
+	if o.Stop || trafficShifting(svc) { // continue.go
 		arn, err := r.activeDeployment(ctx, o.Cluster, o.Service)
 		if err != nil {
 			return nil, err

@@ -411,6 +411,7 @@ func normalizeDeploymentConfiguration(sd *ecs.CreateServiceInput) {
 	if a := dc.Alarms; a != nil {
 		a.AlarmNames = sortedUnique(a.AlarmNames)
 	}
+	normalizeStrategy(dc) // bluegreen.go
 	// Bake time only applies to the traffic-shifting strategies; for ROLLING an
 	// explicit 0 is the same as none.
 	if dc.Strategy == types.DeploymentStrategyRolling && dc.BakeTimeInMinutes != nil && *dc.BakeTimeInMinutes == 0 {

@@ -188,7 +188,7 @@ func (r *Runner) Plan(ctx context.Context, o RunOptions) (*RunPlan, error) {
 			return nil, diag.Invalid(fmt.Errorf("service %q not found in cluster %q", o.Service, o.Cluster), "deploy it first, or run without --skip-task-definition / --propagate-tags SERVICE")
 		}
 		if live != nil && family == "" {
-			family = familyOf(aws.ToString(live.TaskDefinition))
+			family = ecsdef.TaskDefinitionFamily(aws.ToString(live.TaskDefinition))
 		}
 	}
 	td.Family = family

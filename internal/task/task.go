@@ -65,15 +65,6 @@ func shortID(arn string) string {
 	return id
 }
 
-// familyOf returns the family of "family:rev" or a task definition ARN.
-func familyOf(ref string) string {
-	ref = ref[strings.LastIndexByte(ref, '/')+1:]
-	if i := strings.LastIndexByte(ref, ':'); i >= 0 {
-		return ref[:i]
-	}
-	return ref
-}
-
 // timer waits d or until ctx is done; it reports false when ctx ended first.
 func timer(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

@@ -78,11 +78,30 @@ func (o *TextObserver) line(b *strings.Builder, ts string, d DeploymentState, s 
 		if s.LifecycleStage != "" {
 			fmt.Fprintf(b, "  stage %s", s.LifecycleStage)
 		}
+		if s.ProductionTraffic != nil {
+			fmt.Fprintf(b, "  traffic %g%%", *s.ProductionTraffic)
+			if s.TestTraffic != nil {
+				fmt.Fprintf(b, " (test %g%%)", *s.TestTraffic)
+			}
+		}
+		if !s.BakeEnds.IsZero() {
+			fmt.Fprintf(b, "  bake time until %s", o.stamp(s.BakeEnds))
+		}
+		for _, h := range s.Hooks {
+			fmt.Fprintf(b, "  hook %s %s", h.ID, strings.ToLower(h.Type))
+			if h.Target != "" {
+				fmt.Fprintf(b, " %s", shortARN(h.Target))
+			}
+			fmt.Fprintf(b, " %s", h.Status)
+			if h.Status == "AWAITING_ACTION" && !h.ExpiresAt.IsZero() {
+				fmt.Fprintf(b, " (expires %s, then %s)", o.stamp(h.ExpiresAt), strings.ToLower(h.TimeoutAction))
+			}
+		}
 		if s.RolloutStateReason != "" {
 			fmt.Fprintf(b, "  (%s)", oneLine(s.RolloutStateReason))
 		}
 	} else {
-		fmt.Fprintf(b, "  %s %s", strings.ToLower(d.Status), d.TaskDefinition)
+		fmt.Fprintf(b, "  %s %s", strings.ToLower(d.Status), shortARN(d.TaskDefinition))
 	}
 	b.WriteByte('\n')
 }

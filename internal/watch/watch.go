@@ -12,9 +12,11 @@ package watch
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
@@ -67,6 +69,19 @@ type Target struct {
 	StartedAt time.Time
 	// Until says when the deployment counts as done.
 	Until Until
+	// Stage, when set, ends the wait with Succeeded as soon as our traffic-shifting
+	// deployment reaches this lifecycle stage (--wait-until ecs:<STAGE>); a rollback
+	// before it is RolledBack as usual.
+	Stage types.ServiceDeploymentLifecycleStage
+	// WaitOnPause keeps waiting at a PAUSE hook (its expiry is shown in progress)
+	// instead of ending with Paused.
+	WaitOnPause bool
+	// ContinuedHook is a hook we just answered with ContinueServiceDeployment: it is
+	// not reported as a pause while ECS catches up.
+	ContinuedHook string
+	// NewEventsOnly shows only events newer than those in the first reply (resuming
+	// a wait on a deployment whose earlier events were already shown).
+	NewEventsOnly bool
 }
 
 // Options tune a Poller. The zero value is usable.
@@ -80,6 +95,8 @@ type Options struct {
 	Observer Observer
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
+	// Explainer explains failures; default TaskExplainer on the poller's client.
+	Explainer Explainer
 }
 
 // Observer receives what the poller sees. Calls come from the goroutine running
@@ -112,10 +129,32 @@ type Snapshot struct {
 	// Status and LifecycleStage come from our ServiceDeployment, when known.
 	Status         string
 	LifecycleStage string
+	// Strategy is the service's deployment strategy (ROLLING, BLUE_GREEN, ...).
+	Strategy string
+	// Hooks are the lifecycle hooks of the current stage, from our ServiceDeployment.
+	Hooks []Hook
+	// ProductionTraffic and TestTraffic are the percentages our (target) revision
+	// gets, from the ServiceDeployment's targetServiceRevision; nil when not reported.
+	ProductionTraffic, TestTraffic *float64
+	// BakeEnds is when the bake time of our deployment ends, while in BAKE_TIME
+	// (computed from the configured bake time and when we first saw the stage).
+	BakeEnds time.Time
 	// Service-level counts.
 	Desired, Running, Pending int32
 	// Deployments lists every deployment of the service, PRIMARY first.
 	Deployments []DeploymentState
+}
+
+func eqPtr[T comparable](a, b *T) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+// Hook is one lifecycle hook of our ServiceDeployment.
+type Hook struct {
+	ID            string    `json:"hookId"`
+	Type          string    `json:"targetType"` // AWS_LAMBDA or PAUSE
+	Target        string    `json:"targetArn,omitempty"`
+	Status        string    `json:"status"` // AWAITING_ACTION, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT
+	ExpiresAt     time.Time `json:"expiresAt,omitzero"`
+	TimeoutAction string    `json:"timeoutAction,omitempty"`
 }
 
 // DeploymentState is one entry of DescribeServices' deployments.
@@ -135,6 +174,8 @@ func (s Snapshot) equal(o Snapshot) bool {
 	if s.Cluster != o.Cluster || s.Service != o.Service || s.DeploymentID != o.DeploymentID ||
 		s.RolloutState != o.RolloutState || s.RolloutStateReason != o.RolloutStateReason ||
 		s.Status != o.Status || s.LifecycleStage != o.LifecycleStage ||
+		s.Strategy != o.Strategy || !s.BakeEnds.Equal(o.BakeEnds) || !slices.Equal(s.Hooks, o.Hooks) ||
+		!eqPtr(s.ProductionTraffic, o.ProductionTraffic) || !eqPtr(s.TestTraffic, o.TestTraffic) ||
 		s.Desired != o.Desired || s.Running != o.Running || s.Pending != o.Pending ||
 		len(s.Deployments) != len(o.Deployments) {
 		return false
@@ -198,6 +239,8 @@ type Outcome struct {
 	Reason        string
 	DeploymentID  string
 	DeploymentARN string
+	// Hook is the PAUSE hook a Paused deployment waits at (for ContinueServiceDeployment).
+	Hook string
 	// SupersededBy is the id of the deployment that replaced ours.
 	SupersededBy string
 	// RolledBackTo is the task definition the rollback restored.
@@ -273,6 +316,9 @@ func New(c Client, o Options) *Poller {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Explainer == nil {
+		o.Explainer = TaskExplainer{ECS: c}
 	}
 	return &Poller{c: c, o: o}
 }

@@ -204,6 +204,14 @@ func (s *Server) createReplacement(q *request, d *deployment) error {
 			in.LoadBalancers = set.LoadBalancers
 		}
 	}
+	if in.LaunchType == "" && len(svc.CapacityProviderStrategy) == 0 {
+		// No original task set (moto creates none for a CODE_DEPLOY service): the
+		// replacement runs on the service's launch type, as ECS's task sets inherit it.
+		in.LaunchType = svc.LaunchType
+	}
+	if in.LoadBalancers == nil {
+		in.LoadBalancers = svc.LoadBalancers
+	}
 	p := d.target.props
 	if p.PlatformVersion != "" {
 		in.PlatformVersion = aws.String(p.PlatformVersion)

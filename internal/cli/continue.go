@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ui"
+)
+
+// ContinueCmd answers the PAUSE lifecycle hook the service's deployment waits at
+// (ContinueServiceDeployment CONTINUE, or ROLLBACK with --rollback), then follows the
+// deployment like wait.
+type ContinueCmd struct {
+	Rollback     bool          `help:"Roll the deployment back instead of continuing it."`
+	Wait         bool          `help:"Follow the deployment afterwards." negatable:"" default:"true"`
+	WaitUntil    string        `help:"deployed: our deployment completed; stable: also steady; paused: the next PAUSE hook (exit 0 there)." enum:"deployed,stable,paused" default:"deployed"`
+	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s" hidden:""`
+}
+
+// Run continues the paused deployment and waits.
+func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
+	wf := waitFlags{Wait: c.Wait, WaitUntil: c.WaitUntil, PollInterval: c.PollInterval}
+	if c.WaitUntil == "paused" {
+		wf.WaitUntil = "deployed"
+	}
+	p, err := a.waitingProject(ctx, wf)
+	if err != nil {
+		return err
+	}
+	if p.cfg.Service == "" {
+		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := deploy.Continue(ctx, client, p.cfg.Cluster, p.cfg.Service, c.Rollback, time.Now)
+	if err != nil {
+		return err
+	}
+	a.log.Info(fmt.Sprintf("sent %s for lifecycle hook %s at %s", res.Action, res.HookID, res.Stage), "service", p.cfg.Service, "deployment", res.DeploymentID)
+	if !c.Wait {
+		if a.g.Output == "json" {
+			return ui.WriteJSON(a.stdout, res)
+		}
+		return nil
+	}
+	return a.follow(ctx, client, followRequest{
+		cluster: p.cfg.Cluster, service: p.cfg.Service, deploymentID: res.DeploymentID, taskDefinition: res.TaskDefinition,
+		until: wf.until(),
+		bg: bgFollow{continuedHook: res.HookID, deploymentARN: res.ServiceDeploymentARN,
+			acceptPaused: c.WaitUntil == "paused", rollback: c.Rollback},
+	})
+}

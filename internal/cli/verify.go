@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/verify"
+)
+
+// VerifyCmd checks that everything the task and service definitions depend on
+// exists, without changing anything but one test log event per log group.
+type VerifyCmd struct {
+	GetSecrets bool `help:"Read secret values (never printed) to check they are readable and JSON keys exist; --no-get-secrets checks existence only." negatable:"" default:"true"`
+	PutLogs    bool `help:"Write one test event to each awslogs log group." negatable:"" default:"true"`
+	Cache      bool `help:"Show a resource named again as (cached); --no-cache repeats its full result. Each resource is checked once either way." negatable:"" default:"true"`
+}
+
+// Run verifies and prints the report; NG checks make it exit 1.
+func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
+	p, err := a.project(ctx)
+	if err != nil {
+		return err
+	}
+	td, err := p.taskDefinition(ctx)
+	if err != nil {
+		return err
+	}
+	in := verify.Input{TaskDefinition: td, Cluster: p.cfg.Cluster}
+	if p.cfg.ServiceDefinitionPath() != "" {
+		if in.Service, err = p.serviceDefinition(ctx); err != nil {
+			return err
+		}
+	}
+	cfg, err := p.aws.Get(ctx)
+	if err != nil {
+		return err
+	}
+	v := verify.New(verifyDeps(cfg), verify.Options{GetSecrets: c.GetSecrets, PutLogs: c.PutLogs})
+	rep, err := v.Run(ctx, in)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return diag.WithCode(fmt.Errorf("%w (--timeout)", err), diag.ExitTimeout)
+		}
+		return err
+	}
+	if a.g.Output == "json" {
+		err = ui.WriteJSON(a.stdout, rep)
+	} else {
+		err = verify.WriteText(a.stdout, rep, verify.TextOptions{Full: !c.Cache, Color: a.color})
+	}
+	if err != nil {
+		return err
+	}
+	if rep.NG > 0 {
+		return silentExit(diag.ExitError)
+	}
+	return nil
+}
+
+// verifyDeps builds verify's clients on the project's AWS config; services an ARN or
+// image URI can place in another region get per-region clients.
+func verifyDeps(cfg aws.Config) verify.Deps {
+	inRegion := func(region string) aws.Config {
+		c := cfg.Copy()
+		if region != "" {
+			c.Region = region
+		}
+		return c
+	}
+	return verify.Deps{
+		Region:           cfg.Region,
+		STS:              sts.NewFromConfig(cfg),
+		IAM:              iam.NewFromConfig(cfg),
+		ECS:              ecs.NewFromConfig(cfg),
+		EC2:              ec2.NewFromConfig(cfg),
+		ELB:              elb.NewFromConfig(cfg),
+		ServiceDiscovery: servicediscovery.NewFromConfig(cfg),
+		EFS:              efs.NewFromConfig(cfg),
+		S3:               s3.NewFromConfig(cfg),
+		ECR:              func(r string) verify.ECR { return ecr.NewFromConfig(inRegion(r)) },
+		SSM:              func(r string) verify.SSM { return ssm.NewFromConfig(inRegion(r)) },
+		SecretsManager:   func(r string) verify.SecretsManager { return secretsmanager.NewFromConfig(inRegion(r)) },
+		Logs:             func(r string) verify.Logs { return cloudwatchlogs.NewFromConfig(inRegion(r)) },
+	}
+}

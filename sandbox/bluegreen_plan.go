@@ -1,0 +1,160 @@
+package sandbox
+
+import (
+	"time"
+)
+
+// Glue between the pure blue/green timeline (bluegreen.go) and the rollout
+// simulation (sim.go): the tasks, events and deployment states a timeline implies.
+
+// timeline evaluates d's blue/green timeline with the decisions taken so far.
+func (d *deployment) timeline() *bgTimeline {
+	return bgTimelineOf(*d.bg, d.createdAt, d.dur, d.beh.crash, d.decisions)
+}
+
+// bgActive reports whether d is a traffic-shifting deployment still under way at T
+// (a decision at T that ends it is still planned here).
+func (d *deployment) bgActive(T time.Time) bool {
+	return d.bg != nil && !d.timeline().end.Before(T)
+}
+
+// planBlueGreen writes the future of a traffic-shifting deployment from T on. The
+// green tasks start at SCALE_UP beside the blue ones; on success the blue tasks stop
+// at CLEAN_UP; on a rollback traffic returns to the blue revision, which kept running,
+// and the green tasks stop (Developer Guide, "Amazon ECS blue/green service
+// deployments", rollback).
+func (s *service) planBlueGreen(a *account, T time.Time, P *deployment) {
+	tl := P.timeline()
+	D := P.dur
+	future := func(at time.Time) bool { return at.After(T) || T.Equal(P.createdAt) }
+	var mine, others []*task
+	for _, t := range s.tasks {
+		if !t.alive(T) {
+			continue
+		}
+		if t.dep == P {
+			mine = append(mine, t)
+		} else {
+			others = append(others, t)
+		}
+	}
+	L := tl.scaleUp.start
+	if len(mine) == 0 && !L.IsZero() && !L.Before(T) && (tl.success || tl.end.After(L)) {
+		N := max(s.desired, 1)
+		var started []*task
+		for i := range N {
+			R := L.Add(time.Duration(float64(D) * (0.2 + 0.6*float64(i+1)/float64(N))))
+			t := a.newServiceTask(s, P, L, R)
+			if P.beh.crash {
+				t.exitAt = L.Add(D / 2)
+				t.stopSpan = D / 20
+			}
+			started = append(started, t)
+		}
+		mine = started
+		s.addEvent(a, L, "has started %d tasks: %s.", len(started), taskList(started))
+	}
+	var blue *deployment
+	for _, d := range s.deployments {
+		if d != P && !d.completedAt.IsZero() && d.completedAt.Before(P.createdAt) {
+			blue = d
+		}
+	}
+	if tl.success {
+		cleanUp := tl.end.Add(-D / 10)
+		for _, t := range others {
+			schedStop(t, cleanUp, P)
+		}
+		if len(others) > 0 && future(cleanUp) {
+			s.stopEvents(a, others)
+		}
+		P.completedAt = tl.end
+		for _, d := range s.deployments {
+			if d != P && (d.inactiveAt.IsZero() || d.inactiveAt.After(tl.end)) {
+				d.inactiveAt = tl.end
+			}
+		}
+		if future(tl.end) {
+			s.addEvent(a, tl.end, "(deployment %s) deployment completed.", P.id)
+			s.addEvent(a, tl.end, "has reached a steady state.")
+		}
+		return
+	}
+	R := tl.end
+	P.revokedAt, P.failedAt, P.failReason = R, R, tl.reason
+	P.inactiveAt = R.Add(D / 5)
+	var stopped []*task
+	for _, t := range mine {
+		if st, _ := t.stop(); st.IsZero() || st.After(R.Add(D/10)) {
+			schedStop(t, R.Add(D/10), P)
+			stopped = append(stopped, t)
+		}
+	}
+	if sd := P.sd; sd != nil {
+		sd.rollbackAt, sd.rollbackReason, sd.rollbackDep, sd.manual = R, tl.reason, blue, tl.manual
+		sd.rollbackDone = R.Add(D / 5)
+	}
+	if future(R) && blue != nil {
+		s.addEvent(a, R, "(deployment %s) rolling back to deployment %s: %s", P.id, blue.id, tl.reason)
+	}
+	if len(stopped) > 0 && future(R.Add(D/10)) {
+		s.stopEvents(a, stopped)
+	}
+}
+
+// bgSDJSON adds the blue/green part of a ServiceDeployment (API reference,
+// ServiceDeployment: lifecycleStage, lifecycleHookDetails, alarms).
+func (s *service) bgSDJSON(o obj, d *deployment, now time.Time) {
+	tl := d.timeline()
+	// ServiceRevisionSummary.requestedProductionTrafficWeight and
+	// requestedTestTrafficWeight (API reference): the traffic split between the
+	// target (green) and source (blue) revisions.
+	prod, test := tl.trafficAt(now), 0.0
+	if !tl.test.IsZero() && after(now, tl.test) && (tl.success || now.Before(tl.end)) {
+		test = 100
+	}
+	if tr, ok := o["targetServiceRevision"].(map[string]any); ok {
+		tr["requestedProductionTrafficWeight"], tr["requestedTestTrafficWeight"] = prod, test
+	}
+	if src, ok := o["sourceServiceRevisions"].([]any); ok {
+		for _, v := range src {
+			if sr, ok := v.(map[string]any); ok {
+				sr["requestedProductionTrafficWeight"], sr["requestedTestTrafficWeight"] = 100-prod, 100-test
+			}
+		}
+	}
+	if st := tl.stageAt(now); st != "" {
+		o["lifecycleStage"] = st
+	}
+	stage := tl.stageAt(now)
+	var hooks []any
+	for _, h := range tl.hooks {
+		if now.Before(h.start) || (h.stage != stage && !(stage == "PRODUCTION_TRAFFIC_SHIFT" && h.stage == "PRE_PRODUCTION_TRAFFIC_SHIFT")) {
+			continue
+		}
+		hj := obj{"hookId": h.id, "status": h.status(now)}
+		if h.pause {
+			hj["targetType"] = "PAUSE"
+			hj["expiresAt"] = epoch(h.expires)
+			hj["timeoutAction"] = h.action
+		} else {
+			hj["targetType"] = "AWS_LAMBDA"
+			hj["targetArn"] = h.target
+		}
+		hooks = append(hooks, hj)
+	}
+	if hooks != nil {
+		o["lifecycleHookDetails"] = hooks
+	}
+	if len(d.bg.alarms) > 0 {
+		al := obj{"status": "MONITORING", "alarmNames": d.bg.alarms}
+		switch {
+		case !tl.alarmAt.IsZero() && after(now, tl.alarmAt) && tl.end.Equal(tl.alarmAt):
+			al["status"] = "TRIGGERED"
+			al["triggeredAlarmNames"] = []string{tl.alarmName}
+		case after(now, tl.end):
+			al["status"] = "MONITORING_COMPLETE"
+		}
+		o["alarms"] = al
+	}
+}
