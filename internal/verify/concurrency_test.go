@@ -28,7 +28,9 @@ func TestConcurrencyBound(t *testing.T) {
 		if f.maxInflight != 4 {
 			t.Errorf("at most %d calls in flight, want 4", f.maxInflight)
 		}
-		if limit := time.Duration(total) * time.Second / 3; elapsed > limit {
+		// Some checks wait for a lookup another one makes (memoised), so the order of
+		// the goroutines decides between about 5 and 7 s; run one at a time it is 19 s.
+		if limit := time.Duration(total) * time.Second / 2; elapsed > limit {
 			t.Errorf("%d calls of 1 s took %v, want at most %v", total, elapsed, limit)
 		}
 	})

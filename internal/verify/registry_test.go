@@ -162,7 +162,7 @@ func imageResult(t *testing.T, f *fakeAWS, image, platform, credentials string, 
 	if credentials != "" {
 		rc = `"repositoryCredentials": {"credentialsParameter": "` + credentials + `"},`
 	}
-	td := `{"family": "x", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", ` + rp + `
+	td := `{"family": "x", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "512", ` + rp + `
 	  "containerDefinitions": [{"name": "app", ` + rc + ` "image": "` + image + `"}]}`
 	rep := run(t, f, input(t, td, ""), o)
 	for _, c := range rep.Checks {
