@@ -4,6 +4,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -12,19 +13,30 @@ import (
 )
 
 func main() {
-	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		// The first SIGINT or SIGTERM cancels the command, which stops waiting and
-		// says what it leaves behind; a second one exits at once.
-		<-sigs
-		cancel()
-		<-sigs
-		fmt.Fprintln(os.Stderr, "doppio: interrupted again; exiting now")
-		os.Exit(130)
-	}()
+	ctx, stop := handleSignals(context.Background(), sigs, os.Stderr, os.Exit)
 	code := cli.Main(ctx, os.Args[1:], cli.OSEnv())
-	cancel()
+	stop()
 	os.Exit(code)
+}
+
+// handleSignals returns a context that the first SIGINT or SIGTERM cancels — the
+// command then stops waiting and says what it leaves behind — and calls exit(130) on
+// a second one, for a command that does not stop soon enough.
+func handleSignals(parent context.Context, sigs <-chan os.Signal, stderr io.Writer, exit func(int)) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	go func() {
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		cancel()
+		if _, ok := <-sigs; ok {
+			fmt.Fprintln(stderr, "doppio: interrupted again; exiting now")
+			exit(130)
+		}
+	}()
+	return ctx, cancel
 }
