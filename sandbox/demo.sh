@@ -71,9 +71,9 @@ doppio_plain plan
 step "deploy 1: create service web from examples/quickstart (image tag ${IMAGE_TAG:-1.27})"
 doppio deploy
 
-step "deploy 2: roll out a new revision (image tag 1.28)"
+step "deploy 2: run the migration as a one-off task from the new image, then roll out (image tag 1.28)"
 export IMAGE_TAG=1.28
-doppio deploy
+doppio run --overrides-file migrate.json && doppio deploy
 
 step "diff: local files against the live service (exit 0 = no differences)"
 doppio_plain diff --exit-code

@@ -279,6 +279,23 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 			dp.d.Log.Debug("task definition differs from the live revision", "diff", diff)
 		}
 	}
+	// A migration pipeline runs 'run' (or 'register') first, which registers the new
+	// revision; deploying the same file must not register it a second time.
+	latest, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String(family), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
+	})
+	if err != nil || aws.ToString(latest.TaskDefinition.TaskDefinitionArn) == liveARN {
+		return nil // nothing newer to reuse; registering is the answer either way
+	}
+	latestTD := ecsdef.TaskDefinitionFromLive(latest.TaskDefinition, latest.Tags)
+	if dp.d.Protect != nil {
+		dp.d.Protect(o.TaskDefinition, latestTD)
+	}
+	if same, err := ecsdef.TaskDefinitionsEqual(latestTD, o.TaskDefinition); err == nil && same {
+		p.TaskDefinition.Action, p.TaskDefinition.Input = TDReuse, nil
+		p.TaskDefinition.ARN = aws.ToString(latest.TaskDefinition.TaskDefinitionArn)
+		p.TaskDefinition.Reason = "identical to the family's latest revision (registered by an earlier run or register)"
+	}
 	return nil
 }
 
