@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
@@ -155,7 +156,7 @@ func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
 		}
 		msg := fmt.Sprintf("deployment %s %s: %s", out.DeploymentID, outcomeName(out.Kind), out.Reason)
 		if out.RolledBackTo != "" {
-			msg += "; the service runs " + out.RolledBackTo + " again"
+			msg += "; the service runs " + ecsdef.TaskDefinitionName(out.RolledBackTo) + " again"
 		}
 		return diag.WithHint(diag.WithCode(errors.New(msg), out.ExitCode()), "see the stopped tasks above; 'doppio status' shows the service's events")
 	case watch.Superseded:
