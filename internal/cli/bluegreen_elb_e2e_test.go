@@ -1,18 +1,10 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // elb makes one signed ELBv2 Query call on the test's sandbox account (there is no
@@ -25,34 +17,6 @@ func (e *e2e) elb(action string, params url.Values) string {
 func (e *e2e) ec2(action string) string {
 	e.t.Helper()
 	return e.query("ec2", "2016-11-15", action, url.Values{})
-}
-
-// query makes one signed Query-protocol call.
-func (e *e2e) query(service, version, action string, params url.Values) string {
-	e.t.Helper()
-	params.Set("Action", action)
-	params.Set("Version", version)
-	body := params.Encode()
-	req, err := http.NewRequestWithContext(e.t.Context(), http.MethodPost, e.sb.Endpoint+"/", strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	sum := sha256.Sum256([]byte(body))
-	creds := aws.Credentials{AccessKeyID: e.sb.AccessKeyID, SecretAccessKey: e.sb.SecretAccessKey}
-	if err := v4.NewSigner().SignHTTP(e.t.Context(), creds, req, hex.EncodeToString(sum[:]), service, e.sb.Region, time.Now()); err != nil {
-		e.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		e.t.Fatalf("%s %s: %s", service, action, b)
-	}
-	return string(b)
 }
 
 func first(t *testing.T, re, s string) string {

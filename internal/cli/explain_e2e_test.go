@@ -1,18 +1,13 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -22,23 +17,7 @@ import (
 // is no EC2 SDK module in go.mod).
 func (e *e2e) defaultVPC() string {
 	e.t.Helper()
-	body := "Action=DescribeVpcs&Version=2016-11-15"
-	req, err := http.NewRequestWithContext(e.t.Context(), http.MethodPost, e.sb.Endpoint+"/", strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	sum := sha256.Sum256([]byte(body))
-	creds := aws.Credentials{AccessKeyID: e.sb.AccessKeyID, SecretAccessKey: e.sb.SecretAccessKey}
-	if err := v4.NewSigner().SignHTTP(e.t.Context(), creds, req, hex.EncodeToString(sum[:]), "ec2", e.sb.Region, time.Now()); err != nil {
-		e.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b := []byte(e.query("ec2", "2016-11-15", "DescribeVpcs", url.Values{}))
 	m := regexp.MustCompile(`<vpcId>(vpc-[0-9a-f]+)</vpcId>`).FindSubmatch(b)
 	if m == nil {
 		e.t.Fatalf("no default VPC: %s", b)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -128,33 +129,10 @@ func (e *e2e) read(path string) string {
 }
 
 // network returns two subnets and a security group of the account's default VPC
-// (moto validates them on CreateService). There is no EC2 SDK module in go.mod, so
-// this is a signed EC2 Query call.
+// (moto validates them on CreateService), with signed EC2 Query calls.
 func (e *e2e) network() (subnets []string, sg string) {
 	e.t.Helper()
-	query := func(action string) string {
-		body := "Action=" + action + "&Version=2016-11-15"
-		req, err := http.NewRequestWithContext(e.t.Context(), http.MethodPost, e.sb.Endpoint+"/", strings.NewReader(body))
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-		sum := sha256.Sum256([]byte(body))
-		creds := aws.Credentials{AccessKeyID: e.sb.AccessKeyID, SecretAccessKey: e.sb.SecretAccessKey}
-		if err := v4.NewSigner().SignHTTP(e.t.Context(), creds, req, hex.EncodeToString(sum[:]), "ec2", e.sb.Region, time.Now()); err != nil {
-			e.t.Fatal(err)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			e.t.Fatalf("ec2 %s: %s", action, b)
-		}
-		return string(b)
-	}
+	query := func(action string) string { return e.query("ec2", "2016-11-15", action, url.Values{}) }
 	for _, m := range regexp.MustCompile(`<subnetId>(subnet-[0-9a-f]+)</subnetId>`).FindAllStringSubmatch(query("DescribeSubnets"), -1) {
 		if !slices.Contains(subnets, m[1]) {
 			subnets = append(subnets, m[1])
@@ -167,4 +145,32 @@ func (e *e2e) network() (subnets []string, sg string) {
 		e.t.Fatalf("default VPC: subnets %v, security group %q", subnets, sg)
 	}
 	return subnets[:2], sg
+}
+
+// query makes one signed Query-protocol call.
+func (e *e2e) query(service, version, action string, params url.Values) string {
+	e.t.Helper()
+	params.Set("Action", action)
+	params.Set("Version", version)
+	body := params.Encode()
+	req, err := http.NewRequestWithContext(e.t.Context(), http.MethodPost, e.sb.Endpoint+"/", strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: e.sb.AccessKeyID, SecretAccessKey: e.sb.SecretAccessKey}
+	if err := v4.NewSigner().SignHTTP(e.t.Context(), creds, req, hex.EncodeToString(sum[:]), service, e.sb.Region, time.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("%s %s: %s", service, action, b)
+	}
+	return string(b)
 }
