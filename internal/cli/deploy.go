@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -211,7 +212,32 @@ func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 	if handled, err := a.deployCodeDeploy(ctx, p, o, c); handled || err != nil { // codedeploy.go
 		return err
 	}
+	if err := checkUntilForECS(c.WaitUntil, o.ServiceDefinition); err != nil {
+		return err
+	}
 	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
+}
+
+// checkUntilForECS refuses a --wait-until that an ECS-controller deploy can never
+// reach: a CodeDeploy event, or a lifecycle stage of a rolling deployment (they have
+// none of the traffic-shifting stages).
+func checkUntilForECS(until string, sd *ecs.CreateServiceInput) error {
+	if strings.HasPrefix(until, "codedeploy:") {
+		return diag.Invalid(fmt.Errorf("--wait-until %s: the service uses the ECS deployment controller, not CodeDeploy", until),
+			"use deployed, stable or ecs:<STAGE>")
+	}
+	if !strings.HasPrefix(until, "ecs:") || sd == nil {
+		return nil
+	}
+	strategy := types.DeploymentStrategyRolling
+	if dc := sd.DeploymentConfiguration; dc != nil && dc.Strategy != "" {
+		strategy = dc.Strategy
+	}
+	if strategy == types.DeploymentStrategyRolling {
+		return diag.Invalid(fmt.Errorf("--wait-until %s: a ROLLING deployment has no such lifecycle stage", until),
+			"set deploymentConfiguration.strategy to BLUE_GREEN, LINEAR or CANARY, or wait with deployed or stable")
+	}
+	return nil
 }
 
 // options renders and validates everything the flags ask for, before any AWS call.
