@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -78,12 +79,10 @@ func run() error {
 func measure(ctx context.Context, srv *sandbox.Server, others int) (map[string]int, error) {
 	acct := srv.NewAccount()
 	key := sandbox.AccessKeyForAccount(acct)
-	for k, v := range map[string]string{
+	awsEnv := map[string]string{
 		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": sandbox.SecretAccessKey,
 		"AWS_REGION": sandbox.DefaultRegion, "AWS_EC2_METADATA_DISABLED": "true",
 		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-	} {
-		os.Setenv(k, v)
 	}
 	cfg := aws.Config{Region: sandbox.DefaultRegion, BaseEndpoint: aws.String(srv.URL()),
 		Credentials: credentials.NewStaticCredentialsProvider(key, sandbox.SecretAccessKey, "")}
@@ -125,6 +124,7 @@ func measure(ctx context.Context, srv *sandbox.Server, others int) (map[string]i
 	deploy := func(tag string) error {
 		var out, errb bytes.Buffer
 		vars := map[string]string{"TAG": tag}
+		maps.Copy(vars, awsEnv)
 		code := cli.Main(ctx, []string{"deploy", "--poll-interval", "100ms"}, cli.Env{Stdout: &out, Stderr: &errb, Vars: vars, Dir: dir})
 		if code != 0 {
 			return fmt.Errorf("deploy %s exited %d:\n%s", tag, code, errb.String())

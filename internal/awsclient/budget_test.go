@@ -178,7 +178,7 @@ func TestBudgetWaitHonoursContext(t *testing.T) {
 			_, got = c.DescribeServices(ctx, &ecs.DescribeServicesInput{Services: []string{"web"}})
 			returned.Store(true)
 		}()
-		time.Sleep(3 * time.Second) // virtual: the call is blocked on the budget
+		<-time.After(3 * time.Second) // virtual: the call is blocked on the budget
 		synctest.Wait()
 		if returned.Load() {
 			t.Fatal("call returned before its token or cancellation")

@@ -123,7 +123,7 @@ func TestExplainGroupsReasonsAndShowsTheFailingLog(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake(&scripted{arn: "arn:aws:ecs:us-east-1:1:task/c/aaaa", logs: []fakeLine{{0, "boot"}, {0, "panic: no DB_URL"}}})
 		f.td = taskDefWithLogs()
-		time.Sleep(time.Second)
+		<-time.After(time.Second) // virtual time
 		stopped := StoppedTasks(nil)
 		for i, code := range []int32{1, 1, 137} {
 			tk := f.task(&scripted{arn: "arn:aws:ecs:us-east-1:1:task/c/aaaa", exit: time.Nanosecond, code: code})
