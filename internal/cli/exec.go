@@ -24,7 +24,7 @@ type ExecCmd struct {
 
 	RunCmd      ExecRunCmd         `cmd:"" name:"run" default:"withargs" help:"Run a command (default sh) in a container."`
 	Portforward ExecPortforwardCmd `cmd:"" help:"Forward a local port to the container (or to --host through it)."`
-	Cp          ExecCpCmd          `cmd:"" help:"Copy a file to or from a container (TASK_ID:/path)."`
+	Cp          ExecCpCmd          `cmd:"" hidden:"" help:"Not available yet: copying files through ECS Exec (accepted so that it can say so)."`
 }
 
 // AfterApply makes the parent's flags available to the subcommands.
