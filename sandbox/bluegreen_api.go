@@ -32,9 +32,9 @@ func (e *ecsCall) continueServiceDeployment() {
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	s, sd := a.findSD(arn)
 	T := a.clock.Now()
-	if sd == nil || sd.createdAt.After(T) {
+	s, sd := a.visibleSD(arn, T)
+	if sd == nil {
 		e.fail("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
 		return
 	}

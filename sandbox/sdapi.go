@@ -120,6 +120,17 @@ func (s *service) sdJSON(sd *serviceDeployment, now time.Time) obj {
 }
 
 // findSD locates a service deployment by ARN.
+// visibleSD is findSD as of now: a deployment created after now (on the account's
+// clock) does not exist yet. It is the one "does this ServiceDeployment exist" rule
+// of the Describe, Stop and Continue calls.
+func (a *account) visibleSD(arn string, now time.Time) (*service, *serviceDeployment) {
+	s, sd := a.findSD(arn)
+	if sd == nil || sd.createdAt.After(now) {
+		return nil, nil
+	}
+	return s, sd
+}
+
 func (a *account) findSD(arn string) (*service, *serviceDeployment) {
 	for _, s := range a.services {
 		for _, sd := range s.sds {
@@ -240,8 +251,8 @@ func (e *ecsCall) describeServiceDeployments() {
 	out, failures := []any{}, []any{}
 	for _, v := range list(req, "serviceDeploymentArns") {
 		arn, _ := v.(string)
-		s, sd := a.findSD(arn)
-		if sd == nil || sd.createdAt.After(now) {
+		s, sd := a.visibleSD(arn, now)
+		if sd == nil {
 			failures = append(failures, obj{"arn": arn, "reason": "MISSING"})
 			continue
 		}
@@ -270,9 +281,9 @@ func (e *ecsCall) stopServiceDeployment() {
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	s, sd := a.findSD(arn)
 	T := a.clock.Now()
-	if sd == nil || sd.createdAt.After(T) {
+	s, sd := a.visibleSD(arn, T)
+	if sd == nil {
 		e.fail("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
 		return
 	}
