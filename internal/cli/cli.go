@@ -95,6 +95,16 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if err := app.checkOutput(verb); err != nil {
 		return app.report(err)
 	}
+	paths, err := app.configPaths()
+	if err != nil {
+		return app.report(err)
+	}
+	if len(paths) > 1 {
+		return app.runFleet(ctx, kctx, paths)
+	}
+	if len(paths) == 1 {
+		app.configPath = paths[0]
+	}
 	ctx, cancel, err := app.deadline(ctx, kctx.Command())
 	if err != nil {
 		return app.report(err)
@@ -203,7 +213,11 @@ func newParser(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 
 // report prints err once, with its hint, and returns its exit code.
 func (a *app) report(err error) int {
-	return report(a.secrets.Writer(a.env.Stderr), a.g.LogFormat == "json", err, a.env)
+	w := a.secrets.Writer(a.env.Stderr)
+	if a.shared != nil {
+		w = a.errBase // a fleet's service: prefixed with its name
+	}
+	return report(w, a.g.LogFormat == "json", err, a.env)
 }
 
 // report prints err once, with its hint, as text or as one JSON line, and returns its

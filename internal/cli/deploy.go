@@ -283,7 +283,7 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 
 // planAndApply is shared by deploy, scale and refresh.
 func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dryRun bool, w waitFlags, planOnly bool) error {
-	client, err := p.ecsClient(ctx)
+	client, err := p.ecsAPI(ctx)
 	if err != nil {
 		return err
 	}
@@ -321,6 +321,9 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		a.log.Info("service is up to date; nothing to deploy", "service", o.Service)
 		return a.reportNoDeployment(plan, "")
 	}
+	if err := a.beforeChange(ctx); err != nil {
+		return err
+	}
 	res, err := d.Apply(ctx, plan)
 	if err != nil {
 		return err
@@ -344,6 +347,11 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 
 // reportNoDeployment prints the result document when nothing is waited for.
 func (a *app) reportNoDeployment(plan *deploy.Plan, taskDef string) error {
+	if plan.UpToDate {
+		a.record(plan.TaskDefinition.ARN, "unchanged")
+	} else {
+		a.record(taskDef, "not waited")
+	}
 	if a.g.Output != "json" {
 		if taskDef != "" {
 			fmt.Fprintln(a.stdout, taskDef)

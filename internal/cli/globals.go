@@ -16,6 +16,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/config"
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/fleet"
 	"github.com/doppio-ecs/doppio/internal/secret"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	envparse "github.com/hashicorp/go-envparse"
@@ -24,7 +25,9 @@ import (
 // Globals are the flags every verb accepts, before or after the verb. Each can also
 // come from DOPPIO_<NAME> or, as a fallback, ECSPRESSO_<NAME>.
 type Globals struct {
-	Config          string            `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Env: DOPPIO_CONFIG." placeholder:"FILE"`
+	Config          []string          `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Repeatable, and a quoted glob ('services/*/ecspresso.yml') names many: deploy, plan, diff, status, wait, render, verify, register, rollback, refresh and scale then run for every service in one process. Env: DOPPIO_CONFIG." placeholder:"FILE" sep:"none"`
+	Parallel        int               `help:"With several configs: how many services are planned, applied and waited for at once." default:"10"`
+	FailFast        bool              `help:"With several configs: start no further service once one has failed."`
 	Envfile         []string          `help:"Env file(s) to load before anything else; repeatable or comma-separated. Their values override the environment, later files override earlier ones (as in ecspresso). Env: DOPPIO_ENVFILE." placeholder:"FILE"`
 	EnvfileOverride bool              `help:"Accepted for compatibility with earlier doppio releases: envfiles always override." hidden:""`
 	ExtStr          map[string]string `help:"Jsonnet external string variable K=V; repeatable, or K=V;K2=V2. Env: DOPPIO_EXT_STR." placeholder:"K=V" mapsep:";"`
@@ -55,6 +58,18 @@ type app struct {
 	timeout time.Duration // the command's bound: --timeout, else the config's, else the default
 
 	proj *project // loaded on first use
+	// configPath is the one config of this app ("": find the default).
+	configPath string
+
+	// Fleet runs (several configs): what the services share, the barrier before
+	// changes, what this service reports for the summary, and whether follow may
+	// open its own ::group:: (not inside the fleet's).
+	shared   *fleetShared
+	gate     *fleet.Gate
+	rec      *memberRecord
+	noGroups bool
+	// errBase is stderr before --log-format json's line conversion.
+	errBase io.Writer
 
 	// secrets are the values no output may show; stdout, stderr and the logger all
 	// write through its redactor.
@@ -64,6 +79,7 @@ type app struct {
 func newApp(ctx context.Context, g *Globals, env Env) (*app, error) {
 	secrets := secret.NewSet()
 	a := &app{g: g, env: env, secrets: secrets, stdout: secrets.Writer(env.Stdout), stderr: secrets.Writer(env.Stderr)}
+	a.errBase = a.stderr
 	_, noColor := env.Vars["NO_COLOR"]
 	a.color = ui.UseColor(g.Color, noColor, env.IsTerminal)
 	a.log = ui.NewLogger(a.stderr, ui.LogOptions{Format: g.LogFormat, Debug: g.Debug})

@@ -68,7 +68,7 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 	if region == "" {
 		return diag.Invalid(errors.New("no region"), "pass --region or set AWS_REGION")
 	}
-	cfgPath := a.g.Config
+	cfgPath := a.configPath
 	if cfgPath == "" {
 		cfgPath = "doppio.yml"
 	}

@@ -26,6 +26,9 @@ type project struct {
 	td *ecs.RegisterTaskDefinitionInput
 	sd *ecs.CreateServiceInput
 
+	// shared is the fleet's shared state (nil for one config).
+	shared *fleetShared
+
 	// protect records the secret values of a rendered task definition (--redact-env).
 	protect func(local, live *ecs.RegisterTaskDefinitionInput)
 }
@@ -36,7 +39,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if a.proj != nil {
 		return a.proj, nil
 	}
-	path, err := config.Find(a.env.Dir, a.g.Config)
+	path, err := config.Find(a.env.Dir, a.configPath)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +56,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	lazy := awsclient.NewLazy(a.awsOptions(cfg.Region))
+	lazy := a.awsLazy(cfg.Region)
 	specs := make([]plugin.Spec, 0, len(cfg.Plugins))
 	for _, p := range cfg.Plugins {
 		specs = append(specs, plugin.Spec{Name: p.Name, Config: p.Config, FuncPrefix: p.FuncPrefix})
@@ -72,7 +75,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel, protect: a.protectLive}
+	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel, protect: a.protectLive, shared: a.shared}
 	return a.proj, nil
 }
 

@@ -44,11 +44,15 @@ func (c *RegisterCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	if err := a.beforeChange(ctx); err != nil {
+		return err
+	}
 	registered, err := deploy.New(deploy.Deps{ECS: client, Log: a.log}).Register(ctx, td)
 	if err != nil {
 		return err
 	}
 	arn := aws.ToString(registered.TaskDefinitionArn)
+	a.record(arn, "registered")
 	if c.PrintDefinition {
 		b, err := ecsdef.Marshal(registered)
 		if err != nil {

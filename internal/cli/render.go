@@ -90,7 +90,7 @@ func (c *RenderCmd) config(a *app, p *project) ([]byte, error) {
 // absolute when --config is, otherwise relative to the working directory.
 func configBase(a *app) string {
 	dir := a.proj.cfg.Dir
-	if filepath.IsAbs(a.g.Config) {
+	if filepath.IsAbs(a.configPath) {
 		return dir
 	}
 	if r, err := filepath.Rel(a.env.Dir, dir); err == nil {

@@ -73,6 +73,9 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		return nil
 	}
 	printRollbackPlan(a, plan, false)
+	if err := a.beforeChange(ctx); err != nil {
+		return err
+	}
 	res, err := revs.ApplyRollback(ctx, plan)
 	if err != nil {
 		return err

@@ -105,8 +105,11 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 		interval = 5 * time.Second
 	}
 	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
-	poller := watch.New(client, watch.Options{Interval: interval, Observer: obs})
-	endGroup := ui.NewAnnotator(a.stderr, a.env.Vars).Group(fmt.Sprintf("service %s (cluster %s)", r.service, r.cluster))
+	poller := watch.New(client, watch.Options{Interval: interval, Observer: obs, Epoch: a.pollEpoch()})
+	endGroup := func() {}
+	if !a.noGroups {
+		endGroup = ui.NewAnnotator(a.stderr, a.env.Vars).Group(fmt.Sprintf("service %s (cluster %s)", r.service, r.cluster))
+	}
 	out, err := poller.Wait(ctx, watch.Target{
 		Cluster: r.cluster, Service: r.service, DeploymentID: r.deploymentID,
 		TaskDefinition: r.taskDefinition, StartedAt: r.startedAt, Until: r.until,
@@ -116,6 +119,7 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 	if err != nil {
 		return fmt.Errorf("wait for service %q: %w", r.service, err)
 	}
+	a.record(r.taskDefinition, outcomeName(out.Kind))
 	var why *task.Explanation
 	if out.Kind == watch.RolledBack || out.Kind == watch.Failed {
 		why = a.explainDeploy(context.WithoutCancel(ctx), r.cluster, r.service, out.StoppedTasks)
@@ -214,7 +218,7 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
-	client, err := p.ecsClient(ctx)
+	client, err := p.ecsAPI(ctx)
 	if err != nil {
 		return err
 	}

@@ -255,11 +255,24 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 		p.TaskDefinition.Reason = fmt.Sprintf("the service runs family %q", ecsdef.TaskDefinitionFamily(liveARN))
 		return nil
 	}
-	out, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
-		TaskDefinition: aws.String(liveARN), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
-	})
-	if err != nil {
-		return fmt.Errorf("describe the service's task definition %s: %w", liveARN, err)
+	// The family's latest revision first: usually it is the one the service runs, so
+	// one call answers both questions (is it identical to the live revision; is there
+	// a newer identical one to reuse).
+	var latest *ecs.DescribeTaskDefinitionOutput
+	if l, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String(family), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
+	}); err == nil && l.TaskDefinition != nil {
+		latest = l
+	}
+	out := latest
+	if out == nil || aws.ToString(out.TaskDefinition.TaskDefinitionArn) != liveARN {
+		var err error
+		out, err = dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+			TaskDefinition: aws.String(liveARN), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
+		})
+		if err != nil {
+			return fmt.Errorf("describe the service's task definition %s: %w", liveARN, err)
+		}
 	}
 	liveTD := ecsdef.TaskDefinitionFromLive(out.TaskDefinition, out.Tags)
 	if dp.d.Protect != nil {
@@ -281,10 +294,7 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 	}
 	// A migration pipeline runs 'run' (or 'register') first, which registers the new
 	// revision; deploying the same file must not register it a second time.
-	latest, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
-		TaskDefinition: aws.String(family), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
-	})
-	if err != nil || aws.ToString(latest.TaskDefinition.TaskDefinitionArn) == liveARN {
+	if latest == nil || aws.ToString(latest.TaskDefinition.TaskDefinitionArn) == liveARN {
 		return nil // nothing newer to reuse; registering is the answer either way
 	}
 	latestTD := ecsdef.TaskDefinitionFromLive(latest.TaskDefinition, latest.Tags)

@@ -207,7 +207,7 @@ func TestPlanUpdate(t *testing.T) {
 		{
 			name: "new image registers and starts one deployment", wantTD: TDRegister, starts: true,
 			opts:      func(o *Options) { o.TaskDefinition = taskDef("nginx:2") },
-			wantCalls: map[string]int{"DescribeServices": 1, "DescribeTaskDefinition": 2, "RegisterTaskDefinition": 1, "UpdateService": 1},
+			wantCalls: map[string]int{"DescribeServices": 1, "DescribeTaskDefinition": 1, "RegisterTaskDefinition": 1, "UpdateService": 1},
 		},
 		{
 			name: "a revision that run or register already registered is reused, not registered again", wantTD: TDReuse, starts: true,

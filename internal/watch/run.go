@@ -38,6 +38,12 @@ type run struct {
 	svc     *types.Service // last reply
 
 	bakeSeen time.Time // when we first saw our deployment in BAKE_TIME
+
+	moved     bool // this poll showed something new (an event, a changed snapshot)
+	throttled bool // this poll backed off
+	// arnGuessed: ourARN is the service's currentServiceDeployment, taken without
+	// listing; the first describe confirms it.
+	arnGuessed bool
 }
 
 func newRun(p *Poller, t Target) *run {
@@ -54,13 +60,43 @@ func newRun(p *Poller, t Target) *run {
 	return r
 }
 
-func (r *run) backoff() { r.interval = min(r.interval*2, r.p.o.MaxInterval) }
+func (r *run) backoff() {
+	r.throttled = true
+	r.interval = min(r.interval*2, r.p.o.MaxInterval)
+}
 
-func (r *run) recover() { r.interval = max(r.interval/2, r.p.o.Interval) }
+// adapt sets the next interval after a poll that got an answer: short while things
+// move or completion looks imminent, one Interval longer per quiet poll up to
+// IdleInterval.
+func (r *run) adapt(ours *types.Deployment) {
+	if r.throttled {
+		return
+	}
+	if r.moved || r.imminent(ours) {
+		r.interval = r.p.o.Interval
+		return
+	}
+	r.interval = min(max(r.interval, r.p.o.Interval)+r.p.o.Interval, r.p.o.IdleInterval)
+}
+
+// imminent reports whether our deployment looks about to finish, so the next poll
+// should come soon: all its tasks run and the rollout is still in progress, or it
+// is deployed and the service only has to settle.
+func (r *run) imminent(ours *types.Deployment) bool {
+	if ours == nil {
+		return false
+	}
+	if r.deployed {
+		return true
+	}
+	return ours.RolloutState == types.DeploymentRolloutStateInProgress && ours.DesiredCount > 0 &&
+		ours.RunningCount >= ours.DesiredCount && ours.PendingCount == 0
+}
 
 // poll makes one round of calls and decides. done reports an outcome.
 func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 	r.polls++
+	r.moved, r.throttled = false, false
 	svc, err := r.describeService(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -72,7 +108,6 @@ func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 		}
 		return Outcome{}, false, err
 	}
-	r.recover()
 	r.svc = svc
 	if r.polls == 1 || r.firstNewest.IsZero() {
 		r.firstNewest = newestEvent(svc.Events)
@@ -95,6 +130,7 @@ func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 	}
 	r.progress(svc, ours)
 	out, done = r.decide(svc, ours)
+	r.adapt(ours)
 	return out, done, nil
 }
 
@@ -221,8 +257,10 @@ func (r *run) emitEvents(evs []types.ServiceEvent) {
 	}
 	slices.SortStableFunc(fresh, func(a, b ServiceEvent) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	if r.p.o.Observer == nil {
+		r.moved = r.moved || len(fresh) > 0
 		return
 	}
+	r.moved = r.moved || len(fresh) > 0
 	for _, e := range fresh {
 		r.p.o.Observer.Event(e)
 	}
@@ -279,6 +317,7 @@ func (r *run) progress(svc *types.Service, ours *types.Deployment) {
 	if r.snapped && s.equal(r.snap) {
 		return
 	}
+	r.moved = true
 	r.snap, r.snapped = s, true
 	if r.p.o.Observer != nil {
 		r.p.o.Observer.Progress(s)

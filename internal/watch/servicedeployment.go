@@ -38,6 +38,12 @@ func (r *run) serviceDeployment(ctx context.Context, svc *types.Service, ours *t
 	if r.sdOff {
 		return
 	}
+	if r.ourARN == "" && ours != nil && aws.ToString(ours.Status) == "PRIMARY" && aws.ToString(svc.CurrentServiceDeployment) != "" {
+		// The service's current ServiceDeployment is our PRIMARY deployment's in the
+		// same reply: no need to list; the describe below confirms it was created
+		// after our update.
+		r.ourARN, r.arnGuessed = aws.ToString(svc.CurrentServiceDeployment), true
+	}
 	if r.ourARN == "" {
 		if r.listTries >= maxListTries {
 			return
@@ -66,7 +72,14 @@ func (r *run) serviceDeployment(ctx context.Context, svc *types.Service, ours *t
 	}
 	for i := range out.ServiceDeployments {
 		if aws.ToString(out.ServiceDeployments[i].ServiceDeploymentArn) == r.ourARN {
-			r.sd = &out.ServiceDeployments[i]
+			sd := &out.ServiceDeployments[i]
+			if r.arnGuessed && !r.t.StartedAt.IsZero() && sd.CreatedAt != nil && sd.CreatedAt.Before(r.t.StartedAt.Add(-createdSlack)) {
+				// An older deployment after all: find ours by listing.
+				r.ourARN, r.arnGuessed = "", false
+				return
+			}
+			r.arnGuessed = false
+			r.sd = sd
 			r.sdKey = key
 			return
 		}

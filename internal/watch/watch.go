@@ -86,11 +86,20 @@ type Target struct {
 
 // Options tune a Poller. The zero value is usable.
 type Options struct {
-	// Interval between polls; default 5s.
+	// Interval between polls while something moves; default 5s.
 	Interval time.Duration
+	// IdleInterval is the ceiling of the adaptive backoff: while a poll shows
+	// nothing new (no event, no count or state change) and completion does not look
+	// imminent, the next poll comes one Interval later than the last, up to this;
+	// default 3×Interval.
+	IdleInterval time.Duration
 	// MaxInterval is the backoff ceiling while throttled or on transient errors;
 	// default 30s.
 	MaxInterval time.Duration
+	// Epoch, when set, aligns polls to a grid of Interval steps from it, so the
+	// waits of a fleet sharing one batching client poll together and their
+	// DescribeServices calls coalesce.
+	Epoch time.Time
 	// Observer receives events and progress; nil means none.
 	Observer Observer
 	// Now returns the current time; default time.Now.
@@ -314,6 +323,10 @@ func New(c Client, o Options) *Poller {
 	if o.MaxInterval < o.Interval {
 		o.MaxInterval = o.Interval
 	}
+	if o.IdleInterval <= 0 {
+		o.IdleInterval = 3 * o.Interval
+	}
+	o.IdleInterval = min(max(o.IdleInterval, o.Interval), o.MaxInterval)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -348,7 +361,7 @@ func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
 // sleep waits for the current interval or ctx, whichever ends first; it reports
 // whether the interval passed.
 func (r *run) sleep(ctx context.Context) bool {
-	tm := time.NewTimer(r.interval)
+	tm := time.NewTimer(r.nextDelay())
 	defer tm.Stop()
 	select {
 	case <-ctx.Done():
@@ -356,6 +369,24 @@ func (r *run) sleep(ctx context.Context) bool {
 	case <-tm.C:
 		return true
 	}
+}
+
+// nextDelay is the current interval, moved to the nearest point of the Epoch grid
+// (never now or earlier) when an Epoch is set.
+func (r *run) nextDelay() time.Duration {
+	d := r.interval
+	e := r.p.o.Epoch
+	if e.IsZero() {
+		return d
+	}
+	now := r.p.o.Now()
+	step := r.p.o.Interval
+	k := (now.Add(d).Sub(e) + step/2) / step
+	wake := e.Add(k * step)
+	for !wake.After(now) {
+		wake = wake.Add(step)
+	}
+	return wake.Sub(now)
 }
 
 var _ Client = (*ecs.Client)(nil)

@@ -144,7 +144,7 @@ func TestWait(t *testing.T) {
 			unready: true,
 			known:   func(t Target) Target { t.DeploymentARN = ""; return t },
 			// FAILED at 60 s; two more polls give ECS the chance to start a rollback.
-			want:     result{Kind: Failed, ExitCode: 4, Ours: true, Elapsed: 70 * time.Second, StoppedTasks: 3},
+			want:     result{Kind: Failed, ExitCode: 4, Ours: true, Elapsed: 75 * time.Second, StoppedTasks: 3},
 			reason:   []string{"deployment failed", "ECS deployment circuit breaker: tasks failed to start"},
 			maxCalls: map[string]int{opLSD: 1, opDSD: 0},
 		},
@@ -153,7 +153,7 @@ func TestWait(t *testing.T) {
 			later: func(f *fakeECS) {
 				f.after(25*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
 			},
-			want:     result{Kind: Superseded, ExitCode: 4, Ours: true, OursARN: true, SupersededBy: "{primary}", Elapsed: 30 * time.Second},
+			want:     result{Kind: Superseded, ExitCode: 4, Ours: true, OursARN: true, SupersededBy: "{primary}", Elapsed: 35 * time.Second},
 			reason:   []string{"{primary}", "app:3"},
 			maxCalls: map[string]int{opDSD: 2, opLT: 0},
 		},
@@ -164,7 +164,7 @@ func TestWait(t *testing.T) {
 				f.after(25*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
 			},
 			known:    func(t Target) Target { t.DeploymentARN = ""; return t },
-			want:     result{Kind: Superseded, ExitCode: 4, Ours: true, SupersededBy: "{primary}", Elapsed: 30 * time.Second},
+			want:     result{Kind: Superseded, ExitCode: 4, Ours: true, SupersededBy: "{primary}", Elapsed: 35 * time.Second},
 			reason:   []string{"{primary}", "app:3"},
 			maxCalls: map[string]int{opLSD: 1, opDSD: 0},
 		},
@@ -256,7 +256,7 @@ func TestWait(t *testing.T) {
 				}
 			},
 			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
-				RolledBackTo: sd + "app:1", Elapsed: 120 * time.Second, StoppedTasks: 3},
+				RolledBackTo: sd + "app:1", Elapsed: 125 * time.Second, StoppedTasks: 3},
 			reason: []string{"circuit breaker threshold was exceeded"},
 		},
 		{
@@ -264,7 +264,7 @@ func TestWait(t *testing.T) {
 			timeout: 35 * time.Second,
 			want:    result{Kind: TimedOut, ExitCode: 5, Ours: true, OursARN: true, Elapsed: 35 * time.Second},
 			reason:  []string{"doppio wait", "{id}"},
-			pending: []string{"1 of 3 tasks running", "1 pending", "rollout IN_PROGRESS"},
+			pending: []string{"1 of 3 tasks running", "rollout IN_PROGRESS"},
 			maxCalls: map[string]int{
 				opLT: 0, opDT: 0,
 			},

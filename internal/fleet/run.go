@@ -1,0 +1,218 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/doppio-ecs/doppio/internal/diag"
+)
+
+// Member is one service of a fleet run. Run does the verb's work for it and calls
+// gate.BeforeChange right before its first call that changes anything.
+type Member struct {
+	Name string
+	Run  func(ctx context.Context, gate *Gate) error
+}
+
+// Options tune Run.
+type Options struct {
+	// Parallel bounds how many members run at once (planning, applying and
+	// waiting); at least 1.
+	Parallel int
+	// FailFast stops starting members once one has failed.
+	FailFast bool
+	// ExitCode maps a member's error to its exit code.
+	ExitCode func(error) int
+}
+
+// Result is how one member ended.
+type Result struct {
+	Name string
+	Err  error
+	Code int
+	// Changed reports whether the member passed its gate (it may have changed
+	// something).
+	Changed bool
+	// NotStarted explains why a member was stopped at its gate: another member's
+	// plan failed, or --fail-fast after a failure.
+	NotStarted string
+}
+
+// ErrNotStarted is returned by Gate.BeforeChange when the member must not change
+// anything.
+var ErrNotStarted = errors.New("not started")
+
+// Gate is the barrier between a member's planning and its changes.
+type Gate struct {
+	f       *run
+	holding bool // holds a parallel slot
+	passed  bool
+	err     error
+	once    sync.Once
+}
+
+// BeforeChange blocks until every member has planned (reached its gate or ended),
+// then takes a parallel slot. It returns an error wrapping ErrNotStarted when
+// another member failed before changing anything, or when --fail-fast applies; the
+// member must then return it without changing anything. Later calls return the
+// first call's answer.
+func (g *Gate) BeforeChange(ctx context.Context) error {
+	g.once.Do(func() { g.err = g.pass(ctx) })
+	return g.err
+}
+
+func (g *Gate) pass(ctx context.Context) error {
+	f := g.f
+	g.release()
+	f.resolve(nil)
+	select {
+	case <-f.planned:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if names := f.planFailures(); len(names) > 0 {
+		return fmt.Errorf("%w: nothing was changed because %s failed before any change", ErrNotStarted, strings.Join(names, ", "))
+	}
+	if err := g.acquire(ctx); err != nil {
+		return err
+	}
+	if failed := f.failedNames(); f.o.FailFast && len(failed) > 0 {
+		return fmt.Errorf("%w: --fail-fast after %s failed", ErrNotStarted, strings.Join(failed, ", "))
+	}
+	g.passed = true
+	return nil
+}
+
+func (g *Gate) acquire(ctx context.Context) error {
+	select {
+	case g.f.slots <- struct{}{}:
+		g.holding = true
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *Gate) release() {
+	if g.holding {
+		<-g.f.slots
+		g.holding = false
+	}
+}
+
+type run struct {
+	o     Options
+	slots chan struct{}
+
+	mu         sync.Mutex
+	unresolved int
+	planned    chan struct{} // closed when every member has planned
+	planFailed []string      // members that ended with an error before their gate
+	failed     []string      // members that failed after their gate
+}
+
+func (f *run) resolve(err error, name ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err != nil {
+		f.planFailed = append(f.planFailed, name...)
+	}
+	f.unresolved--
+	if f.unresolved == 0 {
+		close(f.planned)
+	}
+}
+
+func (f *run) planFailures() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.planFailed)
+}
+
+func (f *run) failedNames() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.failed)
+}
+
+// Run runs every member and returns their results in members' order. Nothing is
+// changed by any member unless every member planned without error: each member
+// plans (up to Parallel at once), then waits at its gate for the others.
+func Run(ctx context.Context, members []Member, o Options) []Result {
+	o.Parallel = max(o.Parallel, 1)
+	if o.ExitCode == nil {
+		o.ExitCode = diag.ExitCode
+	}
+	f := &run{o: o, slots: make(chan struct{}, o.Parallel), unresolved: len(members), planned: make(chan struct{})}
+	if len(members) == 0 {
+		close(f.planned)
+	}
+	results := make([]Result, len(members))
+	var wg sync.WaitGroup
+	for i, m := range members {
+		wg.Go(func() {
+			results[i] = f.member(ctx, m)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+func (f *run) member(ctx context.Context, m Member) Result {
+	g := &Gate{f: f}
+	res := Result{Name: m.Name}
+	if err := g.acquire(ctx); err != nil {
+		f.resolve(err, m.Name)
+		res.Err, res.Code = err, f.o.ExitCode(err)
+		return res
+	}
+	err := m.Run(ctx, g)
+	reached := true
+	g.once.Do(func() { reached, g.err = false, errNeverReached }) // a later BeforeChange cannot pass
+	res.Changed = g.passed
+	switch {
+	case err != nil && errors.Is(err, ErrNotStarted):
+		res.NotStarted = strings.TrimPrefix(err.Error(), ErrNotStarted.Error()+": ")
+	case err != nil:
+		res.Err, res.Code = err, f.o.ExitCode(err)
+	}
+	if res.Code != 0 && g.passed {
+		// Recorded before the slot is released, so --fail-fast stops the next one.
+		f.mu.Lock()
+		f.failed = append(f.failed, m.Name)
+		f.mu.Unlock()
+	}
+	g.release()
+	if !reached {
+		f.resolve(err, m.Name)
+	}
+	return res
+}
+
+var errNeverReached = errors.New("member ended before its gate")
+
+// severity ranks exit codes for the fleet's own exit code: interrupted, then
+// failed or rolled back, error, invalid input, timed out, paused, differences.
+var severity = []int{diag.ExitInterrupted, diag.ExitFailed, diag.ExitError, diag.ExitUsage, diag.ExitTimeout, diag.ExitPaused, diag.ExitDiff}
+
+// ExitCode is the most severe exit code of results (0 when all succeeded).
+func ExitCode(results []Result) int {
+	best, rank := 0, len(severity)+1
+	for _, r := range results {
+		if r.Code == 0 {
+			continue
+		}
+		k := slices.Index(severity, r.Code)
+		if k < 0 {
+			k = len(severity) // other codes (a task's exit code) rank last
+		}
+		if k < rank {
+			best, rank = r.Code, k
+		}
+	}
+	return best
+}

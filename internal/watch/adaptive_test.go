@@ -1,0 +1,106 @@
+package watch
+
+import (
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// A slow rollout (one step a minute) is polled every 5 s right after each change,
+// then 10 s, then every 15 s while nothing moves: fewer calls than fixed 5 s polls,
+// and each change still seen within 15 s.
+func TestAdaptivePollingBacksOffWhileQuiet(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake()
+		f.step = time.Minute
+		started := time.Now()
+		id, arn := f.update("app:2", true)
+		p := New(f, Options{})
+		o, err := p.Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
+			TaskDefinition: f.tdARN("app:2"), StartedAt: started})
+		if err != nil || o.Kind != Succeeded {
+			t.Fatalf("Wait = %v, %v", o.Kind, err)
+		}
+		gaps := map[time.Duration]int{}
+		for i := 1; i < len(f.dsAt); i++ {
+			gaps[f.dsAt[i].Sub(f.dsAt[i-1])]++
+		}
+		if gaps[15*time.Second] == 0 || gaps[10*time.Second] == 0 || gaps[5*time.Second] == 0 {
+			t.Errorf("gaps between polls %v: want 5s after changes, backing off through 10s to 15s", gaps)
+		}
+		for g := range gaps {
+			if g > 15*time.Second {
+				t.Errorf("a gap of %v: the idle ceiling is 15s", g)
+			}
+		}
+		elapsed := o.Finished.Sub(o.Started)
+		if fixed := int(elapsed / defaultInterval); len(f.dsAt) >= fixed*2/3 {
+			t.Errorf("%d DescribeServices over %v; fixed 5 s polling makes %d, adaptive should make well under", len(f.dsAt), elapsed, fixed)
+		}
+		t.Logf("%d polls over %v, gaps %v", len(f.dsAt), elapsed, gaps)
+	})
+}
+
+// adapt: quiet polls back off by one interval up to the ceiling; movement and an
+// imminent completion bring the interval back to the base.
+func TestAdaptInterval(t *testing.T) {
+	p := New(nil, Options{})
+	r := newRun(p, Target{})
+	inProgress := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 1, PendingCount: 2}
+	var got []time.Duration
+	for range 4 {
+		r.moved = false
+		r.adapt(inProgress)
+		got = append(got, r.interval)
+	}
+	r.moved = true
+	r.adapt(inProgress)
+	got = append(got, r.interval)
+	r.moved = false
+	r.adapt(inProgress)
+	got = append(got, r.interval)
+	allUp := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 3}
+	r.adapt(allUp)
+	got = append(got, r.interval)
+	want := []time.Duration{10 * time.Second, 15 * time.Second, 15 * time.Second, 15 * time.Second, 5 * time.Second, 10 * time.Second, 5 * time.Second}
+	if len(got) != len(want) {
+		t.Fatalf("intervals %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("intervals %v, want %v", got, want)
+		}
+	}
+	// A throttled poll keeps its backoff.
+	r.interval, r.throttled = 20*time.Second, true
+	r.adapt(allUp)
+	if r.interval != 20*time.Second {
+		t.Errorf("after throttling: interval %v, want the backoff kept", r.interval)
+	}
+}
+
+// With an Epoch, sleeps end on the epoch's 5 s grid, so a fleet's polls coincide.
+func TestPollsAlignToEpoch(t *testing.T) {
+	epoch := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		now      time.Duration // after epoch
+		interval time.Duration
+		want     time.Duration // wake, after epoch
+	}{
+		{now: 0, interval: 5 * time.Second, want: 5 * time.Second},
+		{now: 20 * time.Millisecond, interval: 5 * time.Second, want: 5 * time.Second},
+		{now: 3 * time.Second, interval: 5 * time.Second, want: 10 * time.Second},
+		{now: 7 * time.Second, interval: 10 * time.Second, want: 15 * time.Second},
+		{now: 4990 * time.Millisecond, interval: 15 * time.Second, want: 20 * time.Second},
+	} {
+		now := epoch.Add(tc.now)
+		p := New(nil, Options{Epoch: epoch, Now: func() time.Time { return now }})
+		r := newRun(p, Target{})
+		r.interval = tc.interval
+		if got := now.Add(r.nextDelay()).Sub(epoch); got != tc.want {
+			t.Errorf("now +%v, interval %v: wakes at +%v, want +%v", tc.now, tc.interval, got, tc.want)
+		}
+	}
+}
