@@ -16,6 +16,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -254,6 +255,10 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, paths []string) 
 		m.errOut.service = m.label
 	}
 
+	if verb != "render" && verb != "register" && verb != "verify" {
+		a.primeLookups(ctx, members)
+	}
+
 	fms := make([]fleet.Member, len(members))
 	for i, m := range members {
 		fms[i] = fleet.Member{Name: m.label, Run: func(ctx context.Context, g *fleet.Gate) error {
@@ -301,6 +306,41 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, paths []string) 
 			"describeServiceDeploymentsRequests", st.DescribeServiceDeploymentsRequests, "describeServiceDeploymentsCalls", st.DescribeServiceDeploymentsCalls)
 	}
 	return code
+}
+
+// primeLookups describes the fleet's services 10 per call, so the lookup each
+// service's verb starts with needs no call of its own.
+func (a *app) primeLookups(ctx context.Context, ms []*member) {
+	type group struct {
+		b        *fleet.Batcher
+		cluster  string
+		services []string
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, m := range ms {
+		p := m.app.proj
+		if p == nil || p.cfg.Service == "" {
+			continue
+		}
+		c, err := p.ecsClient(ctx)
+		if err != nil {
+			continue
+		}
+		b := p.shared.batcher(p.aws, c)
+		key := fmt.Sprintf("%p\x00%s", b, p.cfg.Cluster)
+		if groups[key] == nil {
+			groups[key] = &group{b: b, cluster: p.cfg.Cluster}
+			order = append(order, key)
+		}
+		groups[key].services = append(groups[key].services, p.cfg.Service)
+	}
+	for _, k := range order {
+		g := groups[k]
+		if err := g.b.Prime(ctx, g.cluster, g.services, []ecstypes.ServiceField{ecstypes.ServiceFieldTags}); err != nil {
+			a.log.Debug("describing the fleet's services ahead failed; each looks itself up", "error", err)
+		}
+	}
 }
 
 func (s *fleetShared) stats() fleet.Stats {

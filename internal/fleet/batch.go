@@ -43,9 +43,10 @@ type Batcher struct {
 	next   Describer
 	window time.Duration
 
-	mu   sync.Mutex
-	svcs map[string]*batch // by cluster and include list
-	sds  *batch
+	mu     sync.Mutex
+	svcs   map[string]*batch // by cluster and include list
+	sds    *batch
+	primed map[string]primed // by cluster, include list and service
 
 	stats struct {
 		describeServicesCalls, describeServicesRequests atomic.Int64
@@ -56,7 +57,67 @@ type Batcher struct {
 // NewBatcher returns a batcher in front of next; window is how long a call waits for
 // others to join it (at least 1 ms).
 func NewBatcher(next Describer, window time.Duration) *Batcher {
-	return &Batcher{next: next, window: max(window, time.Millisecond), svcs: map[string]*batch{}}
+	return &Batcher{next: next, window: max(window, time.Millisecond), svcs: map[string]*batch{}, primed: map[string]primed{}}
+}
+
+// primed is one service described ahead of its first lookup.
+type primed struct {
+	out *ecs.DescribeServicesOutput
+	at  time.Time
+}
+
+// primeTTL bounds how old a primed reply may be when it is used.
+const primeTTL = 30 * time.Second
+
+// Prime describes services of cluster ahead of time, 10 per call, so that each
+// service's first single-service DescribeServices with the same include list (the
+// lookup every verb starts with) is answered from this reply instead of a call of
+// its own. Each primed reply is used once, within 30 s.
+func (b *Batcher) Prime(ctx context.Context, cluster string, services []string, include []types.ServiceField) error {
+	for chunk := range slices.Chunk(services, MaxServicesPerDescribe) {
+		b.stats.describeServicesCalls.Add(1)
+		out, err := b.next.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: nonEmpty(cluster), Services: chunk, Include: include})
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		b.mu.Lock()
+		for _, name := range chunk {
+			b.primed[primeKey(cluster, include, name)] = primed{out: filterServices(out, []string{name}), at: now}
+		}
+		b.mu.Unlock()
+	}
+	return nil
+}
+
+func primeKey(cluster string, include []types.ServiceField, name string) string {
+	return cluster + "\x00" + includeKey(include) + "\x00" + name
+}
+
+// takePrimed returns (and forgets) a fresh primed reply for in, if any.
+func (b *Batcher) takePrimed(in *ecs.DescribeServicesInput) *ecs.DescribeServicesOutput {
+	if len(in.Services) != 1 {
+		return nil
+	}
+	key := primeKey(aws.ToString(in.Cluster), in.Include, in.Services[0])
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p, ok := b.primed[key]
+	if !ok {
+		return nil
+	}
+	delete(b.primed, key)
+	if time.Since(p.at) > primeTTL {
+		return nil
+	}
+	return p.out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
 }
 
 // Stats counts the calls the batcher made and the calls it was asked to make.
@@ -98,6 +159,9 @@ func (b *Batcher) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 	if len(optFns) > 0 || len(in.Services) == 0 || len(in.Services) > MaxServicesPerDescribe {
 		b.stats.describeServicesCalls.Add(1)
 		return b.next.DescribeServices(ctx, in, optFns...)
+	}
+	if out := b.takePrimed(in); out != nil {
+		return out, nil
 	}
 	key := aws.ToString(in.Cluster) + "\x00" + includeKey(in.Include)
 	slot := func() **batch {

@@ -341,6 +341,16 @@ func New(c Client, o Options) *Poller {
 // The error is non-nil only for unexpected, non-retryable API errors.
 func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
 	r := newRun(p, t)
+	if !p.o.Epoch.IsZero() {
+		// In a fleet even the first poll waits for the grid, so the services'
+		// first polls (and their ServiceDeployment lookups) are batched too.
+		r.interval = 0
+		ok := r.sleep(ctx)
+		r.interval = p.o.Interval
+		if !ok {
+			return r.ctxOutcome(ctx), nil
+		}
+	}
 	for {
 		out, done, err := r.poll(ctx)
 		if ctx.Err() != nil && !done {

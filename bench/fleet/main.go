@@ -1,0 +1,365 @@
+// Command fleet compares one doppio process deploying 30 services with 30 doppio
+// processes deploying one each, on the sandbox: 30 services in one cluster, one
+// rolling deploy each whose rollout takes 60 s of simulated time. It prints the API
+// calls by operation, DescribeServices calls per poll round, wall time, and how long
+// after the last rollout completed the deploy exited; then the same with 30% of all
+// ECS calls throttled, checking that every service got exactly one deployment.
+//
+//	go run ./bench/fleet [-services 30] [-speed 50]
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/sandbox"
+)
+
+var (
+	services = flag.Int("services", 30, "services in the cluster")
+	speed    = flag.Float64("speed", 10, "simulated seconds per real second (polls are 5 s simulated)")
+	verbose  = flag.Bool("v", false, "print doppio's stderr of the measured runs")
+)
+
+func main() {
+	flag.Parse()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "fleet:", err)
+		os.Exit(1)
+	}
+}
+
+// result is one scenario's figures.
+type result struct {
+	counts      map[string]int
+	perRound    float64 // DescribeServices calls per poll round (one process) or per poll (many)
+	maxRound    int
+	wall        time.Duration
+	afterLast   time.Duration // simulated time from the last rollout's completion to exit
+	deployments map[string]int
+	exitCodes   []int
+}
+
+func run() error {
+	ctx := context.Background()
+	tmp, err := os.MkdirTemp("", "doppio-bench-fleet")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "doppio")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/doppio")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build doppio (run from the repository root): %w", err)
+	}
+	srv, err := sandbox.NewServer(ctx, sandbox.Options{DeploymentDuration: 60 * time.Second, ClockSpeed: *speed})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	rec := &recorder{}
+	proxy := httptest.NewServer(rec.handler(srv.URL()))
+	defer proxy.Close()
+
+	type scenario struct {
+		name     string
+		one      bool
+		throttle float64
+	}
+	scenarios := []scenario{{"1 process", true, 0}, {fmt.Sprintf("%d processes", *services), false, 0},
+		{"1 process, 30% throttled", true, 0.3}, {fmt.Sprintf("%d processes, 30%% throttled", *services), false, 0.3}}
+	results := make([]result, len(scenarios))
+	for i, sc := range scenarios {
+		fmt.Fprintf(os.Stderr, "running: %s\n", sc.name)
+		r, err := measure(ctx, srv, proxy.URL, rec, bin, tmp, sc.one, sc.throttle)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sc.name, err)
+		}
+		results[i] = r
+	}
+	ops := map[string]bool{}
+	for _, r := range results {
+		for op := range r.counts {
+			ops[op] = true
+		}
+	}
+	names := make([]string, 0, len(ops))
+	for op := range ops {
+		names = append(names, op)
+	}
+	sort.Strings(names)
+	fmt.Printf("Deploying %d services (one cluster, 60 s simulated rollout each, 5 s polls), sandbox at %gx\n", *services, *speed)
+	row := func(label string, f func(r result) string) {
+		fmt.Printf("%-38s", label)
+		for _, r := range results {
+			fmt.Printf(" %14s", f(r))
+		}
+		fmt.Println()
+	}
+	fmt.Printf("%-38s", "")
+	for _, sc := range scenarios {
+		fmt.Printf(" %14s", truncate(sc.name, 14))
+	}
+	fmt.Println()
+	for _, op := range names {
+		row(op, func(r result) string { return fmt.Sprint(r.counts[op]) })
+	}
+	total := func(r result) int {
+		t := 0
+		for _, n := range r.counts {
+			t += n
+		}
+		return t
+	}
+	row("total calls", func(r result) string { return fmt.Sprint(total(r)) })
+	row("calls vs N processes", func(r result) string {
+		return fmt.Sprintf("%.2fx", float64(total(r))/float64(max(total(results[1]), 1)))
+	})
+	row("DescribeServices per poll (avg)", func(r result) string { return fmt.Sprintf("%.1f", r.perRound) })
+	row("DescribeServices per poll (max)", func(r result) string { return fmt.Sprint(r.maxRound) })
+	row("wall time", func(r result) string { return r.wall.Round(10 * time.Millisecond).String() })
+	row("exit after last rollout (simulated)", func(r result) string { return r.afterLast.Round(100 * time.Millisecond).String() })
+	row("services with exactly 1 deployment", func(r result) string {
+		n := 0
+		for _, c := range r.deployments {
+			if c == 1 {
+				n++
+			}
+		}
+		return fmt.Sprintf("%d/%d", n, *services)
+	})
+	row("exit codes", func(r result) string {
+		codes := slices.Compact(slices.Sorted(slices.Values(r.exitCodes)))
+		return strings.Trim(fmt.Sprint(codes), "[]")
+	})
+	fmt.Println("calls count every request the sandbox received (throttled attempts included); a poll round is a burst of")
+	fmt.Println("DescribeServices calls less than 1 s (simulated) apart after the last UpdateService; for N processes every")
+	fmt.Println("service's poll is a call of its own, so a poll of the fleet costs N calls")
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// measure creates the services in a fresh account, then deploys a new image to all
+// of them, from one process or from one process each.
+func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *recorder, bin, tmp string, one bool, throttle float64) (result, error) {
+	acct := srv.NewAccount()
+	key := sandbox.AccessKeyForAccount(acct)
+	env := append(os.Environ(), "AWS_ENDPOINT_URL="+endpoint, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+sandbox.SecretAccessKey,
+		"AWS_REGION="+sandbox.DefaultRegion, "AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+	client := ecs.NewFromConfig(aws.Config{Region: sandbox.DefaultRegion, BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider(key, sandbox.SecretAccessKey, "")})
+	if _, err := client.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("bench")}); err != nil {
+		return result{}, err
+	}
+	dir := filepath.Join(tmp, acct)
+	var paths []string
+	for i := range *services {
+		name := fmt.Sprintf("svc-%02d", i)
+		files := map[string]string{
+			"ecspresso.yml": "region: us-east-1\ncluster: bench\nservice: " + name + "\nservice_definition: sd.json\ntask_definition: td.json\ntimeout: 20m\n",
+			"sd.json":       `{"launchType": "EC2", "desiredCount": 2, "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": true, "rollback": true}}}`,
+			"td.json":       `{"family": "` + name + `", "containerDefinitions": [{"name": "app", "image": "nginx:{{ must_env ` + "`TAG`" + ` }}", "memory": 256, "essential": true}]}`,
+		}
+		for f, body := range files {
+			p := filepath.Join(dir, "services", name, f)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return result{}, err
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				return result{}, err
+			}
+		}
+		paths = append(paths, filepath.Join("services", name, "ecspresso.yml"))
+	}
+	doppio := func(tag string, configs ...string) (int, string) {
+		args := []string{"deploy", "--poll-interval", fmt.Sprintf("%dms", int(5000 / *speed)), "--parallel", fmt.Sprint(*services), "--debug"}
+		for _, c := range configs {
+			args = append(args, "--config", c)
+		}
+		cmd := exec.Command(bin, args...)
+		cmd.Dir, cmd.Env = dir, append(slices.Clone(env), "TAG="+tag)
+		var errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = io.Discard, &errb
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), errb.String()
+		}
+		if err != nil {
+			return -1, err.Error()
+		}
+		return 0, errb.String()
+	}
+	if code, errs := doppio("1.27", "services/*/ecspresso.yml"); code != 0 {
+		return result{}, fmt.Errorf("creating the services exited %d:\n%s", code, errs)
+	}
+	srv.ResetCounts(acct)
+	if throttle > 0 {
+		srv.SetFaults(acct, sandbox.Faults{Seed: 7, Rules: []sandbox.FaultRule{{Operation: "ecs:*", Throttle: throttle}}})
+	}
+	rec.reset()
+	start := time.Now()
+	simStart := srv.Clock(acct).Now()
+	var codes []int
+	if one {
+		code, errs := doppio("1.28", "services/*/ecspresso.yml")
+		codes = append(codes, code)
+		if code != 0 || *verbose {
+			fmt.Fprintln(os.Stderr, errs)
+		}
+	} else {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for _, p := range paths {
+			wg.Go(func() {
+				code, errs := doppio("1.28", p)
+				mu.Lock()
+				defer mu.Unlock()
+				codes = append(codes, code)
+				if code != 0 {
+					fmt.Fprintln(os.Stderr, errs)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	simEnd := srv.Clock(acct).Now()
+	res := result{wall: time.Since(start), exitCodes: codes, deployments: map[string]int{}}
+	srv.SetFaults(acct, sandbox.Faults{})
+	res.counts = srv.Counts(acct)
+	for op := range res.counts {
+		if strings.HasPrefix(op, "moto:") {
+			delete(res.counts, op)
+		}
+	}
+	// When did the last rollout complete, and how many deployments did each service
+	// get? (Read after the run, unthrottled.)
+	var last time.Time
+	for i := 0; i < len(paths); i += 10 {
+		var names []string
+		for j := i; j < min(i+10, len(paths)); j++ {
+			names = append(names, fmt.Sprintf("svc-%02d", j))
+		}
+		out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("bench"), Services: names})
+		if err != nil {
+			return result{}, err
+		}
+		for _, s := range out.Services {
+			for _, e := range s.Events {
+				if strings.Contains(aws.ToString(e.Message), "deployment completed") && e.CreatedAt.After(simStart) && e.CreatedAt.After(last) {
+					last = *e.CreatedAt
+				}
+			}
+			lo, err := client.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String("bench"), Service: s.ServiceName,
+				CreatedAt: &types.CreatedAt{After: aws.Time(simStart)}})
+			if err != nil {
+				return result{}, err
+			}
+			res.deployments[aws.ToString(s.ServiceName)] = len(lo.ServiceDeployments)
+		}
+	}
+	if !last.IsZero() {
+		res.afterLast = simEnd.Sub(last)
+	}
+	res.perRound, res.maxRound = rec.rounds(time.Duration(float64(time.Second) / *speed), one, len(paths))
+	return res, nil
+}
+
+// recorder is a reverse proxy in front of the sandbox that notes when each
+// DescribeServices call arrived, to count calls per poll round.
+type recorder struct {
+	mu      sync.Mutex
+	calls   []time.Time
+	updates []time.Time
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls, r.updates = nil, nil
+}
+
+func (r *recorder) handler(target string) http.Handler {
+	u, _ := url.Parse(target)
+	p := httputil.NewSingleHostReverseProxy(u)
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		target := req.Header.Get("X-Amz-Target")
+		r.mu.Lock()
+		switch {
+		case strings.HasSuffix(target, ".DescribeServices"):
+			r.calls = append(r.calls, time.Now())
+		case strings.HasSuffix(target, ".UpdateService"):
+			r.updates = append(r.updates, time.Now())
+		}
+		r.mu.Unlock()
+		p.ServeHTTP(w, req)
+	})
+}
+
+// rounds groups the DescribeServices calls into bursts less than gap apart and
+// returns the mean and largest burst. For many processes, whose polls do not line
+// up, it returns calls per poll of the whole fleet instead: calls divided by the
+// polls one service made.
+func (r *recorder) rounds(gap time.Duration, one bool, n int) (float64, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.calls) == 0 {
+		return 0, 0
+	}
+	if !one {
+		return float64(n), n
+	}
+	// Poll rounds: the calls after the last UpdateService, when every service waits.
+	lastUpdate := slices.MaxFunc(append(slices.Clone(r.updates), time.Time{}), func(a, b time.Time) int { return a.Compare(b) })
+	var ts []time.Time
+	for _, t := range r.calls {
+		if t.After(lastUpdate) {
+			ts = append(ts, t)
+		}
+	}
+	if len(ts) == 0 {
+		return 0, 0
+	}
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	var sizes []int
+	size := 1
+	for i := 1; i < len(ts); i++ {
+		if ts[i].Sub(ts[i-1]) < gap {
+			size++
+			continue
+		}
+		sizes = append(sizes, size)
+		size = 1
+	}
+	sizes = append(sizes, size)
+	sum := 0
+	for _, s := range sizes {
+		sum += s
+	}
+	return float64(sum) / float64(len(sizes)), slices.Max(sizes)
+}
