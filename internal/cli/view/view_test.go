@@ -52,6 +52,8 @@ func TestGolden(t *testing.T) {
 			Deregister: []deploy.Revision{{ARN: arn("1"), Family: "web", Number: 1}},
 			Keep:       []deploy.Revision{{ARN: arn("2"), Family: "web", Number: 2, InUse: true, UseNotes: "RUNNING task"}, {ARN: arn("3"), Family: "web", Number: 3}},
 		}}, []string{Text, JSON}},
+		{"deregistered", Deregistered{Family: "web", Deregistered: []string{arn("1"), arn("2")}, Deleted: []string{arn("1")}}, []string{Text, JSON}},
+		{"deregistered-nothing", Deregistered{Family: "web"}, []string{Text, JSON}},
 		{"registered", Registered{Family: "web", TaskDefinitionARN: arn("8")}, []string{Text, JSON}},
 		{"deleted", Deleted{Cluster: "prod", Service: "web", ServiceARN: "arn:aws:ecs:us-east-1:123456789012:service/prod/web", Status: "DRAINING"},
 			[]string{Text, JSON}},
