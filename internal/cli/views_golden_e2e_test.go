@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -100,6 +101,14 @@ func TestE2EGoldenViews(t *testing.T) {
 		e.sb.Clock().SetSpeed(40)
 		e.assertView("rollback-stop."+format, "", append([]string{"rollback", "--stop", "--no-deregister-task-definition", "--output", format}, wait...)...)
 	}
+
+	// diff: nothing, then the image changed in the file.
+	e.assertView("diff-none.text", "", "diff")
+	e.assertView("diff-none.json", "", "diff", "--output", "json")
+	e.write("ecs-task-def.json", strings.Replace(e.read("ecs-task-def.json"), "nginx:1.22", "nginx:1.23", 1))
+	e.assertView("diff.text", "", "diff")
+	e.assertView("diff-no-unified.text", "", "diff", "--no-unified")
+	e.assertView("diff.json", "", "diff", "--output", "json")
 
 	e.assertView("delete-dry-run.text", "", "delete", "--dry-run")
 	e.assertView("delete-dry-run.json", "", "delete", "--dry-run", "--output", "json")
