@@ -71,6 +71,10 @@ func TestGolden(t *testing.T) {
 		{"stopped-rollback", StoppedRollback{Cluster: "prod", Outcome: "rolled back", Service: "web",
 			StoppedDeploymentARN: "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc", TaskDefinitionARN: arn("6")},
 			[]string{Text, JSON}},
+		{"diff", NewDiff("", "--- arn:aws:ecs:us-east-1:123456789012:task-definition/web:3\n+++ ecs-task-def.json\n@@ -1 +1 @@\n-  \"image\": \"nginx:1.22\"\n+  \"image\": \"nginx:1.23\"\n", false),
+			[]string{Text, JSON}},
+		{"diff-color", NewDiff("--- a\n+++ b\n-x\n+y\n", "", true), []string{Text}},
+		{"diff-none", NewDiff("", "", true), []string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
 	}
 	for _, c := range cases {
