@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/watch"
@@ -146,3 +147,45 @@ func line(w io.Writer, s string) error {
 	_, err := fmt.Fprintln(w, s)
 	return err
 }
+
+// TaskStopped is what tasks stop prints once ECS accepted the StopTask.
+type TaskStopped struct {
+	DesiredStatus string `json:"desiredStatus"`
+	LastStatus    string `json:"lastStatus"`
+	TaskARN       string `json:"taskArn"`
+}
+
+// WriteText prints the task ARN, one line.
+func (t TaskStopped) WriteText(w io.Writer) error { return line(w, t.TaskARN) }
+
+// Run is the result document of run: the tasks it started and, once they stopped,
+// how (the watched container's exit code, or why a task never ran).
+type Run struct {
+	Cluster           string            `json:"cluster"`
+	TaskDefinitionARN string            `json:"taskDefinitionArn"`
+	Outcome           string            `json:"outcome"`
+	ExitCode          int               `json:"exitCode"`
+	TaskARNs          []string          `json:"taskArns"`
+	Tasks             []task.TaskResult `json:"tasks,omitempty"`
+	Explanation       *task.Explanation `json:"explanation,omitempty"`
+}
+
+// WriteText prints the started tasks' ARNs, one a line, for tasks not waited for
+// (outcome started); a waited-for run's outcome was logged on stderr.
+func (r Run) WriteText(w io.Writer) error {
+	if r.Outcome != OutcomeStarted {
+		return nil
+	}
+	var b strings.Builder
+	for _, arn := range r.TaskARNs {
+		fmt.Fprintln(&b, arn)
+	}
+	return flush(w, []byte(b.String()))
+}
+
+// Continued is what continue --no-wait prints: the answer sent to the lifecycle hook.
+// Its JSON is the domain's.
+type Continued struct{ *deploy.Continued }
+
+// WriteText prints nothing: what was sent was logged on stderr.
+func (Continued) WriteText(io.Writer) error { return nil }

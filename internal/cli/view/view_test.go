@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/golden"
@@ -75,6 +76,18 @@ func TestGolden(t *testing.T) {
 			[]string{Text, JSON}},
 		{"diff-color", NewDiff("--- a\n+++ b\n-x\n+y\n", "", true), []string{Text}},
 		{"diff-none", NewDiff("", "", true), []string{Text, JSON}},
+		{"deploy-plan", DeployPlan{&deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
+			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "image changed"},
+			Changes:        []deploy.Change{{Field: "networkConfiguration", Kind: "changed"}},
+			DesiredCount:   aws.Int32(3), DesiredCountFrom: aws.Int32(1), ForceNewDeployment: true, ForceReasons: []string{"--force-new-deployment"}}},
+			[]string{Text, JSON}},
+		{"task-stopped", TaskStopped{DesiredStatus: "STOPPED", LastStatus: "RUNNING", TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc"},
+			[]string{Text, JSON}},
+		{"run-started", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: OutcomeStarted,
+			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}}, []string{Text, JSON}},
+		{"continued", Continued{&deploy.Continued{ServiceDeploymentARN: "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc",
+			DeploymentID: "ecs-svc/2", TaskDefinition: arn("5"), HookID: "hook-1", Stage: "POST_TEST_TRAFFIC_SHIFT", Action: "CONTINUE", At: at.UTC()}},
+			[]string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
 	}
 	for _, c := range cases {
