@@ -140,3 +140,23 @@ func assertSameJSON(t *testing.T, old any, v view.View) {
 		t.Errorf("(-old +view):\n%s", diff)
 	}
 }
+
+// TestTasksViewIsWriteTasks: view.Tasks replaces the direct task.WriteTasks call
+// (tasks.go).
+func TestTasksViewIsWriteTasks(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tasks := []types.Task{{TaskArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task/prod/abc"), TaskDefinitionArn: aws.String(tdARN + "3"),
+		LastStatus: aws.String("RUNNING"), DesiredStatus: aws.String("RUNNING"), CreatedAt: &at, Group: aws.String("service:web")}}
+	for _, format := range []string{view.Text, view.Table, view.TSV, view.JSON} {
+		var old, got bytes.Buffer
+		if err := task.WriteTasks(&old, format, tasks); err != nil {
+			t.Fatal(err)
+		}
+		if err := view.Write(&got, format, view.Tasks(tasks)); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(old.String(), got.String()); diff != "" {
+			t.Errorf("%s (-WriteTasks +view):\n%s", format, diff)
+		}
+	}
+}
