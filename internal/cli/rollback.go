@@ -124,7 +124,7 @@ func (a *app) followStop(ctx context.Context, client *ecs.Client, plan *deploy.R
 		return "", diag.WithCode(fmt.Errorf("rollback of deployment %s has not finished: %s", out.DeploymentID, out.Pending), diag.ExitTimeout)
 	}
 	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", ecsdef.TaskDefinitionName(out.RolledBackTo))
-	if err := view.Write(a.stdout, a.g.Output, view.StoppedRollback{Cluster: plan.Cluster, Outcome: outcomeName(watch.RolledBack),
+	if err := view.Write(a.stdout, a.g.Output, view.StoppedRollback{Cluster: plan.Cluster, Outcome: watch.RolledBack.String(),
 		Service: plan.Service, StoppedDeploymentARN: plan.StopDeployment, TaskDefinitionARN: out.RolledBackTo}); err != nil {
 		return "", err
 	}
