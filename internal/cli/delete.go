@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // DeleteCmd deletes the service after showing its status and, unless --force, asking
@@ -40,14 +40,11 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if svc == nil {
 		return errServiceNotFound(p.cfg)
 	}
-	doc := newStatusDoc(p.cfg.Cluster, svc, 3)
+	status := view.NewStatus(p.cfg.Cluster, svc, 3)
 	if c.DryRun {
-		if a.g.Output == "json" {
-			return ui.WriteJSON(a.stdout, doc)
-		}
-		return writeStatus(a.stdout, doc)
+		return view.Write(a.stdout, a.g.Output, status)
 	}
-	if err := writeStatus(a.stderr, doc); err != nil {
+	if err := view.Write(a.stderr, view.Text, status); err != nil {
 		return err
 	}
 	// ECS refuses DeleteService without force while the desired count is above 0.
@@ -67,10 +64,6 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 		return diag.WithHint(fmt.Errorf("delete service %q: %w", p.cfg.Service, err), "scale it to 0 first ('doppio scale --tasks 0'), or pass --terminate")
 	}
 	a.log.Info("deleted service; ECS drains it in the background", "service", p.cfg.Service, "status", aws.ToString(out.Service.Status))
-	if a.g.Output == "json" {
-		return ui.WriteJSON(a.stdout, map[string]any{"service": p.cfg.Service, "cluster": p.cfg.Cluster,
-			"serviceArn": aws.ToString(out.Service.ServiceArn), "status": aws.ToString(out.Service.Status)})
-	}
-	_, err = fmt.Fprintln(a.stdout, aws.ToString(out.Service.ServiceArn))
-	return err
+	return view.Write(a.stdout, a.g.Output, view.Deleted{Cluster: p.cfg.Cluster, Service: p.cfg.Service,
+		ServiceARN: aws.ToString(out.Service.ServiceArn), Status: aws.ToString(out.Service.Status)})
 }

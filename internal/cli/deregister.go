@@ -8,9 +8,9 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // DeregisterCmd deregisters (and optionally deletes) task definition revisions that
@@ -64,43 +64,36 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if c.DryRun && a.g.Output == "json" {
-		return ui.WriteJSON(a.stdout, plan)
-	}
-	w := a.stderr
+	// The plan is the result of --dry-run; otherwise it is shown before the question.
+	w, format := a.stderr, view.Text
 	if c.DryRun {
-		w = a.stdout
+		w, format = a.stdout, a.g.Output
+	}
+	if err := view.Write(w, format, view.DeregisterPlan{DeregisterPlan: plan}); err != nil {
+		return err
+	}
+	done := view.Deregistered{Family: family}
+	if len(plan.Deregister) == 0 {
+		a.log.Info("nothing to deregister", "family", family)
+	}
+	if c.DryRun {
+		return nil
+	}
+	if len(plan.Deregister) == 0 {
+		return view.Write(a.stdout, a.g.Output, done)
 	}
 	verb := "deregister"
 	if c.Delete {
 		verb = "deregister and delete"
 	}
-	for _, x := range plan.Deregister {
-		fmt.Fprintf(w, "%s %s:%d\n", verb, x.Family, x.Number)
-	}
-	for _, x := range plan.Keep {
-		note := ""
-		if x.InUse {
-			note = " (in use: " + x.UseNotes + ")"
-		}
-		fmt.Fprintf(w, "keep %s:%d%s\n", x.Family, x.Number, note)
-	}
-	if len(plan.Deregister) == 0 {
-		a.log.Info("nothing to deregister", "family", family)
-		return nil
-	}
-	if c.DryRun {
-		return nil
-	}
 	if !c.Force && !confirm(a, fmt.Sprintf("%s %d revision(s) of %s? [y/N] ", verb, len(plan.Deregister), family)) {
 		return diag.WithCode(errors.New("cancelled; nothing was deregistered"), diag.ExitError)
 	}
 	res, err := revs.ApplyDeregister(ctx, plan)
-	for _, arn := range res.Deregistered {
-		fmt.Fprintln(a.stdout, "deregistered", ecsdef.TaskDefinitionName(arn))
-	}
-	for _, arn := range res.Deleted {
-		fmt.Fprintln(a.stdout, "deleted", ecsdef.TaskDefinitionName(arn))
+	done.Deregistered, done.Deleted = res.Deregistered, res.Deleted
+	// What was done before a failure is printed too; the failure wins.
+	if werr := view.Write(a.stdout, a.g.Output, done); err == nil {
+		err = werr
 	}
 	return err
 }

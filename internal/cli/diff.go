@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // DiffCmd prints how the local definitions differ from the live service and its task
@@ -55,7 +54,7 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 			return err
 		}
 	}
-	var out strings.Builder
+	var sdDiff, tdDiff string
 	if localSD != nil {
 		liveName := "(service " + p.cfg.Service + " does not exist)"
 		var liveSD *ecs.CreateServiceInput
@@ -68,11 +67,9 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 			ignore = p.cfg.Ignore.Tags
 		}
 		liveSD, localSD = tagsForDiff(liveSD, localSD, ignore)
-		d, err := ecsdef.DiffServiceDefinitions(liveName, liveSD, a.rel(p.cfg.ServiceDefinitionPath()), localSD, c.format()...)
-		if err != nil {
+		if sdDiff, err = ecsdef.DiffServiceDefinitions(liveName, liveSD, a.rel(p.cfg.ServiceDefinitionPath()), localSD, c.format()...); err != nil {
 			return fmt.Errorf("diff service definition: %w", err)
 		}
-		out.WriteString(d)
 	}
 	if localTD != nil {
 		liveTD, liveName, err := liveTaskDefinition(ctx, client, svc, aws.ToString(localTD.Family))
@@ -80,24 +77,18 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 			return err
 		}
 		a.protectLive(localTD, liveTD)
-		d, err := ecsdef.DiffTaskDefinitions(liveName, liveTD, a.rel(p.cfg.TaskDefinitionPath()), localTD, c.format()...)
-		if err != nil {
+		if tdDiff, err = ecsdef.DiffTaskDefinitions(liveName, liveTD, a.rel(p.cfg.TaskDefinitionPath()), localTD, c.format()...); err != nil {
 			return fmt.Errorf("diff task definition: %w", err)
 		}
-		out.WriteString(d)
 	}
-	if out.Len() == 0 {
+	d := view.NewDiff(sdDiff, tdDiff, a.color)
+	if !d.Differences {
 		a.log.Debug("no differences")
-		return nil
 	}
-	text := []byte(out.String())
-	if a.color {
-		text = ui.ColorDiff(text)
-	}
-	if _, err := a.stdout.Write(text); err != nil {
+	if err := view.Write(a.stdout, a.g.Output, d); err != nil {
 		return err
 	}
-	if c.ExitCode {
+	if d.Differences && c.ExitCode {
 		return silentExit(diag.ExitDiff)
 	}
 	return nil

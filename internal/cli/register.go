@@ -2,12 +2,11 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // RegisterCmd registers the rendered task definition.
@@ -61,11 +60,7 @@ func (c *RegisterCmd) Run(ctx context.Context, a *app) error {
 		_, err = a.stdout.Write(p.renderer.Redact(b))
 		return err
 	}
-	if a.g.Output == "json" {
-		return ui.WriteJSON(a.stdout, map[string]any{"taskDefinitionArn": arn, "family": aws.ToString(td.Family)})
-	}
-	_, err = fmt.Fprintln(a.stdout, arn)
-	return err
+	return view.Write(a.stdout, a.g.Output, view.Registered{Family: aws.ToString(td.Family), TaskDefinitionARN: arn})
 }
 
 // ScaleCmd changes the desired count and auto scaling, keeping the task definition.

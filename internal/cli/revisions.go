@@ -2,16 +2,14 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -63,78 +61,11 @@ func (c *RevisionsCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]revisionRow, 0, len(list))
+	rows := make(view.Revisions, 0, len(list))
 	for _, x := range list {
-		rows = append(rows, revisionRow{Name: fmt.Sprintf("%s:%d", x.Family, x.Number), InUse: use[x.ARN]})
+		rows = append(rows, view.Revision{Name: fmt.Sprintf("%s:%d", x.Family, x.Number), InUse: use[x.ARN]})
 	}
-	return writeRevisions(a.stdout, a.g.Output, rows)
-}
-
-// revisionRow is one line of 'revisions' in ecspresso's shape: family:revision and
-// what uses it ("PRIMARY deployment", "RUNNING task"; empty when unused).
-type revisionRow struct {
-	Name  string `json:"name"`
-	InUse string `json:"in_use"`
-}
-
-// writeRevisions prints rows as ecspresso does: json is one indented object per
-// revision (not an array), tsv is name<TAB>in-use lines, and table (also text) is a
-// bordered table.
-func writeRevisions(w io.Writer, format string, rows []revisionRow) error {
-	var b strings.Builder
-	switch format {
-	case "json":
-		for _, r := range rows {
-			j, err := json.MarshalIndent(r, "", "  ")
-			if err != nil {
-				return err
-			}
-			b.Write(j)
-			b.WriteString("\n")
-		}
-	case "tsv":
-		for _, r := range rows {
-			fmt.Fprintf(&b, "%s\t%s\n", r.Name, r.InUse)
-		}
-	default:
-		cells := [][]string{{"NAME", "IN USE"}}
-		for _, r := range rows {
-			cells = append(cells, []string{r.Name, r.InUse})
-		}
-		writeTable(&b, cells)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeTable writes a header row and rows with side borders and a rule under the
-// header, the layout of ecspresso's tables: headers centred, cells left-aligned.
-func writeTable(b *strings.Builder, cells [][]string) {
-	widths := make([]int, len(cells[0]))
-	for _, row := range cells {
-		for i, c := range row {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	for n, row := range cells {
-		b.WriteString("|")
-		for i, c := range row {
-			gap := widths[i] - utf8.RuneCountInString(c)
-			left := 0
-			if n == 0 {
-				left = gap / 2
-			}
-			fmt.Fprintf(b, " %s%s%s |", strings.Repeat(" ", left), c, strings.Repeat(" ", gap-left))
-		}
-		b.WriteString("\n")
-		if n == 0 {
-			b.WriteString("+")
-			for _, w := range widths {
-				b.WriteString(strings.Repeat("-", w+2) + "+")
-			}
-			b.WriteString("\n")
-		}
-	}
+	return view.Write(a.stdout, a.g.Output, rows)
 }
 
 // dump prints one revision as JSON, secrets redacted.

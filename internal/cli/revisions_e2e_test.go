@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 )
 
 // activeRevisions lists the family's ACTIVE revision numbers with the plain SDK.
@@ -54,7 +55,7 @@ func TestE2EServiceLifecycle(t *testing.T) {
 		}
 	}
 	out, _ = e.must(0, "", "status", "--output", "json", "--events", "2")
-	var st statusDoc
+	var st view.Status
 	if err := json.Unmarshal([]byte(out), &st); err != nil || st.Service != "web" || len(st.Deployments) == 0 || len(st.Events) > 2 {
 		t.Errorf("status json: %v\n%s", err, out)
 	}
@@ -71,15 +72,15 @@ func TestE2EServiceLifecycle(t *testing.T) {
 	}
 	out, _ = e.must(0, "", "revisions", "--output", "json")
 	dec := json.NewDecoder(strings.NewReader(out))
-	var revs []revisionRow
+	var revs view.Revisions
 	for dec.More() {
-		var r revisionRow
+		var r view.Revision
 		if err := dec.Decode(&r); err != nil {
 			t.Fatalf("revisions json: %v\n%s", err, out)
 		}
 		revs = append(revs, r)
 	}
-	if len(revs) != 4 || revs[3] != (revisionRow{"web:4", "PRIMARY deployment"}) || revs[0].InUse != "" || !strings.Contains(out, `"in_use": ""`) {
+	if len(revs) != 4 || revs[3] != (view.Revision{Name: "web:4", InUse: "PRIMARY deployment"}) || revs[0].InUse != "" || !strings.Contains(out, `"in_use": ""`) {
 		t.Errorf("revisions json:\n%s", out)
 	}
 	e.must(2, "", "status", "--output", "tsv")

@@ -7,9 +7,9 @@ import (
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -65,14 +65,13 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	// The plan is the result of --dry-run; otherwise it is shown before the change.
 	if c.DryRun {
-		if a.g.Output == "json" {
-			return ui.WriteJSON(a.stdout, plan)
-		}
-		printRollbackPlan(a, plan, true)
-		return nil
+		return view.Write(a.stdout, a.g.Output, view.RollbackPlan{RollbackPlan: plan})
 	}
-	printRollbackPlan(a, plan, false)
+	if err := view.Write(a.stderr, view.Text, view.RollbackPlan{RollbackPlan: plan}); err != nil {
+		return err
+	}
 	if err := a.beforeChange(ctx); err != nil {
 		return err
 	}
@@ -82,12 +81,8 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	}
 	if !c.Wait {
 		a.log.Info("not waiting (--no-wait)")
-		if a.g.Output == "json" {
-			return ui.WriteJSON(a.stdout, resultDoc{Service: plan.Service, Cluster: plan.Cluster, TaskDefinitionARN: plan.Target,
-				Outcome: "started", StartedAt: res.StartedAt, Events: []watch.ServiceEvent{}})
-		}
-		_, err := fmt.Fprintln(a.stdout, plan.Target)
-		return err
+		return view.Write(a.stdout, a.g.Output, view.Result{Service: plan.Service, Cluster: plan.Cluster, TaskDefinitionARN: plan.Target,
+			Outcome: view.OutcomeStarted, StartedAt: res.StartedAt})
 	}
 	target := plan.Target
 	if plan.StopDeployment != "" {
@@ -132,29 +127,11 @@ func (a *app) followStop(ctx context.Context, client *ecs.Client, plan *deploy.R
 		return "", diag.WithCode(fmt.Errorf("rollback of deployment %s has not finished: %s", out.DeploymentID, out.Pending), diag.ExitTimeout)
 	}
 	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", ecsdef.TaskDefinitionName(out.RolledBackTo))
-	if a.g.Output == "json" {
-		if err := ui.WriteJSON(a.stdout, map[string]any{"service": plan.Service, "cluster": plan.Cluster,
-			"stoppedDeploymentArn": plan.StopDeployment, "taskDefinitionArn": out.RolledBackTo, "outcome": "rolled back"}); err != nil {
-			return "", err
-		}
+	if err := view.Write(a.stdout, a.g.Output, view.StoppedRollback{Cluster: plan.Cluster, Outcome: watch.RolledBack.String(),
+		Service: plan.Service, StoppedDeploymentARN: plan.StopDeployment, TaskDefinitionARN: out.RolledBackTo}); err != nil {
+		return "", err
 	}
 	return out.RolledBackTo, nil
-}
-
-func printRollbackPlan(a *app, p *deploy.RollbackPlan, stdout bool) {
-	w := a.stderr
-	if stdout {
-		w = a.stdout
-	}
-	fmt.Fprintf(w, "plan: roll back service %s in cluster %s from %s\n", p.Service, p.Cluster, ecsdef.TaskDefinitionName(p.Current))
-	if p.StopDeployment != "" {
-		fmt.Fprintf(w, "  stop deployment %s with ROLLBACK\n", p.StopDeployment)
-	} else {
-		fmt.Fprintf(w, "  update the service to %s\n", ecsdef.TaskDefinitionName(p.Target))
-	}
-	if p.Deregister != "" {
-		fmt.Fprintf(w, "  then deregister %s unless still in use\n", ecsdef.TaskDefinitionName(p.Deregister))
-	}
 }
 
 // rollbackClient is checked at compile time: *ecs.Client must satisfy the domain's

@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/verify"
 )
 
@@ -59,12 +59,7 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 		}
 		return err
 	}
-	if a.g.Output == "json" {
-		err = ui.WriteJSON(a.stdout, rep)
-	} else {
-		err = verify.WriteText(a.stdout, rep, verify.TextOptions{Full: !c.Cache, Color: a.color})
-	}
-	if err != nil {
+	if err := view.Write(a.stdout, a.g.Output, view.Verify{Report: rep, Options: verify.TextOptions{Full: !c.Cache, Color: a.color}}); err != nil {
 		return err
 	}
 	if rep.NG > 0 {

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
+	"github.com/google/go-cmp/cmp"
+)
+
+// The tests in this file hold the views made for verbs whose files other developers
+// own (deploy, wait, codedeploy, run) to the code they will replace: the same values
+// must print the same bytes. Delete each test when its old code goes.
+
+const tdARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:"
+
+// TestDeployPlanViewPrintsWhatPrintPlanPrints: view.DeployPlan replaces printPlan.
+func TestDeployPlanViewPrintsWhatPrintPlanPrints(t *testing.T) {
+	plans := map[string]*deploy.Plan{
+		"create": {Cluster: "prod", Service: "web", Create: true, StartsDeployment: true, DesiredCount: aws.Int32(2),
+			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "no revision yet"}},
+		"everything": {Cluster: "prod", Service: "web", StartsDeployment: true,
+			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDReuse, ARN: tdARN + "3", Family: "web", Reason: "identical"},
+			Changes:        []deploy.Change{{Field: "networkConfiguration", Kind: "changed"}, {Field: "loadBalancers", Kind: "removed"}},
+			DesiredCount:   aws.Int32(3), DesiredCountFrom: aws.Int32(1),
+			TagsAdd: []types.Tag{{Key: aws.String("team"), Value: aws.String("web")}}, TagsRemove: []string{"old"},
+			AutoScaling:        &deploy.ScalingChange{Suspend: aws.Bool(true), Min: aws.Int32(1), Max: aws.Int32(4)},
+			ForceNewDeployment: true, ForceReasons: []string{"--force-new-deployment", "platform version"}},
+		"revision, attributes only": {Cluster: "prod", Service: "web",
+			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRevision, ARN: tdARN + "2", Family: "web"},
+			Changes:        []deploy.Change{{Field: "healthCheckGracePeriodSeconds", Kind: "set"}}, AutoScaling: &deploy.ScalingChange{}},
+		"up to date": {Cluster: "prod", Service: "web", UpToDate: true,
+			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDReuse, ARN: tdARN + "3", Family: "web"}},
+	}
+	for name, p := range plans {
+		t.Run(name, func(t *testing.T) {
+			var old, got bytes.Buffer
+			printPlan(&old, p)
+			if err := view.Write(&got, view.Text, view.DeployPlan{Plan: p}); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(old.String(), got.String()); diff != "" {
+				t.Errorf("text (-printPlan +view):\n%s", diff)
+			}
+			old.Reset()
+			got.Reset()
+			_ = ui.WriteJSON(&old, p)
+			if err := view.Write(&got, view.JSON, view.DeployPlan{Plan: p}); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(old.String(), got.String()); diff != "" {
+				t.Errorf("json (-plan +view):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestResultViewIsResultDoc: view.Result replaces resultDoc (wait.go, codedeploy.go).
+func TestResultViewIsResultDoc(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	stopped := []watch.StoppedTask{{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc", StoppedReason: "exit 1"}}
+	events := []watch.ServiceEvent{{ID: "e1", CreatedAt: at, Message: "rolled back"}}
+	why := &task.Explanation{Reasons: []task.ReasonCount{{Reason: "exit 1"}}}
+	old := resultDoc{Service: "web", Cluster: "prod", TaskDefinitionARN: tdARN + "4", DeploymentID: "ecs-svc/1", DeploymentARN: "arn:dep",
+		Outcome: "rolled back", Reason: "circuit breaker", SupersededBy: "ecs-svc/2", RolledBackTo: tdARN + "3", Pending: "draining",
+		StartedAt: at, FinishedAt: at.Add(time.Minute), DurationSeconds: 60, StoppedTasks: stopped, Events: events, Explanation: why}
+	v := view.Result{Service: "web", Cluster: "prod", TaskDefinitionARN: tdARN + "4", DeploymentID: "ecs-svc/1", DeploymentARN: "arn:dep",
+		Outcome: "rolled back", Reason: "circuit breaker", SupersededBy: "ecs-svc/2", RolledBackTo: tdARN + "3", Pending: "draining",
+		StartedAt: at, FinishedAt: at.Add(time.Minute), DurationSeconds: 60, StoppedTasks: stopped, Events: events, Explanation: why}
+	assertSameJSON(t, old, v)
+	// follow sets Events to [] when there were none; the view does it itself.
+	assertSameJSON(t, resultDoc{Service: "web", Outcome: "succeeded", Events: []watch.ServiceEvent{}}, view.Result{Service: "web", Outcome: "succeeded"})
+}
+
+// TestRunViewIsRunDoc: view.Run replaces runDoc (run.go).
+func TestRunViewIsRunDoc(t *testing.T) {
+	code := int32(3)
+	tasks := []task.TaskResult{{TaskARN: "arn:task", LastStatus: "STOPPED", Container: "app", ExitCode: &code}}
+	why := &task.Explanation{Reasons: []task.ReasonCount{{Reason: "exit 3"}}}
+	assertSameJSON(t,
+		runDoc{Cluster: "prod", TaskDefinitionARN: tdARN + "1", Outcome: "done", ExitCode: 3, TaskARNs: []string{"arn:task"}, Tasks: tasks, Explanation: why},
+		view.Run{Cluster: "prod", TaskDefinitionARN: tdARN + "1", Outcome: "done", ExitCode: 3, TaskARNs: []string{"arn:task"}, Tasks: tasks, Explanation: why})
+	assertSameJSON(t, runDoc{Cluster: "prod", Outcome: "started"}, view.Run{Cluster: "prod", Outcome: view.OutcomeStarted})
+}
+
+// TestNoDeploymentViewIsReportNoDeployment: view.NoDeployment replaces the body of
+// reportNoDeployment (deploy.go): TaskDefinitionARN is taskDef, else the plan's, and
+// PrintARN is taskDef != "".
+func TestNoDeploymentViewIsReportNoDeployment(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		plan    *deploy.Plan
+		taskDef string
+	}{
+		{"up to date", &deploy.Plan{Cluster: "prod", Service: "web", UpToDate: true, TaskDefinition: deploy.TaskDefinitionPlan{ARN: tdARN + "3"}}, ""},
+		{"no wait", &deploy.Plan{Cluster: "prod", Service: "web", TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister}}, tdARN + "4"},
+		{"codedeploy up to date", &deploy.Plan{Cluster: "prod", Service: "web", UpToDate: true, TaskDefinition: deploy.TaskDefinitionPlan{ARN: tdARN + "3"}}, tdARN + "3"},
+	} {
+		for _, format := range []string{view.Text, view.JSON} {
+			t.Run(c.name+"/"+format, func(t *testing.T) {
+				var old, got bytes.Buffer
+				a := &app{g: &Globals{Output: format}, stdout: &old}
+				if err := a.reportNoDeployment(c.plan, c.taskDef); err != nil {
+					t.Fatal(err)
+				}
+				arn := c.taskDef
+				if arn == "" {
+					arn = c.plan.TaskDefinition.ARN
+				}
+				v := view.NoDeployment{Cluster: c.plan.Cluster, Outcome: "unchanged", Service: c.plan.Service, TaskDefinitionARN: arn,
+					UpToDate: c.plan.UpToDate, PrintARN: c.taskDef != ""}
+				if err := view.Write(&got, format, v); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(old.String(), got.String()); diff != "" {
+					t.Errorf("(-reportNoDeployment +view):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+func assertSameJSON(t *testing.T, old any, v view.View) {
+	t.Helper()
+	var want, got bytes.Buffer
+	if err := ui.WriteJSON(&want, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := view.Write(&got, view.JSON, v); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+		t.Errorf("(-old +view):\n%s", diff)
+	}
+}
+
+// TestTasksViewIsWriteTasks: view.Tasks replaces the direct task.WriteTasks call
+// (tasks.go).
+func TestTasksViewIsWriteTasks(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tasks := []types.Task{{TaskArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task/prod/abc"), TaskDefinitionArn: aws.String(tdARN + "3"),
+		LastStatus: aws.String("RUNNING"), DesiredStatus: aws.String("RUNNING"), CreatedAt: &at, Group: aws.String("service:web")}}
+	for _, format := range []string{view.Text, view.Table, view.TSV, view.JSON} {
+		var old, got bytes.Buffer
+		if err := task.WriteTasks(&old, format, tasks); err != nil {
+			t.Fatal(err)
+		}
+		if err := view.Write(&got, format, view.Tasks(tasks)); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(old.String(), got.String()); diff != "" {
+			t.Errorf("%s (-WriteTasks +view):\n%s", format, diff)
+		}
+	}
+}
