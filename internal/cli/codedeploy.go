@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -98,7 +99,7 @@ func (a *app) deployCodeDeploy(ctx context.Context, p *project, o deploy.Options
 		if err != nil {
 			return true, err
 		}
-		printPlan(a.stdout, plan)
+		_ = view.Write(a.stdout, view.Text, view.DeployPlan{Plan: plan})
 		fmt.Fprintf(a.stdout, "  CodeDeploy: application %s, deployment group %s, config %s\n", group.Application, group.DeploymentGroup, group.DeploymentConfig)
 		b, err := spec.YAML()
 		if err != nil {

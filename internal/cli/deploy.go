@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +16,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
-	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -299,10 +300,9 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		return err
 	}
 	if planOnly || dryRun {
-		if a.g.Output == "json" {
-			return ui.WriteJSON(a.stdout, plan)
+		if err := view.Write(a.stdout, a.g.Output, view.DeployPlan{Plan: plan}); err != nil || a.g.Output == view.JSON {
+			return err
 		}
-		printPlan(a.stdout, plan)
 		if plan.TaskDefinition.Input != nil && dryRun {
 			b, err := ecsdef.Marshal(plan.TaskDefinition.Input)
 			if err != nil {
@@ -313,7 +313,9 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		}
 		return nil
 	}
-	printPlan(a.stderr, plan)
+	if err := view.Write(a.stderr, view.Text, view.DeployPlan{Plan: plan}); err != nil {
+		return err
+	}
 	for _, warn := range plan.Warnings {
 		a.log.Warn(warn)
 	}
@@ -345,90 +347,17 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	})
 }
 
-// reportNoDeployment prints the result document when nothing is waited for.
+// reportNoDeployment prints the result when nothing is waited for: the service was
+// up to date, or a deployment started under --no-wait (taskDef is then its task
+// definition).
 func (a *app) reportNoDeployment(plan *deploy.Plan, taskDef string) error {
-	if plan.UpToDate {
-		a.record(plan.TaskDefinition.ARN, "unchanged")
-	} else {
-		a.record(taskDef, "not waited")
+	outcome := "unchanged"
+	if !plan.UpToDate {
+		outcome = view.OutcomeStarted
 	}
-	if a.g.Output != "json" {
-		if taskDef != "" {
-			fmt.Fprintln(a.stdout, taskDef)
-		}
-		return nil
-	}
-	if taskDef == "" {
-		taskDef = plan.TaskDefinition.ARN
-	}
-	return ui.WriteJSON(a.stdout, map[string]any{
-		"service": plan.Service, "cluster": plan.Cluster, "taskDefinitionArn": taskDef,
-		"outcome": "unchanged", "upToDate": plan.UpToDate,
-	})
-}
-
-// printPlan writes the plan for people.
-func printPlan(w interface{ Write([]byte) (int, error) }, p *deploy.Plan) {
-	var b strings.Builder
-	verb := "update"
-	if p.Create {
-		verb = "create"
-	}
-	fmt.Fprintf(&b, "plan: %s service %s in cluster %s\n", verb, p.Service, p.Cluster)
-	td := p.TaskDefinition
-	switch td.Action {
-	case deploy.TDRegister:
-		fmt.Fprintf(&b, "  task definition: register a new revision of %s", td.Family)
-	case deploy.TDReuse:
-		fmt.Fprintf(&b, "  task definition: reuse %s", td.ARN)
-	default:
-		fmt.Fprintf(&b, "  task definition: %s %s", td.Action, td.ARN)
-	}
-	if td.Reason != "" {
-		fmt.Fprintf(&b, " (%s)", td.Reason)
-	}
-	b.WriteString("\n")
-	for _, c := range p.Changes {
-		fmt.Fprintf(&b, "  service: %s %s\n", c.Field, c.Kind)
-	}
-	if p.DesiredCount != nil {
-		if p.DesiredCountFrom != nil {
-			fmt.Fprintf(&b, "  desired count: %d -> %d\n", *p.DesiredCountFrom, *p.DesiredCount)
-		} else {
-			fmt.Fprintf(&b, "  desired count: %d\n", *p.DesiredCount)
-		}
-	}
-	for _, t := range p.TagsAdd {
-		fmt.Fprintf(&b, "  tag: set %s\n", aws.ToString(t.Key))
-	}
-	for _, k := range p.TagsRemove {
-		fmt.Fprintf(&b, "  tag: remove %s\n", k)
-	}
-	if p.AutoScaling != nil {
-		b.WriteString("  auto scaling:")
-		if p.AutoScaling.Suspend != nil {
-			fmt.Fprintf(&b, " suspended=%t", *p.AutoScaling.Suspend)
-		}
-		if p.AutoScaling.Min != nil {
-			fmt.Fprintf(&b, " min=%d", *p.AutoScaling.Min)
-		}
-		if p.AutoScaling.Max != nil {
-			fmt.Fprintf(&b, " max=%d", *p.AutoScaling.Max)
-		}
-		b.WriteString("\n")
-	}
-	if p.ForceNewDeployment {
-		fmt.Fprintf(&b, "  force new deployment: %s\n", strings.Join(p.ForceReasons, "; "))
-	}
-	switch {
-	case p.UpToDate:
-		b.WriteString("  nothing to change\n")
-	case p.StartsDeployment:
-		b.WriteString("  a new deployment will start\n")
-	default:
-		b.WriteString("  no new deployment (attributes only)\n")
-	}
-	_, _ = w.Write([]byte(b.String()))
+	a.record(cmp.Or(taskDef, plan.TaskDefinition.ARN), outcome)
+	return view.Write(a.stdout, a.g.Output, view.NoDeployment{Cluster: plan.Cluster, Outcome: outcome, Service: plan.Service,
+		TaskDefinitionARN: cmp.Or(taskDef, plan.TaskDefinition.ARN), UpToDate: plan.UpToDate, PrintARN: taskDef != ""})
 }
 
 // PlanCmd prints what deploy would do; it changes nothing.

@@ -61,7 +61,7 @@ func TestE2EFleetDeploy(t *testing.T) {
 	e.setenv("IMAGE_1", "nginx:2")
 	e.setenv("IMAGE_2", "nginx:2")
 	e.setenv("IMAGE_3", "nginx:crashloop")
-	code, out, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--output", "json")
+	code, out, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--output", "json", "--poll-interval", "200ms")
 	if code != 4 {
 		t.Fatalf("exit %d, want 4\n%s", code, errs)
 	}

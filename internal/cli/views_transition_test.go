@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
-	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
@@ -21,48 +20,6 @@ import (
 
 const tdARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:"
 
-// TestDeployPlanViewPrintsWhatPrintPlanPrints: view.DeployPlan replaces printPlan.
-func TestDeployPlanViewPrintsWhatPrintPlanPrints(t *testing.T) {
-	plans := map[string]*deploy.Plan{
-		"create": {Cluster: "prod", Service: "web", Create: true, StartsDeployment: true, DesiredCount: aws.Int32(2),
-			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "no revision yet"}},
-		"everything": {Cluster: "prod", Service: "web", StartsDeployment: true,
-			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDReuse, ARN: tdARN + "3", Family: "web", Reason: "identical"},
-			Changes:        []deploy.Change{{Field: "networkConfiguration", Kind: "changed"}, {Field: "loadBalancers", Kind: "removed"}},
-			DesiredCount:   aws.Int32(3), DesiredCountFrom: aws.Int32(1),
-			TagsAdd: []types.Tag{{Key: aws.String("team"), Value: aws.String("web")}}, TagsRemove: []string{"old"},
-			AutoScaling:        &deploy.ScalingChange{Suspend: aws.Bool(true), Min: aws.Int32(1), Max: aws.Int32(4)},
-			ForceNewDeployment: true, ForceReasons: []string{"--force-new-deployment", "platform version"}},
-		"revision, attributes only": {Cluster: "prod", Service: "web",
-			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRevision, ARN: tdARN + "2", Family: "web"},
-			Changes:        []deploy.Change{{Field: "healthCheckGracePeriodSeconds", Kind: "set"}}, AutoScaling: &deploy.ScalingChange{}},
-		"up to date": {Cluster: "prod", Service: "web", UpToDate: true,
-			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDReuse, ARN: tdARN + "3", Family: "web"}},
-	}
-	for name, p := range plans {
-		t.Run(name, func(t *testing.T) {
-			var old, got bytes.Buffer
-			printPlan(&old, p)
-			if err := view.Write(&got, view.Text, view.DeployPlan{Plan: p}); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(old.String(), got.String()); diff != "" {
-				t.Errorf("text (-printPlan +view):\n%s", diff)
-			}
-			old.Reset()
-			got.Reset()
-			_ = ui.WriteJSON(&old, p)
-			if err := view.Write(&got, view.JSON, view.DeployPlan{Plan: p}); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(old.String(), got.String()); diff != "" {
-				t.Errorf("json (-plan +view):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestResultViewIsResultDoc: view.Result replaces resultDoc (wait.go, codedeploy.go).
 func TestResultViewIsResultDoc(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	stopped := []watch.StoppedTask{{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc", StoppedReason: "exit 1"}}
@@ -93,40 +50,6 @@ func TestRunViewIsRunDoc(t *testing.T) {
 // TestNoDeploymentViewIsReportNoDeployment: view.NoDeployment replaces the body of
 // reportNoDeployment (deploy.go): TaskDefinitionARN is taskDef, else the plan's, and
 // PrintARN is taskDef != "".
-func TestNoDeploymentViewIsReportNoDeployment(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		plan    *deploy.Plan
-		taskDef string
-	}{
-		{"up to date", &deploy.Plan{Cluster: "prod", Service: "web", UpToDate: true, TaskDefinition: deploy.TaskDefinitionPlan{ARN: tdARN + "3"}}, ""},
-		{"no wait", &deploy.Plan{Cluster: "prod", Service: "web", TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister}}, tdARN + "4"},
-		{"codedeploy up to date", &deploy.Plan{Cluster: "prod", Service: "web", UpToDate: true, TaskDefinition: deploy.TaskDefinitionPlan{ARN: tdARN + "3"}}, tdARN + "3"},
-	} {
-		for _, format := range []string{view.Text, view.JSON} {
-			t.Run(c.name+"/"+format, func(t *testing.T) {
-				var old, got bytes.Buffer
-				a := &app{g: &Globals{Output: format}, stdout: &old}
-				if err := a.reportNoDeployment(c.plan, c.taskDef); err != nil {
-					t.Fatal(err)
-				}
-				arn := c.taskDef
-				if arn == "" {
-					arn = c.plan.TaskDefinition.ARN
-				}
-				v := view.NoDeployment{Cluster: c.plan.Cluster, Outcome: "unchanged", Service: c.plan.Service, TaskDefinitionARN: arn,
-					UpToDate: c.plan.UpToDate, PrintARN: c.taskDef != ""}
-				if err := view.Write(&got, format, v); err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(old.String(), got.String()); diff != "" {
-					t.Errorf("(-reportNoDeployment +view):\n%s", diff)
-				}
-			})
-		}
-	}
-}
-
 func assertSameJSON(t *testing.T, old any, v view.View) {
 	t.Helper()
 	var want, got bytes.Buffer

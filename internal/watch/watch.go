@@ -342,12 +342,10 @@ func New(c Client, o Options) *Poller {
 func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
 	r := newRun(p, t)
 	if !p.o.Epoch.IsZero() {
-		// In a fleet even the first poll waits for the grid, so the services'
-		// first polls (and their ServiceDeployment lookups) are batched too.
-		r.interval = 0
-		ok := r.sleep(ctx)
-		r.interval = p.o.Interval
-		if !ok {
+		// In a fleet even the first poll waits for the grid, a fifth of an interval
+		// at most (soon after the update, before a fast failure can come and go),
+		// so the first polls of services updated together are batched too.
+		if !r.sleepFor(ctx, r.delayOnGrid(0, p.o.Interval/5)) {
 			return r.ctxOutcome(ctx), nil
 		}
 	}
@@ -368,10 +366,12 @@ func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
 	}
 }
 
-// sleep waits for the current interval or ctx, whichever ends first; it reports
-// whether the interval passed.
-func (r *run) sleep(ctx context.Context) bool {
-	tm := time.NewTimer(r.nextDelay())
+// sleep waits for the current interval (on the Epoch grid when set) or ctx,
+// whichever ends first; it reports whether the interval passed.
+func (r *run) sleep(ctx context.Context) bool { return r.sleepFor(ctx, r.nextDelay()) }
+
+func (r *run) sleepFor(ctx context.Context, d time.Duration) bool {
+	tm := time.NewTimer(d)
 	defer tm.Stop()
 	select {
 	case <-ctx.Done():
@@ -384,13 +384,18 @@ func (r *run) sleep(ctx context.Context) bool {
 // nextDelay is the current interval, moved to the nearest point of the Epoch grid
 // (never now or earlier) when an Epoch is set.
 func (r *run) nextDelay() time.Duration {
-	d := r.interval
-	e := r.p.o.Epoch
-	if e.IsZero() {
-		return d
+	if r.p.o.Epoch.IsZero() {
+		return r.interval
 	}
+	return r.delayOnGrid(r.interval, r.p.o.Interval)
+}
+
+// delayOnGrid returns how long until the point of the Epoch grid of the given step
+// nearest to now+d, and after now.
+func (r *run) delayOnGrid(d, step time.Duration) time.Duration {
+	e := r.p.o.Epoch
 	now := r.p.o.Now()
-	step := r.p.o.Interval
+	step = max(step, time.Millisecond)
 	k := (now.Add(d).Sub(e) + step/2) / step
 	wake := e.Add(k * step)
 	for !wake.After(now) {
