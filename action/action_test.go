@@ -284,6 +284,21 @@ func TestRun(t *testing.T) {
 			},
 		},
 		{
+			name: "several services: results, a row each, the failed one explained", args: "deploy --config 'services/*/ecspresso.yml'",
+			stdout: fleetResults, stderr: fleetLog, exit: 4,
+			wantArgs: []string{"deploy", "--config", "services/*/ecspresso.yml", "--output", "json"},
+			wantOutput: "task-definition-arn=\ndeployment-id=\noutcome=mixed\nexit-code=4\nresults=" +
+				`[{"service":"api","outcome":"succeeded","taskDefinitionArn":"arn:aws:ecs:us-east-1:123456789012:task-definition/api:7","durationSeconds":61.2},` +
+				`{"service":"worker","outcome":"rolled back","reason":"circuit breaker","taskDefinitionArn":"arn:aws:ecs:us-east-1:123456789012:task-definition/worker:3","durationSeconds":130}]` + "\n",
+			wantSummary: []string{
+				"### ❌ doppio deploy", "| service | outcome | task definition | duration (s) |",
+				"| api | succeeded | api:7 | 61.2 |", "| worker | rolled back | worker:3 | 130 |", "exit code: 4",
+				"**Plan**", "[api   ] plan: update service api in cluster prod\n[api   ]   a new deployment will start",
+				"**What went wrong**", "- worker: rolled back: circuit breaker", "doppio: 1 of 2 services did not succeed: worker (rolled back)",
+			},
+			notSummary: []string{"- api:"},
+		},
+		{
 			name: "explicit --output text: no JSON, outputs empty but the exit code", args: "diff --output text",
 			stdout: "--- live\n+++ local\n", exit: 3, wantArgs: []string{"diff", "--output", "text"},
 			wantOutput:  "task-definition-arn=\ndeployment-id=\noutcome=\nexit-code=3\n",
@@ -384,7 +399,7 @@ func TestActionYAML(t *testing.T) {
 	if diff := cmp.Diff([]string{"args", "release-base-url", "version", "working-directory"}, slices.Sorted(maps.Keys(a.Inputs))); diff != "" {
 		t.Errorf("inputs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"deployment-id", "exit-code", "outcome", "task-definition-arn"}, slices.Sorted(maps.Keys(a.Outputs))); diff != "" {
+	if diff := cmp.Diff([]string{"deployment-id", "exit-code", "outcome", "results", "task-definition-arn"}, slices.Sorted(maps.Keys(a.Outputs))); diff != "" {
 		t.Errorf("outputs (-want +got):\n%s", diff)
 	}
 	if a.Inputs["version"].Default != "latest" {
@@ -401,3 +416,15 @@ func TestActionYAML(t *testing.T) {
 		t.Errorf("steps (-want +got):\n%s", diff)
 	}
 }
+
+const fleetResults = `[
+  {"service": "api", "outcome": "succeeded", "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7", "durationSeconds": 61.2},
+  {"service": "worker", "outcome": "rolled back", "reason": "circuit breaker", "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:3", "durationSeconds": 130}
+]
+`
+
+const fleetLog = `[api   ] plan: update service api in cluster prod
+[api   ]   a new deployment will start
+[worker] doppio: error: deployment ecs-svc/9 rolled back: circuit breaker
+doppio: 1 of 2 services did not succeed: worker (rolled back)
+`

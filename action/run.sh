@@ -43,9 +43,12 @@ code=${PIPESTATUS[0]}
 cat "$out"
 
 # The result document: one object, or an array of them (one per service).
-doc=""
+# Several services (several --config, or a glob) give an array of more than one:
+# then "results" holds it and the summary has a row per service.
+doc="" fleet=""
 if [[ $json == 1 ]] && command -v jq >/dev/null 2>&1; then
-  doc="$(jq -c 'if type == "array" then (if length == 1 then .[0] else {services: .} end) elif type == "object" then . else empty end' "$out" 2>/dev/null)" || doc=""
+  doc="$(jq -c 'if type == "array" then (if length == 1 then .[0] else empty end) elif type == "object" then . else empty end' "$out" 2>/dev/null)" || doc=""
+  fleet="$(jq -c 'if type == "array" and length > 1 then . else empty end' "$out" 2>/dev/null)" || fleet=""
 fi
 # The fields used below, read with one jq call, one line each with newlines flattened
 # (plain variables: macOS's bash 3 has no associative arrays).
@@ -59,12 +62,18 @@ if [[ -n "$doc" ]]; then
     --args service cluster outcome taskDefinitionArn deploymentId rolledBackTo supersededBy durationSeconds reason <<<"$doc")
 fi
 
+if [[ -n "$fleet" ]]; then
+  # One outcome for the step: the services' common one, else "mixed".
+  outcome="$(jq -r '[.[].outcome // "unknown"] | unique | if length == 1 then .[0] else "mixed" end' <<<"$fleet")"
+fi
+
 if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
   {
     echo "task-definition-arn=$taskDefinitionArn"
     echo "deployment-id=$deploymentId"
     echo "outcome=$outcome"
     echo "exit-code=$code"
+    [[ -z "$fleet" ]] || echo "results=$fleet"
   } >>"$GITHUB_OUTPUT"
 fi
 
@@ -86,11 +95,19 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
       done
       echo "| exit code | $code |"
       echo
+    elif [[ -n "$fleet" ]]; then
+      echo "| service | outcome | task definition | duration (s) |"
+      echo "|---|---|---|---|"
+      jq -r '.[] | "| \(.service // .config // "?") | \(.outcome // "") | \(.taskDefinitionArn // "" | split("/") | last) | \(.durationSeconds // "" | tostring | .[0:6]) |"' <<<"$fleet"
+      echo
+      echo "exit code: $code"
+      echo
     else
       echo "exit code: $code"
       echo
     fi
-    plan="$(awk '/^plan: / { p = 1; print; next } p && /^  / { print; next } { p = 0 }' "$log")"
+    # Plans, also the "[service] plan: ..." lines of several services.
+    plan="$(awk '/^(\[[^]]*\] )?plan: / { p = 1; print; next } p && /^(\[[^]]*\] )?  / { print; next } { p = 0 }' "$log")"
     if [[ -n "$plan" ]]; then
       echo "**Plan**"
       echo
@@ -107,8 +124,12 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
         jq -r '.stoppedTasks // [] | .[] | "- stopped task \(.taskArn): \(.stoppedReason)" +
           ( [.containers // [] | .[] | "\(.name) exit \(.exitCode // "?")"] | if length > 0 then " (" + join(", ") + ")" else "" end )' <<<"$doc"
       fi
+      if [[ -n "$fleet" ]]; then
+        jq -r '.[] | select((.outcome // "") as $o | ["succeeded", "unchanged", "started", "registered"] | index($o) | not)
+          | "- \(.service // .config): \(.outcome // "?")" + (if (.reason // .error // "") != "" then ": " + ((.reason // .error) | gsub("[\r\n]+"; " ")) else "" end)' <<<"$fleet"
+      fi
       echo
-      errs="$(grep -E '^(doppio: error: |hint: )' "$log" || true)"
+      errs="$(grep -E '^(\[[^]]*\] )?(doppio: error: |hint: )|^doppio: [0-9]+ of [0-9]+ services' "$log" || true)"
       if [[ -n "$errs" ]]; then
         echo '```text'
         echo "$errs"
