@@ -757,6 +757,7 @@ func (s *service) render(svc obj, now time.Time) {
 	svc["desiredCount"] = s.desired
 	svc["createdAt"] = epoch(s.createdAt)
 	if s.controller != "ECS" {
+		primaryTaskSet(svc)
 		return
 	}
 	deps := s.visibleDeployments(now)
