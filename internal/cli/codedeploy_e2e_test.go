@@ -164,7 +164,31 @@ func TestCodeDeployE2EWaitsForReroute(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, errs := e.must(6, "app", "deploy", poll)
-	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Succeeded", "waits for traffic to be rerouted")
+	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Succeeded", "waits for traffic to be rerouted", "doppio continue")
+
+	// continue reroutes traffic (ContinueDeployment READY_WAIT) and follows to the end.
+	e.sb.ResetCounts()
+	_, errs = e.must(0, "app", "continue", poll)
+	wantIn(t, "continue", errs, "rerouted traffic of CodeDeploy deployment", "AllowTraffic: Succeeded", "deployment succeeded")
+	if c := e.sb.Counts(); c["codedeploy:ContinueDeployment"] != 1 || c["ecs:ContinueServiceDeployment"] != 0 {
+		t.Errorf("continue calls: %v", c)
+	}
+	e.runsImage("nginx:1.28")
+
+	// continue --rollback stops the next one with automatic rollback.
+	e.setenv("IMAGE", "nginx:1.29")
+	e.must(6, "app", "deploy", poll)
+	e.sb.ResetCounts()
+	_, errs = e.must(0, "app", "continue", "--rollback", poll)
+	wantIn(t, "continue --rollback", errs, "stopped CodeDeploy deployment with automatic rollback", "rolled back")
+	if c := e.sb.Counts(); c["codedeploy:StopDeployment"] != 1 || c["codedeploy:ContinueDeployment"] != 0 {
+		t.Errorf("continue --rollback calls: %v", c)
+	}
+	e.runsImage("nginx:1.28")
+
+	// Nothing waits now.
+	_, errs = e.must(1, "app", "continue", poll)
+	wantIn(t, "continue with nothing ready", errs, "no CodeDeploy deployment of web-app/web-dg waits for traffic to be rerouted")
 }
 
 // Attributes a CODE_DEPLOY service cannot take through UpdateService are named and

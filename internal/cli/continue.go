@@ -33,6 +33,9 @@ func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
 	if p.cfg.Service == "" {
 		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
 	}
+	if handled, err := a.continueCodeDeploy(ctx, p, c); handled { // codedeploy_continue.go
+		return err
+	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
 		return err
