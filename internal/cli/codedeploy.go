@@ -153,6 +153,7 @@ func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, clus
 		if doc.Events == nil {
 			doc.Events = []watch.ServiceEvent{}
 		}
+		doc.addBlueGreen(out, obs.next)
 		if err := ui.WriteJSON(a.stdout, doc); err != nil {
 			return err
 		}
