@@ -162,6 +162,20 @@ func TestBlueGreenE2ELambdaHookFails(t *testing.T) {
 	e.runsImage("nginx:1.27")
 }
 
+// A hook's final status is printed once the stage has moved on, with the hook's
+// target, and not repeated.
+func TestBlueGreenE2ELambdaHookSucceeds(t *testing.T) {
+	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1, "lifecycleHooks": [
+	  {"targetType": "AWS_LAMBDA", "hookTargetArn": "arn:aws:lambda:us-east-1:123456789012:function:smoke-test",
+	   "roleArn": "arn:aws:iam::123456789012:role/hooks", "lifecycleStages": ["POST_SCALE_UP"]}]}`, 40)
+	_, errs := e.must(0, "app", "deploy", poll)
+	// Polls may first see the hook after POST_SCALE_UP (then without "at <stage>").
+	wantIn(t, "stderr", errs, "aws_lambda smoke-test SUCCEEDED", "deployment succeeded")
+	if n := strings.Count(errs, "smoke-test SUCCEEDED"); n != 1 {
+		t.Errorf("final hook status printed %d times:\n%s", n, errs)
+	}
+}
+
 func TestBlueGreenE2EAlarmRollback(t *testing.T) {
 	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5,
 	  "alarms": {"enable": true, "rollback": true, "alarmNames": ["web-5xx-fail"]}}`, 40)
