@@ -12,7 +12,8 @@ import (
 
 // ContinueCmd answers the PAUSE lifecycle hook the service's deployment waits at
 // (ContinueServiceDeployment CONTINUE, or ROLLBACK with --rollback), then follows the
-// deployment like wait.
+// deployment like wait. On a CODE_DEPLOY service it reroutes the traffic of the
+// deployment waiting for it (codedeploy_continue.go).
 type ContinueCmd struct {
 	Rollback     bool          `help:"Roll the deployment back instead of continuing it."`
 	Wait         bool          `help:"Follow the deployment afterwards." negatable:"" default:"true"`
