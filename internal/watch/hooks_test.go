@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -41,5 +42,25 @@ func TestTextObserverHookFinalStatus(t *testing.T) {
 	}
 	if got := o.Last(); got.LifecycleStage != "PRODUCTION_TRAFFIC_SHIFT" || !strings.HasPrefix(got.At.String(), "2026-11-22 10:00:20") {
 		t.Errorf("Last() = %+v", got)
+	}
+}
+
+func TestProgressTime(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	sdAt, depAt := now.Add(-time.Minute), now.Add(-30*time.Second)
+	tests := []struct {
+		name string
+		sd   *types.ServiceDeployment
+		ours *types.Deployment
+		want time.Time
+	}{
+		{name: "nothing from ECS", want: now},
+		{name: "service deployment", sd: &types.ServiceDeployment{UpdatedAt: &sdAt}, want: sdAt},
+		{name: "the later of both", sd: &types.ServiceDeployment{UpdatedAt: &sdAt}, ours: &types.Deployment{UpdatedAt: &depAt}, want: depAt},
+	}
+	for _, tc := range tests {
+		if got := progressTime(tc.sd, tc.ours, now); !got.Equal(tc.want) {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
 	}
 }
