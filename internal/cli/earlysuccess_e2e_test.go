@@ -10,7 +10,7 @@ import (
 // of the tasks healthy here), before the service is steady, and says so.
 func TestE2EEarlySuccessRolling(t *testing.T) {
 	e := blueGreenProject(t, `{"strategy": "ROLLING", "minimumHealthyPercent": 50,
-	  "earlySuccessCriteria": {"enable": true, "healthyPercent": 50, "sourceServiceRevisionCleanup": "DEFERRED"}}`, 4)
+	  "earlySuccessCriteria": {"enable": true, "healthyPercent": 50, "sourceServiceRevisionCleanup": "DEFERRED"}}`, 2)
 	out, errs := e.must(0, "app", "deploy", poll, "--output", "json")
 	var doc struct {
 		Outcome, Reason string
