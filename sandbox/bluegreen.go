@@ -151,6 +151,30 @@ func (tl *bgTimeline) trafficAt(now time.Time) float64 {
 	return pct
 }
 
+// updatedAt returns the last change of the timeline at or before now: a stage
+// starting, a hook starting or ending, a traffic step, the end.
+func (tl *bgTimeline) updatedAt(now time.Time) time.Time {
+	var u time.Time
+	see := func(t time.Time) {
+		if !t.IsZero() && !t.After(now) && t.After(u) {
+			u = t
+		}
+	}
+	for _, s := range tl.stages {
+		see(s.start)
+	}
+	for _, h := range tl.hooks {
+		see(h.start)
+		see(h.end)
+	}
+	for _, s := range tl.shifts {
+		see(s.at)
+	}
+	see(tl.test)
+	see(tl.end)
+	return u
+}
+
 // bgTimelineOf lays the deployment out. unit is the sandbox's deployment duration:
 // stages without hooks take unit/10, scaling up takes 0.8 unit, a Lambda hook unit/5.
 func bgTimelineOf(cfg bgConfig, start time.Time, unit time.Duration, crash bool, decisions []bgDecision) *bgTimeline {

@@ -126,10 +126,17 @@ func (s *service) bgSDJSON(o obj, d *deployment, now time.Time) {
 	if st := tl.stageAt(now); st != "" {
 		o["lifecycleStage"] = st
 	}
-	stage := tl.stageAt(now)
+	// updatedAt: "The time that the service deployment was last updated" — the last
+	// stage change, hook status change or traffic step so far.
+	if u := tl.updatedAt(now); !u.IsZero() && !after(now, tl.end) {
+		o["updatedAt"] = epoch(u)
+	}
+	// lifecycleHookDetails: "The details of the lifecycle hooks for the current service
+	// deployment" (API reference, ServiceDeployment): every hook run so far, so the
+	// final status of a stage's hooks is still there once the next stage began.
 	var hooks []any
 	for _, h := range tl.hooks {
-		if now.Before(h.start) || (h.stage != stage && !(stage == "PRODUCTION_TRAFFIC_SHIFT" && h.stage == "PRE_PRODUCTION_TRAFFIC_SHIFT")) {
+		if now.Before(h.start) {
 			continue
 		}
 		hj := obj{"hookId": h.id, "status": h.status(now)}

@@ -79,3 +79,16 @@ func TestBlueGreenTimeline(t *testing.T) {
 		})
 	}
 }
+
+// updatedAt follows the timeline: the start of the current stage while nothing else
+// moved in it.
+func TestBlueGreenUpdatedAt(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tl := bgTimelineOf(bgConfig{strategy: "BLUE_GREEN", bake: 10 * time.Minute}, t0, 10*time.Second, false, nil)
+	for _, s := range tl.stages {
+		mid := s.start.Add(s.end.Sub(s.start) / 2)
+		if got := tl.updatedAt(mid); !got.Equal(s.start) {
+			t.Errorf("%s: updatedAt %s, want the stage's start %s", s.name, got.Sub(t0), s.start.Sub(t0))
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,7 +23,44 @@ func DefaultCodeDeploy(clock *simclock.Clock, _ string, endpoint string) (http.H
 				Region:       DefaultRegion,
 				BaseEndpoint: aws.String(endpoint),
 				Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyForAccount(account), SecretAccessKey, ""),
+				HTTPClient:   &http.Client{Transport: markInternal{http.DefaultTransport}},
 			})
 		},
 	}), nil
+}
+
+// markInternal tags the fake's own ECS requests, so serving them does not settle
+// CodeDeploy again (codedeploy.Server.Settle).
+type markInternal struct{ next http.RoundTripper }
+
+func (m markInternal) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(codedeploy.InternalHeader, "1")
+	return m.next.RoundTrip(r)
+}
+
+// settleCodeDeploy lets the account's CodeDeploy deployments catch up with the clock
+// before an ECS request is served, so their ECS side effects show without any
+// CodeDeploy call. Only a mounted fake is asked; none is created here.
+func (s *Server) settleCodeDeploy(ctx context.Context, a *account) {
+	s.mu.Lock()
+	h := s.cd[a.id]
+	s.mu.Unlock()
+	if st, ok := h.(interface {
+		Settle(context.Context, string)
+	}); ok {
+		st.Settle(ctx, a.id)
+	}
+}
+
+// primaryTaskSet gives a service with task sets (CODE_DEPLOY, EXTERNAL) the task
+// definition of its PRIMARY task set: "Any parameters that are updated on the primary
+// task set in a service will transition to the service" (UpdateServicePrimaryTaskSet,
+// ECS API reference). moto keeps the service's first task definition.
+func primaryTaskSet(svc obj) {
+	for _, v := range list(svc, "taskSets") {
+		if ts, ok := v.(map[string]any); ok && str(ts, "status") == "PRIMARY" && str(ts, "taskDefinition") != "" {
+			svc["taskDefinition"] = str(ts, "taskDefinition")
+		}
+	}
 }

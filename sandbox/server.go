@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doppio-ecs/doppio/sandbox/codedeploy"
 	"io"
 	"net"
 	"net/http"
@@ -251,6 +252,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.ServeHTTP(w, r)
 			return
 		}
+	}
+	if c.Service == "ecs" && r.Header.Get(codedeploy.InternalHeader) == "" {
+		s.settleCodeDeploy(r.Context(), a) // codedeploy_mount.go
 	}
 	if s.serveExtra(w, r, a, c, body) {
 		return

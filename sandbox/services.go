@@ -178,6 +178,7 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 		// deployment of a service just starts its tasks.
 		d.bg = bgConfigOf(dc) // bluegreen.go
 	}
+	d.early = earlySuccessOf(dc) // earlysuccess.go
 	sd := &serviceDeployment{
 		id:        a.sdID(),
 		target:    d,

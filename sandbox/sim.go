@@ -264,6 +264,9 @@ type deployment struct {
 	revokedAt  time.Time
 	failReason string
 	bgBlue     string // target group serving production when it started (bluegreen_elb.go)
+	// Rolling deployments with early success criteria (earlysuccess.go).
+	early       *earlySuccess
+	earlyReason string // set when the deployment completed early
 }
 
 // serviceDeployment is one ServiceDeployment (ListServiceDeployments and friends).
@@ -496,10 +499,24 @@ func (s *service) plan(a *account, T time.Time) {
 	}
 	slices.SortFunc(ups, func(x, y time.Time) int { return x.Compare(y) })
 	slices.SortFunc(others, func(x, y *task) int { return x.createdAt.Compare(y.createdAt) })
+	done := T.Add(D)
+	early, isEarly := time.Time{}, false
+	if P.early != nil && P.completedAt.IsZero() {
+		var healthy []time.Time
+		for _, t := range append(slices.Clone(mine), started...) {
+			if st, _ := t.stop(); st.IsZero() || st.After(t.runningAt) {
+				healthy = append(healthy, later(t.runningAt, T))
+			}
+		}
+		early, isEarly = P.early.at(healthy, N, L, done)
+	}
 	for j, t := range others {
 		at := L
 		if j < len(ups) && ups[j].After(L) {
 			at = ups[j]
+		}
+		if isEarly && P.early.blocking && at.After(early) {
+			at = early // BLOCKING: the source tasks go before the deployment completes
 		}
 		schedStop(t, at, P)
 	}
@@ -510,14 +527,32 @@ func (s *service) plan(a *account, T time.Time) {
 	if !changed {
 		return
 	}
-	done := T.Add(D)
+	gone := done // when the other deployments leave the list
 	if P.completedAt.IsZero() {
-		P.completedAt = done
-		s.addEvent(a, done, "(deployment %s) deployment completed.", P.id)
+		completed := done
+		P.earlyReason = ""
+		if isEarly {
+			completed = early
+			if P.early.blocking {
+				for _, t := range others {
+					completed = later(t.stoppedAt(), completed)
+				}
+			}
+			if completed.Before(done) {
+				P.earlyReason = P.early.reason(P.id, N)
+				if P.early.blocking {
+					gone = completed
+				}
+			} else {
+				completed = done
+			}
+		}
+		P.completedAt = completed
+		s.addEvent(a, completed, "(deployment %s) deployment completed.", P.id)
 	}
 	for _, d := range s.deployments {
-		if d != P && (d.inactiveAt.IsZero() || d.inactiveAt.After(done)) {
-			d.inactiveAt = done
+		if d != P && (d.inactiveAt.IsZero() || d.inactiveAt.After(gone)) {
+			d.inactiveAt = gone
 		}
 	}
 	s.addEvent(a, done, "has reached a steady state.")
@@ -608,6 +643,8 @@ func (d *deployment) rolloutState(now time.Time) (string, string) {
 		return "FAILED", d.failReason
 	case after(now, d.failedAt):
 		return "FAILED", "ECS deployment circuit breaker: tasks failed to start."
+	case after(now, d.completedAt) && d.earlyReason != "":
+		return "COMPLETED", d.earlyReason
 	case after(now, d.completedAt):
 		return "COMPLETED", "ECS deployment " + d.id + " completed."
 	case d.rollbackTo != nil:
@@ -720,6 +757,7 @@ func (s *service) render(svc obj, now time.Time) {
 	svc["desiredCount"] = s.desired
 	svc["createdAt"] = epoch(s.createdAt)
 	if s.controller != "ECS" {
+		primaryTaskSet(svc)
 		return
 	}
 	deps := s.visibleDeployments(now)

@@ -49,6 +49,9 @@ func validateECS(op string, body []byte) (typ, msg string, ok bool) {
 		if n, present, valid := integer("desiredCount"); present && (!valid || n < 0 || n > maxTasksPerService) {
 			return invalid("desiredCount must be between 0 and %d (tasks per service quota), got %s", maxTasksPerService, req["desiredCount"])
 		}
+		if typ, msg, ok := validateEarlySuccess(req["deploymentConfiguration"]); !ok {
+			return typ, msg, ok
+		}
 		if op == "CreateService" {
 			if name, present := str("serviceName"); present && !ecsName.MatchString(name) {
 				return invalid("serviceName can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens")
@@ -70,3 +73,37 @@ func validateECS(op string, body []byte) (typ, msg string, ok bool) {
 const maxTasksPerService = 5000
 
 var ecsName = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
+
+// validateEarlySuccess follows DeploymentEarlySuccessCriteria in the API reference:
+// "You can use early success criteria only with rolling deployment strategy";
+// healthyPercent is an integer from 0 to 100, at least minimumHealthyPercent;
+// sourceServiceRevisionCleanup is BLOCKING or DEFERRED.
+func validateEarlySuccess(raw json.RawMessage) (typ, msg string, ok bool) {
+	var dc struct {
+		Strategy              string `json:"strategy"`
+		MinimumHealthyPercent *int   `json:"minimumHealthyPercent"`
+		EarlySuccessCriteria  *struct {
+			Enable                       bool   `json:"enable"`
+			HealthyPercent               *int   `json:"healthyPercent"`
+			SourceServiceRevisionCleanup string `json:"sourceServiceRevisionCleanup"`
+		} `json:"earlySuccessCriteria"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &dc) != nil || dc.EarlySuccessCriteria == nil {
+		return "", "", true
+	}
+	es := dc.EarlySuccessCriteria
+	invalid := func(m string) (string, string, bool) { return "InvalidParameterException", m, false }
+	switch {
+	case dc.Strategy != "" && dc.Strategy != "ROLLING":
+		return invalid("Early success criteria can only be used with the ROLLING deployment strategy.")
+	case !es.Enable:
+		return "", "", true
+	case es.HealthyPercent == nil || *es.HealthyPercent < 0 || *es.HealthyPercent > 100:
+		return invalid("earlySuccessCriteria.healthyPercent must be an integer between 0 and 100.")
+	case dc.MinimumHealthyPercent != nil && *es.HealthyPercent < *dc.MinimumHealthyPercent:
+		return invalid("earlySuccessCriteria.healthyPercent must be greater than or equal to minimumHealthyPercent.")
+	case es.SourceServiceRevisionCleanup != "BLOCKING" && es.SourceServiceRevisionCleanup != "DEFERRED":
+		return invalid("earlySuccessCriteria.sourceServiceRevisionCleanup must be BLOCKING or DEFERRED.")
+	}
+	return "", "", true
+}

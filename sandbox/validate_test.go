@@ -46,6 +46,16 @@ func TestBadInputIsAValidationError(t *testing.T) {
 			_, err := f.ecs.RegisterTaskDefinition(f.ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("we\nb"), ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("a"), Image: aws.String("i"), Memory: aws.Int32(8)}}})
 			return err
 		}, "ClientException"},
+		{"early success with blue/green", func() error {
+			_, err := f.ecs.UpdateService(f.ctx, &ecs.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("web"), DeploymentConfiguration: &types.DeploymentConfiguration{
+				Strategy: types.DeploymentStrategyBlueGreen, EarlySuccessCriteria: &types.DeploymentEarlySuccessCriteria{Enable: true, HealthyPercent: aws.Int32(50), SourceServiceRevisionCleanup: "DEFERRED"}}})
+			return err
+		}, "InvalidParameterException"},
+		{"early success below minimum healthy", func() error {
+			_, err := f.ecs.UpdateService(f.ctx, &ecs.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("web"), DeploymentConfiguration: &types.DeploymentConfiguration{
+				MinimumHealthyPercent: aws.Int32(100), EarlySuccessCriteria: &types.DeploymentEarlySuccessCriteria{Enable: true, HealthyPercent: aws.Int32(50), SourceServiceRevisionCleanup: "DEFERRED"}}})
+			return err
+		}, "InvalidParameterException"},
 		{"run 11 tasks", func() error {
 			_, err := f.ecs.RunTask(f.ctx, &ecs.RunTaskInput{Cluster: aws.String("c"), TaskDefinition: aws.String(td), Count: aws.Int32(11)})
 			return err

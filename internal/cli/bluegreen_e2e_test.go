@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -94,11 +96,38 @@ func TestBlueGreenE2EBakeTime(t *testing.T) {
 
 func TestBlueGreenE2EPauseContinue(t *testing.T) {
 	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1, "lifecycleHooks": [`+pauseHook+`]}`, 40)
-	_, errs := e.must(6, "app", "deploy", poll)
+	out, errs := e.must(6, "app", "deploy", poll, "--output", "json")
 	wantIn(t, "paused deploy", errs, "stage POST_TEST_TRAFFIC_SHIFT", "pause AWAITING_ACTION (expires", "then rollback", "is paused", "doppio continue")
-	_, errs = e.must(0, "app", "continue", poll)
+	var doc struct {
+		Outcome    string
+		PausedHook *struct {
+			HookID, TimeoutAction, LifecycleStage string
+			ExpiresAt                             time.Time
+		}
+		Traffic *struct {
+			ProductionPercent float64
+			TestPercent       *float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("result document: %v\n%s", err, out)
+	}
+	if h := doc.PausedHook; doc.Outcome != "paused" || h == nil || h.HookID == "" || h.TimeoutAction != "ROLLBACK" || h.ExpiresAt.IsZero() || h.LifecycleStage != "POST_TEST_TRAFFIC_SHIFT" {
+		t.Errorf("paused result document lacks the hook:\n%s", out)
+	}
+	if tr := doc.Traffic; tr == nil || tr.ProductionPercent != 0 || tr.TestPercent == nil || *tr.TestPercent != 100 {
+		t.Errorf("paused result document: traffic split not production 0%%, test 100%%:\n%s", out)
+	}
+	out, errs = e.must(0, "app", "continue", poll, "--output", "json")
 	// The 1-minute bake (1.5 s here) may fall between two polls on a loaded machine.
-	wantIn(t, "continue", errs, "sent CONTINUE for lifecycle hook", "deployment succeeded")
+	wantIn(t, "continue", errs, "sent CONTINUE for lifecycle hook", "pause SUCCEEDED", "deployment succeeded")
+	doc.PausedHook, doc.Traffic = nil, nil
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("result document: %v\n%s", err, out)
+	}
+	if doc.PausedHook != nil || doc.Traffic == nil || doc.Traffic.ProductionPercent != 100 {
+		t.Errorf("continue result document: want no paused hook and 100%% production traffic:\n%s", out)
+	}
 	e.runsImage("nginx:1.28")
 
 	// Again, and roll back at the pause.
@@ -131,6 +160,20 @@ func TestBlueGreenE2ELambdaHookFails(t *testing.T) {
 	_, errs := e.must(4, "app", "deploy", poll)
 	wantIn(t, "stderr", errs, "rolled back", "smoke-test-fail", "returned FAILED")
 	e.runsImage("nginx:1.27")
+}
+
+// A hook's final status is printed once the stage has moved on, with the hook's
+// target, and not repeated.
+func TestBlueGreenE2ELambdaHookSucceeds(t *testing.T) {
+	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1, "lifecycleHooks": [
+	  {"targetType": "AWS_LAMBDA", "hookTargetArn": "arn:aws:lambda:us-east-1:123456789012:function:smoke-test",
+	   "roleArn": "arn:aws:iam::123456789012:role/hooks", "lifecycleStages": ["POST_SCALE_UP"]}]}`, 40)
+	_, errs := e.must(0, "app", "deploy", poll)
+	// Polls may first see the hook after POST_SCALE_UP (then without "at <stage>").
+	wantIn(t, "stderr", errs, "aws_lambda smoke-test SUCCEEDED", "deployment succeeded")
+	if n := strings.Count(errs, "smoke-test SUCCEEDED"); n != 1 {
+		t.Errorf("final hook status printed %d times:\n%s", n, errs)
+	}
 }
 
 func TestBlueGreenE2EAlarmRollback(t *testing.T) {

@@ -46,7 +46,7 @@ type CLI struct {
 	Status     StatusCmd     `cmd:"" help:"Show the service, its deployments and recent events."`
 	Revisions  RevisionsCmd  `cmd:"" help:"List task definition revisions of the family, or print one."`
 	Rollback   RollbackCmd   `cmd:"" help:"Point the service back at the previous task definition revision."`
-	Continue   ContinueCmd   `cmd:"" help:"Continue (or --rollback) a deployment paused at a PAUSE lifecycle hook, then wait."`
+	Continue   ContinueCmd   `cmd:"" help:"Continue (or --rollback) a deployment paused at a PAUSE lifecycle hook, or a CodeDeploy one waiting to reroute traffic, then wait."`
 	Appspec    AppspecCmd    `cmd:"" help:"Print the CodeDeploy AppSpec (YAML) a deploy of a CODE_DEPLOY service sends."`
 	Deregister DeregisterCmd `cmd:"" help:"Deregister (and optionally delete) task definition revisions not in use."`
 	Delete     DeleteCmd     `cmd:"" help:"Delete the service."`

@@ -154,6 +154,7 @@ func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, clus
 		if doc.Events == nil {
 			doc.Events = []watch.ServiceEvent{}
 		}
+		doc.addBlueGreen(out, obs.next)
 		if err := ui.WriteJSON(a.stdout, doc); err != nil {
 			return err
 		}
@@ -164,7 +165,7 @@ func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, clus
 	}
 	if out.Kind == watch.Paused {
 		return diag.WithHint(diag.WithCode(fmt.Errorf("CodeDeploy deployment %s is paused: %s", id, out.Reason), out.ExitCode()),
-			"reroute traffic in the CodeDeploy console or with 'aws deploy continue-deployment --deployment-id "+id+"', then 'doppio wait'")
+			"'doppio continue' reroutes traffic (ContinueDeployment) and follows the deployment; 'doppio continue --rollback' stops it with automatic rollback")
 	}
 	return a.outcomeError(r, out)
 }
@@ -229,20 +230,8 @@ func (a *app) rollbackCodeDeploy(ctx context.Context, p *project, c *RollbackCmd
 	id := res.DeploymentID
 	if res.Stopped != "" {
 		// CodeDeploy starts the rollback deployment as the stop completes.
-		for id = ""; id == ""; {
-			if id, err = deploy.RollbackDeploymentOf(ctx, cdc, res.Stopped); err != nil {
-				return true, err
-			}
-			if id != "" {
-				break
-			}
-			t := time.NewTimer(c.PollInterval)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return true, diag.WithCode(fmt.Errorf("timed out waiting for CodeDeploy to start the rollback of %s", res.Stopped), diag.ExitTimeout)
-			case <-t.C:
-			}
+		if id, err = a.codeDeployRollbackOf(ctx, cdc, res.Stopped, c.PollInterval); err != nil {
+			return true, err
 		}
 	}
 	if err := a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, id, res.Target, "", c.PollInterval); err != nil {

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"github.com/doppio-ecs/doppio/internal/golden"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cd "github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -81,8 +83,40 @@ func codeDeployProject(t *testing.T, hooks string) *e2e {
 func TestCodeDeployE2ESuccess(t *testing.T) {
 	e := codeDeployProject(t, "appspec:\n  Hooks:\n    - BeforeInstall: check-before-install\n")
 	e.sb.ResetCounts()
-	_, errs := e.must(0, "app", "deploy", poll, "--rollback-events", "DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_REQUEST")
+	out, errs := e.must(0, "app", "deploy", poll, "--rollback-events", "DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_REQUEST", "--output", "json")
 	wantIn(t, "stderr", errs, "created CodeDeploy deployment", "BeforeInstall: Succeeded", "AllowTraffic: Succeeded", "deployment succeeded")
+	var doc struct {
+		DeploymentID string
+		Traffic      *struct{ ProductionPercent float64 }
+		Events       []struct {
+			CreatedAt time.Time
+			Message   string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("result document: %v\n%s", err, out)
+	}
+	if doc.Traffic == nil || doc.Traffic.ProductionPercent != 100 {
+		t.Errorf("result document: want 100%% production traffic on the replacement:\n%s", out)
+	}
+	// Lifecycle events carry CodeDeploy's own times (the sandbox clock runs 40x
+	// faster than ours), in order.
+	var prev time.Time
+	for _, ev := range doc.Events {
+		if strings.Contains(ev.Message, ": Succeeded") && ev.CreatedAt.Before(prev) {
+			t.Errorf("event %q at %s before the previous one at %s", ev.Message, ev.CreatedAt, prev)
+		}
+		if strings.Contains(ev.Message, ": Succeeded") {
+			prev = ev.CreatedAt
+		}
+	}
+	dep, err := cd.NewFromConfig(e.sb.AWSConfig(t.Context())).GetDeployment(t.Context(), &cd.GetDeploymentInput{DeploymentId: aws.String(doc.DeploymentID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !prev.Equal(aws.ToTime(dep.DeploymentInfo.CompleteTime)) {
+		t.Errorf("last lifecycle event at %s, want CodeDeploy's completion time %s", prev, aws.ToTime(dep.DeploymentInfo.CompleteTime))
+	}
 	c := e.sb.Counts()
 	if c["ecs:UpdateService"] != 0 || c["codedeploy:CreateDeployment"] != 1 || c["ecs:RegisterTaskDefinition"] != 1 {
 		t.Errorf("calls: %v", c)
@@ -164,7 +198,31 @@ func TestCodeDeployE2EWaitsForReroute(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, errs := e.must(6, "app", "deploy", poll)
-	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Succeeded", "waits for traffic to be rerouted")
+	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Succeeded", "waits for traffic to be rerouted", "doppio continue")
+
+	// continue reroutes traffic (ContinueDeployment READY_WAIT) and follows to the end.
+	e.sb.ResetCounts()
+	_, errs = e.must(0, "app", "continue", poll)
+	wantIn(t, "continue", errs, "rerouted traffic of CodeDeploy deployment", "AllowTraffic: Succeeded", "deployment succeeded")
+	if c := e.sb.Counts(); c["codedeploy:ContinueDeployment"] != 1 || c["ecs:ContinueServiceDeployment"] != 0 {
+		t.Errorf("continue calls: %v", c)
+	}
+	e.runsImage("nginx:1.28")
+
+	// continue --rollback stops the next one with automatic rollback.
+	e.setenv("IMAGE", "nginx:1.29")
+	e.must(6, "app", "deploy", poll)
+	e.sb.ResetCounts()
+	_, errs = e.must(0, "app", "continue", "--rollback", poll)
+	wantIn(t, "continue --rollback", errs, "stopped CodeDeploy deployment with automatic rollback", "rolled back")
+	if c := e.sb.Counts(); c["codedeploy:StopDeployment"] != 1 || c["codedeploy:ContinueDeployment"] != 0 {
+		t.Errorf("continue --rollback calls: %v", c)
+	}
+	e.runsImage("nginx:1.28")
+
+	// Nothing waits now.
+	_, errs = e.must(1, "app", "continue", poll)
+	wantIn(t, "continue with nothing ready", errs, "no CodeDeploy deployment of web-app/web-dg waits for traffic to be rerouted")
 }
 
 // Attributes a CODE_DEPLOY service cannot take through UpdateService are named and

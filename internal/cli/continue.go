@@ -12,7 +12,8 @@ import (
 
 // ContinueCmd answers the PAUSE lifecycle hook the service's deployment waits at
 // (ContinueServiceDeployment CONTINUE, or ROLLBACK with --rollback), then follows the
-// deployment like wait.
+// deployment like wait. On a CODE_DEPLOY service it reroutes the traffic of the
+// deployment waiting for it (codedeploy_continue.go).
 type ContinueCmd struct {
 	Rollback     bool          `help:"Roll the deployment back instead of continuing it."`
 	Wait         bool          `help:"Follow the deployment afterwards." negatable:"" default:"true"`
@@ -32,6 +33,9 @@ func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
 	}
 	if p.cfg.Service == "" {
 		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
+	}
+	if handled, err := a.continueCodeDeploy(ctx, p, c); handled { // codedeploy_continue.go
+		return err
 	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {

@@ -76,6 +76,8 @@ type resultDoc struct {
 	StoppedTasks      []watch.StoppedTask  `json:"stoppedTasks,omitempty"`
 	Events            []watch.ServiceEvent `json:"events"`
 	Explanation       *task.Explanation    `json:"explanation,omitempty"`
+	PausedHook        *pausedHook          `json:"pausedHook,omitempty"` // bluegreen.go
+	Traffic           *trafficSplit        `json:"traffic,omitempty"`
 }
 
 // collector forwards to the text observer and keeps events for the JSON result.
@@ -136,6 +138,7 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 		if doc.Events == nil {
 			doc.Events = []watch.ServiceEvent{}
 		}
+		doc.addBlueGreen(out, obs.next)
 		if err := ui.WriteJSON(a.stdout, doc); err != nil {
 			return err
 		}

@@ -100,11 +100,15 @@ func normalizeStrategy(dc *types.DeploymentConfiguration) {
 // the API's rules before any call: what each strategy needs, ranges, and hook stages.
 // Each problem names its JSON path; nil means valid.
 func ValidateStrategy(sd *ecs.CreateServiceInput) error {
-	if sd == nil || sd.DeploymentConfiguration == nil {
+	if sd == nil {
 		return nil
 	}
+	errs := validateTestTrafficRules(sd) // trafficrules.go
+	if sd.DeploymentConfiguration == nil {
+		return errors.Join(errs...)
+	}
 	dc := sd.DeploymentConfiguration
-	var errs []error
+	errs = append(errs, validateEarlySuccess(dc)...)
 	bad := func(path, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("deploymentConfiguration.%s: %s", path, fmt.Sprintf(format, args...)))
 	}

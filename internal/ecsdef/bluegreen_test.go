@@ -77,6 +77,37 @@ func TestValidateStrategy(t *testing.T) {
 			sd.DeploymentConfiguration.Strategy = types.DeploymentStrategyCanary
 			sd.DeploymentConfiguration.CanaryConfiguration = &types.CanaryConfiguration{CanaryPercent: aws.Float64(10.05)}
 		}, want: []string{"canaryPercent: 10.05 must be a multiple of 0.1"}},
+		{name: "early success with rolling", change: func(sd *ecs.CreateServiceInput) {
+			sd.DeploymentConfiguration = &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyRolling, MinimumHealthyPercent: aws.Int32(50),
+				EarlySuccessCriteria: &types.DeploymentEarlySuccessCriteria{Enable: true, HealthyPercent: aws.Int32(50), SourceServiceRevisionCleanup: types.ServiceRevisionCleanupDeferred}}
+		}},
+		{name: "early success needs its fields", change: func(sd *ecs.CreateServiceInput) {
+			sd.DeploymentConfiguration = &types.DeploymentConfiguration{EarlySuccessCriteria: &types.DeploymentEarlySuccessCriteria{Enable: true}}
+		}, want: []string{"earlySuccessCriteria.healthyPercent: required", "earlySuccessCriteria.sourceServiceRevisionCleanup: required"}},
+		{name: "early success below minimum healthy percent", change: func(sd *ecs.CreateServiceInput) {
+			sd.DeploymentConfiguration = &types.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(100),
+				EarlySuccessCriteria: &types.DeploymentEarlySuccessCriteria{Enable: true, HealthyPercent: aws.Int32(50), SourceServiceRevisionCleanup: "LATER"}}
+		}, want: []string{"healthyPercent: 50 is below deploymentConfiguration.minimumHealthyPercent 100", `sourceServiceRevisionCleanup: "LATER" is not BLOCKING or DEFERRED`}},
+		{name: "early success with blue/green", change: func(sd *ecs.CreateServiceInput) {
+			sd.DeploymentConfiguration.EarlySuccessCriteria = &types.DeploymentEarlySuccessCriteria{Enable: false}
+		}, want: []string{"earlySuccessCriteria: only the ROLLING strategy uses early success criteria (strategy is BLUE_GREEN)"}},
+		{name: "Service Connect test traffic rules", change: func(sd *ecs.CreateServiceInput) {
+			sd.ServiceConnectConfiguration = &types.ServiceConnectConfiguration{Enabled: true, Services: []types.ServiceConnectService{{PortName: aws.String("http"),
+				ClientAliases: []types.ServiceConnectClientAlias{
+					{Port: aws.Int32(80), TestTrafficRules: &types.ServiceConnectTestTrafficRules{Header: &types.ServiceConnectTestTrafficHeaderRules{
+						Name: aws.String("x-canary"), Value: &types.ServiceConnectTestTrafficHeaderMatchRules{Exact: aws.String("yes")}}}},
+					{Port: aws.Int32(81), TestTrafficRules: &types.ServiceConnectTestTrafficRules{Header: &types.ServiceConnectTestTrafficHeaderRules{Name: aws.String("x-canary")}}},
+				}}}}
+		}},
+		{name: "Service Connect test traffic rules need a header name and exact value", change: func(sd *ecs.CreateServiceInput) {
+			sd.ServiceConnectConfiguration = &types.ServiceConnectConfiguration{Enabled: true, Services: []types.ServiceConnectService{{PortName: aws.String("http"),
+				ClientAliases: []types.ServiceConnectClientAlias{
+					{Port: aws.Int32(80), TestTrafficRules: &types.ServiceConnectTestTrafficRules{}},
+					{Port: aws.Int32(81), TestTrafficRules: &types.ServiceConnectTestTrafficRules{Header: &types.ServiceConnectTestTrafficHeaderRules{
+						Name: aws.String("x canary"), Value: &types.ServiceConnectTestTrafficHeaderMatchRules{}}}},
+				}}}}
+		}, want: []string{"clientAliases[0].testTrafficRules.header: required", `clientAliases[1].testTrafficRules.header.name: "x canary" is not a valid HTTP header name`,
+			"clientAliases[1].testTrafficRules.header.value.exact: required"}},
 		{name: "CodeDeploy controller with an ECS strategy", change: func(sd *ecs.CreateServiceInput) {
 			sd.DeploymentController = &types.DeploymentController{Type: types.DeploymentControllerTypeCodeDeploy}
 		}, want: []string{"strategy: BLUE_GREEN needs deploymentController.type ECS"}},

@@ -89,13 +89,22 @@ func (p *Poller) WaitCodeDeploy(ctx context.Context, c CodeDeployClient, t CodeD
 					if e.Diagnostics != nil && aws.ToString(e.Diagnostics.Message) != "" {
 						msg += " (" + oneLine(aws.ToString(e.Diagnostics.Message)) + ")"
 					}
-					p.event(ServiceEvent{ID: t.DeploymentID + name + st, CreatedAt: p.o.Now(), Message: msg})
+					p.event(ServiceEvent{ID: t.DeploymentID + name + st, CreatedAt: eventTime(e, p.o.Now()), Message: msg})
 				}
 				for _, ts := range et.TaskSetsInfo {
 					if ts.TaskSetLabel == cdtypes.TargetLabelGreen && ts.TrafficWeight != lastWeight {
 						lastWeight = ts.TrafficWeight
-						p.event(ServiceEvent{ID: fmt.Sprint(t.DeploymentID, "w", ts.TrafficWeight), CreatedAt: p.o.Now(),
+						at := aws.ToTime(et.LastUpdatedAt)
+						if at.IsZero() {
+							at = p.o.Now()
+						}
+						p.event(ServiceEvent{ID: fmt.Sprint(t.DeploymentID, "w", ts.TrafficWeight), CreatedAt: at,
 							Message: fmt.Sprintf("CodeDeploy %s production traffic on the replacement task set: %g%%", t.DeploymentID, ts.TrafficWeight)})
+						// The split also goes to the observer as progress, for result documents.
+						w := ts.TrafficWeight
+						if p.o.Observer != nil {
+							p.o.Observer.Progress(Snapshot{At: at, Cluster: t.Cluster, Service: t.Service, ProductionTraffic: &w})
+						}
 					}
 				}
 			}
@@ -178,3 +187,15 @@ func decideCodeDeploy(d *cdtypes.DeploymentInfo, events []cdtypes.LifecycleEvent
 }
 
 func lastSegment(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
+
+// eventTime is when CodeDeploy says a lifecycle event reached its status: its end
+// for a finished event, its start for one in progress; now when it says neither.
+func eventTime(e cdtypes.LifecycleEvent, now time.Time) time.Time {
+	switch {
+	case e.EndTime != nil && e.Status != cdtypes.LifecycleEventStatusInProgress:
+		return *e.EndTime
+	case e.StartTime != nil:
+		return *e.StartTime
+	}
+	return now
+}

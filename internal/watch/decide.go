@@ -180,14 +180,14 @@ func (r *decider) decide(svc *types.Service, ours *types.Deployment) (Outcome, b
 		return r.rollbackDone(svc, primary)
 	}
 	if r.deployed && (r.t.Until == Deployed || steady(svc)) {
-		return Outcome{Kind: Succeeded, Reason: r.successReason(ours)}, true
+		return Outcome{Kind: Succeeded, Reason: r.successReason(svc, ours)}, true
 	}
 	return Outcome{}, false
 }
 
-func (r *decider) successReason(ours *types.Deployment) string {
+func (r *decider) successReason(svc *types.Service, ours *types.Deployment) string {
 	if ours != nil && ours.RolloutStateReason != nil {
-		return aws.ToString(ours.RolloutStateReason)
+		return join(aws.ToString(ours.RolloutStateReason), earlySuccess(svc, ours))
 	}
 	if r.sd != nil {
 		return aws.ToString(r.sd.StatusReason)

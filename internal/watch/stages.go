@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -46,4 +48,44 @@ func ParseStage(s string) (types.ServiceDeploymentLifecycleStage, error) {
 func stageReached(cur, want types.ServiceDeploymentLifecycleStage) bool {
 	i, j := slices.Index(stageOrder, cur), slices.Index(stageOrder, want)
 	return i >= 0 && j >= 0 && i >= j
+}
+
+// earlySuccess explains a rolling deployment that ECS completed under its early
+// success criteria (deploymentConfiguration.earlySuccessCriteria; Developer Guide,
+// "Complete Amazon ECS rolling deployments early with early success criteria"):
+// completed while fewer than the desired tasks run, or while older deployments are
+// still draining. "" otherwise.
+func earlySuccess(svc *types.Service, ours *types.Deployment) string {
+	if svc == nil || ours == nil || svc.DeploymentConfiguration == nil || ours.RolloutState != types.DeploymentRolloutStateCompleted {
+		return ""
+	}
+	es := svc.DeploymentConfiguration.EarlySuccessCriteria
+	if es == nil || !es.Enable || (ours.RunningCount >= ours.DesiredCount && len(svc.Deployments) <= 1) {
+		return ""
+	}
+	s := fmt.Sprintf("completed early with %d of %d tasks running (earlySuccessCriteria.healthyPercent %d); ECS starts the rest outside the deployment",
+		ours.RunningCount, ours.DesiredCount, aws.ToInt32(es.HealthyPercent))
+	if es.SourceServiceRevisionCleanup == types.ServiceRevisionCleanupDeferred && len(svc.Deployments) > 1 {
+		s += " and removes the previous revision's tasks in the background"
+	}
+	return s
+}
+
+// progressTime is the time a progress line should carry: when ECS last changed our
+// deployment, on ECS's clock (the later of the ServiceDeployment's updatedAt and the
+// DescribeServices deployment's updatedAt), else now when ECS gives neither.
+// TODO(#11): run.go's progress() should set Snapshot.At from it (it is not wired
+// yet: run.go belongs to the adaptive-polling work).
+func progressTime(sd *types.ServiceDeployment, ours *types.Deployment, now time.Time) time.Time {
+	var t time.Time
+	if sd != nil && sd.UpdatedAt != nil {
+		t = *sd.UpdatedAt
+	}
+	if ours != nil && ours.UpdatedAt != nil && ours.UpdatedAt.After(t) {
+		t = *ours.UpdatedAt
+	}
+	if t.IsZero() {
+		return now
+	}
+	return t
 }

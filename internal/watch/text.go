@@ -17,6 +17,16 @@ type TextObserver struct {
 	mu sync.Mutex
 	w  io.Writer
 	ci bool
+
+	last  Snapshot
+	hooks map[string]seenHook // lifecycle hooks by id, as last shown
+}
+
+// seenHook is a lifecycle hook as the observer last showed it.
+type seenHook struct {
+	h     Hook
+	stage string
+	done  bool // its final status (or its disappearance) was printed
 }
 
 // NewTextObserver returns an Observer writing lines to w. With ci set, times are
@@ -40,12 +50,24 @@ func (o *TextObserver) Event(e ServiceEvent) {
 	fmt.Fprintf(o.w, "%s  event  %s\n", o.stamp(e.CreatedAt), oneLine(e.Message))
 }
 
-// Progress writes one line per deployment, ours first, then the others.
+// Last returns the last snapshot the observer received (the zero Snapshot before
+// the first), for result documents: traffic split and hooks at the end of a wait.
+func (o *TextObserver) Last() Snapshot {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.last
+}
+
+// Progress writes one line per deployment, ours first, then the others. A lifecycle
+// hook's final status gets a line of its own, once, also when ECS moved on to the
+// next stage before a poll saw it (hooks.go).
 func (o *TextObserver) Progress(s Snapshot) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.last = s
 	ts := o.stamp(s.At)
 	var b strings.Builder
+	o.hookLines(&b, ts, s)
 	for _, d := range s.Deployments {
 		if d.Ours {
 			o.line(&b, ts, d, s)
@@ -88,6 +110,9 @@ func (o *TextObserver) line(b *strings.Builder, ts string, d DeploymentState, s 
 			fmt.Fprintf(b, "  bake time until %s", o.stamp(s.BakeEnds))
 		}
 		for _, h := range s.Hooks {
+			if finalHook(h.Status) {
+				continue // printed on its own line (hookLines)
+			}
 			fmt.Fprintf(b, "  hook %s %s", h.ID, strings.ToLower(h.Type))
 			if h.Target != "" {
 				fmt.Fprintf(b, " %s", shortARN(h.Target))

@@ -196,6 +196,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
+// Settle brings the account's deployments up to the clock without a CodeDeploy call:
+// CodeDeploy runs a deployment whether or not anyone polls it ("What happens during
+// an Amazon ECS deployment", CodeDeploy User Guide), so its ECS side (the replacement
+// task set, the primary task set) must show on the ECS side at the time it happens.
+// The sandbox calls it before serving an ECS request; ECS calls the fake makes itself
+// must not come back here (the sandbox recognises them by InternalHeader).
+func (s *Server) Settle(ctx context.Context, account string) {
+	s.mu.Lock()
+	acct := s.accounts[account]
+	s.mu.Unlock()
+	if acct == nil {
+		return
+	}
+	acct.mu.Lock()
+	defer acct.mu.Unlock()
+	q := &request{ctx: context.WithoutCancel(ctx), acct: acct, region: s.opts.Region, newECS: s.opts.ECS, now: s.opts.Clock.Now()}
+	s.settle(q)
+}
+
+// InternalHeader marks the ECS requests the fake makes on a deployment's behalf.
+const InternalHeader = "X-Sandbox-Codedeploy"
+
 func writeError(w http.ResponseWriter, err error) {
 	ae, ok := err.(*apiError)
 	if !ok {
