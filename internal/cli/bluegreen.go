@@ -2,8 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -58,36 +58,21 @@ func (w waitFlags) bgFollow() bgFollow {
 }
 
 // pausedHook is the PAUSE lifecycle hook a paused deployment waits at, in the
-// result document.
-type pausedHook struct {
-	HookID        string    `json:"hookId"`
-	ExpiresAt     time.Time `json:"expiresAt,omitzero"`
-	TimeoutAction string    `json:"timeoutAction,omitempty"`
-	Stage         string    `json:"lifecycleStage,omitempty"`
-}
-
-// trafficSplit is the last traffic split seen of a traffic-shifting deployment: the
-// percentages of production and test traffic on the new (target) revision.
-type trafficSplit struct {
-	ProductionPercent float64  `json:"productionPercent"`
-	TestPercent       *float64 `json:"testPercent,omitempty"`
-}
-
 // addBlueGreen fills the paused hook (when the outcome is paused) and the last
 // traffic split from the last progress the text observer received.
-func (d *resultDoc) addBlueGreen(out watch.Outcome, obs watch.Observer) {
+func addBlueGreen(d *view.Result, out watch.Outcome, obs watch.Observer) {
 	t, ok := obs.(*watch.TextObserver)
 	if !ok {
 		return
 	}
 	last := t.Last()
 	if last.ProductionTraffic != nil {
-		d.Traffic = &trafficSplit{ProductionPercent: *last.ProductionTraffic, TestPercent: last.TestTraffic}
+		d.Traffic = &view.Traffic{ProductionPercent: *last.ProductionTraffic, TestPercent: last.TestTraffic}
 	}
 	if out.Kind != watch.Paused || out.Hook == "" {
 		return
 	}
-	d.PausedHook = &pausedHook{HookID: out.Hook, Stage: last.LifecycleStage}
+	d.PausedHook = &view.PausedHook{HookID: out.Hook, Stage: last.LifecycleStage}
 	for _, h := range last.Hooks {
 		if h.ID == out.Hook {
 			d.PausedHook.ExpiresAt, d.PausedHook.TimeoutAction = h.ExpiresAt, h.TimeoutAction

@@ -16,7 +16,6 @@ import (
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
-	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -148,16 +147,12 @@ func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, clus
 		return err
 	}
 	r := followRequest{cluster: cluster, service: service, taskDefinition: taskDef}
-	if a.g.Output == "json" {
-		doc := resultDoc{Service: service, Cluster: cluster, TaskDefinitionARN: taskDef, DeploymentID: id, Outcome: outcomeName(out.Kind),
-			Reason: out.Reason, StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(), Events: obs.events}
-		if doc.Events == nil {
-			doc.Events = []watch.ServiceEvent{}
-		}
-		doc.addBlueGreen(out, obs.next)
-		if err := ui.WriteJSON(a.stdout, doc); err != nil {
-			return err
-		}
+	a.record(taskDef, out.Kind.String())
+	doc := view.Result{Service: service, Cluster: cluster, TaskDefinitionARN: taskDef, DeploymentID: id, Outcome: out.Kind.String(),
+		Reason: out.Reason, StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(), Events: obs.events}
+	addBlueGreen(&doc, out, obs.next)
+	if err := view.Write(a.stdout, a.g.Output, doc); err != nil {
+		return err
 	}
 	if out.Kind == watch.Succeeded && until != "" {
 		a.log.Info(out.Reason, "deployment", id)

@@ -39,7 +39,11 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if a.proj != nil {
 		return a.proj, nil
 	}
-	path, err := config.Find(a.env.Dir, a.configPath)
+	cfgPath := a.configPath
+	if cfgPath == "" && len(a.g.Config) == 1 {
+		cfgPath = a.g.Config[0] // Main expands --config; callers that skip it give one path
+	}
+	path, err := config.Find(a.env.Dir, cfgPath)
 	if err != nil {
 		return nil, err
 	}

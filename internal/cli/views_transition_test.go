@@ -10,7 +10,6 @@ import (
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
-	"github.com/doppio-ecs/doppio/internal/watch"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -20,23 +19,6 @@ import (
 
 const tdARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:"
 
-func TestResultViewIsResultDoc(t *testing.T) {
-	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	stopped := []watch.StoppedTask{{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc", StoppedReason: "exit 1"}}
-	events := []watch.ServiceEvent{{ID: "e1", CreatedAt: at, Message: "rolled back"}}
-	why := &task.Explanation{Reasons: []task.ReasonCount{{Reason: "exit 1"}}}
-	old := resultDoc{Service: "web", Cluster: "prod", TaskDefinitionARN: tdARN + "4", DeploymentID: "ecs-svc/1", DeploymentARN: "arn:dep",
-		Outcome: "rolled back", Reason: "circuit breaker", SupersededBy: "ecs-svc/2", RolledBackTo: tdARN + "3", Pending: "draining",
-		StartedAt: at, FinishedAt: at.Add(time.Minute), DurationSeconds: 60, StoppedTasks: stopped, Events: events, Explanation: why}
-	v := view.Result{Service: "web", Cluster: "prod", TaskDefinitionARN: tdARN + "4", DeploymentID: "ecs-svc/1", DeploymentARN: "arn:dep",
-		Outcome: "rolled back", Reason: "circuit breaker", SupersededBy: "ecs-svc/2", RolledBackTo: tdARN + "3", Pending: "draining",
-		StartedAt: at, FinishedAt: at.Add(time.Minute), DurationSeconds: 60, StoppedTasks: stopped, Events: events, Explanation: why}
-	assertSameJSON(t, old, v)
-	// follow sets Events to [] when there were none; the view does it itself.
-	assertSameJSON(t, resultDoc{Service: "web", Outcome: "succeeded", Events: []watch.ServiceEvent{}}, view.Result{Service: "web", Outcome: "succeeded"})
-}
-
-// TestRunViewIsRunDoc: view.Run replaces runDoc (run.go).
 func TestRunViewIsRunDoc(t *testing.T) {
 	code := int32(3)
 	tasks := []task.TaskResult{{TaskARN: "arn:task", LastStatus: "STOPPED", Container: "app", ExitCode: &code}}

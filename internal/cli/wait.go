@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -58,28 +59,6 @@ type followRequest struct {
 	bg               bgFollow       // blue/green: stage, pauses (bluegreen.go)
 }
 
-// resultDoc is the JSON document deploy, wait, scale, refresh and rollback print.
-type resultDoc struct {
-	Service           string               `json:"service"`
-	Cluster           string               `json:"cluster"`
-	TaskDefinitionARN string               `json:"taskDefinitionArn"`
-	DeploymentID      string               `json:"deploymentId,omitempty"`
-	DeploymentARN     string               `json:"deploymentArn,omitempty"`
-	Outcome           string               `json:"outcome"`
-	Reason            string               `json:"reason,omitempty"`
-	SupersededBy      string               `json:"supersededBy,omitempty"`
-	RolledBackTo      string               `json:"rolledBackTo,omitempty"`
-	Pending           string               `json:"pending,omitempty"`
-	StartedAt         time.Time            `json:"startedAt"`
-	FinishedAt        time.Time            `json:"finishedAt"`
-	DurationSeconds   float64              `json:"durationSeconds"`
-	StoppedTasks      []watch.StoppedTask  `json:"stoppedTasks,omitempty"`
-	Events            []watch.ServiceEvent `json:"events"`
-	Explanation       *task.Explanation    `json:"explanation,omitempty"`
-	PausedHook        *pausedHook          `json:"pausedHook,omitempty"` // bluegreen.go
-	Traffic           *trafficSplit        `json:"traffic,omitempty"`
-}
-
 // collector forwards to the text observer and keeps events for the JSON result.
 type collector struct {
 	next   watch.Observer
@@ -121,27 +100,22 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 	if err != nil {
 		return fmt.Errorf("wait for service %q: %w", r.service, err)
 	}
-	a.record(r.taskDefinition, outcomeName(out.Kind))
+	a.record(r.taskDefinition, out.Kind.String())
 	var why *task.Explanation
 	if out.Kind == watch.RolledBack || out.Kind == watch.Failed {
 		why = a.explainDeploy(context.WithoutCancel(ctx), r.cluster, r.service, out.StoppedTasks)
 		fmt.Fprint(a.stderr, why.Text())
 	}
-	if a.g.Output == "json" {
-		doc := resultDoc{
-			Service: r.service, Cluster: r.cluster, TaskDefinitionARN: r.taskDefinition,
-			DeploymentID: out.DeploymentID, DeploymentARN: out.DeploymentARN, Outcome: outcomeName(out.Kind),
-			Reason: out.Reason, SupersededBy: out.SupersededBy, RolledBackTo: out.RolledBackTo, Pending: out.Pending,
-			StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(),
-			StoppedTasks: out.StoppedTasks, Events: obs.events, Explanation: why,
-		}
-		if doc.Events == nil {
-			doc.Events = []watch.ServiceEvent{}
-		}
-		doc.addBlueGreen(out, obs.next)
-		if err := ui.WriteJSON(a.stdout, doc); err != nil {
-			return err
-		}
+	doc := view.Result{
+		Service: r.service, Cluster: r.cluster, TaskDefinitionARN: r.taskDefinition,
+		DeploymentID: out.DeploymentID, DeploymentARN: out.DeploymentARN, Outcome: out.Kind.String(),
+		Reason: out.Reason, SupersededBy: out.SupersededBy, RolledBackTo: out.RolledBackTo, Pending: out.Pending,
+		StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(),
+		StoppedTasks: out.StoppedTasks, Events: obs.events, Explanation: why,
+	}
+	addBlueGreen(&doc, out, obs.next)
+	if err := view.Write(a.stdout, a.g.Output, doc); err != nil {
+		return err
 	}
 	if r.bg.accept(out) {
 		a.log.Info("deployment "+out.Kind.String(), "service", r.service, "deployment", out.DeploymentID, "reason", out.Reason)
@@ -161,7 +135,7 @@ func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
 		for _, t := range out.StoppedTasks {
 			a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", containerExits(t.Containers))
 		}
-		msg := fmt.Sprintf("deployment %s %s: %s", out.DeploymentID, outcomeName(out.Kind), out.Reason)
+		msg := fmt.Sprintf("deployment %s %s: %s", out.DeploymentID, out.Kind.String(), out.Reason)
 		if out.RolledBackTo != "" {
 			msg += "; the service runs " + ecsdef.TaskDefinitionName(out.RolledBackTo) + " again"
 		}
@@ -180,26 +154,6 @@ func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
 			"'doppio continue' goes on ('--rollback' rolls back); 'doppio wait --wait-on-pause' waits for the timeout action")
 	}
 	return diag.WithCode(fmt.Errorf("deployment %s ended as %v", out.DeploymentID, out.Kind), out.ExitCode())
-}
-
-func outcomeName(k watch.Kind) string {
-	switch k {
-	case watch.Succeeded:
-		return "succeeded"
-	case watch.RolledBack:
-		return "rolled back"
-	case watch.Failed:
-		return "failed"
-	case watch.Superseded:
-		return "superseded"
-	case watch.Paused:
-		return "paused"
-	case watch.TimedOut:
-		return "timed out"
-	case watch.Interrupted:
-		return "interrupted"
-	}
-	return k.String()
 }
 
 // ci reports whether progress must be append-only lines (CI, or not a terminal).

@@ -269,7 +269,8 @@ func (r *run) emitEvents(evs []types.ServiceEvent) {
 // progress sends a snapshot when it differs from the last one sent.
 func (r *run) progress(svc *types.Service, ours *types.Deployment) {
 	s := Snapshot{
-		At:           r.p.o.Now(),
+		// On ECS's clock, like the events: when the deployment last changed.
+		At:           progressTime(r.sd, ours, r.p.o.Now()),
 		Cluster:      r.t.Cluster,
 		Service:      r.t.Service,
 		DeploymentID: r.ourID,

@@ -54,6 +54,24 @@ type Result struct {
 	StoppedTasks      []watch.StoppedTask  `json:"stoppedTasks,omitempty"`
 	Events            []watch.ServiceEvent `json:"events"`
 	Explanation       *task.Explanation    `json:"explanation,omitempty"`
+	PausedHook        *PausedHook          `json:"pausedHook,omitempty"`
+	Traffic           *Traffic             `json:"traffic,omitempty"`
+}
+
+// PausedHook is the PAUSE lifecycle hook a paused traffic-shifting deployment waits
+// at (answer it with 'doppio continue').
+type PausedHook struct {
+	HookID        string    `json:"hookId"`
+	ExpiresAt     time.Time `json:"expiresAt,omitzero"`
+	TimeoutAction string    `json:"timeoutAction,omitempty"`
+	Stage         string    `json:"lifecycleStage,omitempty"`
+}
+
+// Traffic is the last traffic split seen of a traffic-shifting deployment: the
+// percentages of production and test traffic on the new (target) revision.
+type Traffic struct {
+	ProductionPercent float64  `json:"productionPercent"`
+	TestPercent       *float64 `json:"testPercent,omitempty"`
 }
 
 // OutcomeStarted is the outcome of a deployment started without waiting (--no-wait).
