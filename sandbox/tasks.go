@@ -72,7 +72,13 @@ func (e *ecsCall) runTask() {
 	start := a.scaled(2*time.Second, beh)
 	run := a.scaled(a.opts.TaskRunDuration, beh)
 	out := make([]any, 0, count)
-	for range count {
+	failures := []any{}
+	limit := placeLimit(td, overrides)
+	for i := range count {
+		if limit >= 0 && i >= limit {
+			failures = append(failures, placementFailure(launchType, clusterArn))
+			continue
+		}
 		id := a.hex(32)
 		t := &task{
 			arn:        fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", e.c.Region, a.id, cluster, id),
@@ -127,7 +133,7 @@ func (e *ecsCall) runTask() {
 		a.taskList = append(a.taskList, t)
 		out = append(out, t.json(T, false))
 	}
-	e.ok(obj{"tasks": out, "failures": []any{}})
+	e.ok(obj{"tasks": out, "failures": failures})
 }
 
 // clusterArn checks that the cluster exists (ClusterNotFoundException otherwise).
