@@ -399,6 +399,7 @@ func (a *account) newServiceTask(s *service, d *deployment, L, R time.Time) *tas
 		pendingAt:       L.Add(R.Sub(L) / 4),
 		runningAt:       R,
 		stopSpan:        d.dur / 20,
+		failStartReason: pullFailure(d.specs),
 	}
 	t.cpu, t.memory = str(d.td, "cpu"), str(d.td, "memory")
 	a.addNetwork(t, sub(d.cfg, "networkConfiguration"))
