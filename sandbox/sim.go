@@ -174,6 +174,7 @@ type task struct {
 	loggedStop        bool
 	failStartReason   string
 	containerRuntimes []string
+	ebs               []ebsVolume // RunTask's managed EBS volumes (ebs.go)
 }
 
 // stop returns when the task starts stopping and why (zero if it does not stop).
