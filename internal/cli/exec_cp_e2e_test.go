@@ -34,7 +34,11 @@ func TestExecE2ECopy(t *testing.T) {
 	}
 	copy(data, "line one\nline two\r\n\x00")
 	e.write("app/blob.bin", string(data))
+	e.sb.ResetCounts()
 	_, errs := e.must(0, "app", "exec", "cp", "blob.bin", id+":"+remote+"/")
+	if c := e.sb.Counts(); len(c) != 2 || c["ecs:DescribeTasks"] != 1 || c["ecs:ExecuteCommand"] != 4 {
+		t.Errorf("upload of %d bytes: API calls %v, want 1 DescribeTasks and 4 ExecuteCommand", len(data), c)
+	}
 	got, err := os.ReadFile(filepath.Join(remote, "blob.bin"))
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("uploaded file differs (%d bytes, want %d): %v\n%s", len(got), len(data), err, errs)
@@ -52,7 +56,11 @@ func TestExecE2ECopy(t *testing.T) {
 	}
 
 	// Download it back under another name, picking the task by --id and "_".
+	e.sb.ResetCounts()
 	_, errs = e.must(0, "app", "exec", "cp", "--no-progress", "--id", id, "_:"+remote+"/blob.bin", "back.bin")
+	if c := e.sb.Counts(); len(c) != 2 || c["ecs:DescribeTasks"] != 1 || c["ecs:ExecuteCommand"] != 1 {
+		t.Errorf("download of %d bytes: API calls %v, want 1 DescribeTasks and 1 ExecuteCommand", len(data), c)
+	}
 	if got, err := os.ReadFile(filepath.Join(e.dir, "app", "back.bin")); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("downloaded file differs (%d bytes, want %d): %v\n%s", len(got), len(data), err, errs)
 	}

@@ -103,9 +103,9 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	if !c.Wait {
 		if a.g.Output == "json" {
 			_ = ui.WriteJSON(a.stdout, runDoc{Cluster: started.Cluster, TaskDefinitionARN: started.TaskDefinitionARN, Outcome: "started", TaskARNs: started.TaskARNs,
-				Failures: started.Failures, ExitCode: placementCode(started, 0)})
+				Failures: started.Failures, ExitCode: started.ExitCode(0)})
 		}
-		if code := placementCode(started, 0); code != 0 {
+		if code := started.ExitCode(0); code != 0 {
 			return silentExit(code)
 		}
 		return nil
@@ -138,7 +138,7 @@ type runDoc struct {
 func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps, s *task.Started, res *task.Result) error {
 	doc := runDoc{Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN, Outcome: res.Outcome, ExitCode: res.ExitCode, TaskARNs: s.TaskARNs, Tasks: res.Tasks, Failures: s.Failures}
 	if res.Outcome == task.Done {
-		doc.ExitCode = placementCode(s, res.ExitCode)
+		doc.ExitCode = s.ExitCode(res.ExitCode)
 	}
 	if res.Outcome == task.Done && len(res.Stopped) > 0 {
 		doc.Explanation = task.Explain(ctx, deps, task.ExplainInput{Stopped: task.StoppedTasks(res.Stopped), Region: p.cfg.Region})
@@ -180,15 +180,6 @@ func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps,
 		return silentExit(doc.ExitCode)
 	}
 	return nil
-}
-
-// placementCode is run's exit code given the started tasks' code: that code when
-// non-zero (the first failing task's), else 4 when ECS could not place some tasks.
-func placementCode(s *task.Started, code int) int {
-	if code == 0 && len(s.Failures) > 0 {
-		return diag.ExitFailed
-	}
-	return code
 }
 
 // definitions renders the task definition (--task-def or the config's), the service

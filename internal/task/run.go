@@ -375,6 +375,15 @@ type Started struct {
 	At       time.Time
 }
 
+// ExitCode is run's exit code given the code of the tasks that started: that code
+// when non-zero (the first failing task's), else 4 when ECS could not place some.
+func (s *Started) ExitCode(code int) int {
+	if code == 0 && len(s.Failures) > 0 {
+		return diag.ExitFailed
+	}
+	return code
+}
+
 // Failure is one task RunTask could not place.
 type Failure struct {
 	ARN    string `json:"arn,omitempty"`
