@@ -89,10 +89,22 @@ func TestExecE2ECopy(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.dir, "app", "nope")); !os.IsNotExist(err) {
 		t.Errorf("a failed download left a file: %v", err)
 	}
-	// A container without base64 (the command fails): say what it needs.
-	e.setenv("PATH", filepath.Join(e.dir, "bin")+string(os.PathListSeparator)+"/nonexistent")
+	// A container with sh but no base64: say what it needs, show what it printed.
+	shOnly := filepath.Join(e.dir, "sh-only")
+	if err := os.MkdirAll(shOnly, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/bin/sh", filepath.Join(shOnly, "sh")); err != nil {
+		t.Fatal(err)
+	}
+	e.setenv("CONTAINER_PATH", shOnly)
 	code, _, errs = e.run("app", "", "exec", "cp", id+":"+remote+"/blob.bin", "x.bin")
-	if code != 1 || !strings.Contains(errs, "needs sh, base64, wc and mv") {
+	if code != 1 || !strings.Contains(errs, "needs sh, base64, wc and mv") || // dash and bash word it differently
+		!strings.Contains(errs, `its output: "doppio-cp-begin | doppio-cp: `) || !strings.Contains(errs, "base64: ") || !strings.Contains(errs, "not found") {
 		t.Errorf("no base64 in the container: exit %d\n%s", code, errs)
+	}
+	code, _, errs = e.run("app", "", "exec", "cp", "blob.bin", id+":"+remote+"/again.bin")
+	if code != 1 || !strings.Contains(errs, "needs sh, base64, wc and mv") {
+		t.Errorf("upload without base64 in the container: exit %d\n%s", code, errs)
 	}
 }

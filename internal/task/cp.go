@@ -193,7 +193,8 @@ func failed(lines []string) error {
 	}
 	var tail []string
 	for _, l := range lines {
-		if strings.TrimSpace(l) != "" {
+		// Skip blank lines and the plugin's own banners around the session.
+		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "Starting session with SessionId") && !strings.HasPrefix(l, "Exiting session with sessionId") {
 			tail = append(tail, l)
 		}
 	}
