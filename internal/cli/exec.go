@@ -21,7 +21,7 @@ type ExecCmd struct {
 	Port        int    `help:"Remote port (port forwarding)."`
 	LocalPort   int    `help:"Local port (port forwarding; 0 picks a free one)."`
 	Host        string `help:"Remote host to reach through the container (port forwarding)."`
-	L           string `name:"L" short:"L" help:"Port forwarding in one flag, as ssh -L: LOCAL_PORT:HOST:PORT (LOCAL_PORT and HOST may be empty); implies --port-forward." placeholder:"LOCAL:HOST:PORT"`
+	L           string `name:"L" short:"L" help:"Port forwarding in one flag, as ssh -L: LOCAL_PORT:HOST:PORT (LOCAL_PORT and HOST may be empty); sets --local-port, --host and --port and implies --port-forward." placeholder:"LOCAL:HOST:PORT"`
 
 	RunCmd      ExecRunCmd         `cmd:"" name:"run" default:"withargs" help:"Run a command (default sh) in a container."`
 	Portforward ExecPortforwardCmd `cmd:"" help:"Forward a local port to the container (or to --host through it)."`
@@ -103,12 +103,13 @@ func (c *ExecPortforwardCmd) Run(ctx context.Context, a *app, parent *ExecCmd) e
 func forwardFlags(parent *ExecCmd) (task.Forward, error) {
 	f := task.Forward{Port: parent.Port, LocalPort: parent.LocalPort, Host: parent.Host}
 	if parent.L != "" {
-		if parent.Port != 0 || parent.LocalPort != 0 || parent.Host != "" {
-			return f, diag.Invalid(fmt.Errorf("-L %s: give the ports either with -L or with --port, --local-port and --host", parent.L), "")
-		}
 		var err error
 		if f, err = task.ParseForward(parent.L); err != nil {
 			return f, diag.Invalid(fmt.Errorf("-L %s: %w", parent.L, err), "want LOCAL_PORT:HOST:PORT, e.g. -L 15432:db.internal:5432 (an empty LOCAL_PORT picks a free one, an empty HOST is the container)")
+		}
+		// -L sets all three, as in ecspresso; a flag that says otherwise is a mistake.
+		if (parent.Port != 0 && parent.Port != f.Port) || (parent.LocalPort != 0 && parent.LocalPort != f.LocalPort) || (parent.Host != "" && parent.Host != f.Host) {
+			return f, diag.Invalid(fmt.Errorf("-L %s contradicts --port %d --local-port %d --host %q", parent.L, parent.Port, parent.LocalPort, parent.Host), "give the ports once: -L LOCAL_PORT:HOST:PORT, or --local-port, --host and --port")
 		}
 	}
 	if f.Port <= 0 || f.Port > 65535 {

@@ -89,6 +89,8 @@ func TestExecE2ESessionManagerPlugin(t *testing.T) {
 			`"Parameters":{"host":["db.internal"],"localPortNumber":["15432"],"portNumber":["5432"]}`, ""},
 		{[]string{"exec", "portforward", "--id", id, "-L", "8080::80"}, "AWS-StartPortForwardingSession",
 			`"Parameters":{"localPortNumber":["8080"],"portNumber":["80"]}`, "host"},
+		{[]string{"exec", "portforward", "--id", id, "-L", "8080::80", "--port", "80"}, "AWS-StartPortForwardingSession",
+			`"Parameters":{"localPortNumber":["8080"],"portNumber":["80"]}`, "host"},
 		{[]string{"exec", "portforward", "--id", id, "-L", "::80"}, "AWS-StartPortForwardingSession",
 			`"Parameters":{"localPortNumber":["0"],"portNumber":["80"]}`, "host"},
 		{[]string{"exec", "--port-forward", "--id", id, "--port", "6379", "--host", "cache.internal"}, "AWS-StartPortForwardingSessionToRemoteHost",
