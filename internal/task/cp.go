@@ -94,6 +94,8 @@ func ParseCopy(src, dst, dir string) (string, Copy, error) {
 		if err := checkUpload(c.Local); err != nil {
 			return "", c, err
 		}
+	} else if dir := filepath.Dir(c.Local); !isDir(dir) {
+		return "", c, diag.Invalid(fmt.Errorf("exec cp: %s is not a directory on this machine", dir), "create it first, or copy to an existing directory")
 	}
 	if strings.ContainsAny(c.Remote, "'\n\r\x00") {
 		return "", c, diag.Invalid(fmt.Errorf("exec cp: the path in the task %q has a quote or a control character", c.Remote), "rename the file in the container first ('doppio exec run --command \"mv ...\"')")
