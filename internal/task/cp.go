@@ -103,8 +103,17 @@ func ParseCopy(src, dst, dir string) (string, Copy, error) {
 	return id, c, nil
 }
 
-// remote splits TASK_ID:PATH; a colon after a slash belongs to a local path.
+// remote splits TASK_ID:PATH (or TASK_ARN:PATH); a colon after a slash belongs to
+// a local path.
 func remote(s string) (id, p string, ok bool) {
+	if strings.HasPrefix(s, "arn:") {
+		// arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID — the resource has no colon.
+		if i := strings.IndexByte(s, '/'); i >= 0 {
+			if j := strings.IndexByte(s[i:], ':'); j >= 0 {
+				return ID(s[:i+j]), s[i+j+1:], true
+			}
+		}
+	}
 	id, p, ok = strings.Cut(s, ":")
 	if !ok || strings.ContainsAny(id, `/\`) {
 		return "", s, false

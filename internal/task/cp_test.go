@@ -30,6 +30,7 @@ func TestParseCopy(t *testing.T) {
 		{name: "download into a directory", src: "0123:/var/log/app.log", dst: "out", id: "0123", want: Copy{Local: filepath.Join(dir, "out", "app.log"), Remote: "/var/log/app.log"}},
 		{name: "download into a missing directory", src: "0123:/var/log/app.log", dst: "new/", err: "new is not a directory on this machine"},
 		{name: "download under a missing directory", src: "0123:/var/log/app.log", dst: "new/x.log", err: "new is not a directory on this machine"},
+		{name: "task ARN", src: "arn:aws:ecs:us-east-1:123456789012:task/prod/0123:/tmp/a:b", dst: "x", id: "0123", want: Copy{Local: filepath.Join(dir, "x"), Remote: "/tmp/a:b"}},
 		{name: "a colon after a slash is local", src: "./x:y", dst: "./z", err: "no operand is in a task"},
 		{name: "both remote", src: "1:/a", dst: "2:/b", err: "both operands are in a task"},
 		{name: "missing local", src: "nope", dst: "1:/b", err: "no such file"},
