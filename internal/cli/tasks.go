@@ -114,7 +114,7 @@ func (c *TasksListCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	} else if tasks, err = task.List(ctx, e.deps, e.q); err != nil {
 		return err
 	}
-	return task.WriteTasks(a.stdout, a.g.Output, tasks, time.Local)
+	return task.WriteTasks(a.stdout, a.g.Output, tasks)
 }
 
 // TasksFindCmd prints one task as JSON.

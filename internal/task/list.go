@@ -178,9 +178,14 @@ func oneLine(s string) string {
 }
 
 // WriteTasks writes tasks as table (also for text), tsv or json (one indented
-// API-shaped object per task, as ecspresso prints them). Times are shown in loc, as
-// ecspresso shows them in the local time zone.
-func WriteTasks(w io.Writer, format string, tasks []types.Task, loc *time.Location) error {
+// API-shaped object per task, as ecspresso prints them), with times in the local
+// time zone, as ecspresso shows them.
+func WriteTasks(w io.Writer, format string, tasks []types.Task) error {
+	return WriteTasksIn(w, format, tasks, time.Local)
+}
+
+// WriteTasksIn is WriteTasks with times shown in loc.
+func WriteTasksIn(w io.Writer, format string, tasks []types.Task, loc *time.Location) error {
 	switch format {
 	case "json":
 		for _, t := range tasks {

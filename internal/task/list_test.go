@@ -53,7 +53,7 @@ func TestWriteTasksGolden(t *testing.T) {
 	for _, format := range []string{"table", "tsv", "json"} {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteTasks(&b, format, goldenTasks(), loc); err != nil {
+			if err := WriteTasksIn(&b, format, goldenTasks(), loc); err != nil {
 				t.Fatal(err)
 			}
 			golden.Assert(t, filepath.Join("testdata", "tasks."+format+".golden"), b.Bytes())
