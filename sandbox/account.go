@@ -26,6 +26,7 @@ type account struct {
 	taskList []*task             // creation order
 	tds      map[string]obj      // task definition ARN → taskDefinition (immutable content)
 	regAt    map[string]time.Time
+	sessions map[string]execRecord // ECS Exec session id → what it runs (exec.go)
 }
 
 func newAccount(id string, opts Options) *account {
@@ -45,6 +46,7 @@ func newAccount(id string, opts Options) *account {
 		tasks:    map[string]*task{},
 		tds:      map[string]obj{},
 		regAt:    map[string]time.Time{},
+		sessions: map[string]execRecord{},
 	}
 }
 

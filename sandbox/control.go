@@ -21,6 +21,7 @@ import (
 //	POST   /_sandbox/clock/advance           body: {"duration":"30s"} (or seconds)
 //	POST   /_sandbox/clock/speed             body: {"speed":10}
 //	GET    /_sandbox/state                   services, deployments and tasks as simulated now
+//	GET    /_sandbox/sessions                ECS Exec sessions by id: {"<id>":{"command":…,"task":…,"container":…}}
 //	POST   /_sandbox/reset                   reset moto and all sandbox state (every account)
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	acct := r.URL.Query().Get("account")
@@ -87,6 +88,8 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"account": acct, "now": a.clock.Now(), "speed": a.clock.Speed()})
 	case "GET state":
 		reply(a.state())
+	case "GET sessions":
+		reply(a.sessionsCopy())
 	case "POST reset":
 		if err := s.Reset(r.Context()); err != nil {
 			bad(http.StatusBadGateway, "reset: "+err.Error())

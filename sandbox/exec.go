@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 )
@@ -14,6 +15,20 @@ import (
 func (a *account) execSession(region string) (id, stream, token string) {
 	id = "ecs-execute-command-" + a.hex(17)
 	return id, fmt.Sprintf("wss://ssmmessages.%s.amazonaws.com/v1/data-channel/%s?role=publish_subscribe&cell-number=AAEAAQ", region, id), a.hex(64)
+}
+
+// execRecord is what an ECS Exec session runs, for the control API: a stand-in
+// session-manager-plugin reads it to play the container's side of the session.
+type execRecord struct {
+	Command   string `json:"command"`
+	Task      string `json:"task"`
+	Container string `json:"container"`
+}
+
+func (a *account) sessionsCopy() map[string]execRecord {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return maps.Clone(a.sessions)
 }
 
 // execEnabled reports whether ECS Exec is on for t: RunTask's enableExecuteCommand,
@@ -77,6 +92,7 @@ func (e *ecsCall) executeCommand() {
 		return
 	}
 	id, stream, token := a.execSession(e.c.Region)
+	a.sessions[id] = execRecord{Command: str(req, "command"), Task: t.id, Container: name}
 	e.ok(obj{
 		"clusterArn":    fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, a.id, t.cluster),
 		"containerArn":  fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, a.id, t.cluster, t.id, name),

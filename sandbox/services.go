@@ -155,6 +155,7 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 		}
 	}
 	specs, beh := containerSpecs(td, nil)
+	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (pullfail.go)
 	d := &deployment{
 		id:              a.deploymentID(),
 		taskDef:         str(td, "taskDefinitionArn"),

@@ -174,6 +174,7 @@ type task struct {
 	loggedStop        bool
 	failStartReason   string
 	containerRuntimes []string
+	ebs               []ebsVolume // RunTask's managed EBS volumes (ebs.go)
 }
 
 // stop returns when the task starts stopping and why (zero if it does not stop).
@@ -402,6 +403,7 @@ func (a *account) newServiceTask(s *service, d *deployment, L, R time.Time) *tas
 		pendingAt:       L.Add(R.Sub(L) / 4),
 		runningAt:       R,
 		stopSpan:        d.dur / 20,
+		failStartReason: pullFailure(d.specs),
 	}
 	t.cpu, t.memory = str(d.td, "cpu"), str(d.td, "memory")
 	a.addNetwork(t, sub(d.cfg, "networkConfiguration"))

@@ -53,6 +53,10 @@ func (e *ecsCall) runTask() {
 		e.fail("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 		return
 	}
+	ebs, ok := e.ebsVolumes(req)
+	if !ok {
+		return
+	}
 	overrides := sub(req, "overrides")
 	specs, beh := containerSpecs(td, overrides)
 	missing := e.missingLogGroups(specs)
@@ -72,7 +76,13 @@ func (e *ecsCall) runTask() {
 	start := a.scaled(2*time.Second, beh)
 	run := a.scaled(a.opts.TaskRunDuration, beh)
 	out := make([]any, 0, count)
-	for range count {
+	failures := []any{}
+	limit := placeLimit(td, overrides)
+	for i := range count {
+		if limit >= 0 && i >= limit {
+			failures = append(failures, placementFailure(launchType, clusterArn))
+			continue
+		}
 		id := a.hex(32)
 		t := &task{
 			arn:        fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", e.c.Region, a.id, cluster, id),
@@ -110,6 +120,10 @@ func (e *ecsCall) runTask() {
 			t.memory = m
 		}
 		a.addNetwork(t, nc)
+		for _, v := range ebs {
+			v.attachment, v.volumeID = a.uuid(), "vol-"+a.hex(17)
+			t.ebs = append(t.ebs, v)
+		}
 		switch {
 		case missing != "":
 			// The awslogs driver cannot create its stream, so the task never starts
@@ -127,7 +141,7 @@ func (e *ecsCall) runTask() {
 		a.taskList = append(a.taskList, t)
 		out = append(out, t.json(T, false))
 	}
-	e.ok(obj{"tasks": out, "failures": []any{}})
+	e.ok(obj{"tasks": out, "failures": failures})
 }
 
 // clusterArn checks that the cluster exists (ClusterNotFoundException otherwise).
@@ -253,15 +267,16 @@ func (t *task) json(now time.Time, withTags bool) obj {
 	if after(now, t.stoppedAt()) {
 		o["stoppedAt"] = epoch(t.stoppedAt())
 	}
+	status := "ATTACHED"
+	switch last {
+	case "PROVISIONING":
+		status = "PRECREATED"
+	case "STOPPED":
+		status = "DELETED"
+	}
+	var attachments []any
 	if t.eni != "" {
-		status := "ATTACHED"
-		switch last {
-		case "PROVISIONING":
-			status = "PRECREATED"
-		case "STOPPED":
-			status = "DELETED"
-		}
-		o["attachments"] = []any{obj{
+		attachments = append(attachments, obj{
 			"id":     t.id[:8] + "-" + t.id[8:12] + "-" + t.id[12:16] + "-" + t.id[16:20] + "-" + t.id[20:32],
 			"type":   "ElasticNetworkInterface",
 			"status": status,
@@ -271,7 +286,13 @@ func (t *task) json(now time.Time, withTags bool) obj {
 				obj{"name": "macAddress", "value": "0a:00:00:00:00:01"},
 				obj{"name": "privateIPv4Address", "value": t.ip},
 			},
-		}}
+		})
+	}
+	for _, v := range t.ebs {
+		attachments = append(attachments, v.attachmentJSON(status))
+	}
+	if attachments != nil {
+		o["attachments"] = attachments
 	}
 	cs := make([]any, 0, len(t.specs))
 	for i, c := range t.specs {

@@ -21,10 +21,11 @@ type ExecCmd struct {
 	Port        int    `help:"Remote port (port forwarding)."`
 	LocalPort   int    `help:"Local port (port forwarding; 0 picks a free one)."`
 	Host        string `help:"Remote host to reach through the container (port forwarding)."`
+	L           string `name:"L" short:"L" help:"Port forwarding in one flag, as ssh -L: LOCAL_PORT:HOST:PORT (LOCAL_PORT and HOST may be empty); sets --local-port, --host and --port and implies --port-forward." placeholder:"LOCAL:HOST:PORT"`
 
 	RunCmd      ExecRunCmd         `cmd:"" name:"run" default:"withargs" help:"Run a command (default sh) in a container."`
 	Portforward ExecPortforwardCmd `cmd:"" help:"Forward a local port to the container (or to --host through it)."`
-	Cp          ExecCpCmd          `cmd:"" hidden:"" help:"Not available yet: copying files through ECS Exec (accepted so that it can say so)."`
+	Cp          ExecCpCmd          `cmd:"" help:"Copy one file to or from a container: exec cp ./local TASK_ID:/path, or TASK_ID:/path ./local (_ picks the task)."`
 }
 
 // AfterApply makes the parent's flags available to the subcommands.
@@ -68,7 +69,7 @@ type ExecRunCmd struct{}
 
 // Run opens the session (or, in the old form with --port-forward, forwards).
 func (c *ExecRunCmd) Run(ctx context.Context, a *app, parent *ExecCmd) error {
-	if parent.PortForward {
+	if parent.PortForward || parent.L != "" {
 		return (&ExecPortforwardCmd{}).Run(ctx, a, parent)
 	}
 	e, o, plugin, err := a.execTarget(ctx, parent)
@@ -83,11 +84,9 @@ type ExecPortforwardCmd struct{}
 
 // Run starts an SSM port forwarding session.
 func (c *ExecPortforwardCmd) Run(ctx context.Context, a *app, parent *ExecCmd) error {
-	if parent.Port <= 0 || parent.Port > 65535 {
-		return diag.Invalid(fmt.Errorf("--port %d: port forwarding needs the remote port (1-65535)", parent.Port), "e.g. --port 5432 --local-port 15432")
-	}
-	if parent.LocalPort < 0 || parent.LocalPort > 65535 {
-		return diag.Invalid(fmt.Errorf("--local-port %d: want 0-65535", parent.LocalPort), "")
+	f, err := forwardFlags(parent)
+	if err != nil {
+		return err
 	}
 	e, o, plugin, err := a.execTarget(ctx, parent)
 	if err != nil {
@@ -97,17 +96,63 @@ func (c *ExecPortforwardCmd) Run(ctx context.Context, a *app, parent *ExecCmd) e
 	if err != nil {
 		return err
 	}
-	return task.PortForward(ctx, e.deps, ssm.NewFromConfig(cfg), plugin, o, task.Forward{Port: parent.Port, LocalPort: parent.LocalPort, Host: parent.Host})
+	return task.PortForward(ctx, e.deps, ssm.NewFromConfig(cfg), plugin, o, f)
 }
 
-// ExecCpCmd copies files; see the report of issue 9: not implemented yet.
+// forwardFlags reads --port, --local-port and --host, or -L LOCAL:HOST:PORT.
+func forwardFlags(parent *ExecCmd) (task.Forward, error) {
+	f := task.Forward{Port: parent.Port, LocalPort: parent.LocalPort, Host: parent.Host}
+	if parent.L != "" {
+		var err error
+		if f, err = task.ParseForward(parent.L); err != nil {
+			return f, diag.Invalid(fmt.Errorf("-L %s: %w", parent.L, err), "want LOCAL_PORT:HOST:PORT, e.g. -L 15432:db.internal:5432 (an empty LOCAL_PORT picks a free one, an empty HOST is the container)")
+		}
+		// -L sets all three, as in ecspresso; a flag that says otherwise is a mistake.
+		if (parent.Port != 0 && parent.Port != f.Port) || (parent.LocalPort != 0 && parent.LocalPort != f.LocalPort) || (parent.Host != "" && parent.Host != f.Host) {
+			return f, diag.Invalid(fmt.Errorf("-L %s contradicts --port %d --local-port %d --host %q", parent.L, parent.Port, parent.LocalPort, parent.Host), "give the ports once: -L LOCAL_PORT:HOST:PORT, or --local-port, --host and --port")
+		}
+	}
+	if f.Port <= 0 || f.Port > 65535 {
+		return f, diag.Invalid(fmt.Errorf("--port %d: port forwarding needs the remote port (1-65535)", f.Port), "e.g. --port 5432 --local-port 15432, or -L 15432::5432")
+	}
+	if f.LocalPort < 0 || f.LocalPort > 65535 {
+		return f, diag.Invalid(fmt.Errorf("--local-port %d: want 0-65535", f.LocalPort), "")
+	}
+	return f, nil
+}
+
+// ExecCpCmd copies one file to or from a container through ECS Exec sessions.
 type ExecCpCmd struct {
-	Src string `arg:"" help:"Source: a local path or TASK_ID:/path."`
-	Dst string `arg:"" help:"Destination: a local path or TASK_ID:/path."`
+	Src      string `arg:"" help:"Source: a local path or TASK_ID:/path."`
+	Dst      string `arg:"" help:"Destination: a local path or TASK_ID:/path."`
+	Progress bool   `negatable:"" default:"true" help:"Print a line per uploaded chunk on stderr."`
 }
 
-// Run refuses clearly until cp is built.
+// Run copies the file. The task comes from the TASK_ID: operand, else --id, else
+// a pick on a terminal. ecspresso's --port (its transfer port) is accepted and not
+// needed: doppio moves the bytes through the exec session itself.
 func (c *ExecCpCmd) Run(ctx context.Context, a *app, parent *ExecCmd) error {
-	return diag.WithHint(diag.WithCode(fmt.Errorf("exec cp is not implemented in doppio yet"), diag.ExitUsage),
-		"use 'doppio exec portforward' with a file server in the container, or 'doppio exec run --command \"cat /path\"' for small text files")
+	id, cp, err := task.ParseCopy(c.Src, c.Dst, a.env.Dir)
+	if err != nil {
+		return err
+	}
+	if id != "" && parent.ID != "" && task.ID(parent.ID) != id {
+		return diag.Invalid(fmt.Errorf("--id %s and the operand's task %s differ", parent.ID, id), "give the task once")
+	}
+	if id != "" {
+		parent.ID = id
+	}
+	if c.Progress {
+		cp.Progress = a.stderr
+	}
+	e, o, plugin, err := a.execTarget(ctx, parent)
+	if err != nil {
+		return err
+	}
+	n, err := task.CopyFile(ctx, e.deps, plugin, o, cp)
+	if err != nil {
+		return err
+	}
+	a.log.Info("copied", "bytes", n, "task", task.ID(aws.ToString(o.Task.TaskArn)), "path", cp.Remote)
+	return nil
 }

@@ -78,6 +78,32 @@ func TestExecE2ESessionManagerPlugin(t *testing.T) {
 		t.Errorf("remote host args %q", got)
 	}
 
+	// ssh's -L LOCAL:HOST:PORT, on the old form (implying --port-forward) and on the
+	// subcommand; an empty HOST is the container, an empty LOCAL lets the plugin pick.
+	for _, c := range []struct {
+		args      []string
+		doc, want string
+		not       string
+	}{
+		{[]string{"exec", "--id", id, "-L", "15432:db.internal:5432"}, "AWS-StartPortForwardingSessionToRemoteHost",
+			`"Parameters":{"host":["db.internal"],"localPortNumber":["15432"],"portNumber":["5432"]}`, ""},
+		{[]string{"exec", "portforward", "--id", id, "-L", "8080::80"}, "AWS-StartPortForwardingSession",
+			`"Parameters":{"localPortNumber":["8080"],"portNumber":["80"]}`, "host"},
+		{[]string{"exec", "portforward", "--id", id, "-L", "8080::80", "--port", "80"}, "AWS-StartPortForwardingSession",
+			`"Parameters":{"localPortNumber":["8080"],"portNumber":["80"]}`, "host"},
+		{[]string{"exec", "portforward", "--id", id, "-L", "::80"}, "AWS-StartPortForwardingSession",
+			`"Parameters":{"localPortNumber":["0"],"portNumber":["80"]}`, "host"},
+		{[]string{"exec", "--port-forward", "--id", id, "--port", "6379", "--host", "cache.internal"}, "AWS-StartPortForwardingSessionToRemoteHost",
+			`"Parameters":{"host":["cache.internal"],"localPortNumber":["0"],"portNumber":["6379"]}`, ""},
+	} {
+		e.must(0, "app", c.args...)
+		got := args()
+		if len(got) != 6 || !strings.Contains(got[4], `"DocumentName":"`+c.doc+`"`) || !strings.Contains(got[4], c.want) ||
+			(c.not != "" && strings.Contains(got[4], c.not)) || !strings.Contains(got[4], `"Target":"ecs:e2e_`+id+"_") {
+			t.Errorf("%v: plugin args %q", c.args, got)
+		}
+	}
+
 	// The plugin's exit code is doppio's.
 	e.setenv("PLUGIN_EXIT", "7")
 	if code, _, errs := e.run("app", "", "exec", "--id", id); code != 7 {

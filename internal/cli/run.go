@@ -86,7 +86,7 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	started, err := r.Start(ctx, plan)
-	if err != nil && started == nil {
+	if err != nil {
 		return err
 	}
 	for _, arn := range started.TaskARNs {
@@ -95,11 +95,20 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 			fmt.Fprintln(a.stdout, arn)
 		}
 	}
-	if err != nil || !c.Wait {
+	// Tasks ECS could not place are reported now and count in the exit code; the
+	// ones that started are still followed (logs, exit codes).
+	for _, f := range started.Failures {
+		a.log.Error("ECS could not place a task", "reason", f.Reason, "detail", f.Detail, "arn", f.ARN)
+	}
+	if !c.Wait {
 		if a.g.Output == "json" {
-			_ = ui.WriteJSON(a.stdout, runDoc{Cluster: started.Cluster, TaskDefinitionARN: started.TaskDefinitionARN, Outcome: "started", TaskARNs: started.TaskARNs})
+			_ = ui.WriteJSON(a.stdout, runDoc{Cluster: started.Cluster, TaskDefinitionARN: started.TaskDefinitionARN, Outcome: "started", TaskARNs: started.TaskARNs,
+				Failures: started.Failures, ExitCode: started.ExitCode(0)})
 		}
-		return err
+		if code := started.ExitCode(0); code != 0 {
+			return silentExit(code)
+		}
+		return nil
 	}
 	wo := task.WaitOptions{UntilRunning: c.WaitUntil == "running", Interval: c.PollInterval, Source: plan.Logs, Container: plan.WatchContainer,
 		DrainGrace: c.PollInterval / 5}
@@ -120,13 +129,17 @@ type runDoc struct {
 	Outcome           string            `json:"outcome"`
 	ExitCode          int               `json:"exitCode"`
 	TaskARNs          []string          `json:"taskArns"`
+	Failures          []task.Failure    `json:"failures,omitempty"`
 	Tasks             []task.TaskResult `json:"tasks,omitempty"`
 	Explanation       *task.Explanation `json:"explanation,omitempty"`
 }
 
 // report prints the result and returns the exit code as an error.
 func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps, s *task.Started, res *task.Result) error {
-	doc := runDoc{Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN, Outcome: res.Outcome, ExitCode: res.ExitCode, TaskARNs: s.TaskARNs, Tasks: res.Tasks}
+	doc := runDoc{Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN, Outcome: res.Outcome, ExitCode: res.ExitCode, TaskARNs: s.TaskARNs, Tasks: res.Tasks, Failures: s.Failures}
+	if res.Outcome == task.Done {
+		doc.ExitCode = s.ExitCode(res.ExitCode)
+	}
 	if res.Outcome == task.Done && len(res.Stopped) > 0 {
 		doc.Explanation = task.Explain(ctx, deps, task.ExplainInput{Stopped: task.StoppedTasks(res.Stopped), Region: p.cfg.Region})
 		fmt.Fprint(p.redacting(a.stderr), doc.Explanation.Text())
@@ -160,8 +173,11 @@ func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps,
 		return diag.WithHint(diag.WithCode(fmt.Errorf("%s; task %s left running", what, strings.Join(ids, ", ")), res.ExitCode),
 			fmt.Sprintf("stop it with: doppio tasks stop --id %s --force (or: aws ecs stop-task --cluster %s --task %s)", ids[0], s.Cluster, ids[0]))
 	}
-	if res.ExitCode != 0 {
-		return silentExit(res.ExitCode)
+	if len(s.Failures) > 0 {
+		a.log.Error(fmt.Sprintf("%d of %d tasks could not be placed", len(s.Failures), len(s.Failures)+len(s.TaskARNs)), "reason", s.Failures[0].String())
+	}
+	if doc.ExitCode != 0 {
+		return silentExit(doc.ExitCode)
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ func TestMain(m *testing.M) {
 			stop()
 			os.Exit(code)
 		},
+		"doppio-sandbox-plugin": func() { os.Exit(sandboxPlugin()) },
 	})
 }
 

@@ -43,10 +43,14 @@ func TestTasksE2EListFindStop(t *testing.T) {
 	if f := strings.Split(lines[1], "\t"); f[1] != "web:1" || f[4] != "RUNNING" || f[6] != "family:web" || f[7] != "FARGATE" {
 		t.Errorf("tsv row %q", lines[1])
 	}
-	// The old flag form and the default subcommand print the same table.
+	// The old flag form and the default subcommand print the same table, in
+	// ecspresso's bordered layout (golden-tested in internal/task).
 	table, _ := e.must(0, "app", "tasks")
-	if !strings.Contains(table, id0) || !strings.Contains(table, "LastStatus") {
+	if !strings.Contains(table, "| "+id0+" |") || !strings.Contains(table, " LASTSTATUS ") || !strings.HasPrefix(strings.Split(table, "\n")[1], "+---") {
 		t.Errorf("table:\n%s", table)
+	}
+	if list, _ := e.must(0, "app", "tasks", "list", "--output", "table"); !strings.Contains(list, " LASTSTATUS ") || !strings.Contains(list, "| "+id0+" |") {
+		t.Errorf("tasks list --output table differs from tasks:\n%s\n%s", list, table)
 	}
 	out, _ = e.must(0, "app", "tasks", "--output", "json", "--id", id0)
 	if !strings.Contains(out, `"taskArn": "`+arns[0]+`"`) {

@@ -141,12 +141,22 @@ func Exec(ctx context.Context, d Deps, p Plugin, o ExecOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := execReady(o.Task); err != nil {
+	args, err := startExec(ctx, d, o)
+	if err != nil {
 		return err
+	}
+	return p.run(ctx, path, args)
+}
+
+// startExec checks the task, calls ExecuteCommand with o.Command and returns the
+// plugin's arguments for the session.
+func startExec(ctx context.Context, d Deps, o ExecOptions) ([]string, error) {
+	if err := execReady(o.Task); err != nil {
+		return nil, err
 	}
 	c, err := container(o.Task, o.Container)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out, err := d.ECS.ExecuteCommand(ctx, &ecs.ExecuteCommandInput{
 		Cluster: aws.String(o.Cluster), Task: o.Task.TaskArn, Container: c.Name,
@@ -154,21 +164,21 @@ func Exec(ctx context.Context, d Deps, p Plugin, o ExecOptions) error {
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "execute command was not enabled") {
-			return fmt.Errorf("execute command in task %s: %w", ID(aws.ToString(o.Task.TaskArn)), execDisabled(ID(aws.ToString(o.Task.TaskArn))))
+			return nil, fmt.Errorf("execute command in task %s: %w", ID(aws.ToString(o.Task.TaskArn)), execDisabled(ID(aws.ToString(o.Task.TaskArn))))
 		}
-		return fmt.Errorf("execute command in task %s: %w", ID(aws.ToString(o.Task.TaskArn)), err)
+		return nil, fmt.Errorf("execute command in task %s: %w", ID(aws.ToString(o.Task.TaskArn)), err)
 	}
 	sess, err := json.Marshal(map[string]string{
 		"sessionId": aws.ToString(out.Session.SessionId), "streamUrl": aws.ToString(out.Session.StreamUrl), "tokenValue": aws.ToString(out.Session.TokenValue),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	params, err := json.Marshal(map[string]string{"Target": target(o.Cluster, o.Task, c)})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return p.run(ctx, path, []string{string(sess), o.Region, "StartSession", "", string(params), o.SSMEndpoint})
+	return []string{string(sess), o.Region, "StartSession", "", string(params), o.SSMEndpoint}, nil
 }
 
 // Forward describes a port forwarding session.
@@ -219,4 +229,27 @@ func PortForward(ctx context.Context, d Deps, s SSM, p Plugin, o ExecOptions, f 
 		return err
 	}
 	return p.run(ctx, path, []string{string(sess), o.Region, "StartSession", "", string(params), o.SSMEndpoint})
+}
+
+// ParseForward reads ssh's -L form LOCAL_PORT:HOST:PORT. An empty LOCAL_PORT lets
+// the plugin pick a free port; an empty HOST forwards to the container itself.
+func ParseForward(s string) (Forward, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 {
+		return Forward{}, fmt.Errorf("%d fields, want 3", len(parts))
+	}
+	var f Forward
+	if parts[0] != "" {
+		n, err := strconv.Atoi(parts[0])
+		if err != nil {
+			return f, fmt.Errorf("local port %q is not a number", parts[0])
+		}
+		f.LocalPort = n
+	}
+	n, err := strconv.Atoi(parts[2])
+	if err != nil {
+		return f, fmt.Errorf("port %q is not a number", parts[2])
+	}
+	f.Port, f.Host = n, parts[1]
+	return f, nil
 }

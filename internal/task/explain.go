@@ -84,7 +84,7 @@ func Explain(ctx context.Context, d Deps, in ExplainInput) *Explanation {
 			switch {
 			case c.ExitCode != nil:
 				s = fmt.Sprintf("%s=%d", c.Name, *c.ExitCode)
-			case c.Reason != "":
+			case c.Reason != "" && c.Reason != t.StoppedReason: // a pull error is both: say it once
 				s = fmt.Sprintf("%s=(%s)", c.Name, c.Reason)
 			default:
 				continue
@@ -94,7 +94,11 @@ func Explain(ctx context.Context, d Deps, in ExplainInput) *Explanation {
 			}
 		}
 	}
-	if t, c := failing(in.Stopped); t != nil && d.ECS != nil {
+	if t, c := failing(in.Stopped); t != nil && neverRan(t) {
+		// Nothing ran, so nothing logged (an image pull failure, a missing secret):
+		// say so instead of looking for lines.
+		e.Logs = &FailingLog{Task: t.TaskARN, Container: c, Problem: fmt.Sprintf("container %q never started (%s), so it wrote none", c, t.StopCode)}
+	} else if t != nil && d.ECS != nil {
 		fl := &FailingLog{Task: t.TaskARN, Container: c}
 		out, err := d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(t.TaskDefinition)})
 		if err == nil {
@@ -159,6 +163,20 @@ func failing(ts []watch.StoppedTask) (*watch.StoppedTask, string) {
 		}
 	}
 	return best, best.Containers[0].Name
+}
+
+// neverRan reports whether ECS stopped t before any of its containers ran
+// (stopCode TaskFailedToStart and no exit code).
+func neverRan(t *watch.StoppedTask) bool {
+	if t.StopCode != string(types.TaskStopCodeTaskFailedToStart) {
+		return false
+	}
+	for _, c := range t.Containers {
+		if c.ExitCode != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // TargetGroups lists a service's load balancer target groups.

@@ -38,6 +38,8 @@ type fake struct {
 	tasks []*scripted
 	calls map[string]int
 	td    *types.TaskDefinition
+	// failures are the tasks RunTask reports it could not place.
+	failures []types.Failure
 }
 
 func newFake(tasks ...*scripted) *fake {
@@ -142,7 +144,7 @@ func (f *fake) RegisterTaskDefinition(_ context.Context, in *ecs.RegisterTaskDef
 
 func (f *fake) RunTask(_ context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
 	f.count("RunTask")
-	out := &ecs.RunTaskOutput{}
+	out := &ecs.RunTaskOutput{Failures: f.failures}
 	for _, s := range f.tasks {
 		out.Tasks = append(out.Tasks, types.Task{TaskArn: aws.String(s.arn)})
 	}

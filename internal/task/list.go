@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // Query selects the tasks of a project: the service's, or (task-only projects) the
@@ -118,7 +118,7 @@ func (p Picker) Pick(tasks []types.Task, what string) (*types.Task, error) {
 	case p.Filter != nil:
 		lines := make([]string, len(tasks))
 		for i, t := range tasks {
-			lines[i] = strings.Join(row(t)[:8], "\t")
+			lines[i] = strings.Join(row(t, time.Local)[:8], "\t")
 		}
 		sel, err := p.Filter(lines)
 		if err != nil {
@@ -158,23 +158,34 @@ func Stop(ctx context.Context, d Deps, cluster, arn string) (*types.Task, error)
 // start time and stopped reason.
 var Columns = []string{"ID", "TaskDefinition", "Instance", "LastStatus", "DesiredStatus", "CreatedAt", "Group", "Type", "Health", "StartedAt", "StoppedReason"}
 
-func row(t types.Task) []string {
+func row(t types.Task, loc *time.Location) []string {
 	ts := func(p *time.Time) string {
 		if p == nil {
 			return ""
 		}
-		return p.Local().Format(time.RFC3339)
+		return p.In(loc).Format(time.RFC3339)
 	}
 	return []string{
 		ID(aws.ToString(t.TaskArn)), ID(aws.ToString(t.TaskDefinitionArn)), ID(aws.ToString(t.ContainerInstanceArn)),
 		aws.ToString(t.LastStatus), aws.ToString(t.DesiredStatus), ts(t.CreatedAt), aws.ToString(t.Group), string(t.LaunchType),
-		string(t.HealthStatus), ts(t.StartedAt), aws.ToString(t.StoppedReason),
+		string(t.HealthStatus), ts(t.StartedAt), oneLine(aws.ToString(t.StoppedReason)),
 	}
 }
 
-// WriteTasks writes tasks as table, tsv or json (one indented API-shaped object per
-// task, as ecspresso prints them).
+// oneLine keeps a row on one line whatever a stopped reason contains.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// WriteTasks writes tasks as table (also for text), tsv or json (one indented
+// API-shaped object per task, as ecspresso prints them), with times in the local
+// time zone, as ecspresso shows them.
 func WriteTasks(w io.Writer, format string, tasks []types.Task) error {
+	return WriteTasksIn(w, format, tasks, time.Local)
+}
+
+// WriteTasksIn is WriteTasks with times shown in loc.
+func WriteTasksIn(w io.Writer, format string, tasks []types.Task, loc *time.Location) error {
 	switch format {
 	case "json":
 		for _, t := range tasks {
@@ -188,18 +199,23 @@ func WriteTasks(w io.Writer, format string, tasks []types.Task) error {
 		}
 		return nil
 	case "tsv":
-		fmt.Fprintln(w, strings.Join(Columns, "\t"))
+		var b strings.Builder
+		b.WriteString(strings.Join(Columns, "\t") + "\n")
 		for _, t := range tasks {
-			fmt.Fprintln(w, strings.Join(row(t), "\t"))
+			b.WriteString(strings.Join(row(t, loc), "\t") + "\n")
 		}
-		return nil
+		_, err := io.WriteString(w, b.String())
+		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(Columns, "\t"))
-	for _, t := range tasks {
-		fmt.Fprintln(tw, strings.Join(row(t), "\t"))
+	header := make([]string, len(Columns))
+	for i, c := range Columns {
+		header[i] = strings.ToUpper(c)
 	}
-	return tw.Flush()
+	rows := make([][]string, len(tasks))
+	for i, t := range tasks {
+		rows[i] = row(t, loc)
+	}
+	return ui.WriteTable(w, header, rows)
 }
 
 // TraceEvent is one moment of a task's life.

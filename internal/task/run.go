@@ -369,8 +369,30 @@ type Started struct {
 	Cluster           string
 	TaskDefinitionARN string
 	TaskARNs          []string
-	At                time.Time
+	// Failures are the tasks ECS could not place (RunTask's failures); the started
+	// ones are still followed.
+	Failures []Failure
+	At       time.Time
 }
+
+// ExitCode is run's exit code given the code of the tasks that started: that code
+// when non-zero (the first failing task's), else 4 when ECS could not place some.
+func (s *Started) ExitCode(code int) int {
+	if code == 0 && len(s.Failures) > 0 {
+		return diag.ExitFailed
+	}
+	return code
+}
+
+// Failure is one task RunTask could not place.
+type Failure struct {
+	ARN    string `json:"arn,omitempty"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// String is the reason and detail for people.
+func (f Failure) String() string { return strings.TrimSpace(f.Reason + " " + f.Detail) }
 
 // Start registers the task definition when the plan says so, then calls RunTask.
 func (r *Runner) Start(ctx context.Context, p *RunPlan) (*Started, error) {
@@ -398,16 +420,15 @@ func (r *Runner) Start(ctx context.Context, p *RunPlan) (*Started, error) {
 	for _, t := range out.Tasks {
 		s.TaskARNs = append(s.TaskARNs, aws.ToString(t.TaskArn))
 	}
-	if len(out.Failures) > 0 {
-		var parts []string
-		for _, f := range out.Failures {
-			parts = append(parts, strings.TrimSpace(aws.ToString(f.Reason)+" "+aws.ToString(f.Detail)))
-		}
-		err := diag.WithCode(fmt.Errorf("run task %s: ECS could not place %d task(s): %s", arn, len(out.Failures), strings.Join(parts, "; ")), diag.ExitFailed)
-		if len(s.TaskARNs) == 0 {
-			return nil, diag.WithHint(err, "check the cluster's capacity and the task's cpu/memory")
-		}
-		return s, err
+	var parts []string
+	for _, f := range out.Failures {
+		fl := Failure{ARN: aws.ToString(f.Arn), Reason: aws.ToString(f.Reason), Detail: aws.ToString(f.Detail)}
+		s.Failures = append(s.Failures, fl)
+		parts = append(parts, fl.String())
+	}
+	if len(s.TaskARNs) == 0 && len(parts) > 0 {
+		return nil, diag.WithHint(diag.WithCode(fmt.Errorf("run task %s: ECS could not place %d task(s): %s", arn, len(parts), strings.Join(parts, "; ")), diag.ExitFailed),
+			"check the cluster's capacity and the task's cpu/memory")
 	}
 	return s, nil
 }
