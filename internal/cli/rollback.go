@@ -57,6 +57,10 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	waiter, err := p.ecsAPI(ctx) // batched in a fleet
+	if err != nil {
+		return err
+	}
 	revs := deploy.NewRevisions(client, nil)
 	plan, err := revs.PlanRollback(ctx, deploy.RollbackOptions{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Revision: c.Revision,
@@ -86,10 +90,10 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	}
 	target := plan.Target
 	if plan.StopDeployment != "" {
-		if target, err = a.followStop(ctx, client, plan, res, c.waitFlags); err != nil {
+		if target, err = a.followStop(ctx, waiter, plan, res, c.waitFlags); err != nil {
 			return err
 		}
-	} else if err := a.follow(ctx, client, followRequest{
+	} else if err := a.follow(ctx, waiter, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: target,
 		startedAt: res.StartedAt, until: c.until(), service0: res.Service, interval: c.PollInterval,
 	}); err != nil {
@@ -112,14 +116,15 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 
 // followStop follows the deployment we stopped with ROLLBACK: for us, its rolling
 // back is success. It returns the task definition the service runs afterwards.
-func (a *app) followStop(ctx context.Context, client *ecs.Client, plan *deploy.RollbackPlan, res *deploy.RollbackResult, w waitFlags) (string, error) {
+func (a *app) followStop(ctx context.Context, client watch.Client, plan *deploy.RollbackPlan, res *deploy.RollbackResult, w waitFlags) (string, error) {
 	r := followRequest{cluster: plan.Cluster, service: plan.Service, taskDefinition: plan.Current, until: w.until()}
-	poller := watch.New(client, watch.Options{Interval: w.PollInterval, Observer: watch.NewTextObserver(a.stderr, a.ci())})
+	poller := watch.New(client, watch.Options{Interval: w.PollInterval, Observer: watch.NewTextObserver(a.stderr, a.ci()), Epoch: a.pollEpoch()})
 	out, err := poller.Wait(ctx, watch.Target{Cluster: plan.Cluster, Service: plan.Service, DeploymentARN: plan.StopDeployment,
 		TaskDefinition: plan.Current, StartedAt: res.StartedAt, Until: r.until})
 	if err != nil {
 		return "", fmt.Errorf("wait for service %q: %w", plan.Service, err)
 	}
+	a.record(out.RolledBackTo, out.Kind.String())
 	if out.Kind != watch.RolledBack {
 		return "", a.outcomeError(r, out)
 	}
