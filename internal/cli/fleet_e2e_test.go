@@ -117,3 +117,35 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+// The other fleet verbs on two services: diff, status, wait and rollback run for
+// each in one process, with prefixed lines and one exit code.
+func TestE2EFleetDiffStatusWaitRollback(t *testing.T) {
+	e := fleetProject(t, 2)
+	glob := "services/*/ecspresso.yml"
+	e.must(0, ".", "deploy", "--config", glob, "--poll-interval", "200ms")
+	e.setenv("IMAGE_0", "nginx:2")
+	e.setenv("IMAGE_1", "nginx:2")
+	code, out, _ := e.run(".", "", "diff", "--config", glob, "--exit-code")
+	if code != 3 || !strings.Contains(out, "[svc-a] ") || !strings.Contains(out, "[svc-b] ") || !strings.Contains(out, "nginx:2") {
+		t.Fatalf("diff: exit %d, want 3 with both services' differences:\n%s", code, out)
+	}
+	e.must(0, ".", "deploy", "--config", glob, "--poll-interval", "200ms")
+	e.must(0, ".", "diff", "--config", glob, "--exit-code")
+	out, _ = e.must(0, ".", "status", "--config", glob)
+	for _, want := range []string{"[svc-a] ", "[svc-b] "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	e.must(0, ".", "wait", "--config", glob, "--poll-interval", "200ms")
+	_, errs := e.must(0, ".", "rollback", "--config", glob, "--poll-interval", "200ms")
+	if !strings.Contains(errs, "SERVICE") {
+		t.Errorf("rollback prints no summary:\n%s", errs)
+	}
+	for _, s := range []string{"svc-a", "svc-b"} {
+		if td := *e.describe("e2e", s).TaskDefinition; !strings.HasSuffix(td, s+":1") {
+			t.Errorf("%s runs %s after rollback, want revision 1", s, td)
+		}
+	}
+}
