@@ -57,6 +57,7 @@ type result struct {
 	afterLast   time.Duration // simulated time from the last rollout's completion to exit
 	deployments map[string]int
 	exitCodes   []int
+	failed      string // what the summary says did not succeed
 }
 
 func run() error {
@@ -85,13 +86,15 @@ func run() error {
 		name     string
 		one      bool
 		throttle float64
+		crash    bool
 	}
-	scenarios := []scenario{{"1 process", true, 0}, {fmt.Sprintf("%d processes", *services), false, 0},
-		{"1 process, 30% throttled", true, 0.3}, {fmt.Sprintf("%d processes, 30%% throttled", *services), false, 0.3}}
+	scenarios := []scenario{{"1 process", true, 0, false}, {fmt.Sprintf("%d processes", *services), false, 0, false},
+		{"1 process, 30% throttled", true, 0.3, false}, {fmt.Sprintf("%d processes, 30%% throttled", *services), false, 0.3, false},
+		{"1 process, 1 crashloop", true, 0, true}}
 	results := make([]result, len(scenarios))
 	for i, sc := range scenarios {
 		fmt.Fprintf(os.Stderr, "running: %s\n", sc.name)
-		r, err := measure(ctx, srv, proxy.URL, rec, bin, tmp, sc.one, sc.throttle)
+		r, err := measure(ctx, srv, proxy.URL, rec, bin, tmp, sc.one, sc.throttle, sc.crash)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.name, err)
 		}
@@ -148,6 +151,7 @@ func run() error {
 		}
 		return fmt.Sprintf("%d/%d", n, *services)
 	})
+	row("summary: did not succeed", func(r result) string { return truncate(r.failed, 14) })
 	row("exit codes", func(r result) string {
 		codes := slices.Compact(slices.Sorted(slices.Values(r.exitCodes)))
 		return strings.Trim(fmt.Sprint(codes), "[]")
@@ -167,7 +171,7 @@ func truncate(s string, n int) string {
 
 // measure creates the services in a fresh account, then deploys a new image to all
 // of them, from one process or from one process each.
-func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *recorder, bin, tmp string, one bool, throttle float64) (result, error) {
+func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *recorder, bin, tmp string, one bool, throttle float64, crash bool) (result, error) {
 	acct := srv.NewAccount()
 	key := sandbox.AccessKeyForAccount(acct)
 	env := append(os.Environ(), "AWS_ENDPOINT_URL="+endpoint, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+sandbox.SecretAccessKey,
@@ -186,6 +190,10 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 			"sd.json":       `{"launchType": "EC2", "desiredCount": 2, "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": true, "rollback": true}}}`,
 			"td.json":       `{"family": "` + name + `", "containerDefinitions": [{"name": "app", "image": "nginx:{{ must_env ` + "`TAG`" + ` }}", "memory": 256, "essential": true}]}`,
 		}
+		if crash && i == *services-1 {
+			// The last service's new image crashloops: its circuit breaker rolls it back.
+			files["td.json"] = strings.Replace(files["td.json"], "`TAG`", "`LAST_TAG`", 1)
+		}
 		for f, body := range files {
 			p := filepath.Join(dir, "services", name, f)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -197,13 +205,17 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		}
 		paths = append(paths, filepath.Join("services", name, "ecspresso.yml"))
 	}
+	lastTag := map[string]string{"1.27": "1.27", "1.28": "1.28"}
+	if crash {
+		lastTag["1.28"] = "crashloop"
+	}
 	doppio := func(tag string, configs ...string) (int, string) {
 		args := []string{"deploy", "--poll-interval", fmt.Sprintf("%dms", int(5000 / *speed)), "--parallel", fmt.Sprint(*services), "--debug"}
 		for _, c := range configs {
 			args = append(args, "--config", c)
 		}
 		cmd := exec.Command(bin, args...)
-		cmd.Dir, cmd.Env = dir, append(slices.Clone(env), "TAG="+tag)
+		cmd.Dir, cmd.Env = dir, append(slices.Clone(env), "TAG="+tag, "LAST_TAG="+lastTag[tag])
 		var errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = io.Discard, &errb
 		err := cmd.Run()
@@ -226,11 +238,15 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	start := time.Now()
 	simStart := srv.Clock(acct).Now()
 	var codes []int
+	failedLine := "-"
 	if one {
 		code, errs := doppio("1.28", "services/*/ecspresso.yml")
 		codes = append(codes, code)
-		if code != 0 || *verbose {
+		if (code != 0 && !crash) || *verbose {
 			fmt.Fprintln(os.Stderr, errs)
+		}
+		if _, named, ok := strings.Cut(errs, "did not succeed: "); ok {
+			failedLine, _, _ = strings.Cut(named, "\n")
 		}
 	} else {
 		var mu sync.Mutex
@@ -249,7 +265,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		wg.Wait()
 	}
 	simEnd := srv.Clock(acct).Now()
-	res := result{wall: time.Since(start), exitCodes: codes, deployments: map[string]int{}}
+	res := result{wall: time.Since(start), exitCodes: codes, deployments: map[string]int{}, failed: failedLine}
 	srv.SetFaults(acct, sandbox.Faults{})
 	res.counts = srv.Counts(acct)
 	for op := range res.counts {
