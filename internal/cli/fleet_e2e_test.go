@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"maps"
+	"path/filepath"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -147,5 +151,33 @@ func TestE2EFleetDiffStatusWaitRollback(t *testing.T) {
 		if td := *e.describe("e2e", s).TaskDefinition; !strings.HasSuffix(td, s+":1") {
 			t.Errorf("%s runs %s after rollback, want revision 1", s, td)
 		}
+	}
+}
+
+// Ctrl-C during a fleet's waits interrupts every service: exit 130, each named.
+func TestE2EFleetInterrupt(t *testing.T) {
+	e := fleetProject(t, 2)
+	e.setenv("IMAGE_0", "nginx:slow")
+	e.setenv("IMAGE_1", "nginx:slow")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	updated := 0
+	stderr := &syncBuffer{}
+	stderr.onLine = func(l string) {
+		if strings.Contains(l, "created service") {
+			updated++
+			if updated == 2 {
+				cancel()
+			}
+		}
+	}
+	var out bytes.Buffer
+	code := Main(ctx, []string{"deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms"},
+		Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Vars: maps.Clone(e.vars), Dir: filepath.Join(e.dir, ".")})
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "2 of 2 services did not succeed: svc-a (interrupted), svc-b (interrupted)") {
+		t.Errorf("summary does not name both interrupted services:\n%s", stderr.String())
 	}
 }
