@@ -157,7 +157,7 @@ func run() error {
 		return strings.Trim(fmt.Sprint(codes), "[]")
 	})
 	fmt.Println("calls count every request the sandbox received (throttled attempts included); a poll round is a burst of")
-	fmt.Println("DescribeServices calls less than 1 s (simulated) apart after the last UpdateService; for N processes every")
+	fmt.Println("DescribeServices calls less than 0.5 s (simulated) apart after the last UpdateService; for N processes every")
 	fmt.Println("service's poll is a call of its own, so a poll of the fleet costs N calls")
 	return nil
 }
@@ -302,7 +302,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	if !last.IsZero() {
 		res.afterLast = simEnd.Sub(last)
 	}
-	res.perRound, res.maxRound = rec.rounds(time.Duration(float64(time.Second) / *speed), one, len(paths))
+	res.perRound, res.maxRound = rec.rounds(time.Duration(float64(time.Second)/2 / *speed), one, len(paths))
 	return res, nil
 }
 

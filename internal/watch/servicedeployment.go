@@ -162,6 +162,12 @@ func (r *run) needSD(svc *types.Service, ours *types.Deployment, key string) boo
 	if ours == nil || ours.RolloutState == "" {
 		return true // DescribeServices cannot tell us how it is going
 	}
+	if r.sd == nil && aws.ToString(ours.Status) == "PRIMARY" && ours.RolloutState == types.DeploymentRolloutStateInProgress && r.rb == nil {
+		// A rolling deployment in progress as ours: DescribeServices says all the
+		// ServiceDeployment would; it is described once something goes wrong (a
+		// FAILED rollout, ours replaced or gone).
+		return false
+	}
 	if r.rb != nil && r.rb.toID == "" {
 		return true // a rollback DescribeServices does not show
 	}
