@@ -172,27 +172,37 @@ func orPlaceholder(arn string) string {
 	return arn
 }
 
-// rollbackCodeDeploy rolls a CODE_DEPLOY service back through CodeDeploy (see
-// deploy.RollbackCodeDeploy). handled is false for other services; only a service
-// definition or config that names CodeDeploy costs a DescribeServices here.
-func (a *app) rollbackCodeDeploy(ctx context.Context, p *project, c *RollbackCmd) (handled bool, err error) {
-	var sd *ecs.CreateServiceInput
+// codeDeployService looks the project's service up when its service definition or
+// config names CodeDeploy (only then does this cost a DescribeServices): handled is
+// true when it is a live CODE_DEPLOY service; sd is the rendered service definition
+// (nil when the project has none).
+func codeDeployService(ctx context.Context, p *project) (ds *ecs.DescribeServicesOutput, sd *ecs.CreateServiceInput, client *ecs.Client, handled bool, err error) {
 	if p.cfg.ServiceDefinition != "" {
 		if sd, err = p.serviceDefinition(ctx); err != nil {
-			return true, err
+			return nil, nil, nil, true, err
 		}
 	}
 	says := sd != nil && sd.DeploymentController != nil && sd.DeploymentController.Type == ecstypes.DeploymentControllerTypeCodeDeploy
 	if !says && p.cfg.CodeDeploy == nil {
-		return false, nil
+		return nil, nil, nil, false, nil
 	}
-	client, err := p.ecsClient(ctx)
-	if err != nil {
-		return true, err
+	if client, err = p.ecsClient(ctx); err != nil {
+		return nil, nil, nil, true, err
 	}
-	ds, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
+	ds, err = client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
 	if err != nil || len(ds.Services) == 0 || !deploy.IsCodeDeploy(&ds.Services[0]) {
-		return false, nil
+		return nil, nil, nil, false, nil
+	}
+	return ds, sd, client, true, nil
+}
+
+// rollbackCodeDeploy rolls a CODE_DEPLOY service back through CodeDeploy (see
+// deploy.RollbackCodeDeploy). handled is false for other services; only a service
+// definition or config that names CodeDeploy costs a DescribeServices here.
+func (a *app) rollbackCodeDeploy(ctx context.Context, p *project, c *RollbackCmd) (handled bool, err error) {
+	ds, sd, client, handled, err := codeDeployService(ctx, p)
+	if !handled || err != nil {
+		return handled, err
 	}
 	if sd == nil {
 		sd = ecsdef.ServiceDefinitionFromLive(&ds.Services[0])

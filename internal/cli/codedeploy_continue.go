@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -21,23 +18,9 @@ import (
 // false for other services; only a service definition or config that names CodeDeploy
 // costs a DescribeServices here.
 func (a *app) continueCodeDeploy(ctx context.Context, p *project, c *ContinueCmd) (handled bool, err error) {
-	var sd *ecs.CreateServiceInput
-	if p.cfg.ServiceDefinition != "" {
-		if sd, err = p.serviceDefinition(ctx); err != nil {
-			return true, err
-		}
-	}
-	says := sd != nil && sd.DeploymentController != nil && sd.DeploymentController.Type == ecstypes.DeploymentControllerTypeCodeDeploy
-	if !says && p.cfg.CodeDeploy == nil {
-		return false, nil
-	}
-	client, err := p.ecsClient(ctx)
-	if err != nil {
-		return true, err
-	}
-	ds, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
-	if err != nil || len(ds.Services) == 0 || !deploy.IsCodeDeploy(&ds.Services[0]) {
-		return false, nil
+	_, _, _, handled, err = codeDeployService(ctx, p)
+	if !handled || err != nil {
+		return handled, err
 	}
 	cdc, err := p.codeDeployClient(ctx)
 	if err != nil {
