@@ -181,3 +181,22 @@ func TestE2EFleetInterrupt(t *testing.T) {
 		t.Errorf("summary does not name both interrupted services:\n%s", stderr.String())
 	}
 }
+
+// --parallel 1 applies in config order; --fail-fast starts nothing after a failure.
+func TestE2EFleetFailFast(t *testing.T) {
+	e := fleetProject(t, 2)
+	e.must(0, ".", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms")
+	e.setenv("IMAGE_0", "nginx:crashloop")
+	e.setenv("IMAGE_1", "nginx:2")
+	code, _, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms", "--parallel", "1", "--fail-fast")
+	if code != 4 {
+		t.Fatalf("exit %d, want 4\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "2 of 2 services did not succeed: svc-a (rolled back), svc-b (not started)") ||
+		!strings.Contains(errs, "[svc-b] not started: --fail-fast after svc-a failed") {
+		t.Errorf("svc-b should not start after svc-a failed:\n%s", errs)
+	}
+	if td := *e.describe("e2e", "svc-b").TaskDefinition; !strings.HasSuffix(td, "svc-b:1") {
+		t.Errorf("svc-b runs %s; --fail-fast should have kept it on revision 1", td)
+	}
+}

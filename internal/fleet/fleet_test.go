@@ -170,6 +170,28 @@ func member(name string, plan error, apply func() error, log *[]string, mu *sync
 	}}
 }
 
+// With one slot, members apply in their order (the configs' order).
+func TestRunAppliesInOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var log []string
+		var ms []Member
+		for i := range 6 {
+			m := member(fmt.Sprint(i), nil, func() error { <-time.After(time.Second); return nil }, &log, &mu)
+			run := m.Run
+			m.Run = func(ctx context.Context, g *Gate) error {
+				<-time.After(time.Duration(6-i) * time.Second) // the last plans first
+				return run(ctx, g)
+			}
+			ms = append(ms, m)
+		}
+		Run(t.Context(), ms, Options{Parallel: 1})
+		if fmt.Sprint(log) != "[0 1 2 3 4 5]" {
+			t.Errorf("applied in order %v", log)
+		}
+	})
+}
+
 // One member failing before any change stops every member at its gate.
 func TestRunChangesNothingUnlessEveryPlanIsValid(t *testing.T) {
 	var mu sync.Mutex
@@ -235,7 +257,7 @@ func TestRunParallelAndFailFast(t *testing.T) {
 				notStarted++
 			}
 		}
-		if len(log) != 1 || notStarted != 3 {
+		if len(log) != 1 || log[0] != "0" || notStarted != 3 {
 			t.Errorf("fail-fast: %d applied, %d not started; want 1 and 3 (%+v)", len(log), notStarted, res)
 		}
 	})

@@ -49,6 +49,7 @@ var ErrNotStarted = errors.New("not started")
 // Gate is the barrier between a member's planning and its changes.
 type Gate struct {
 	f       *run
+	idx     int  // the member's place: slots are taken in members' order
 	holding bool // holds a parallel slot
 	passed  bool
 	err     error
@@ -77,6 +78,13 @@ func (g *Gate) pass(ctx context.Context) error {
 	if names := f.planFailures(); len(names) > 0 {
 		return fmt.Errorf("%w: nothing was changed because %s failed before any change", ErrNotStarted, strings.Join(names, ", "))
 	}
+	// Applied in the members' order: wait for the one before to have its slot.
+	select {
+	case <-f.turn[g.idx]:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer f.passTurn(g.idx)
 	if err := g.acquire(ctx); err != nil {
 		return err
 	}
@@ -108,6 +116,11 @@ type run struct {
 	o     Options
 	slots chan struct{}
 
+	// turn[i] is closed once member i may take its apply slot; passOnce[i]
+	// closes turn[i+1].
+	turn     []chan struct{}
+	passOnce []sync.Once
+
 	mu         sync.Mutex
 	unresolved int
 	planned    chan struct{} // closed when every member has planned
@@ -125,6 +138,11 @@ func (f *run) resolve(err error, name ...string) {
 	if f.unresolved == 0 {
 		close(f.planned)
 	}
+}
+
+// passTurn lets the member after i take its slot.
+func (f *run) passTurn(i int) {
+	f.passOnce[i].Do(func() { close(f.turn[i+1]) })
 }
 
 func (f *run) planFailures() []string {
@@ -147,7 +165,12 @@ func Run(ctx context.Context, members []Member, o Options) []Result {
 	if o.ExitCode == nil {
 		o.ExitCode = diag.ExitCode
 	}
-	f := &run{o: o, slots: make(chan struct{}, o.Parallel), unresolved: len(members), planned: make(chan struct{})}
+	f := &run{o: o, slots: make(chan struct{}, o.Parallel), unresolved: len(members), planned: make(chan struct{}),
+		turn: make([]chan struct{}, len(members)+1), passOnce: make([]sync.Once, len(members))}
+	for i := range f.turn {
+		f.turn[i] = make(chan struct{})
+	}
+	close(f.turn[0])
 	if len(members) == 0 {
 		close(f.planned)
 	}
@@ -155,15 +178,16 @@ func Run(ctx context.Context, members []Member, o Options) []Result {
 	var wg sync.WaitGroup
 	for i, m := range members {
 		wg.Go(func() {
-			results[i] = f.member(ctx, m)
+			results[i] = f.member(ctx, i, m)
 		})
 	}
 	wg.Wait()
 	return results
 }
 
-func (f *run) member(ctx context.Context, m Member) Result {
-	g := &Gate{f: f}
+func (f *run) member(ctx context.Context, i int, m Member) Result {
+	g := &Gate{f: f, idx: i}
+	defer f.passTurn(i) // a member that ends before its turn must not hold up the next
 	res := Result{Name: m.Name}
 	if err := g.acquire(ctx); err != nil {
 		f.resolve(err, m.Name)
