@@ -28,7 +28,7 @@ func TestE2ESecretsNeverLeave(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const old, current, token = "SEKRIT-one-1f2e", "SEKRIT-two-9a8b", "TOKEN-c0ffee-77"
+	const old, current, third, token = "SEKRIT-one-1f2e", "SEKRIT-two-9a8b", "SEKRIT-three-5d6c", "TOKEN-c0ffee-77"
 	put(old)
 	e.setenv("TOKEN", token)
 	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: c\nservice: web\nservice_definition: sd.json\ntask_definition: td.json\ntimeout: 1m\n")
@@ -72,8 +72,28 @@ func TestE2ESecretsNeverLeave(t *testing.T) {
 	_, out, errs := e.run("app", "", append([]string{"deploy", "--debug"}, redact...)...)
 	outputs = append(outputs, "deploy\n"+out+errs)
 
+	// The same through a fleet of two services (prefixed lines, JSON arrays, the
+	// summary, GitHub Actions groups), before the one-service deploy below.
+	e.write("app2/ecspresso.yml", "region: us-east-1\ncluster: c\nservice: web2\nservice_definition: ../app/sd.json\ntask_definition: ../app/td.json\ntimeout: 1m\n")
+	fleet := []string{"--config", "app/ecspresso.yml", "--config", "app2/ecspresso.yml", "--debug", "--redact-env", "API_TOKEN"}
+	for _, format := range [][]string{{"--log-format", "text"}, {"--log-format", "json", "--output", "json"}} {
+		for _, args := range [][]string{{"diff"}, {"plan"}, {"deploy", "--dry-run"}, {"render", "taskdef"}, {"status"}} {
+			all := append(append(append([]string{}, args...), format...), fleet...)
+			_, out, errs := e.run(".", "", all...)
+			outputs = append(outputs, fmt.Sprintf("doppio %s\n%s\n%s", strings.Join(all, " "), out, errs))
+		}
+	}
+	e.setenv("GITHUB_ACTIONS", "true")
+	put(third) // so the fleet's deploy, too, has the old value live
+	_, out, errs = e.run(".", "", append([]string{"deploy", "--poll-interval", "50ms"}, fleet...)...)
+	outputs = append(outputs, "fleet deploy\n"+out+errs)
+	delete(e.vars, "GITHUB_ACTIONS")
+	if !strings.Contains(errs, "::group::web2") {
+		t.Errorf("the fleet deploy did not run as expected:\n%s", errs)
+	}
+
 	for _, o := range outputs {
-		for _, s := range []string{old, current, token} {
+		for _, s := range []string{old, current, third, token} {
 			if strings.Contains(o, s) {
 				t.Errorf("output leaks %q:\n%s", s, o)
 			}
@@ -87,7 +107,7 @@ func TestE2ESecretsNeverLeave(t *testing.T) {
 			t.Errorf("no output shows %s", want)
 		}
 	}
-	if code, out, _ := e.run("app", "", "render", "taskdef", "--show-secrets"); code != 0 || !strings.Contains(out, current) {
+	if code, out, _ := e.run("app", "", "render", "taskdef", "--show-secrets"); code != 0 || !strings.Contains(out, third) {
 		t.Errorf("render --show-secrets does not show the value:\n%s", out)
 	}
 }
