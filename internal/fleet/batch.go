@@ -164,10 +164,7 @@ func (b *Batcher) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 		return out, nil
 	}
 	key := aws.ToString(in.Cluster) + "\x00" + includeKey(in.Include)
-	slot := func() **batch {
-		p := b.svcs[key]
-		return &p
-	}
+	get := func() *batch { return b.svcs[key] }
 	set := func(p *batch) {
 		if p == nil {
 			delete(b.svcs, key)
@@ -175,16 +172,11 @@ func (b *Batcher) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 		}
 		b.svcs[key] = p
 	}
-	bt := b.join(ctx, slot, set, in.Services, MaxServicesPerDescribe, func(nb *batch) {
+	bt := b.join(ctx, get, set, in.Services, MaxServicesPerDescribe, func(nb *batch) {
 		nb.cluster, nb.include = in.Cluster, in.Include
 	})
-	select {
-	case <-bt.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if bt.err != nil {
-		return nil, bt.err
+	if err := bt.wait(ctx); err != nil {
+		return nil, err
 	}
 	return filterServices(bt.svcOut, in.Services), nil
 }
@@ -196,25 +188,20 @@ func (b *Batcher) DescribeServiceDeployments(ctx context.Context, in *ecs.Descri
 		b.stats.describeSDCalls.Add(1)
 		return b.next.DescribeServiceDeployments(ctx, in, optFns...)
 	}
-	bt := b.join(ctx, func() **batch { return &b.sds }, func(p *batch) { b.sds = p }, in.ServiceDeploymentArns, MaxDeploymentsPerDescribe,
+	bt := b.join(ctx, func() *batch { return b.sds }, func(p *batch) { b.sds = p }, in.ServiceDeploymentArns, MaxDeploymentsPerDescribe,
 		func(nb *batch) { nb.sds = true })
-	select {
-	case <-bt.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if bt.err != nil {
-		return nil, bt.err
+	if err := bt.wait(ctx); err != nil {
+		return nil, err
 	}
 	return filterDeployments(bt.sdOut, in.ServiceDeploymentArns), nil
 }
 
 // join adds ids to the pending batch (get/set address it), starting a new one when
 // there is none or they do not fit, and sends the batch when it is full.
-func (b *Batcher) join(ctx context.Context, get func() **batch, set func(*batch), ids []string, limit int, init func(*batch)) *batch {
+func (b *Batcher) join(ctx context.Context, get func() *batch, set func(*batch), ids []string, limit int, init func(*batch)) *batch {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	cur := *get()
+	cur := get()
 	if cur != nil && len(union(cur.ids, ids)) > limit {
 		b.sendLocked(cur, set)
 		cur = nil
@@ -237,6 +224,16 @@ func (b *Batcher) join(ctx context.Context, get func() **batch, set func(*batch)
 		b.sendLocked(cur, set)
 	}
 	return cur
+}
+
+// wait waits for the batch's reply (or ctx) and returns its error.
+func (bt *batch) wait(ctx context.Context) error {
+	select {
+	case <-bt.done:
+		return bt.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // sendLocked starts bt's call once; b.mu is held.
