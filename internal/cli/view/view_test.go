@@ -11,6 +11,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/golden"
+	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -85,8 +86,19 @@ func TestGolden(t *testing.T) {
 			[]string{Text, JSON}},
 		{"run-started", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: OutcomeStarted,
 			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}}, []string{Text, JSON}},
+		{"run-tasks-started", RunStarted{TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}},
+			[]string{Text, JSON}},
+		{"run-done", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: "done", ExitCode: 4,
+			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a"},
+			Failures: []task.Failure{{ARN: "arn:aws:ecs:us-east-1:123456789012:cluster/prod", Reason: "RESOURCE:MEMORY"}},
+			Tasks: []task.TaskResult{{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/a", LastStatus: "STOPPED", Container: "web", ExitCode: aws.Int32(0),
+				StoppedReason: "Essential container in task exited", StartedAt: &at, Code: 0}},
+			Explanation: &task.Explanation{Reasons: []task.ReasonCount{{Reason: "Essential container in task exited", Tasks: 1, ExitCodes: []string{"web=0"}}}}},
+			[]string{Text, JSON}},
 		{"continued", Continued{&deploy.Continued{ServiceDeploymentARN: "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc",
 			DeploymentID: "ecs-svc/2", TaskDefinition: arn("5"), HookID: "hook-1", Stage: "POST_TEST_TRAFFIC_SHIFT", Action: "CONTINUE", At: at.UTC()}},
+			[]string{Text, JSON}},
+		{"continued-codedeploy", CodeDeployContinued{&deploy.CodeDeployContinued{DeploymentID: "d-ABCDEF123", Action: "ContinueDeployment"}},
 			[]string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
 	}
