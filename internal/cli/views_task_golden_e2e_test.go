@@ -74,6 +74,8 @@ func TestE2EGoldenViewsRunTasks(t *testing.T) {
 	for _, f := range []string{"text", "table", "tsv", "json"} {
 		e.assertViewExit("tasks-id."+f, "app", 0, "tasks", "list", "--id", id, "--output", f)
 	}
+	e.assertViewExit("tasks-find.text", "app", 0, "tasks", "find", "--id", id)
+	e.assertViewExit("tasks-find.json", "app", 0, "tasks", "--find", "--id", id, "--output", "json")
 
 	// Tasks that never exit: started without waiting, then stopped (the subcommand
 	// and the old flag form).
