@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
 )
 
@@ -130,12 +129,7 @@ func (c *TasksFindCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	if err != nil {
 		return err
 	}
-	b, err := ecsdef.Marshal(t)
-	if err != nil {
-		return err
-	}
-	_, err = a.stdout.Write(b)
-	return err
+	return view.Write(a.stdout, a.g.Output, view.Task{Task: *t})
 }
 
 // TasksStopCmd stops a task after confirmation.

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
 )
 
@@ -23,3 +24,19 @@ func (t Tasks) WriteTSV(w io.Writer) error { return task.WriteTasks(w, TSV, t) }
 
 // WriteJSON prints one object per task, not an array.
 func (t Tasks) WriteJSON(w io.Writer) error { return task.WriteTasks(w, JSON, t) }
+
+// Task is what tasks find prints: the task, API-shaped, as ecspresso prints it, in
+// every format (it is JSON already).
+type Task struct{ types.Task }
+
+// WriteText prints the task as indented API-shaped JSON.
+func (t Task) WriteText(w io.Writer) error {
+	b, err := ecsdef.Marshal(t.Task)
+	if err != nil {
+		return err
+	}
+	return flush(w, b)
+}
+
+// WriteJSON prints the same document as the text.
+func (t Task) WriteJSON(w io.Writer) error { return t.WriteText(w) }

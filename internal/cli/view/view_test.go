@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/golden"
@@ -98,6 +99,10 @@ func TestGolden(t *testing.T) {
 		{"continued", Continued{&deploy.Continued{ServiceDeploymentARN: "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc",
 			DeploymentID: "ecs-svc/2", TaskDefinition: arn("5"), HookID: "hook-1", Stage: "POST_TEST_TRAFFIC_SHIFT", Action: "CONTINUE", At: at.UTC()}},
 			[]string{Text, JSON}},
+		{"task", Task{types.Task{TaskArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task/prod/abc"), TaskDefinitionArn: aws.String(arn("3")),
+			LastStatus: aws.String("STOPPED"), DesiredStatus: aws.String("STOPPED"), Group: aws.String("family:web"), LaunchType: types.LaunchTypeFargate,
+			Containers: []types.Container{{Name: aws.String("web"), ExitCode: aws.Int32(0)}}}},
+			[]string{Text, JSON, Table}},
 		{"continued-codedeploy", CodeDeployContinued{&deploy.CodeDeployContinued{DeploymentID: "d-ABCDEF123", Action: "ContinueDeployment"}},
 			[]string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
