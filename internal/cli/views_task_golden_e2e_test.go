@@ -14,9 +14,10 @@ import (
 )
 
 // moreStableOutput masks what the run, tasks and continue outputs add to
-// stableOutput: CodeDeploy deployment IDs, the network a task got, and how far ECS
-// got in releasing a stopped task's resources (STOPPED or still DEPROVISIONING, and
-// so whether stoppedAt is known yet) when doppio stopped waiting.
+// stableOutput: CodeDeploy deployment IDs, the network a task got, the task in log
+// line prefixes, and how far ECS got in releasing a stopped task's resources when
+// doppio looked (STOPPED, or still STOPPING or DEPROVISIONING, and so whether
+// stoppedAt is known yet).
 var moreStableOutput = []struct {
 	re   *regexp.Regexp
 	with string
@@ -26,7 +27,8 @@ var moreStableOutput = []struct {
 	{regexp.MustCompile(`\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`), "UUID"},
 	{regexp.MustCompile(`\b\d+\.\d+\.\d+\.\d+\b`), "IP"},
 	{regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`), "MAC"},
-	{regexp.MustCompile(`"lastStatus": "DEPROVISIONING"`), `"lastStatus": "STOPPED"`},
+	{regexp.MustCompile(`(?m)^(\w+) [0-9a-f]{8} \| `), "$1 TASK | "},
+	{regexp.MustCompile(`"lastStatus": "(STOPPING|DEPROVISIONING)"`), `"lastStatus": "STOPPED"`},
 	{regexp.MustCompile(`\n\s*"stoppedAt": "TIME",`), ""},
 }
 
@@ -76,6 +78,8 @@ func TestE2EGoldenViewsRunTasks(t *testing.T) {
 	}
 	e.assertViewExit("tasks-find.text", "app", 0, "tasks", "find", "--id", id)
 	e.assertViewExit("tasks-find.json", "app", 0, "tasks", "--find", "--id", id, "--output", "json")
+	e.assertViewExit("tasks-trace.text", "app", 0, "tasks", "trace", "--id", id)
+	e.assertViewExit("tasks-trace.json", "app", 0, "tasks", "--trace", "--id", id, "--output", "json")
 
 	// Tasks that never exit: started without waiting, then stopped (the subcommand
 	// and the old flag form).
