@@ -170,8 +170,8 @@ func (c *TasksTraceCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error
 	if err != nil {
 		return err
 	}
-	for _, ev := range task.Timeline(*t) {
-		fmt.Fprintf(a.stdout, "%s  %s\n", ev.At.UTC().Format(time.RFC3339), ev.What)
+	if err := view.Write(a.stdout, a.g.Output, view.Timeline(task.Timeline(*t))); err != nil {
+		return err
 	}
 	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: e.p.redacting(a.stdout)})
 }

@@ -1,7 +1,10 @@
 package view
 
 import (
+	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -40,3 +43,20 @@ func (t Task) WriteText(w io.Writer) error {
 
 // WriteJSON prints the same document as the text.
 func (t Task) WriteJSON(w io.Writer) error { return t.WriteText(w) }
+
+// Timeline is the first part of what tasks trace prints: a task's lifecycle, one
+// "TIME  what" line per moment (times in UTC, RFC 3339). The task's log lines follow
+// it on stdout, so it prints these lines in every format.
+type Timeline []task.TraceEvent
+
+// WriteText prints one line per moment.
+func (t Timeline) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for _, ev := range t {
+		fmt.Fprintf(&b, "%s  %s\n", ev.At.UTC().Format(time.RFC3339), ev.What)
+	}
+	return flush(w, []byte(b.String()))
+}
+
+// WriteJSON prints the same lines as the text: the log lines that follow are text.
+func (t Timeline) WriteJSON(w io.Writer) error { return t.WriteText(w) }
