@@ -88,9 +88,9 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	for _, arn := range started.TaskARNs {
 		a.log.Info("started task", "task", task.ID(arn), "taskDefinition", started.TaskDefinitionARN)
 	}
-	if err := view.Write(a.stdout, a.g.Output, view.RunStarted{TaskARNs: started.TaskARNs}); err != nil {
-		return err
-	}
+	// The tasks run whether or not stdout takes their ARNs: they are still followed,
+	// and the exit code is theirs.
+	_ = view.Write(a.stdout, a.g.Output, view.RunStarted{TaskARNs: started.TaskARNs})
 	// Tasks ECS could not place are reported now and count in the exit code; the
 	// ones that started are still followed (logs, exit codes).
 	for _, f := range started.Failures {
