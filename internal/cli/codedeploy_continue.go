@@ -7,9 +7,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // continueCodeDeploy is `continue` on a CODE_DEPLOY service: the deployment waiting
@@ -40,10 +40,7 @@ func (a *app) continueCodeDeploy(ctx context.Context, p *project, c *ContinueCmd
 		a.log.Info("rerouted traffic of CodeDeploy deployment (ContinueDeployment READY_WAIT)", "deployment", res.DeploymentID)
 	}
 	if !c.Wait {
-		if a.g.Output == "json" {
-			return true, ui.WriteJSON(a.stdout, res)
-		}
-		return true, nil
+		return true, view.Write(a.stdout, a.g.Output, view.CodeDeployContinued{CodeDeployContinued: res})
 	}
 	id := res.DeploymentID
 	if c.Rollback {

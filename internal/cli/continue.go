@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // ContinueCmd answers the PAUSE lifecycle hook the service's deployment waits at
@@ -47,10 +47,7 @@ func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
 	}
 	a.log.Info(fmt.Sprintf("sent %s for lifecycle hook %s at %s", res.Action, res.HookID, res.Stage), "service", p.cfg.Service, "deployment", res.DeploymentID)
 	if !c.Wait {
-		if a.g.Output == "json" {
-			return ui.WriteJSON(a.stdout, res)
-		}
-		return nil
+		return view.Write(a.stdout, a.g.Output, view.Continued{Continued: res})
 	}
 	return a.follow(ctx, client, followRequest{
 		cluster: p.cfg.Cluster, service: p.cfg.Service, deploymentID: res.DeploymentID, taskDefinition: res.TaskDefinition,

@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
-	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -79,11 +79,7 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	if c.DryRun {
-		if a.g.Output == "json" {
-			return ui.WriteJSON(a.stdout, plan)
-		}
-		_, err := fmt.Fprint(a.stdout, plan.Text())
-		return err
+		return view.Write(a.stdout, a.g.Output, view.RunPlan{RunPlan: plan})
 	}
 	started, err := r.Start(ctx, plan)
 	if err != nil {
@@ -91,20 +87,18 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	}
 	for _, arn := range started.TaskARNs {
 		a.log.Info("started task", "task", task.ID(arn), "taskDefinition", started.TaskDefinitionARN)
-		if a.g.Output != "json" {
-			fmt.Fprintln(a.stdout, arn)
-		}
 	}
+	// The tasks run whether or not stdout takes their ARNs: they are still followed,
+	// and the exit code is theirs.
+	_ = view.Write(a.stdout, a.g.Output, view.RunStarted{TaskARNs: started.TaskARNs})
 	// Tasks ECS could not place are reported now and count in the exit code; the
 	// ones that started are still followed (logs, exit codes).
 	for _, f := range started.Failures {
 		a.log.Error("ECS could not place a task", "reason", f.Reason, "detail", f.Detail, "arn", f.ARN)
 	}
 	if !c.Wait {
-		if a.g.Output == "json" {
-			_ = ui.WriteJSON(a.stdout, runDoc{Cluster: started.Cluster, TaskDefinitionARN: started.TaskDefinitionARN, Outcome: "started", TaskARNs: started.TaskARNs,
-				Failures: started.Failures, ExitCode: started.ExitCode(0)})
-		}
+		_ = view.Write(a.stdout, a.g.Output, view.Run{Cluster: started.Cluster, TaskDefinitionARN: started.TaskDefinitionARN, Outcome: view.OutcomeStarted,
+			TaskARNs: started.TaskARNs, Failures: started.Failures, ExitCode: started.ExitCode(0)})
 		if code := started.ExitCode(0); code != 0 {
 			return silentExit(code)
 		}
@@ -122,21 +116,9 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	return c.report(context.WithoutCancel(ctx), a, p, deps, started, res)
 }
 
-// runDoc is run's --output json document.
-type runDoc struct {
-	Cluster           string            `json:"cluster"`
-	TaskDefinitionARN string            `json:"taskDefinitionArn"`
-	Outcome           string            `json:"outcome"`
-	ExitCode          int               `json:"exitCode"`
-	TaskARNs          []string          `json:"taskArns"`
-	Failures          []task.Failure    `json:"failures,omitempty"`
-	Tasks             []task.TaskResult `json:"tasks,omitempty"`
-	Explanation       *task.Explanation `json:"explanation,omitempty"`
-}
-
 // report prints the result and returns the exit code as an error.
 func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps, s *task.Started, res *task.Result) error {
-	doc := runDoc{Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN, Outcome: res.Outcome, ExitCode: res.ExitCode, TaskARNs: s.TaskARNs, Tasks: res.Tasks, Failures: s.Failures}
+	doc := view.Run{Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN, Outcome: res.Outcome, ExitCode: res.ExitCode, TaskARNs: s.TaskARNs, Tasks: res.Tasks, Failures: s.Failures}
 	if res.Outcome == task.Done {
 		doc.ExitCode = s.ExitCode(res.ExitCode)
 	}
@@ -155,10 +137,8 @@ func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps,
 			a.log.Error("task stopped before its container ran", "task", task.ID(t.TaskARN), "stopCode", t.StopCode, "stoppedReason", t.StoppedReason)
 		}
 	}
-	if a.g.Output == "json" {
-		if err := ui.WriteJSON(p.redacting(a.stdout), doc); err != nil {
-			return err
-		}
+	if err := view.Write(p.redacting(a.stdout), a.g.Output, doc); err != nil {
+		return err
 	}
 	switch res.Outcome {
 	case task.Interrupted, task.TimedOut:

@@ -10,10 +10,9 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // TasksCmd lists and works with the project's tasks: the v2.8 subcommands, and the
@@ -114,7 +113,7 @@ func (c *TasksListCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	} else if tasks, err = task.List(ctx, e.deps, e.q); err != nil {
 		return err
 	}
-	return task.WriteTasks(a.stdout, a.g.Output, tasks)
+	return view.Write(a.stdout, a.g.Output, view.Tasks(tasks))
 }
 
 // TasksFindCmd prints one task as JSON.
@@ -130,12 +129,7 @@ func (c *TasksFindCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	if err != nil {
 		return err
 	}
-	b, err := ecsdef.Marshal(t)
-	if err != nil {
-		return err
-	}
-	_, err = a.stdout.Write(b)
-	return err
+	return view.Write(a.stdout, a.g.Output, view.Task{Task: *t})
 }
 
 // TasksStopCmd stops a task after confirmation.
@@ -160,11 +154,7 @@ func (c *TasksStopCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 		return err
 	}
 	a.log.Info("stopping task", "task", task.ID(arn), "lastStatus", aws.ToString(st.LastStatus))
-	if a.g.Output == "json" {
-		return ui.WriteJSON(a.stdout, map[string]string{"taskArn": arn, "desiredStatus": aws.ToString(st.DesiredStatus), "lastStatus": aws.ToString(st.LastStatus)})
-	}
-	_, err = fmt.Fprintln(a.stdout, arn)
-	return err
+	return view.Write(a.stdout, a.g.Output, view.TaskStopped{TaskARN: arn, DesiredStatus: aws.ToString(st.DesiredStatus), LastStatus: aws.ToString(st.LastStatus)})
 }
 
 // TasksTraceCmd shows a task's timeline and recent logs.
@@ -180,8 +170,8 @@ func (c *TasksTraceCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error
 	if err != nil {
 		return err
 	}
-	for _, ev := range task.Timeline(*t) {
-		fmt.Fprintf(a.stdout, "%s  %s\n", ev.At.UTC().Format(time.RFC3339), ev.What)
+	if err := view.Write(a.stdout, a.g.Output, view.Timeline(task.Timeline(*t))); err != nil {
+		return err
 	}
 	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: e.p.redacting(a.stdout)})
 }

@@ -176,34 +176,16 @@ type TaskStopped struct {
 // WriteText prints the task ARN, one line.
 func (t TaskStopped) WriteText(w io.Writer) error { return line(w, t.TaskARN) }
 
-// Run is the result document of run: the tasks it started and, once they stopped,
-// how (the watched container's exit code, or why a task never ran).
-type Run struct {
-	Cluster           string            `json:"cluster"`
-	TaskDefinitionARN string            `json:"taskDefinitionArn"`
-	Outcome           string            `json:"outcome"`
-	ExitCode          int               `json:"exitCode"`
-	TaskARNs          []string          `json:"taskArns"`
-	Tasks             []task.TaskResult `json:"tasks,omitempty"`
-	Explanation       *task.Explanation `json:"explanation,omitempty"`
-}
-
-// WriteText prints the started tasks' ARNs, one a line, for tasks not waited for
-// (outcome started); a waited-for run's outcome was logged on stderr.
-func (r Run) WriteText(w io.Writer) error {
-	if r.Outcome != OutcomeStarted {
-		return nil
-	}
-	var b strings.Builder
-	for _, arn := range r.TaskARNs {
-		fmt.Fprintln(&b, arn)
-	}
-	return flush(w, []byte(b.String()))
-}
-
 // Continued is what continue --no-wait prints: the answer sent to the lifecycle hook.
 // Its JSON is the domain's.
 type Continued struct{ *deploy.Continued }
 
 // WriteText prints nothing: what was sent was logged on stderr.
 func (Continued) WriteText(io.Writer) error { return nil }
+
+// CodeDeployContinued is what continue --no-wait prints on a CODE_DEPLOY service: the
+// CodeDeploy deployment answered and how. Its JSON is the domain's.
+type CodeDeployContinued struct{ *deploy.CodeDeployContinued }
+
+// WriteText prints nothing: what was done was logged on stderr.
+func (CodeDeployContinued) WriteText(io.Writer) error { return nil }

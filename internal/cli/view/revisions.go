@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // Revisions is what revisions lists: the family's ACTIVE revisions, oldest first, in
@@ -24,13 +25,11 @@ func (r Revisions) WriteText(w io.Writer) error { return r.WriteTable(w) }
 
 // WriteTable prints a bordered table, as ecspresso does.
 func (r Revisions) WriteTable(w io.Writer) error {
-	cells := [][]string{{"NAME", "IN USE"}}
-	for _, x := range r {
-		cells = append(cells, []string{x.Name, x.InUse})
+	rows := make([][]string, len(r))
+	for i, x := range r {
+		rows[i] = []string{x.Name, x.InUse}
 	}
-	var b strings.Builder
-	writeTable(&b, cells)
-	return flush(w, []byte(b.String()))
+	return ui.WriteTable(w, []string{"NAME", "IN USE"}, rows)
 }
 
 // WriteTSV prints name<TAB>in-use lines.
@@ -54,34 +53,4 @@ func (r Revisions) WriteJSON(w io.Writer) error {
 		b.WriteString("\n")
 	}
 	return flush(w, []byte(b.String()))
-}
-
-// writeTable writes a header row and rows with side borders and a rule under the
-// header, the layout of ecspresso's tables: headers centred, cells left-aligned.
-func writeTable(b *strings.Builder, cells [][]string) {
-	widths := make([]int, len(cells[0]))
-	for _, row := range cells {
-		for i, c := range row {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	for n, row := range cells {
-		b.WriteString("|")
-		for i, c := range row {
-			gap := widths[i] - utf8.RuneCountInString(c)
-			left := 0
-			if n == 0 {
-				left = gap / 2
-			}
-			fmt.Fprintf(b, " %s%s%s |", strings.Repeat(" ", left), c, strings.Repeat(" ", gap-left))
-		}
-		b.WriteString("\n")
-		if n == 0 {
-			b.WriteString("+")
-			for _, w := range widths {
-				b.WriteString(strings.Repeat("-", w+2) + "+")
-			}
-			b.WriteString("\n")
-		}
-	}
 }

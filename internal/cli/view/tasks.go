@@ -1,9 +1,13 @@
 package view
 
 import (
+	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
 )
 
@@ -23,3 +27,36 @@ func (t Tasks) WriteTSV(w io.Writer) error { return task.WriteTasks(w, TSV, t) }
 
 // WriteJSON prints one object per task, not an array.
 func (t Tasks) WriteJSON(w io.Writer) error { return task.WriteTasks(w, JSON, t) }
+
+// Task is what tasks find prints: the task, API-shaped, as ecspresso prints it, in
+// every format (it is JSON already).
+type Task struct{ types.Task }
+
+// WriteText prints the task as indented API-shaped JSON.
+func (t Task) WriteText(w io.Writer) error {
+	b, err := ecsdef.Marshal(t.Task)
+	if err != nil {
+		return err
+	}
+	return flush(w, b)
+}
+
+// WriteJSON prints the same document as the text.
+func (t Task) WriteJSON(w io.Writer) error { return t.WriteText(w) }
+
+// Timeline is the first part of what tasks trace prints: a task's lifecycle, one
+// "TIME  what" line per moment (times in UTC, RFC 3339). The task's log lines follow
+// it on stdout, so it prints these lines in every format.
+type Timeline []task.TraceEvent
+
+// WriteText prints one line per moment.
+func (t Timeline) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for _, ev := range t {
+		fmt.Fprintf(&b, "%s  %s\n", ev.At.UTC().Format(time.RFC3339), ev.What)
+	}
+	return flush(w, []byte(b.String()))
+}
+
+// WriteJSON prints the same lines as the text: the log lines that follow are text.
+func (t Timeline) WriteJSON(w io.Writer) error { return t.WriteText(w) }

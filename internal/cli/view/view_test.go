@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/golden"
+	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -85,8 +87,26 @@ func TestGolden(t *testing.T) {
 			[]string{Text, JSON}},
 		{"run-started", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: OutcomeStarted,
 			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}}, []string{Text, JSON}},
+		{"run-tasks-started", RunStarted{TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}},
+			[]string{Text, JSON}},
+		{"run-done", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: "done", ExitCode: 4,
+			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a"},
+			Failures: []task.Failure{{ARN: "arn:aws:ecs:us-east-1:123456789012:cluster/prod", Reason: "RESOURCE:MEMORY"}},
+			Tasks: []task.TaskResult{{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/a", LastStatus: "STOPPED", Container: "web", ExitCode: aws.Int32(0),
+				StoppedReason: "Essential container in task exited", StartedAt: &at, Code: 0}},
+			Explanation: &task.Explanation{Reasons: []task.ReasonCount{{Reason: "Essential container in task exited", Tasks: 1, ExitCodes: []string{"web=0"}}}}},
+			[]string{Text, JSON}},
 		{"continued", Continued{&deploy.Continued{ServiceDeploymentARN: "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc",
 			DeploymentID: "ecs-svc/2", TaskDefinition: arn("5"), HookID: "hook-1", Stage: "POST_TEST_TRAFFIC_SHIFT", Action: "CONTINUE", At: at.UTC()}},
+			[]string{Text, JSON}},
+		{"task", Task{types.Task{TaskArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task/prod/abc"), TaskDefinitionArn: aws.String(arn("3")),
+			LastStatus: aws.String("STOPPED"), DesiredStatus: aws.String("STOPPED"), Group: aws.String("family:web"), LaunchType: types.LaunchTypeFargate,
+			Containers: []types.Container{{Name: aws.String("web"), ExitCode: aws.Int32(0)}}}},
+			[]string{Text, JSON, Table}},
+		{"timeline", Timeline{{At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), What: "created"},
+			{At: time.Date(2026, 1, 2, 4, 4, 9, 0, time.FixedZone("CET", 3600)), What: "started (RUNNING)"}},
+			[]string{Text, JSON}},
+		{"continued-codedeploy", CodeDeployContinued{&deploy.CodeDeployContinued{DeploymentID: "d-ABCDEF123", Action: "ContinueDeployment"}},
 			[]string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
 	}
