@@ -98,7 +98,9 @@ func (a *app) deployCodeDeploy(ctx context.Context, p *project, o deploy.Options
 		if err != nil {
 			return true, err
 		}
-		_ = view.Write(a.stdout, view.Text, view.DeployPlan{Plan: plan})
+		if err := view.Write(a.stdout, a.g.Output, view.DeployPlan{Plan: plan}); err != nil || a.g.Output == view.JSON {
+			return true, err // with --output json the plan document is the result
+		}
 		fmt.Fprintf(a.stdout, "  CodeDeploy: application %s, deployment group %s, config %s\n", group.Application, group.DeploymentGroup, group.DeploymentConfig)
 		b, err := spec.YAML()
 		if err != nil {
