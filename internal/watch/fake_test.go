@@ -47,9 +47,13 @@ type fakeECS struct {
 	rollback         bool // circuit breaker rolls back
 	threshold        int32
 	pauseHook        bool
+	// staleCurrent: DescribeServices' currentServiceDeployment lags behind and
+	// still names the last completed deployment's ServiceDeployment.
+	staleCurrent bool
 
 	deps     []*fdep
 	sds      []*types.ServiceDeployment
+	revTD    map[string]string // service revision ARN → task definition
 	lastGood *fdep
 	events   []types.ServiceEvent // oldest first
 	tasks    []types.Task
@@ -81,6 +85,7 @@ type scheduled struct {
 }
 
 const (
+	opDSR   = "DescribeServiceRevisions"
 	opDS    = "DescribeServices"
 	opLSD   = "ListServiceDeployments"
 	opDSD   = "DescribeServiceDeployments"
@@ -97,11 +102,12 @@ func newFake() *fakeECS {
 		step: 10 * time.Second, last: now,
 		cluster: "prod", service: "web", desired: 3,
 		rollback: true, threshold: 3,
-		calls: map[string]int{},
+		calls: map[string]int{}, revTD: map[string]string{},
 	}
 	d := &fdep{id: "ecs-svc/1", td: f.tdARN("app:1"), status: "PRIMARY", rollout: types.DeploymentRolloutStateCompleted,
 		reason: "ECS deployment ecs-svc/1 completed.", desired: 3, running: 3, created: now.Add(-time.Hour), healthy: true}
 	d.sd = f.newSD(d.created, nil)
+	f.revTD[aws.ToString(d.sd.TargetServiceRevision.Arn)] = d.td
 	d.sd.Status = types.ServiceDeploymentStatusSuccessful
 	f.deps = []*fdep{d}
 	f.lastGood = d
@@ -167,6 +173,7 @@ func (f *fakeECS) updateLocked(now time.Time, td string, healthy bool) (id, arn 
 		}
 	}
 	d.sd = f.newSD(now, prev)
+	f.revTD[aws.ToString(d.sd.TargetServiceRevision.Arn)] = d.td
 	f.deps = append([]*fdep{d}, f.deps...)
 	return d.id, aws.ToString(d.sd.ServiceDeploymentArn)
 }
@@ -350,7 +357,7 @@ func (f *fakeECS) begin(ctx context.Context, op string) error {
 			return err
 		}
 	}
-	if f.noSD && (op == opLSD || op == opDSD) {
+	if f.noSD && (op == opLSD || op == opDSD || op == opDSR) {
 		return &smithy.GenericAPIError{Code: "UnknownOperationException", Message: "not implemented", Fault: smithy.FaultClient}
 	}
 	return nil
@@ -392,6 +399,9 @@ func (f *fakeECS) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 			svc.TaskDefinition = aws.String(d.td)
 			if !f.noSD && d.sd != nil {
 				svc.CurrentServiceDeployment = d.sd.ServiceDeploymentArn
+				if f.staleCurrent && f.lastGood != nil && f.lastGood.sd != nil {
+					svc.CurrentServiceDeployment = f.lastGood.sd.ServiceDeploymentArn
+				}
 			}
 		}
 	}
@@ -445,6 +455,29 @@ func (f *fakeECS) DescribeServiceDeployments(ctx context.Context, in *ecs.Descri
 		if !found {
 			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
 		}
+	}
+	return out, nil
+}
+
+func (f *fakeECS) DescribeServiceRevisions(ctx context.Context, in *ecs.DescribeServiceRevisionsInput, _ ...func(*ecs.Options)) (*ecs.DescribeServiceRevisionsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, opDSR); err != nil {
+		return nil, err
+	}
+	if len(in.ServiceRevisionArns) > 20 {
+		return nil, &smithy.GenericAPIError{Code: "InvalidParameterException", Message: "too many service revisions"}
+	}
+	out := &ecs.DescribeServiceRevisionsOutput{}
+	for _, arn := range in.ServiceRevisionArns {
+		td, ok := f.revTD[arn]
+		if !ok {
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			continue
+		}
+		out.ServiceRevisions = append(out.ServiceRevisions, types.ServiceRevision{
+			ServiceRevisionArn: aws.String(arn), TaskDefinition: aws.String(td),
+		})
 	}
 	return out, nil
 }

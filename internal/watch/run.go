@@ -44,6 +44,9 @@ type run struct {
 	// arnGuessed: ourARN is the service's currentServiceDeployment, taken without
 	// listing; the first describe confirms it.
 	arnGuessed bool
+	// guessRejected is a currentServiceDeployment the describe showed to be older
+	// than our update; it is not guessed again.
+	guessRejected string
 }
 
 func newRun(p *Poller, t Target) *run {
@@ -122,12 +125,14 @@ func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 		r.ourTD = aws.ToString(ours.TaskDefinition)
 		r.ourCreated = aws.ToTime(ours.CreatedAt)
 	}
-	r.timeline(ours)
-	r.emitEvents(svc.Events)
+	// Our ServiceDeployment first: when our deployment came and went unseen, its
+	// creation time is where our events start.
 	r.serviceDeployment(ctx, svc, ours)
 	if ctx.Err() != nil {
 		return Outcome{}, false, nil
 	}
+	r.timeline(ours)
+	r.emitEvents(svc.Events)
 	r.progress(svc, ours)
 	out, done = r.decide(svc, ours)
 	r.adapt(ours)
@@ -138,6 +143,9 @@ func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 func (r *run) finish(ctx context.Context, o Outcome) Outcome {
 	if o.Kind == RolledBack || o.Kind == Failed {
 		o.StoppedTasks = r.stoppedTasks(ctx)
+	}
+	if o.Kind == RolledBack && o.RolledBackTo == "" {
+		o.RolledBackTo = r.rolledBackTo(ctx)
 	}
 	o.DeploymentID, o.DeploymentARN = r.ourID, r.ourARN
 	o.Started, o.Finished = r.started, r.p.o.Now()
@@ -218,6 +226,12 @@ func (r *run) timeline(ours *types.Deployment) {
 	case ours != nil && ours.CreatedAt != nil:
 		if r.since.IsZero() || ours.CreatedAt.Before(r.since) {
 			r.since = *ours.CreatedAt
+		}
+	case ours == nil && r.sd != nil && r.sd.CreatedAt != nil && !r.t.NewEventsOnly:
+		// Our deployment came and went between two polls: its ServiceDeployment
+		// was created with it.
+		if r.since.IsZero() || r.sd.CreatedAt.Before(r.since) {
+			r.since = *r.sd.CreatedAt
 		}
 	case r.since.IsZero() && r.polls >= unidentifiedPolls:
 		r.since = r.firstNewest.Add(time.Nanosecond)

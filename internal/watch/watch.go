@@ -31,6 +31,15 @@ type Client interface {
 	DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTasksOutput, error)
 }
 
+// RevisionClient is what a Client may also offer (*ecs.Client does): the poller uses
+// it only when our deployment came and went between two polls, to tell our
+// ServiceDeployment from a later one by its task definition and to name the task
+// definition a rollback restored. Without it those are decided by creation time
+// alone, and RolledBackTo may stay empty.
+type RevisionClient interface {
+	DescribeServiceRevisions(ctx context.Context, in *ecs.DescribeServiceRevisionsInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServiceRevisionsOutput, error)
+}
+
 // Until says when a deployment counts as done.
 type Until int
 
@@ -404,4 +413,7 @@ func (r *run) delayOnGrid(d, step time.Duration) time.Duration {
 	return wake.Sub(now)
 }
 
-var _ Client = (*ecs.Client)(nil)
+var (
+	_ Client         = (*ecs.Client)(nil)
+	_ RevisionClient = (*ecs.Client)(nil)
+)

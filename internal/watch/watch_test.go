@@ -276,6 +276,101 @@ func TestWait(t *testing.T) {
 			reason:      []string{"interrupted", "doppio wait"},
 		},
 		{
+			// A fast crashloop: breaker, rollback and drain all happen while the
+			// first polls are throttled (a slow first poll), and someone else
+			// deploys app:3 after the rollback. Our deployment is never seen, two
+			// ServiceDeployments were created since our update; ours (by its task
+			// definition) says it was rolled back.
+			name:    "rolled back before the first poll, then replaced",
+			unready: true,
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 8 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			later: func(f *fakeECS) {
+				f.after(125*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
+			},
+			known: func(t Target) Target { t.DeploymentARN = ""; return t },
+			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
+				RolledBackTo: sd + "app:1", Elapsed: 210 * time.Second, StoppedTasks: 3},
+			reason:   []string{"circuit breaker threshold was exceeded"},
+			maxCalls: map[string]int{opLSD: 1, opDSD: 1, opDSR: 2},
+			check:    wantEvent("deployment failed: tasks failed to start"),
+		},
+		{
+			// Rolled back and replaced before the first poll, our deployment still
+			// listed (draining): the rollback restored app:1, not the app:3 that
+			// is PRIMARY now.
+			name:    "rolled back and replaced before the first poll, still listed",
+			unready: true,
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 6 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			later: func(f *fakeECS) {
+				f.after(125*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
+			},
+			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
+				RolledBackTo: sd + "app:1", Elapsed: 150 * time.Second, StoppedTasks: 3},
+			reason: []string{"circuit breaker threshold was exceeded"},
+		},
+		{
+			// The same, but the first ListServiceDeployments is throttled too: a
+			// missing answer is no reason to call it superseded.
+			name:    "rolled back before the first poll, list throttled once",
+			unready: true,
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 6 || op == opLSD && n == 1 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			known: func(t Target) Target { t.DeploymentARN = ""; return t },
+			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
+				RolledBackTo: sd + "app:1", Elapsed: 180 * time.Second, StoppedTasks: 3},
+			reason:   []string{"circuit breaker threshold was exceeded"},
+			maxCalls: map[string]int{opLSD: 2, opDSD: 1},
+			check:    wantEvent("deployment failed: tasks failed to start"),
+		},
+		{
+			// Ours completed and was replaced before the first poll: superseded.
+			name: "completed and replaced before the first poll",
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 6 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			later: func(f *fakeECS) {
+				f.after(65*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
+			},
+			known:  func(t Target) Target { t.DeploymentARN = ""; return t },
+			want:   result{Kind: Superseded, ExitCode: 4, Ours: true, OursARN: true, SupersededBy: "{primary}", Elapsed: 150 * time.Second},
+			reason: []string{"{primary}", "app:3"},
+		},
+		{
+			// currentServiceDeployment still names the previous deployment's: the
+			// guess is rejected once, then our ServiceDeployment is listed.
+			name:  "stale currentServiceDeployment",
+			setup: func(f *fakeECS) { f.staleCurrent = true },
+			known: func(t Target) Target { t.DeploymentARN = ""; return t },
+			// The status appears a poll later, so adaptive polling comes back 5 s later.
+			want:     result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 65 * time.Second},
+			maxCalls: map[string]int{opLSD: 1, opDSD: 2},
+		},
+		{
 			name: "paused at a lifecycle hook",
 			setup: func(f *fakeECS) {
 				f.strategy = "BLUE_GREEN"
@@ -378,6 +473,19 @@ func runScenario(t *testing.T, tc scenario) {
 	checkSnapshots(t, rec)
 	if tc.check != nil {
 		tc.check(t, o, f, rec)
+	}
+}
+
+// wantEvent checks that an event containing msg was delivered.
+func wantEvent(msg string) func(t *testing.T, o Outcome, f *fakeECS, rec *recorder) {
+	return func(t *testing.T, o Outcome, f *fakeECS, rec *recorder) {
+		t.Helper()
+		for _, e := range rec.events {
+			if strings.Contains(e.Message, msg) {
+				return
+			}
+		}
+		t.Errorf("no event with %q among %d delivered", msg, len(rec.events))
 	}
 }
 
