@@ -48,8 +48,8 @@ type fakeECS struct {
 	threshold        int32
 	pauseHook        bool
 	// staleCurrent: DescribeServices' currentServiceDeployment lags behind and
-	// still names the last completed deployment's ServiceDeployment.
-	staleCurrent bool
+	// still names this ServiceDeployment.
+	staleCurrent string
 
 	deps     []*fdep
 	sds      []*types.ServiceDeployment
@@ -399,8 +399,8 @@ func (f *fakeECS) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 			svc.TaskDefinition = aws.String(d.td)
 			if !f.noSD && d.sd != nil {
 				svc.CurrentServiceDeployment = d.sd.ServiceDeploymentArn
-				if f.staleCurrent && f.lastGood != nil && f.lastGood.sd != nil {
-					svc.CurrentServiceDeployment = f.lastGood.sd.ServiceDeploymentArn
+				if f.staleCurrent != "" {
+					svc.CurrentServiceDeployment = aws.String(f.staleCurrent)
 				}
 			}
 		}

@@ -77,10 +77,10 @@ func (r *run) serviceDeployment(ctx context.Context, svc *types.Service, ours *t
 			sd := &out.ServiceDeployments[i]
 			if r.arnGuessed && !r.t.StartedAt.IsZero() && sd.CreatedAt != nil && sd.CreatedAt.Before(r.t.StartedAt.Add(-createdSlack)) {
 				// An older deployment after all (currentServiceDeployment lags
-				// behind): find ours by listing from the next poll on, and never
-				// guess this one again.
+				// behind): never guess this one again; find ours by listing, now
+				// (the guess is not repeated, so this recurses once at most).
 				r.guessRejected, r.ourARN, r.arnGuessed = r.ourARN, "", false
-				r.sdAsk = true
+				r.serviceDeployment(ctx, svc, ours)
 				return
 			}
 			r.arnGuessed = false

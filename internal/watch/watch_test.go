@@ -11,6 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
@@ -363,11 +364,27 @@ func TestWait(t *testing.T) {
 		{
 			// currentServiceDeployment still names the previous deployment's: the
 			// guess is rejected once, then our ServiceDeployment is listed.
-			name:  "stale currentServiceDeployment",
-			setup: func(f *fakeECS) { f.staleCurrent = true },
-			known: func(t Target) Target { t.DeploymentARN = ""; return t },
-			// The status appears a poll later, so adaptive polling comes back 5 s later.
-			want:     result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 65 * time.Second},
+			name:     "stale currentServiceDeployment",
+			setup:    func(f *fakeECS) { f.staleCurrent = aws.ToString(f.sds[0].ServiceDeploymentArn) },
+			known:    func(t Target) Target { t.DeploymentARN = ""; return t },
+			want:     result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 60 * time.Second},
+			maxCalls: map[string]int{opLSD: 1, opDSD: 2},
+		},
+		{
+			// The same when the first poll that gets through already shows ours
+			// COMPLETED: the guessed ARN is checked before it is reported.
+			name: "stale currentServiceDeployment, completed at the first poll",
+			setup: func(f *fakeECS) {
+				f.staleCurrent = aws.ToString(f.sds[0].ServiceDeploymentArn)
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 4 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			known:    func(t Target) Target { t.DeploymentARN = ""; return t },
+			want:     result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 90 * time.Second},
 			maxCalls: map[string]int{opLSD: 1, opDSD: 2},
 		},
 		{
