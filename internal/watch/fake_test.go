@@ -47,6 +47,9 @@ type fakeECS struct {
 	rollback         bool // circuit breaker rolls back
 	threshold        int32
 	pauseHook        bool
+	// early: earlySuccessCriteria (rolling): ECS completes the deployment once
+	// this share of its tasks runs and starts the rest afterwards.
+	early *types.DeploymentEarlySuccessCriteria
 	// staleCurrent: DescribeServices' currentServiceDeployment lags behind and
 	// still names this ServiceDeployment.
 	staleCurrent string
@@ -229,10 +232,19 @@ func (f *fakeECS) tick(at time.Time) {
 			p.pending++
 			f.event(at, fmt.Sprintf("(service web) has started 1 tasks: (task t%04d).", f.seq+1))
 		}
-		if p.healthy && p.running == p.desired && p.rollout == types.DeploymentRolloutStateInProgress {
+		if p.healthy && f.done(p) && p.rollout == types.DeploymentRolloutStateInProgress {
 			f.completeOrPause(p, at)
 		}
 		return
+	}
+	// After an early success the rest of the tasks start outside the deployment.
+	if p != nil && p.healthy && p.rollout == types.DeploymentRolloutStateCompleted && p.running < p.desired {
+		if p.pending > 0 {
+			p.pending--
+			p.running++
+		} else {
+			p.pending++
+		}
 	}
 	// Drain ACTIVE deployments once the PRIMARY runs all its tasks (a FAILED
 	// deployment without rollback leaves the old tasks running).
@@ -261,6 +273,16 @@ func (f *fakeECS) tick(at time.Time) {
 			f.event(at, "(service web) has reached a steady state.")
 		}
 	}
+}
+
+// done reports whether p runs enough tasks to complete: all of them, or with early
+// success criteria healthyPercent of them ("Complete Amazon ECS rolling deployments
+// early with early success criteria").
+func (f *fakeECS) done(p *fdep) bool {
+	if es := f.early; es != nil && es.Enable && es.HealthyPercent != nil {
+		return p.running*100 >= p.desired*(*es.HealthyPercent)
+	}
+	return p.running == p.desired
 }
 
 func (f *fakeECS) awaiting(p *fdep) bool {
@@ -381,7 +403,7 @@ func (f *fakeECS) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 	svc := types.Service{
 		ServiceName: aws.String(f.service), ServiceArn: aws.String(fakeAcc + "service/prod/web"),
 		Status: aws.String("ACTIVE"), DesiredCount: f.desired,
-		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: f.strategy},
+		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: f.strategy, EarlySuccessCriteria: f.early},
 	}
 	if f.strategy == "" {
 		svc.DeploymentConfiguration.Strategy = types.DeploymentStrategyRolling

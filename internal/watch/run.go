@@ -295,6 +295,7 @@ func (r *run) progress(svc *types.Service, ours *types.Deployment) {
 	if ours != nil {
 		s.RolloutState = string(ours.RolloutState)
 		s.RolloutStateReason = aws.ToString(ours.RolloutStateReason)
+		s.EarlySuccess = earlySuccess(svc, ours)
 	}
 	s.Strategy = string(strategyOf(svc))
 	if r.sd != nil {

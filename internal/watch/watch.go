@@ -144,6 +144,10 @@ type Snapshot struct {
 	// DescribeServices.
 	RolloutState       string
 	RolloutStateReason string
+	// EarlySuccess explains a rolling deployment ECS completed under its early
+	// success criteria (fewer than the desired tasks running, or older deployments
+	// still draining); "" otherwise.
+	EarlySuccess string
 	// Status and LifecycleStage come from our ServiceDeployment, when known.
 	Status         string
 	LifecycleStage string
@@ -190,7 +194,7 @@ type DeploymentState struct {
 
 func (s Snapshot) equal(o Snapshot) bool {
 	if s.Cluster != o.Cluster || s.Service != o.Service || s.DeploymentID != o.DeploymentID ||
-		s.RolloutState != o.RolloutState || s.RolloutStateReason != o.RolloutStateReason ||
+		s.RolloutState != o.RolloutState || s.RolloutStateReason != o.RolloutStateReason || s.EarlySuccess != o.EarlySuccess ||
 		s.Status != o.Status || s.LifecycleStage != o.LifecycleStage ||
 		s.Strategy != o.Strategy || !s.BakeEnds.Equal(o.BakeEnds) || !slices.Equal(s.Hooks, o.Hooks) ||
 		!eqPtr(s.ProductionTraffic, o.ProductionTraffic) || !eqPtr(s.TestTraffic, o.TestTraffic) ||

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
@@ -386,6 +387,27 @@ func TestWait(t *testing.T) {
 			known:    func(t Target) Target { t.DeploymentARN = ""; return t },
 			want:     result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 90 * time.Second},
 			maxCalls: map[string]int{opLSD: 1, opDSD: 2},
+		},
+		{
+			// ECS completes the deployment with 2 of 3 tasks running; the progress
+			// line says so, and deployed ends there.
+			name: "early success",
+			setup: func(f *fakeECS) {
+				f.early = &types.DeploymentEarlySuccessCriteria{Enable: true, HealthyPercent: aws.Int32(60)}
+			},
+			want:   result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 40 * time.Second},
+			reason: []string{"completed early with 2 of 3 tasks running (earlySuccessCriteria.healthyPercent 60)"},
+			check: func(t *testing.T, o Outcome, f *fakeECS, rec *recorder) {
+				last := rec.snaps[len(rec.snaps)-1]
+				if !strings.Contains(last.EarlySuccess, "completed early with 2 of 3 tasks running") {
+					t.Errorf("last snapshot's EarlySuccess %q", last.EarlySuccess)
+				}
+				var b bytes.Buffer
+				NewTextObserver(&b, true).Progress(last)
+				if !strings.Contains(b.String(), "COMPLETED  running 2/3 pending 0  (ECS deployment "+o.DeploymentID+" completed.)  (completed early with 2 of 3 tasks running") {
+					t.Errorf("progress line does not say it completed early:\n%s", b.String())
+				}
+			},
 		},
 		{
 			name: "paused at a lifecycle hook",
