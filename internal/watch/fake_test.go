@@ -47,6 +47,9 @@ type fakeECS struct {
 	rollback         bool // circuit breaker rolls back
 	threshold        int32
 	pauseHook        bool
+	// bake: BLUE_GREEN bake time: with all tasks running the ServiceDeployment
+	// stays in BAKE_TIME this long before it completes.
+	bake time.Duration
 	// early: earlySuccessCriteria (rolling): ECS completes the deployment once
 	// this share of its tasks runs and starts the rest afterwards.
 	early *types.DeploymentEarlySuccessCriteria
@@ -298,6 +301,18 @@ func (f *fakeECS) awaiting(p *fdep) bool {
 }
 
 func (f *fakeECS) completeOrPause(p *fdep, at time.Time) {
+	if f.bake > 0 && p.restores == nil {
+		if p.sd.LifecycleStage == types.ServiceDeploymentLifecycleStageBakeTime {
+			return // completes when the bake time is over
+		}
+		p.sd.LifecycleStage = types.ServiceDeploymentLifecycleStageBakeTime
+		p.sd.DeploymentConfiguration = &types.DeploymentConfiguration{BakeTimeInMinutes: aws.Int32(int32(f.bake / time.Minute))}
+		f.at = append(f.at, scheduled{at: at.Add(f.bake), fn: func(f *fakeECS, now time.Time) {
+			p.sd.LifecycleStage = types.ServiceDeploymentLifecycleStageCleanUp
+			f.complete(p, now)
+		}})
+		return
+	}
 	if f.pauseHook && p.restores == nil {
 		p.sd.LifecycleStage = types.ServiceDeploymentLifecycleStagePostScaleUp
 		p.sd.LifecycleHookDetails = []types.DeploymentLifecycleHookDetail{{
@@ -307,6 +322,10 @@ func (f *fakeECS) completeOrPause(p *fdep, at time.Time) {
 		}}
 		return
 	}
+	f.complete(p, at)
+}
+
+func (f *fakeECS) complete(p *fdep, at time.Time) {
 	p.rollout = types.DeploymentRolloutStateCompleted
 	p.reason = fmt.Sprintf("ECS deployment %s completed.", p.id)
 	f.event(at, fmt.Sprintf("(service web) (deployment %s) deployment completed.", p.id))

@@ -84,13 +84,26 @@ func (r *run) adapt(ours *types.Deployment) {
 
 // imminent reports whether our deployment looks about to finish, so the next poll
 // should come soon: all its tasks run and the rollout is still in progress, or it
-// is deployed and the service only has to settle.
+// is deployed and the service only has to settle. A traffic-shifting (blue/green,
+// linear, canary) deployment runs all its tasks for most of its life, so for it
+// only the CLEAN_UP stage counts.
 func (r *run) imminent(ours *types.Deployment) bool {
 	if ours == nil {
 		return false
 	}
 	if r.deployed {
 		return true
+	}
+	if sd := r.sd; sd != nil && !sdFinal(sd.Status) && r.svc != nil {
+		if st := strategyOf(r.svc); st != "" && st != types.DeploymentStrategyRolling {
+			// A traffic-shifting deployment runs all its tasks from SCALE_UP on,
+			// through test traffic, traffic steps, hooks and bake time: only
+			// CLEAN_UP says the end is near (and a PAUSE hook waits for a person).
+			if _, ok := paused(sd, r.t.ContinuedHook); ok {
+				return false
+			}
+			return sd.LifecycleStage == types.ServiceDeploymentLifecycleStageCleanUp
+		}
 	}
 	return ours.RolloutState == types.DeploymentRolloutStateInProgress && ours.DesiredCount > 0 &&
 		ours.RunningCount >= ours.DesiredCount && ours.PendingCount == 0
