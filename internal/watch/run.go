@@ -141,11 +141,11 @@ func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 	// Our ServiceDeployment first: when our deployment came and went unseen, its
 	// creation time is where our events start.
 	r.serviceDeployment(ctx, svc, ours)
+	r.timeline(ours)
+	r.emitEvents(svc.Events) // also when ctx ended meanwhile: this reply's events are shown
 	if ctx.Err() != nil {
 		return Outcome{}, false, nil
 	}
-	r.timeline(ours)
-	r.emitEvents(svc.Events)
 	r.progress(svc, ours)
 	out, done = r.decide(svc, ours)
 	r.adapt(ours)
