@@ -50,6 +50,9 @@ type fakeECS struct {
 	// bake: BLUE_GREEN bake time: with all tasks running the ServiceDeployment
 	// stays in BAKE_TIME this long before it completes.
 	bake time.Duration
+	// drainHold: old deployments keep their tasks this long after the PRIMARY
+	// completes before they drain (a load balancer's deregistration delay).
+	drainHold time.Duration
 	// early: earlySuccessCriteria (rolling): ECS completes the deployment once
 	// this share of its tasks runs and starts the rest afterwards.
 	early *types.DeploymentEarlySuccessCriteria
@@ -252,6 +255,9 @@ func (f *fakeECS) tick(at time.Time) {
 	// Drain ACTIVE deployments once the PRIMARY runs all its tasks (a FAILED
 	// deployment without rollback leaves the old tasks running).
 	if p == nil || p.running < p.desired {
+		return
+	}
+	if p.sd != nil && p.sd.FinishedAt != nil && at.Before(p.sd.FinishedAt.Add(f.drainHold)) {
 		return
 	}
 	drained := false

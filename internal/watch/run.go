@@ -47,7 +47,12 @@ type run struct {
 	// guessRejected is a currentServiceDeployment the describe showed to be older
 	// than our update; it is not guessed again.
 	guessRejected string
+	quiet         int // polls in a row that showed nothing new
 }
+
+// quietPolls is how many polls in a row may show nothing new while a deployed
+// service settles before polling backs off.
+const quietPolls = 3
 
 func newRun(p *Poller, t Target) *run {
 	now := p.o.Now()
@@ -75,6 +80,11 @@ func (r *run) adapt(ours *types.Deployment) {
 	if r.throttled {
 		return
 	}
+	if r.moved {
+		r.quiet = 0
+	} else {
+		r.quiet++
+	}
 	if r.moved || r.imminent(ours) {
 		r.interval = r.p.o.Interval
 		return
@@ -84,7 +94,7 @@ func (r *run) adapt(ours *types.Deployment) {
 
 // imminent reports whether our deployment looks about to finish, so the next poll
 // should come soon: all its tasks run and the rollout is still in progress, or it
-// is deployed and the service only has to settle. A traffic-shifting (blue/green,
+// is deployed and the service settles (see quietPolls). A traffic-shifting (blue/green,
 // linear, canary) deployment runs all its tasks for most of its life, so for it
 // only the CLEAN_UP stage counts.
 func (r *run) imminent(ours *types.Deployment) bool {
@@ -92,7 +102,12 @@ func (r *run) imminent(ours *types.Deployment) bool {
 		return false
 	}
 	if r.deployed {
-		return true
+		// Deployed, waiting for the service to settle: near while the old tasks
+		// drain, or once they run no task (ECS only has to drop them). Old tasks
+		// that wait out a load balancer's deregistration delay (300 s by default)
+		// move nothing for minutes: after quietPolls polls polling backs off, and
+		// comes back when their counts move.
+		return r.quiet < quietPolls || r.svc == nil || othersDrained(r.svc, ours)
 	}
 	if sd := r.sd; sd != nil && !sdFinal(sd.Status) && r.svc != nil {
 		if st := strategyOf(r.svc); st != "" && st != types.DeploymentStrategyRolling {
@@ -107,6 +122,16 @@ func (r *run) imminent(ours *types.Deployment) bool {
 	}
 	return ours.RolloutState == types.DeploymentRolloutStateInProgress && ours.DesiredCount > 0 &&
 		ours.RunningCount >= ours.DesiredCount && ours.PendingCount == 0
+}
+
+// othersDrained reports whether every deployment other than ours runs no task.
+func othersDrained(svc *types.Service, ours *types.Deployment) bool {
+	for _, d := range svc.Deployments {
+		if aws.ToString(d.Id) != aws.ToString(ours.Id) && (d.RunningCount > 0 || d.PendingCount > 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // poll makes one round of calls and decides. done reports an outcome.
