@@ -89,6 +89,11 @@ func TestBlueGreenE2EBakeTime(t *testing.T) {
 	}
 	sort.Strings(ops)
 	t.Logf("API calls of one BLUE_GREEN deploy with 10 min bake time: %s", strings.Join(ops, " "))
+	// The bake is polled at the idle interval (15 s): about 40 polls for the bake,
+	// not the 120 of polling every 5 s.
+	if n := counts["ecs:DescribeServices"]; n > 60 {
+		t.Errorf("%d DescribeServices for a 10-minute bake; adaptive polling should back off while baking", n)
+	}
 	e.runsImage("nginx:1.28")
 	// diff right after shows nothing: the defaults ECS fills are filled locally too.
 	e.must(0, "app", "diff", "--exit-code")

@@ -137,14 +137,22 @@ func (a *app) deployCodeDeploy(ctx context.Context, p *project, o deploy.Options
 	if !w.Wait {
 		return true, a.reportNoDeployment(plan, taskDef)
 	}
-	return true, a.followCodeDeploy(ctx, cdc, o.Cluster, o.Service, id, taskDef, until, w.PollInterval)
+	return true, a.followCodeDeploy(ctx, cdc, o.Cluster, o.Service, id, taskDef, cdFollow{until: until}, w.PollInterval)
+}
+
+// cdFollow is what a wait on a CodeDeploy deployment needs beyond its id.
+type cdFollow struct {
+	until        string // --wait-until codedeploy:<Event>
+	continued    bool   // continue: its wait for traffic rerouting was just answered
+	acceptPaused bool   // continue --wait-until paused: waiting for a reroute again is the goal
 }
 
 // followCodeDeploy waits for a CodeDeploy deployment and maps its outcome.
-func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, cluster, service, id, taskDef, until string, interval time.Duration) error {
+func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, cluster, service, id, taskDef string, f cdFollow, interval time.Duration) error {
+	until := f.until
 	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
 	poller := watch.New(nil, watch.Options{Interval: interval, Observer: obs})
-	out, err := poller.WaitCodeDeploy(ctx, cdc, watch.CodeDeployTarget{DeploymentID: id, Cluster: cluster, Service: service, Event: until})
+	out, err := poller.WaitCodeDeploy(ctx, cdc, watch.CodeDeployTarget{DeploymentID: id, Cluster: cluster, Service: service, Event: until, Continued: f.continued})
 	if err != nil {
 		return err
 	}
@@ -158,6 +166,10 @@ func (a *app) followCodeDeploy(ctx context.Context, cdc *codedeploy.Client, clus
 	}
 	if out.Kind == watch.Succeeded && until != "" {
 		a.log.Info(out.Reason, "deployment", id)
+		return nil
+	}
+	if out.Kind == watch.Paused && f.acceptPaused {
+		a.log.Info("CodeDeploy deployment paused", "deployment", id, "reason", out.Reason)
 		return nil
 	}
 	if out.Kind == watch.Paused {
@@ -241,7 +253,7 @@ func (a *app) rollbackCodeDeploy(ctx context.Context, p *project, c *RollbackCmd
 			return true, err
 		}
 	}
-	if err := a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, id, res.Target, "", c.PollInterval); err != nil {
+	if err := a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, id, res.Target, cdFollow{}, c.PollInterval); err != nil {
 		return true, err
 	}
 	a.log.Info("rolled back", "service", p.cfg.Service, "deployment", id)
@@ -275,7 +287,7 @@ func (a *app) waitCodeDeploy(ctx context.Context, p *project, w waitFlags) error
 	if ev, ok := strings.CutPrefix(w.WaitUntil, "codedeploy:"); ok {
 		until, _ = watch.ParseCodeDeployEvent(ev)
 	}
-	return a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, out.Deployments[0], "", until, w.PollInterval)
+	return a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, out.Deployments[0], "", cdFollow{until: until}, w.PollInterval)
 }
 
 // initCodeDeploy adds the codedeploy section to the config init writes for a

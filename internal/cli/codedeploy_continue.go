@@ -48,7 +48,7 @@ func (a *app) continueCodeDeploy(ctx context.Context, p *project, c *ContinueCmd
 			return true, err
 		}
 	}
-	if err := a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, id, "", "", c.PollInterval); err != nil {
+	if err := a.followCodeDeploy(ctx, cdc, p.cfg.Cluster, p.cfg.Service, id, "", cdFollow{continued: !c.Rollback, acceptPaused: c.WaitUntil == "paused"}, c.PollInterval); err != nil {
 		return true, err
 	}
 	if c.Rollback {

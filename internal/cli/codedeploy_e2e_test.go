@@ -220,6 +220,14 @@ func TestCodeDeployE2EWaitsForReroute(t *testing.T) {
 	}
 	e.runsImage("nginx:1.28")
 
+	// continue --wait-until paused: the Ready it answered (still reported for a
+	// moment, as CodeDeploy starts rerouting) is no pause; it follows to the end.
+	e.setenv("IMAGE", "nginx:1.30")
+	e.must(6, "app", "deploy", poll)
+	_, errs = e.must(0, "app", "continue", "--wait-until", "paused", poll)
+	wantIn(t, "continue --wait-until paused", errs, "rerouted traffic of CodeDeploy deployment", "AllowTraffic: Succeeded", "deployment succeeded")
+	e.runsImage("nginx:1.30")
+
 	// Nothing waits now.
 	_, errs = e.must(1, "app", "continue", poll)
 	wantIn(t, "continue with nothing ready", errs, "no CodeDeploy deployment of web-app/web-dg waits for traffic to be rerouted")

@@ -43,6 +43,61 @@ func TestAdaptivePollingBacksOffWhileQuiet(t *testing.T) {
 	})
 }
 
+// A BLUE_GREEN deployment baking for 10 minutes runs all its tasks the whole time,
+// but its end is not imminent: polls back off to the idle interval instead of
+// coming every 5 s.
+func TestAdaptivePollingDuringBakeTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake()
+		f.strategy = types.DeploymentStrategyBlueGreen
+		f.bake = 10 * time.Minute
+		started := time.Now()
+		id, arn := f.update("app:2", true)
+		p := New(f, Options{})
+		o, err := p.Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
+			TaskDefinition: f.tdARN("app:2"), StartedAt: started})
+		if err != nil || o.Kind != Succeeded {
+			t.Fatalf("Wait = %v (%s), %v", o.Kind, o.Reason, err)
+		}
+		elapsed := o.Finished.Sub(o.Started)
+		if elapsed > 10*time.Minute+60*time.Second+15*time.Second {
+			t.Errorf("took %v: completion after the bake noticed late", elapsed)
+		}
+		if fixed := int(elapsed / defaultInterval); len(f.dsAt) > fixed/2 {
+			t.Errorf("%d DescribeServices over %v (%v), fixed 5 s polling makes %d: the bake time should be polled at the idle interval",
+				len(f.dsAt), elapsed, f.calls, fixed)
+		}
+		t.Logf("%d polls over %v: %v", len(f.dsAt), elapsed, f.calls)
+	})
+}
+
+// --wait-until stable after our deployment completed: while the old tasks wait out a
+// 5-minute deregistration delay nothing moves, so polls back off; the drain itself
+// is followed closely again.
+func TestAdaptivePollingWhileOldTasksDrain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake()
+		f.drainHold = 5 * time.Minute
+		started := time.Now()
+		id, arn := f.update("app:2", true)
+		p := New(f, Options{})
+		o, err := p.Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
+			TaskDefinition: f.tdARN("app:2"), StartedAt: started, Until: Stable})
+		if err != nil || o.Kind != Succeeded {
+			t.Fatalf("Wait = %v (%s), %v", o.Kind, o.Reason, err)
+		}
+		elapsed := o.Finished.Sub(o.Started)
+		if elapsed > 6*time.Minute+30*time.Second+15*time.Second {
+			t.Errorf("took %v: the steady state noticed late", elapsed)
+		}
+		if fixed := int(elapsed / defaultInterval); len(f.dsAt) > fixed/2 {
+			t.Errorf("%d DescribeServices over %v, fixed 5 s polling makes %d: the deregistration delay should be polled at the idle interval",
+				len(f.dsAt), elapsed, fixed)
+		}
+		t.Logf("%d polls over %v: %v", len(f.dsAt), elapsed, f.calls)
+	})
+}
+
 // adapt: quiet polls back off by one interval up to the ceiling; movement and an
 // imminent completion bring the interval back to the base.
 func TestAdaptInterval(t *testing.T) {

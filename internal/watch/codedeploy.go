@@ -45,7 +45,16 @@ type CodeDeployTarget struct {
 	// Event, when set, ends the wait with Succeeded once that lifecycle event has
 	// succeeded (or was skipped) — --wait-until codedeploy:<Event>.
 	Event string
+	// Continued says we just answered the deployment's wait for traffic rerouting
+	// (ContinueDeployment READY_WAIT): its Ready status is not reported as a pause
+	// while CodeDeploy catches up — until it has left Ready, or for
+	// continuedReadyPolls polls at most.
+	Continued bool
 }
+
+// continuedReadyPolls bounds how many polls may still show Ready after our
+// ContinueDeployment before Ready counts as a pause again.
+const continuedReadyPolls = 3
 
 // WaitCodeDeploy follows a CodeDeploy deployment of an ECS service on its own
 // clock-independent state: GetDeployment for the status, GetDeploymentTarget
@@ -63,7 +72,9 @@ func (p *Poller) WaitCodeDeploy(ctx context.Context, c CodeDeployClient, t CodeD
 		o.DeploymentID, o.Started, o.Finished = t.DeploymentID, started, p.o.Now()
 		return o
 	}
+	polls, leftReady := 0, !t.Continued
 	for {
+		polls++
 		dep, err := c.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(t.DeploymentID)})
 		switch {
 		case ctx.Err() != nil:
@@ -108,7 +119,14 @@ func (p *Poller) WaitCodeDeploy(ctx context.Context, c CodeDeployClient, t CodeD
 					}
 				}
 			}
-			if o, done := decideCodeDeploy(dep.DeploymentInfo, events, t.Event); done {
+			info := dep.DeploymentInfo
+			if info != nil && info.Status != cdtypes.DeploymentStatusReady {
+				leftReady = true
+			}
+			if info != nil && info.Status == cdtypes.DeploymentStatusReady && !leftReady && polls <= continuedReadyPolls {
+				info = nil // the Ready we just continued: keep waiting
+			}
+			if o, done := decideCodeDeploy(info, events, t.Event); done {
 				return finish(o), nil
 			}
 		}

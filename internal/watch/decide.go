@@ -43,6 +43,10 @@ type decider struct {
 	failedPolls int
 	deployed    bool
 	rb          *rollback
+	// sdAsk: the ServiceDeployment APIs have not answered about our deployment
+	// yet (throttled, or a wrong guess) but may on a later poll, so a deployment
+	// that left the list unseen is not called superseded yet.
+	sdAsk bool
 }
 
 // identify finds our deployment in DescribeServices' deployments: by id, else by
@@ -116,9 +120,9 @@ func (r *decider) decide(svc *types.Service, ours *types.Deployment) (Outcome, b
 		case types.ServiceDeploymentStatusSuccessful:
 			r.deployed = true
 		case types.ServiceDeploymentStatusRollbackRequested, types.ServiceDeploymentStatusRollbackInProgress:
-			r.noteRollback(reason, primary)
+			r.noteRollback(reason, r.restoring(primary))
 		case types.ServiceDeploymentStatusRollbackSuccessful:
-			r.noteRollback(reason, primary)
+			r.noteRollback(reason, r.restoring(primary))
 			return r.rolledBack(), true
 		case types.ServiceDeploymentStatusRollbackFailed:
 			return Outcome{Kind: Failed, Reason: join("rollback failed", reason)}, true
@@ -144,7 +148,7 @@ func (r *decider) decide(svc *types.Service, ours *types.Deployment) (Outcome, b
 		case types.DeploymentRolloutStateFailed:
 			if primary != nil && aws.ToString(primary.Id) != r.ourID {
 				// FAILED and replaced: the circuit breaker (or an alarm) rolled it back.
-				r.noteRollback(aws.ToString(ours.RolloutStateReason), primary)
+				r.noteRollback(aws.ToString(ours.RolloutStateReason), r.restoring(primary))
 			} else if r.rb == nil {
 				r.failedPolls++
 				if r.failedPolls > failedGrace {
@@ -167,9 +171,12 @@ func (r *decider) decide(svc *types.Service, ours *types.Deployment) (Outcome, b
 				return r.superseded(sup), true
 			}
 		}
-	case r.ourSeen || (r.t.DeploymentID != "" && r.polls > 1):
-		// Our deployment has left the list: replaced and drained.
-		if r.rb == nil {
+	case r.ourSeen || (r.t.DeploymentID != "" && r.polls > 1) || (r.sd != nil && sdFinal(r.sd.Status)):
+		// Our deployment has left the list (or came and went unseen): replaced
+		// and drained. Our ServiceDeployment, when found, decided above whether it
+		// was rolled back; without it (and no answer to wait for) the deployment
+		// that replaced ours superseded it.
+		if r.rb == nil && !r.sdAsk {
 			if sup := r.superseder(primary); sup != nil && r.createdSinceStart(sup) {
 				return r.superseded(sup), true
 			}
@@ -241,9 +248,29 @@ func (r *decider) rolledBack() Outcome {
 	return o
 }
 
-// superseder returns the PRIMARY deployment when it is not ours.
+// superseder returns the PRIMARY deployment when it is not ours. Without our
+// deployment's id, only a PRIMARY created after our ServiceDeployment is another.
 func (r *decider) superseder(primary *types.Deployment) *types.Deployment {
-	if primary == nil || aws.ToString(primary.Id) == r.ourID || r.ourID == "" {
+	if primary == nil || aws.ToString(primary.Id) == r.ourID {
+		return nil
+	}
+	if r.ourID == "" && (r.sd == nil || r.sd.CreatedAt == nil || primary.CreatedAt == nil ||
+		!primary.CreatedAt.After(r.sd.CreatedAt.Add(createdSlack))) {
+		return nil
+	}
+	return primary
+}
+
+// restoring returns the deployment restoring the previous revision in a rollback
+// of ours: the PRIMARY, unless it was created after the rollback started (someone
+// deployed again since; ECS creates the rollback deployment as the rollback
+// starts). A blue/green rollback shifts traffic back to the blue revision, created
+// long before.
+func (r *decider) restoring(primary *types.Deployment) *types.Deployment {
+	if primary == nil || r.sd == nil || r.sd.Rollback == nil || r.sd.Rollback.StartedAt == nil || primary.CreatedAt == nil {
+		return primary
+	}
+	if primary.CreatedAt.After(r.sd.Rollback.StartedAt.Add(createdSlack)) {
 		return nil
 	}
 	return primary

@@ -27,6 +27,11 @@ const (
 	  "deploymentConfiguration":{"strategy":"BLUE_GREEN","bakeTimeInMinutes":10},
 	  "deployments":[
 	    {"id":"ecs-svc/2","status":"PRIMARY","taskDefinition":"arn:aws:ecs:us-east-1:1:task-definition/web:2","rolloutState":"COMPLETED","desiredCount":2,"runningCount":2}]}`
+	// Someone else's deployment, created 30 s after our update (synctest's clock
+	// starts at 2000-01-01), replaced ours, which is gone from the list.
+	replacedService = `{"serviceName":"web","status":"ACTIVE","desiredCount":2,"runningCount":2,"pendingCount":0,
+	  "deployments":[
+	    {"id":"ecs-svc/3","status":"PRIMARY","taskDefinition":"arn:aws:ecs:us-east-1:1:task-definition/web:3","rolloutState":"COMPLETED","desiredCount":2,"runningCount":2,"createdAt":"2000-01-01T00:00:30Z"}]}`
 	sdPaused = `{"status":"IN_PROGRESS","lifecycleStage":"POST_TEST_TRAFFIC_SHIFT",
 	  "lifecycleHookDetails":[{"hookId":"hook-0","targetType":"PAUSE","status":"AWAITING_ACTION","expiresAt":"2026-11-26T10:00:00Z","timeoutAction":"ROLLBACK"}]}`
 	sdTestTraffic  = `{"status":"IN_PROGRESS","lifecycleStage":"TEST_TRAFFIC_SHIFT"}`
@@ -58,6 +63,7 @@ func TestDecide(t *testing.T) {
 		svc    string
 		sd     string
 		polls  int
+		sdAsk  bool
 		want   Kind
 		done   bool
 		reason []string
@@ -78,15 +84,20 @@ func TestDecide(t *testing.T) {
 		{name: "alarm rolls back; wait for the rollback", svc: bgService, sd: sdAlarm},
 		{name: "stage after a rollback does not count", target: Target{Stage: types.ServiceDeploymentLifecycleStagePostTestTrafficShift},
 			svc: bgRolledBackService, sd: sdLambdaFailed, done: true, want: RolledBack},
+		{name: "gone unseen, ServiceDeployment not answered yet: keep waiting", svc: replacedService, polls: 2, sdAsk: true},
+		{name: "gone unseen, the API cannot tell: superseded", svc: replacedService, polls: 2, done: true, want: Superseded,
+			reason: []string{"ecs-svc/3", "web:3"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				tg := tc.target
 				tg.Service, tg.DeploymentID, tg.StartedAt = "web", "ecs-svc/2", time.Now()
-				d := decider{t: tg, ourID: tg.DeploymentID, polls: max(tc.polls, 1)}
+				d := decider{t: tg, ourID: tg.DeploymentID, polls: max(tc.polls, 1), sdAsk: tc.sdAsk}
 				svc := decode[types.Service](t, tc.svc)
-				d.sd = decode[types.ServiceDeployment](t, tc.sd)
+				if tc.sd != "" {
+					d.sd = decode[types.ServiceDeployment](t, tc.sd)
+				}
 				ours := d.identify(svc)
 				if ours != nil {
 					d.ourSeen = true

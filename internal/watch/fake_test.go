@@ -47,9 +47,22 @@ type fakeECS struct {
 	rollback         bool // circuit breaker rolls back
 	threshold        int32
 	pauseHook        bool
+	// bake: BLUE_GREEN bake time: with all tasks running the ServiceDeployment
+	// stays in BAKE_TIME this long before it completes.
+	bake time.Duration
+	// drainHold: old deployments keep their tasks this long after the PRIMARY
+	// completes before they drain (a load balancer's deregistration delay).
+	drainHold time.Duration
+	// early: earlySuccessCriteria (rolling): ECS completes the deployment once
+	// this share of its tasks runs and starts the rest afterwards.
+	early *types.DeploymentEarlySuccessCriteria
+	// staleCurrent: DescribeServices' currentServiceDeployment lags behind and
+	// still names this ServiceDeployment.
+	staleCurrent string
 
 	deps     []*fdep
 	sds      []*types.ServiceDeployment
+	revTD    map[string]string // service revision ARN → task definition
 	lastGood *fdep
 	events   []types.ServiceEvent // oldest first
 	tasks    []types.Task
@@ -81,6 +94,7 @@ type scheduled struct {
 }
 
 const (
+	opDSR   = "DescribeServiceRevisions"
 	opDS    = "DescribeServices"
 	opLSD   = "ListServiceDeployments"
 	opDSD   = "DescribeServiceDeployments"
@@ -97,11 +111,12 @@ func newFake() *fakeECS {
 		step: 10 * time.Second, last: now,
 		cluster: "prod", service: "web", desired: 3,
 		rollback: true, threshold: 3,
-		calls: map[string]int{},
+		calls: map[string]int{}, revTD: map[string]string{},
 	}
 	d := &fdep{id: "ecs-svc/1", td: f.tdARN("app:1"), status: "PRIMARY", rollout: types.DeploymentRolloutStateCompleted,
 		reason: "ECS deployment ecs-svc/1 completed.", desired: 3, running: 3, created: now.Add(-time.Hour), healthy: true}
 	d.sd = f.newSD(d.created, nil)
+	f.revTD[aws.ToString(d.sd.TargetServiceRevision.Arn)] = d.td
 	d.sd.Status = types.ServiceDeploymentStatusSuccessful
 	f.deps = []*fdep{d}
 	f.lastGood = d
@@ -167,6 +182,7 @@ func (f *fakeECS) updateLocked(now time.Time, td string, healthy bool) (id, arn 
 		}
 	}
 	d.sd = f.newSD(now, prev)
+	f.revTD[aws.ToString(d.sd.TargetServiceRevision.Arn)] = d.td
 	f.deps = append([]*fdep{d}, f.deps...)
 	return d.id, aws.ToString(d.sd.ServiceDeploymentArn)
 }
@@ -222,14 +238,26 @@ func (f *fakeECS) tick(at time.Time) {
 			p.pending++
 			f.event(at, fmt.Sprintf("(service web) has started 1 tasks: (task t%04d).", f.seq+1))
 		}
-		if p.healthy && p.running == p.desired && p.rollout == types.DeploymentRolloutStateInProgress {
+		if p.healthy && f.done(p) && p.rollout == types.DeploymentRolloutStateInProgress {
 			f.completeOrPause(p, at)
 		}
 		return
 	}
+	// After an early success the rest of the tasks start outside the deployment.
+	if p != nil && p.healthy && p.rollout == types.DeploymentRolloutStateCompleted && p.running < p.desired {
+		if p.pending > 0 {
+			p.pending--
+			p.running++
+		} else {
+			p.pending++
+		}
+	}
 	// Drain ACTIVE deployments once the PRIMARY runs all its tasks (a FAILED
 	// deployment without rollback leaves the old tasks running).
 	if p == nil || p.running < p.desired {
+		return
+	}
+	if p.sd != nil && p.sd.FinishedAt != nil && at.Before(p.sd.FinishedAt.Add(f.drainHold)) {
 		return
 	}
 	drained := false
@@ -256,6 +284,16 @@ func (f *fakeECS) tick(at time.Time) {
 	}
 }
 
+// done reports whether p runs enough tasks to complete: all of them, or with early
+// success criteria healthyPercent of them ("Complete Amazon ECS rolling deployments
+// early with early success criteria").
+func (f *fakeECS) done(p *fdep) bool {
+	if es := f.early; es != nil && es.Enable && es.HealthyPercent != nil {
+		return p.running*100 >= p.desired*(*es.HealthyPercent)
+	}
+	return p.running == p.desired
+}
+
 func (f *fakeECS) awaiting(p *fdep) bool {
 	if p.sd == nil {
 		return false
@@ -269,6 +307,18 @@ func (f *fakeECS) awaiting(p *fdep) bool {
 }
 
 func (f *fakeECS) completeOrPause(p *fdep, at time.Time) {
+	if f.bake > 0 && p.restores == nil {
+		if p.sd.LifecycleStage == types.ServiceDeploymentLifecycleStageBakeTime {
+			return // completes when the bake time is over
+		}
+		p.sd.LifecycleStage = types.ServiceDeploymentLifecycleStageBakeTime
+		p.sd.DeploymentConfiguration = &types.DeploymentConfiguration{BakeTimeInMinutes: aws.Int32(int32(f.bake / time.Minute))}
+		f.at = append(f.at, scheduled{at: at.Add(f.bake), fn: func(f *fakeECS, now time.Time) {
+			p.sd.LifecycleStage = types.ServiceDeploymentLifecycleStageCleanUp
+			f.complete(p, now)
+		}})
+		return
+	}
 	if f.pauseHook && p.restores == nil {
 		p.sd.LifecycleStage = types.ServiceDeploymentLifecycleStagePostScaleUp
 		p.sd.LifecycleHookDetails = []types.DeploymentLifecycleHookDetail{{
@@ -278,6 +328,10 @@ func (f *fakeECS) completeOrPause(p *fdep, at time.Time) {
 		}}
 		return
 	}
+	f.complete(p, at)
+}
+
+func (f *fakeECS) complete(p *fdep, at time.Time) {
 	p.rollout = types.DeploymentRolloutStateCompleted
 	p.reason = fmt.Sprintf("ECS deployment %s completed.", p.id)
 	f.event(at, fmt.Sprintf("(service web) (deployment %s) deployment completed.", p.id))
@@ -350,7 +404,7 @@ func (f *fakeECS) begin(ctx context.Context, op string) error {
 			return err
 		}
 	}
-	if f.noSD && (op == opLSD || op == opDSD) {
+	if f.noSD && (op == opLSD || op == opDSD || op == opDSR) {
 		return &smithy.GenericAPIError{Code: "UnknownOperationException", Message: "not implemented", Fault: smithy.FaultClient}
 	}
 	return nil
@@ -374,7 +428,7 @@ func (f *fakeECS) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 	svc := types.Service{
 		ServiceName: aws.String(f.service), ServiceArn: aws.String(fakeAcc + "service/prod/web"),
 		Status: aws.String("ACTIVE"), DesiredCount: f.desired,
-		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: f.strategy},
+		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: f.strategy, EarlySuccessCriteria: f.early},
 	}
 	if f.strategy == "" {
 		svc.DeploymentConfiguration.Strategy = types.DeploymentStrategyRolling
@@ -392,6 +446,9 @@ func (f *fakeECS) DescribeServices(ctx context.Context, in *ecs.DescribeServices
 			svc.TaskDefinition = aws.String(d.td)
 			if !f.noSD && d.sd != nil {
 				svc.CurrentServiceDeployment = d.sd.ServiceDeploymentArn
+				if f.staleCurrent != "" {
+					svc.CurrentServiceDeployment = aws.String(f.staleCurrent)
+				}
 			}
 		}
 	}
@@ -445,6 +502,29 @@ func (f *fakeECS) DescribeServiceDeployments(ctx context.Context, in *ecs.Descri
 		if !found {
 			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
 		}
+	}
+	return out, nil
+}
+
+func (f *fakeECS) DescribeServiceRevisions(ctx context.Context, in *ecs.DescribeServiceRevisionsInput, _ ...func(*ecs.Options)) (*ecs.DescribeServiceRevisionsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, opDSR); err != nil {
+		return nil, err
+	}
+	if len(in.ServiceRevisionArns) > 20 {
+		return nil, &smithy.GenericAPIError{Code: "InvalidParameterException", Message: "too many service revisions"}
+	}
+	out := &ecs.DescribeServiceRevisionsOutput{}
+	for _, arn := range in.ServiceRevisionArns {
+		td, ok := f.revTD[arn]
+		if !ok {
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			continue
+		}
+		out.ServiceRevisions = append(out.ServiceRevisions, types.ServiceRevision{
+			ServiceRevisionArn: aws.String(arn), TaskDefinition: aws.String(td),
+		})
 	}
 	return out, nil
 }

@@ -44,7 +44,15 @@ type run struct {
 	// arnGuessed: ourARN is the service's currentServiceDeployment, taken without
 	// listing; the first describe confirms it.
 	arnGuessed bool
+	// guessRejected is a currentServiceDeployment the describe showed to be older
+	// than our update; it is not guessed again.
+	guessRejected string
+	quiet         int // polls in a row that showed nothing new
 }
+
+// quietPolls is how many polls in a row may show nothing new while a deployed
+// service settles before polling backs off.
+const quietPolls = 3
 
 func newRun(p *Poller, t Target) *run {
 	now := p.o.Now()
@@ -72,6 +80,11 @@ func (r *run) adapt(ours *types.Deployment) {
 	if r.throttled {
 		return
 	}
+	if r.moved {
+		r.quiet = 0
+	} else {
+		r.quiet++
+	}
 	if r.moved || r.imminent(ours) {
 		r.interval = r.p.o.Interval
 		return
@@ -81,16 +94,44 @@ func (r *run) adapt(ours *types.Deployment) {
 
 // imminent reports whether our deployment looks about to finish, so the next poll
 // should come soon: all its tasks run and the rollout is still in progress, or it
-// is deployed and the service only has to settle.
+// is deployed and the service settles (see quietPolls). A traffic-shifting (blue/green,
+// linear, canary) deployment runs all its tasks for most of its life, so for it
+// only the CLEAN_UP stage counts.
 func (r *run) imminent(ours *types.Deployment) bool {
 	if ours == nil {
 		return false
 	}
 	if r.deployed {
-		return true
+		// Deployed, waiting for the service to settle: near while the old tasks
+		// drain, or once they run no task (ECS only has to drop them). Old tasks
+		// that wait out a load balancer's deregistration delay (300 s by default)
+		// move nothing for minutes: after quietPolls polls polling backs off, and
+		// comes back when their counts move.
+		return r.quiet < quietPolls || r.svc == nil || othersDrained(r.svc, ours)
+	}
+	if sd := r.sd; sd != nil && !sdFinal(sd.Status) && r.svc != nil {
+		if st := strategyOf(r.svc); st != "" && st != types.DeploymentStrategyRolling {
+			// A traffic-shifting deployment runs all its tasks from SCALE_UP on,
+			// through test traffic, traffic steps, hooks and bake time: only
+			// CLEAN_UP says the end is near (and a PAUSE hook waits for a person).
+			if _, ok := paused(sd, r.t.ContinuedHook); ok {
+				return false
+			}
+			return sd.LifecycleStage == types.ServiceDeploymentLifecycleStageCleanUp
+		}
 	}
 	return ours.RolloutState == types.DeploymentRolloutStateInProgress && ours.DesiredCount > 0 &&
 		ours.RunningCount >= ours.DesiredCount && ours.PendingCount == 0
+}
+
+// othersDrained reports whether every deployment other than ours runs no task.
+func othersDrained(svc *types.Service, ours *types.Deployment) bool {
+	for _, d := range svc.Deployments {
+		if aws.ToString(d.Id) != aws.ToString(ours.Id) && (d.RunningCount > 0 || d.PendingCount > 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // poll makes one round of calls and decides. done reports an outcome.
@@ -122,9 +163,11 @@ func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 		r.ourTD = aws.ToString(ours.TaskDefinition)
 		r.ourCreated = aws.ToTime(ours.CreatedAt)
 	}
-	r.timeline(ours)
-	r.emitEvents(svc.Events)
+	// Our ServiceDeployment first: when our deployment came and went unseen, its
+	// creation time is where our events start.
 	r.serviceDeployment(ctx, svc, ours)
+	r.timeline(ours)
+	r.emitEvents(svc.Events) // also when ctx ended meanwhile: this reply's events are shown
 	if ctx.Err() != nil {
 		return Outcome{}, false, nil
 	}
@@ -138,6 +181,9 @@ func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 func (r *run) finish(ctx context.Context, o Outcome) Outcome {
 	if o.Kind == RolledBack || o.Kind == Failed {
 		o.StoppedTasks = r.stoppedTasks(ctx)
+	}
+	if o.Kind == RolledBack && o.RolledBackTo == "" {
+		o.RolledBackTo = r.rolledBackTo(ctx)
 	}
 	o.DeploymentID, o.DeploymentARN = r.ourID, r.ourARN
 	o.Started, o.Finished = r.started, r.p.o.Now()
@@ -219,6 +265,12 @@ func (r *run) timeline(ours *types.Deployment) {
 		if r.since.IsZero() || ours.CreatedAt.Before(r.since) {
 			r.since = *ours.CreatedAt
 		}
+	case ours == nil && r.sd != nil && r.sd.CreatedAt != nil && !r.t.NewEventsOnly:
+		// Our deployment came and went between two polls: its ServiceDeployment
+		// was created with it.
+		if r.since.IsZero() || r.sd.CreatedAt.Before(r.since) {
+			r.since = *r.sd.CreatedAt
+		}
 	case r.since.IsZero() && r.polls >= unidentifiedPolls:
 		r.since = r.firstNewest.Add(time.Nanosecond)
 	}
@@ -281,6 +333,7 @@ func (r *run) progress(svc *types.Service, ours *types.Deployment) {
 	if ours != nil {
 		s.RolloutState = string(ours.RolloutState)
 		s.RolloutStateReason = aws.ToString(ours.RolloutStateReason)
+		s.EarlySuccess = earlySuccess(svc, ours)
 	}
 	s.Strategy = string(strategyOf(svc))
 	if r.sd != nil {

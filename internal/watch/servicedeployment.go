@@ -35,14 +35,16 @@ func (r *run) describeService(ctx context.Context) (*types.Service, error) {
 // ServiceDeployment APIs off for the rest of the wait, so a missing API costs one
 // failed call, not one per poll.
 func (r *run) serviceDeployment(ctx context.Context, svc *types.Service, ours *types.Deployment) {
+	r.sdAsk = false
 	if r.sdOff {
 		return
 	}
-	if r.ourARN == "" && ours != nil && aws.ToString(ours.Status) == "PRIMARY" && aws.ToString(svc.CurrentServiceDeployment) != "" {
+	if cur := aws.ToString(svc.CurrentServiceDeployment); r.ourARN == "" && ours != nil && aws.ToString(ours.Status) == "PRIMARY" &&
+		cur != "" && cur != r.guessRejected {
 		// The service's current ServiceDeployment is our PRIMARY deployment's in the
 		// same reply: no need to list; the describe below confirms it was created
 		// after our update.
-		r.ourARN, r.arnGuessed = aws.ToString(svc.CurrentServiceDeployment), true
+		r.ourARN, r.arnGuessed = cur, true
 	}
 	if r.ourARN == "" {
 		if r.listTries >= maxListTries {
@@ -74,8 +76,11 @@ func (r *run) serviceDeployment(ctx context.Context, svc *types.Service, ours *t
 		if aws.ToString(out.ServiceDeployments[i].ServiceDeploymentArn) == r.ourARN {
 			sd := &out.ServiceDeployments[i]
 			if r.arnGuessed && !r.t.StartedAt.IsZero() && sd.CreatedAt != nil && sd.CreatedAt.Before(r.t.StartedAt.Add(-createdSlack)) {
-				// An older deployment after all: find ours by listing.
-				r.ourARN, r.arnGuessed = "", false
+				// An older deployment after all (currentServiceDeployment lags
+				// behind): never guess this one again; find ours by listing, now
+				// (the guess is not repeated, so this recurses once at most).
+				r.guessRejected, r.ourARN, r.arnGuessed = r.ourARN, "", false
+				r.serviceDeployment(ctx, svc, ours)
 				return
 			}
 			r.arnGuessed = false
@@ -94,6 +99,7 @@ func (r *run) sdErr(ctx context.Context, err error) {
 	case ctx.Err() != nil:
 	case throttled(err):
 		r.backoff()
+		r.sdAsk = r.sd == nil // no answer yet, but the next poll may get one
 	default:
 		r.sdOff = true
 	}
@@ -145,16 +151,92 @@ func (r *run) findARN(ctx context.Context, svc *types.Service, ours *types.Deplo
 		}
 		return best, nil
 	}
-	if ours == nil && len(cands) == 1 && !r.t.StartedAt.IsZero() {
-		return aws.ToString(cands[0].ServiceDeploymentArn), nil
+	if ours == nil && !r.t.StartedAt.IsZero() {
+		// Our deployment came and went between two polls (or is not listed any
+		// more): ours is the ServiceDeployment of our task definition created
+		// closest to StartedAt.
+		return r.closestToStart(r.oursByTaskDefinition(ctx, cands)), nil
 	}
 	return "", nil
+}
+
+// oursByTaskDefinition keeps the candidates whose target service revision runs our
+// task definition, when there is a choice and DescribeServiceRevisions can tell;
+// otherwise it returns cands unchanged.
+func (r *run) oursByTaskDefinition(ctx context.Context, cands []types.ServiceDeploymentBrief) []types.ServiceDeploymentBrief {
+	if len(cands) < 2 || r.t.TaskDefinition == "" {
+		return cands
+	}
+	var arns []string
+	for _, b := range cands {
+		if a := aws.ToString(b.TargetServiceRevisionArn); a != "" && len(arns) < 20 { // the API's limit
+			arns = append(arns, a)
+		}
+	}
+	tds, ok := r.revisionTaskDefinitions(ctx, arns)
+	if !ok {
+		return cands
+	}
+	var mine []types.ServiceDeploymentBrief
+	for _, b := range cands {
+		if tds[aws.ToString(b.TargetServiceRevisionArn)] == r.t.TaskDefinition {
+			mine = append(mine, b)
+		}
+	}
+	return mine
+}
+
+// closestToStart returns the ARN of the candidate created closest to StartedAt.
+func (r *run) closestToStart(cands []types.ServiceDeploymentBrief) string {
+	best, bestGap := "", time.Duration(0)
+	for _, b := range cands {
+		gap := aws.ToTime(b.CreatedAt).Sub(r.t.StartedAt).Abs()
+		if best == "" || gap < bestGap {
+			best, bestGap = aws.ToString(b.ServiceDeploymentArn), gap
+		}
+	}
+	return best
+}
+
+// revisionTaskDefinitions maps service revision ARNs to their task definitions
+// (DescribeServiceRevisions, when the client offers it). ok is false when it could
+// not ask or the call failed; a failure here only makes us guess by time, so it
+// switches nothing off.
+func (r *run) revisionTaskDefinitions(ctx context.Context, arns []string) (map[string]string, bool) {
+	rc, ok := r.p.c.(RevisionClient)
+	if !ok || len(arns) == 0 {
+		return nil, false
+	}
+	out, err := rc.DescribeServiceRevisions(ctx, &ecs.DescribeServiceRevisionsInput{ServiceRevisionArns: arns})
+	if err != nil {
+		return nil, false
+	}
+	tds := map[string]string{}
+	for _, sr := range out.ServiceRevisions {
+		tds[aws.ToString(sr.ServiceRevisionArn)] = aws.ToString(sr.TaskDefinition)
+	}
+	return tds, true
+}
+
+// rolledBackTo names the task definition our rollback restored, from the
+// ServiceDeployment's rollback revision, when DescribeServices no longer shows the
+// deployment that restored it.
+func (r *run) rolledBackTo(ctx context.Context) string {
+	if r.sd == nil || r.sd.Rollback == nil || aws.ToString(r.sd.Rollback.ServiceRevisionArn) == "" {
+		return ""
+	}
+	arn := aws.ToString(r.sd.Rollback.ServiceRevisionArn)
+	tds, _ := r.revisionTaskDefinitions(ctx, []string{arn})
+	return tds[arn]
 }
 
 // needSD reports whether describing our ServiceDeployment adds information.
 func (r *run) needSD(svc *types.Service, ours *types.Deployment, key string) bool {
 	if r.sd != nil && sdFinal(r.sd.Status) {
 		return false // final states do not change
+	}
+	if r.arnGuessed {
+		return true // confirm the guess before we report it
 	}
 	if s := strategyOf(svc); s != "" && s != types.DeploymentStrategyRolling {
 		return true // lifecycle stages and hooks live only there

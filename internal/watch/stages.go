@@ -74,8 +74,6 @@ func earlySuccess(svc *types.Service, ours *types.Deployment) string {
 // progressTime is the time a progress line should carry: when ECS last changed our
 // deployment, on ECS's clock (the later of the ServiceDeployment's updatedAt and the
 // DescribeServices deployment's updatedAt), else now when ECS gives neither.
-// TODO(#11): run.go's progress() should set Snapshot.At from it (it is not wired
-// yet: run.go belongs to the adaptive-polling work).
 func progressTime(sd *types.ServiceDeployment, ours *types.Deployment, now time.Time) time.Time {
 	var t time.Time
 	if sd != nil && sd.UpdatedAt != nil {

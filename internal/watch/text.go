@@ -125,6 +125,9 @@ func (o *TextObserver) line(b *strings.Builder, ts string, d DeploymentState, s 
 		if s.RolloutStateReason != "" {
 			fmt.Fprintf(b, "  (%s)", oneLine(s.RolloutStateReason))
 		}
+		if s.EarlySuccess != "" {
+			fmt.Fprintf(b, "  (%s)", oneLine(s.EarlySuccess))
+		}
 	} else {
 		fmt.Fprintf(b, "  %s %s", strings.ToLower(d.Status), shortARN(d.TaskDefinition))
 	}

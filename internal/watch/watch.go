@@ -31,6 +31,15 @@ type Client interface {
 	DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTasksOutput, error)
 }
 
+// RevisionClient is what a Client may also offer (*ecs.Client does): the poller uses
+// it only when our deployment came and went between two polls, to tell our
+// ServiceDeployment from a later one by its task definition and to name the task
+// definition a rollback restored. Without it those are decided by creation time
+// alone, and RolledBackTo may stay empty.
+type RevisionClient interface {
+	DescribeServiceRevisions(ctx context.Context, in *ecs.DescribeServiceRevisionsInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServiceRevisionsOutput, error)
+}
+
 // Until says when a deployment counts as done.
 type Until int
 
@@ -135,6 +144,10 @@ type Snapshot struct {
 	// DescribeServices.
 	RolloutState       string
 	RolloutStateReason string
+	// EarlySuccess explains a rolling deployment ECS completed under its early
+	// success criteria (fewer than the desired tasks running, or older deployments
+	// still draining); "" otherwise.
+	EarlySuccess string
 	// Status and LifecycleStage come from our ServiceDeployment, when known.
 	Status         string
 	LifecycleStage string
@@ -181,7 +194,7 @@ type DeploymentState struct {
 
 func (s Snapshot) equal(o Snapshot) bool {
 	if s.Cluster != o.Cluster || s.Service != o.Service || s.DeploymentID != o.DeploymentID ||
-		s.RolloutState != o.RolloutState || s.RolloutStateReason != o.RolloutStateReason ||
+		s.RolloutState != o.RolloutState || s.RolloutStateReason != o.RolloutStateReason || s.EarlySuccess != o.EarlySuccess ||
 		s.Status != o.Status || s.LifecycleStage != o.LifecycleStage ||
 		s.Strategy != o.Strategy || !s.BakeEnds.Equal(o.BakeEnds) || !slices.Equal(s.Hooks, o.Hooks) ||
 		!eqPtr(s.ProductionTraffic, o.ProductionTraffic) || !eqPtr(s.TestTraffic, o.TestTraffic) ||
@@ -404,4 +417,7 @@ func (r *run) delayOnGrid(d, step time.Duration) time.Duration {
 	return wake.Sub(now)
 }
 
-var _ Client = (*ecs.Client)(nil)
+var (
+	_ Client         = (*ecs.Client)(nil)
+	_ RevisionClient = (*ecs.Client)(nil)
+)

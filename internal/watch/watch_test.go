@@ -11,6 +11,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
@@ -276,6 +278,138 @@ func TestWait(t *testing.T) {
 			reason:      []string{"interrupted", "doppio wait"},
 		},
 		{
+			// A fast crashloop: breaker, rollback and drain all happen while the
+			// first polls are throttled (a slow first poll), and someone else
+			// deploys app:3 after the rollback. Our deployment is never seen, two
+			// ServiceDeployments were created since our update; ours (by its task
+			// definition) says it was rolled back.
+			name:    "rolled back before the first poll, then replaced",
+			unready: true,
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 8 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			later: func(f *fakeECS) {
+				f.after(125*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
+			},
+			known: func(t Target) Target { t.DeploymentARN = ""; return t },
+			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
+				RolledBackTo: sd + "app:1", Elapsed: 210 * time.Second, StoppedTasks: 3},
+			reason:   []string{"circuit breaker threshold was exceeded"},
+			maxCalls: map[string]int{opLSD: 1, opDSD: 1, opDSR: 2},
+			check:    wantEvent("deployment failed: tasks failed to start"),
+		},
+		{
+			// Rolled back and replaced before the first poll, our deployment still
+			// listed (draining): the rollback restored app:1, not the app:3 that
+			// is PRIMARY now.
+			name:    "rolled back and replaced before the first poll, still listed",
+			unready: true,
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 6 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			later: func(f *fakeECS) {
+				f.after(125*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
+			},
+			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
+				RolledBackTo: sd + "app:1", Elapsed: 150 * time.Second, StoppedTasks: 3},
+			reason: []string{"circuit breaker threshold was exceeded"},
+		},
+		{
+			// The same, but the first ListServiceDeployments is throttled too: a
+			// missing answer is no reason to call it superseded.
+			name:    "rolled back before the first poll, list throttled once",
+			unready: true,
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 6 || op == opLSD && n == 1 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			known: func(t Target) Target { t.DeploymentARN = ""; return t },
+			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
+				RolledBackTo: sd + "app:1", Elapsed: 180 * time.Second, StoppedTasks: 3},
+			reason:   []string{"circuit breaker threshold was exceeded"},
+			maxCalls: map[string]int{opLSD: 2, opDSD: 1},
+			check:    wantEvent("deployment failed: tasks failed to start"),
+		},
+		{
+			// Ours completed and was replaced before the first poll: superseded.
+			name: "completed and replaced before the first poll",
+			setup: func(f *fakeECS) {
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 6 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			later: func(f *fakeECS) {
+				f.after(65*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
+			},
+			known:  func(t Target) Target { t.DeploymentARN = ""; return t },
+			want:   result{Kind: Superseded, ExitCode: 4, Ours: true, OursARN: true, SupersededBy: "{primary}", Elapsed: 150 * time.Second},
+			reason: []string{"{primary}", "app:3"},
+		},
+		{
+			// currentServiceDeployment still names the previous deployment's: the
+			// guess is rejected once, then our ServiceDeployment is listed.
+			name:     "stale currentServiceDeployment",
+			setup:    func(f *fakeECS) { f.staleCurrent = aws.ToString(f.sds[0].ServiceDeploymentArn) },
+			known:    func(t Target) Target { t.DeploymentARN = ""; return t },
+			want:     result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 60 * time.Second},
+			maxCalls: map[string]int{opLSD: 1, opDSD: 2},
+		},
+		{
+			// The same when the first poll that gets through already shows ours
+			// COMPLETED: the guessed ARN is checked before it is reported.
+			name: "stale currentServiceDeployment, completed at the first poll",
+			setup: func(f *fakeECS) {
+				f.staleCurrent = aws.ToString(f.sds[0].ServiceDeploymentArn)
+				f.fault = func(op string, n int) error {
+					if op == opDS && n <= 4 {
+						return throttle()
+					}
+					return nil
+				}
+			},
+			known:    func(t Target) Target { t.DeploymentARN = ""; return t },
+			want:     result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 90 * time.Second},
+			maxCalls: map[string]int{opLSD: 1, opDSD: 2},
+		},
+		{
+			// ECS completes the deployment with 2 of 3 tasks running; the progress
+			// line says so, and deployed ends there.
+			name: "early success",
+			setup: func(f *fakeECS) {
+				f.early = &types.DeploymentEarlySuccessCriteria{Enable: true, HealthyPercent: aws.Int32(60)}
+			},
+			want:   result{Kind: Succeeded, ExitCode: 0, Ours: true, OursARN: true, Elapsed: 40 * time.Second},
+			reason: []string{"completed early with 2 of 3 tasks running (earlySuccessCriteria.healthyPercent 60)"},
+			check: func(t *testing.T, o Outcome, f *fakeECS, rec *recorder) {
+				last := rec.snaps[len(rec.snaps)-1]
+				if !strings.Contains(last.EarlySuccess, "completed early with 2 of 3 tasks running") {
+					t.Errorf("last snapshot's EarlySuccess %q", last.EarlySuccess)
+				}
+				var b bytes.Buffer
+				NewTextObserver(&b, true).Progress(last)
+				if !strings.Contains(b.String(), "COMPLETED  running 2/3 pending 0  (ECS deployment "+o.DeploymentID+" completed.)  (completed early with 2 of 3 tasks running") {
+					t.Errorf("progress line does not say it completed early:\n%s", b.String())
+				}
+			},
+		},
+		{
 			name: "paused at a lifecycle hook",
 			setup: func(f *fakeECS) {
 				f.strategy = "BLUE_GREEN"
@@ -378,6 +512,19 @@ func runScenario(t *testing.T, tc scenario) {
 	checkSnapshots(t, rec)
 	if tc.check != nil {
 		tc.check(t, o, f, rec)
+	}
+}
+
+// wantEvent checks that an event containing msg was delivered.
+func wantEvent(msg string) func(t *testing.T, o Outcome, f *fakeECS, rec *recorder) {
+	return func(t *testing.T, o Outcome, f *fakeECS, rec *recorder) {
+		t.Helper()
+		for _, e := range rec.events {
+			if strings.Contains(e.Message, msg) {
+				return
+			}
+		}
+		t.Errorf("no event with %q among %d delivered", msg, len(rec.events))
 	}
 }
 

@@ -332,6 +332,9 @@ func TestReadyWaitThenContinue(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("ContinueDeployment(READY_WAIT): %v", err)
 	}
+	if got := e.status(id); got != types.DeploymentStatusReady {
+		t.Errorf("right after ContinueDeployment: status %s, want still Ready (rerouting starts ContinueDelay later)", got)
+	}
 	e.clock.Advance(time.Minute) // AllowTraffic done; waiting to terminate the original
 	info = e.get(id)
 	if info.Status != types.DeploymentStatusInProgress || !info.InstanceTerminationWaitTimeStarted {

@@ -410,7 +410,9 @@ func (s *Server) continueDeployment(q *request) (any, error) {
 			return nil, apiErr("DeploymentIsNotInReadyStateException",
 				"The deployment %s is not in a ready state; its status is %s.", d.id, v.status)
 		}
-		d.readyContinued = ptr(q.now)
+		if d.readyContinued == nil { // a repeated call while still Ready changes nothing
+			d.readyContinued = ptr(q.now.Add(s.opts.ContinueDelay))
+		}
 	case "TERMINATION_WAIT":
 		if !v.termWait {
 			return nil, apiErr("DeploymentIsNotInReadyStateException",

@@ -51,6 +51,11 @@ type Options struct {
 	// configuration; canary and linear configurations take their own intervals
 	// (default 10s).
 	AllAtOnceDuration time.Duration
+	// ContinueDelay is how long a deployment stays Ready after ContinueDeployment
+	// (READY_WAIT) before rerouting starts (default 2s): the call "starts the process
+	// of rerouting traffic" (API_ContinueDeployment.html) and returns before the
+	// status changes.
+	ContinueDelay time.Duration
 	// StopDelay is how long after StopDeployment the deployment becomes Stopped.
 	// Zero (the default) stops it at once; a positive delay makes StopDeployment
 	// answer Pending, as the real service usually does.
@@ -64,6 +69,7 @@ func (o Options) withDefaults() Options {
 		}
 	}
 	def(&o.StartDelay, 2*time.Second)
+	def(&o.ContinueDelay, 2*time.Second)
 	def(&o.HookDuration, 5*time.Second)
 	def(&o.InstallDuration, 30*time.Second)
 	def(&o.TestTrafficDuration, 5*time.Second)
