@@ -147,7 +147,8 @@ func TestPollsAlignToEpoch(t *testing.T) {
 		{now: 0, interval: 5 * time.Second, want: 5 * time.Second},
 		{now: 20 * time.Millisecond, interval: 5 * time.Second, want: 5 * time.Second},
 		{now: 3 * time.Second, interval: 5 * time.Second, want: 10 * time.Second},
-		{now: 7 * time.Second, interval: 10 * time.Second, want: 15 * time.Second},
+		{now: 7 * time.Second, interval: 10 * time.Second, want: 20 * time.Second},
+		{now: 2400 * time.Millisecond, interval: 5 * time.Second, want: 10 * time.Second}, // never 2.6 s after the last poll
 		{now: 4990 * time.Millisecond, interval: 15 * time.Second, want: 20 * time.Second},
 	} {
 		now := epoch.Add(tc.now)

@@ -403,13 +403,21 @@ func (r *run) nextDelay() time.Duration {
 	return r.delayOnGrid(r.interval, r.p.o.Interval)
 }
 
-// delayOnGrid returns how long until the point of the Epoch grid of the given step
-// nearest to now+d, and after now.
+// delayOnGrid returns how long until the first point of the Epoch grid of the given
+// step at or after now+d (within a tenth of a step), and after now.
 func (r *run) delayOnGrid(d, step time.Duration) time.Duration {
 	e := r.p.o.Epoch
 	now := r.p.o.Now()
 	step = max(step, time.Millisecond)
-	k := (now.Add(d).Sub(e) + step/2) / step
+	// The first grid point at or after now+d, with a tenth of a step of slack so a
+	// poll that ran a little late (the batching window) keeps its place: never
+	// sooner than d minus that slack.
+	tol := step / 10
+	off := now.Add(d - tol).Sub(e)
+	k := off / step
+	if off > 0 && off%step != 0 {
+		k++
+	}
 	wake := e.Add(k * step)
 	for !wake.After(now) {
 		wake = wake.Add(step)
