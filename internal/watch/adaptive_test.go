@@ -160,3 +160,39 @@ func TestPollsAlignToEpoch(t *testing.T) {
 		}
 	}
 }
+
+// In a fleet (an Epoch), the service's currentServiceDeployment taken as ours is
+// confirmed at the second poll, where every service's confirmation shares one
+// batched call, not at each service's first poll; the ARN reported is still ours.
+func TestGuessConfirmedOnTheSharedGrid(t *testing.T) {
+	for _, fleet := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			f := newFake()
+			started := time.Now()
+			id, arn := f.update("app:2", true)
+			firstDSDAt := -1 // DescribeServices calls made when the first DSD came
+			f.fault = func(op string, n int) error {
+				if op == opDSD && n == 1 {
+					firstDSDAt = f.calls[opDS]
+				}
+				return nil
+			}
+			o := Options{}
+			if fleet {
+				o.Epoch = started
+			}
+			out, err := New(f, o).Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id,
+				TaskDefinition: f.tdARN("app:2"), StartedAt: started})
+			if err != nil || out.Kind != Succeeded || out.DeploymentARN != arn {
+				t.Fatalf("fleet %t: %v %q (want %q), %v", fleet, out.Kind, out.DeploymentARN, arn, err)
+			}
+			want := 1
+			if fleet {
+				want = 2
+			}
+			if firstDSDAt != want {
+				t.Errorf("fleet %t: first DescribeServiceDeployments after DescribeServices call %d, want %d", fleet, firstDSDAt, want)
+			}
+		})
+	}
+}

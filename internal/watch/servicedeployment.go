@@ -236,7 +236,11 @@ func (r *run) needSD(svc *types.Service, ours *types.Deployment, key string) boo
 		return false // final states do not change
 	}
 	if r.arnGuessed {
-		return true // confirm the guess before we report it
+		// Confirm the guess before we report it; in a fleet (polls on a shared grid)
+		// not at the first poll while ours is merely in progress, but at the next,
+		// where every service's confirmation shares one call.
+		inProgress := ours != nil && ours.RolloutState == types.DeploymentRolloutStateInProgress
+		return r.p.o.Epoch.IsZero() || r.polls > 1 || !inProgress
 	}
 	if s := strategyOf(svc); s != "" && s != types.DeploymentStrategyRolling {
 		return true // lifecycle stages and hooks live only there
