@@ -256,6 +256,7 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, paths []string) 
 		fms[i] = fleet.Member{Name: m.label, Run: func(ctx context.Context, g *fleet.Gate) error {
 			m.started = time.Now()
 			defer func() { m.finished = time.Now() }()
+			defer m.errOut.flush(m.label) // under GitHub Actions: its group, as soon as it ends
 			m.app.gate = g
 			cctx, cancel, err := m.app.deadline(ctx, command)
 			if err != nil {
@@ -276,7 +277,7 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, paths []string) 
 	results := fleet.Run(ctx, fms, fleet.Options{Parallel: a.g.Parallel, FailFast: a.g.FailFast, ExitCode: diag.ExitCode})
 	code := fleet.ExitCode(results)
 	for _, m := range members {
-		m.errOut.flush(m.label)
+		m.errOut.flush(m.label) // members that never ran
 	}
 	a.printFleetResults(members, results)
 	if slices.Contains(changeVerbs, verb) && !(verb == "register" && a.g.Output == "json") {
