@@ -299,7 +299,7 @@ func envResolver(vars map[string]string) kong.Resolver {
 func isGlobal(f *kong.Flag) bool {
 	switch f.Name {
 	case "config", "envfile", "envfile-override", "ext-str", "ext-code", "assume-role-arn",
-		"timeout", "debug", "color", "log-format", "output", "filter-command", "redact-env", "max-rps":
+		"timeout", "debug", "color", "log-format", "output", "filter-command", "redact-env", "max-rps", "parallel", "fail-fast":
 		return true
 	}
 	return false

@@ -26,8 +26,8 @@ import (
 // come from DOPPIO_<NAME> or, as a fallback, ECSPRESSO_<NAME>.
 type Globals struct {
 	Config          []string          `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Repeatable, and a quoted glob ('services/*/ecspresso.yml') names many: deploy, plan, diff, status, wait, render, verify, register, rollback, refresh and scale then run for every service in one process. Env: DOPPIO_CONFIG." placeholder:"FILE" sep:"none"`
-	Parallel        int               `help:"With several configs: how many services are planned, applied and waited for at once." default:"10"`
-	FailFast        bool              `help:"With several configs: start no further service once one has failed."`
+	Parallel        int               `help:"With several configs: how many services are planned, applied and waited for at once. Env: DOPPIO_PARALLEL." default:"10"`
+	FailFast        bool              `help:"With several configs: start no further service once one has failed. Env: DOPPIO_FAIL_FAST."`
 	Envfile         []string          `help:"Env file(s) to load before anything else; repeatable or comma-separated. Their values override the environment, later files override earlier ones (as in ecspresso). Env: DOPPIO_ENVFILE." placeholder:"FILE"`
 	EnvfileOverride bool              `help:"Accepted for compatibility with earlier doppio releases: envfiles always override." hidden:""`
 	ExtStr          map[string]string `help:"Jsonnet external string variable K=V; repeatable, or K=V;K2=V2. Env: DOPPIO_EXT_STR." placeholder:"K=V" mapsep:";"`
