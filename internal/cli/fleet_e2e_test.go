@@ -143,13 +143,27 @@ func TestE2EFleetDiffStatusWaitRollback(t *testing.T) {
 		}
 	}
 	e.must(0, ".", "wait", "--config", glob, "--poll-interval", "200ms")
+	e.must(0, ".", "scale", "--config", glob, "--tasks", "2", "--poll-interval", "200ms")
+	e.must(0, ".", "refresh", "--config", glob, "--poll-interval", "200ms")
+	for _, s := range []string{"svc-a", "svc-b"} {
+		if svc := e.describe("e2e", s); svc.DesiredCount != 2 || svc.RunningCount != 2 {
+			t.Errorf("%s after scale: desired %d running %d, want 2 and 2", s, svc.DesiredCount, svc.RunningCount)
+		}
+	}
+	out, _ = e.must(0, ".", "register", "--config", glob, "--output", "json")
+	var regs []struct {
+		TaskDefinitionARN string `json:"taskDefinitionArn"`
+	}
+	if err := json.Unmarshal([]byte(out), &regs); err != nil || len(regs) != 2 || !strings.HasSuffix(regs[1].TaskDefinitionARN, "svc-b:3") {
+		t.Errorf("register over two configs: %v\n%s", err, out)
+	}
 	_, errs := e.must(0, ".", "rollback", "--config", glob, "--poll-interval", "200ms")
 	if !strings.Contains(errs, "SERVICE") {
 		t.Errorf("rollback prints no summary:\n%s", errs)
 	}
 	for _, s := range []string{"svc-a", "svc-b"} {
 		if td := *e.describe("e2e", s).TaskDefinition; !strings.HasSuffix(td, s+":1") {
-			t.Errorf("%s runs %s after rollback, want revision 1", s, td)
+			t.Errorf("%s runs %s after rollback, want revision 1 (revision 3, registered only, is not the previous one in use)", s, td)
 		}
 	}
 }
