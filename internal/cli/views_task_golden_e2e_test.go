@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cd "github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -139,6 +140,9 @@ func TestE2EGoldenViewsContinue(t *testing.T) {
 		}
 		e.must(diag.ExitPaused, "app", "deploy", poll)
 		e.assertViewExit("continue-codedeploy-no-wait.json", "app", 0, "continue", "--no-wait", "--output", "json")
+		// CodeDeploy stays Ready a moment after ContinueDeployment (the sandbox's
+		// ContinueDelay); a wait started at once would rightly see it paused.
+		e.sb.Clock().Advance(5 * time.Second)
 		e.must(0, "app", "wait", poll)
 		e.setenv("IMAGE", "nginx:1.29")
 		e.must(diag.ExitPaused, "app", "deploy", poll)
