@@ -280,16 +280,18 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	for _, warn := range plan.Warnings {
 		a.log.Warn(warn)
 	}
-	if plan.UpToDate {
+	if plan.UpToDate && (plan.InFlight == nil || !w.Wait) {
 		a.log.Info("service is up to date; nothing to deploy", "service", o.Service)
 		return a.reportNoDeployment(plan, "")
 	}
-	if err := a.beforeChange(ctx); err != nil {
-		return err
-	}
-	s, err := ctl.Apply(ctx, plan)
-	if err != nil {
-		return err
+	s := plan.InFlight
+	if s == nil {
+		if err := a.beforeChange(ctx); err != nil {
+			return err
+		}
+		if s, err = ctl.Apply(ctx, plan); err != nil {
+			return err
+		}
 	}
 	a.noteStarted(s)
 	if !w.Wait {

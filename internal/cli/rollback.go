@@ -96,7 +96,7 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	} else if err := a.follow(ctx, ctl, s, a.waitOf(c.waitFlags, nil)); err != nil {
 		return err
 	}
-	if s.Stopped != "" && !s.RollsBack {
+	if !s.RollsBack {
 		a.log.Info("rolled back", "service", p.cfg.Service, "deployment", s.DeploymentID)
 	}
 	by, err := ctl.Cleanup(ctx, plan, runs)

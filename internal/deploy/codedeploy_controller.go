@@ -87,7 +87,66 @@ func (c *codeDeployController) Plan(ctx context.Context, o Options) (*Plan, erro
 		return nil, err
 	}
 	p.CodeDeploy = &CodeDeployPlan{Group: g, AppSpec: spec, Update: update, sd: sd, events: o.RollbackEvents}
+	if p.InFlight, err = c.adopt(ctx, p); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// adopt finds the group's CodeDeploy deployment in flight. One that deploys the
+// revision this plan wants is followed (a re-run after a CI runner died); another
+// one makes the deploy stop before it changes anything, as CodeDeploy would refuse
+// a second deployment in the group.
+func (c *codeDeployController) adopt(ctx context.Context, p *Plan) (*Started, error) {
+	cdc, err := c.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := p.CodeDeploy.Group
+	id, err := inFlightDeployment(ctx, cdc, g)
+	if err != nil || id == "" {
+		return nil, err
+	}
+	d, err := cdc.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(id)})
+	if err != nil {
+		return nil, fmt.Errorf("get CodeDeploy deployment %s: %w", id, err)
+	}
+	td := ""
+	if d.DeploymentInfo != nil {
+		td = appSpecTaskDefinition(d.DeploymentInfo.Revision)
+	}
+	if td == "" || td != p.TaskDefinition.ARN {
+		return nil, diag.WithHint(fmt.Errorf("CodeDeploy deployment %s of %s is still in progress in %s/%s", id, orUnknownTD(td), g.Application, g.DeploymentGroup),
+			"wait for it ('doppio wait'), or stop it ('doppio rollback'), then deploy again")
+	}
+	p.UpToDate = true
+	return c.started(&Started{TaskDefinitionARN: td, DeploymentID: id, Adopted: true,
+		Note:      "following CodeDeploy deployment " + id + ", which this run did not start: the wanted revision is still being deployed",
+		NoteAttrs: []any{"service", p.Service, "taskDefinition", ecsdef.TaskDefinitionName(td)},
+	}), nil
+}
+
+func orUnknownTD(td string) string {
+	if td == "" {
+		return "an unknown task definition"
+	}
+	return ecsdef.TaskDefinitionName(td)
+}
+
+// inFlightDeployment returns the group's deployment in flight ("" when none is).
+func inFlightDeployment(ctx context.Context, cdc CodeDeployAPI, g CodeDeployGroup) (string, error) {
+	out, err := cdc.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{
+		ApplicationName: aws.String(g.Application), DeploymentGroupName: aws.String(g.DeploymentGroup),
+		IncludeOnlyStatuses: []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusCreated, cdtypes.DeploymentStatusQueued,
+			cdtypes.DeploymentStatusInProgress, cdtypes.DeploymentStatusReady, cdtypes.DeploymentStatusBaking},
+	})
+	if err != nil {
+		return "", fmt.Errorf("list CodeDeploy deployments of %s/%s: %w", g.Application, g.DeploymentGroup, err)
+	}
+	if len(out.Deployments) == 0 {
+		return "", nil
+	}
+	return out.Deployments[0], nil
 }
 
 func placeholder(arn string) string {
@@ -222,19 +281,15 @@ func (c *codeDeployController) InFlight(ctx context.Context) (*Started, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := cdc.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{
-		ApplicationName: aws.String(g.Application), DeploymentGroupName: aws.String(g.DeploymentGroup),
-		IncludeOnlyStatuses: []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusCreated, cdtypes.DeploymentStatusQueued,
-			cdtypes.DeploymentStatusInProgress, cdtypes.DeploymentStatusReady, cdtypes.DeploymentStatusBaking},
-	})
+	id, err := inFlightDeployment(ctx, cdc, g)
 	if err != nil {
-		return nil, fmt.Errorf("list CodeDeploy deployments of %s/%s: %w", g.Application, g.DeploymentGroup, err)
+		return nil, err
 	}
-	if len(out.Deployments) == 0 {
+	if id == "" {
 		c.d.Log.Info("no CodeDeploy deployment in progress", "application", g.Application, "group", g.DeploymentGroup)
 		return nil, nil
 	}
-	return c.started(&Started{DeploymentID: out.Deployments[0]}), nil
+	return c.started(&Started{DeploymentID: id}), nil
 }
 
 // Follow waits for the CodeDeploy deployment; after a stop with automatic

@@ -68,7 +68,32 @@ func (c *ecsController) Plan(ctx context.Context, o Options) (*Plan, error) {
 		return nil, err
 	}
 	p.deployer = dp
+	p.InFlight = c.adopt(p)
 	return p, nil
+}
+
+// adopt returns the deployment to follow when the plan changes nothing but the
+// service's PRIMARY deployment of the wanted revision is still rolling out: an
+// earlier run started it and did not see it end (its CI runner died).
+func (c *ecsController) adopt(p *Plan) *Started {
+	live := c.w.Live
+	if !p.UpToDate || live == nil {
+		return nil
+	}
+	for _, d := range live.Deployments {
+		if aws.ToString(d.Status) != "PRIMARY" || d.RolloutState != types.DeploymentRolloutStateInProgress ||
+			aws.ToString(d.TaskDefinition) != p.TaskDefinition.ARN {
+			continue
+		}
+		id := aws.ToString(d.Id)
+		return &Started{Kind: c.w.Kind, Cluster: p.Cluster, Service: p.Service, TaskDefinitionARN: p.TaskDefinition.ARN,
+			DeploymentID: id, StartedAt: aws.ToTime(d.CreatedAt), Described: live, Adopted: true,
+			Label: "deployment", Explain: true, PausedHint: ecsPausedHint,
+			Note:      "following deployment " + id + ", which this run did not start: the wanted revision is still rolling out",
+			NoteAttrs: []any{"service", p.Service, "taskDefinition", p.TaskDefinition.ARN},
+		}
+	}
+	return nil
 }
 
 // Apply registers, creates or updates, and says which deployment started.

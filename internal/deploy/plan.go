@@ -96,6 +96,10 @@ type Plan struct {
 	// Warnings are notes for the user that do not stop the deploy.
 	Warnings []string `json:"warnings,omitempty"`
 
+	// InFlight is a deployment of exactly what this plan wants that is still in
+	// progress though this run did not start it (a re-run after a CI runner died):
+	// the deploy follows it instead of reporting "up to date".
+	InFlight *Started `json:"inFlight,omitempty"`
 	// CodeDeploy is what a CODE_DEPLOY service's deploy sends through CodeDeploy
 	// (nil for other services, and for a CODE_DEPLOY service being created).
 	CodeDeploy *CodeDeployPlan `json:"codeDeploy,omitempty"`
