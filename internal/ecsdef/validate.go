@@ -40,6 +40,22 @@ const (
 	refLogConfig    = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LogConfiguration.html"
 	refUlimit       = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html"
 	refCapacity     = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html"
+	refLinuxParams  = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinuxParameters.html"
+	refResourceReq  = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ResourceRequirement.html"
+	refRepoCreds    = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RepositoryCredentials.html"
+	refEnvFile      = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EnvironmentFile.html"
+	refFSxAuth      = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_FSxWindowsFileServerAuthorizationConfig.html"
+	refEFSVolume    = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSVolumeConfiguration.html"
+	refRegistry     = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceRegistry.html"
+	refAdvancedLB   = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AdvancedConfiguration.html"
+	refLifecycle    = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html"
+	refCanary       = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html"
+	refLinear       = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html"
+	refSCService    = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html"
+	refSCTLS        = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectTlsConfiguration.html"
+	refEBSVolume    = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceManagedEBSVolumeConfiguration.html"
+	refVpcLattice   = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_VpcLatticeConfiguration.html"
+	refRestartPol   = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerRestartPolicy.html"
 )
 
 // Limits from the ECS service quotas page (refQuotas).

@@ -137,8 +137,9 @@ func containerRules() []rule[taskInput] {
 			}
 		}},
 		{"health check", refHealthCheck, func(t taskInput, r *report) {
-			// command required; interval 5-300 s; timeout 2-120 s; retries 1-10;
-			// startPeriod 0-300 s.
+			// command required; interval "between 5 and 300 seconds"; timeout
+			// "between 2 and 60 seconds"; retries "between 1 and 10"; startPeriod
+			// "between 0 and 300 seconds".
 			for i, c := range t.ContainerDefinitions {
 				hc := c.HealthCheck
 				if hc == nil {
@@ -149,7 +150,7 @@ func containerRules() []rule[taskInput] {
 					r.add(p+".command", "required, e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]")
 				}
 				checkRange(r, p+".interval", hc.Interval, 5, 300, "seconds")
-				checkRange(r, p+".timeout", hc.Timeout, 2, 120, "seconds")
+				checkRange(r, p+".timeout", hc.Timeout, 2, 60, "seconds")
 				checkRange(r, p+".retries", hc.Retries, 1, 10, "")
 				checkRange(r, p+".startPeriod", hc.StartPeriod, 0, 300, "seconds")
 			}
@@ -182,9 +183,105 @@ func containerRules() []rule[taskInput] {
 					if u.Name == "" {
 						r.add(up+".name", "required; allowed: %s", enumList(types.UlimitName("").Values()))
 					}
-					if u.SoftLimit > u.HardLimit {
+					// softLimit and hardLimit are integers "in bytes, seconds, or as a
+					// count"; RegisterTaskDefinition takes -1 (docker's "unlimited"), but
+					// a container with a negative ulimit does not start
+					// (aws/containers-roadmap#438), so it is refused here.
+					negative := false
+					if u.SoftLimit < 0 {
+						r.add(up+".softLimit", "%d is negative; allowed: 0 or more (bytes, seconds or a count, by name)", u.SoftLimit)
+						negative = true
+					}
+					if u.HardLimit < 0 {
+						r.add(up+".hardLimit", "%d is negative; allowed: 0 or more (bytes, seconds or a count, by name)", u.HardLimit)
+						negative = true
+					}
+					if !negative && u.SoftLimit > u.HardLimit {
 						r.add(up+".softLimit", "%d is above hardLimit %d", u.SoftLimit, u.HardLimit)
 					}
+				}
+			}
+		}},
+		{"container timeouts and restart policy", refContainerDef, func(t taskInput, r *report) {
+			for i, c := range t.ContainerDefinitions {
+				p := fmt.Sprintf("containerDefinitions[%d]", i)
+				// startTimeout: "The valid values for Fargate are 2-120 seconds."
+				if c.StartTimeout != nil && *c.StartTimeout >= 0 && requires(t, types.CompatibilityFargate) {
+					checkRange(r, p+".startTimeout", c.StartTimeout, 2, 120, "seconds on Fargate")
+				}
+				// ContainerRestartPolicy: "a minimum restartAttemptPeriod of 60 seconds
+				// and a maximum restartAttemptPeriod of 1800 seconds"; "a maximum of 50
+				// container exit codes" (refRestartPol).
+				if rp := c.RestartPolicy; rp != nil {
+					checkRange(r, p+".restartPolicy.restartAttemptPeriod", rp.RestartAttemptPeriod, 60, 1800, "seconds")
+					if n := len(rp.IgnoredExitCodes); n > 50 {
+						r.add(p+".restartPolicy.ignoredExitCodes", "%d exit codes; at most 50 are allowed", n)
+					}
+				}
+			}
+		}},
+		{"linuxParameters", refLinuxParams, func(t taskInput, r *report) {
+			// maxSwap: "Accepted values are 0 or any positive integer"; swappiness:
+			// "whole numbers between 0 and 100"; sharedMemorySize and a tmpfs's size
+			// are sizes in MiB.
+			for i, c := range t.ContainerDefinitions {
+				lp := c.LinuxParameters
+				if lp == nil {
+					continue
+				}
+				p := fmt.Sprintf("containerDefinitions[%d].linuxParameters", i)
+				if lp.MaxSwap != nil && *lp.MaxSwap < 0 {
+					r.add(p+".maxSwap", "%d is negative; allowed: 0 (no swap) or more MiB", *lp.MaxSwap)
+				}
+				checkRange(r, p+".swappiness", lp.Swappiness, 0, 100, "")
+				if lp.SharedMemorySize != nil && *lp.SharedMemorySize <= 0 {
+					r.add(p+".sharedMemorySize", "%d; allowed: a size in MiB > 0", *lp.SharedMemorySize)
+				}
+				for j, tf := range lp.Tmpfs {
+					if tf.Size <= 0 {
+						r.add(fmt.Sprintf("%s.tmpfs[%d].size", p, j), "%d; allowed: the maximum size in MiB, > 0", tf.Size)
+					}
+				}
+			}
+		}},
+		{"resourceRequirements", refResourceReq, func(t taskInput, r *report) {
+			// "When the type is GPU, the value is the number of physical GPUs the
+			// Amazon ECS container agent reserves for the container."
+			for i, c := range t.ContainerDefinitions {
+				for j, rr := range c.ResourceRequirements {
+					p := fmt.Sprintf("containerDefinitions[%d].resourceRequirements[%d].value", i, j)
+					if rr.Type == types.ResourceTypeGpu {
+						if n, err := strconv.Atoi(aws.ToString(rr.Value)); err != nil || n < 1 {
+							r.add(p, "%q; allowed for GPU: a whole number of GPUs, 1 or more", aws.ToString(rr.Value))
+						}
+					}
+				}
+			}
+		}},
+		{"container ARNs", refContainerDef, func(t taskInput, r *report) {
+			for i, c := range t.ContainerDefinitions {
+				p := fmt.Sprintf("containerDefinitions[%d]", i)
+				// Secret.valueFrom: "either the full ARN of the Secrets Manager secret
+				// or the full ARN of the parameter in the SSM Parameter Store ... If the
+				// SSM Parameter Store parameter exists in the same Region ... you can
+				// use either the full ARN or name of the parameter" (refSecret).
+				for j, s := range c.Secrets {
+					checkNameOrARN(r, fmt.Sprintf("%s.secrets[%d].valueFrom", p, j), s.ValueFrom, arnSecretOrParameter, ssmParameterName, "an SSM parameter name")
+				}
+				if lc := c.LogConfiguration; lc != nil {
+					for j, s := range lc.SecretOptions {
+						checkNameOrARN(r, fmt.Sprintf("%s.logConfiguration.secretOptions[%d].valueFrom", p, j), s.ValueFrom, arnSecretOrParameter, ssmParameterName, "an SSM parameter name")
+					}
+				}
+				// RepositoryCredentials.credentialsParameter: "the full ARN or the
+				// name of the secret" (refRepoCreds).
+				if rc := c.RepositoryCredentials; rc != nil {
+					checkNameOrARN(r, p+".repositoryCredentials.credentialsParameter", rc.CredentialsParameter, arnSecret, secretName, "a Secrets Manager secret name")
+				}
+				// EnvironmentFile.value: "The Amazon Resource Name (ARN) of the Amazon
+				// S3 object containing the environment variable file" (refEnvFile).
+				for j, ef := range c.EnvironmentFiles {
+					checkARN(r, fmt.Sprintf("%s.environmentFiles[%d].value", p, j), ef.Value, arnS3Object)
 				}
 			}
 		}},

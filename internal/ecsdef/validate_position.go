@@ -7,14 +7,12 @@ import (
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
-// problemsError turns problems into one error of located *diag.Error values (joined),
-// using the decoder's positions; base is the path of the definition inside the file
+// problemsError turns problems, after any string of the file that is not UTF-8
+// text (textErrors), into one error of located *diag.Error values (joined), using
+// the decoder's positions; base is the path of the definition inside the file
 // ("" or "taskDefinition", "services[0]", "service").
 func (d *decoder) problemsError(problems []Problem, base string) error {
-	if len(problems) == 0 {
-		return nil
-	}
-	errs := make([]error, 0, len(problems))
+	errs := d.textErrors()
 	for _, p := range problems {
 		path := joinPath(base, p.Field)
 		off := d.offsetOf(path)
@@ -22,7 +20,10 @@ func (d *decoder) problemsError(problems []Problem, base string) error {
 		errs = append(errs, &diag.Error{File: d.file, Line: line, Column: col, Field: path, Err: fmt.Errorf("%s", p.Msg),
 			Hint: "see " + p.Ref, Code: diag.ExitUsage})
 	}
-	if len(errs) == 1 {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
 		return errs[0]
 	}
 	return &problemList{errs: errs}

@@ -161,6 +161,37 @@ func taskDefinitionRules() []rule[taskInput] {
 				r.add("placementConstraints", "%d constraints; at most 10 are allowed", n)
 			}
 		}},
+		{"task roles", refRegisterTD, func(t taskInput, r *report) {
+			// taskRoleArn: "The short name or full Amazon Resource Name (ARN) of the
+			// IAM role that containers in this task can assume"; executionRoleArn:
+			// "The Amazon Resource Name (ARN) of the task execution role". ECS
+			// registers any string and fails each task later; doppio asks for the
+			// role's ARN in both (as ecspresso's verify does), so that a typo or an
+			// unrendered value is caught before a revision is registered.
+			checkARN(r, "taskRoleArn", t.TaskRoleArn, arnIAMRole)
+			checkARN(r, "executionRoleArn", t.ExecutionRoleArn, arnIAMRole)
+		}},
+		{"volume ARNs and ports", refVolume, func(t taskInput, r *report) {
+			for i, v := range t.Volumes {
+				p := fmt.Sprintf("volumes[%d]", i)
+				// FSxWindowsFileServerAuthorizationConfig.credentialsParameter: "the
+				// Amazon Resource Name (ARN) of an Secrets Manager secret or SSM
+				// Parameter Store parameter" (refFSxAuth).
+				if fsx := v.FsxWindowsFileServerVolumeConfiguration; fsx != nil && fsx.AuthorizationConfig != nil {
+					checkARN(r, p+".fsxWindowsFileServerVolumeConfiguration.authorizationConfig.credentialsParameter",
+						fsx.AuthorizationConfig.CredentialsParameter, arnSecretOrParameter)
+				}
+				if s3 := v.S3filesVolumeConfiguration; s3 != nil {
+					checkARN(r, p+".s3filesVolumeConfiguration.fileSystemArn", s3.FileSystemArn, arnAny)
+					checkARN(r, p+".s3filesVolumeConfiguration.accessPointArn", s3.AccessPointArn, arnAny)
+				}
+				// EFSVolumeConfiguration.transitEncryptionPort: "The port to use when
+				// sending encrypted data" (refEFSVolume): a TCP port, 1-65535.
+				if efs := v.EfsVolumeConfiguration; efs != nil {
+					checkRange(r, p+".efsVolumeConfiguration.transitEncryptionPort", efs.TransitEncryptionPort, 1, 65535, "")
+				}
+			}
+		}},
 	}...)
 }
 
