@@ -42,8 +42,8 @@ func scanText(data []byte) []badText {
 			c := data[i]
 			switch {
 			case c == '\\' && i+1 < len(data) && data[i+1] == 'u':
-				r, n := escapedRune(data[i:])
-				if r == utf8.RuneError && bad == nil {
+				_, ok, n := escapedRune(data[i:])
+				if !ok && bad == nil {
 					bad = &badText{quote: start, off: i, what: fmt.Sprintf("the escape %s is half of a UTF-16 surrogate pair", data[i:i+6])}
 				}
 				i += n
@@ -76,9 +76,9 @@ func scanText(data []byte) []badText {
 }
 
 // escapedRune decodes the \uXXXX escape at the start of b, with the low half that
-// follows a high surrogate; it returns utf8.RuneError for an unpaired surrogate and
-// the number of bytes consumed.
-func escapedRune(b []byte) (rune, int) {
+// follows a high surrogate; ok is false for an unpaired surrogate. n is the number
+// of bytes consumed.
+func escapedRune(b []byte) (r rune, ok bool, n int) {
 	hex := func(b []byte) (rune, bool) {
 		if len(b) < 6 {
 			return 0, false
@@ -86,22 +86,22 @@ func escapedRune(b []byte) (rune, int) {
 		v, err := strconv.ParseUint(string(b[2:6]), 16, 32)
 		return rune(v), err == nil
 	}
-	r, ok := hex(b)
+	r, ok = hex(b)
 	if !ok {
-		return utf8.RuneError, 2 // malformed: the parser has reported it already
+		return 0, true, 2 // malformed: the parser has reported it already
 	}
 	switch {
 	case r >= 0xdc00 && r <= 0xdfff: // a low half on its own
-		return utf8.RuneError, 6
+		return r, false, 6
 	case r >= 0xd800 && r <= 0xdbff:
 		if len(b) >= 12 && b[6] == '\\' && b[7] == 'u' {
 			if lo, ok := hex(b[6:]); ok && lo >= 0xdc00 && lo <= 0xdfff {
-				return utf16.DecodeRune(r, lo), 12
+				return utf16.DecodeRune(r, lo), true, 12
 			}
 		}
-		return utf8.RuneError, 6
+		return r, false, 6
 	}
-	return r, 6
+	return r, true, 6
 }
 
 // textErrors turns the file's non-Unicode string literals into located errors,
