@@ -205,8 +205,10 @@ func containerRules() []rule[taskInput] {
 		{"container timeouts and restart policy", refContainerDef, func(t taskInput, r *report) {
 			for i, c := range t.ContainerDefinitions {
 				p := fmt.Sprintf("containerDefinitions[%d]", i)
-				// startTimeout: "The valid values for Fargate are 2-120 seconds."
-				if c.StartTimeout != nil && *c.StartTimeout >= 0 && requires(t, types.CompatibilityFargate) {
+				// startTimeout: "The valid values for Fargate are 2-120 seconds." An
+				// explicit 0 is the zero value describe output and ecspresso init
+				// write for "unset", and is let through as ecspresso does.
+				if c.StartTimeout != nil && *c.StartTimeout > 0 && requires(t, types.CompatibilityFargate) {
 					checkRange(r, p+".startTimeout", c.StartTimeout, 2, 120, "seconds on Fargate")
 				}
 				// ContainerRestartPolicy: "a minimum restartAttemptPeriod of 60 seconds
