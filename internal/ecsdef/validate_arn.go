@@ -32,6 +32,8 @@ var (
 		"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/NAME/0123456789abcdef"}
 	arnCloudMapService = arnKind{"a Cloud Map service", map[string]string{"servicediscovery": "service/"}, true,
 		"arn:aws:servicediscovery:us-east-1:123456789012:service/srv-0123456789abcdef"}
+	arnCloudMapNamespace = arnKind{"a Cloud Map namespace", map[string]string{"servicediscovery": "namespace/"}, true,
+		"arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-0123456789abcdef"}
 	arnLambda = arnKind{"a Lambda function", map[string]string{"lambda": "function:"}, true,
 		"arn:aws:lambda:us-east-1:123456789012:function:NAME"}
 	arnSecretOrParameter = arnKind{"a Secrets Manager secret or an SSM parameter", map[string]string{"secretsmanager": "secret:", "ssm": "parameter"}, true,
@@ -132,6 +134,9 @@ var (
 	// iamRoleName: "[\w+=,.@-]+", with a path prefix allowed where ECS takes a name
 	// (CreateService role: "prefix the role name with the path").
 	iamRoleName = regexp.MustCompile(`^[\w+=,.@/\-]+$`)
+	// namespaceName: a Cloud Map namespace is named by a DNS name (HTTP namespaces
+	// by a name of letters, digits, "_", "-" and ".").
+	namespaceName = regexp.MustCompile(`^[a-zA-Z0-9._\-]+$`)
 	// kmsKeyRef: a key id (a UUID) or an alias ("alias/NAME"); EBS's KmsKeyId
 	// takes an ID, alias or ARN.
 	kmsKeyRef = regexp.MustCompile(`^(alias/[a-zA-Z0-9/_\-]+|[a-zA-Z0-9\-]+)$`)

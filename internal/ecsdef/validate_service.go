@@ -216,6 +216,15 @@ func serviceRules() []rule[serviceInput] {
 			if sc == nil {
 				return
 			}
+			// namespace: "The namespace name or full Amazon Resource Name (ARN) of
+			// the Cloud Map namespace"; logConfiguration.secretOptions as in a
+			// container (refSecret).
+			checkNameOrARN(r, "serviceConnectConfiguration.namespace", sc.Namespace, arnCloudMapNamespace, namespaceName, "a Cloud Map namespace name")
+			if lc := sc.LogConfiguration; lc != nil {
+				for j, so := range lc.SecretOptions {
+					checkNameOrARN(r, fmt.Sprintf("serviceConnectConfiguration.logConfiguration.secretOptions[%d].valueFrom", j), so.ValueFrom, arnSecretOrParameter, ssmParameterName, "an SSM parameter name")
+				}
+			}
 			for i, svc := range sc.Services {
 				p := fmt.Sprintf("serviceConnectConfiguration.services[%d]", i)
 				// clientAliases: "The maximum number of client aliases that you can
