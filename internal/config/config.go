@@ -211,6 +211,9 @@ func Load(ctx context.Context, path string, r Renderer, opts Options) (*Config, 
 	if err != nil {
 		return nil, &diag.Error{File: path, Err: err, Code: diag.ExitUsage}
 	}
+	if err := checkText(path, src); err != nil {
+		return nil, err
+	}
 	data, err := r.RenderConfigFile(ctx, path)
 	if err != nil {
 		return nil, err

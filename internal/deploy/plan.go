@@ -268,6 +268,9 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 			p.TaskDefinition.Action = TDRevision
 		}
 		out, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(ref)})
+		if err != nil && o.Revision != 0 {
+			return revisionNotFound(ctx, dp.d.ECS, family, o.Revision, err)
+		}
 		if err != nil {
 			return fmt.Errorf("describe task definition %q: %w", ref, err)
 		}
