@@ -6,6 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -124,4 +127,33 @@ func TestE2ERerunPausedAtHook(t *testing.T) {
 		t.Errorf("re-run changed something: %v", c)
 	}
 	wantIn(t, "re-run", errs, "which this run did not start", "is paused", "doppio continue")
+}
+
+// TestE2ERerunRunSameClientToken kills a run once its task started: the re-run with
+// the same --client-token finds that task (RunTask is idempotent on the token) and
+// exits with its container's exit code instead of starting another one.
+func TestE2ERerunRunSameClientToken(t *testing.T) {
+	e := runProject(t)
+	e.sb.Clock().SetSpeed(0)
+	dead := e.killAt("started task", "run", poll, "--client-token", "migrate-build-42")
+	e.sb.Clock().SetSpeed(40)
+	e.sb.ResetCounts()
+	code, _, errs := e.run("app", "", "run", poll, "--client-token", "migrate-build-42")
+	if code != 0 {
+		t.Fatalf("re-run exited %d\nfirst run:\n%s\nre-run:\n%s", code, dead, errs)
+	}
+	if c := e.sb.Counts(); c["ecs:RegisterTaskDefinition"] != 0 {
+		t.Errorf("re-run registered again: %v", c)
+	}
+	var tasks []string
+	for _, status := range []types.DesiredStatus{types.DesiredStatusRunning, types.DesiredStatusStopped} {
+		out, err := e.ecs.ListTasks(t.Context(), &ecs.ListTasksInput{Cluster: aws.String("e2e"), DesiredStatus: status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks = append(tasks, out.TaskArns...)
+	}
+	if len(tasks) != 1 {
+		t.Errorf("%d tasks in the cluster after the re-run, want the one the first run started: %v", len(tasks), tasks)
+	}
 }
