@@ -67,6 +67,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	}
 	funcs, err := plugin.Functions(ctx, specs, plugin.Deps{
 		BaseDir:    cfg.Dir,
+		WorkDir:    a.env.Dir,
 		AWS:        lazy.Get,
 		Getenv:     a.getenv,
 		HTTPClient: http.DefaultClient,

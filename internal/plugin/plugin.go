@@ -39,6 +39,9 @@ type Spec struct {
 type Deps struct {
 	// BaseDir is the config file's directory; relative tfstate paths start there.
 	BaseDir string
+	// WorkDir is the working directory, against which a tfstate url: without a
+	// scheme resolves (as in ecspresso). Empty means BaseDir.
+	WorkDir string
 	// AWS returns the command's shared, lazily built AWS config (region, profile,
 	// --assume-role-arn). Plugins call it only on their first lookup.
 	AWS func(ctx context.Context) (aws.Config, error)
@@ -156,7 +159,7 @@ func Functions(ctx context.Context, specs []Spec, deps Deps) ([]render.Function,
 			if err != nil {
 				return nil, err
 			}
-			st, err := tfstate.Open(cfg, tfstate.Deps{BaseDir: deps.BaseDir, S3: newS3, HTTPClient: deps.HTTPClient, Getenv: deps.Getenv})
+			st, err := tfstate.Open(cfg, tfstate.Deps{BaseDir: deps.BaseDir, WorkDir: deps.WorkDir, S3: newS3, HTTPClient: deps.HTTPClient, Getenv: deps.Getenv})
 			if err != nil {
 				return nil, withField(err, field+".config")
 			}

@@ -261,7 +261,7 @@ func TestFunctionsConfigErrors(t *testing.T) {
 		{"external", []Spec{{Name: "external"}}, `plugins[0].name: the external plugin is not supported by doppio`, "replace it with an --ext-str/--ext-code variable or an environment variable"},
 		{"unknown key", []Spec{{Name: "tfstate", Config: map[string]any{"pth": "x"}}}, `plugins[0].config.pth: unknown tfstate plugin config key "pth"`, `did you mean "path"?`},
 		{"no location", []Spec{{Name: "ssm"}, {Name: "tfstate"}}, `plugins[1].config: tfstate plugin: config needs path or url`, "e.g. config: {path: terraform.tfstate} or {url: s3://bucket/key}"},
-		{"bad scheme", []Spec{{Name: "tfstate", Config: map[string]any{"url": "gs://b/k"}}}, `plugins[0].config: tfstate plugin: url scheme "gs" is not supported`, "use s3://, http(s)://, file:// or remote://; gs:// and azurerm:// are not supported by doppio"},
+		{"bad scheme", []Spec{{Name: "tfstate", Config: map[string]any{"url": "gs://b/k"}}}, `plugins[0].config: tfstate plugin: url scheme "gs" is not supported`, "use s3://, http(s)://, file://, remote:// or a file path; gs:// and azurerm:// are not supported by doppio"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Functions(ctx, tt.specs, Deps{})
