@@ -56,6 +56,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 		Version: a.version(),
 		Getenv:  a.getenv,
 		Warn:    func(m string) { a.log.Warn(m) },
+		Rel:     a.rel,
 	})
 	if err != nil {
 		return nil, err
