@@ -106,8 +106,13 @@ func (d *decoder) taskDefinitionWrapper(root *node, check bool) (*ecs.RegisterTa
 // Read-only members (see ReadOnlyServiceFields) are dropped, except that settings
 // DescribeServices reports on the PRIMARY deployment (serviceConnectConfiguration,
 // volumeConfigurations, vpcLatticeConfigurations, networkConfiguration,
-// capacityProviderStrategy) fill the definition when absent at service level, and a
-// roleArn that is not the ECS service-linked role becomes role.
+// capacityProviderStrategy) fill the definition when absent at service level.
+//
+// The legacy role member (and describe output's roleArn) is accepted and dropped,
+// as ecspresso drops it: ecspresso decodes service definitions into types.Service,
+// which has no role, so it never renders role nor sends it to CreateService, and
+// ECS then uses its service-linked role. Sending it would create a different
+// service from the same file.
 func DecodeServiceDefinition(file string, data []byte) (*ecs.CreateServiceInput, error) {
 	return DecodeServiceDefinitionFor(file, data, ServiceContext{})
 }
@@ -152,6 +157,7 @@ func decodeServiceDefinition(file string, data []byte, ctx *ServiceContext) (*ec
 	if err := d.serviceReadOnly(obj, path, sd); err != nil {
 		return nil, err
 	}
+	sd.Role = nil // see DecodeServiceDefinition
 	if ctx == nil {
 		return sd, nil
 	}
@@ -181,13 +187,13 @@ func (d *decoder) servicesWrapper(root *node, services member) (*node, string, e
 }
 
 // serviceReadOnly applies the read-only members that carry meaning: the PRIMARY
-// deployment's settings and a user-chosen roleArn.
+// deployment's settings.
 func (d *decoder) serviceReadOnly(obj *node, path string, sd *ecs.CreateServiceInput) error {
 	if obj.kind != kindObject {
 		return nil
 	}
 	svc := &types.Service{}
-	for _, name := range []string{"deployments", "roleArn"} {
+	for _, name := range []string{"deployments"} {
 		m, ok := lookupMember(obj, name)
 		if !ok {
 			continue

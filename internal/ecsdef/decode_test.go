@@ -329,13 +329,26 @@ func TestDecodeServiceWrappedFromPrimary(t *testing.T) {
 	}
 }
 
-func TestDecodeServiceRoleArn(t *testing.T) {
-	sd, err := DecodeServiceDefinition("sd.json", []byte(`{"roleArn":"arn:aws:iam::123456789012:role/ecsServiceRole"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sd.Role == nil || *sd.Role != "arn:aws:iam::123456789012:role/ecsServiceRole" {
-		t.Errorf("role = %v", sd.Role)
+// TestDecodeServiceRoleDropped: ecspresso decodes a service definition into
+// types.Service, which has no role, and never passes role to CreateService; the
+// legacy role (and describe output's roleArn) are accepted and dropped so that the
+// same file creates the same service with both tools.
+func TestDecodeServiceRoleDropped(t *testing.T) {
+	for _, body := range []string{
+		`{"role":"arn:aws:iam::123456789012:role/ecsServiceRole","desiredCount":1}`,
+		`{"roleArn":"arn:aws:iam::123456789012:role/ecsServiceRole","desiredCount":1}`,
+		`{"services":[{"serviceName":"web","roleArn":"arn:aws:iam::123456789012:role/ecsServiceRole","desiredCount":1}]}`,
+	} {
+		sd, err := DecodeServiceDefinition("sd.json", []byte(body))
+		if err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if sd.Role != nil {
+			t.Errorf("%s: role = %q, want it dropped", body, *sd.Role)
+		}
+		if out := mustMarshal(t, sd); strings.Contains(out, "ole") {
+			t.Errorf("%s: rendered with a role:\n%s", body, out)
+		}
 	}
 }
 
