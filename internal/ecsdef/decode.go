@@ -394,6 +394,13 @@ func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
 			if matchName(m.key, readOnly) != "" {
 				continue // read-only member of describe output: accepted and dropped
 			}
+			if strings.HasPrefix(m.key, "x-") {
+				// An extension key (e.g. a Jsonnet or YAML anchor holder), ignored as
+				// in the config; ecspresso ignores every unknown key. Any other
+				// unknown key stays an error: ignoring a misspelt or newer field
+				// would register something other than the file says.
+				continue
+			}
 			return d.fail(m.keyOff, joinPath(path, m.key), diag.DidYouMean(m.key, si.names), "unknown field %q", m.key)
 		}
 		if prev, dup := seen[idx]; dup {

@@ -432,3 +432,18 @@ func TestMarshalOutputTypes(t *testing.T) {
 		t.Errorf("Marshal(nil) = %q, %v", b, err)
 	}
 }
+
+// TestDecodeExtensionKeysIgnored: x- keys are extensions, ignored at any level of a
+// definition (ecspresso ignores every unknown key); other unknown keys stay errors.
+func TestDecodeExtensionKeysIgnored(t *testing.T) {
+	td, err := DecodeTaskDefinition("td.json", []byte(`{"x-defaults":{"cpu":"256"},"family":"f","containerDefinitions":[{"x-note":"n","name":"a","image":"x","memory":128}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := mustMarshal(t, td); strings.Contains(out, "x-") {
+		t.Errorf("extension keys kept:\n%s", out)
+	}
+	if _, err := DecodeTaskDefinition("td.json", []byte(`{"y-defaults":1,"family":"f","containerDefinitions":[{"name":"a","image":"x","memory":128}]}`)); err == nil || !strings.Contains(err.Error(), `unknown field "y-defaults"`) {
+		t.Errorf("got %v, want an unknown-field error", err)
+	}
+}
