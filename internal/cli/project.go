@@ -72,6 +72,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 		AWS:        lazy.Get,
 		Getenv:     a.getenv,
 		HTTPClient: http.DefaultClient,
+		Warn:       func(m string) { a.log.Warn(a.rel(path) + ": " + m) },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: set up plugins: %w", a.rel(path), err)
