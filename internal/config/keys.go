@@ -158,7 +158,7 @@ func keyErrorAndWarnings(path, shown string, src []byte, issues []keyIssue) (err
 		case is.typo:
 			return &diag.Error{File: path, Line: line, Field: is.path, Code: diag.ExitUsage,
 				Err:  fmt.Errorf("unknown config key %q", is.key),
-				Hint: fmt.Sprintf("did you mean %q? (a key ecspresso does not know is ignored with a warning, unless it looks like a misspelling of one it knows)", is.known)}, nil
+				Hint: fmt.Sprintf("did you mean %q?", is.known)}, nil
 		case is.folded:
 			warns = append(warns, fmt.Sprintf("%s: config key %q read as %q; write %q", location(shown, line), is.path, is.known, is.known))
 		default:
