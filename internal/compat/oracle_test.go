@@ -232,3 +232,30 @@ func firstLine(b []byte) string {
 	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
 	return s
 }
+
+// TestUnknownConfigKeyWarnsOnce: a config key ecspresso does not know is loaded,
+// not rendered, and reported once on stderr with its file and line; x- keys (YAML
+// anchor holders) are not reported at all.
+func TestUnknownConfigKeyWarnsOnce(t *testing.T) {
+	abs, err := filepath.Abs(filepath.Join("testdata", "projects", "legacy-role-yaml-anchors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(t.Context(), []string{"render", "config", "servicedef", "taskdef"}, cli.Env{
+		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Vars: map[string]string{}, Dir: abs,
+	})
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	want := `ecspresso.yml:10: unknown config key \"notes\" ignored`
+	if n := strings.Count(stderr.String(), want); n != 1 {
+		t.Errorf("stderr has %q %d times, want once:\n%s", want, n, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "x-defaults") || strings.Contains(stderr.String(), "x-platform") {
+		t.Errorf("x- keys reported:\n%s", stderr.String())
+	}
+	if strings.Contains(stdout.String(), "notes") || strings.Contains(stdout.String(), "ecsServiceRole") {
+		t.Errorf("ignored key or legacy role rendered:\n%s", stdout.String())
+	}
+}
