@@ -56,6 +56,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 		Version: a.version(),
 		Getenv:  a.getenv,
 		Warn:    func(m string) { a.log.Warn(m) },
+		Rel:     a.rel,
 	})
 	if err != nil {
 		return nil, err
@@ -67,9 +68,11 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	}
 	funcs, err := plugin.Functions(ctx, specs, plugin.Deps{
 		BaseDir:    cfg.Dir,
+		WorkDir:    a.env.Dir,
 		AWS:        lazy.Get,
 		Getenv:     a.getenv,
 		HTTPClient: http.DefaultClient,
+		Warn:       func(m string) { a.log.Warn(a.rel(path) + ": " + m) },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: set up plugins: %w", a.rel(path), err)
