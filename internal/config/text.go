@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -28,7 +29,7 @@ func checkText(path string, src []byte) error {
 	line := bytes.Count(src[:off], []byte("\n")) + 1
 	col := utf8.RuneCount(src[bytes.LastIndexByte(src[:off], '\n')+1:off]) + 1
 	field, at := "", 0
-	for k := range knownKeys() {
+	for k := range jsonFields(reflect.TypeFor[Config]()) {
 		if l := lineOfKey(src, k); l > at && l <= line {
 			field, at = k, l
 		}

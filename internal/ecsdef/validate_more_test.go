@@ -68,9 +68,9 @@ func TestValidateMoreServiceRules(t *testing.T) {
 		{"lb target group not ARN", `{"loadBalancers":[{"containerName":"web","containerPort":80,"targetGroupArn":"web-tg"}]}`, `loadBalancers[0].targetGroupArn: "web-tg" is not an ARN; allowed: the ARN of an Elastic Load Balancing target group`},
 		{"lb target group is a load balancer", `{"loadBalancers":[{"containerName":"web","containerPort":80,"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"}]}`, `names the resource "loadbalancer/app/web/1"`},
 		{"lb advanced role", `{"loadBalancers":[{"containerName":"web","containerPort":80,"targetGroupArn":"` + tg + `","advancedConfiguration":{"alternateTargetGroupArn":"` + tg + `","productionListenerRule":"x","roleArn":"ecsRole"}}]}`, `loadBalancers[0].advancedConfiguration.roleArn: "ecsRole" is not an ARN`},
+		// role is legacy: dropped on decode and never sent (as in ecspresso), so never refused.
 		{"role by name", `{"role":"ecsServiceRole"}`, ""},
 		{"role by path and name", `{"role":"/service/ecsServiceRole"}`, ""},
-		{"role bad", `{"role":"arn:aws:iam::123456789012:policy/p"}`, `role: "arn:aws:iam::123456789012:policy/p" names the resource "policy/p"`},
 		{"registry ARN", `{"serviceRegistries":[{"registryArn":"srv-123"}]}`, `serviceRegistries[0].registryArn: "srv-123" is not an ARN; allowed: the ARN of a Cloud Map service`},
 		{"registry port", `{"serviceRegistries":[{"registryArn":"arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1","port":70000}]}`, `serviceRegistries[0].port: 70000; allowed: 1-65535`},
 		{"canary percent", `{"deploymentConfiguration":{"strategy":"CANARY","canaryConfiguration":{"canaryPercent":0.05}}}`, `canaryConfiguration.canaryPercent: 0.05; allowed: multiples of 0.1 from 0.1 to 100.0`},
