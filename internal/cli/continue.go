@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
@@ -34,11 +33,9 @@ func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
 	if p.cfg.Service == "" {
 		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
 	}
-	var sd *ecs.CreateServiceInput
-	if p.cfg.ServiceDefinition != "" {
-		if sd, err = p.serviceDefinition(ctx); err != nil {
-			return err
-		}
+	sd, err := p.optionalServiceDefinition(ctx)
+	if err != nil {
+		return err
 	}
 	ctl, err := a.controller(ctx, p, sd)
 	if err != nil {

@@ -51,11 +51,9 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
-	var sd *ecs.CreateServiceInput
-	if p.cfg.ServiceDefinition != "" {
-		if sd, err = p.serviceDefinition(ctx); err != nil {
-			return err
-		}
+	sd, err := p.optionalServiceDefinition(ctx)
+	if err != nil {
+		return err
 	}
 	ctl, err := a.controller(ctx, p, sd)
 	if err != nil {
