@@ -52,15 +52,3 @@ func (s *Server) settleCodeDeploy(ctx context.Context, a *account) {
 		st.Settle(ctx, a.id)
 	}
 }
-
-// primaryTaskSet gives a service with task sets (CODE_DEPLOY, EXTERNAL) the task
-// definition of its PRIMARY task set: "Any parameters that are updated on the primary
-// task set in a service will transition to the service" (UpdateServicePrimaryTaskSet,
-// ECS API reference). moto keeps the service's first task definition.
-func primaryTaskSet(svc obj) {
-	for _, v := range list(svc, "taskSets") {
-		if ts, ok := v.(map[string]any); ok && str(ts, "status") == "PRIMARY" && str(ts, "taskDefinition") != "" {
-			svc["taskDefinition"] = str(ts, "taskDefinition")
-		}
-	}
-}

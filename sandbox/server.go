@@ -265,7 +265,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if h := ecsHandler(c.Operation); h != nil {
-			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w}
+			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w, header: r.Header}
 			h(e)
 			return
 		}
