@@ -207,7 +207,17 @@ func (s *Server) Reset(ctx context.Context) error {
 
 // ServeHTTP routes one request: the control API, moto's own API, CodeDeploy, the ECS
 // operations the sandbox simulates, and everything else straight to moto.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	// Every reply goes through the guard: internal errors, panics and moto's HTML
+	// error pages come back as the protocol's InternalFailure (errguard.go).
+	g := &guard{w: rw, c: call{Service: "sandbox", Operation: r.URL.Path, Protocol: protoJSON}}
+	defer g.finish()
+	defer func() {
+		if v := recover(); v != nil {
+			g.recovered(v)
+		}
+	}()
+	var w http.ResponseWriter = g
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		s.control(w, r)
 		return
@@ -223,6 +233,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	c := identify(r, body)
+	g.c = c
 	r = r.WithContext(withCall(r.Context(), c))
 	a := s.account(c.Account)
 
@@ -236,7 +247,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if kind != faultNone {
+	// enter marks the dispatch to a route; an injected panic fault fires there, so a
+	// test can check that every route's internal error comes back as an AWS error.
+	enter := func(route string) {
+		if kind == faultPanic {
+			panic("sandbox fault: injected panic in the " + route + " route")
+		}
+	}
+	if kind != faultNone && kind != faultPanic {
 		writeFault(w, c, kind, status)
 		return
 	}
@@ -248,14 +266,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if strings.HasPrefix(c.Target, "CodeDeploy_20141006.") {
 		if h := s.codeDeploy(a); h != nil {
+			enter("codedeploy")
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			h.ServeHTTP(w, r)
 			return
 		}
 	}
-	if c.Service == "ecs" && r.Header.Get(codedeploy.InternalHeader) == "" {
+	if (c.Service == "ecs" || c.Service == "elasticloadbalancing") && r.Header.Get(codedeploy.InternalHeader) == "" {
 		s.settleCodeDeploy(r.Context(), a) // codedeploy_mount.go
 	}
+	enter("proxy")
 	if s.serveExtra(w, r, a, c, body) {
 		return
 	}
