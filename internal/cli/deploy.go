@@ -334,6 +334,22 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		a.log.Info("not waiting (--no-wait)", "deployment", res.DeploymentID)
 		return a.reportNoDeployment(plan, res.TaskDefinitionARN)
 	}
+	if res.Created && watch.UsesTaskSets(res.Service) {
+		// A CODE_DEPLOY service has no ECS deployment: follow its first task set until
+		// steady (internal/watch/tasksets.go), within the config's timeout.
+		out, err := watch.New(client, watch.Options{Interval: w.PollInterval, Observer: watch.NewTextObserver(a.stderr, a.ci())}).
+			WaitTaskSets(ctx, watch.TaskSetTarget{Cluster: o.Cluster, Service: o.Service, StartedAt: res.StartedAt})
+		if err != nil {
+			return fmt.Errorf("wait for service %q: %w", o.Service, err)
+		}
+		a.record(res.TaskDefinitionARN, out.Kind.String())
+		if err := view.Write(a.stdout, a.g.Output, view.Result{Service: o.Service, Cluster: o.Cluster, TaskDefinitionARN: res.TaskDefinitionARN,
+			DeploymentID: out.DeploymentID, Outcome: out.Kind.String(), Reason: out.Reason, Pending: out.Pending,
+			StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds()}); err != nil {
+			return err
+		}
+		return a.outcomeError(followRequest{cluster: o.Cluster, service: o.Service, taskDefinition: res.TaskDefinitionARN}, out)
+	}
 	until := w.until()
 	if !plan.StartsDeployment && plan.DesiredCount != nil {
 		// Only the desired count changed: no deployment starts, so "deployed" would

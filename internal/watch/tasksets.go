@@ -123,8 +123,9 @@ func (p *Poller) WaitTaskSets(ctx context.Context, t TaskSetTarget) (Outcome, er
 	started := p.o.Now()
 	seen := map[string]bool{}
 	var last *TaskSetSnapshot
+	primaryID := "" // the PRIMARY task set's id (ecs-svc/…), reported as the deployment id
 	end := func(k Kind, reason, pending string) Outcome {
-		return Outcome{Kind: k, Reason: reason, Pending: pending, Started: started, Finished: p.o.Now()}
+		return Outcome{Kind: k, Reason: reason, Pending: pending, DeploymentID: primaryID, Started: started, Finished: p.o.Now()}
 	}
 	lastPending := fmt.Sprintf("service %s not described yet", t.Service)
 	for {
@@ -154,6 +155,9 @@ func (p *Poller) WaitTaskSets(ctx context.Context, t TaskSetTarget) (Outcome, er
 				}
 			}
 			snap := taskSetSnapshot(p.o.Now(), t.Cluster, svc)
+			if ps, ok := snap.primary(); ok {
+				primaryID = ps.ID
+			}
 			if last == nil || !snap.sameAs(*last) {
 				if o, ok := p.o.Observer.(TaskSetObserver); ok {
 					o.TaskSetProgress(snap)
@@ -161,6 +165,11 @@ func (p *Poller) WaitTaskSets(ctx context.Context, t TaskSetTarget) (Outcome, er
 				last = &snap
 			}
 			lastPending = snap.pending()
+			if len(snap.TaskSets) == 0 && svc.DeploymentController != nil && svc.DeploymentController.Type == types.DeploymentControllerTypeExternal {
+				// An EXTERNAL service gets its task sets from its own controller
+				// (CreateTaskSet); there is nothing to wait for.
+				return end(Succeeded, fmt.Sprintf("service %s uses an EXTERNAL deployment controller: its task sets come from CreateTaskSet", t.Service), ""), nil
+			}
 			if snap.steady() {
 				if ps, ok := snap.primary(); ok {
 					return end(Succeeded, fmt.Sprintf("task set %s is steady: %d/%d running", ps.ID, ps.Running, ps.Desired), ""), nil
