@@ -82,6 +82,7 @@ type Server struct {
 	mu       sync.Mutex
 	accounts map[string]*account
 	cd       map[string]http.Handler // account/region → CodeDeploy fake
+	steps    map[string][]StepRule   // account → clock steps per call (stepclock.go)
 
 	nextAccount atomic.Uint64
 	started     time.Duration
@@ -201,6 +202,7 @@ func (s *Server) Reset(ctx context.Context) error {
 	s.mu.Lock()
 	s.accounts = map[string]*account{}
 	s.cd = map[string]http.Handler{}
+	s.steps = nil
 	s.mu.Unlock()
 	return s.moto.Reset(ctx, s.client)
 }
@@ -259,6 +261,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if r.Header.Get(codedeploy.InternalHeader) == "" {
+		s.stepClock(a, c) // stepclock.go
+	}
 	// Materialise what simulated time has made due (CloudWatch log lines of tasks)
 	// before any read of this account, so e.g. GetLogEvents sees them.
 	s.flushLogs(r.Context(), a, c.Region)

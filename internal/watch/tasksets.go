@@ -142,11 +142,17 @@ func (p *Poller) WaitTaskSets(ctx context.Context, t TaskSetTarget) (Outcome, er
 			if st := aws.ToString(svc.Status); st != "ACTIVE" {
 				return end(Failed, fmt.Sprintf("service %s is %s", t.Service, st), ""), nil
 			}
+			// Events since the service was created, on ECS's clock (ours may differ);
+			// StartedAt only when ECS gives no creation time.
+			since := t.StartedAt
+			if svc.CreatedAt != nil {
+				since = *svc.CreatedAt
+			}
 			evs := svc.Events
 			for i := len(evs) - 1; i >= 0; i-- {
 				e := evs[i]
 				id := aws.ToString(e.Id)
-				if seen[id] || (!t.StartedAt.IsZero() && aws.ToTime(e.CreatedAt).Before(t.StartedAt)) {
+				if seen[id] || (!since.IsZero() && aws.ToTime(e.CreatedAt).Before(since)) {
 					continue
 				}
 				seen[id] = true
