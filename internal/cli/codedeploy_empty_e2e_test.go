@@ -211,3 +211,19 @@ func TestCodeDeployE2EFromEmptyAccount(t *testing.T) {
 	w.wantState("rollback", []string{"PRIMARY STEADY_STATE " + target + " 2/2 blue"}, "100/0", "100/0")
 
 }
+
+// A new CODE_DEPLOY service whose tasks never stay up: doppio shows the task set
+// stabilising and gives up at the config's timeout with exit 5.
+func TestCodeDeployE2ECreateTimesOut(t *testing.T) {
+	e := startE2E(t)
+	e.cluster("e2e")
+	subnets, sg := e.network()
+	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2s\n")
+	e.write("app/ecs-service-def.json", fmt.Sprintf(`{"launchType": "FARGATE", "desiredCount": 1, "deploymentController": {"type": "CODE_DEPLOY"},
+  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q], "securityGroups": [%q]}}}`, subnets[0], sg))
+	e.write("app/ecs-task-def.json", `{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "containerDefinitions": [{"name": "web", "image": "nginx:crashloop", "essential": true}]}`)
+	e.sb.StepClock(sandbox.StepRule{Operation: "ecs:DescribeServices", Step: 2 * time.Second})
+	_, errs := e.must(5, "app", "deploy", poll)
+	wantIn(t, "stderr", errs, "created service", "PRIMARY STABILIZING", "has started 1 tasks", "timed out waiting for deployment ecs-svc/")
+}
