@@ -346,3 +346,15 @@ func (s *service) renderEvents(svc obj, now time.Time) {
 	}
 	svc["events"] = ej
 }
+
+// taskLoadBalancers are the load balancers a service task is registered with: those
+// of its task set in a task-set service (each task set names its own target group,
+// CreateTaskSet loadBalancers), else the service's.
+func (s *service) taskLoadBalancers(t *task) []any {
+	for _, ts := range s.taskSets {
+		if ts.dep == t.dep {
+			return list(ts.dep.cfg, "loadBalancers")
+		}
+	}
+	return list(s.attrs, "loadBalancers")
+}

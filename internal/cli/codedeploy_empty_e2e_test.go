@@ -73,6 +73,22 @@ func (w *cdWorld) taskSets() []string {
 	return out
 }
 
+// healthy counts the healthy targets of a target group.
+func (w *cdWorld) healthy(tg string) int {
+	w.t.Helper()
+	out, err := w.elb.DescribeTargetHealth(w.t.Context(), &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(tg)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	n := 0
+	for _, d := range out.TargetHealthDescriptions {
+		if d.TargetHealth != nil && d.TargetHealth.State == elbtypes.TargetHealthStateEnumHealthy {
+			n++
+		}
+	}
+	return n
+}
+
 func lastPart(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
 
 func boolInt(b bool) int {
@@ -191,6 +207,9 @@ func TestCodeDeployE2EFromEmptyAccount(t *testing.T) {
 	}
 	e.sb.Clock().Advance(time.Minute) // the original task set's tasks drain
 	w.wantState("v2", []string{"PRIMARY STEADY_STATE web:2 2/2 green"}, "0/100", "0/100")
+	if got := w.healthy(w.green); got != 2 {
+		t.Errorf("v2: %d healthy targets in green, want the replacement's 2", got)
+	}
 
 	// 4. A crash-looping image fails Install; CodeDeploy rolls back: exit 4, and v2
 	// keeps serving from green.
