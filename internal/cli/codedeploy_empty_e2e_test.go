@@ -246,3 +246,30 @@ func TestCodeDeployE2ECreateTimesOut(t *testing.T) {
 	_, errs := e.must(5, "app", "deploy", poll)
 	wantIn(t, "stderr", errs, "created service", "PRIMARY STABILIZING", "has started 1 tasks", "timed out waiting for deployment ecs-svc/")
 }
+
+// Issue 20's BLUE_GREEN deploy with a two-minute bake time, polled so sparsely that
+// ECS goes through several lifecycle stages between two polls: the log still shows
+// every stage after the first one seen, in order, marked as passed between polls.
+func TestBlueGreenE2EStagesPassedBetweenPolls(t *testing.T) {
+	e := blueGreenProject(t, `{"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 2}`, 40)
+	e.sb.Clock().SetSpeed(0)
+	e.sb.StepClock(sandbox.StepRule{Operation: "ecs:DescribeServices", Step: 90 * time.Second})
+	_, errs := e.must(0, "app", "deploy", poll)
+	stages := []string{"PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT",
+		"PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"}
+	last, passed := 0, 0
+	for _, st := range stages {
+		i := strings.Index(errs[last:], "stage "+st)
+		if i < 0 {
+			t.Fatalf("stage %s missing or out of order after offset %d:\n%s", st, last, errs)
+		}
+		if strings.HasPrefix(errs[last+i:], "stage "+st+" passed between polls") {
+			passed++
+		}
+		last += i
+	}
+	if passed == 0 {
+		t.Errorf("no stage was passed between polls; the test does not exercise the inference:\n%s", errs)
+	}
+	wantIn(t, "stderr", errs, "deployment succeeded")
+}

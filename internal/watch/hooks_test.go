@@ -112,3 +112,18 @@ func TestTextObserverPassedStages(t *testing.T) {
 		t.Errorf("PassedStages backwards = %v", got)
 	}
 }
+
+// Following our own deployment from its start, the first poll that sees BAKE_TIME
+// means every stage before it passed while we watched; a resumed wait infers nothing.
+func TestTextObserverPassedStagesBeforeFirstPoll(t *testing.T) {
+	for _, fromStart := range []bool{true, false} {
+		var b strings.Builder
+		o := NewTextObserver(&b, true)
+		o.Progress(Snapshot{At: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC), DeploymentID: "ecs-svc/2", LifecycleStage: "BAKE_TIME", FromStart: fromStart,
+			Deployments: []DeploymentState{{ID: "ecs-svc/2", Status: "PRIMARY", RolloutState: "IN_PROGRESS", Desired: 2, Running: 2, Ours: true}}})
+		got := strings.Count(b.String(), "passed between polls")
+		if want := map[bool]int{true: 7, false: 0}[fromStart]; got != want {
+			t.Errorf("FromStart %v: %d stages passed, want %d:\n%s", fromStart, got, want, b.String())
+		}
+	}
+}

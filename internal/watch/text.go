@@ -163,9 +163,9 @@ func (o *TextObserver) stageLines(b *strings.Builder, ts string, s Snapshot) {
 	if o.stage == s.LifecycleStage {
 		return
 	}
-	if o.stage == "" {
-		// The first stage seen: what came before the first poll is not known to
-		// have happened while we watched (a resumed wait starts anywhere).
+	if o.stage == "" && !s.FromStart {
+		// The first stage seen by a resumed wait: what came before is not known to
+		// have happened while we watched.
 		o.stage = s.LifecycleStage
 		return
 	}
