@@ -60,6 +60,16 @@ func TestCodeDeployServiceCreatesPrimaryTaskSet(t *testing.T) {
 			t.Errorf("task startedBy %s status %s, want %s RUNNING", aws.ToString(task.StartedBy), aws.ToString(task.LastStatus), aws.ToString(ts.Id))
 		}
 	}
+	// The desired count of a CODE_DEPLOY service can change without CodeDeploy; its
+	// task sets follow (computedDesiredCount).
+	if _, err := f.ecs.UpdateService(f.ctx, &ecs.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("web"), DesiredCount: aws.Int32(3)}); err != nil {
+		t.Fatal(err)
+	}
+	f.env.Clock().Advance(6 * time.Second)
+	svc = f.describe("web")
+	if ts := svc.TaskSets[0]; ts.ComputedDesiredCount != 3 || ts.RunningCount != 3 || svc.RunningCount != 3 || ts.StabilityStatus != types.StabilityStatusSteadyState {
+		t.Errorf("after scaling to 3: task set %d/%d %s, service running %d", ts.RunningCount, ts.ComputedDesiredCount, ts.StabilityStatus, svc.RunningCount)
+	}
 }
 
 // An EXTERNAL service starts with no task set; CreateTaskSet, UpdateServicePrimaryTaskSet,
