@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/doppio-ecs/doppio/sandbox/codedeploy"
 	"github.com/doppio-ecs/doppio/sandbox/simclock"
@@ -20,6 +21,14 @@ func DefaultCodeDeploy(clock *simclock.Clock, _ string, endpoint string) (http.H
 		Clock: clock,
 		ECS: func(account string) codedeploy.ECS {
 			return ecs.New(ecs.Options{
+				Region:       DefaultRegion,
+				BaseEndpoint: aws.String(endpoint),
+				Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyForAccount(account), SecretAccessKey, ""),
+				HTTPClient:   &http.Client{Transport: markInternal{http.DefaultTransport}},
+			})
+		},
+		ELB: func(account string) codedeploy.ELB {
+			return elasticloadbalancingv2.New(elasticloadbalancingv2.Options{
 				Region:       DefaultRegion,
 				BaseEndpoint: aws.String(endpoint),
 				Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyForAccount(account), SecretAccessKey, ""),
@@ -50,17 +59,5 @@ func (s *Server) settleCodeDeploy(ctx context.Context, a *account) {
 		Settle(context.Context, string)
 	}); ok {
 		st.Settle(ctx, a.id)
-	}
-}
-
-// primaryTaskSet gives a service with task sets (CODE_DEPLOY, EXTERNAL) the task
-// definition of its PRIMARY task set: "Any parameters that are updated on the primary
-// task set in a service will transition to the service" (UpdateServicePrimaryTaskSet,
-// ECS API reference). moto keeps the service's first task definition.
-func primaryTaskSet(svc obj) {
-	for _, v := range list(svc, "taskSets") {
-		if ts, ok := v.(map[string]any); ok && str(ts, "status") == "PRIMARY" && str(ts, "taskDefinition") != "" {
-			svc["taskDefinition"] = str(ts, "taskDefinition")
-		}
 	}
 }

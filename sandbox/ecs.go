@@ -21,6 +21,8 @@ type ecsCall struct {
 	body []byte
 	ctx  context.Context
 	w    http.ResponseWriter
+	// header is the request's (who sent it: the sandbox's CodeDeploy marks its own).
+	header http.Header
 }
 
 // ecsHandler returns the proxy's own implementation of an ECS operation, or nil to
@@ -63,6 +65,16 @@ func ecsHandler(op string) func(*ecsCall) {
 		return (*ecsCall).describeTaskDefinition
 	case "RegisterTaskDefinition":
 		return (*ecsCall).registerTaskDefinition
+	case "CreateTaskSet": // tasksets_api.go
+		return (*ecsCall).createTaskSet
+	case "DescribeTaskSets":
+		return (*ecsCall).describeTaskSets
+	case "UpdateTaskSet":
+		return (*ecsCall).updateTaskSet
+	case "DeleteTaskSet":
+		return (*ecsCall).deleteTaskSet
+	case "UpdateServicePrimaryTaskSet":
+		return (*ecsCall).updateServicePrimaryTaskSet
 	}
 	return nil
 }

@@ -27,6 +27,10 @@ type FaultRule struct {
 	// (default 1 when Latency is set).
 	Latency     Duration `json:"latency,omitempty"`
 	LatencyRate float64  `json:"latencyRate,omitempty"`
+	// Panic is the rate of calls whose handling panics inside the sandbox (a test
+	// hook: the caller must still get the protocol's InternalFailure naming the
+	// operation, errguard.go).
+	Panic float64 `json:"panic,omitempty"`
 	// Times caps how many failures this rule injects (0: unlimited).
 	Times int `json:"times,omitempty"`
 }
@@ -71,6 +75,7 @@ const (
 	faultThrottle
 	faultError
 	faultDrop
+	faultPanic
 )
 
 type faultState struct {
@@ -132,6 +137,8 @@ func (f *faultState) decide(c call) (faultKind, int, time.Duration) {
 			kind = faultError
 		case x < r.Throttle+r.Error+r.Drop:
 			kind = faultDrop
+		case x < r.Throttle+r.Error+r.Drop+r.Panic:
+			kind = faultPanic
 		}
 		if kind != faultNone {
 			f.used[i]++

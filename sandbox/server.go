@@ -82,6 +82,7 @@ type Server struct {
 	mu       sync.Mutex
 	accounts map[string]*account
 	cd       map[string]http.Handler // account/region → CodeDeploy fake
+	steps    map[string][]StepRule   // account → clock steps per call (stepclock.go)
 
 	nextAccount atomic.Uint64
 	started     time.Duration
@@ -201,13 +202,24 @@ func (s *Server) Reset(ctx context.Context) error {
 	s.mu.Lock()
 	s.accounts = map[string]*account{}
 	s.cd = map[string]http.Handler{}
+	s.steps = nil
 	s.mu.Unlock()
 	return s.moto.Reset(ctx, s.client)
 }
 
 // ServeHTTP routes one request: the control API, moto's own API, CodeDeploy, the ECS
 // operations the sandbox simulates, and everything else straight to moto.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	// Every reply goes through the guard: internal errors, panics and moto's HTML
+	// error pages come back as the protocol's InternalFailure (errguard.go).
+	g := &guard{w: rw, c: call{Service: "sandbox", Operation: r.URL.Path, Protocol: protoJSON}}
+	defer g.finish()
+	defer func() {
+		if v := recover(); v != nil {
+			g.recovered(v)
+		}
+	}()
+	var w http.ResponseWriter = g
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		s.control(w, r)
 		return
@@ -223,6 +235,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	c := identify(r, body)
+	g.c = c
 	r = r.WithContext(withCall(r.Context(), c))
 	a := s.account(c.Account)
 
@@ -236,11 +249,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if kind != faultNone {
+	// enter marks the dispatch to a route; an injected panic fault fires there, so a
+	// test can check that every route's internal error comes back as an AWS error.
+	enter := func(route string) {
+		if kind == faultPanic {
+			panic("sandbox fault: injected panic in the " + route + " route")
+		}
+	}
+	if kind != faultNone && kind != faultPanic {
 		writeFault(w, c, kind, status)
 		return
 	}
 
+	if r.Header.Get(codedeploy.InternalHeader) == "" {
+		s.stepClock(a, c) // stepclock.go
+	}
 	// Materialise what simulated time has made due (CloudWatch log lines of tasks)
 	// before any read of this account, so e.g. GetLogEvents sees them.
 	s.flushLogs(r.Context(), a, c.Region)
@@ -248,14 +271,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if strings.HasPrefix(c.Target, "CodeDeploy_20141006.") {
 		if h := s.codeDeploy(a); h != nil {
+			enter("codedeploy")
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			h.ServeHTTP(w, r)
 			return
 		}
 	}
-	if c.Service == "ecs" && r.Header.Get(codedeploy.InternalHeader) == "" {
+	if (c.Service == "ecs" || c.Service == "elasticloadbalancing") && r.Header.Get(codedeploy.InternalHeader) == "" {
 		s.settleCodeDeploy(r.Context(), a) // codedeploy_mount.go
 	}
+	enter("proxy")
 	if s.serveExtra(w, r, a, c, body) {
 		return
 	}
@@ -265,7 +290,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if h := ecsHandler(c.Operation); h != nil {
-			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w}
+			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w, header: r.Header}
 			h(e)
 			return
 		}

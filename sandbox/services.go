@@ -138,6 +138,20 @@ func (e *ecsCall) createService() {
 	if s.controller == "ECS" && td != nil {
 		s.startDeployment(a, T, td, cfg, nil)
 	}
+	if s.controller == "CODE_DEPLOY" && td != nil {
+		// CreateService with the CODE_DEPLOY controller creates the service's first
+		// task set, PRIMARY at 100% (tasksets.go); EXTERNAL services get theirs from
+		// CreateTaskSet.
+		tcfg := obj{}
+		for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
+			if v, ok := req[k]; ok && v != nil {
+				tcfg[k] = clone(v)
+			}
+		}
+		ts := s.newTaskSet(a, T, td, tcfg, str(s.attrs, "launchType"), str(req, "platformVersion"), 100)
+		ts.status = "PRIMARY"
+		s.planTaskSets(a, T)
+	}
 	s.render(svc, a.clock.Now())
 	e.ok(reply)
 }
@@ -289,6 +303,10 @@ func (e *ecsCall) updateService() {
 			s.truncate(a, T)
 			s.plan(a, T)
 		}
+	}
+	if s.usesTaskSets() && newDesired != s.desired {
+		s.desired = newDesired
+		s.planTaskSets(a, T) // task sets scale with the service (tasksets.go)
 	}
 	s.desired = newDesired
 	s.render(svc, T)

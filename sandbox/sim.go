@@ -299,6 +299,7 @@ type service struct {
 	tasks                       []*task
 	prodTG                      string            // target group serving production (bluegreen_elb.go)
 	ruleState                   map[string]string // listener rule weights last written to moto
+	taskSets                    []*taskSet        // CODE_DEPLOY and EXTERNAL services (tasksets.go)
 }
 
 // breakerThreshold follows ServiceDeploymentCircuitBreaker.threshold in the API
@@ -758,8 +759,8 @@ func (s *service) render(svc obj, now time.Time) {
 	delete(svc, "volumeConfigurations")
 	svc["desiredCount"] = s.desired
 	svc["createdAt"] = epoch(s.createdAt)
-	if s.controller != "ECS" {
-		primaryTaskSet(svc)
+	if s.usesTaskSets() {
+		s.renderTaskSets(svc, now) // tasksets.go
 		return
 	}
 	deps := s.visibleDeployments(now)

@@ -101,13 +101,13 @@ func (s *Server) describeTargetHealth(ctx context.Context, w http.ResponseWriter
 	now := a.clock.Now()
 	var members []thMember
 	for _, svc := range a.services {
-		for _, lb := range list(svc.attrs, "loadBalancers") {
-			m, _ := lb.(map[string]any)
-			if str(m, "targetGroupArn") != tg {
-				continue
-			}
-			port, _ := num(m, "containerPort")
-			for _, t := range svc.tasks {
+		for _, t := range svc.tasks {
+			for _, lb := range svc.taskLoadBalancers(t) {
+				m, _ := lb.(map[string]any)
+				if str(m, "targetGroupArn") != tg {
+					continue
+				}
+				port, _ := num(m, "containerPort")
 				state, reason, desc, ok := targetState(t, now)
 				if !ok {
 					continue

@@ -232,7 +232,7 @@ func (c *codeDeployController) Rollback(ctx context.Context, p *RollbackPlan) (*
 		return nil, err
 	}
 	started := c.d.Now()
-	res, err := RollbackCodeDeploy(ctx, cdc, c.revisions(), *p.CodeDeploy, p.sd, c.d.AppSpec)
+	res, err := RollbackCodeDeploy(ctx, cdc, c.revisions(), *p.CodeDeploy, p.sd, c.d.AppSpec, p.Current)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,13 @@ func (c *codeDeployController) InFlight(ctx context.Context) (*Started, error) {
 // Follow waits for the CodeDeploy deployment; after a stop with automatic
 // rollback, for the rollback deployment CodeDeploy starts.
 func (c *codeDeployController) Follow(ctx context.Context, s *Started, w Wait) (watch.Outcome, error) {
-	if s.Kind != KindCodeDeploy { // the service was just created through ECS
+	if s.Created {
+		// A new CODE_DEPLOY service has no deployment yet: CreateService started its
+		// first (PRIMARY) task set, which is followed until steady.
+		poller := watch.New(c.d.Watch, watch.Options{Interval: w.interval(), Observer: w.Observer})
+		return poller.WaitTaskSets(ctx, watch.TaskSetTarget{Cluster: s.Cluster, Service: s.Service, StartedAt: s.StartedAt})
+	}
+	if s.Kind != KindCodeDeploy { // scale or refresh through UpdateService
 		return c.ecsController.Follow(ctx, s, w)
 	}
 	cdc, err := c.client(ctx)

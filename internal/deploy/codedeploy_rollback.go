@@ -38,9 +38,12 @@ type CodeDeployRollback struct {
 
 // RollbackCodeDeploy rolls a CODE_DEPLOY service back as ecspresso does: an
 // in-flight deployment is stopped with automatic rollback; otherwise a new
-// deployment of the previous ACTIVE revision (older than the one the last deployment
-// deployed) is created with the same AppSpec settings.
-func RollbackCodeDeploy(ctx context.Context, c CodeDeployRollbackAPI, revs *Revisions, g CodeDeployGroup, sd *ecs.CreateServiceInput, hooks any) (*CodeDeployRollback, error) {
+// deployment of the previous ACTIVE revision (older than runs, the one the service
+// runs; "" falls back to the one the last deployment deployed) is created with the
+// same AppSpec settings. After CodeDeploy rolled a failed deployment back, the
+// service runs the revision before it, so the rollback goes one further back, as
+// ecspresso's does.
+func RollbackCodeDeploy(ctx context.Context, c CodeDeployRollbackAPI, revs *Revisions, g CodeDeployGroup, sd *ecs.CreateServiceInput, hooks any, runs string) (*CodeDeployRollback, error) {
 	ls, err := c.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{ApplicationName: aws.String(g.Application), DeploymentGroupName: aws.String(g.DeploymentGroup)})
 	if err != nil {
 		return nil, fmt.Errorf("list deployments of %s/%s: %w", g.Application, g.DeploymentGroup, err)
@@ -63,6 +66,9 @@ func RollbackCodeDeploy(ctx context.Context, c CodeDeployRollbackAPI, revs *Revi
 		return nil, fmt.Errorf("deployment group %s/%s: no deployment found", g.Application, g.DeploymentGroup)
 	}
 	res := &CodeDeployRollback{From: appSpecTaskDefinition(latest.Revision)}
+	if runs != "" {
+		res.From = runs
+	}
 	switch latest.Status {
 	case cdtypes.DeploymentStatusCreated, cdtypes.DeploymentStatusQueued, cdtypes.DeploymentStatusInProgress,
 		cdtypes.DeploymentStatusReady, cdtypes.DeploymentStatusBaking:

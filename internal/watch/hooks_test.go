@@ -64,3 +64,66 @@ func TestProgressTime(t *testing.T) {
 		}
 	}
 }
+
+// A BLUE_GREEN deployment seen at RECONCILE_SERVICE and next at CLEAN_UP went
+// through every stage in between: each gets its line, in order, marked as passed
+// between polls, with the traffic weights that show it.
+func TestTextObserverPassedStages(t *testing.T) {
+	var b strings.Builder
+	o := NewTextObserver(&b, true)
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	hundred := 100.0
+	dep := func(st string) Snapshot {
+		s := Snapshot{At: at, DeploymentID: "ecs-svc/2", LifecycleStage: st, Strategy: "BLUE_GREEN",
+			Deployments: []DeploymentState{{ID: "ecs-svc/2", Status: "PRIMARY", RolloutState: "IN_PROGRESS", Desired: 2, Running: 2, Ours: true}}}
+		if st == "CLEAN_UP" {
+			s.ProductionTraffic, s.TestTraffic = &hundred, &hundred
+		}
+		return s
+	}
+	o.Progress(dep("RECONCILE_SERVICE"))
+	at = at.Add(2 * time.Minute)
+	o.Progress(dep("CLEAN_UP"))
+	want := []string{
+		"stage RECONCILE_SERVICE",
+		"2026-11-22T10:02:00Z  stage PRE_SCALE_UP passed between polls",
+		"stage SCALE_UP passed between polls",
+		"stage POST_SCALE_UP passed between polls",
+		"stage TEST_TRAFFIC_SHIFT passed between polls (test traffic now 100% on the new revision)",
+		"stage POST_TEST_TRAFFIC_SHIFT passed between polls",
+		"stage PRODUCTION_TRAFFIC_SHIFT passed between polls (production traffic now 100% on the new revision)",
+		"stage POST_PRODUCTION_TRAFFIC_SHIFT passed between polls",
+		"stage BAKE_TIME passed between polls",
+		"deployment ecs-svc/2 IN_PROGRESS  running 2/2 pending 0  stage CLEAN_UP",
+	}
+	text, last := b.String(), 0
+	for _, w := range want {
+		i := strings.Index(text[last:], w)
+		if i < 0 {
+			t.Fatalf("output lacks %q (in order):\n%s", w, text)
+		}
+		last += i + len(w)
+	}
+	if strings.Contains(text, "RECONCILE_SERVICE passed") {
+		t.Errorf("RECONCILE_SERVICE inferred:\n%s", text)
+	}
+	// A rollback moves the stage back: nothing is inferred.
+	if got := PassedStages("BAKE_TIME", "SCALE_UP"); got != nil {
+		t.Errorf("PassedStages backwards = %v", got)
+	}
+}
+
+// Following our own deployment from its start, the first poll that sees BAKE_TIME
+// means every stage before it passed while we watched; a resumed wait infers nothing.
+func TestTextObserverPassedStagesBeforeFirstPoll(t *testing.T) {
+	for _, fromStart := range []bool{true, false} {
+		var b strings.Builder
+		o := NewTextObserver(&b, true)
+		o.Progress(Snapshot{At: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC), DeploymentID: "ecs-svc/2", LifecycleStage: "BAKE_TIME", FromStart: fromStart,
+			Deployments: []DeploymentState{{ID: "ecs-svc/2", Status: "PRIMARY", RolloutState: "IN_PROGRESS", Desired: 2, Running: 2, Ours: true}}})
+		got := strings.Count(b.String(), "passed between polls")
+		if want := map[bool]int{true: 7, false: 0}[fromStart]; got != want {
+			t.Errorf("FromStart %v: %d stages passed, want %d:\n%s", fromStart, got, want, b.String())
+		}
+	}
+}

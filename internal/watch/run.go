@@ -326,6 +326,7 @@ func (r *run) progress(svc *types.Service, ours *types.Deployment) {
 		Cluster:      r.t.Cluster,
 		Service:      r.t.Service,
 		DeploymentID: r.ourID,
+		FromStart:    !r.t.StartedAt.IsZero(),
 		Desired:      svc.DesiredCount,
 		Running:      svc.RunningCount,
 		Pending:      svc.PendingCount,

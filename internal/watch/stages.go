@@ -87,3 +87,44 @@ func progressTime(sd *types.ServiceDeployment, ours *types.Deployment, now time.
 	}
 	return t
 }
+
+// PassedStages returns the lifecycle stages a traffic-shifting deployment went
+// through between two polls that saw it at prev and then at cur, in order: every
+// stage strictly between them in stageOrder (ECS runs each stage of a BLUE_GREEN,
+// LINEAR or CANARY deployment in that order; Developer Guide, "Deployment lifecycle
+// stages"). RECONCILE_SERVICE only happens when more than one service revision is
+// ACTIVE, so it is never inferred. A move backwards (a rollback) or an unknown stage
+// passes nothing.
+func PassedStages(prev, cur string) []string {
+	i := slices.Index(stageOrder, types.ServiceDeploymentLifecycleStage(prev))
+	j := slices.Index(stageOrder, types.ServiceDeploymentLifecycleStage(cur))
+	if j < 0 || (prev != "" && i < 0) || j <= i+1 {
+		return nil
+	}
+	var out []string
+	for _, st := range stageOrder[i+1 : j] {
+		if st == types.ServiceDeploymentLifecycleStageReconcileService {
+			continue
+		}
+		out = append(out, string(st))
+	}
+	return out
+}
+
+// passedEvidence says what the deployment reports now that shows a passed stage
+// happened: the traffic weights its target revision has (ServiceDeployment
+// targetServiceRevision; the test listener moves in TEST_TRAFFIC_SHIFT, production in
+// PRODUCTION_TRAFFIC_SHIFT).
+func passedEvidence(stage string, s Snapshot) string {
+	switch types.ServiceDeploymentLifecycleStage(stage) {
+	case types.ServiceDeploymentLifecycleStageTestTrafficShift:
+		if s.TestTraffic != nil {
+			return fmt.Sprintf(" (test traffic now %g%% on the new revision)", *s.TestTraffic)
+		}
+	case types.ServiceDeploymentLifecycleStageProductionTrafficShift:
+		if s.ProductionTraffic != nil {
+			return fmt.Sprintf(" (production traffic now %g%% on the new revision)", *s.ProductionTraffic)
+		}
+	}
+	return ""
+}

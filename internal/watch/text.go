@@ -20,6 +20,8 @@ type TextObserver struct {
 
 	last  Snapshot
 	hooks map[string]seenHook // lifecycle hooks by id, as last shown
+
+	stageDep, stage string // our deployment and the lifecycle stage it was last shown at
 }
 
 // seenHook is a lifecycle hook as the observer last showed it.
@@ -68,6 +70,7 @@ func (o *TextObserver) Progress(s Snapshot) {
 	ts := o.stamp(s.At)
 	var b strings.Builder
 	o.hookLines(&b, ts, s)
+	o.stageLines(&b, ts, s)
 	for _, d := range s.Deployments {
 		if d.Ours {
 			o.line(&b, ts, d, s)
@@ -145,4 +148,29 @@ func hasOurs(ds []DeploymentState) bool {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// stageLines writes a line for every lifecycle stage our deployment went through
+// between the last poll and this one, so the log shows each stage in order even when
+// ECS moved through several of them between two polls (stages.go).
+func (o *TextObserver) stageLines(b *strings.Builder, ts string, s Snapshot) {
+	if s.LifecycleStage == "" {
+		return
+	}
+	if s.DeploymentID != o.stageDep {
+		o.stageDep, o.stage = s.DeploymentID, ""
+	}
+	if o.stage == s.LifecycleStage {
+		return
+	}
+	if o.stage == "" && !s.FromStart {
+		// The first stage seen by a resumed wait: what came before is not known to
+		// have happened while we watched.
+		o.stage = s.LifecycleStage
+		return
+	}
+	for _, st := range PassedStages(o.stage, s.LifecycleStage) {
+		fmt.Fprintf(b, "%s  stage %s passed between polls%s\n", ts, st, passedEvidence(st, s))
+	}
+	o.stage = s.LifecycleStage
 }

@@ -140,6 +140,10 @@ type Snapshot struct {
 	Cluster      string
 	Service      string
 	DeploymentID string // ours; "" until identified
+	// FromStart says we followed our deployment from the call that started it
+	// (Target.StartedAt set), so every lifecycle stage before the first one a poll
+	// saw passed while we watched.
+	FromStart bool
 	// RolloutState and RolloutStateReason are those of our deployment in
 	// DescribeServices.
 	RolloutState       string

@@ -52,6 +52,14 @@ type ecsState struct {
 	switched    bool // AllowTraffic done: replacement is primary
 	cleaned     bool // original (or, for a rollback, replacement) task set deleted
 	restored    bool // rollback: original is primary again
+
+	// Traffic (traffic.go): the pair's target group ARNs as the deployment uses them
+	// (blue serves the original task set, green the replacement), and what was last
+	// written to the listeners. Empty when the names could not be resolved.
+	blueTG, greenTG string
+	prodWeight      float64 // weight on green last written to the production listeners
+	prodWritten     bool
+	testRouted      bool
 }
 
 // crashLoops reports whether the task definition trips the scripted failure rule: a
@@ -119,6 +127,9 @@ func (s *Server) applyECS(q *request, d *deployment, v view) bool {
 			return fail(*v.installAt, "CreateTaskSet", err)
 		}
 	}
+	if err := s.applyTraffic(q, d, v); err != nil {
+		return fail(q.now, "ModifyListener", err)
+	}
 	if v.shiftedAt != nil && !e.switched {
 		e.switched = true
 		if q.ecs() != nil && e.replacement.ref() != "" && d.target != nil {
@@ -151,6 +162,11 @@ func (s *Server) applyRollbackECS(q *request, d *deployment, v view) bool {
 	}
 	if v.shiftedAt != nil && !d.ecs.restored {
 		d.ecs.restored = true
+		if trig.ecs.blueTG != "" && q.elb() != nil {
+			// Reroute production (and test) traffic back to the original task set.
+			prod, test := trig.listeners()
+			_ = route(q.ctx, q.elb(), append(prod, test...), trig.ecs.blueTG, trig.ecs.greenTG, 0)
+		}
 		if trig.ecs.switched && trig.ecs.original.ref() != "" {
 			ctx, cancel := context.WithTimeout(q.ctx, ecsTimeout)
 			defer cancel()
@@ -212,6 +228,9 @@ func (s *Server) createReplacement(q *request, d *deployment) error {
 	if in.LoadBalancers == nil {
 		in.LoadBalancers = svc.LoadBalancers
 	}
+	if err := s.pickTargetGroups(q, d, in); err != nil {
+		return err
+	}
 	p := d.target.props
 	if p.PlatformVersion != "" {
 		in.PlatformVersion = aws.String(p.PlatformVersion)
@@ -247,4 +266,72 @@ func (s *Server) deleteTaskSet(q *request, cluster, service string, set taskSetR
 	_, _ = q.ecs().DeleteTaskSet(ctx, &ecs.DeleteTaskSetInput{
 		Cluster: aws.String(cluster), Service: aws.String(service), TaskSet: aws.String(set.ref()), Force: aws.Bool(true),
 	})
+}
+
+// pickTargetGroups resolves the deployment group's target groups, given by name, to
+// ARNs and puts the replacement task set in the one the original task set does not
+// use: "CodeDeploy ... creates the replacement task set ... associated with the
+// replacement target group" ("What happens during an Amazon ECS deployment",
+// CodeDeploy User Guide). The names are reordered so that targetGroup[0] is the one
+// serving production now (blue) and [1] the replacement's (green).
+//
+// Leniency: when there is no ELBv2 client or the names do not resolve (older sandbox
+// tests name target groups that were never created), the replacement keeps the
+// original's load balancers and no listener is touched.
+func (s *Server) pickTargetGroups(q *request, d *deployment, in *ecs.CreateTaskSetInput) error {
+	if q.elb() == nil {
+		return nil
+	}
+	arns, err := resolveTargetGroups(q.ctx, q.elb(), d.targetGroup)
+	if err != nil {
+		return nil
+	}
+	blue, green := 0, 1
+	for _, lb := range in.LoadBalancers {
+		if aws.ToString(lb.TargetGroupArn) == arns[1] {
+			blue, green = 1, 0
+		}
+	}
+	d.ecs.blueTG, d.ecs.greenTG = arns[blue], arns[green]
+	d.targetGroup = [2]string{d.targetGroup[blue], d.targetGroup[green]}
+	lbs := make([]ecstypes.LoadBalancer, 0, len(in.LoadBalancers))
+	for _, lb := range in.LoadBalancers {
+		if aws.ToString(lb.TargetGroupArn) == d.ecs.blueTG {
+			lb.TargetGroupArn = aws.String(d.ecs.greenTG)
+		}
+		lbs = append(lbs, lb)
+	}
+	in.LoadBalancers = lbs
+	return nil
+}
+
+// applyTraffic writes the listener weights the deployment has reached: the test
+// listeners go to the replacement at AllowTestTraffic, the production listeners
+// follow AllowTraffic's weight (all at once, or canary and linear steps).
+func (s *Server) applyTraffic(q *request, d *deployment, v view) error {
+	e := &d.ecs
+	if e.blueTG == "" || q.elb() == nil {
+		return nil
+	}
+	prod, test := d.listeners()
+	if len(test) > 0 && !e.testRouted && v.eventReached(evAllowTestTraffic) {
+		e.testRouted = true
+		if err := route(q.ctx, q.elb(), test, e.blueTG, e.greenTG, 100); err != nil {
+			return err
+		}
+	}
+	w := v.weight
+	if v.shiftedAt != nil {
+		w = 100
+	}
+	if terminal(v.status) && v.shiftedAt == nil {
+		return nil // failed or stopped before production moved: the rollback reroutes
+	}
+	if len(prod) > 0 && (!e.prodWritten || e.prodWeight != w) && (w > 0 || e.prodWritten) {
+		e.prodWritten, e.prodWeight = true, w
+		if err := route(q.ctx, q.elb(), prod, e.blueTG, e.greenTG, w); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -32,6 +32,9 @@ type Options struct {
 	// ECS returns a client acting on the given account's ECS. Nil means the fake
 	// causes no ECS side effects.
 	ECS func(account string) ECS
+	// ELB returns a client acting on the given account's ELBv2 (target group names,
+	// listener rerouting; traffic.go). Nil means no traffic is rerouted.
+	ELB func(account string) ELB
 	// Region is used in ARNs when a request carries no SigV4 scope (default us-east-1).
 	Region string
 
@@ -114,6 +117,9 @@ type request struct {
 	body    []byte
 	newECS  func(account string) ECS
 	backend ECS // built on first use
+
+	newELB     func(account string) ELB
+	elbBackend ELB
 }
 
 // ecs returns the account's ECS client, or nil when there are no ECS side effects.
@@ -175,6 +181,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		region: region,
 		body:   body,
 		newECS: s.opts.ECS,
+		newELB: s.opts.ELB,
 	}
 
 	acct.mu.Lock()
@@ -217,7 +224,7 @@ func (s *Server) Settle(ctx context.Context, account string) {
 	}
 	acct.mu.Lock()
 	defer acct.mu.Unlock()
-	q := &request{ctx: context.WithoutCancel(ctx), acct: acct, region: s.opts.Region, newECS: s.opts.ECS, now: s.opts.Clock.Now()}
+	q := &request{ctx: context.WithoutCancel(ctx), acct: acct, region: s.opts.Region, newECS: s.opts.ECS, newELB: s.opts.ELB, now: s.opts.Clock.Now()}
 	s.settle(q)
 }
 
