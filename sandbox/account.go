@@ -27,6 +27,7 @@ type account struct {
 	tds      map[string]obj      // task definition ARN → taskDefinition (immutable content)
 	regAt    map[string]time.Time
 	sessions map[string]execRecord // ECS Exec session id → what it runs (exec.go)
+	events   *eventsState          // scheduled EventBridge rules (events.go)
 }
 
 func newAccount(id string, opts Options) *account {

@@ -215,12 +215,12 @@ type inputDoc struct {
 }
 
 type inputContainerDoc struct {
-	Name              string    `json:"name"`
-	Command           []string  `json:"command,omitempty"`
-	Environment       []kvDoc   `json:"environment,omitempty"`
-	Cpu               *int32    `json:"cpu,omitempty"`
-	Memory            *int32    `json:"memory,omitempty"`
-	MemoryReservation *int32    `json:"memoryReservation,omitempty"`
+	Name              string   `json:"name"`
+	Command           []string `json:"command,omitempty"`
+	Environment       []kvDoc  `json:"environment,omitempty"`
+	Cpu               *int32   `json:"cpu,omitempty"`
+	Memory            *int32   `json:"memory,omitempty"`
+	MemoryReservation *int32   `json:"memoryReservation,omitempty"`
 }
 
 type kvDoc struct {

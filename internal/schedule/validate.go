@@ -82,7 +82,7 @@ func (f *File) Validate() error {
 			at = top("rules")
 		}
 		key := func(k string) int {
-			if l := lineOfKey(f.src, k, at); l > 0 {
+			if l := f.KeyLine(r.Name, k); l > 0 {
 				return l
 			}
 			return at
@@ -185,7 +185,19 @@ func (f *File) RuleLine(name string) int { return lineOfRule(f.src, name) }
 // KeyLine is the line of key in the rule named name (the rule's line when not found).
 func (f *File) KeyLine(name, key string) int {
 	at := lineOfRule(f.src, name)
-	if l := lineOfKey(f.src, key, at); l > 0 && at > 0 {
+	if at == 0 {
+		return 0
+	}
+	end := 0 // the next rule's line: the key must be before it
+	for _, r := range f.Rules {
+		if r == nil {
+			continue
+		}
+		if l := lineOfRule(f.src, r.Name); l > at && (end == 0 || l < end) {
+			end = l
+		}
+	}
+	if l := lineOfKey(f.src, key, at); l > 0 && (end == 0 || l < end) {
 		return l
 	}
 	return at
