@@ -21,12 +21,12 @@ type Tasks interface {
 
 // RuleStatus is what status shows for one rule.
 type RuleStatus struct {
-	File       string `json:"file"`
-	Rule       string `json:"rule"`
-	Schedule   string `json:"scheduleExpression"`
-	State      string `json:"state"` // ENABLED, DISABLED, or NOT_APPLIED when the rule does not exist
-	Cluster    string `json:"cluster"`
-	Approximate bool  `json:"approximate,omitempty"` // rate(...): counted from now, EventBridge counts from the rule's creation
+	File        string `json:"file"`
+	Rule        string `json:"rule"`
+	Schedule    string `json:"scheduleExpression"`
+	State       string `json:"state"` // ENABLED, DISABLED, or NOT_APPLIED when the rule does not exist
+	Cluster     string `json:"cluster"`
+	Approximate bool   `json:"approximate,omitempty"` // rate(...): counted from now, EventBridge counts from the rule's creation
 	// Next are the next three fire times (UTC) when enabled.
 	Next []time.Time `json:"next"`
 	// TaskDefinition is the revision that would run now.
