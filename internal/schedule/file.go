@@ -187,7 +187,7 @@ func decodeError(path string, src []byte, err error) error {
 			key = key[i+1:]
 		}
 		d.Field, d.Line = te.Field, lineOfKey(src, key, 0)
-		d.Err = fmt.Errorf("%s: expected %s, got %s", te.Field, friendlyType(te.Type.String()), te.Value)
+		d.Err = fmt.Errorf("expected %s, got %s", friendlyType(te.Type.String()), te.Value)
 	case unknownFieldRe.MatchString(err.Error()):
 		key := unknownFieldRe.FindStringSubmatch(err.Error())[1]
 		d.Field, d.Line = key, lineOfKey(src, key, 0)
@@ -250,11 +250,17 @@ func lineOfKey(src []byte, key string, from int) int {
 }
 
 // lineOfRule finds the line naming the rule (`name: NAME`), or 0.
-func lineOfRule(src []byte, name string) int {
+func lineOfRule(src []byte, name string) int { return lineOfRuleN(src, name, 0) }
+
+// lineOfRuleN finds the line of the n-th (from 0) rule named name, or 0.
+func lineOfRuleN(src []byte, name string, n int) int {
 	re := regexp.MustCompile(`["']?name["']?\s*:\s*["']?` + regexp.QuoteMeta(name) + `["']?\s*(,|$|#)`)
 	for i, l := range bytes.Split(src, []byte("\n")) {
 		if re.Match(bytes.TrimRight(l, "\r")) {
-			return i + 1
+			if n == 0 {
+				return i + 1
+			}
+			n--
 		}
 	}
 	return 0

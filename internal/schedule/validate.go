@@ -71,13 +71,17 @@ func (f *File) Validate() error {
 		add(top("rules"), "rules", errors.New("the file has no rules"), "add rules: with name, scheduleExpression and taskDefinition")
 	}
 	seen := map[string]int{}
+	occurrence := map[string]int{}
 	for i, r := range f.Rules {
 		field := fmt.Sprintf("rules[%d]", i)
 		if r == nil {
 			add(top("rules"), field, errors.New("empty rule"), "")
 			continue
 		}
-		at := lineOfRule(f.src, r.Name)
+		at := lineOfRuleN(f.src, r.Name, occurrence[r.Name])
+		if r.Name != "" {
+			occurrence[r.Name]++
+		}
 		if at == 0 {
 			at = top("rules")
 		}
