@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -345,5 +346,79 @@ func TestScheduleE2ERunStartsTheRulesTask(t *testing.T) {
 	_, errs = e.timed(2, "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "nightly")
 	if !strings.Contains(errs, "nightly-report, cleanup") {
 		t.Errorf("unknown rule:\n%s", errs)
+	}
+}
+
+// hundredRules is an ecschedule file of n rules on the batch family.
+func hundredRules(n int, changed string) string {
+	var b strings.Builder
+	b.WriteString("region: us-east-1\ncluster: api\nrole: ecsEventsRole\nrules:\n")
+	for i := range n {
+		desc := fmt.Sprintf("job %d", i)
+		if i == 42 && changed != "" {
+			desc = changed
+		}
+		fmt.Fprintf(&b, `- name: job-%03d
+  description: %s
+  scheduleExpression: cron(%d %d * * ? *)
+  taskDefinition: batch
+  launch_type: FARGATE
+  network_configuration:
+    aws_vpc_configuration:
+      subnets: [{{ must_env "SUBNET_A" }}]
+  containerOverrides:
+  - name: app
+    command: ["sh", "-c", "echo job %d"]
+    environment:
+      JOB: "%d"
+`, i, desc, i%60, i%24, i, i)
+	}
+	return b.String()
+}
+
+// TestScheduleE2EHundredRulesCallBudget measures apply --all on 100 rules: with
+// nothing to change it reads (one ListTargetsByRule per rule, one ListRules page,
+// one tag search, one DescribeTaskDefinition per family, one GetRole per role, one
+// GetCallerIdentity) and writes nothing; with one description changed it writes one
+// PutRule.
+func TestScheduleE2EHundredRulesCallBudget(t *testing.T) {
+	e, _ := scheduleProject(t)
+	e.write("hundred.yaml", hundredRules(100, ""))
+	e.must(0, "", "schedule", "--conf", "hundred.yaml", "apply", "--all")
+
+	measure := func(args ...string) (map[string]int, time.Duration) {
+		e.sb.ResetCounts()
+		t0 := time.Now()
+		e.must(0, "", args...)
+		return e.sb.Counts(), time.Since(t0)
+	}
+	total := func(c map[string]int) int {
+		n := 0
+		for _, v := range c {
+			n += v
+		}
+		return n
+	}
+	for _, dry := range []bool{true, false} {
+		args := []string{"schedule", "--conf", "hundred.yaml", "apply", "--all"}
+		if os.Getenv("SCHEDULE_MAX_RPS") != "" {
+			args = append([]string{"--max-rps", os.Getenv("SCHEDULE_MAX_RPS")}, args...)
+		}
+		if dry {
+			args = append(args, "--dry-run")
+		}
+		c, d := measure(args...)
+		t.Logf("nothing changed, doppio %s: %d calls %v in %v", strings.Join(args, " "), total(c), c, d)
+		if writes(c) != 0 || c["events:ListTargetsByRule"] != 100 || total(c) > 106 {
+			t.Errorf("nothing changed: %v", c)
+		}
+	}
+	e.write("hundred.yaml", hundredRules(100, "job 42, rewritten"))
+	c, d := measure("schedule", "--conf", "hundred.yaml", "apply", "--all", "--dry-run")
+	t.Logf("one changed, --dry-run: %d calls %v in %v", total(c), c, d)
+	c, d = measure("schedule", "--conf", "hundred.yaml", "apply", "--all")
+	t.Logf("one changed: %d calls %v in %v", total(c), c, d)
+	if c["events:PutRule"] != 1 || writes(c) != 1 {
+		t.Errorf("one changed: %v", c)
 	}
 }
