@@ -393,9 +393,53 @@ func (s *ScheduleCmd) prepare(ctx context.Context, a *app, sel scheduleSelect, p
 	return env, nil
 }
 
+// drift compares the task definition of the doppio config given with --config
+// (when one is) with its family's latest registered revision, for the families the
+// files' rules run: family → note naming the differing fields.
+func (e *schedEnv) drift(ctx context.Context) (map[string]string, error) {
+	if len(e.a.g.Config) == 0 {
+		return nil, nil
+	}
+	p, err := e.a.project(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.cfg.TaskDefinition == "" {
+		return nil, nil
+	}
+	td, err := p.taskDefinition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	family := aws.ToString(td.Family)
+	for _, f := range e.files {
+		for _, r := range f.Rules {
+			if schedule.Family(r.TaskDefinition) != family {
+				continue
+			}
+			out, err := f.reg.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+			if err != nil {
+				var ce *ecstypes.ClientException
+				if errors.As(err, &ce) {
+					return map[string]string{family: fmt.Sprintf("family %s has no registered revision: run 'doppio register'", family)}, nil
+				}
+				return nil, fmt.Errorf("describe task definition %s: %w", family, err)
+			}
+			fields, err := schedule.DefinitionDrift(out.TaskDefinition, out.Tags, td)
+			if err != nil || len(fields) == 0 {
+				return nil, err
+			}
+			return map[string]string{family: schedule.DriftNote(family, e.a.rel(p.cfg.TaskDefinitionPath()), out.TaskDefinition, fields)}, nil
+		}
+	}
+	return nil, nil
+}
+
+
 // scheduleDiff is the result of diff and apply.
 type scheduleDiff struct {
 	Differences bool               `json:"differences"`
+	Definitions []string           `json:"definitions,omitempty"`
 	DryRun      bool               `json:"dryRun,omitempty"`
 	Applied     bool               `json:"applied,omitempty"`
 	Changes     []*schedule.Change `json:"changes"`
@@ -455,6 +499,15 @@ func (c *ScheduleDiffCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error
 		return err
 	}
 	d := scheduleDiff{Differences: schedule.Differs(cs), Changes: cs, text: diffBody(cs, c.Unified), color: a.color}
+	notes, err := env.drift(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		d.Definitions = append(d.Definitions, n)
+		d.text += "# " + n + "\n"
+		d.Differences = true
+	}
 	if err := view.Write(a.stdout, a.g.Output, d); err != nil {
 		return err
 	}
@@ -669,6 +722,10 @@ func (c *ScheduleStatusCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) err
 	if err != nil {
 		return err
 	}
+	notes, err := env.drift(ctx)
+	if err != nil {
+		return err
+	}
 	now := time.Now()
 	rep := schedule.StatusReport{Rules: make([]schedule.RuleStatus, len(cs)), Local: a.location()}
 	g, gctx := errgroup.WithContext(ctx)
@@ -693,6 +750,9 @@ func (c *ScheduleStatusCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) err
 				st.TaskDefinition = aws.ToString(out.TaskDefinition.TaskDefinitionArn)
 			} else {
 				st.Note = fmt.Sprintf("task definition %s not found: the rule's runs fail", r.TaskDefinition)
+			}
+			if n := notes[schedule.Family(r.TaskDefinition)]; n != "" {
+				st.Note = n
 			}
 			runs, err := schedule.LastRuns(gctx, f.reg.ecs, r.Cluster, r.Name, c.Runs)
 			if err != nil {

@@ -422,3 +422,30 @@ func TestScheduleE2EHundredRulesCallBudget(t *testing.T) {
 		t.Errorf("one changed: %v", c)
 	}
 }
+
+// TestScheduleE2ENewerLocalDefinition: with the family's doppio config, diff and
+// status say when the local task definition was not registered, naming the fields.
+func TestScheduleE2ENewerLocalDefinition(t *testing.T) {
+	e, _ := scheduleProject(t)
+	e.write("batch/config.yaml", "region: us-east-1\ncluster: api\ntask_definition: ecs-task-def.json\n")
+	td := `{"family": "batch", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "containerDefinitions": [{"name": "app", "image": "busybox:1.36", "essential": true, "command": ["sh", "-c", "echo batch; exit 0"]%s}]}`
+	e.write("batch/ecs-task-def.json", fmt.Sprintf(td, ""))
+	e.timed(0, "schedule", "--conf", "ecschedule.yaml", "apply", "--all")
+	out, _ := e.timed(0, "--config", "batch/config.yaml", "schedule", "--conf", "ecschedule.yaml", "diff", "--all", "--exit-code")
+	if out != "" {
+		t.Errorf("registered definition reported:\n%s", out)
+	}
+	// An environment variable added for the web service never reached the batch
+	// definition's registered revision.
+	e.write("batch/ecs-task-def.json", fmt.Sprintf(td, `, "environment": [{"name": "FEATURE", "value": "on"}]`))
+	out, _ = e.timed(3, "--config", "batch/config.yaml", "schedule", "--conf", "ecschedule.yaml", "diff", "--all", "--exit-code")
+	want := "family batch: the local task definition batch/ecs-task-def.json differs from the latest registered revision batch:1 in containerDefinitions[app].environment"
+	if !strings.Contains(out, want) {
+		t.Errorf("diff lacks %q:\n%s", want, out)
+	}
+	out, _ = e.timed(0, "--config", "batch/config.yaml", "schedule", "--conf", "ecschedule.yaml", "status", "--rule", "nightly-report")
+	if !strings.Contains(out, "note: "+want) {
+		t.Errorf("status:\n%s", out)
+	}
+}
