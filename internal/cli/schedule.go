@@ -435,7 +435,6 @@ func (e *schedEnv) drift(ctx context.Context) (map[string]string, error) {
 	return nil, nil
 }
 
-
 // scheduleDiff is the result of diff and apply.
 type scheduleDiff struct {
 	Differences bool               `json:"differences"`
