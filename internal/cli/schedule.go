@@ -2,14 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -455,32 +453,6 @@ func (d scheduleDiff) WriteText(w io.Writer) error {
 	return err
 }
 
-func diffBody(cs []*schedule.Change, unified bool) string {
-	var b strings.Builder
-	for _, c := range cs {
-		if c.Action == schedule.Unchanged {
-			continue
-		}
-		if unified {
-			b.WriteString(c.Diff)
-			continue
-		}
-		fmt.Fprintf(&b, "--- live rule %s\n", c.Rule)
-		for _, l := range strings.SplitAfter(c.Live, "\n") {
-			if l != "" {
-				b.WriteString("- " + l)
-			}
-		}
-		fmt.Fprintf(&b, "+++ %s rule %s\n", c.File, c.Rule)
-		for _, l := range strings.SplitAfter(c.Local, "\n") {
-			if l != "" {
-				b.WriteString("+ " + l)
-			}
-		}
-	}
-	return b.String()
-}
-
 // Run prints the differences (stdout), exit 3 with --exit-code when there are some.
 func (c *ScheduleDiffCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error {
 	if err := c.check("diff", false); err != nil {
@@ -497,7 +469,7 @@ func (c *ScheduleDiffCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error
 	if err != nil {
 		return err
 	}
-	d := scheduleDiff{Differences: schedule.Differs(cs), Changes: cs, text: diffBody(cs, c.Unified), color: a.color}
+	d := scheduleDiff{Differences: schedule.Differs(cs), Changes: cs, text: schedule.DiffText(cs, c.Unified), color: a.color}
 	notes, err := env.drift(ctx)
 	if err != nil {
 		return err
@@ -532,7 +504,7 @@ func (c *ScheduleApplyCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) erro
 	if err != nil {
 		return err
 	}
-	body := diffBody(cs, c.Unified)
+	body := schedule.DiffText(cs, c.Unified)
 	if a.color {
 		body = string(ui.ColorDiff([]byte(body)))
 	}
@@ -606,7 +578,7 @@ func (c *ScheduleRunCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error 
 			}
 		}
 	}
-	o, err := runOptions(r)
+	o, err := r.RunOptions()
 	if err != nil {
 		return err
 	}
@@ -660,49 +632,6 @@ func (c *ScheduleRunCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error 
 		return silentExit(code)
 	}
 	return nil
-}
-
-// runOptions turns a rule into run's options: its task definition (the family's
-// latest ACTIVE revision, or the revision named), count, launch settings and
-// overrides, exactly what EventBridge passes to RunTask.
-func runOptions(r *schedule.Resolved) (task.RunOptions, error) {
-	o := task.RunOptions{Cluster: r.Cluster, Region: r.Account.Region, Count: max(r.TaskCount, 1)}
-	ref := r.TaskDefinition
-	if i := strings.Index(ref, ":task-definition/"); i >= 0 {
-		ref = ref[i+len(":task-definition/"):]
-	}
-	family, rev, hasRev := strings.Cut(ref, ":")
-	o.Family = family
-	if hasRev {
-		n, err := strconv.Atoi(rev)
-		if err != nil {
-			return o, diag.Invalid(fmt.Errorf("rule %s: taskDefinition %q: bad revision", r.Name, r.TaskDefinition), "write family or family:REVISION")
-		}
-		o.Revision = int32(n)
-	} else {
-		o.LatestTaskDefinition = true
-	}
-	t := r.Target()
-	ep := t.EcsParameters
-	sd := &ecs.CreateServiceInput{LaunchType: ecstypes.LaunchType(ep.LaunchType), PlatformVersion: ep.PlatformVersion}
-	for _, c := range ep.CapacityProviderStrategy {
-		sd.CapacityProviderStrategy = append(sd.CapacityProviderStrategy, ecstypes.CapacityProviderStrategyItem{CapacityProvider: c.CapacityProvider, Base: c.Base, Weight: c.Weight})
-	}
-	if nc := ep.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
-		sd.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
-			Subnets: nc.AwsvpcConfiguration.Subnets, SecurityGroups: nc.AwsvpcConfiguration.SecurityGroups,
-			AssignPublicIp: ecstypes.AssignPublicIp(nc.AwsvpcConfiguration.AssignPublicIp)}}
-	}
-	o.ServiceDefinition = sd
-	if ep.PropagateTags != "" {
-		o.PropagateTags = string(ep.PropagateTags)
-	}
-	var ov ecstypes.TaskOverride
-	if err := json.Unmarshal([]byte(r.Input()), &ov); err != nil {
-		return o, fmt.Errorf("rule %s: overrides: %w", r.Name, err)
-	}
-	o.Overrides = &ov
-	return o, nil
 }
 
 // Run shows each rule's schedule, state, next fire times, revision and last runs.
