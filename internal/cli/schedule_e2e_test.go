@@ -449,3 +449,76 @@ func TestScheduleE2ENewerLocalDefinition(t *testing.T) {
 		t.Errorf("status:\n%s", out)
 	}
 }
+
+// TestScheduleE2EManyFilesAndOptions: a glob of files (YAML and Jsonnet, a tfstate
+// plugin with func_prefix, a custom tracking id, the cluster as an ARN) applied
+// together; --validate, --no-unified and --output json on every verb.
+func TestScheduleE2EManyFilesAndOptions(t *testing.T) {
+	e, _ := scheduleProject(t)
+	acct := e.sb.Account
+	e.write("jobs/net.tfstate", fmt.Sprintf(`{"version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "l", "outputs": {},
+ "resources": [{"mode": "managed", "type": "aws_subnet", "name": "a", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+   "instances": [{"schema_version": 1, "attributes": {"id": %q}}]}]}`, e.vars["SUBNET_A"]))
+	e.write("jobs/a.yaml", `region: us-east-1
+cluster: arn:aws:ecs:us-east-1:`+acct+`:cluster/api
+trackingId: jobs-a
+rules:
+- name: a-hourly
+  scheduleExpression: rate(1 hour)
+  taskDefinition: batch
+  launch_type: FARGATE
+  network_configuration:
+    aws_vpc_configuration:
+      subnets: [{{ plugin "net_tfstate" "aws_subnet.a.id" }}]
+plugins:
+- name: tfstate
+  func_prefix: net_
+  config:
+    path: net.tfstate
+`)
+	e.write("jobs/b.jsonnet", `{
+  region: 'us-east-1', cluster: 'api',
+  rules: [{
+    name: 'b-daily', scheduleExpression: 'cron(15 4 * * ? *)', taskDefinition: 'batch',
+    launch_type: 'FARGATE', taskCount: std.extVar('COUNT'),
+    network_configuration: { aws_vpc_configuration: { subnets: [std.native('must_env')('SUBNET_A')] } },
+  }],
+}`)
+	glob := []string{"--ext-code", "COUNT=2", "schedule", "--conf", "jobs/*.yaml", "--conf", "jobs/*.jsonnet"}
+	out, _ := e.timed(0, append(glob, "apply", "--all", "--output", "json")...)
+	if !strings.Contains(out, `"applied": true`) || !strings.Contains(out, `"rule": "a-hourly"`) || !strings.Contains(out, `"rule": "b-daily"`) {
+		t.Errorf("apply json:\n%s", out)
+	}
+	out, _ = e.timed(0, append(glob, "diff", "--all", "--exit-code", "--validate", "--output", "json")...)
+	if !strings.Contains(out, `"differences": false`) {
+		t.Errorf("diff json:\n%s", out)
+	}
+	// dump of the cluster: the tracking ids differ between the files' rules, so none
+	// is written; both rules are there.
+	out, _ = e.timed(0, "schedule", "dump", "--cluster", "api", "--region", "us-east-1", "--output", "json")
+	if !strings.Contains(out, `"rules": 2`) || !strings.Contains(out, "name: b-daily") || !strings.Contains(out, "taskCount: 2") {
+		t.Errorf("dump json:\n%s", out)
+	}
+	// prune of a.yaml's tracking id only sees a.yaml's rules.
+	out, _ = e.timed(0, "schedule", "--conf", "jobs/a.yaml", "diff", "--all", "--prune", "--exit-code")
+	if out != "" {
+		t.Errorf("prune across tracking ids:\n%s", out)
+	}
+	// --no-unified prints both documents; --validate finds a family that went away.
+	e.write("jobs/b.jsonnet", strings.Replace(e.read("jobs/b.jsonnet"), "'cron(15 4 * * ? *)', taskDefinition: 'batch'", "'cron(15 5 * * ? *)', taskDefinition: 'batch'", 1))
+	out, _ = e.timed(3, append(glob, "diff", "--all", "--exit-code", "--no-unified")...)
+	if !strings.Contains(out, "- scheduleExpression: cron(15 4 * * ? *)") || !strings.Contains(out, "+ scheduleExpression: cron(15 5 * * ? *)") || !strings.Contains(out, "+ name: b-daily") {
+		t.Errorf("--no-unified:\n%s", out)
+	}
+	e.write("jobs/b.jsonnet", strings.Replace(e.read("jobs/b.jsonnet"), "taskDefinition: 'batch'", "taskDefinition: 'batch:9'", 1))
+	_, errs := e.timed(2, append(glob, "diff", "--all", "--validate")...)
+	if !strings.Contains(errs, "jobs/b.jsonnet:") || !strings.Contains(errs, "task definition batch:9 not found") {
+		t.Errorf("--validate:\n%s", errs)
+	}
+	// run --output json: one document with the container's exit code.
+	e.sb.Clock().SetSpeed(40)
+	out, _ = e.timed(0, "--output", "json", "schedule", "--conf", "jobs/a.yaml", "run", "--rule", "a-hourly", "--poll-interval=40ms")
+	if !strings.Contains(out, `"exitCode": 0`) || !strings.Contains(out, `"outcome"`) {
+		t.Errorf("run json:\n%s", out)
+	}
+}
