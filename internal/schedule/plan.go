@@ -38,7 +38,8 @@ type Change struct {
 	Diff string `json:"diff,omitempty"`
 
 	resolved  *Resolved
-	targetIDs []string // a pruned rule's targets
+	targetIDs []string // a pruned rule's targets, or targets apply replaces
+	foreign   bool     // the rule exists but is not one task target on the file's cluster
 }
 
 // Plan compares the file's rules (those named in only, or all when only is empty)
@@ -72,6 +73,7 @@ func Plan(f *File, acct Account, live *Live, only []string, prune bool) ([]*Chan
 			// as ecschedule, it is shown as new and written over.
 			c.Action, c.PutRule, c.PutTargets, c.Tag = Update, true, true, !tracked
 			c.targetIDs = staleTargets(lr, r.TargetIDOf())
+			c.foreign = true
 		default:
 			c.Live = liveRule.YAML()
 			want := r.PutRuleInput()
@@ -91,6 +93,9 @@ func Plan(f *File, acct Account, live *Live, only []string, prune bool) ([]*Chan
 		}
 		if c.Action != Unchanged {
 			c.Diff = diffText(r.Name, f.Path, c.Live, c.Local)
+			if c.foreign {
+				c.Diff = fmt.Sprintf("# rule %s exists but does not run one task on cluster %s: it is replaced\n", r.Name, r.Cluster) + c.Diff
+			}
 			if c.Tag {
 				c.Diff += fmt.Sprintf("# tag %s=%s will be set on rule %s\n", TrackingTag, r.TrackingID, r.Name)
 			}

@@ -203,3 +203,53 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func osWriteFile(p, text string) error { return os.WriteFile(p, []byte(text), 0o644) }
+
+// TestPlanWritesOnlyWhatDiffers: each part of a rule that differs makes its own
+// write, and a rule of another cluster is replaced, never merged.
+func TestPlanWritesOnlyWhatDiffers(t *testing.T) {
+	l := load(t, "testdata/simple.json", nil, nil)
+	r := l.Resolve(testAccount)[0]
+	live := func(mut func(*LiveRule)) *Live {
+		put := r.PutRuleInput()
+		lr := &LiveRule{Rule: ebtypes.Rule{Name: put.Name, Arn: aws.String(r.RuleARN()), Description: put.Description, ScheduleExpression: put.ScheduleExpression,
+			State: put.State, RoleArn: put.RoleArn}, Targets: []ebtypes.Target{r.Target()}}
+		if mut != nil {
+			mut(lr)
+		}
+		return &Live{Rules: map[string]*LiveRule{"hourly": lr}, Tracked: map[string]map[string]bool{"batch-jobs": {"hourly": true}}}
+	}
+	cases := []struct {
+		name               string
+		mut                func(*LiveRule)
+		action             Action
+		rule, targets, tag bool
+	}{
+		{"same", nil, Unchanged, false, false, false},
+		{"schedule", func(l *LiveRule) { l.Rule.ScheduleExpression = aws.String("rate(2 hours)") }, Update, true, false, false},
+		{"state", func(l *LiveRule) { l.Rule.State = ebtypes.RuleStateDisabled }, Update, true, false, false},
+		{"input", func(l *LiveRule) { l.Targets[0].Input = aws.String(`{"containerOverrides":null}`) }, Update, false, true, false},
+		{"environment order", func(l *LiveRule) {
+			l.Targets[0].Input = aws.String(`{"containerOverrides":[{"name":"app","environment":[{"name":"B","value":"2"},{"name":"A","value":"1"}]}]}`)
+		}, Unchanged, false, false, false},
+		{"other cluster", func(l *LiveRule) { l.Targets[0].Arn = aws.String("arn:aws:ecs:us-east-1:123456789012:cluster/other") }, Update, true, true, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cs, err := Plan(l.File, testAccount, live(tc.mut), nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := cs[0]
+			if c.Action != tc.action || c.PutRule != tc.rule || c.PutTargets != tc.targets || c.Tag != tc.tag {
+				t.Errorf("%s: action %s rule %v targets %v tag %v", tc.name, c.Action, c.PutRule, c.PutTargets, c.Tag)
+			}
+		})
+	}
+	// Untracked: the tag is written, nothing else.
+	lv := live(nil)
+	lv.Tracked = map[string]map[string]bool{}
+	cs, _ := Plan(l.File, testAccount, lv, nil, false)
+	if c := cs[0]; c.Action != Update || c.PutRule || c.PutTargets || !c.Tag {
+		t.Errorf("untracked: %+v", c)
+	}
+}
