@@ -46,6 +46,7 @@ type schedRule struct {
 	enabled           bool
 	anchor            time.Time // when the schedule was set (rate expressions count from it)
 	checked           time.Time // fires up to here have happened
+	next              time.Time // the first fire after checked (zero: never)
 	targets           []map[string]any
 }
 
@@ -135,6 +136,7 @@ func (s *Server) indexRule(ctx context.Context, a *account, region, name string)
 		sr.checked = now
 	}
 	sr.enabled, sr.arn = enabled, str(rule, "Arn")
+	sr.next = nextFire(sr.expr, sr.anchor, sr.checked)
 	sr.targets = nil
 	for _, t := range list(targets, "Targets") {
 		if m, ok := t.(map[string]any); ok {
@@ -151,11 +153,13 @@ func (s *Server) fireRules(ctx context.Context, a *account, region string) {
 	defer es.mu.Unlock()
 	now := a.clock.Now()
 	for _, sr := range es.rules {
-		if sr.region != region || !sr.enabled || !now.After(sr.checked) {
+		// Most requests find nothing due: next spares parsing the expression.
+		if sr.region != region || !sr.enabled || sr.next.IsZero() || now.Before(sr.next) {
 			continue
 		}
 		due := fireTimes(sr.expr, sr.anchor, sr.checked, now)
 		sr.checked = now
+		sr.next = nextFire(sr.expr, sr.anchor, now)
 		for _, at := range due {
 			for _, t := range sr.targets {
 				s.invoke(ctx, a, sr, t, at, now)
@@ -200,6 +204,21 @@ func fireTimes(expr string, anchor, from, to time.Time) []time.Time {
 		}
 	}
 	return out
+}
+
+// nextFire is the first fire time after t, or zero when there is none.
+func nextFire(expr string, anchor, t time.Time) time.Time {
+	if m := sandboxRateRe.FindStringSubmatch(expr); m != nil {
+		if due := fireTimes(expr, anchor, t, t.Add(1000*24*time.Hour)); len(due) > 0 {
+			return due[0]
+		}
+		return time.Time{}
+	}
+	c, err := cronplan.Parse(strings.TrimSuffix(strings.TrimPrefix(expr, "cron("), ")"))
+	if err != nil || !strings.HasPrefix(expr, "cron(") {
+		return time.Time{}
+	}
+	return c.Next(t.UTC().Truncate(time.Minute).Add(time.Minute))
 }
 
 // invoke runs one target of a rule at moment at, with the proxy's RunTask.

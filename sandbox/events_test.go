@@ -43,3 +43,18 @@ func TestFireTimes(t *testing.T) {
 		})
 	}
 }
+
+func TestNextFire(t *testing.T) {
+	t0 := time.Date(2026, 12, 4, 10, 0, 30, 0, time.UTC)
+	for expr, want := range map[string]time.Time{
+		"rate(1 minute)":       t0.Add(time.Minute),
+		"rate(2 days)":         t0.Add(48 * time.Hour),
+		"cron(0 3 * * ? *)":    time.Date(2026, 12, 5, 3, 0, 0, 0, time.UTC),
+		"cron(0 3 * * ? 2020)": {},
+		"bogus":                {},
+	} {
+		if got := nextFire(expr, t0, t0); !got.Equal(want) {
+			t.Errorf("%s: next %v, want %v", expr, got, want)
+		}
+	}
+}
