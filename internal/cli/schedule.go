@@ -335,13 +335,36 @@ func (e *schedEnv) fetch(ctx context.Context, prune bool) error {
 
 // plan compares every file with its region's live rules.
 func (e *schedEnv) plan(sel scheduleSelect, prune bool) ([]*schedule.Change, error) {
-	var out []*schedule.Change
+	// A rule another file of the command names is never pruned, and an orphan two
+	// files share a tracking id for is deleted once.
+	keep := map[string]bool{}
 	for _, f := range e.files {
-		cs, err := schedule.Plan(f.File, f.acct, f.reg.live, sel.Rule, prune)
+		for _, r := range f.Rules {
+			keep[f.Region+"|"+r.Name] = true
+		}
+	}
+	var out []*schedule.Change
+	deleted := map[string]bool{}
+	for _, f := range e.files {
+		k := map[string]bool{}
+		for n := range keep {
+			if region, name, _ := strings.Cut(n, "|"); region == f.Region {
+				k[name] = true
+			}
+		}
+		cs, err := schedule.Plan(f.File, f.acct, f.reg.live, sel.Rule, prune, k)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, cs...)
+		for _, c := range cs {
+			if c.Action == schedule.Delete {
+				if deleted[f.Region+"|"+c.Rule] {
+					continue
+				}
+				deleted[f.Region+"|"+c.Rule] = true
+			}
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }

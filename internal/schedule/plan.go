@@ -44,10 +44,14 @@ type Change struct {
 
 // Plan compares the file's rules (those named in only, or all when only is empty)
 // with the live ones. With prune, rules tagged with the file's tracking id that the
-// file does not name are deleted; a rule without the tag is never touched.
-func Plan(f *File, acct Account, live *Live, only []string, prune bool) ([]*Change, error) {
+// file does not name (nor keep: the rules other files of the command name) are
+// deleted; a rule without the tag is never touched.
+func Plan(f *File, acct Account, live *Live, only []string, prune bool, keep map[string]bool) ([]*Change, error) {
 	var out []*Change
 	named := map[string]bool{}
+	for n := range keep {
+		named[n] = true
+	}
 	for _, r := range f.Resolve(acct) {
 		named[r.Name] = true
 		if len(only) > 0 && !contains(only, r.Name) {

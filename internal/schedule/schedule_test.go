@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,7 +236,7 @@ func TestPlanWritesOnlyWhatDiffers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cs, err := Plan(l.File, testAccount, live(tc.mut), nil, false)
+			cs, err := Plan(l.File, testAccount, live(tc.mut), nil, false, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,8 +249,41 @@ func TestPlanWritesOnlyWhatDiffers(t *testing.T) {
 	// Untracked: the tag is written, nothing else.
 	lv := live(nil)
 	lv.Tracked = map[string]map[string]bool{}
-	cs, _ := Plan(l.File, testAccount, lv, nil, false)
+	cs, _ := Plan(l.File, testAccount, lv, nil, false, nil)
 	if c := cs[0]; c.Action != Update || c.PutRule || c.PutTargets || !c.Tag {
 		t.Errorf("untracked: %+v", c)
 	}
 }
+
+// TestPrune: only tagged rules the command's files do not name are deleted.
+func TestPrune(t *testing.T) {
+	l := load(t, "testdata/simple.json", nil, nil)
+	rule := func(name string) *LiveRule {
+		return &LiveRule{Rule: ebtypes.Rule{Name: aws.String(name), Arn: aws.String("arn:aws:events:us-east-1:123456789012:rule/" + name), ScheduleExpression: aws.String("rate(1 hour)")},
+			Targets: []ebtypes.Target{{Id: aws.String(name), Arn: aws.String("arn:aws:ecs:us-east-1:123456789012:cluster/batch")}}}
+	}
+	live := &Live{Rules: map[string]*LiveRule{"old": rule("old"), "sibling": rule("sibling"), "untagged": rule("untagged")},
+		Tracked: map[string]map[string]bool{"batch-jobs": {"old": true, "sibling": true}}}
+	deleted := func(keep map[string]bool) []string {
+		cs, err := Plan(l.File, testAccount, live, nil, true, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range cs {
+			if c.Action == Delete {
+				out = append(out, c.Rule)
+			}
+		}
+		sortStrings(out)
+		return out
+	}
+	if diff := cmp.Diff([]string{"old", "sibling"}, deleted(nil)); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff([]string{"old"}, deleted(map[string]bool{"sibling": true})); diff != "" {
+		t.Errorf("a rule another file names was pruned: %s", diff)
+	}
+}
+
+func sortStrings(s []string) { slices.Sort(s) }
