@@ -29,6 +29,7 @@ type account struct {
 	sessions map[string]execRecord // ECS Exec session id → what it runs (exec.go)
 	// runTokens are RunTask client tokens → the task ARNs they started (tasks.go).
 	runTokens map[string][]string
+	events    *eventsState // scheduled EventBridge rules (events.go)
 }
 
 func newAccount(id string, opts Options) *account {
