@@ -58,6 +58,14 @@ func (c *collector) Event(e watch.ServiceEvent) {
 
 func (c *collector) Progress(s watch.Snapshot) { c.next.Progress(s) }
 
+// TaskSetProgress forwards task-set progress (a new CODE_DEPLOY service) when the
+// next observer shows it.
+func (c *collector) TaskSetProgress(s watch.TaskSetSnapshot) {
+	if o, ok := c.next.(watch.TaskSetObserver); ok {
+		o.TaskSetProgress(s)
+	}
+}
+
 // noteStarted logs what a change started.
 func (a *app) noteStarted(s *deploy.Started) {
 	if s.Note != "" {
