@@ -13,6 +13,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // TasksCmd lists and works with the project's tasks: the v2.8 subcommands, and the
@@ -113,7 +114,7 @@ func (c *TasksListCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	} else if tasks, err = task.List(ctx, e.deps, e.q); err != nil {
 		return err
 	}
-	return view.Write(a.stdout, a.g.Output, view.Tasks(tasks))
+	return view.Write(a.stdout, a.g.Output, view.Tasks{List: tasks, Width: a.termWidth()})
 }
 
 // TasksFindCmd prints one task as JSON.
@@ -182,7 +183,7 @@ type TasksLogsCmd struct {
 	Duration     time.Duration `short:"d" help:"Show logs of this long before now (or after --start-time)." default:"1m"`
 	StartTime    string        `short:"s" help:"Show logs from this time (RFC 3339, or 2006-01-02 15:04:05 UTC)." placeholder:"TIME"`
 	Container    string        `help:"Only this container."`
-	PollInterval time.Duration `help:"Time between reads while following." default:"5s" hidden:""`
+	PollInterval time.Duration `help:"Time between reads while following." default:"5s"`
 }
 
 // Run reads the logs.
@@ -230,4 +231,17 @@ func parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, diag.Invalid(fmt.Errorf("--start-time %q: not a time", s), "use RFC 3339 (2026-01-02T15:04:05Z) or 2026-01-02 15:04:05 (UTC)")
+}
+
+// termWidth is the width a table on stdout must fit: COLUMNS, else the default
+// terminal width when stdout is a terminal; 0 (no limit) when it goes to a pipe or
+// a file, for scripts.
+func (a *app) termWidth() int {
+	if n := termWidth(a.env.Vars); n > 0 {
+		return n
+	}
+	if a.env.IsTerminal && a.env.Vars["CI"] != "true" {
+		return ui.DefaultWidth
+	}
+	return 0
 }

@@ -30,7 +30,7 @@ var moreStableOutput = []struct {
 	{regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`), "MAC"},
 	{regexp.MustCompile(`(?m)^(\w+) [0-9a-f]{8} \| `), "$1 TASK | "},
 	{regexp.MustCompile(`"lastStatus": "(STOPPING|DEPROVISIONING)",(\n\s*"container")`), `"lastStatus": "STOPPED",$2`}, // run's task results
-	{regexp.MustCompile(`\n\s*"stoppedAt": "TIME",`), ""},
+	{regexp.MustCompile(`,\n\s*"stoppedAt": "TIME"`), ""},
 }
 
 var tableLine, spaces, dashes = regexp.MustCompile(`(?m)^[|+].*$`), regexp.MustCompile(` +`), regexp.MustCompile(`-+`)

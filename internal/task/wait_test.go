@@ -33,7 +33,7 @@ func TestWait(t *testing.T) {
 		{
 			name:     "exit code and logs in order, once, drained after the stop",
 			tasks:    []*scripted{{arn: arn1, running: 2 * time.Second, exit: 30 * time.Second, code: 3, logs: logs, stopSpan: 20 * time.Second}},
-			wantCode: 3, wantCodes: []int{3}, wantOut: Done,
+			wantCode: 3, wantCodes: []int{3}, wantOut: Failed,
 			wantLines: []string{"app aaaaaaaa | migrating", "app aaaaaaaa | step 1", "app aaaaaaaa | step 2", "app aaaaaaaa | done, exit 3"},
 			// done at the first poll after the exit (not after the 20 s deprovisioning), plus the drain grace
 			maxElapsed: 30*time.Second + 5*time.Second + time.Second,
@@ -49,7 +49,7 @@ func TestWait(t *testing.T) {
 		{
 			name:     "a task that never ran its container exits 4",
 			tasks:    []*scripted{{arn: arn1, running: 6 * time.Second, failStart: "CannotPullContainerError: not found"}},
-			wantCode: 4, wantCodes: []int{4}, wantOut: Done, maxElapsed: 10 * time.Second,
+			wantCode: 4, wantCodes: []int{4}, wantOut: Failed, maxElapsed: 10 * time.Second,
 		},
 		{
 			name: "count 3: the first non-zero code, every task reported",
@@ -58,14 +58,22 @@ func TestWait(t *testing.T) {
 				{arn: arn2, running: time.Second, exit: 20 * time.Second, code: 2},
 				{arn: arn3, running: time.Second, exit: 15 * time.Second, code: 5},
 			},
-			wantCode: 2, wantCodes: []int{0, 2, 5}, wantOut: Done, maxElapsed: 25 * time.Second,
+			wantCode: 2, wantCodes: []int{0, 2, 5}, wantOut: Failed, maxElapsed: 25 * time.Second,
 			maxCalls: map[string]int{"DescribeTasks": 5},
 		},
 		{
 			name:     "wait until running",
 			tasks:    []*scripted{{arn: arn1, running: 7 * time.Second}},
 			until:    true,
-			wantCode: 0, wantCodes: []int{0}, wantOut: Done, maxElapsed: 10 * time.Second,
+			wantCode: 0, wantCodes: []int{0}, wantOut: Succeeded, maxElapsed: 10 * time.Second,
+		},
+		{
+			// ecspresso's CI scenario: a command that ends at once (nginx -v) runs,
+			// exits 0 and stops between two polls; it did reach RUNNING.
+			name:     "wait until running: a task that ran and stopped between two polls",
+			tasks:    []*scripted{{arn: arn1, running: 2 * time.Second, exit: 3 * time.Second, code: 0}},
+			until:    true,
+			wantCode: 0, wantCodes: []int{0}, wantOut: Succeeded, maxElapsed: 10 * time.Second,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

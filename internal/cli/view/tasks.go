@@ -11,22 +11,29 @@ import (
 	"github.com/doppio-ecs/doppio/internal/task"
 )
 
-// Tasks is what tasks (list) prints, in ecspresso's shapes: a table (also text), tsv,
-// or one API-shaped JSON object per task. The shapes live with the task package's
-// columns (task.WriteTasks).
-type Tasks []types.Task
+// Tasks is what tasks (list) prints, in ecspresso's shapes: a table (also text),
+// tsv, or JSON — one document, an array of API-shaped task objects. The columns live
+// with the task package (task.Columns). On a terminal the table fits Width columns.
+type Tasks struct {
+	List []types.Task
+	// Width is the terminal's width (0: not a terminal; the table is as wide as its
+	// cells, for scripts).
+	Width int
+}
 
 // WriteText prints the table.
 func (t Tasks) WriteText(w io.Writer) error { return t.WriteTable(w) }
 
-// WriteTable prints the table.
-func (t Tasks) WriteTable(w io.Writer) error { return task.WriteTasks(w, Table, t) }
+// WriteTable prints the table, cut to the terminal's width.
+func (t Tasks) WriteTable(w io.Writer) error {
+	return task.WriteTasksFit(w, Table, t.List, time.Local, t.Width)
+}
 
 // WriteTSV prints a header line and one tab-separated line per task.
-func (t Tasks) WriteTSV(w io.Writer) error { return task.WriteTasks(w, TSV, t) }
+func (t Tasks) WriteTSV(w io.Writer) error { return task.WriteTasks(w, TSV, t.List) }
 
-// WriteJSON prints one object per task, not an array.
-func (t Tasks) WriteJSON(w io.Writer) error { return task.WriteTasks(w, JSON, t) }
+// WriteJSON prints one array of API-shaped task objects.
+func (t Tasks) WriteJSON(w io.Writer) error { return task.WriteTasks(w, JSON, t.List) }
 
 // Task is what tasks find prints: the task, API-shaped, as ecspresso prints it, in
 // every format (it is JSON already).

@@ -89,7 +89,7 @@ func TestGolden(t *testing.T) {
 			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}}, []string{Text, JSON}},
 		{"run-tasks-started", RunStarted{TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}},
 			[]string{Text, JSON}},
-		{"run-done", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: "done", ExitCode: 4,
+		{"run-done", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: "failed", ExitCode: 4,
 			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a"},
 			Failures: []task.Failure{{ARN: "arn:aws:ecs:us-east-1:123456789012:cluster/prod", Reason: "RESOURCE:MEMORY"}},
 			Tasks: []task.TaskResult{{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/a", LastStatus: "STOPPED", Container: "web", ExitCode: aws.Int32(0),
