@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os/exec"
@@ -171,10 +172,12 @@ func (c *TasksTraceCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error
 	if err != nil {
 		return err
 	}
-	if err := view.Write(a.stdout, a.g.Output, view.Timeline(task.Timeline(*t))); err != nil {
+	// The recent lines are read first, so that the trace is one document.
+	var logs bytes.Buffer
+	if err := task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: &logs}); err != nil {
 		return err
 	}
-	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: e.p.redacting(a.stdout)})
+	return view.Write(e.p.redacting(a.stdout), a.g.Output, view.Trace{TaskARN: aws.ToString(t.TaskArn), Timeline: task.Timeline(*t), Logs: view.Lines(logs.String())})
 }
 
 // TasksLogsCmd prints a task's logs.
@@ -203,9 +206,16 @@ func (c *TasksLogsCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	if err != nil {
 		return err
 	}
-	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{
-		Container: c.Container, Start: start, Follow: c.Follow, Interval: c.PollInterval, Region: e.p.cfg.Region,
-	}, &task.LogWriter{W: e.p.redacting(a.stdout)})
+	opts := task.LogOptions{Container: c.Container, Start: start, Follow: c.Follow, Interval: c.PollInterval, Region: e.p.cfg.Region}
+	if a.g.Output != view.JSON {
+		return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, opts, &task.LogWriter{W: e.p.redacting(a.stdout)})
+	}
+	// JSON is one document: the lines are collected until the reading ends.
+	var logs bytes.Buffer
+	if err := task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, opts, &task.LogWriter{W: &logs}); err != nil {
+		return err
+	}
+	return view.Write(e.p.redacting(a.stdout), a.g.Output, view.Logs{TaskARN: aws.ToString(t.TaskArn), Lines: view.Lines(logs.String())})
 }
 
 // runFilter runs the filter command (sh -c) with lines on its stdin and returns the

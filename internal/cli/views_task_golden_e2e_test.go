@@ -40,6 +40,7 @@ var tableLine, spaces, dashes = regexp.MustCompile(`(?m)^[|+].*$`), regexp.MustC
 func (e *e2e) assertViewExit(name, dir string, code int, args ...string) string {
 	e.t.Helper()
 	out, _ := e.must(code, dir, args...)
+	assertOneJSON(e.t, name, out)
 	stable := out
 	for _, r := range stableOutput {
 		stable = r.re.ReplaceAllString(stable, r.with)

@@ -51,19 +51,48 @@ func (t Task) WriteText(w io.Writer) error {
 // WriteJSON prints the same document as the text.
 func (t Task) WriteJSON(w io.Writer) error { return t.WriteText(w) }
 
-// Timeline is the first part of what tasks trace prints: a task's lifecycle, one
-// "TIME  what" line per moment (times in UTC, RFC 3339). The task's log lines follow
-// it on stdout, so it prints these lines in every format.
-type Timeline []task.TraceEvent
+// Trace is what tasks trace prints: a task's lifecycle, one "TIME  what" line per
+// moment (times in UTC, RFC 3339), then its containers' recent log lines. Its JSON is
+// one document with both.
+type Trace struct {
+	TaskARN  string            `json:"taskArn"`
+	Timeline []task.TraceEvent `json:"timeline"`
+	Logs     []string          `json:"logs"`
+}
 
-// WriteText prints one line per moment.
-func (t Timeline) WriteText(w io.Writer) error {
+// WriteText prints one line per moment, then the log lines.
+func (t Trace) WriteText(w io.Writer) error {
 	var b strings.Builder
-	for _, ev := range t {
+	for _, ev := range t.Timeline {
 		fmt.Fprintf(&b, "%s  %s\n", ev.At.UTC().Format(time.RFC3339), ev.What)
+	}
+	for _, l := range t.Logs {
+		b.WriteString(l + "\n")
 	}
 	return flush(w, []byte(b.String()))
 }
 
-// WriteJSON prints the same lines as the text: the log lines that follow are text.
-func (t Timeline) WriteJSON(w io.Writer) error { return t.WriteText(w) }
+// Logs is what tasks logs --output json prints once the reading ends: one document
+// with the lines (the text form streams them as they come).
+type Logs struct {
+	TaskARN string   `json:"taskArn"`
+	Lines   []string `json:"lines"`
+}
+
+// WriteText prints the lines.
+func (l Logs) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for _, line := range l.Lines {
+		b.WriteString(line + "\n")
+	}
+	return flush(w, []byte(b.String()))
+}
+
+// Lines splits the text a log writer produced into lines (nil for none).
+func Lines(text string) []string {
+	text = strings.TrimRight(text, "\n")
+	if text == "" {
+		return []string{}
+	}
+	return strings.Split(text, "\n")
+}
