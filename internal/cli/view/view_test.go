@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/deploy"
@@ -78,11 +79,15 @@ func TestGolden(t *testing.T) {
 			[]string{Text, JSON}},
 		{"diff-color", NewDiff("--- a\n+++ b\n-x\n+y\n", "", true), []string{Text}},
 		{"diff-none", NewDiff("", "", true), []string{Text, JSON}},
-		{"deploy-plan", DeployPlan{&deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
+		{"deploy-plan", DeployPlan{Plan: &deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
 			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "image changed"},
 			Changes:        []deploy.Change{{Field: "networkConfiguration", Kind: "changed"}},
 			DesiredCount:   aws.Int32(3), DesiredCountFrom: aws.Int32(1), ForceNewDeployment: true, ForceReasons: []string{"--force-new-deployment"}}},
 			[]string{Text, JSON}},
+		{"deploy-plan-diff", DeployPlan{Plan: planToRegister(), LiveTaskDefinition: taskDef("nginx:1.27"), LiveName: arn("7"), LocalName: "ecs-task-def.json"},
+			[]string{Text, JSON}},
+		{"deploy-plan-full", DeployPlan{Plan: planToRegister(), LiveTaskDefinition: taskDef("nginx:1.27"), LiveName: arn("7"), LocalName: "ecs-task-def.json", Full: true},
+			[]string{Text}},
 		{"task-stopped", TaskStopped{DesiredStatus: "STOPPED", LastStatus: "RUNNING", TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc"},
 			[]string{Text, JSON}},
 		{"run-started", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: OutcomeStarted,
@@ -103,8 +108,8 @@ func TestGolden(t *testing.T) {
 			LastStatus: aws.String("STOPPED"), DesiredStatus: aws.String("STOPPED"), Group: aws.String("family:web"), LaunchType: types.LaunchTypeFargate,
 			Containers: []types.Container{{Name: aws.String("web"), ExitCode: aws.Int32(0)}}}},
 			[]string{Text, JSON, Table}},
-		{"timeline", Timeline{{At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), What: "created"},
-			{At: time.Date(2026, 1, 2, 4, 4, 9, 0, time.FixedZone("CET", 3600)), What: "started (RUNNING)"}},
+		{"trace", Trace{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc", Timeline: []task.TraceEvent{{At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), What: "created"},
+			{At: time.Date(2026, 1, 2, 4, 4, 9, 0, time.FixedZone("CET", 3600)), What: "started (RUNNING)"}}, Logs: []string{"web abc | hello"}},
 			[]string{Text, JSON}},
 		{"continued-codedeploy", CodeDeployContinued{&deploy.CodeDeployContinued{DeploymentID: "d-ABCDEF123", Action: "ContinueDeployment"}},
 			[]string{Text, JSON}},
@@ -137,4 +142,16 @@ func TestWriteFallsBackToText(t *testing.T) {
 			t.Errorf("Write(%q) = %q, want %q", f, got, want)
 		}
 	}
+}
+
+// taskDef is a one-container task definition running image.
+func taskDef(image string) *ecs.RegisterTaskDefinitionInput {
+	return &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"), ContainerDefinitions: []types.ContainerDefinition{
+		{Name: aws.String("web"), Image: aws.String(image), Essential: aws.Bool(true), Memory: aws.Int32(128)}}}
+}
+
+// planToRegister is a plan that registers a new revision with a new image.
+func planToRegister() *deploy.Plan {
+	return &deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
+		TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "differs from the live revision", Input: taskDef("nginx:1.28")}}
 }
