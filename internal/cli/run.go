@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -110,6 +112,7 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	if c.Logs {
 		wo.Logs = &task.LogWriter{W: p.redacting(a.stderr)}
 	}
+	wo.Progress = taskRows(ui.ConsoleFor(a.stderr, a.ci()), started.Cluster)
 	res, err := r.Wait(ctx, started, wo)
 	if err != nil {
 		return err
@@ -311,4 +314,25 @@ func sayTaskDefinition(a *app, plan *task.RunPlan, started *task.Started) {
 		return
 	}
 	a.log.Info(msg)
+}
+
+// taskRows shows each task's state on stderr's console: one row per task, redrawn in
+// place on a terminal (with its elapsed time), a line per change otherwise, and
+// structured fields under --log-format json.
+func taskRows(c *ui.Console, cluster string) func(task.TaskProgress) {
+	return func(p task.TaskProgress) {
+		id := task.ID(p.TaskARN)
+		text := "task " + id + " " + p.LastStatus
+		attrs := []slog.Attr{slog.String("cluster", cluster), slog.String("task", id), slog.String("lastStatus", p.LastStatus)}
+		if p.ExitCode != nil {
+			text += fmt.Sprintf("  exit code %d", *p.ExitCode)
+			attrs = append(attrs, slog.Int("exitCode", int(*p.ExitCode)))
+		}
+		e := ui.Entry{Msg: "task", Text: text, Attrs: attrs}
+		if p.Final {
+			c.EndRow(p.TaskARN, e)
+			return
+		}
+		c.SetRow(p.TaskARN, e)
+	}
 }

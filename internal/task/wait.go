@@ -28,6 +28,19 @@ type WaitOptions struct {
 	// DrainGrace is the pause before re-reading the logs after the task stopped,
 	// for lines CloudWatch Logs makes visible late; default 1s.
 	DrainGrace time.Duration
+	// Progress, when set, receives a task's state each time a poll shows it changed
+	// (the views show it; this package prints nothing).
+	Progress func(TaskProgress)
+}
+
+// TaskProgress is one task's state as of a poll.
+type TaskProgress struct {
+	TaskARN    string
+	LastStatus string // STOPPED as soon as the watched container has exited
+	// ExitCode is the watched container's, once it exited.
+	ExitCode *int32
+	// Final: the task will not change any more (it stopped).
+	Final bool
 }
 
 // TaskResult is what became of one task.
@@ -116,6 +129,7 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 	}
 	res := &Result{}
 	started := map[string]bool{}
+	shown := map[string]string{} // what Progress last received, by task
 	for {
 		tasks, err := r.describe(ctx, s.Cluster, s.TaskARNs)
 		if err != nil {
@@ -127,6 +141,13 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 		done := len(tasks) == len(s.TaskARNs)
 		for _, t := range tasks {
 			st := aws.ToString(t.LastStatus)
+			if o.Progress != nil {
+				p := progressOf(t, o.Container)
+				if key := p.key(); shown[p.TaskARN] != key {
+					shown[p.TaskARN] = key
+					o.Progress(p)
+				}
+			}
 			if ran(t) {
 				started[aws.ToString(t.TaskArn)] = true
 			}
@@ -290,4 +311,27 @@ func StoppedTasks(ts []types.Task) []watch.StoppedTask {
 		out = append(out, st)
 	}
 	return out
+}
+
+// progressOf is t's state for the views: STOPPED once the watched container exited.
+func progressOf(t types.Task, container string) TaskProgress {
+	p := TaskProgress{TaskARN: aws.ToString(t.TaskArn), LastStatus: aws.ToString(t.LastStatus)}
+	for _, c := range t.Containers {
+		if aws.ToString(c.Name) == container && c.ExitCode != nil {
+			p.ExitCode = c.ExitCode
+		}
+	}
+	if p.LastStatus == "STOPPED" || exited(t, container) {
+		p.LastStatus, p.Final = "STOPPED", true
+	}
+	return p
+}
+
+// key tells two states apart by value.
+func (p TaskProgress) key() string {
+	code := "-"
+	if p.ExitCode != nil {
+		code = fmt.Sprint(*p.ExitCode)
+	}
+	return p.LastStatus + " " + code
 }

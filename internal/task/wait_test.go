@@ -3,6 +3,7 @@ package task
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -148,6 +149,26 @@ func TestExplainGroupsReasonsAndShowsTheFailingLog(t *testing.T) {
 			"  last log lines of app in task aaaa:\n    boot\n    panic: no DB_URL\n"
 		if d := cmp.Diff(want, e.Text()); d != "" {
 			t.Errorf("explanation (-want +got):\n%s", d)
+		}
+	})
+}
+
+// TestWaitProgress: the views get each task's state when it changes — once per
+// change, not once per poll — ending with STOPPED and the exit code as soon as the
+// container exited (not after ECS's deprovisioning).
+func TestWaitProgress(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const arn = "arn:aws:ecs:us-east-1:1:task/c/aaaaaaaaaaaa1"
+		f := newFake(&scripted{arn: arn, running: 6 * time.Second, exit: 21 * time.Second, code: 3, stopSpan: 20 * time.Second})
+		var got []string
+		_, err := NewRunner(f.deps()).Wait(t.Context(), &Started{Cluster: "c", TaskARNs: []string{arn}}, WaitOptions{Container: "app",
+			Progress: func(p TaskProgress) { got = append(got, fmt.Sprintf("%s final=%t", p.key(), p.Final)) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"PENDING - final=false", "RUNNING - final=false", "STOPPED 3 final=true"}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("progress (-want +got):\n%s", d)
 		}
 	})
 }
