@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -132,14 +131,13 @@ func (a *app) outcomeError(r followRequest, out watch.Outcome) error {
 		a.log.Info("deployment succeeded", "service", r.service, "deployment", out.DeploymentID, "taskDefinition", r.taskDefinition, "duration", ui.Since(out.Duration()))
 		return nil
 	case watch.RolledBack, watch.Failed:
-		for _, t := range out.StoppedTasks {
-			a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", containerExits(t.Containers))
-		}
+		// The stopped tasks' reasons were shown once each, with their counts, by the
+		// explainer ("why it failed"); they are in the result document too.
 		msg := fmt.Sprintf("deployment %s %s: %s", out.DeploymentID, out.Kind.String(), out.Reason)
 		if out.RolledBackTo != "" {
 			msg += "; the service runs " + ecsdef.TaskDefinitionName(out.RolledBackTo) + " again"
 		}
-		return diag.WithHint(diag.WithCode(errors.New(msg), out.ExitCode()), "see the stopped tasks above; 'doppio status' shows the service's events")
+		return diag.WithHint(diag.WithCode(errors.New(msg), out.ExitCode()), "see why it failed above; 'doppio status' shows the service's events")
 	case watch.Superseded:
 		return diag.WithHint(diag.WithCode(fmt.Errorf("deployment %s was superseded by %s: %s", out.DeploymentID, out.SupersededBy, out.Reason), out.ExitCode()),
 			"someone else deployed while we waited; check 'doppio status'")
@@ -195,18 +193,3 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	})
 }
 
-// containerExits formats container exit codes as "web exit 1, sidecar exit 0".
-func containerExits(cs []watch.ContainerExit) string {
-	parts := make([]string, 0, len(cs))
-	for _, c := range cs {
-		switch {
-		case c.ExitCode != nil:
-			parts = append(parts, fmt.Sprintf("%s exit %d", c.Name, *c.ExitCode))
-		case c.Reason != "":
-			parts = append(parts, fmt.Sprintf("%s (%s)", c.Name, c.Reason))
-		default:
-			parts = append(parts, c.Name+" (no exit code)")
-		}
-	}
-	return strings.Join(parts, ", ")
-}
