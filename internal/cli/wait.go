@@ -192,4 +192,3 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 		until: c.until(), service0: svc, interval: c.PollInterval, bg: c.bgFollow(),
 	})
 }
-
