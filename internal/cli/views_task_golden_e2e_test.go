@@ -29,6 +29,7 @@ var moreStableOutput = []struct {
 	{regexp.MustCompile(`\b\d+\.\d+\.\d+\.\d+\b`), "IP"},
 	{regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`), "MAC"},
 	{regexp.MustCompile(`(?m)^(\w+) [0-9a-f]{8} \| `), "$1 TASK | "},
+	{regexp.MustCompile(`"(\w+) [0-9a-f]{8} \| `), `"$1 TASK | `},                                                      // in JSON documents
 	{regexp.MustCompile(`"lastStatus": "(STOPPING|DEPROVISIONING)",(\n\s*"container")`), `"lastStatus": "STOPPED",$2`}, // run's task results
 	{regexp.MustCompile(`,\n\s*"stoppedAt": "TIME"`), ""},
 }

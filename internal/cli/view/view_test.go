@@ -2,6 +2,8 @@ package view
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/golden"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/verify"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -154,4 +157,25 @@ func taskDef(image string) *ecs.RegisterTaskDefinitionInput {
 func planToRegister() *deploy.Plan {
 	return &deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
 		TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "differs from the live revision", Input: taskDef("nginx:1.28")}}
+}
+
+// TestVerifyTextGolden renders the verify package's golden report (one problem of
+// each outcome) as the tree ecspresso prints, with repeated checks marked cached and
+// in full (--no-cache).
+func TestVerifyTextGolden(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "verify", "testdata", "golden", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep verify.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for name, o := range map[string]verify.TextOptions{"verify-tree": {}, "verify-tree-full": {Full: true}} {
+		var out bytes.Buffer
+		if err := Write(&out, Text, Verify{Report: rep, Options: o}); err != nil {
+			t.Fatal(err)
+		}
+		golden.Assert(t, filepath.Join("testdata", name+".text.golden"), out.Bytes())
+	}
 }
