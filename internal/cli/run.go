@@ -134,7 +134,7 @@ func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps,
 		// Each distinct stopped reason once, with its count and exit codes: the
 		// per-task lines below do not repeat it.
 		doc.Explanation = task.Explain(ctx, deps, task.ExplainInput{Stopped: task.StoppedTasks(res.Stopped), Region: p.cfg.Region})
-		fmt.Fprint(p.redacting(a.stderr), doc.Explanation.Text())
+		_ = view.Write(p.redacting(a.stderr), view.Text, view.Explanation{Explanation: doc.Explanation})
 	}
 	for _, t := range res.Tasks {
 		switch {

@@ -103,7 +103,7 @@ func (a *app) follow(ctx context.Context, client watch.Client, r followRequest) 
 	var why *task.Explanation
 	if out.Kind == watch.RolledBack || out.Kind == watch.Failed {
 		why = a.explainDeploy(context.WithoutCancel(ctx), r.cluster, r.service, out.StoppedTasks)
-		fmt.Fprint(a.stderr, why.Text())
+		_ = view.Write(a.stderr, view.Text, view.Explanation{Explanation: why})
 	}
 	doc := view.Result{
 		Service: r.service, Cluster: r.cluster, TaskDefinitionARN: r.taskDefinition,

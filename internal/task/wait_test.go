@@ -143,11 +143,16 @@ func TestExplainGroupsReasonsAndShowsTheFailingLog(t *testing.T) {
 			stopped = append(stopped, StoppedTasks([]types.Task{tk})...)
 		}
 		e := Explain(t.Context(), f.deps(), ExplainInput{Stopped: stopped})
-		want := "why it failed:\n" +
-			"  2 task(s) stopped: Essential container in task exited [EssentialContainerExited]; exit codes: app=1\n" +
-			"  1 task(s) stopped: OutOfMemoryError: Container killed due to memory usage [EssentialContainerExited]; exit codes: app=137\n" +
-			"  last log lines of app in task aaaa:\n    boot\n    panic: no DB_URL\n"
-		if d := cmp.Diff(want, e.Text()); d != "" {
+		// Each distinct reason once, with its count and exit codes (the view's
+		// text of this explanation: internal/cli/view's explain golden).
+		want := &Explanation{
+			Reasons: []ReasonCount{
+				{Reason: "Essential container in task exited", StopCode: "EssentialContainerExited", Tasks: 2, ExitCodes: []string{"app=1"}},
+				{Reason: "OutOfMemoryError: Container killed due to memory usage", StopCode: "EssentialContainerExited", Tasks: 1, ExitCodes: []string{"app=137"}},
+			},
+			Logs: &FailingLog{Task: "arn:aws:ecs:us-east-1:1:task/c/aaaa", Container: "app", Lines: []string{"boot", "panic: no DB_URL"}},
+		}
+		if d := cmp.Diff(want, e); d != "" {
 			t.Errorf("explanation (-want +got):\n%s", d)
 		}
 	})

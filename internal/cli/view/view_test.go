@@ -116,6 +116,17 @@ func TestGolden(t *testing.T) {
 			[]string{Text, JSON}},
 		{"continued-codedeploy", CodeDeployContinued{&deploy.CodeDeployContinued{DeploymentID: "d-ABCDEF123", Action: "ContinueDeployment"}},
 			[]string{Text, JSON}},
+		{"explanation", Explanation{&task.Explanation{
+			Reasons: []task.ReasonCount{
+				{Reason: "Essential container in task exited", StopCode: "EssentialContainerExited", Tasks: 2, ExitCodes: []string{"app=1"}},
+				{Reason: "OutOfMemoryError: Container killed due to memory usage", StopCode: "EssentialContainerExited", Tasks: 1, ExitCodes: []string{"app=137"}},
+			},
+			Logs: &task.FailingLog{Task: "arn:aws:ecs:us-east-1:1:task/c/aaaa", Container: "app", Lines: []string{"boot", "panic: no DB_URL"}},
+			UnhealthyTargets: []task.UnhealthyTarget{
+				{TargetGroup: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc", Target: "10.0.0.1:80", State: "unhealthy", Reason: "Target.FailedHealthChecks"},
+				{TargetGroup: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc", Target: "10.0.0.2:80", State: "unhealthy", Reason: "Target.FailedHealthChecks"},
+			}}},
+			[]string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
 	}
 	for _, c := range cases {
