@@ -188,4 +188,3 @@ func TargetGroups(lbs []types.LoadBalancer) []string {
 	}
 	return out
 }
-
