@@ -94,3 +94,27 @@ func mustScreen(t *testing.T, p []byte, width int) string {
 	}
 	return s
 }
+
+// TestConsoleColour: warnings and errors are coloured only when colour is on, and
+// NO_COLOR (any value) or a pipe turns it off (UseColor).
+func TestConsoleColour(t *testing.T) {
+	for _, tc := range []struct {
+		name                    string
+		flag, noColor, terminal bool
+		wantColour              bool
+	}{
+		{"terminal", true, false, true, true},
+		{"NO_COLOR", true, true, true, false},
+		{"--no-color", false, false, true, false},
+		{"pipe", true, false, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			c := NewConsole(&b, ConsoleOptions{Color: UseColor(tc.flag, tc.noColor, tc.terminal), Now: newClock().now})
+			NewLogger(c, LogOptions{}).Error("boom")
+			if got := strings.Contains(b.String(), "\x1b["); got != tc.wantColour {
+				t.Errorf("colour %t, want %t: %q", got, tc.wantColour, b.String())
+			}
+		})
+	}
+}
