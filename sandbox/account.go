@@ -27,6 +27,8 @@ type account struct {
 	tds      map[string]obj      // task definition ARN → taskDefinition (immutable content)
 	regAt    map[string]time.Time
 	sessions map[string]execRecord // ECS Exec session id → what it runs (exec.go)
+	// runTokens are RunTask client tokens → the task ARNs they started (tasks.go).
+	runTokens map[string][]string
 }
 
 func newAccount(id string, opts Options) *account {

@@ -72,6 +72,19 @@ func (e *ecsCall) runTask() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	T := a.clock.Now()
+	token := str(req, "clientToken")
+	if prior, ok := a.runTokens[token]; ok && token != "" {
+		// RunTask's clientToken makes the request idempotent (RunTask API reference):
+		// the same token answers with the tasks the first request started.
+		out := make([]any, 0, len(prior))
+		for _, arn := range prior {
+			if t := a.tasks[arn]; t != nil {
+				out = append(out, t.json(T, false))
+			}
+		}
+		e.ok(obj{"tasks": out, "failures": []any{}})
+		return
+	}
 	cluster := lastSegment(clusterArn, "default")
 	start := a.scaled(2*time.Second, beh)
 	run := a.scaled(a.opts.TaskRunDuration, beh)
@@ -140,6 +153,12 @@ func (e *ecsCall) runTask() {
 		a.tasks[t.arn] = t
 		a.taskList = append(a.taskList, t)
 		out = append(out, t.json(T, false))
+		if token != "" {
+			if a.runTokens == nil {
+				a.runTokens = map[string][]string{}
+			}
+			a.runTokens[token] = append(a.runTokens[token], t.arn)
+		}
 	}
 	e.ok(obj{"tasks": out, "failures": failures})
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/doppio-ecs/doppio/internal/cli/view"
-	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -34,25 +33,29 @@ func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
 	if p.cfg.Service == "" {
 		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
 	}
-	if handled, err := a.continueCodeDeploy(ctx, p, c); handled { // codedeploy_continue.go
-		return err
-	}
-	client, err := p.ecsClient(ctx)
+	sd, err := p.optionalServiceDefinition(ctx)
 	if err != nil {
 		return err
 	}
-	res, err := deploy.Continue(ctx, client, p.cfg.Cluster, p.cfg.Service, c.Rollback, time.Now)
+	ctl, err := a.controller(ctx, p, sd)
 	if err != nil {
 		return err
 	}
-	a.log.Info(fmt.Sprintf("sent %s for lifecycle hook %s at %s", res.Action, res.HookID, res.Stage), "service", p.cfg.Service, "deployment", res.DeploymentID)
+	s, err := ctl.Continue(ctx, c.Rollback)
+	if err != nil {
+		return err
+	}
+	a.noteStarted(s)
 	if !c.Wait {
-		return view.Write(a.stdout, a.g.Output, view.Continued{Continued: res})
+		return view.Write(a.stdout, a.g.Output, view.ContinueResult(s.Result))
 	}
-	return a.follow(ctx, client, followRequest{
-		cluster: p.cfg.Cluster, service: p.cfg.Service, deploymentID: res.DeploymentID, taskDefinition: res.TaskDefinition,
-		until: wf.until(),
-		bg: bgFollow{continuedHook: res.HookID, deploymentARN: res.ServiceDeploymentARN,
-			acceptPaused: c.WaitUntil == "paused", rollback: c.Rollback},
-	})
+	w := a.waitOf(wf, nil)
+	w.AcceptPaused = c.WaitUntil == "paused"
+	if err := a.follow(ctx, ctl, s, w); err != nil {
+		return err
+	}
+	if s.Stopped != "" {
+		a.log.Info("rolled back", "service", p.cfg.Service, "deployment", s.DeploymentID)
+	}
+	return nil
 }

@@ -26,19 +26,9 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireService(p); err != nil {
-		return err
-	}
-	client, err := p.ecsClient(ctx)
+	client, svc, err := a.existingService(ctx, p)
 	if err != nil {
 		return err
-	}
-	svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
-	if err != nil {
-		return err
-	}
-	if svc == nil {
-		return errServiceNotFound(p.cfg)
 	}
 	status := view.NewStatus(p.cfg.Cluster, svc, 3)
 	if c.DryRun {

@@ -5,19 +5,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"slices"
 	"strings"
 	"time"
 
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
-	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
 // deployFlags choose what a deploy (or its plan) would do; deploy and plan share them.
@@ -125,7 +124,7 @@ func (f imageFlags) apply(td *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTas
 }
 
 // parseRollbackEvents reads --rollback-events: the CodeDeploy auto-rollback events.
-func parseRollbackEvents(s string) ([]cdtypes.AutoRollbackEvent, error) {
+func parseRollbackEvents(s string) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -134,13 +133,13 @@ func parseRollbackEvents(s string) ([]cdtypes.AutoRollbackEvent, error) {
 	for i, e := range allowed {
 		names[i] = string(e)
 	}
-	var out []cdtypes.AutoRollbackEvent
+	var out []string
 	for _, e := range strings.Split(s, ",") {
 		e = strings.TrimSpace(e)
 		if !slices.Contains(names, e) {
 			return nil, diag.Invalid(fmt.Errorf("--rollback-events: unknown event %q", e), "allowed: "+strings.Join(names, ", ")+" "+diag.DidYouMean(e, names))
 		}
-		out = append(out, cdtypes.AutoRollbackEvent(e))
+		out = append(out, e)
 	}
 	return out, nil
 }
@@ -210,35 +209,7 @@ func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if handled, err := a.deployCodeDeploy(ctx, p, o, c); handled || err != nil { // codedeploy.go
-		return err
-	}
-	if err := checkUntilForECS(c.WaitUntil, o.ServiceDefinition); err != nil {
-		return err
-	}
 	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
-}
-
-// checkUntilForECS refuses a --wait-until that an ECS-controller deploy can never
-// reach: a CodeDeploy event, or a lifecycle stage of a rolling deployment (they have
-// none of the traffic-shifting stages).
-func checkUntilForECS(until string, sd *ecs.CreateServiceInput) error {
-	if strings.HasPrefix(until, "codedeploy:") {
-		return diag.Invalid(fmt.Errorf("--wait-until %s: the service uses the ECS deployment controller, not CodeDeploy", until),
-			"use deployed, stable or ecs:<STAGE>")
-	}
-	if !strings.HasPrefix(until, "ecs:") || sd == nil {
-		return nil
-	}
-	strategy := types.DeploymentStrategyRolling
-	if dc := sd.DeploymentConfiguration; dc != nil && dc.Strategy != "" {
-		strategy = dc.Strategy
-	}
-	if strategy == types.DeploymentStrategyRolling {
-		return diag.Invalid(fmt.Errorf("--wait-until %s: a ROLLING deployment has no such lifecycle stage", until),
-			"set deploymentConfiguration.strategy to BLUE_GREEN, LINEAR or CANARY, or wait with deployed or stable")
-	}
-	return nil
 }
 
 // options renders and validates everything the flags ask for, before any AWS call.
@@ -257,6 +228,9 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 	}
 	if p.cfg.Ignore != nil {
 		o.IgnoreTags = p.cfg.Ignore.Tags
+	}
+	if o.RollbackEvents, err = parseRollbackEvents(f.RollbackEvents); err != nil {
+		return o, err
 	}
 	if !f.SkipTaskDefinition && !f.LatestTaskDefinition && f.Revision == 0 {
 		td, err := p.taskDefinition(ctx)
@@ -282,36 +256,23 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 	return o, nil
 }
 
-// planAndApply is shared by deploy, scale and refresh.
+// planAndApply is shared by deploy, plan, scale and refresh: options → resolve →
+// controller → view.
 func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dryRun bool, w waitFlags, planOnly bool) error {
-	client, err := p.ecsAPI(ctx)
+	ctl, err := a.controller(ctx, p, o.ServiceDefinition)
 	if err != nil {
 		return err
 	}
-	deps := deploy.Deps{ECS: client, Log: a.log, Protect: a.protectLive}
-	if o.AutoScaling != nil {
-		if deps.AutoScaling, err = p.autoScalingClient(ctx); err != nil {
-			return err
-		}
+	wait := a.waitOf(w, nil)
+	if err := ctl.CheckWait(wait, o.ServiceDefinition); err != nil {
+		return err
 	}
-	d := deploy.New(deps)
-	plan, err := d.Plan(ctx, o)
+	plan, err := ctl.Plan(ctx, o)
 	if err != nil {
 		return err
 	}
 	if planOnly || dryRun {
-		if err := view.Write(a.stdout, a.g.Output, view.DeployPlan{Plan: plan}); err != nil || a.g.Output == view.JSON {
-			return err
-		}
-		if plan.TaskDefinition.Input != nil && dryRun {
-			b, err := ecsdef.Marshal(plan.TaskDefinition.Input)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout, "task definition to register:")
-			_, _ = a.stdout.Write(p.renderer.Redact(b))
-		}
-		return nil
+		return a.printPlan(p, plan, dryRun)
 	}
 	if err := view.Write(a.stderr, view.Text, view.DeployPlan{Plan: plan}); err != nil {
 		return err
@@ -319,32 +280,61 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 	for _, warn := range plan.Warnings {
 		a.log.Warn(warn)
 	}
-	if plan.UpToDate {
+	if plan.UpToDate && (plan.InFlight == nil || !w.Wait) {
 		a.log.Info("service is up to date; nothing to deploy", "service", o.Service)
 		return a.reportNoDeployment(plan, "")
 	}
-	if err := a.beforeChange(ctx); err != nil {
-		return err
+	s := plan.InFlight
+	if s == nil {
+		if err := a.beforeChange(ctx); err != nil {
+			return err
+		}
+		if s, err = ctl.Apply(ctx, plan); err != nil {
+			return err
+		}
 	}
-	res, err := d.Apply(ctx, plan)
-	if err != nil {
-		return err
-	}
+	a.noteStarted(s)
 	if !w.Wait {
-		a.log.Info("not waiting (--no-wait)", "deployment", res.DeploymentID)
-		return a.reportNoDeployment(plan, res.TaskDefinitionARN)
+		a.log.Info("not waiting (--no-wait)", "deployment", s.DeploymentID)
+		return a.reportNoDeployment(plan, s.TaskDefinitionARN)
 	}
-	until := w.until()
-	if !plan.StartsDeployment && plan.DesiredCount != nil {
+	if !plan.StartsDeployment && plan.DesiredCount != nil && plan.CodeDeploy == nil {
 		// Only the desired count changed: no deployment starts, so "deployed" would
 		// be true at once; wait, as ecspresso does, until running equals desired.
-		until = watch.Stable
+		wait.Until = "stable"
 	}
-	return a.follow(ctx, client, followRequest{
-		cluster: o.Cluster, service: o.Service, deploymentID: res.DeploymentID,
-		taskDefinition: res.TaskDefinitionARN, startedAt: res.StartedAt, until: until,
-		service0: res.Service, interval: w.PollInterval, bg: w.bgFollow(),
-	})
+	return a.follow(ctx, ctl, s, wait)
+}
+
+// printPlan prints the plan as the result of plan or deploy --dry-run: the plan
+// document, and under --dry-run the task definition to register (redacted) and,
+// for CodeDeploy, the deployment group and AppSpec.
+func (a *app) printPlan(p *project, plan *deploy.Plan, dryRun bool) error {
+	if err := view.Write(a.stdout, a.g.Output, view.DeployPlan{Plan: plan}); err != nil || a.g.Output == view.JSON {
+		return err
+	}
+	if cd := plan.CodeDeploy; cd != nil {
+		if !dryRun {
+			return nil
+		}
+		g := cd.Group
+		fmt.Fprintf(a.stdout, "  CodeDeploy: application %s, deployment group %s, config %s\n", g.Application, g.DeploymentGroup, g.DeploymentConfig)
+		b, err := cd.AppSpec.YAML()
+		if err != nil {
+			return err
+		}
+		_, err = a.stdout.Write(b)
+		return err
+	}
+	if plan.TaskDefinition.Input != nil && dryRun {
+		b, err := ecsdef.Marshal(plan.TaskDefinition.Input)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, "task definition to register:")
+		_, _ = a.stdout.Write(p.renderer.Redact(b))
+	}
+	return nil
 }
 
 // reportNoDeployment prints the result when nothing is waited for: the service was

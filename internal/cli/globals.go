@@ -93,6 +93,11 @@ func newApp(ctx context.Context, g *Globals, env Env) (*app, error) {
 		return nil, err
 	}
 	a.vars = vars
+	if g.AssumeRoleARN != "" {
+		if err := awsclient.CheckRoleARN(g.AssumeRoleARN); err != nil {
+			return nil, diag.Invalid(fmt.Errorf("--assume-role-arn: %w", err), "pass the role's ARN (or set DOPPIO_ASSUME_ROLE_ARN), or drop the flag to use your own credentials")
+		}
+	}
 	if g.Timeout != "" {
 		d, err := config.ParseDuration(g.Timeout)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/config"
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -56,6 +57,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 		Version: a.version(),
 		Getenv:  a.getenv,
 		Warn:    func(m string) { a.log.Warn(m) },
+		Rel:     a.rel,
 	})
 	if err != nil {
 		return nil, err
@@ -67,9 +69,11 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	}
 	funcs, err := plugin.Functions(ctx, specs, plugin.Deps{
 		BaseDir:    cfg.Dir,
+		WorkDir:    a.env.Dir,
 		AWS:        lazy.Get,
 		Getenv:     a.getenv,
 		HTTPClient: http.DefaultClient,
+		Warn:       func(m string) { a.log.Warn(a.rel(path) + ": " + m) },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: set up plugins: %w", a.rel(path), err)
@@ -118,6 +122,35 @@ func (p *project) taskDefinition(ctx context.Context) (*ecs.RegisterTaskDefiniti
 	}
 	p.td = td
 	return td, nil
+}
+
+// optionalServiceDefinition is the rendered service definition, or nil when the
+// config names none.
+func (p *project) optionalServiceDefinition(ctx context.Context) (*ecs.CreateServiceInput, error) {
+	if p.cfg.ServiceDefinition == "" {
+		return nil, nil
+	}
+	return p.serviceDefinition(ctx)
+}
+
+// existingService is the project's live service and the client that described it;
+// a service that does not exist is an error.
+func (a *app) existingService(ctx context.Context, p *project) (*ecs.Client, *types.Service, error) {
+	if err := a.requireService(p); err != nil {
+		return nil, nil, err
+	}
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
+	if err != nil {
+		return nil, nil, err
+	}
+	if svc == nil {
+		return nil, nil, errServiceNotFound(p.cfg)
+	}
+	return client, svc, nil
 }
 
 // serviceDefinition renders and decodes the config's service definition, with the

@@ -99,7 +99,7 @@ func (c *ScaleCmd) Run(ctx context.Context, a *app) error {
 	w.WaitUntil = "stable" // a scale starts no deployment: wait for running == desired
 	return a.planAndApply(ctx, p, deploy.Options{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(c.Tasks),
-		SkipTaskDefinition: true, AutoScaling: scaling,
+		SkipTaskDefinition: true, AutoScaling: scaling, ServiceOnly: true,
 	}, c.DryRun, w, false)
 }
 
@@ -119,6 +119,6 @@ func (c *RefreshCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	return a.planAndApply(ctx, p, deploy.Options{
-		Cluster: p.cfg.Cluster, Service: p.cfg.Service, SkipTaskDefinition: true, ForceNewDeployment: true,
+		Cluster: p.cfg.Cluster, Service: p.cfg.Service, SkipTaskDefinition: true, ForceNewDeployment: true, ServiceOnly: true,
 	}, c.DryRun, c.waitFlags, false)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -41,7 +42,7 @@ func (c *RollbackCmd) Validate() error {
 	return err
 }
 
-// Run plans, applies and waits.
+// Run plans, applies and waits: options → resolve → controller → view.
 func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.project(ctx)
 	if err != nil {
@@ -50,21 +51,17 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
-	if handled, err := a.rollbackCodeDeploy(ctx, p, c); handled || err != nil { // codedeploy.go
-		return err
-	}
-	client, err := p.ecsClient(ctx)
+	sd, err := p.optionalServiceDefinition(ctx)
 	if err != nil {
 		return err
 	}
-	waiter, err := p.ecsAPI(ctx) // batched in a fleet
+	ctl, err := a.controller(ctx, p, sd)
 	if err != nil {
 		return err
 	}
-	revs := deploy.NewRevisions(client, nil)
-	plan, err := revs.PlanRollback(ctx, deploy.RollbackOptions{
+	plan, err := ctl.PlanRollback(ctx, deploy.RollbackOptions{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Revision: c.Revision,
-		Deregister: c.DeregisterTaskDefinition, Stop: c.Stop,
+		Deregister: c.DeregisterTaskDefinition, Stop: c.Stop, ServiceDefinition: sd,
 	})
 	if err != nil {
 		return err
@@ -79,31 +76,29 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if err := a.beforeChange(ctx); err != nil {
 		return err
 	}
-	res, err := revs.ApplyRollback(ctx, plan)
+	s, err := ctl.Rollback(ctx, plan)
 	if err != nil {
 		return err
 	}
+	a.noteStarted(s)
 	if !c.Wait {
 		a.log.Info("not waiting (--no-wait)")
-		return view.Write(a.stdout, a.g.Output, view.Result{Service: plan.Service, Cluster: plan.Cluster, TaskDefinitionARN: plan.Target,
-			Outcome: view.OutcomeStarted, StartedAt: res.StartedAt})
+		return view.Write(a.stdout, a.g.Output, view.Result{Service: plan.Service, Cluster: plan.Cluster, TaskDefinitionARN: s.TaskDefinitionARN,
+			DeploymentID: s.DeploymentID, Outcome: view.OutcomeStarted, StartedAt: s.StartedAt})
 	}
-	target := plan.Target
-	if plan.StopDeployment != "" {
-		if target, err = a.followStop(ctx, waiter, plan, res, c.waitFlags); err != nil {
+	runs := s.TaskDefinitionARN
+	if s.RollsBack {
+		if runs, err = a.followStop(ctx, ctl, s, c.waitFlags); err != nil {
 			return err
 		}
-	} else if err := a.follow(ctx, waiter, followRequest{
-		cluster: p.cfg.Cluster, service: p.cfg.Service, taskDefinition: target,
-		startedAt: res.StartedAt, until: c.until(), service0: res.Service, interval: c.PollInterval,
-	}); err != nil {
+	} else if err := a.follow(ctx, ctl, s, a.waitOf(c.waitFlags, nil)); err != nil {
 		return err
 	}
-	if plan.Deregister == "" || plan.Deregister == target {
-		return nil
+	if !s.RollsBack {
+		a.log.Info("rolled back", "service", p.cfg.Service, "deployment", s.DeploymentID)
 	}
-	by, err := revs.DeregisterUnused(ctx, p.cfg.Cluster, p.cfg.Service, plan.Deregister)
-	if err != nil {
+	by, err := ctl.Cleanup(ctx, plan, runs)
+	if err != nil || plan.Deregister == "" || plan.Deregister == runs || plan.CodeDeploy != nil {
 		return err
 	}
 	if by != "" {
@@ -114,26 +109,24 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	return nil
 }
 
-// followStop follows the deployment we stopped with ROLLBACK: for us, its rolling
+// followStop follows the deployment we stopped with a rollback: for us, its rolling
 // back is success. It returns the task definition the service runs afterwards.
-func (a *app) followStop(ctx context.Context, client watch.Client, plan *deploy.RollbackPlan, res *deploy.RollbackResult, w waitFlags) (string, error) {
-	r := followRequest{cluster: plan.Cluster, service: plan.Service, taskDefinition: plan.Current, until: w.until()}
-	poller := watch.New(client, watch.Options{Interval: w.PollInterval, Observer: watch.NewTextObserver(a.stderr, a.ci()), Epoch: a.pollEpoch()})
-	out, err := poller.Wait(ctx, watch.Target{Cluster: plan.Cluster, Service: plan.Service, DeploymentARN: plan.StopDeployment,
-		TaskDefinition: plan.Current, StartedAt: res.StartedAt, Until: r.until})
+func (a *app) followStop(ctx context.Context, ctl deploy.Controller, s *deploy.Started, w waitFlags) (string, error) {
+	wait := a.waitOf(w, watch.NewTextObserver(a.stderr, a.ci()))
+	out, err := ctl.Follow(ctx, s, wait)
 	if err != nil {
-		return "", fmt.Errorf("wait for service %q: %w", plan.Service, err)
+		return "", err
 	}
 	a.record(out.RolledBackTo, out.Kind.String())
 	if out.Kind != watch.RolledBack {
-		return "", a.outcomeError(r, out)
+		return "", a.outcomeError(s, out)
 	}
 	if out.Pending != "" {
 		return "", diag.WithCode(fmt.Errorf("rollback of deployment %s has not finished: %s", out.DeploymentID, out.Pending), diag.ExitTimeout)
 	}
 	a.log.Info("deployment stopped and rolled back", "deployment", out.DeploymentID, "runs", ecsdef.TaskDefinitionName(out.RolledBackTo))
-	if err := view.Write(a.stdout, a.g.Output, view.StoppedRollback{Cluster: plan.Cluster, Outcome: watch.RolledBack.String(),
-		Service: plan.Service, StoppedDeploymentARN: plan.StopDeployment, TaskDefinitionARN: out.RolledBackTo}); err != nil {
+	if err := view.Write(a.stdout, a.g.Output, view.StoppedRollback{Cluster: s.Cluster, Outcome: watch.RolledBack.String(),
+		Service: s.Service, StoppedDeploymentARN: s.Stopped, TaskDefinitionARN: out.RolledBackTo}); err != nil {
 		return "", err
 	}
 	return out.RolledBackTo, nil

@@ -27,19 +27,9 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireService(p); err != nil {
-		return err
-	}
-	client, err := p.ecsClient(ctx)
+	_, svc, err := a.existingService(ctx, p)
 	if err != nil {
 		return err
-	}
-	svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
-	if err != nil {
-		return err
-	}
-	if svc == nil {
-		return errServiceNotFound(p.cfg)
 	}
 	return view.Write(a.stdout, a.g.Output, view.NewStatus(p.cfg.Cluster, svc, c.Events))
 }

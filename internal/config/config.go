@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -194,8 +195,12 @@ type Options struct {
 	Version string
 	// Getenv supplies AWS_REGION when the config has no region.
 	Getenv func(string) (string, bool)
-	// Warn receives non-fatal notices (e.g. a skipped version check).
+	// Warn receives non-fatal notices (e.g. a skipped version check, an ignored
+	// unknown key).
 	Warn func(msg string)
+	// Rel shortens the config path in warnings (errors are shortened by the CLI);
+	// nil prints it as given.
+	Rel func(path string) string
 }
 
 var extensions = map[string]bool{".yml": true, ".yaml": true, ".json": true, ".jsonnet": true}
@@ -211,13 +216,25 @@ func Load(ctx context.Context, path string, r Renderer, opts Options) (*Config, 
 	if err != nil {
 		return nil, &diag.Error{File: path, Err: err, Code: diag.ExitUsage}
 	}
+	if err := checkText(path, src); err != nil {
+		return nil, err
+	}
 	data, err := r.RenderConfigFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	c, err := decode(path, src, data)
+	shown := path
+	if opts.Rel != nil {
+		shown = opts.Rel(path)
+	}
+	c, warns, err := decode(path, shown, src, data)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Warn != nil {
+		for _, w := range warns {
+			opts.Warn(w)
+		}
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -247,53 +264,64 @@ func Load(ctx context.Context, path string, r Renderer, opts Options) (*Config, 
 	return c, nil
 }
 
-// decode reads rendered JSON strictly; errors point at the line of the original file.
-func decode(path string, src, data []byte) (*Config, error) {
+// decode reads rendered JSON; keys it does not know are handled as ecspresso does
+// (see keys.go), misspellings are errors, and the warnings for the rest are
+// returned. Errors point at the line of the original file; shown is the file's
+// name in warnings.
+func decode(path, shown string, src, data []byte) (*Config, []string, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, &diag.Error{File: path, Err: fmt.Errorf("config must be an object of settings: %v", err), Code: diag.ExitUsage}
+		return nil, nil, &diag.Error{File: path, Err: fmt.Errorf("config must be an object of settings: %v", err), Code: diag.ExitUsage}
 	}
-	known := knownKeys()
-	var unknown []string
-	for k := range raw {
-		if !known[k] {
-			unknown = append(unknown, k)
-		}
+	var tree any
+	if err := json.Unmarshal(data, &tree); err != nil {
+		return nil, nil, &diag.Error{File: path, Err: err, Code: diag.ExitUsage}
 	}
-	sort.Strings(unknown)
-	if len(unknown) > 0 {
-		k := unknown[0]
-		hint := diag.DidYouMean(k, sortedKeys(known))
-		if k == "express_definition" {
-			hint = "ECS Express mode definitions are not supported by doppio yet"
-		}
-		if hint == "" {
-			hint = "known keys: " + strings.Join(sortedKeys(known), ", ")
-		}
-		return nil, &diag.Error{File: path, Line: lineOfKey(src, k), Field: k, Err: fmt.Errorf("unknown config key %q", k), Hint: hint, Code: diag.ExitUsage}
+	var issues []keyIssue
+	checkKeys(reflect.TypeFor[Config](), tree, "", &issues)
+	err, warns := keyErrorAndWarnings(path, shown, src, issues)
+	if err != nil {
+		return nil, nil, err
 	}
+	fields := jsonFields(reflect.TypeFor[Config]())
 	c := &Config{}
-	for k, v := range raw {
-		if err := decodeField(c, k, v); err != nil {
-			return nil, &diag.Error{File: path, Line: lineOfKey(src, k), Field: k, Err: err, Code: diag.ExitUsage}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name := k
+		if _, ok := fields[k]; !ok {
+			name = ""
+			for n := range fields {
+				if strings.EqualFold(n, k) {
+					name = n
+				}
+			}
+			if name == "" {
+				continue // ignored, as reported above
+			}
+		}
+		if err := decodeField(c, name, raw[k]); err != nil {
+			return nil, nil, &diag.Error{File: path, Line: lineOfKey(src, k), Field: k, Err: err, Code: diag.ExitUsage}
 		}
 	}
 	for i, p := range c.Plugins {
 		if p.Name == "" {
-			return nil, &diag.Error{File: path, Line: lineOfKey(src, "plugins"), Field: fmt.Sprintf("plugins[%d].name", i),
+			return nil, nil, &diag.Error{File: path, Line: lineOfKey(src, "plugins"), Field: fmt.Sprintf("plugins[%d].name", i),
 				Err: errors.New("plugin has no name"), Hint: "set name: tfstate, ssm, secretsmanager or cloudformation", Code: diag.ExitUsage}
 		}
 	}
-	return c, nil
+	return c, warns, nil
 }
 
 // decodeField decodes one top-level key into c, strictly.
 func decodeField(c *Config, key string, v json.RawMessage) error {
 	one := map[string]json.RawMessage{key: v}
 	b, _ := json.Marshal(one)
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(c)
+	// Unknown keys were reported by checkKeys; encoding/json skips them here.
+	err := json.NewDecoder(bytes.NewReader(b)).Decode(c)
 	if err == nil || errors.Is(err, io.EOF) {
 		return nil
 	}
@@ -319,24 +347,6 @@ func friendlyType(t string) string {
 		return "a string"
 	}
 	return t
-}
-
-// knownKeys returns the top-level keys a config file may set.
-func knownKeys() map[string]bool {
-	return map[string]bool{
-		"required_version": true, "region": true, "cluster": true, "service": true,
-		"service_definition": true, "task_definition": true, "timeout": true, "plugins": true,
-		"appspec": true, "codedeploy": true, "filter_command": true, "ignore": true,
-	}
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // lineOfKey finds the 1-based line where key is set in the original source (YAML

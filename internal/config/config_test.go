@@ -251,3 +251,85 @@ func TestEffective(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownKeys: keys ecspresso does not know are ignored as it ignores them
+// (with one warning each, or silently for x- keys), a key differing only in case is
+// read as the known key, and a near miss of a known key is an error.
+func TestUnknownKeys(t *testing.T) {
+	tests := []struct {
+		name, body string
+		wantWarns  []string
+		wantErr    string
+		wantHint   string
+		check      func(t *testing.T, c *Config)
+	}{
+		{name: "x- keys are silent",
+			body:      "{\n  \"x-platform\": {\"cpu\": 256},\n  \"service\": \"web\",\n  \"codedeploy\": {\"x-note\": 1, \"application_name\": \"app\"}\n}",
+			wantWarns: nil,
+			check: func(t *testing.T, c *Config) {
+				if c.Service != "web" || c.CodeDeploy.ApplicationName != "app" {
+					t.Errorf("decoded %+v", c)
+				}
+			}},
+		{name: "other unknown keys warn with file and line",
+			body: "{\n  \"service\": \"web\",\n  \"platform\": \"fargate\",\n  \"notes\": [\"a\"],\n  \"codedeploy\": {\"owner\": \"team-a\"}\n}",
+			wantWarns: []string{
+				`doppio.json:5: unknown config key "codedeploy.owner" ignored, as ecspresso does (start it with x- to silence this warning)`,
+				`doppio.json:4: unknown config key "notes" ignored, as ecspresso does (start it with x- to silence this warning)`,
+				`doppio.json:3: unknown config key "platform" ignored, as ecspresso does (start it with x- to silence this warning)`,
+			},
+			check: func(t *testing.T, c *Config) {
+				if c.Service != "web" {
+					t.Errorf("service %q", c.Service)
+				}
+			}},
+		{name: "case differs: read as the known key",
+			body:      "{\n  \"Service\": \"web\",\n  \"plugins\": [{\"Name\": \"tfstate\", \"config\": {\"path\": \"x\"}}]\n}",
+			wantWarns: []string{`doppio.json:2: config key "Service" read as "service"; write "service"`, `doppio.json:3: config key "plugins[0].Name" read as "name"; write "name"`},
+			check: func(t *testing.T, c *Config) {
+				if c.Service != "web" || c.Plugins[0].Name != "tfstate" {
+					t.Errorf("decoded %+v", c)
+				}
+			}},
+		{name: "misspelt top-level key", body: "{\n  \"cluster\": \"c\",\n  \"servce\": \"web\"\n}",
+			wantErr: `doppio.json:3: servce: unknown config key "servce"`, wantHint: `did you mean "service"?`},
+		{name: "two edits away", body: `{"task_defintion": "td.json", "platform": 1}`,
+			wantErr: `task_defintion: unknown config key "task_defintion"`, wantHint: `did you mean "task_definition"?`},
+		{name: "misspelt nested key", body: "{\n  \"codedeploy\": {\n    \"aplication_name\": \"app\"\n  }\n}",
+			wantErr: `doppio.json:3: codedeploy.aplication_name: unknown config key "aplication_name"`, wantHint: `did you mean "application_name"?`},
+		{name: "misspelt plugin key", body: `{"plugins": [{"name": "tfstate", "func_prefx": "a_"}]}`,
+			wantErr: `plugins[0].func_prefx: unknown config key "func_prefx"`, wantHint: `did you mean "func_prefix"?`},
+		{name: "express_definition", body: `{"express_definition": "x.json"}`,
+			wantErr: `unknown config key "express_definition"`, wantHint: "ECS Express mode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := write(t, dir, "doppio.json", tt.body)
+			var warns []string
+			c, err := Load(context.Background(), p, jsonRenderer{}, Options{
+				Warn: func(m string) { warns = append(warns, m) },
+				Rel:  func(p string) string { return filepath.Base(p) },
+			})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v\nwant containing %q", err, tt.wantErr)
+				}
+				if got := diag.ExitCode(err); got != diag.ExitUsage {
+					t.Errorf("exit code = %d, want %d", got, diag.ExitUsage)
+				}
+				if !strings.Contains(diag.Hint(err), tt.wantHint) {
+					t.Errorf("hint = %q, want containing %q", diag.Hint(err), tt.wantHint)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.wantWarns, warns); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+			tt.check(t, c)
+		})
+	}
+}

@@ -36,14 +36,18 @@ type Continued struct {
 // at with ContinueServiceDeployment: CONTINUE, or ROLLBACK when rollback is set. It
 // fails without changing anything when no deployment waits at a PAUSE hook.
 func Continue(ctx context.Context, c ContinueECS, cluster, service string, rollback bool, now func() time.Time) (*Continued, error) {
-	ds, err := c.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
+	svc, err := LiveService(ctx, c, cluster, service)
 	if err != nil {
-		return nil, fmt.Errorf("describe service %q: %w", service, err)
+		return nil, err
 	}
-	if len(ds.Services) == 0 || aws.ToString(ds.Services[0].Status) == "INACTIVE" {
+	return continueOn(ctx, c, cluster, service, svc, rollback, now)
+}
+
+// continueOn is Continue on the service as already described (nil: not found).
+func continueOn(ctx context.Context, c ContinueECS, cluster, service string, svc *types.Service, rollback bool, now func() time.Time) (*Continued, error) {
+	if svc == nil {
 		return nil, diag.Invalid(fmt.Errorf("service %q not found in cluster %q", service, cluster), "check service and cluster in the config")
 	}
-	svc := &ds.Services[0]
 	ls, err := c.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{
 		Cluster: aws.String(cluster), Service: aws.String(service),
 		Status: []types.ServiceDeploymentStatus{types.ServiceDeploymentStatusInProgress, types.ServiceDeploymentStatusPending},

@@ -45,6 +45,16 @@ type Options struct {
 	IgnoreTags []string
 	// AutoScaling changes the service's scalable target; nil leaves it alone.
 	AutoScaling *ScalingChange
+	// RollbackEvents are the CodeDeploy auto-rollback events of a CODE_DEPLOY
+	// service's deploy (DEPLOYMENT_FAILURE, ...).
+	RollbackEvents []string
+	// ServiceOnly changes the service through UpdateService alone, never through a
+	// CodeDeploy deployment (scale, refresh).
+	ServiceOnly bool
+
+	// resolved is the workload a controller resolved: its live service is used
+	// instead of a second DescribeServices.
+	resolved *Workload
 }
 
 // Task definition actions.
@@ -86,9 +96,18 @@ type Plan struct {
 	// Warnings are notes for the user that do not stop the deploy.
 	Warnings []string `json:"warnings,omitempty"`
 
-	live   *types.Service
-	create *ecs.CreateServiceInput
-	update *ecs.UpdateServiceInput
+	// InFlight is a deployment of exactly what this plan wants that is still in
+	// progress though this run did not start it (a re-run after a CI runner died):
+	// the deploy follows it instead of reporting "up to date".
+	InFlight *Started `json:"inFlight,omitempty"`
+	// CodeDeploy is what a CODE_DEPLOY service's deploy sends through CodeDeploy
+	// (nil for other services, and for a CODE_DEPLOY service being created).
+	CodeDeploy *CodeDeployPlan `json:"codeDeploy,omitempty"`
+
+	live     *types.Service
+	create   *ecs.CreateServiceInput
+	update   *ecs.UpdateServiceInput
+	deployer *Deployer
 }
 
 // TaskDefinitionPlan says which task definition the service will run.
@@ -149,7 +168,7 @@ func (dp *Deployer) Plan(ctx context.Context, o Options) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{Cluster: o.Cluster, Service: o.Service, AutoScaling: o.AutoScaling}
-	live, err := dp.describeService(ctx, o.Cluster, o.Service)
+	live, err := dp.liveOf(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -191,12 +210,27 @@ func (o Options) validate() error {
 	return nil
 }
 
+// liveOf is the service as the controller resolved it, else described now.
+func (dp *Deployer) liveOf(ctx context.Context, o Options) (*types.Service, error) {
+	if o.resolved == nil {
+		return dp.describeService(ctx, o.Cluster, o.Service)
+	}
+	if s := o.resolved.Live; s != nil && aws.ToString(s.Status) == "DRAINING" {
+		return nil, errDraining(o.Service)
+	}
+	return o.resolved.Live, nil
+}
+
+func errDraining(service string) error {
+	return fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
+}
+
 // describeService returns the live service, or nil when it is missing or INACTIVE;
 // a DRAINING one cannot be deployed to.
 func (dp *Deployer) describeService(ctx context.Context, cluster, service string) (*types.Service, error) {
 	s, err := LiveService(ctx, dp.d.ECS, cluster, service)
 	if err == nil && s != nil && aws.ToString(s.Status) == "DRAINING" {
-		return nil, fmt.Errorf("service %q is DRAINING (being deleted); wait until it is INACTIVE, then deploy to create it again", service)
+		return nil, errDraining(service)
 	}
 	return s, err
 }
@@ -234,6 +268,9 @@ func (dp *Deployer) planTaskDefinition(ctx context.Context, o Options, p *Plan) 
 			p.TaskDefinition.Action = TDRevision
 		}
 		out, err := dp.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(ref)})
+		if err != nil && o.Revision != 0 {
+			return revisionNotFound(ctx, dp.d.ECS, family, o.Revision, err)
+		}
 		if err != nil {
 			return fmt.Errorf("describe task definition %q: %w", ref, err)
 		}

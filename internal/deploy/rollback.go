@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"slices"
 	"time"
+
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -145,6 +146,9 @@ type RollbackOptions struct {
 	// Stop stops an in-progress service deployment with a ROLLBACK instead, when there
 	// is one.
 	Stop bool
+	// ServiceDefinition is the rendered service definition, when the project has
+	// one (a CodeDeploy rollback builds its AppSpec from it).
+	ServiceDefinition *ecs.CreateServiceInput
 }
 
 // RollbackPlan is what a rollback will do.
@@ -160,6 +164,12 @@ type RollbackPlan struct {
 	StopDeployment string `json:"stopDeploymentArn,omitempty"`
 	// Deregister is the revision to deregister afterwards, if unused by then.
 	Deregister string `json:"deregisterTaskDefinitionArn,omitempty"`
+	// CodeDeploy is the deployment group a CODE_DEPLOY service rolls back through
+	// (it stops the deployment in flight with automatic rollback, else deploys the
+	// previous revision).
+	CodeDeploy *CodeDeployGroup `json:"codeDeploy,omitempty"`
+
+	sd *ecs.CreateServiceInput
 }
 
 // PlanRollback finds the rollback target without changing anything.

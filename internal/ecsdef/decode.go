@@ -106,8 +106,13 @@ func (d *decoder) taskDefinitionWrapper(root *node, check bool) (*ecs.RegisterTa
 // Read-only members (see ReadOnlyServiceFields) are dropped, except that settings
 // DescribeServices reports on the PRIMARY deployment (serviceConnectConfiguration,
 // volumeConfigurations, vpcLatticeConfigurations, networkConfiguration,
-// capacityProviderStrategy) fill the definition when absent at service level, and a
-// roleArn that is not the ECS service-linked role becomes role.
+// capacityProviderStrategy) fill the definition when absent at service level.
+//
+// The legacy role member (and describe output's roleArn) is accepted and dropped,
+// as ecspresso drops it: ecspresso decodes service definitions into types.Service,
+// which has no role, so it never renders role nor sends it to CreateService, and
+// ECS then uses its service-linked role. Sending it would create a different
+// service from the same file.
 func DecodeServiceDefinition(file string, data []byte) (*ecs.CreateServiceInput, error) {
 	return DecodeServiceDefinitionFor(file, data, ServiceContext{})
 }
@@ -152,6 +157,7 @@ func decodeServiceDefinition(file string, data []byte, ctx *ServiceContext) (*ec
 	if err := d.serviceReadOnly(obj, path, sd); err != nil {
 		return nil, err
 	}
+	sd.Role = nil // see DecodeServiceDefinition
 	if ctx == nil {
 		return sd, nil
 	}
@@ -181,13 +187,13 @@ func (d *decoder) servicesWrapper(root *node, services member) (*node, string, e
 }
 
 // serviceReadOnly applies the read-only members that carry meaning: the PRIMARY
-// deployment's settings and a user-chosen roleArn.
+// deployment's settings.
 func (d *decoder) serviceReadOnly(obj *node, path string, sd *ecs.CreateServiceInput) error {
 	if obj.kind != kindObject {
 		return nil
 	}
 	svc := &types.Service{}
-	for _, name := range []string{"deployments", "roleArn"} {
+	for _, name := range []string{"deployments"} {
 		m, ok := lookupMember(obj, name)
 		if !ok {
 			continue
@@ -387,6 +393,13 @@ func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
 		if !ok {
 			if matchName(m.key, readOnly) != "" {
 				continue // read-only member of describe output: accepted and dropped
+			}
+			if strings.HasPrefix(m.key, "x-") {
+				// An extension key (e.g. a Jsonnet or YAML anchor holder), ignored as
+				// in the config; ecspresso ignores every unknown key. Any other
+				// unknown key stays an error: ignoring a misspelt or newer field
+				// would register something other than the file says.
+				continue
 			}
 			return d.fail(m.keyOff, joinPath(path, m.key), diag.DidYouMean(m.key, si.names), "unknown field %q", m.key)
 		}

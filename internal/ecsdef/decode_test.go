@@ -329,13 +329,26 @@ func TestDecodeServiceWrappedFromPrimary(t *testing.T) {
 	}
 }
 
-func TestDecodeServiceRoleArn(t *testing.T) {
-	sd, err := DecodeServiceDefinition("sd.json", []byte(`{"roleArn":"arn:aws:iam::123456789012:role/ecsServiceRole"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sd.Role == nil || *sd.Role != "arn:aws:iam::123456789012:role/ecsServiceRole" {
-		t.Errorf("role = %v", sd.Role)
+// TestDecodeServiceRoleDropped: ecspresso decodes a service definition into
+// types.Service, which has no role, and never passes role to CreateService; the
+// legacy role (and describe output's roleArn) are accepted and dropped so that the
+// same file creates the same service with both tools.
+func TestDecodeServiceRoleDropped(t *testing.T) {
+	for _, body := range []string{
+		`{"role":"arn:aws:iam::123456789012:role/ecsServiceRole","desiredCount":1}`,
+		`{"roleArn":"arn:aws:iam::123456789012:role/ecsServiceRole","desiredCount":1}`,
+		`{"services":[{"serviceName":"web","roleArn":"arn:aws:iam::123456789012:role/ecsServiceRole","desiredCount":1}]}`,
+	} {
+		sd, err := DecodeServiceDefinition("sd.json", []byte(body))
+		if err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if sd.Role != nil {
+			t.Errorf("%s: role = %q, want it dropped", body, *sd.Role)
+		}
+		if out := mustMarshal(t, sd); strings.Contains(out, "ole") {
+			t.Errorf("%s: rendered with a role:\n%s", body, out)
+		}
 	}
 }
 
@@ -417,5 +430,20 @@ func TestMarshalOutputTypes(t *testing.T) {
 	}
 	if b, err := Marshal(nil); err != nil || string(b) != "null\n" {
 		t.Errorf("Marshal(nil) = %q, %v", b, err)
+	}
+}
+
+// TestDecodeExtensionKeysIgnored: x- keys are extensions, ignored at any level of a
+// definition (ecspresso ignores every unknown key); other unknown keys stay errors.
+func TestDecodeExtensionKeysIgnored(t *testing.T) {
+	td, err := DecodeTaskDefinition("td.json", []byte(`{"x-defaults":{"cpu":"256"},"family":"f","containerDefinitions":[{"x-note":"n","name":"a","image":"x","memory":128}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := mustMarshal(t, td); strings.Contains(out, "x-") {
+		t.Errorf("extension keys kept:\n%s", out)
+	}
+	if _, err := DecodeTaskDefinition("td.json", []byte(`{"y-defaults":1,"family":"f","containerDefinitions":[{"name":"a","image":"x","memory":128}]}`)); err == nil || !strings.Contains(err.Error(), `unknown field "y-defaults"`) {
+		t.Errorf("got %v, want an unknown-field error", err)
 	}
 }

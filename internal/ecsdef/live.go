@@ -90,8 +90,8 @@ func ServiceDefinitionFromLive(svc *types.Service) *ecs.CreateServiceInput {
 }
 
 // fillFromPrimary copies what DescribeServices reports only on the PRIMARY
-// deployment into sd where sd leaves it unset, and maps a user-chosen roleArn to
-// role.
+// deployment into sd where sd leaves it unset. The service's roleArn is not carried
+// over: as in ecspresso, role is never sent (see DecodeServiceDefinition).
 func fillFromPrimary(sd *ecs.CreateServiceInput, svc *types.Service) {
 	if p := primaryDeployment(svc.Deployments); p != nil {
 		if sd.ServiceConnectConfiguration == nil {
@@ -109,9 +109,6 @@ func fillFromPrimary(sd *ecs.CreateServiceInput, svc *types.Service) {
 		if len(sd.CapacityProviderStrategy) == 0 && sd.LaunchType == "" {
 			sd.CapacityProviderStrategy = p.CapacityProviderStrategy
 		}
-	}
-	if sd.Role == nil && svc.RoleArn != nil && !IsServiceLinkedRole(*svc.RoleArn) {
-		sd.Role = svc.RoleArn
 	}
 }
 

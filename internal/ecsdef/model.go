@@ -171,8 +171,8 @@ var readOnlyTaskDefinition = [...]string{
 
 // ReadOnlyServiceFields returns the members DescribeServices returns for a service
 // that CreateService does not accept. Decoding accepts and drops them, except that
-// "deployments" (settings reported on the PRIMARY deployment) and "roleArn" (when it
-// is not the service-linked role) are carried over as ServiceDefinitionFromLive does.
+// "deployments" (settings reported on the PRIMARY deployment) are carried over as
+// ServiceDefinitionFromLive does.
 func ReadOnlyServiceFields() []string { return slices.Clone(readOnlyService[:]) }
 
 var readOnlyService = [...]string{

@@ -39,6 +39,9 @@ type Spec struct {
 type Deps struct {
 	// BaseDir is the config file's directory; relative tfstate paths start there.
 	BaseDir string
+	// WorkDir is the working directory, against which a tfstate url: without a
+	// scheme resolves (as in ecspresso). Empty means BaseDir.
+	WorkDir string
 	// AWS returns the command's shared, lazily built AWS config (region, profile,
 	// --assume-role-arn). Plugins call it only on their first lookup.
 	AWS func(ctx context.Context) (aws.Config, error)
@@ -47,12 +50,18 @@ type Deps struct {
 	// HTTPClient fetches http(s) and Terraform Cloud states; nil means
 	// http.DefaultClient.
 	HTTPClient *http.Client
+	// Warn receives notices about plugin config keys that are ignored; nil drops
+	// them.
+	Warn func(msg string)
 }
 
 // configKeys returns the config keys each plugin accepts.
 func configKeys() map[string][]string {
 	return map[string][]string{
-		"tfstate":        {"path", "url"},
+		// optional (ecspresso v2.8.5) turns an unreadable state into an empty one;
+		// doppio reads states only on the first lookup, so a state no template
+		// uses is never read, and one that is used must be readable either way.
+		"tfstate":        {"path", "url", "optional"},
 		"cloudformation": {},
 		"ssm":            {},
 		"secretsmanager": {},
@@ -135,19 +144,28 @@ func Functions(ctx context.Context, specs []Spec, deps Deps) ([]render.Function,
 			}
 			return nil, d
 		}
+		// As for config keys (see internal/config): ecspresso ignores plugin config
+		// keys it does not know. doppio ignores x- keys silently, refuses a near
+		// miss of a known key, and ignores the rest with a warning.
+		ckeys := make([]string, 0, len(spec.Config))
 		for k := range spec.Config {
-			if !slices.Contains(keys, k) {
-				d := &diag.Error{Field: field + ".config." + k, Code: diag.ExitUsage,
-					Err: fmt.Errorf("unknown %s plugin config key %q", spec.Name, k)}
-				d.Hint = diag.DidYouMean(k, keys)
-				if d.Hint == "" {
-					if len(keys) == 0 {
-						d.Hint = fmt.Sprintf("the %s plugin takes no config", spec.Name)
-					} else {
-						d.Hint = fmt.Sprintf("the %s plugin takes %s", spec.Name, strings.Join(keys, ", "))
-					}
+			ckeys = append(ckeys, k)
+		}
+		sort.Strings(ckeys)
+		for _, k := range ckeys {
+			if slices.Contains(keys, k) || strings.HasPrefix(k, "x-") {
+				continue
+			}
+			if near := nearKey(k, keys); near != "" {
+				return nil, &diag.Error{Field: field + ".config." + k, Code: diag.ExitUsage,
+					Err: fmt.Errorf("unknown %s plugin config key %q", spec.Name, k), Hint: fmt.Sprintf("did you mean %q?", near)}
+			}
+			if deps.Warn != nil {
+				takes := fmt.Sprintf("the %s plugin takes no config", spec.Name)
+				if len(keys) > 0 {
+					takes = fmt.Sprintf("the %s plugin takes %s", spec.Name, strings.Join(keys, ", "))
 				}
-				return nil, d
+				deps.Warn(fmt.Sprintf("%s.config.%s: unknown %s plugin config key ignored, as ecspresso does (%s)", field, k, spec.Name, takes))
 			}
 		}
 		switch spec.Name {
@@ -156,7 +174,7 @@ func Functions(ctx context.Context, specs []Spec, deps Deps) ([]render.Function,
 			if err != nil {
 				return nil, err
 			}
-			st, err := tfstate.Open(cfg, tfstate.Deps{BaseDir: deps.BaseDir, S3: newS3, HTTPClient: deps.HTTPClient, Getenv: deps.Getenv})
+			st, err := tfstate.Open(cfg, tfstate.Deps{BaseDir: deps.BaseDir, WorkDir: deps.WorkDir, S3: newS3, HTTPClient: deps.HTTPClient, Getenv: deps.Getenv})
 			if err != nil {
 				return nil, withField(err, field+".config")
 			}
@@ -176,9 +194,30 @@ func Functions(ctx context.Context, specs []Spec, deps Deps) ([]render.Function,
 	return funcs, nil
 }
 
+// nearKey returns the known key within edit distance 2 of k (ignoring case), or "".
+func nearKey(k string, known []string) string {
+	best, bestDist := "", 3
+	for _, c := range known {
+		if d := diag.Distance(strings.ToLower(k), strings.ToLower(c), 2); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
 func tfstateConfig(field string, m map[string]any) (tfstate.Config, error) {
 	var cfg tfstate.Config
 	for k, v := range m {
+		if k == "optional" {
+			if _, ok := v.(bool); !ok {
+				return cfg, &diag.Error{Field: field + ".config." + k, Code: diag.ExitUsage,
+					Err: fmt.Errorf("must be true or false, got %T", v)}
+			}
+			continue
+		}
+		if k != "path" && k != "url" {
+			continue // ignored above
+		}
 		s, ok := v.(string)
 		if !ok {
 			return cfg, &diag.Error{Field: field + ".config." + k, Code: diag.ExitUsage,

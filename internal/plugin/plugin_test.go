@@ -260,8 +260,9 @@ func TestFunctionsConfigErrors(t *testing.T) {
 		{"unknown plugin", []Spec{{Name: "tfstat"}}, `plugins[0].name: unknown plugin "tfstat"`, `did you mean "tfstate"?`},
 		{"external", []Spec{{Name: "external"}}, `plugins[0].name: the external plugin is not supported by doppio`, "replace it with an --ext-str/--ext-code variable or an environment variable"},
 		{"unknown key", []Spec{{Name: "tfstate", Config: map[string]any{"pth": "x"}}}, `plugins[0].config.pth: unknown tfstate plugin config key "pth"`, `did you mean "path"?`},
+		{"optional not a bool", []Spec{{Name: "tfstate", Config: map[string]any{"path": "x", "optional": "yes"}}}, `plugins[0].config.optional: must be true or false, got string`, ""},
 		{"no location", []Spec{{Name: "ssm"}, {Name: "tfstate"}}, `plugins[1].config: tfstate plugin: config needs path or url`, "e.g. config: {path: terraform.tfstate} or {url: s3://bucket/key}"},
-		{"bad scheme", []Spec{{Name: "tfstate", Config: map[string]any{"url": "gs://b/k"}}}, `plugins[0].config: tfstate plugin: url scheme "gs" is not supported`, "use s3://, http(s)://, file:// or remote://; gs:// and azurerm:// are not supported by doppio"},
+		{"bad scheme", []Spec{{Name: "tfstate", Config: map[string]any{"url": "gs://b/k"}}}, `plugins[0].config: tfstate plugin: url scheme "gs" is not supported`, "use s3://, http(s)://, file://, remote:// or a file path; gs:// and azurerm:// are not supported by doppio"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Functions(ctx, tt.specs, Deps{})
@@ -289,4 +290,25 @@ func TestFunctionsConfigErrors(t *testing.T) {
 			t.Errorf("error %v, want %s", err, want)
 		}
 	})
+}
+
+// TestFunctionsIgnoredConfigKeys: plugin config keys ecspresso does not know are
+// ignored as it ignores them: x- keys silently, others with one warning each;
+// optional (ecspresso v2.8.5) is accepted.
+func TestFunctionsIgnoredConfigKeys(t *testing.T) {
+	var warns []string
+	_, err := Functions(context.Background(), []Spec{
+		{Name: "tfstate", Config: map[string]any{"path": "x.tfstate", "optional": true, "x-note": "n", "workspace": "prod"}},
+		{Name: "cloudformation", Config: map[string]any{"stack": "s"}},
+	}, Deps{Warn: func(m string) { warns = append(warns, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"plugins[0].config.workspace: unknown tfstate plugin config key ignored, as ecspresso does (the tfstate plugin takes path, url, optional)",
+		"plugins[1].config.stack: unknown cloudformation plugin config key ignored, as ecspresso does (the cloudformation plugin takes no config)",
+	}
+	if diff := cmp.Diff(want, warns); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
 }

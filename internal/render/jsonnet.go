@@ -23,6 +23,9 @@ func (r *Renderer) evalJsonnet(ctx context.Context, path string) ([]byte, []byte
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkText(path, src); err != nil {
+		return nil, nil, err
+	}
 	vm := jsonnet.MakeVM()
 	vm.Importer(&jsonnet.FileImporter{})
 	for k, v := range r.opts.ExtStr {

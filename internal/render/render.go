@@ -215,6 +215,9 @@ func (r *Renderer) renderKind(ctx context.Context, path string, k kind) ([]byte,
 		if err != nil {
 			return nil, err
 		}
+		if err := checkText(path, src); err != nil {
+			return nil, err
+		}
 		b, err := r.execTemplate(ctx, path, src, nil)
 		if err != nil {
 			return nil, err

@@ -19,6 +19,11 @@ type RollbackPlan struct{ *deploy.RollbackPlan }
 // WriteText prints the plan for people.
 func (p RollbackPlan) WriteText(w io.Writer) error {
 	var b strings.Builder
+	if g := p.CodeDeploy; g != nil {
+		fmt.Fprintf(&b, "plan: roll back CODE_DEPLOY service %s through CodeDeploy %s/%s (stop the deployment in flight with automatic rollback, else deploy the previous revision)\n",
+			p.Service, g.Application, g.DeploymentGroup)
+		return flush(w, []byte(b.String()))
+	}
 	fmt.Fprintf(&b, "plan: roll back service %s in cluster %s from %s\n", p.Service, p.Cluster, ecsdef.TaskDefinitionName(p.Current))
 	if p.StopDeployment != "" {
 		fmt.Fprintf(&b, "  stop deployment %s with ROLLBACK\n", p.StopDeployment)

@@ -183,6 +183,18 @@ type Continued struct{ *deploy.Continued }
 // WriteText prints nothing: what was sent was logged on stderr.
 func (Continued) WriteText(io.Writer) error { return nil }
 
+// ContinueResult is the view of what continue did: a *deploy.Continued or a
+// *deploy.CodeDeployContinued.
+func ContinueResult(v any) View {
+	switch r := v.(type) {
+	case *deploy.Continued:
+		return Continued{r}
+	case *deploy.CodeDeployContinued:
+		return CodeDeployContinued{r}
+	}
+	return nil
+}
+
 // CodeDeployContinued is what continue --no-wait prints on a CODE_DEPLOY service: the
 // CodeDeploy deployment answered and how. Its JSON is the domain's.
 type CodeDeployContinued struct{ *deploy.CodeDeployContinued }

@@ -29,15 +29,22 @@ type Config struct {
 	// .terraform/terraform.tfstate with an s3 or remote backend block is followed
 	// to that backend.
 	Path string
-	// URL is s3://bucket/key, http(s)://… (Terraform's http backend: GET), file://…
-	// or remote://host/organization/workspace (Terraform Cloud, token in TFE_TOKEN).
+	// URL is s3://bucket/key, http(s)://… (Terraform's http backend: GET), file://…,
+	// remote://host/organization/workspace (Terraform Cloud, token in TFE_TOKEN), or
+	// a bare file path with no scheme, which (as in ecspresso, whose tfstate-lookup
+	// reads it with the process's relative paths) is relative to the working
+	// directory, not to the config file.
 	URL string
 }
 
 // Deps are what the tfstate plugin needs from outside. S3 is called only when an
 // s3 state is first read.
 type Deps struct {
+	// BaseDir is the config file's directory (path: is relative to it); WorkDir is
+	// the working directory (a url: without a scheme is relative to it). An empty
+	// WorkDir means BaseDir.
 	BaseDir    string
+	WorkDir    string
 	S3         func(ctx context.Context) (S3Client, error)
 	HTTPClient *http.Client
 	Getenv     func(string) (string, bool)
@@ -95,6 +102,8 @@ func urlOpener(raw string, deps Deps) (Opener, error) {
 			p = filepath.Join(deps.BaseDir, p)
 		}
 		return localOpener(p, deps), nil
+	case "":
+		return bareOpener(u.Path, deps), nil
 	case "remote":
 		parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 		if u.Host == "" || len(parts) != 2 {
@@ -103,7 +112,36 @@ func urlOpener(raw string, deps Deps) (Opener, error) {
 		return remoteOpener(u.Host, parts[0], parts[1], deps), nil
 	}
 	return nil, diag.Invalid(fmt.Errorf("tfstate plugin: url scheme %q is not supported", u.Scheme),
-		"use s3://, http(s)://, file:// or remote://; gs:// and azurerm:// are not supported by doppio")
+		"use s3://, http(s)://, file://, remote:// or a file path; gs:// and azurerm:// are not supported by doppio")
+}
+
+// bareOpener reads a url: with no scheme, a local path relative to the working
+// directory as in ecspresso. When the file is missing there but present next to
+// the config file, the error says so.
+func bareOpener(p string, deps Deps) Opener {
+	if p == "" {
+		p = "."
+	}
+	wd := deps.WorkDir
+	if wd == "" {
+		wd = deps.BaseDir
+	}
+	full := p
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(wd, p)
+	}
+	open := localOpener(full, deps)
+	return func(ctx context.Context) (io.ReadCloser, error) {
+		rc, err := open(ctx)
+		if err == nil || !errors.Is(err, os.ErrNotExist) || filepath.IsAbs(p) {
+			return rc, err
+		}
+		if _, serr := os.Stat(filepath.Join(deps.BaseDir, p)); serr == nil && deps.BaseDir != wd {
+			return nil, diag.Invalid(err, fmt.Sprintf("a url: without a scheme is relative to the working directory, as in ecspresso; "+
+				"to read %s next to the config file, write path: %s instead", p, p))
+		}
+		return nil, err
+	}
 }
 
 // localOpener reads a file. A .terraform/terraform.tfstate (what terraform init

@@ -12,6 +12,8 @@ import (
 	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
 func TestHTTPAndRemoteSources(t *testing.T) {
@@ -77,6 +79,42 @@ func TestLocalPaths(t *testing.T) {
 		if v, err := st.Lookup(ctx, "data.aws_caller_identity.current.account_id"); err != nil || v != "123456789012" {
 			t.Errorf("%+v: %v, %v", cfg, v, err)
 		}
+	}
+}
+
+// TestURLWithoutScheme: as in ecspresso (tfstate-lookup), a url: with no scheme is
+// a file path, relative to the working directory rather than the config file.
+func TestURLWithoutScheme(t *testing.T) {
+	ctx := context.Background()
+	work, conf := t.TempDir(), t.TempDir()
+	state, _ := os.ReadFile("testdata/terraform.tfstate")
+	for _, p := range []string{filepath.Join(work, "tf", "work.tfstate"), filepath.Join(conf, "tf", "conf.tfstate")} {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, state, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deps := Deps{BaseDir: conf, WorkDir: work}
+	for _, u := range []string{"tf/work.tfstate", "./tf/work.tfstate", filepath.Join(work, "tf", "work.tfstate")} {
+		st, err := Open(Config{URL: u}, deps)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if v, err := st.Lookup(ctx, "output.vpc_id"); err != nil || v != "vpc-0abc" {
+			t.Errorf("%s: %v, %v", u, v, err)
+		}
+	}
+	// Next to the config but not in the working directory: not found, with a hint.
+	st, err := Open(Config{URL: "tf/conf.tfstate"}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Lookup(ctx, "output.vpc_id")
+	if err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("got %v, want a missing-file error", err)
+	}
+	if h := diag.Hint(err); !strings.Contains(h, "write path: tf/conf.tfstate instead") {
+		t.Errorf("hint %q", h)
 	}
 }
 

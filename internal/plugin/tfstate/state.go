@@ -208,9 +208,39 @@ func (s *State) resource(ctx context.Context, addr string) (*resource, error) {
 	if err := json.Unmarshal(instances, &r.instances); err != nil {
 		return nil, fmt.Errorf("tfstate %s: %s: %w", s.name, addr, err)
 	}
+	if isRemoteState(addr) {
+		for _, in := range r.instances {
+			for k, v := range in.Attributes {
+				in.Attributes[k] = unwrapValue(v)
+			}
+		}
+	}
 	s.decoded[addr] = r
 	delete(s.loaded, addr) // the decoded form replaces the raw bytes
 	return r, nil
+}
+
+// isRemoteState reports whether a canonical resource address names a
+// terraform_remote_state data source (possibly inside modules).
+func isRemoteState(addr string) bool {
+	const ds = "data.terraform_remote_state."
+	i := strings.LastIndex(addr, ds)
+	if i < 0 || (i > 0 && addr[i-1] != '.') {
+		return false
+	}
+	return !strings.ContainsAny(addr[i+len(ds):], ".[")
+}
+
+// unwrapValue returns the value of a {"value": V, "type": T} wrapper, the way
+// Terraform stores dynamic attributes such as terraform_remote_state's outputs, and
+// v itself otherwise. As in tfstate-lookup (ecspresso's tfstate plugin),
+// data.terraform_remote_state.NAME.outputs.KEY is then the output's value, not its
+// wrapper; a wrapper whose value or type is null is left as it is.
+func unwrapValue(v any) any {
+	if m, ok := v.(map[string]any); ok && m["value"] != nil && m["type"] != nil {
+		return m["value"]
+	}
+	return v
 }
 
 // readAt reads a resource's instances from a seekable source by position.

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/doppio-ecs/doppio/internal/cli/view"
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
+	"github.com/doppio-ecs/doppio/internal/watch"
+)
+
+// controller resolves what the project's service is (one DescribeServices) and
+// returns the controller that deploys it. sd is the rendered service definition
+// (nil when the project has none); it decides for a service not created yet.
+func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceInput) (deploy.Controller, error) {
+	client, err := p.ecsClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	api, err := p.ecsAPI(ctx) // batched in a fleet
+	if err != nil {
+		return nil, err
+	}
+	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd)
+	if err != nil {
+		return nil, err
+	}
+	return deploy.NewController(w, deploy.ControllerDeps{
+		ECS: client, Watch: api, Log: a.log, Protect: a.protectLive,
+		AutoScaling: func(ctx context.Context) (deploy.AutoScaling, error) { return p.autoScalingClient(ctx) },
+		CodeDeploy:  func(ctx context.Context) (deploy.CodeDeployAPI, error) { return p.codeDeployClient(ctx) },
+		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec,
+	})
+}
+
+// waitOf is the wait the flags ask for, with the observer that prints progress.
+func (a *app) waitOf(w waitFlags, obs watch.Observer) deploy.Wait {
+	return deploy.Wait{Until: w.WaitUntil, WaitOnPause: w.WaitOnPause, Interval: w.PollInterval, Epoch: a.pollEpoch(), Observer: obs}
+}
+
+// collector forwards to the text observer and keeps events for the JSON result.
+type collector struct {
+	next   watch.Observer
+	events []watch.ServiceEvent
+}
+
+func (c *collector) Event(e watch.ServiceEvent) {
+	c.events = append(c.events, e)
+	c.next.Event(e)
+}
+
+func (c *collector) Progress(s watch.Snapshot) { c.next.Progress(s) }
+
+// noteStarted logs what a change started.
+func (a *app) noteStarted(s *deploy.Started) {
+	if s.Note != "" {
+		a.log.Info(s.Note, s.NoteAttrs...)
+	}
+}
+
+// follow waits for what a change started, prints the result document and returns
+// nil or an error carrying the outcome's exit code.
+func (a *app) follow(ctx context.Context, ctl deploy.Controller, s *deploy.Started, w deploy.Wait) error {
+	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
+	w.Observer = obs
+	endGroup := func() {}
+	if !a.noGroups {
+		endGroup = ui.NewAnnotator(a.stderr, a.env.Vars).Group(fmt.Sprintf("service %s (cluster %s)", s.Service, s.Cluster))
+	}
+	out, err := ctl.Follow(ctx, s, w)
+	endGroup()
+	if err != nil {
+		return err
+	}
+	a.record(s.TaskDefinitionARN, out.Kind.String())
+	var why *task.Explanation
+	if s.Explain && (out.Kind == watch.RolledBack || out.Kind == watch.Failed) {
+		why = a.explainDeploy(context.WithoutCancel(ctx), s.Cluster, s.Service, out.StoppedTasks)
+		_ = view.Write(a.stderr, view.Text, view.Explanation{Explanation: why})
+	}
+	id := out.DeploymentID
+	if id == "" {
+		id = s.DeploymentID
+	}
+	doc := view.Result{
+		Service: s.Service, Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN,
+		DeploymentID: id, DeploymentARN: out.DeploymentARN, Outcome: out.Kind.String(),
+		Reason: out.Reason, SupersededBy: out.SupersededBy, RolledBackTo: out.RolledBackTo, Pending: out.Pending,
+		StartedAt: out.Started, FinishedAt: out.Finished, DurationSeconds: out.Duration().Seconds(),
+		StoppedTasks: out.StoppedTasks, Events: obs.events, Explanation: why,
+	}
+	addBlueGreen(&doc, out, obs.next)
+	if err := view.Write(a.stdout, a.g.Output, doc); err != nil {
+		return err
+	}
+	if w.Accepts(s, out) {
+		a.log.Info(s.Label+" "+out.Kind.String(), "service", s.Service, "deployment", id, "reason", out.Reason)
+		return nil
+	}
+	out.DeploymentID = id
+	return a.outcomeError(s, out)
+}
+
+// outcomeError logs the outcome for people and returns nil or an error carrying the
+// exit code.
+func (a *app) outcomeError(s *deploy.Started, out watch.Outcome) error {
+	switch out.Kind {
+	case watch.Succeeded:
+		a.log.Info(s.Label+" succeeded", "service", s.Service, "deployment", out.DeploymentID, "taskDefinition", s.TaskDefinitionARN, "duration", ui.Since(out.Duration()))
+		return nil
+	case watch.RolledBack, watch.Failed:
+		if !s.Explain {
+			// Without the explainer's account (each distinct reason once, with its
+			// count), the stopped tasks are listed here; with it they are not
+			// repeated.
+			for _, t := range out.StoppedTasks {
+				a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", containerExits(t.Containers))
+			}
+		}
+		msg := fmt.Sprintf("%s %s %s: %s", s.Label, out.DeploymentID, out.Kind.String(), out.Reason)
+		if out.RolledBackTo != "" {
+			msg += "; the service runs " + ecsdef.TaskDefinitionName(out.RolledBackTo) + " again"
+		}
+		return diag.WithHint(diag.WithCode(errors.New(msg), out.ExitCode()), "see why it failed above; 'doppio status' shows the service's events")
+	case watch.Superseded:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("%s %s was superseded by %s: %s", s.Label, out.DeploymentID, out.SupersededBy, out.Reason), out.ExitCode()),
+			"someone else deployed while we waited; check 'doppio status'")
+	case watch.TimedOut:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("timed out waiting for %s %s: %s", s.Label, out.DeploymentID, out.Pending), out.ExitCode()),
+			"the deployment goes on without us; resume with 'doppio wait', or raise --timeout / the config timeout")
+	case watch.Interrupted:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("interrupted while waiting for %s %s; the service was left as it is", s.Label, out.DeploymentID), out.ExitCode()),
+			"check with 'doppio status'; roll back with 'doppio rollback'")
+	case watch.Paused:
+		return diag.WithHint(diag.WithCode(fmt.Errorf("%s %s is paused: %s", s.Label, out.DeploymentID, out.Reason), out.ExitCode()), s.PausedHint)
+	}
+	return diag.WithCode(fmt.Errorf("%s %s ended as %v", s.Label, out.DeploymentID, out.Kind), out.ExitCode())
+}
