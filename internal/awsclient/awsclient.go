@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
+	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
 // Options select how the config is built.
@@ -63,6 +65,9 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 		backoff = 20 * time.Second
 	}
 	loadOpts := []func(*awsconfig.LoadOptions) error{
+		// The SDK's own log lines (e.g. "WARN falling back to IMDSv1") would break
+		// stderr's one format; what matters reaches doppio as errors.
+		awsconfig.WithLogger(logging.Nop{}),
 		awsconfig.WithRetryer(func() aws.Retryer {
 			// The standard retryer's client-side retry quota gives up after a burst of
 			// throttles, which is exactly when many services deploy at once; without the
@@ -128,9 +133,68 @@ type Lazy struct {
 func NewLazy(o Options) *Lazy { return &Lazy{opts: o} }
 
 // Get returns the shared config, building it on the first call.
+//
+// It resolves the credentials too, once, so that a machine without any fails with
+// one clear error (NoCredentialsError: where doppio looked, how to set them) before
+// the first call, not with the SDK's raw instance-metadata error inside it.
 func (l *Lazy) Get(ctx context.Context) (aws.Config, error) {
-	l.once.Do(func() { l.cfg, l.err = Load(ctx, l.opts) })
+	l.once.Do(func() {
+		l.cfg, l.err = Load(ctx, l.opts)
+		// With --assume-role-arn, the role's credentials come from STS on the first
+		// call, and STS's own error names what is missing.
+		if l.err == nil && l.cfg.Credentials != nil && l.opts.AssumeRoleARN == "" {
+			if _, err := l.cfg.Credentials.Retrieve(ctx); err != nil && ctx.Err() == nil {
+				l.err = credentialsError(err, l.opts.Env)
+			}
+		}
+	})
 	return l.cfg, l.err
+}
+
+// NoCredentialsError says that no AWS credentials were found, where doppio looked
+// (the SDK's default chain) and how to set them.
+type NoCredentialsError struct {
+	Profile         string // the shared-config profile looked up
+	ConfigFile      string
+	CredentialsFile string
+	Err             error // the SDK's error, for errors.Is/As and --debug
+}
+
+func (e *NoCredentialsError) Error() string {
+	return fmt.Sprintf("no AWS credentials found; doppio looked in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE), "+
+		"profile %q of the shared files (%s, %s; static keys, SSO, credential_process, role_arn), "+
+		"the ECS container credentials endpoint and the EC2 instance metadata service", e.Profile, e.CredentialsFile, e.ConfigFile)
+}
+
+func (e *NoCredentialsError) Unwrap() error { return e.Err }
+
+// hint says how to set credentials.
+func (e *NoCredentialsError) hint() string {
+	return "set AWS_PROFILE to a profile of ~/.aws/config ('aws configure', or 'aws sso login --profile NAME'), " +
+		"or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; to try doppio without AWS, start the sandbox " +
+		"('make sandbox') and eval the exports it prints"
+}
+
+// credentialsError maps the SDK's failure to find credentials to a
+// NoCredentialsError; other failures (an expired SSO token, a role that cannot be
+// assumed) keep their own message.
+func credentialsError(err error, env map[string]string) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "IMDS") && !strings.Contains(msg, "ec2imds") && !strings.Contains(msg, "no valid credential") {
+		return fmt.Errorf("get AWS credentials: %w", err)
+	}
+	e := &NoCredentialsError{Profile: firstEnv(env, "AWS_PROFILE", "AWS_DEFAULT_PROFILE"), Err: err,
+		ConfigFile: firstEnv(env, "AWS_CONFIG_FILE"), CredentialsFile: firstEnv(env, "AWS_SHARED_CREDENTIALS_FILE")}
+	if e.Profile == "" {
+		e.Profile = "default"
+	}
+	if e.ConfigFile == "" {
+		e.ConfigFile = "~/.aws/config"
+	}
+	if e.CredentialsFile == "" {
+		e.CredentialsFile = "~/.aws/credentials"
+	}
+	return diag.WithHint(e, e.hint())
 }
 
 // firstEnv returns the first non-empty value of keys in env.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -199,8 +200,48 @@ func ecspressoArgs(args []string) []string {
 	return out
 }
 
-// newParser builds the kong parser for cli.
+// globalFlags is the help heading of the flags every verb takes: a verb's help lists
+// its own flags first, then these.
+var globalFlags = &kong.Group{Key: "global", Title: "Global flags (every verb; also from DOPPIO_<NAME> environment variables):"}
+
+// newParser builds the kong parser for cli. A verb's help shows its own flags first
+// and the global ones after a heading, and every flag's value has a readable
+// placeholder (--revision=N, not INT-32).
 func newParser(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
+	k, err := newKong(cli, env, exit)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range k.Model.Flags {
+		f.Group = globalFlags
+	}
+	_ = kong.Visit(k.Model, func(n kong.Visitable, next kong.Next) error {
+		if node, ok := n.(*kong.Node); ok {
+			for _, f := range node.Flags {
+				readablePlaceholder(f)
+			}
+		}
+		return next(nil)
+	})
+	return k, nil
+}
+
+// readablePlaceholder gives a value flag without a placeholder or default one named
+// after what it takes, instead of kong's type name (INT-32, FLOAT-64).
+func readablePlaceholder(f *kong.Flag) {
+	if f.PlaceHolder != "" || f.HasDefault || f.IsBool() || f.IsCounter() || f.Value.IsMap() {
+		return
+	}
+	switch f.Value.Target.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		f.PlaceHolder = "N"
+	case reflect.String:
+		f.PlaceHolder = strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+	}
+}
+
+func newKong(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 	return kong.New(cli,
 		kong.Name("doppio"),
 		kong.Description("doppio deploys services and one-off tasks to Amazon ECS from ecspresso-compatible definition files.\n\n"+exitCodeHelp),

@@ -17,7 +17,7 @@ type ContinueCmd struct {
 	Rollback     bool          `help:"Roll the deployment back instead of continuing it."`
 	Wait         bool          `help:"Follow the deployment afterwards." negatable:"" default:"true"`
 	WaitUntil    string        `help:"deployed: our deployment completed; stable: also steady; paused: the next PAUSE hook (exit 0 there)." enum:"deployed,stable,paused" default:"deployed"`
-	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s" hidden:""`
+	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s"`
 }
 
 // Run continues the paused deployment and waits.

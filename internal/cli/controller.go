@@ -91,7 +91,7 @@ func (a *app) follow(ctx context.Context, ctl deploy.Controller, s *deploy.Start
 	var why *task.Explanation
 	if s.Explain && (out.Kind == watch.RolledBack || out.Kind == watch.Failed) {
 		why = a.explainDeploy(context.WithoutCancel(ctx), s.Cluster, s.Service, out.StoppedTasks)
-		fmt.Fprint(a.stderr, why.Text())
+		_ = view.Write(a.stderr, view.Text, view.Explanation{Explanation: why})
 	}
 	id := out.DeploymentID
 	if id == "" {
@@ -124,14 +124,19 @@ func (a *app) outcomeError(s *deploy.Started, out watch.Outcome) error {
 		a.log.Info(s.Label+" succeeded", "service", s.Service, "deployment", out.DeploymentID, "taskDefinition", s.TaskDefinitionARN, "duration", ui.Since(out.Duration()))
 		return nil
 	case watch.RolledBack, watch.Failed:
-		for _, t := range out.StoppedTasks {
-			a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", containerExits(t.Containers))
+		if !s.Explain {
+			// Without the explainer's account (each distinct reason once, with its
+			// count), the stopped tasks are listed here; with it they are not
+			// repeated.
+			for _, t := range out.StoppedTasks {
+				a.log.Error("stopped task", "task", t.TaskARN, "reason", t.StoppedReason, "containers", containerExits(t.Containers))
+			}
 		}
 		msg := fmt.Sprintf("%s %s %s: %s", s.Label, out.DeploymentID, out.Kind.String(), out.Reason)
 		if out.RolledBackTo != "" {
 			msg += "; the service runs " + ecsdef.TaskDefinitionName(out.RolledBackTo) + " again"
 		}
-		return diag.WithHint(diag.WithCode(errors.New(msg), out.ExitCode()), "see the stopped tasks above; 'doppio status' shows the service's events")
+		return diag.WithHint(diag.WithCode(errors.New(msg), out.ExitCode()), "see why it failed above; 'doppio status' shows the service's events")
 	case watch.Superseded:
 		return diag.WithHint(diag.WithCode(fmt.Errorf("%s %s was superseded by %s: %s", s.Label, out.DeploymentID, out.SupersededBy, out.Reason), out.ExitCode()),
 			"someone else deployed while we waited; check 'doppio status'")

@@ -171,10 +171,14 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 	if code != diag.ExitFailed {
 		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
 	}
-	for _, want := range []string{"rolled back", "circuit breaker", "web:1 again", "stopped task"} {
+	for _, want := range []string{"rolled back", "circuit breaker", "web:1 again", "why it failed", "task(s) stopped"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}
+	}
+	// Each distinct stopped reason once, with its count: not once per task again.
+	if n := strings.Count(errs, "Essential container in task exited"); n != 1 {
+		t.Errorf("the stopped reason is shown %d times, want once:\n%s", n, errs)
 	}
 	if !strings.Contains(out, `"outcome": "rolled back"`) || !strings.Contains(out, `"exitCode": 1`) {
 		t.Errorf("result document:\n%s", out)

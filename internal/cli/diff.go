@@ -83,7 +83,7 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 	}
 	d := view.NewDiff(sdDiff, tdDiff, a.color)
 	if !d.Differences {
-		a.log.Debug("no differences")
+		a.log.Info("no differences")
 	}
 	if err := view.Write(a.stdout, a.g.Output, d); err != nil {
 		return err

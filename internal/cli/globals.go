@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -82,11 +83,11 @@ func newApp(ctx context.Context, g *Globals, env Env) (*app, error) {
 	a.errBase = a.stderr
 	_, noColor := env.Vars["NO_COLOR"]
 	a.color = ui.UseColor(g.Color, noColor, env.IsTerminal)
+	// stderr is one console: log records, progress, events, plans and prompts in one
+	// format on one clock (ui.Console); every line is JSON under --log-format json.
+	a.stderr = ui.NewConsole(a.stderr, ui.ConsoleOptions{JSON: g.LogFormat == "json", Live: !a.ci(), UTC: a.ci(),
+		Color: a.color, Width: termWidth(env.Vars)})
 	a.log = ui.NewLogger(a.stderr, ui.LogOptions{Format: g.LogFormat, Debug: g.Debug})
-	if g.LogFormat == "json" {
-		// Every stderr line is JSON: plans, progress, events and prompts too.
-		a.stderr = ui.NewJSONLines(a.stderr)
-	}
 	vars, err := loadEnvfiles(env, g.Envfile)
 	if err != nil {
 		return nil, err
@@ -217,4 +218,13 @@ func (a *app) protectLive(local, live *ecs.RegisterTaskDefinitionInput) {
 			}
 		}
 	}
+}
+
+// termWidth is the terminal's width from COLUMNS (0: unknown, the views' default).
+func termWidth(vars map[string]string) int {
+	n, err := strconv.Atoi(vars["COLUMNS"])
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
 }

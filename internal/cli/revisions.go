@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -45,7 +47,7 @@ func (c *RevisionsCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	family, err := a.family(ctx, p, client)
+	family, err := revisionsFamily(ctx, a, p, client)
 	if err != nil {
 		return err
 	}
@@ -107,4 +109,37 @@ func (c *RevisionsCmd) dump(ctx context.Context, a *app, p *project, client *ecs
 		_, err = fmt.Fprintln(a.stdout)
 	}
 	return err
+}
+
+// literalFamily finds a family written as a plain literal in a definition file
+// ("family": "web" in JSON or Jsonnet, family: web in YAML), without rendering it.
+var literalFamily = regexp.MustCompile(`(?m)^\s*"?family"?\s*:\s*["']?([A-Za-z0-9_-]{1,255})["']?\s*,?\s*$`)
+
+// revisionsFamily is the family revisions lists. revisions needs only the family, not
+// every template variable of the task definition: when the task definition does not
+// render (a variable only deploys set), the family is read as a literal from the
+// file, else from the live service.
+func revisionsFamily(ctx context.Context, a *app, p *project, client *ecs.Client) (string, error) {
+	if p.cfg.TaskDefinition == "" {
+		return a.family(ctx, p, client)
+	}
+	td, renderErr := p.taskDefinition(ctx)
+	if renderErr == nil {
+		return aws.ToString(td.Family), nil
+	}
+	if b, err := os.ReadFile(p.cfg.TaskDefinitionPath()); err == nil {
+		if m := literalFamily.FindSubmatch(b); m != nil {
+			a.log.Debug("task definition does not render; family read from the file", "family", string(m[1]), "error", renderErr)
+			return string(m[1]), nil
+		}
+	}
+	if p.cfg.Service != "" {
+		svc, err := liveService(ctx, client, p.cfg.Cluster, p.cfg.Service)
+		if err == nil && svc != nil {
+			f, _, _ := ecsdef.ParseTaskDefinitionRef(aws.ToString(svc.TaskDefinition))
+			a.log.Debug("task definition does not render; family of the live service", "family", f, "error", renderErr)
+			return f, nil
+		}
+	}
+	return "", renderErr
 }

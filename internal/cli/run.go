@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -39,7 +41,7 @@ type RunCmd struct {
 	ClientToken            string        `help:"Idempotency token for RunTask."`
 	EbsDeleteOnTermination bool          `help:"Delete managed EBS volumes when the task stops." negatable:"" default:"true"`
 	Logs                   bool          `help:"Stream the watched container's CloudWatch Logs to stderr." negatable:"" default:"true"`
-	PollInterval           time.Duration `help:"Time between task polls." default:"5s" hidden:""`
+	PollInterval           time.Duration `help:"Time between task polls (at most 5s)." default:"5s"`
 }
 
 // Run validates everything, plans, starts and follows the task.
@@ -85,8 +87,9 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	sayTaskDefinition(a, plan, started)
 	for _, arn := range started.TaskARNs {
-		a.log.Info("started task", "task", task.ID(arn), "taskDefinition", started.TaskDefinitionARN)
+		a.log.Info("started task", "task", task.ID(arn), "taskDefinition", ecsdef.TaskDefinitionName(started.TaskDefinitionARN))
 	}
 	// The tasks run whether or not stdout takes their ARNs: they are still followed,
 	// and the exit code is theirs.
@@ -109,6 +112,7 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	if c.Logs {
 		wo.Logs = &task.LogWriter{W: p.redacting(a.stderr)}
 	}
+	wo.Progress = taskRows(ui.ConsoleFor(a.stderr, a.ci()), started.Cluster)
 	res, err := r.Wait(ctx, started, wo)
 	if err != nil {
 		return err
@@ -119,21 +123,31 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 // report prints the result and returns the exit code as an error.
 func (c *RunCmd) report(ctx context.Context, a *app, p *project, deps task.Deps, s *task.Started, res *task.Result) error {
 	doc := view.Run{Cluster: s.Cluster, TaskDefinitionARN: s.TaskDefinitionARN, Outcome: res.Outcome, ExitCode: res.ExitCode, TaskARNs: s.TaskARNs, Tasks: res.Tasks, Failures: s.Failures}
-	if res.Outcome == task.Done {
+	finished := task.Finished(res.Outcome)
+	if finished {
 		doc.ExitCode = s.ExitCode(res.ExitCode)
+		if doc.ExitCode != 0 {
+			doc.Outcome = task.Failed // tasks ECS could not place fail the run too
+		}
 	}
-	if res.Outcome == task.Done && len(res.Stopped) > 0 {
+	if finished && len(res.Stopped) > 0 {
+		// Each distinct stopped reason once, with its count and exit codes: the
+		// per-task lines below do not repeat it.
 		doc.Explanation = task.Explain(ctx, deps, task.ExplainInput{Stopped: task.StoppedTasks(res.Stopped), Region: p.cfg.Region})
-		fmt.Fprint(p.redacting(a.stderr), doc.Explanation.Text())
+		_ = view.Write(p.redacting(a.stderr), view.Text, view.Explanation{Explanation: doc.Explanation})
 	}
 	for _, t := range res.Tasks {
 		switch {
-		case res.Outcome != task.Done:
+		case !finished:
+		case t.StoppedSinceRunning && t.ExitCode != nil:
+			a.log.Info("task reached RUNNING and has since stopped", "task", task.ID(t.TaskARN), "container", t.Container, "exitCode", *t.ExitCode)
+		case t.StoppedSinceRunning:
+			a.log.Info("task reached RUNNING and has since stopped", "task", task.ID(t.TaskARN))
 		case t.ExitCode != nil:
-			a.log.Info("task finished", "task", task.ID(t.TaskARN), "container", t.Container, "exitCode", *t.ExitCode, "stoppedReason", t.StoppedReason)
+			a.log.Info("task finished", "task", task.ID(t.TaskARN), "container", t.Container, "exitCode", *t.ExitCode)
 		case t.LastStatus == "RUNNING":
 			a.log.Info("task is running", "task", task.ID(t.TaskARN))
-		default:
+		case doc.Explanation == nil:
 			a.log.Error("task stopped before its container ran", "task", task.ID(t.TaskARN), "stopCode", t.StopCode, "stoppedReason", t.StoppedReason)
 		}
 	}
@@ -279,4 +293,46 @@ func (a *app) explainDeploy(ctx context.Context, cluster, service string, stoppe
 		}
 	}
 	return task.Explain(ctx, deps, task.ExplainInput{Stopped: stopped, TargetGroups: tgs, Region: p.cfg.Region})
+}
+
+// sayTaskDefinition says which task definition revision the tasks run and whether
+// it was registered for them or reused, as plan does for deploy.
+func sayTaskDefinition(a *app, plan *task.RunPlan, started *task.Started) {
+	td := plan.TaskDefinition
+	name := ecsdef.TaskDefinitionName(started.TaskDefinitionARN)
+	var msg string
+	switch td.Action {
+	case task.TDRegister:
+		msg = "registered task definition " + name
+	case task.TDReuse:
+		msg = "reusing task definition " + name
+	default:
+		msg = "running task definition " + name
+	}
+	if td.Reason != "" {
+		a.log.Info(msg, "reason", td.Reason)
+		return
+	}
+	a.log.Info(msg)
+}
+
+// taskRows shows each task's state on stderr's console: one row per task, redrawn in
+// place on a terminal (with its elapsed time), a line per change otherwise, and
+// structured fields under --log-format json.
+func taskRows(c *ui.Console, cluster string) func(task.TaskProgress) {
+	return func(p task.TaskProgress) {
+		id := task.ID(p.TaskARN)
+		text := "task " + id + " " + p.LastStatus
+		attrs := []slog.Attr{slog.String("cluster", cluster), slog.String("task", id), slog.String("lastStatus", p.LastStatus)}
+		if p.ExitCode != nil {
+			text += fmt.Sprintf("  exit code %d", *p.ExitCode)
+			attrs = append(attrs, slog.Int("exitCode", int(*p.ExitCode)))
+		}
+		e := ui.Entry{Msg: "task", Text: text, Attrs: attrs}
+		if p.Final {
+			c.EndRow(p.TaskARN, e)
+			return
+		}
+		c.SetRow(p.TaskARN, e)
+	}
 }

@@ -639,7 +639,7 @@ func (c *ScheduleRunCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error 
 		return err
 	}
 	code := res.ExitCode
-	if res.Outcome == task.Done {
+	if task.Finished(res.Outcome) {
 		code = started.ExitCode(res.ExitCode)
 	}
 	for _, t := range res.Tasks {

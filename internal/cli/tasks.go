@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // TasksCmd lists and works with the project's tasks: the v2.8 subcommands, and the
@@ -113,7 +115,7 @@ func (c *TasksListCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	} else if tasks, err = task.List(ctx, e.deps, e.q); err != nil {
 		return err
 	}
-	return view.Write(a.stdout, a.g.Output, view.Tasks(tasks))
+	return view.Write(a.stdout, a.g.Output, view.Tasks{List: tasks, Width: a.termWidth()})
 }
 
 // TasksFindCmd prints one task as JSON.
@@ -170,10 +172,12 @@ func (c *TasksTraceCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error
 	if err != nil {
 		return err
 	}
-	if err := view.Write(a.stdout, a.g.Output, view.Timeline(task.Timeline(*t))); err != nil {
+	// The recent lines are read first, so that the trace is one document.
+	var logs bytes.Buffer
+	if err := task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: &logs}); err != nil {
 		return err
 	}
-	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{Region: e.p.cfg.Region}, &task.LogWriter{W: e.p.redacting(a.stdout)})
+	return view.Write(e.p.redacting(a.stdout), a.g.Output, view.Trace{TaskARN: aws.ToString(t.TaskArn), Timeline: task.Timeline(*t), Logs: view.Lines(logs.String())})
 }
 
 // TasksLogsCmd prints a task's logs.
@@ -182,7 +186,7 @@ type TasksLogsCmd struct {
 	Duration     time.Duration `short:"d" help:"Show logs of this long before now (or after --start-time)." default:"1m"`
 	StartTime    string        `short:"s" help:"Show logs from this time (RFC 3339, or 2006-01-02 15:04:05 UTC)." placeholder:"TIME"`
 	Container    string        `help:"Only this container."`
-	PollInterval time.Duration `help:"Time between reads while following." default:"5s" hidden:""`
+	PollInterval time.Duration `help:"Time between reads while following." default:"5s"`
 }
 
 // Run reads the logs.
@@ -202,9 +206,16 @@ func (c *TasksLogsCmd) Run(ctx context.Context, a *app, parent *TasksCmd) error 
 	if err != nil {
 		return err
 	}
-	return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, task.LogOptions{
-		Container: c.Container, Start: start, Follow: c.Follow, Interval: c.PollInterval, Region: e.p.cfg.Region,
-	}, &task.LogWriter{W: e.p.redacting(a.stdout)})
+	opts := task.LogOptions{Container: c.Container, Start: start, Follow: c.Follow, Interval: c.PollInterval, Region: e.p.cfg.Region}
+	if a.g.Output != view.JSON {
+		return task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, opts, &task.LogWriter{W: e.p.redacting(a.stdout)})
+	}
+	// JSON is one document: the lines are collected until the reading ends.
+	var logs bytes.Buffer
+	if err := task.FollowLogs(ctx, e.deps, e.q.Cluster, *t, opts, &task.LogWriter{W: &logs}); err != nil {
+		return err
+	}
+	return view.Write(e.p.redacting(a.stdout), a.g.Output, view.Logs{TaskARN: aws.ToString(t.TaskArn), Lines: view.Lines(logs.String())})
 }
 
 // runFilter runs the filter command (sh -c) with lines on its stdin and returns the
@@ -230,4 +241,17 @@ func parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, diag.Invalid(fmt.Errorf("--start-time %q: not a time", s), "use RFC 3339 (2026-01-02T15:04:05Z) or 2026-01-02 15:04:05 (UTC)")
+}
+
+// termWidth is the width a table on stdout must fit: COLUMNS, else the default
+// terminal width when stdout is a terminal; 0 (no limit) when it goes to a pipe or
+// a file, for scripts.
+func (a *app) termWidth() int {
+	if n := termWidth(a.env.Vars); n > 0 {
+		return n
+	}
+	if a.env.IsTerminal && a.env.Vars["CI"] != "true" {
+		return ui.DefaultWidth
+	}
+	return 0
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -32,10 +33,29 @@ var stableOutput = []struct {
 func (e *e2e) assertView(name, dir string, args ...string) {
 	e.t.Helper()
 	out, _ := e.must(0, dir, args...)
+	assertOneJSON(e.t, name, out)
 	for _, r := range stableOutput {
 		out = r.re.ReplaceAllString(out, r.with)
 	}
 	golden.Assert(e.t, filepath.Join("testdata", "views", name+".golden"), []byte(out))
+}
+
+// assertOneJSON checks that a JSON view (its name says .json) is exactly one JSON
+// value: scripts decode stdout once.
+func assertOneJSON(t *testing.T, name, out string) {
+	t.Helper()
+	if !strings.Contains(name, ".json") {
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Errorf("%s: stdout is not JSON: %v\n%s", name, err, out)
+		return
+	}
+	if dec.More() {
+		t.Errorf("%s: stdout holds more than one JSON value:\n%s", name, out)
+	}
 }
 
 // TestE2EGoldenViews pins what each verb prints on stdout, as text and as JSON, for

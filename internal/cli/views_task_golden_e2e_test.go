@@ -29,8 +29,9 @@ var moreStableOutput = []struct {
 	{regexp.MustCompile(`\b\d+\.\d+\.\d+\.\d+\b`), "IP"},
 	{regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`), "MAC"},
 	{regexp.MustCompile(`(?m)^(\w+) [0-9a-f]{8} \| `), "$1 TASK | "},
+	{regexp.MustCompile(`"(\w+) [0-9a-f]{8} \| `), `"$1 TASK | `},                                                      // in JSON documents
 	{regexp.MustCompile(`"lastStatus": "(STOPPING|DEPROVISIONING)",(\n\s*"container")`), `"lastStatus": "STOPPED",$2`}, // run's task results
-	{regexp.MustCompile(`\n\s*"stoppedAt": "TIME",`), ""},
+	{regexp.MustCompile(`,\n\s*"stoppedAt": "TIME"`), ""},
 }
 
 var tableLine, spaces, dashes = regexp.MustCompile(`(?m)^[|+].*$`), regexp.MustCompile(` +`), regexp.MustCompile(`-+`)
@@ -40,6 +41,7 @@ var tableLine, spaces, dashes = regexp.MustCompile(`(?m)^[|+].*$`), regexp.MustC
 func (e *e2e) assertViewExit(name, dir string, code int, args ...string) string {
 	e.t.Helper()
 	out, _ := e.must(code, dir, args...)
+	assertOneJSON(e.t, name, out)
 	stable := out
 	for _, r := range stableOutput {
 		stable = r.re.ReplaceAllString(stable, r.with)

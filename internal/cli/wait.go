@@ -15,7 +15,7 @@ type waitFlags struct {
 	Wait         bool          `help:"Wait for the deployment to finish." negatable:"" default:"true"`
 	WaitUntil    string        `help:"deployed: our deployment completed; stable: also a single deployment with running == desired; ecs:<STAGE>: a blue/green lifecycle stage reached; codedeploy:<Event>: a CodeDeploy lifecycle event succeeded." default:"deployed"`
 	WaitOnPause  bool          `help:"Keep waiting at a PAUSE lifecycle hook (showing its expiry) instead of exiting 6."`
-	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s" hidden:""`
+	PollInterval time.Duration `help:"Time between status polls (at most 5s)." default:"5s"`
 }
 
 // Validate checks the wait flags (kong calls it after parsing).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -188,73 +187,4 @@ func TargetGroups(lbs []types.LoadBalancer) []string {
 		}
 	}
 	return out
-}
-
-// Text renders the explanation for people, a few lines.
-func (e *Explanation) Text() string {
-	if e == nil {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("why it failed:\n")
-	for _, r := range e.Reasons {
-		reason := r.Reason
-		if reason == "" {
-			reason = "(no stopped reason)"
-		}
-		fmt.Fprintf(&b, "  %d task(s) stopped: %s", r.Tasks, reason)
-		if r.StopCode != "" {
-			fmt.Fprintf(&b, " [%s]", r.StopCode)
-		}
-		if len(r.ExitCodes) > 0 {
-			fmt.Fprintf(&b, "; exit codes: %s", strings.Join(r.ExitCodes, ", "))
-		}
-		b.WriteString("\n")
-	}
-	if l := e.Logs; l != nil {
-		if l.Problem != "" {
-			fmt.Fprintf(&b, "  no log lines: %s\n", l.Problem)
-		} else {
-			fmt.Fprintf(&b, "  last log lines of %s in task %s:\n", l.Container, ID(l.Task))
-			for _, line := range l.Lines {
-				fmt.Fprintf(&b, "    %s\n", line)
-			}
-		}
-	}
-	// Targets grouped by target group, state and reason: one line each.
-	type key struct{ tg, state, reason, desc string }
-	var order []key
-	groups := map[key][]string{}
-	for _, t := range e.UnhealthyTargets {
-		k := key{t.TargetGroup, t.State, t.Reason, t.Description}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], t.Target)
-	}
-	for _, k := range order {
-		ts := groups[k]
-		shown := strings.Join(ts[:min(len(ts), 3)], ", ")
-		if len(ts) > 3 {
-			shown += fmt.Sprintf(" and %d more", len(ts)-3)
-		}
-		fmt.Fprintf(&b, "  %d target(s) %s", len(ts), k.state)
-		if k.reason != "" {
-			fmt.Fprintf(&b, " (%s", k.reason)
-			if k.desc != "" {
-				fmt.Fprintf(&b, ": %s", k.desc)
-			}
-			b.WriteString(")")
-		}
-		fmt.Fprintf(&b, " in target group %s: %s\n", tgName(k.tg), shown)
-	}
-	return b.String()
-}
-
-// tgName shortens a target group ARN to name/id.
-func tgName(arn string) string {
-	if _, after, ok := strings.Cut(arn, ":targetgroup/"); ok {
-		return after
-	}
-	return arn
 }

@@ -186,18 +186,24 @@ func WriteTasks(w io.Writer, format string, tasks []types.Task) error {
 
 // WriteTasksIn is WriteTasks with times shown in loc.
 func WriteTasksIn(w io.Writer, format string, tasks []types.Task, loc *time.Location) error {
+	return WriteTasksFit(w, format, tasks, loc, 0)
+}
+
+// WriteTasksFit is WriteTasksIn with the table cut to width columns (0: as wide as
+// its cells): the widest cells are shortened, ending in "…". JSON is one document:
+// an array of API-shaped task objects.
+func WriteTasksFit(w io.Writer, format string, tasks []types.Task, loc *time.Location, width int) error {
 	switch format {
 	case "json":
-		for _, t := range tasks {
-			b, err := ecsdef.Marshal(t)
-			if err != nil {
-				return err
-			}
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
+		if tasks == nil {
+			tasks = []types.Task{}
 		}
-		return nil
+		b, err := ecsdef.Marshal(tasks)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
 	case "tsv":
 		var b strings.Builder
 		b.WriteString(strings.Join(Columns, "\t") + "\n")
@@ -215,7 +221,7 @@ func WriteTasksIn(w io.Writer, format string, tasks []types.Task, loc *time.Loca
 	for i, t := range tasks {
 		rows[i] = row(t, loc)
 	}
-	return ui.WriteTable(w, header, rows)
+	return ui.WriteTableFit(w, header, rows, width)
 }
 
 // TraceEvent is one moment of a task's life.

@@ -28,6 +28,19 @@ type WaitOptions struct {
 	// DrainGrace is the pause before re-reading the logs after the task stopped,
 	// for lines CloudWatch Logs makes visible late; default 1s.
 	DrainGrace time.Duration
+	// Progress, when set, receives a task's state each time a poll shows it changed
+	// (the views show it; this package prints nothing).
+	Progress func(TaskProgress)
+}
+
+// TaskProgress is one task's state as of a poll.
+type TaskProgress struct {
+	TaskARN    string
+	LastStatus string // STOPPED as soon as the watched container has exited
+	// ExitCode is the watched container's, once it exited.
+	ExitCode *int32
+	// Final: the task will not change any more (it stopped).
+	Final bool
 }
 
 // TaskResult is what became of one task.
@@ -44,16 +57,26 @@ type TaskResult struct {
 	ExecutionStoppedAt *time.Time `json:"executionStoppedAt,omitempty"`
 	StoppedAt          *time.Time `json:"stoppedAt,omitempty"`
 	// Code is the exit code doppio uses for this task: the container's, or 4 when it
-	// never ran.
-	Code int `json:"code"`
+	// never ran. It is not in the JSON document, which has the container's exitCode
+	// and the run's own exitCode.
+	Code int `json:"-"`
+	// StoppedSinceRunning: with --wait-until running, the task did reach RUNNING
+	// (it has a startedAt) but had stopped by the poll that saw it.
+	StoppedSinceRunning bool `json:"stoppedSinceRunning,omitempty"`
 }
 
-// Outcome kinds of a run's wait.
+// Outcome kinds of a run's wait, in the vocabulary every verb uses (a deploy's
+// outcome is also "succeeded", "failed", "timed out", "interrupted").
 const (
-	Done        = "done"        // every task stopped (or runs, with UntilRunning)
+	Succeeded   = "succeeded"   // every task stopped with code 0 (or runs, with UntilRunning)
+	Failed      = "failed"      // a task exited non-zero or never ran its container
 	Interrupted = "interrupted" // the context was cancelled: the tasks go on
 	TimedOut    = "timed out"   // the context's deadline passed: the tasks go on
 )
+
+// Finished reports whether the outcome is the tasks' own (they stopped, or run),
+// not the end of doppio's wait.
+func Finished(outcome string) bool { return outcome == Succeeded || outcome == Failed }
 
 // Result is the outcome of Wait.
 type Result struct {
@@ -106,6 +129,7 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 	}
 	res := &Result{}
 	started := map[string]bool{}
+	shown := map[string]string{} // what Progress last received, by task
 	for {
 		tasks, err := r.describe(ctx, s.Cluster, s.TaskARNs)
 		if err != nil {
@@ -117,6 +141,13 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 		done := len(tasks) == len(s.TaskARNs)
 		for _, t := range tasks {
 			st := aws.ToString(t.LastStatus)
+			if o.Progress != nil {
+				p := progressOf(t, o.Container)
+				if key := p.key(); shown[p.TaskARN] != key {
+					shown[p.TaskARN] = key
+					o.Progress(p)
+				}
+			}
 			if ran(t) {
 				started[aws.ToString(t.TaskArn)] = true
 			}
@@ -126,7 +157,9 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 				// The outcome is known once the watched container has its exit
 				// code and ECS is stopping the task; deprovisioning (on Fargate,
 				// detaching the ENI) can take tens of seconds more.
-			case o.UntilRunning && st == "RUNNING":
+			case o.UntilRunning && (st == "RUNNING" || t.StartedAt != nil):
+				// A task with a startedAt did reach RUNNING, even when it has
+				// stopped again between two polls (a command that ends at once).
 			default:
 				done = false
 			}
@@ -143,9 +176,12 @@ func (r *Runner) Wait(ctx context.Context, s *Started, o WaitOptions) (*Result, 
 					}
 				}
 			}
-			res.Outcome = Done
 			res.Finished = r.d.now()
 			r.results(res, tasks, o)
+			res.Outcome = Succeeded
+			if res.ExitCode != 0 {
+				res.Outcome = Failed
+			}
 			return res, nil
 		}
 		if !timer(ctx, interval) {
@@ -194,6 +230,14 @@ func (r *Runner) results(res *Result, tasks []types.Task, o WaitOptions) {
 			StartedAt: t.StartedAt, ExecutionStoppedAt: t.ExecutionStoppedAt, StoppedAt: t.StoppedAt,
 		}
 		tr.Code, tr.ExitCode = taskCode(t, o.Container, o.UntilRunning)
+		if tr.LastStatus != "STOPPED" && exited(t, o.Container) {
+			// The watched container has exited and ECS is deprovisioning the
+			// task: its final state is known, and it is the only one reported.
+			tr.LastStatus = "STOPPED"
+		}
+		if o.UntilRunning && tr.LastStatus == "STOPPED" && t.StartedAt != nil {
+			tr.StoppedSinceRunning = true
+		}
 		if tr.Code != 0 {
 			res.Stopped = append(res.Stopped, t)
 			if res.ExitCode == 0 {
@@ -235,19 +279,19 @@ func exited(t types.Task, container string) bool {
 // start).
 func taskCode(t types.Task, container string, untilRunning bool) (int, *int32) {
 	st := aws.ToString(t.LastStatus)
-	if untilRunning && st == "RUNNING" {
-		return 0, nil
-	}
+	var exit *int32
 	for _, c := range t.Containers {
 		if aws.ToString(c.Name) == container && c.ExitCode != nil {
-			if untilRunning {
-				// it stopped before we saw it running: a failure even with exit 0
-				if *c.ExitCode == 0 {
-					return diag.ExitFailed, c.ExitCode
-				}
-			}
-			return int(*c.ExitCode), c.ExitCode
+			exit = c.ExitCode
 		}
+	}
+	if untilRunning && (st == "RUNNING" || t.StartedAt != nil) {
+		// It reached RUNNING (startedAt is set when it did): --wait-until running
+		// is satisfied, whatever happened since.
+		return 0, exit
+	}
+	if exit != nil {
+		return int(*exit), exit
 	}
 	return diag.ExitFailed, nil
 }
@@ -267,4 +311,27 @@ func StoppedTasks(ts []types.Task) []watch.StoppedTask {
 		out = append(out, st)
 	}
 	return out
+}
+
+// progressOf is t's state for the views: STOPPED once the watched container exited.
+func progressOf(t types.Task, container string) TaskProgress {
+	p := TaskProgress{TaskARN: aws.ToString(t.TaskArn), LastStatus: aws.ToString(t.LastStatus)}
+	for _, c := range t.Containers {
+		if aws.ToString(c.Name) == container && c.ExitCode != nil {
+			p.ExitCode = c.ExitCode
+		}
+	}
+	if p.LastStatus == "STOPPED" || exited(t, container) {
+		p.LastStatus, p.Final = "STOPPED", true
+	}
+	return p
+}
+
+// key tells two states apart by value.
+func (p TaskProgress) key() string {
+	code := "-"
+	if p.ExitCode != nil {
+		code = fmt.Sprint(*p.ExitCode)
+	}
+	return p.LastStatus + " " + code
 }

@@ -3,6 +3,7 @@ package task
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -33,7 +34,7 @@ func TestWait(t *testing.T) {
 		{
 			name:     "exit code and logs in order, once, drained after the stop",
 			tasks:    []*scripted{{arn: arn1, running: 2 * time.Second, exit: 30 * time.Second, code: 3, logs: logs, stopSpan: 20 * time.Second}},
-			wantCode: 3, wantCodes: []int{3}, wantOut: Done,
+			wantCode: 3, wantCodes: []int{3}, wantOut: Failed,
 			wantLines: []string{"app aaaaaaaa | migrating", "app aaaaaaaa | step 1", "app aaaaaaaa | step 2", "app aaaaaaaa | done, exit 3"},
 			// done at the first poll after the exit (not after the 20 s deprovisioning), plus the drain grace
 			maxElapsed: 30*time.Second + 5*time.Second + time.Second,
@@ -49,7 +50,7 @@ func TestWait(t *testing.T) {
 		{
 			name:     "a task that never ran its container exits 4",
 			tasks:    []*scripted{{arn: arn1, running: 6 * time.Second, failStart: "CannotPullContainerError: not found"}},
-			wantCode: 4, wantCodes: []int{4}, wantOut: Done, maxElapsed: 10 * time.Second,
+			wantCode: 4, wantCodes: []int{4}, wantOut: Failed, maxElapsed: 10 * time.Second,
 		},
 		{
 			name: "count 3: the first non-zero code, every task reported",
@@ -58,14 +59,22 @@ func TestWait(t *testing.T) {
 				{arn: arn2, running: time.Second, exit: 20 * time.Second, code: 2},
 				{arn: arn3, running: time.Second, exit: 15 * time.Second, code: 5},
 			},
-			wantCode: 2, wantCodes: []int{0, 2, 5}, wantOut: Done, maxElapsed: 25 * time.Second,
+			wantCode: 2, wantCodes: []int{0, 2, 5}, wantOut: Failed, maxElapsed: 25 * time.Second,
 			maxCalls: map[string]int{"DescribeTasks": 5},
 		},
 		{
 			name:     "wait until running",
 			tasks:    []*scripted{{arn: arn1, running: 7 * time.Second}},
 			until:    true,
-			wantCode: 0, wantCodes: []int{0}, wantOut: Done, maxElapsed: 10 * time.Second,
+			wantCode: 0, wantCodes: []int{0}, wantOut: Succeeded, maxElapsed: 10 * time.Second,
+		},
+		{
+			// ecspresso's CI scenario: a command that ends at once (nginx -v) runs,
+			// exits 0 and stops between two polls; it did reach RUNNING.
+			name:     "wait until running: a task that ran and stopped between two polls",
+			tasks:    []*scripted{{arn: arn1, running: 2 * time.Second, exit: 3 * time.Second, code: 0}},
+			until:    true,
+			wantCode: 0, wantCodes: []int{0}, wantOut: Succeeded, maxElapsed: 10 * time.Second,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,12 +143,37 @@ func TestExplainGroupsReasonsAndShowsTheFailingLog(t *testing.T) {
 			stopped = append(stopped, StoppedTasks([]types.Task{tk})...)
 		}
 		e := Explain(t.Context(), f.deps(), ExplainInput{Stopped: stopped})
-		want := "why it failed:\n" +
-			"  2 task(s) stopped: Essential container in task exited [EssentialContainerExited]; exit codes: app=1\n" +
-			"  1 task(s) stopped: OutOfMemoryError: Container killed due to memory usage [EssentialContainerExited]; exit codes: app=137\n" +
-			"  last log lines of app in task aaaa:\n    boot\n    panic: no DB_URL\n"
-		if d := cmp.Diff(want, e.Text()); d != "" {
+		// Each distinct reason once, with its count and exit codes (the view's
+		// text of this explanation: internal/cli/view's explain golden).
+		want := &Explanation{
+			Reasons: []ReasonCount{
+				{Reason: "Essential container in task exited", StopCode: "EssentialContainerExited", Tasks: 2, ExitCodes: []string{"app=1"}},
+				{Reason: "OutOfMemoryError: Container killed due to memory usage", StopCode: "EssentialContainerExited", Tasks: 1, ExitCodes: []string{"app=137"}},
+			},
+			Logs: &FailingLog{Task: "arn:aws:ecs:us-east-1:1:task/c/aaaa", Container: "app", Lines: []string{"boot", "panic: no DB_URL"}},
+		}
+		if d := cmp.Diff(want, e); d != "" {
 			t.Errorf("explanation (-want +got):\n%s", d)
+		}
+	})
+}
+
+// TestWaitProgress: the views get each task's state when it changes — once per
+// change, not once per poll — ending with STOPPED and the exit code as soon as the
+// container exited (not after ECS's deprovisioning).
+func TestWaitProgress(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const arn = "arn:aws:ecs:us-east-1:1:task/c/aaaaaaaaaaaa1"
+		f := newFake(&scripted{arn: arn, running: 6 * time.Second, exit: 21 * time.Second, code: 3, stopSpan: 20 * time.Second})
+		var got []string
+		_, err := NewRunner(f.deps()).Wait(t.Context(), &Started{Cluster: "c", TaskARNs: []string{arn}}, WaitOptions{Container: "app",
+			Progress: func(p TaskProgress) { got = append(got, fmt.Sprintf("%s final=%t", p.key(), p.Final)) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"PENDING - final=false", "RUNNING - final=false", "STOPPED 3 final=true"}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("progress (-want +got):\n%s", d)
 		}
 	})
 }

@@ -49,3 +49,55 @@ func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// WriteTableFit is WriteTable cut to width columns (0 or less: no limit): while the
+// table is wider, the widest column loses a character, down to a few, and its
+// longer cells end in "…". One row stays one line.
+func WriteTableFit(w io.Writer, header []string, rows [][]string, width int) error {
+	if width <= 0 {
+		return WriteTable(w, header, rows)
+	}
+	widths := make([]int, len(header))
+	for _, row := range append([][]string{header}, rows...) {
+		for i, c := range row {
+			if i < len(widths) {
+				widths[i] = max(widths[i], utf8.RuneCountInString(c))
+			}
+		}
+	}
+	total := func() int {
+		n := 1
+		for _, wd := range widths {
+			n += wd + 3
+		}
+		return n
+	}
+	const minWidth = 6
+	for total() > width {
+		widest := 0
+		for i, wd := range widths {
+			if wd > widths[widest] {
+				widest = i
+			}
+		}
+		if widths[widest] <= minWidth {
+			break
+		}
+		widths[widest]--
+	}
+	fit := func(row []string) []string {
+		out := make([]string, len(row))
+		for i, c := range row {
+			if i < len(widths) {
+				c = cut(c, widths[i])
+			}
+			out[i] = c
+		}
+		return out
+	}
+	cutRows := make([][]string, len(rows))
+	for i, r := range rows {
+		cutRows[i] = fit(r)
+	}
+	return WriteTable(w, fit(header), cutRows)
+}

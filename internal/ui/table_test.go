@@ -52,3 +52,25 @@ func TestWriteTable(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteTableFit: a table wider than the terminal is cut to its width, widest
+// column first, each row still one line.
+func TestWriteTableFit(t *testing.T) {
+	var b strings.Builder
+	header := []string{"ID", "STOPPEDREASON"}
+	rows := [][]string{{"0123456789abcdef", "Essential container in task exited because the health check failed"}}
+	if err := WriteTableFit(&b, header, rows, 40); err != nil {
+		t.Fatal(err)
+	}
+	want := "|        ID        |   STOPPEDREASON   |\n" +
+		"+------------------+-------------------+\n" +
+		"| 0123456789abcdef | Essential contai… |\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		if n := len([]rune(l)); n > 40 {
+			t.Errorf("line of %d columns: %q", n, l)
+		}
+	}
+}

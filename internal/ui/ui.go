@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"strings"
-	"sync"
 	"time"
 )
 
@@ -20,24 +18,21 @@ type LogOptions struct {
 	Debug bool
 }
 
-// NewLogger returns a logger writing to w (stderr). Text records are
-// "2026-11-22T10:00:00.000Z INFO message key=value"; JSON records are one object per
+// NewLogger returns a logger writing to w (stderr) through its Console: w itself when
+// it is one (see ConsoleFor), so that log records and progress share one format and
+// one clock. Text records are "2026-11-22T10:00:00Z  message  key=value" (warnings
+// and errors carry their level after the stamp); JSON records are one object per
 // line.
 func NewLogger(w io.Writer, o LogOptions) *slog.Logger {
 	level := slog.LevelInfo
 	if o.Debug {
 		level = slog.LevelDebug
 	}
-	hopts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-		if len(groups) == 0 && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime {
-			a.Value = slog.StringValue(a.Value.Time().UTC().Format("2006-01-02T15:04:05.000Z07:00"))
-		}
-		return a
-	}}
-	if o.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, hopts))
+	c, ok := w.(*Console)
+	if !ok {
+		c = NewConsole(w, ConsoleOptions{JSON: o.Format == "json", UTC: true})
 	}
-	return slog.New(slog.NewTextHandler(w, hopts))
+	return slog.New(&consoleHandler{c: c, level: level})
 }
 
 // UseColor decides whether to colour output: never when NO_COLOR is set (any value,
@@ -59,9 +54,10 @@ func Since(d time.Duration) string { return d.Round(100 * time.Millisecond).Stri
 
 // ANSI colours for terminals.
 const (
-	red   = "\x1b[31m"
-	green = "\x1b[32m"
-	reset = "\x1b[0m"
+	red    = "\x1b[31m"
+	green  = "\x1b[32m"
+	yellow = "\x1b[33m"
+	reset  = "\x1b[0m"
 )
 
 // ColorDiff colours a diff's removed lines red and added lines green (the
@@ -98,45 +94,4 @@ func Outcome(s string, color bool) string {
 		return green + s + reset
 	}
 	return red + s + reset
-}
-
-// JSONLines is a writer for the human-readable stderr stream under --log-format
-// json: every line written to it (plans, progress, events, prompts) comes out as one
-// JSON object like the logger's ({"time":…,"level":"INFO","msg":…}), so that every
-// stderr line of a command is JSON. Each Write is taken as whole lines; a trailing
-// fragment without a newline (a prompt) is emitted as a line of its own.
-type JSONLines struct {
-	mu  sync.Mutex
-	w   io.Writer
-	now func() time.Time
-}
-
-// NewJSONLines returns a JSONLines writing to w.
-func NewJSONLines(w io.Writer) *JSONLines { return &JSONLines{w: w, now: time.Now} }
-
-// Write converts p's lines to JSON lines.
-func (j *JSONLines) Write(p []byte) (int, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	var out bytes.Buffer
-	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
-		line = strings.TrimRight(line, "\r")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		b, err := json.Marshal(struct {
-			Time  string `json:"time"`
-			Level string `json:"level"`
-			Msg   string `json:"msg"`
-		}{j.now().UTC().Format("2006-01-02T15:04:05.000Z07:00"), "INFO", line})
-		if err != nil {
-			return 0, err
-		}
-		out.Write(b)
-		out.WriteByte('\n')
-	}
-	if _, err := j.w.Write(out.Bytes()); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

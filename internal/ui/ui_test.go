@@ -20,8 +20,7 @@ func TestColorDiff(t *testing.T) {
 
 func TestJSONLines(t *testing.T) {
 	var b strings.Builder
-	j := NewJSONLines(&b)
-	j.now = func() time.Time { return time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC) }
+	j := NewConsole(&b, ConsoleOptions{JSON: true, Now: func() time.Time { return time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC) }})
 	fmt.Fprintf(j, "plan: update service web\n  task definition: reuse\n\n")
 	fmt.Fprint(j, "type the service name: ")
 	want := `{"time":"2026-11-26T08:00:00.000Z","level":"INFO","msg":"plan: update service web"}

@@ -2,8 +2,11 @@ package watch
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
+
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // finalHook reports whether a lifecycle hook status is final
@@ -16,7 +19,12 @@ func finalHook(status string) bool {
 // for a hook that was running and is no longer reported after the deployment moved
 // to another stage, that it ended there: a stage change must not swallow the result
 // of the hooks that allowed it.
-func (o *TextObserver) hookLines(b *strings.Builder, ts string, s Snapshot) {
+func (o *TextObserver) hookLines(s Snapshot) {
+	show := func(h Hook, text string) {
+		o.c.Print(ui.Entry{Msg: "hook", Text: text, Attrs: []slog.Attr{
+			slog.String("service", s.Service), slog.String("deployment", s.DeploymentID),
+			slog.String("hook", h.ID), slog.String("type", h.Type), slog.String("status", h.Status)}})
+	}
 	if o.hooks == nil {
 		o.hooks = map[string]seenHook{}
 	}
@@ -28,11 +36,11 @@ func (o *TextObserver) hookLines(b *strings.Builder, ts string, s Snapshot) {
 			continue
 		}
 		if finalHook(h.Status) {
-			fmt.Fprintf(b, "%s  hook %s %s%s %s", ts, h.ID, strings.ToLower(h.Type), hookTarget(h), h.Status)
+			text := fmt.Sprintf("hook %s %s%s %s", h.ID, strings.ToLower(h.Type), hookTarget(h), h.Status)
 			if ok && seen.stage != "" {
-				fmt.Fprintf(b, " at %s", seen.stage) // a hook first seen final may belong to an earlier stage
+				text += " at " + seen.stage // a hook first seen final may belong to an earlier stage
 			}
-			b.WriteByte('\n')
+			show(h, text)
 			o.hooks[h.ID] = seenHook{h: h, stage: seen.stage, done: true}
 			continue
 		}
@@ -52,8 +60,8 @@ func (o *TextObserver) hookLines(b *strings.Builder, ts string, s Snapshot) {
 		if seen.done || present[id] || seen.stage == s.LifecycleStage {
 			continue
 		}
-		fmt.Fprintf(b, "%s  hook %s %s%s ended at %s (last seen %s; the deployment is now at %s)\n",
-			ts, id, strings.ToLower(seen.h.Type), hookTarget(seen.h), seen.stage, seen.h.Status, orUnknown(s.LifecycleStage))
+		show(seen.h, fmt.Sprintf("hook %s %s%s ended at %s (last seen %s; the deployment is now at %s)",
+			id, strings.ToLower(seen.h.Type), hookTarget(seen.h), seen.stage, seen.h.Status, orUnknown(s.LifecycleStage)))
 		seen.done = true
 		o.hooks[id] = seen
 	}

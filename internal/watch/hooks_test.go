@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -15,12 +16,14 @@ import (
 // reporting at a stage change is said to have ended there.
 func TestTextObserverHookFinalStatus(t *testing.T) {
 	var b bytes.Buffer
-	o := NewTextObserver(&b, true)
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	now := at // the console's clock: lines are stamped when printed
+	o := NewTextObserver(ui.NewConsole(&b, ui.ConsoleOptions{UTC: true, Now: func() time.Time { return now }}), true)
 	ours := []DeploymentState{{ID: "ecs-svc/2", Status: "PRIMARY", RolloutState: "IN_PROGRESS", Desired: 2, Running: 2, Ours: true}}
 	lambda := Hook{ID: "h1", Type: "AWS_LAMBDA", Target: "arn:aws:lambda:us-east-1:1:function:smoke", Status: "IN_PROGRESS"}
 	pause := Hook{ID: "h2", Type: "PAUSE", Status: "AWAITING_ACTION"}
 	snap := func(sec int, stage string, hooks ...Hook) Snapshot {
+		now = at.Add(time.Duration(sec) * time.Second)
 		return Snapshot{At: at.Add(time.Duration(sec) * time.Second), DeploymentID: "ecs-svc/2", LifecycleStage: stage, Hooks: hooks, Deployments: ours}
 	}
 	done := lambda

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // A service with the CODE_DEPLOY (or EXTERNAL) deployment controller has no ECS
@@ -209,14 +210,16 @@ func (s TaskSetSnapshot) sameAs(o TaskSetSnapshot) bool {
 func (o *TextObserver) TaskSetProgress(s TaskSetSnapshot) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	ts := o.stamp(s.At)
-	var b strings.Builder
+	svc := []slog.Attr{slog.String("service", s.Service), slog.Int("runningCount", int(s.Running)),
+		slog.Int("desiredCount", int(s.Desired)), slog.Int("pendingCount", int(s.Pending))}
 	if len(s.TaskSets) == 0 {
-		fmt.Fprintf(&b, "%s  service %s has no task set yet  running %d/%d pending %d\n", ts, s.Service, s.Running, s.Desired, s.Pending)
+		o.c.Print(ui.Entry{Msg: "no task set yet", Attrs: svc,
+			Text: fmt.Sprintf("service %s has no task set yet  running %d/%d pending %d", s.Service, s.Running, s.Desired, s.Pending)})
 	}
 	for _, t := range s.TaskSets {
-		fmt.Fprintf(&b, "%s  task set %s %s %s  running %d/%d pending %d  %s  (service running %d/%d)\n",
-			ts, t.ID, t.Status, t.StabilityState, t.Running, t.Desired, t.Pending, shortARN(t.TaskDefinition), s.Running, s.Desired)
+		o.c.Print(ui.Entry{Msg: "task set", Attrs: append(slices.Clone(svc), slog.String("taskSet", t.ID),
+			slog.String("status", t.Status), slog.String("stabilityStatus", t.StabilityState)),
+			Text: fmt.Sprintf("task set %s %s %s  running %d/%d pending %d  %s  (service running %d/%d)",
+				t.ID, t.Status, t.StabilityState, t.Running, t.Desired, t.Pending, shortARN(t.TaskDefinition), s.Running, s.Desired)})
 	}
-	_, _ = fmt.Fprint(o.w, b.String())
 }

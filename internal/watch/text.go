@@ -3,23 +3,31 @@ package watch
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
-// TextObserver writes events and progress as append-only lines, never redrawn,
-// so it suits CI logs and pipes:
+// TextObserver shows events and progress on stderr's console (ui.Console), in its
+// one format and on its one clock (each line is stamped when it is printed; ECS's own
+// times are fields, see ui.Console):
 //
 //	2026-11-22T10:00:03Z  deployment ecs-svc/123 IN_PROGRESS  running 1/3 pending 2
 //	2026-11-22T10:00:04Z  event  (service web) has started 1 tasks: (task 0a1b).
+//
+// On a live console each deployment is a row redrawn in place ("web  deployment …
+// 12s") until ours ends; under --log-format json every line is a record with the
+// service, deployment, state and counts as fields. The observer formats nothing
+// itself beyond the line's words: the console owns the bytes.
 type TextObserver struct {
 	mu sync.Mutex
-	w  io.Writer
-	ci bool
+	c  *ui.Console
 
 	last  Snapshot
 	hooks map[string]seenHook // lifecycle hooks by id, as last shown
+	rows  map[string]bool     // live rows this observer shows
 
 	stageDep, stage string // our deployment and the lifecycle stage it was last shown at
 }
@@ -31,25 +39,20 @@ type seenHook struct {
 	done  bool // its final status (or its disappearance) was printed
 }
 
-// NewTextObserver returns an Observer writing lines to w. With ci set, times are
-// full UTC RFC 3339 timestamps; otherwise local wall-clock times, which read better
-// in a terminal.
+// NewTextObserver returns an Observer showing what it sees on w: w's own console
+// when w is a ui.Console, else plain lines (with UTC stamps when ci is set).
 func NewTextObserver(w io.Writer, ci bool) *TextObserver {
-	return &TextObserver{w: w, ci: ci}
+	return &TextObserver{c: ui.ConsoleFor(w, ci)}
 }
 
-func (o *TextObserver) stamp(t time.Time) string {
-	if o.ci {
-		return t.UTC().Format(time.RFC3339)
-	}
-	return t.Local().Format(time.TimeOnly)
-}
-
-// Event writes one event line.
+// Event shows one event line.
 func (o *TextObserver) Event(e ServiceEvent) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	fmt.Fprintf(o.w, "%s  event  %s\n", o.stamp(e.CreatedAt), oneLine(e.Message))
+	msg := oneLine(e.Message)
+	o.c.Print(ui.Entry{Msg: "event", Text: "event  " + msg, Attrs: []slog.Attr{
+		slog.String("service", o.last.Service), slog.String("event", msg),
+		slog.Time("eventTime", e.CreatedAt), slog.String("eventId", e.ID)}})
 }
 
 // Last returns the last snapshot the observer received (the zero Snapshot before
@@ -60,34 +63,46 @@ func (o *TextObserver) Last() Snapshot {
 	return o.last
 }
 
-// Progress writes one line per deployment, ours first, then the others. A lifecycle
-// hook's final status gets a line of its own, once, also when ECS moved on to the
-// next stage before a poll saw it (hooks.go).
+// Progress shows one line per deployment, ours first, then the others (one row each
+// on a live console). A lifecycle hook's final status gets a line of its own, once,
+// also when ECS moved on to the next stage before a poll saw it (hooks.go).
 func (o *TextObserver) Progress(s Snapshot) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.last = s
-	ts := o.stamp(s.At)
-	var b strings.Builder
-	o.hookLines(&b, ts, s)
-	o.stageLines(&b, ts, s)
+	if o.rows == nil {
+		o.rows = map[string]bool{}
+	}
+	o.hookLines(s)
+	o.stageLines(s)
+	live := map[string]bool{}
+	ended := false
 	for _, d := range s.Deployments {
 		if d.Ours {
-			o.line(&b, ts, d, s)
+			ended = o.show(d, s, live) || ended
 		}
 	}
 	if s.DeploymentID != "" && !hasOurs(s.Deployments) {
-		fmt.Fprintf(&b, "%s  deployment %s no longer listed\n", ts, s.DeploymentID)
+		o.c.Print(ui.Entry{Msg: "deployment no longer listed", Text: "deployment " + s.DeploymentID + " no longer listed",
+			Attrs: []slog.Attr{slog.String("service", s.Service), slog.String("deployment", s.DeploymentID)}})
+		ended = true
 	}
 	for _, d := range s.Deployments {
 		if !d.Ours {
-			o.line(&b, ts, d, s)
+			o.show(d, s, live)
 		}
 	}
-	io.WriteString(o.w, b.String())
+	for key := range o.rows {
+		if ended || !live[key] {
+			o.c.DropRow(key)
+			delete(o.rows, key)
+		}
+	}
 }
 
-func (o *TextObserver) line(b *strings.Builder, ts string, d DeploymentState, s Snapshot) {
+// show shows deployment d (a row on a live console) and reports whether it is ours
+// and has ended.
+func (o *TextObserver) show(d DeploymentState, s Snapshot, live map[string]bool) bool {
 	state := d.RolloutState
 	if d.Ours && s.Status != "" && (state == "" || strings.HasPrefix(s.Status, "ROLLBACK") || s.Status == "STOPPED") {
 		state = s.Status
@@ -95,46 +110,99 @@ func (o *TextObserver) line(b *strings.Builder, ts string, d DeploymentState, s 
 	if state == "" {
 		state = d.Status
 	}
-	fmt.Fprintf(b, "%s  deployment %s %s  running %d/%d pending %d", ts, d.ID, state, d.Running, d.Desired, d.Pending)
-	if d.Failed > 0 {
-		fmt.Fprintf(b, " failed %d", d.Failed)
+	e := ui.Entry{Msg: "deployment", Text: o.line(d, state, s), Attrs: []slog.Attr{
+		slog.String("service", s.Service), slog.String("cluster", s.Cluster),
+		slog.String("deployment", d.ID), slog.Bool("ours", d.Ours), slog.String("state", state),
+		slog.Int("runningCount", int(d.Running)), slog.Int("desiredCount", int(d.Desired)),
+		slog.Int("pendingCount", int(d.Pending)), slog.Int("failedCount", int(d.Failed)),
+	}}
+	if d.TaskDefinition != "" {
+		e.Attrs = append(e.Attrs, slog.String("taskDefinition", shortARN(d.TaskDefinition)))
 	}
 	if d.Ours {
 		if s.LifecycleStage != "" {
-			fmt.Fprintf(b, "  stage %s", s.LifecycleStage)
+			e.Attrs = append(e.Attrs, slog.String("lifecycleStage", s.LifecycleStage))
 		}
 		if s.ProductionTraffic != nil {
-			fmt.Fprintf(b, "  traffic %g%%", *s.ProductionTraffic)
+			e.Attrs = append(e.Attrs, slog.Float64("productionTraffic", *s.ProductionTraffic))
+		}
+		if s.TestTraffic != nil {
+			e.Attrs = append(e.Attrs, slog.Float64("testTraffic", *s.TestTraffic))
+		}
+		if s.RolloutStateReason != "" {
+			e.Attrs = append(e.Attrs, slog.String("reason", oneLine(s.RolloutStateReason)))
+		}
+	}
+	key := s.Cluster + "/" + s.Service + "/" + d.ID
+	if !o.c.Live() {
+		o.c.Print(e)
+		return d.Ours && finalState(state)
+	}
+	e.Text = s.Service + "  " + e.Text
+	if d.Ours && finalState(state) {
+		o.c.EndRow(key, e)
+		delete(o.rows, key)
+		return true
+	}
+	o.c.SetRow(key, e)
+	o.rows[key] = true
+	live[key] = true
+	return false
+}
+
+// finalState reports whether a deployment state (rolloutState or ServiceDeployment
+// status) is one ECS does not leave.
+func finalState(s string) bool {
+	switch s {
+	case "COMPLETED", "FAILED", "SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED":
+		return true
+	}
+	return false
+}
+
+// line is deployment d's words, after the stamp.
+func (o *TextObserver) line(d DeploymentState, state string, s Snapshot) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "deployment %s %s  running %d/%d pending %d", d.ID, state, d.Running, d.Desired, d.Pending)
+	if d.Failed > 0 {
+		fmt.Fprintf(&b, " failed %d", d.Failed)
+	}
+	if d.Ours {
+		if s.LifecycleStage != "" {
+			fmt.Fprintf(&b, "  stage %s", s.LifecycleStage)
+		}
+		if s.ProductionTraffic != nil {
+			fmt.Fprintf(&b, "  traffic %g%%", *s.ProductionTraffic)
 			if s.TestTraffic != nil {
-				fmt.Fprintf(b, " (test %g%%)", *s.TestTraffic)
+				fmt.Fprintf(&b, " (test %g%%)", *s.TestTraffic)
 			}
 		}
 		if !s.BakeEnds.IsZero() {
-			fmt.Fprintf(b, "  bake time until %s", o.stamp(s.BakeEnds))
+			fmt.Fprintf(&b, "  bake time until %s", o.c.Stamp(s.BakeEnds))
 		}
 		for _, h := range s.Hooks {
 			if finalHook(h.Status) {
 				continue // printed on its own line (hookLines)
 			}
-			fmt.Fprintf(b, "  hook %s %s", h.ID, strings.ToLower(h.Type))
+			fmt.Fprintf(&b, "  hook %s %s", h.ID, strings.ToLower(h.Type))
 			if h.Target != "" {
-				fmt.Fprintf(b, " %s", shortARN(h.Target))
+				fmt.Fprintf(&b, " %s", shortARN(h.Target))
 			}
-			fmt.Fprintf(b, " %s", h.Status)
+			fmt.Fprintf(&b, " %s", h.Status)
 			if h.Status == "AWAITING_ACTION" && !h.ExpiresAt.IsZero() {
-				fmt.Fprintf(b, " (expires %s, then %s)", o.stamp(h.ExpiresAt), strings.ToLower(h.TimeoutAction))
+				fmt.Fprintf(&b, " (expires %s, then %s)", o.c.Stamp(h.ExpiresAt), strings.ToLower(h.TimeoutAction))
 			}
 		}
 		if s.RolloutStateReason != "" {
-			fmt.Fprintf(b, "  (%s)", oneLine(s.RolloutStateReason))
+			fmt.Fprintf(&b, "  (%s)", oneLine(s.RolloutStateReason))
 		}
 		if s.EarlySuccess != "" {
-			fmt.Fprintf(b, "  (%s)", oneLine(s.EarlySuccess))
+			fmt.Fprintf(&b, "  (%s)", oneLine(s.EarlySuccess))
 		}
 	} else {
-		fmt.Fprintf(b, "  %s %s", strings.ToLower(d.Status), shortARN(d.TaskDefinition))
+		fmt.Fprintf(&b, "  %s %s", strings.ToLower(d.Status), shortARN(d.TaskDefinition))
 	}
-	b.WriteByte('\n')
+	return b.String()
 }
 
 func hasOurs(ds []DeploymentState) bool {
@@ -150,10 +218,10 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// stageLines writes a line for every lifecycle stage our deployment went through
+// stageLines prints a line for every lifecycle stage our deployment went through
 // between the last poll and this one, so the log shows each stage in order even when
 // ECS moved through several of them between two polls (stages.go).
-func (o *TextObserver) stageLines(b *strings.Builder, ts string, s Snapshot) {
+func (o *TextObserver) stageLines(s Snapshot) {
 	if s.LifecycleStage == "" {
 		return
 	}
@@ -170,7 +238,10 @@ func (o *TextObserver) stageLines(b *strings.Builder, ts string, s Snapshot) {
 		return
 	}
 	for _, st := range PassedStages(o.stage, s.LifecycleStage) {
-		fmt.Fprintf(b, "%s  stage %s passed between polls%s\n", ts, st, passedEvidence(st, s))
+		o.c.Print(ui.Entry{Msg: "stage passed between polls",
+			Text: fmt.Sprintf("stage %s passed between polls%s", st, passedEvidence(st, s)),
+			Attrs: []slog.Attr{slog.String("service", s.Service), slog.String("deployment", s.DeploymentID),
+				slog.String("lifecycleStage", st)}})
 	}
 	o.stage = s.LifecycleStage
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -608,16 +609,18 @@ func TestExitCodes(t *testing.T) {
 
 func TestTextObserver(t *testing.T) {
 	var b bytes.Buffer
-	o := NewTextObserver(&b, true)
 	at := time.Date(2026, 11, 22, 10, 0, 3, 0, time.UTC)
+	now := at.Add(time.Minute) // doppio's clock, not ECS's: the event's own time is a field
+	o := NewTextObserver(ui.NewConsole(&b, ui.ConsoleOptions{UTC: true, Now: func() time.Time { return now }}), true)
 	o.Event(ServiceEvent{ID: "e1", CreatedAt: at.Add(-time.Second), Message: "(service web) has started 1 tasks:\n(task t1)."})
+	now = now.Add(time.Second)
 	o.Progress(Snapshot{At: at, DeploymentID: "ecs-svc/123", RolloutState: "IN_PROGRESS", Deployments: []DeploymentState{
 		{ID: "ecs-svc/1", Status: "ACTIVE", TaskDefinition: "app:1", RolloutState: "COMPLETED", Desired: 3, Running: 3},
 		{ID: "ecs-svc/123", Status: "PRIMARY", TaskDefinition: "app:2", RolloutState: "IN_PROGRESS", Desired: 3, Running: 1, Pending: 2, Ours: true},
 	}})
-	want := "2026-11-22T10:00:02Z  event  (service web) has started 1 tasks: (task t1).\n" +
-		"2026-11-22T10:00:03Z  deployment ecs-svc/123 IN_PROGRESS  running 1/3 pending 2\n" +
-		"2026-11-22T10:00:03Z  deployment ecs-svc/1 COMPLETED  running 3/3 pending 0  active app:1\n"
+	want := "2026-11-22T10:01:03Z  event  (service web) has started 1 tasks: (task t1).\n" +
+		"2026-11-22T10:01:04Z  deployment ecs-svc/123 IN_PROGRESS  running 1/3 pending 2\n" +
+		"2026-11-22T10:01:04Z  deployment ecs-svc/1 COMPLETED  running 3/3 pending 0  active app:1\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("text (-want +got):\n%s", diff)
 	}

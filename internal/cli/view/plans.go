@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
@@ -62,7 +63,64 @@ func (p DeregisterPlan) WriteText(w io.Writer) error {
 
 // DeployPlan is what plan and deploy --dry-run print (on stdout), and what deploy,
 // scale and refresh show on stderr before they apply it. Its JSON is the plan's.
-type DeployPlan struct{ *deploy.Plan }
+//
+// When a new revision is to be registered, the text shows what changes in it: a
+// diff from LiveTaskDefinition (what the service runs now, else the family's newest
+// revision), or the whole definition with Full (plan --full) or when there is
+// nothing live to compare with.
+type DeployPlan struct {
+	*deploy.Plan
+	// LiveTaskDefinition and LiveName are what the new revision is compared with.
+	LiveTaskDefinition *ecs.RegisterTaskDefinitionInput `json:"-"`
+	LiveName           string                           `json:"-"`
+	// LocalName names the local definition in the diff (its file).
+	LocalName string `json:"-"`
+	// Full shows the whole definition to register instead of the diff.
+	Full bool `json:"-"`
+	// Redact hides secret values in what is shown (nil: shown as they are).
+	Redact func([]byte) []byte `json:"-"`
+}
+
+// taskDefinitionText is what the text shows of the task definition to register:
+// the diff from the live one, or the whole definition.
+func (p DeployPlan) taskDefinitionText(b *strings.Builder) error {
+	in := p.TaskDefinition.Input
+	if in == nil || p.Plan == nil {
+		return nil
+	}
+	redact := p.Redact
+	if redact == nil {
+		redact = func(b []byte) []byte { return b }
+	}
+	if p.LiveTaskDefinition != nil && !p.Full {
+		local := p.LocalName
+		if local == "" {
+			local = "local task definition"
+		}
+		diff, err := ecsdef.DiffTaskDefinitions(p.LiveName, p.LiveTaskDefinition, local, in)
+		if err != nil {
+			return err
+		}
+		if diff != "" {
+			b.WriteString("task definition changes (--full shows the whole definition):\n")
+			b.Write(redact([]byte(diff)))
+		}
+		return nil
+	}
+	if !p.Full && p.LiveName == "" {
+		return nil // the caller has not said what to compare with: the summary only
+	}
+	j, err := ecsdef.Marshal(in)
+	if err != nil {
+		return err
+	}
+	b.WriteString("task definition to register:\n")
+	b.Write(redact(j))
+	if !strings.HasSuffix(string(j), "\n") {
+		b.WriteString("\n")
+	}
+	return nil
+}
 
 // WriteText prints the plan for people: the task definition, each changed attribute,
 // the desired count, tags, auto scaling, why a new deployment is forced, and whether
@@ -126,6 +184,9 @@ func (p DeployPlan) WriteText(w io.Writer) error {
 		b.WriteString("  a new deployment will start\n")
 	default:
 		b.WriteString("  no new deployment (attributes only)\n")
+	}
+	if err := p.taskDefinitionText(&b); err != nil {
+		return err
 	}
 	return flush(w, []byte(b.String()))
 }

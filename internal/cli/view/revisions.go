@@ -41,16 +41,14 @@ func (r Revisions) WriteTSV(w io.Writer) error {
 	return flush(w, []byte(b.String()))
 }
 
-// WriteJSON prints one indented object per revision, not an array, as ecspresso does.
+// WriteJSON prints one document: an array of revision objects (ecspresso's keys).
 func (r Revisions) WriteJSON(w io.Writer) error {
-	var b strings.Builder
-	for _, x := range r {
-		j, err := json.MarshalIndent(x, "", "  ")
-		if err != nil {
-			return err
-		}
-		b.Write(j)
-		b.WriteString("\n")
+	if r == nil {
+		r = Revisions{}
 	}
-	return flush(w, []byte(b.String()))
+	j, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return flush(w, append(j, '\n'))
 }

@@ -11,22 +11,29 @@ import (
 	"github.com/doppio-ecs/doppio/internal/task"
 )
 
-// Tasks is what tasks (list) prints, in ecspresso's shapes: a table (also text), tsv,
-// or one API-shaped JSON object per task. The shapes live with the task package's
-// columns (task.WriteTasks).
-type Tasks []types.Task
+// Tasks is what tasks (list) prints, in ecspresso's shapes: a table (also text),
+// tsv, or JSON — one document, an array of API-shaped task objects. The columns live
+// with the task package (task.Columns). On a terminal the table fits Width columns.
+type Tasks struct {
+	List []types.Task
+	// Width is the terminal's width (0: not a terminal; the table is as wide as its
+	// cells, for scripts).
+	Width int
+}
 
 // WriteText prints the table.
 func (t Tasks) WriteText(w io.Writer) error { return t.WriteTable(w) }
 
-// WriteTable prints the table.
-func (t Tasks) WriteTable(w io.Writer) error { return task.WriteTasks(w, Table, t) }
+// WriteTable prints the table, cut to the terminal's width.
+func (t Tasks) WriteTable(w io.Writer) error {
+	return task.WriteTasksFit(w, Table, t.List, time.Local, t.Width)
+}
 
 // WriteTSV prints a header line and one tab-separated line per task.
-func (t Tasks) WriteTSV(w io.Writer) error { return task.WriteTasks(w, TSV, t) }
+func (t Tasks) WriteTSV(w io.Writer) error { return task.WriteTasks(w, TSV, t.List) }
 
-// WriteJSON prints one object per task, not an array.
-func (t Tasks) WriteJSON(w io.Writer) error { return task.WriteTasks(w, JSON, t) }
+// WriteJSON prints one array of API-shaped task objects.
+func (t Tasks) WriteJSON(w io.Writer) error { return task.WriteTasks(w, JSON, t.List) }
 
 // Task is what tasks find prints: the task, API-shaped, as ecspresso prints it, in
 // every format (it is JSON already).
@@ -44,19 +51,48 @@ func (t Task) WriteText(w io.Writer) error {
 // WriteJSON prints the same document as the text.
 func (t Task) WriteJSON(w io.Writer) error { return t.WriteText(w) }
 
-// Timeline is the first part of what tasks trace prints: a task's lifecycle, one
-// "TIME  what" line per moment (times in UTC, RFC 3339). The task's log lines follow
-// it on stdout, so it prints these lines in every format.
-type Timeline []task.TraceEvent
+// Trace is what tasks trace prints: a task's lifecycle, one "TIME  what" line per
+// moment (times in UTC, RFC 3339), then its containers' recent log lines. Its JSON is
+// one document with both.
+type Trace struct {
+	TaskARN  string            `json:"taskArn"`
+	Timeline []task.TraceEvent `json:"timeline"`
+	Logs     []string          `json:"logs"`
+}
 
-// WriteText prints one line per moment.
-func (t Timeline) WriteText(w io.Writer) error {
+// WriteText prints one line per moment, then the log lines.
+func (t Trace) WriteText(w io.Writer) error {
 	var b strings.Builder
-	for _, ev := range t {
+	for _, ev := range t.Timeline {
 		fmt.Fprintf(&b, "%s  %s\n", ev.At.UTC().Format(time.RFC3339), ev.What)
+	}
+	for _, l := range t.Logs {
+		b.WriteString(l + "\n")
 	}
 	return flush(w, []byte(b.String()))
 }
 
-// WriteJSON prints the same lines as the text: the log lines that follow are text.
-func (t Timeline) WriteJSON(w io.Writer) error { return t.WriteText(w) }
+// Logs is what tasks logs --output json prints once the reading ends: one document
+// with the lines (the text form streams them as they come).
+type Logs struct {
+	TaskARN string   `json:"taskArn"`
+	Lines   []string `json:"lines"`
+}
+
+// WriteText prints the lines.
+func (l Logs) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for _, line := range l.Lines {
+		b.WriteString(line + "\n")
+	}
+	return flush(w, []byte(b.String()))
+}
+
+// Lines splits the text a log writer produced into lines (nil for none).
+func Lines(text string) []string {
+	text = strings.TrimRight(text, "\n")
+	if text == "" {
+		return []string{}
+	}
+	return strings.Split(text, "\n")
+}

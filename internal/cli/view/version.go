@@ -26,4 +26,4 @@ type Verify struct {
 }
 
 // WriteText prints the tree.
-func (v Verify) WriteText(w io.Writer) error { return verify.WriteText(w, v.Report, v.Options) }
+func (v Verify) WriteText(w io.Writer) error { return writeVerifyText(w, v.Report, v.Options) }

@@ -2,17 +2,21 @@ package view
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/buildinfo"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/golden"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/verify"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -78,18 +82,22 @@ func TestGolden(t *testing.T) {
 			[]string{Text, JSON}},
 		{"diff-color", NewDiff("--- a\n+++ b\n-x\n+y\n", "", true), []string{Text}},
 		{"diff-none", NewDiff("", "", true), []string{Text, JSON}},
-		{"deploy-plan", DeployPlan{&deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
+		{"deploy-plan", DeployPlan{Plan: &deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
 			TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "image changed"},
 			Changes:        []deploy.Change{{Field: "networkConfiguration", Kind: "changed"}},
 			DesiredCount:   aws.Int32(3), DesiredCountFrom: aws.Int32(1), ForceNewDeployment: true, ForceReasons: []string{"--force-new-deployment"}}},
 			[]string{Text, JSON}},
+		{"deploy-plan-diff", DeployPlan{Plan: planToRegister(), LiveTaskDefinition: taskDef("nginx:1.27"), LiveName: arn("7"), LocalName: "ecs-task-def.json"},
+			[]string{Text, JSON}},
+		{"deploy-plan-full", DeployPlan{Plan: planToRegister(), LiveTaskDefinition: taskDef("nginx:1.27"), LiveName: arn("7"), LocalName: "ecs-task-def.json", Full: true},
+			[]string{Text}},
 		{"task-stopped", TaskStopped{DesiredStatus: "STOPPED", LastStatus: "RUNNING", TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc"},
 			[]string{Text, JSON}},
 		{"run-started", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: OutcomeStarted,
 			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}}, []string{Text, JSON}},
 		{"run-tasks-started", RunStarted{TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a", "arn:aws:ecs:us-east-1:123456789012:task/prod/b"}},
 			[]string{Text, JSON}},
-		{"run-done", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: "done", ExitCode: 4,
+		{"run-done", Run{Cluster: "prod", TaskDefinitionARN: arn("5"), Outcome: "failed", ExitCode: 4,
 			TaskARNs: []string{"arn:aws:ecs:us-east-1:123456789012:task/prod/a"},
 			Failures: []task.Failure{{ARN: "arn:aws:ecs:us-east-1:123456789012:cluster/prod", Reason: "RESOURCE:MEMORY"}},
 			Tasks: []task.TaskResult{{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/a", LastStatus: "STOPPED", Container: "web", ExitCode: aws.Int32(0),
@@ -103,10 +111,21 @@ func TestGolden(t *testing.T) {
 			LastStatus: aws.String("STOPPED"), DesiredStatus: aws.String("STOPPED"), Group: aws.String("family:web"), LaunchType: types.LaunchTypeFargate,
 			Containers: []types.Container{{Name: aws.String("web"), ExitCode: aws.Int32(0)}}}},
 			[]string{Text, JSON, Table}},
-		{"timeline", Timeline{{At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), What: "created"},
-			{At: time.Date(2026, 1, 2, 4, 4, 9, 0, time.FixedZone("CET", 3600)), What: "started (RUNNING)"}},
+		{"trace", Trace{TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc", Timeline: []task.TraceEvent{{At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), What: "created"},
+			{At: time.Date(2026, 1, 2, 4, 4, 9, 0, time.FixedZone("CET", 3600)), What: "started (RUNNING)"}}, Logs: []string{"web abc | hello"}},
 			[]string{Text, JSON}},
 		{"continued-codedeploy", CodeDeployContinued{&deploy.CodeDeployContinued{DeploymentID: "d-ABCDEF123", Action: "ContinueDeployment"}},
+			[]string{Text, JSON}},
+		{"explanation", Explanation{&task.Explanation{
+			Reasons: []task.ReasonCount{
+				{Reason: "Essential container in task exited", StopCode: "EssentialContainerExited", Tasks: 2, ExitCodes: []string{"app=1"}},
+				{Reason: "OutOfMemoryError: Container killed due to memory usage", StopCode: "EssentialContainerExited", Tasks: 1, ExitCodes: []string{"app=137"}},
+			},
+			Logs: &task.FailingLog{Task: "arn:aws:ecs:us-east-1:1:task/c/aaaa", Container: "app", Lines: []string{"boot", "panic: no DB_URL"}},
+			UnhealthyTargets: []task.UnhealthyTarget{
+				{TargetGroup: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc", Target: "10.0.0.1:80", State: "unhealthy", Reason: "Target.FailedHealthChecks"},
+				{TargetGroup: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc", Target: "10.0.0.2:80", State: "unhealthy", Reason: "Target.FailedHealthChecks"},
+			}}},
 			[]string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
 	}
@@ -136,5 +155,38 @@ func TestWriteFallsBackToText(t *testing.T) {
 		if got, want := b.String(), arn("8")+"\n"; got != want {
 			t.Errorf("Write(%q) = %q, want %q", f, got, want)
 		}
+	}
+}
+
+// taskDef is a one-container task definition running image.
+func taskDef(image string) *ecs.RegisterTaskDefinitionInput {
+	return &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"), ContainerDefinitions: []types.ContainerDefinition{
+		{Name: aws.String("web"), Image: aws.String(image), Essential: aws.Bool(true), Memory: aws.Int32(128)}}}
+}
+
+// planToRegister is a plan that registers a new revision with a new image.
+func planToRegister() *deploy.Plan {
+	return &deploy.Plan{Cluster: "prod", Service: "web", StartsDeployment: true,
+		TaskDefinition: deploy.TaskDefinitionPlan{Action: deploy.TDRegister, Family: "web", Reason: "differs from the live revision", Input: taskDef("nginx:1.28")}}
+}
+
+// TestVerifyTextGolden renders the verify package's golden report (one problem of
+// each outcome) as the tree ecspresso prints, with repeated checks marked cached and
+// in full (--no-cache).
+func TestVerifyTextGolden(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "verify", "testdata", "golden", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep verify.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for name, o := range map[string]verify.TextOptions{"verify-tree": {}, "verify-tree-full": {Full: true}} {
+		var out bytes.Buffer
+		if err := Write(&out, Text, Verify{Report: rep, Options: o}); err != nil {
+			t.Fatal(err)
+		}
+		golden.Assert(t, filepath.Join("testdata", name+".text.golden"), out.Bytes())
 	}
 }
