@@ -28,6 +28,7 @@ type deployFlags struct {
 	ForceNewDeployment   bool  `help:"Start a new deployment even if nothing changed."`
 	ForceRegister        bool  `help:"Register a new revision even if it equals the live one."`
 	UpdateService        bool  `help:"Apply the service definition's attributes and tags." negatable:"" default:"true"`
+	Full                 bool  `help:"With plan or --dry-run: print the whole task definition to register, not only what it changes."`
 	imageFlags
 	RollbackEvents string `help:"CodeDeploy services: comma-separated events that roll the deployment back (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST)." placeholder:"EVENTS"`
 	scalingFlags
@@ -209,7 +210,7 @@ func (c *DeployCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false)
+	return a.planAndApply(ctx, p, o, c.DryRun, c.waitFlags, false, c.Full)
 }
 
 // options renders and validates everything the flags ask for, before any AWS call.
@@ -258,7 +259,7 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 
 // planAndApply is shared by deploy, plan, scale and refresh: options → resolve →
 // controller → view.
-func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dryRun bool, w waitFlags, planOnly bool) error {
+func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dryRun bool, w waitFlags, planOnly, full bool) error {
 	ctl, err := a.controller(ctx, p, o.ServiceDefinition)
 	if err != nil {
 		return err
@@ -272,7 +273,7 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 		return err
 	}
 	if planOnly || dryRun {
-		return a.printPlan(p, plan, dryRun)
+		return a.printPlan(ctx, p, plan, dryRun, full)
 	}
 	if err := view.Write(a.stderr, view.Text, view.DeployPlan{Plan: plan}); err != nil {
 		return err
@@ -307,16 +308,30 @@ func (a *app) planAndApply(ctx context.Context, p *project, o deploy.Options, dr
 }
 
 // printPlan prints the plan as the result of plan or deploy --dry-run: the plan
-// document, and under --dry-run the task definition to register (redacted) and,
-// for CodeDeploy, the deployment group and AppSpec.
-func (a *app) printPlan(p *project, plan *deploy.Plan, dryRun bool) error {
-	if err := view.Write(a.stdout, a.g.Output, view.DeployPlan{Plan: plan}); err != nil || a.g.Output == view.JSON {
+// document; in text, what the new task definition changes against the live one
+// (the whole definition with --full, always redacted) and, for CodeDeploy under
+// --dry-run, the deployment group and AppSpec.
+func (a *app) printPlan(ctx context.Context, p *project, plan *deploy.Plan, dryRun, full bool) error {
+	doc := view.DeployPlan{Plan: plan, Full: full, Redact: p.renderer.Redact}
+	if in := plan.TaskDefinition.Input; in != nil && a.g.Output != view.JSON {
+		client, err := p.ecsClient(ctx)
+		if err != nil {
+			return err
+		}
+		live, name, err := liveTaskDefinition(ctx, client, plan.Live(), aws.ToString(in.Family))
+		if err != nil {
+			return err
+		}
+		doc.LiveTaskDefinition, doc.LiveName = live, name
+		if doc.LiveTaskDefinition == nil {
+			doc.Full = true // nothing to compare with: the whole definition
+		}
+		doc.LocalName = a.rel(p.cfg.TaskDefinitionPath())
+	}
+	if err := view.Write(a.stdout, a.g.Output, doc); err != nil || a.g.Output == view.JSON {
 		return err
 	}
-	if cd := plan.CodeDeploy; cd != nil {
-		if !dryRun {
-			return nil
-		}
+	if cd := plan.CodeDeploy; cd != nil && dryRun {
 		g := cd.Group
 		fmt.Fprintf(a.stdout, "  CodeDeploy: application %s, deployment group %s, config %s\n", g.Application, g.DeploymentGroup, g.DeploymentConfig)
 		b, err := cd.AppSpec.YAML()
@@ -325,14 +340,6 @@ func (a *app) printPlan(p *project, plan *deploy.Plan, dryRun bool) error {
 		}
 		_, err = a.stdout.Write(b)
 		return err
-	}
-	if plan.TaskDefinition.Input != nil && dryRun {
-		b, err := ecsdef.Marshal(plan.TaskDefinition.Input)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(a.stdout, "task definition to register:")
-		_, _ = a.stdout.Write(p.renderer.Redact(b))
 	}
 	return nil
 }
@@ -365,5 +372,5 @@ func (c *PlanCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	return a.planAndApply(ctx, p, o, true, waitFlags{Wait: true, WaitUntil: "deployed", PollInterval: 5 * time.Second}, true)
+	return a.planAndApply(ctx, p, o, true, waitFlags{Wait: true, WaitUntil: "deployed", PollInterval: 5 * time.Second}, true, c.Full)
 }

@@ -100,7 +100,7 @@ func (c *ScaleCmd) Run(ctx context.Context, a *app) error {
 	return a.planAndApply(ctx, p, deploy.Options{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(c.Tasks),
 		SkipTaskDefinition: true, AutoScaling: scaling, ServiceOnly: true,
-	}, c.DryRun, w, false)
+	}, c.DryRun, w, false, false)
 }
 
 // RefreshCmd forces a new deployment of the current task definition.
@@ -120,5 +120,5 @@ func (c *RefreshCmd) Run(ctx context.Context, a *app) error {
 	}
 	return a.planAndApply(ctx, p, deploy.Options{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, SkipTaskDefinition: true, ForceNewDeployment: true, ServiceOnly: true,
-	}, c.DryRun, c.waitFlags, false)
+	}, c.DryRun, c.waitFlags, false, false)
 }
