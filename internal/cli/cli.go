@@ -103,7 +103,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return app.runFleet(ctx, kctx, paths)
 	}
 	if len(paths) == 1 {
-		app.configPath = paths[0]
+		app.configPath, app.roleARN = paths[0].Path, paths[0].RoleARN
 	}
 	ctx, cancel, err := app.deadline(ctx, kctx.Command())
 	if err != nil {

@@ -64,10 +64,12 @@ type app struct {
 	// Fleet runs (several configs): what the services share, the barrier before
 	// changes, what this service reports for the summary, and whether follow may
 	// open its own ::group:: (not inside the fleet's).
-	shared   *fleetShared
+	shared   *fleet.Shared
 	gate     *fleet.Gate
-	rec      *memberRecord
+	member   *fleet.Report
 	noGroups bool
+	// roleARN is the role of this app's config (--config FILE@ROLE), else "".
+	roleARN string
 	// errBase is stderr before --log-format json's line conversion.
 	errBase io.Writer
 
