@@ -92,6 +92,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return report(env.Stderr, jsonLogs(args, env), err, env)
 	}
 	verb, _, _ := strings.Cut(kctx.Command(), " ")
+	app.verb = verb
 	if err := app.checkOutput(verb); err != nil {
 		return app.report(err)
 	}
@@ -111,7 +112,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	defer cancel()
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	if err := kctx.Run(app); err != nil {
+	end := app.watchForNotify() // notify.go
+	err = kctx.Run(app)
+	end(ctx, err)
+	if err != nil {
 		return app.report(err)
 	}
 	return diag.ExitOK
@@ -155,7 +159,7 @@ func (e errCommandTimeout) Unwrap() error { return context.DeadlineExceeded }
 
 // globalValueFlags are the global flags that take a separate value argument.
 var globalValueFlags = []string{"--config", "--envfile", "--ext-str", "--ext-code", "--assume-role-arn", "--timeout",
-	"--log-format", "--output", "--filter-command", "--max-rps"}
+	"--log-format", "--output", "--filter-command", "--max-rps", "--notify"}
 
 // ecspressoArgs rewrites the few ecspresso spellings that clash with doppio's global
 // flags: 'register --output' is a bool in ecspresso (print the registered task

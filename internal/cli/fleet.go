@@ -78,10 +78,13 @@ func (p *project) ecsAPI(ctx context.Context) (ecsAPI, error) {
 // anything. In a fleet it waits until every service has planned, so nothing changes
 // unless every plan is valid, and takes one of the --parallel slots.
 func (a *app) beforeChange(ctx context.Context) error {
-	if a.gate == nil {
-		return nil
+	if a.gate != nil {
+		if err := a.gate.BeforeChange(ctx); err != nil {
+			return err
+		}
 	}
-	return a.gate.BeforeChange(ctx)
+	a.notifyStarted(ctx) // notify.go
+	return nil
 }
 
 // pollEpoch is the time a fleet's polls align to (zero outside a fleet). Verbs ask
@@ -108,7 +111,10 @@ func (a *app) record(taskDefinition, outcome string) {
 type memberStdout struct{ r *fleet.Report }
 
 func (m memberStdout) Write(p []byte) (int, error) { return m.r.Write(p) }
-func (m memberStdout) Collect(v view.View)         { m.r.Add(v) }
+func (m memberStdout) Collect(_ string, v view.View) error {
+	m.r.Add(v)
+	return nil
+}
 
 // member is one service of a fleet run.
 type member struct {
@@ -191,7 +197,10 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, configs []fleet.
 			Report: m.report, Run: func(ctx context.Context, g *fleet.Gate) error {
 				defer m.errOut.Flush(m.label) // under GitHub Actions: its group, as soon as it ends
 				m.app.gate = g
-				return m.run(ctx, runner, command)
+				start := time.Now()
+				err := m.run(ctx, runner, command)
+				m.app.notifyEnd(ctx, m.report, err, time.Since(start)) // notify.go
+				return err
 			}}
 	}
 	results := fleet.Run(ctx, fms, fleet.Options{Parallel: a.g.Parallel, FailFast: a.g.FailFast, ExitCode: diag.ExitCode})

@@ -40,6 +40,7 @@ type Globals struct {
 	Output          string            `help:"Result format on stdout: text or json (doppio's result documents); revisions and tasks also take ecspresso's table, tsv and json shapes. Env: DOPPIO_OUTPUT." enum:"text,json,table,tsv" default:"text"`
 	RedactEnv       []string          `help:"Also redact the values of these container environment variables (local and live) in every output; repeatable or comma-separated. Env: DOPPIO_REDACT_ENV." placeholder:"NAME"`
 	FilterCommand   string            `help:"Interactive selector (e.g. peco, fzf) used where a task or revision is picked; overrides the config's filter_command. Env: DOPPIO_FILTER_COMMAND." placeholder:"COMMAND"`
+	Notify          []string          `help:"Post deployment events (started, succeeded, rolled back, failed, paused, timed out) to this webhook: a Slack incoming webhook gets a Slack message, any other URL a JSON document; repeatable, added to the config's doppio.notify. A webhook never changes the outcome (5 s limit, a warning). Env: DOPPIO_NOTIFY." placeholder:"URL"`
 	MaxRPS          float64           `name:"max-rps" help:"Client-side cap on AWS API requests per second per service (ECS, STS, ...), shared by every call of the process; 0: ECS's documented read rate (20/s, bursts of 50)." placeholder:"N"`
 }
 
@@ -70,6 +71,10 @@ type app struct {
 	noGroups bool
 	// roleARN is the role of this app's config (--config FILE@ROLE), else "".
 	roleARN string
+	// verb is the command's verb; changed is set once the verb passed beforeChange
+	// (notify.go).
+	verb    string
+	changed bool
 	// errBase is stderr before --log-format json's line conversion.
 	errBase io.Writer
 

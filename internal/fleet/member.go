@@ -58,7 +58,8 @@ func (r *Report) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (r *Report) snapshot() (taskDefinition, outcome string, items []Item) {
+// Values returns what the member recorded so far.
+func (r *Report) Values() (taskDefinition, outcome string, items []Item) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.taskDefinition, r.outcome, slices.Clone(r.items)
@@ -87,7 +88,13 @@ func outcome(recorded string, r Result) string {
 	if recorded != "" && (r.Code == 0 || recorded != "succeeded") {
 		return recorded
 	}
-	switch r.Code {
+	return CodeOutcome(r.Code)
+}
+
+// CodeOutcome names the outcome of a member that ended with exit code code and named
+// none itself.
+func CodeOutcome(code int) string {
+	switch code {
 	case diag.ExitOK:
 		return OutcomeOK
 	case diag.ExitUsage:

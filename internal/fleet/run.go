@@ -225,7 +225,7 @@ func (f *run) member(ctx context.Context, i int, m Member) (res Result) {
 			return
 		}
 		var recorded string
-		res.TaskDefinition, recorded, res.Items = m.Report.snapshot()
+		res.TaskDefinition, recorded, res.Items = m.Report.Values()
 		res.Outcome = outcome(recorded, res)
 	}()
 	if err := g.acquire(ctx); err != nil {

@@ -42,7 +42,7 @@ type tableWriter interface {
 // Collector takes result values instead of their rendering: a fleet member's stdout
 // is one, and the fleet renders every member's values together once all have ended.
 type Collector interface {
-	Collect(v View)
+	Collect(format string, v View) error
 }
 
 // Write renders v in format: json as v's JSON document, table and tsv in ecspresso's
@@ -50,8 +50,7 @@ type Collector interface {
 // text otherwise.
 func Write(w io.Writer, format string, v View) error {
 	if c, ok := w.(Collector); ok {
-		c.Collect(v)
-		return nil
+		return c.Collect(format, v)
 	}
 	switch format {
 	case JSON:
