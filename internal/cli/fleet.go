@@ -207,7 +207,11 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, configs []fleet.
 	for _, m := range members {
 		m.errOut.Flush(m.label) // members that never ran
 	}
-	_ = view.Write(a.stdout, a.g.Output, view.FleetResults{Results: results})
+	if verb == "diff" {
+		_ = view.Write(a.stdout, a.g.Output, view.DriftReport{Results: results})
+	} else {
+		_ = view.Write(a.stdout, a.g.Output, view.FleetResults{Results: results})
+	}
 	if slices.Contains(changeVerbs, verb) && !(verb == "register" && a.g.Output == "json") {
 		_ = view.Write(out, view.Text, view.FleetSummary{Results: results})
 	}
