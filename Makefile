@@ -64,3 +64,11 @@ else
 	  .goreleaser.yaml >.tools/goreleaser-snapshot.yaml
 	$(GORELEASER) release --snapshot --clean --skip=publish --config .tools/goreleaser-snapshot.yaml
 endif
+
+# bench deploys fleets of 10, 30, 100 and 300 services on the sandbox, from one doppio
+# process (default --parallel) and from one process per service, and prints calls,
+# wall time, simulated exit delay, first-poll lag and peak memory per size
+# (BENCH_SIZES to change them). Needs moto_server; takes several minutes.
+BENCH_SIZES ?= 10,30,100,300
+bench: check-moto
+	$(GO) run ./bench/fleet -sizes $(BENCH_SIZES)

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -450,6 +451,10 @@ func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *re
 		one, err := measure(ctx, srv, endpoint, rec, bin, tmp, true, 0, false)
 		if err != nil {
 			return err
+		}
+		ops := slices.Sorted(maps.Keys(one.counts))
+		for _, op := range ops {
+			fmt.Fprintf(os.Stderr, "  %-40s %d\n", op, one.counts[op])
 		}
 		fmt.Fprintf(os.Stderr, "running: %d services, %d processes\n", n, n)
 		many, err := measure(ctx, srv, endpoint, rec, bin, tmp, false, 0, false)
