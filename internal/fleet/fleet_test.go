@@ -294,16 +294,23 @@ func TestRunFollowingFreesTheSlot(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		failFast bool
+		noChange bool // members that only wait (the wait verb)
 		want     time.Duration
 	}{
-		{"following frees the slot", false, 63 * time.Second},
-		{"fail-fast keeps it", true, 183 * time.Second},
+		{"following frees the slot", false, false, 63 * time.Second},
+		{"fail-fast keeps it", true, false, 183 * time.Second},
+		{"waits without a change", false, true, 60 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var ms []Member
 				for i := range 6 {
 					ms = append(ms, Member{Name: fmt.Sprint(i), Run: func(ctx context.Context, g *Gate) error {
+						if tc.noChange {
+							g.Following()
+							<-time.After(time.Minute)
+							return nil
+						}
 						if err := g.BeforeChange(ctx); err != nil {
 							return err
 						}

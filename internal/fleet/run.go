@@ -115,11 +115,12 @@ func (g *Gate) pass(ctx context.Context) error {
 	return nil
 }
 
-// Following tells the fleet that the member has applied its change and now only
-// waits for its outcome: its parallel slot goes to the next member (unless
-// FailFast, which needs each outcome before the next member starts).
+// Following tells the fleet that the member has applied its change (or changes
+// nothing, as wait) and now only waits for an outcome: its parallel slot goes to the
+// next member (unless FailFast, which needs each outcome before the next member
+// starts).
 func (g *Gate) Following() {
-	if g == nil || g.f.o.FailFast || !g.passed {
+	if g == nil || g.f.o.FailFast {
 		return
 	}
 	g.release()
