@@ -25,8 +25,8 @@ import (
 // Globals are the flags every verb accepts, before or after the verb. Each can also
 // come from DOPPIO_<NAME> or, as a fallback, ECSPRESSO_<NAME>.
 type Globals struct {
-	Config          []string          `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Repeatable, and a quoted glob ('services/*/ecspresso.yml') names many: deploy, plan, diff, status, wait, render, verify, register, rollback, refresh and scale then run for every service in one process. Env: DOPPIO_CONFIG." placeholder:"FILE" sep:"none"`
-	Parallel        int               `help:"With several configs: how many services are planned, applied and waited for at once. Env: DOPPIO_PARALLEL." default:"10"`
+	Config          []string          `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Repeatable, and a quoted glob ('services/*/ecspresso.yml') names many: deploy, plan, diff, status, wait, render, verify, register, rollback, refresh and scale then run for every service in one process. FILE@ROLE_ARN deploys that config (or every config a glob matches) with the role's account. Env: DOPPIO_CONFIG." placeholder:"FILE" sep:"none"`
+	Parallel        int               `help:"With several configs: how many services are planned and applied at once (their waits are shared polls and do not count; with --fail-fast they do). Env: DOPPIO_PARALLEL." default:"10"`
 	FailFast        bool              `help:"With several configs: start no further service once one has failed. Env: DOPPIO_FAIL_FAST."`
 	Envfile         []string          `help:"Env file(s) to load before anything else; repeatable or comma-separated. Their values override the environment, later files override earlier ones (as in ecspresso). Env: DOPPIO_ENVFILE." placeholder:"FILE"`
 	EnvfileOverride bool              `help:"Accepted for compatibility with earlier doppio releases: envfiles always override." hidden:""`
