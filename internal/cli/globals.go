@@ -75,6 +75,7 @@ type app struct {
 	// (notify.go).
 	verb    string
 	changed bool
+	started chan struct{} // closed once the "started" notification is sent
 	// errBase is stderr before --log-format json's line conversion.
 	errBase io.Writer
 

@@ -39,17 +39,28 @@ func (a *app) notifier() *notify.Notifier {
 	return notify.New(notify.Options{URLs: urls, Redact: a.secrets.Redact, Warn: func(m string) { a.log.Warn(m) }})
 }
 
-// notifyStarted posts "started" once the verb is about to change the service.
+// notifyStarted posts "started" once the verb is about to change the service, in
+// the background: a slow webhook does not delay the deploy (notifyEnd waits for it,
+// so "started" always comes first).
 func (a *app) notifyStarted(ctx context.Context) {
 	a.changed = true
 	if n := a.notifier(); n.Enabled() {
-		n.Send(ctx, a.message(notify.Started, "", "", nil, 0))
+		done := make(chan struct{})
+		a.started = done
+		m := a.message(notify.Started, "", "", nil, 0)
+		go func() {
+			defer close(done)
+			n.Send(ctx, m)
+		}()
 	}
 }
 
 // notifyEnd posts how the deployment ended, from the member's result values: nothing
 // when the verb changed nothing and reached no outcome.
 func (a *app) notifyEnd(ctx context.Context, rep *fleet.Report, err error, d time.Duration) {
+	if a.started != nil {
+		<-a.started
+	}
 	n := a.notifier()
 	if !n.Enabled() {
 		return
