@@ -64,3 +64,14 @@ else
 	  .goreleaser.yaml >.tools/goreleaser-snapshot.yaml
 	$(GORELEASER) release --snapshot --clean --skip=publish --config .tools/goreleaser-snapshot.yaml
 endif
+
+# bench deploys fleets of 10, 30, 100 and 300 services on the sandbox, from one doppio
+# process (default --parallel) and from one process per service, and prints calls,
+# wall time, simulated exit delay, first-poll lag and peak memory per size
+# (BENCH_SIZES to change them). The sandbox runs at BENCH_SPEED× (3: on a loaded
+# machine a faster clock turns real-time scheduling delays into simulated seconds).
+# Needs moto_server; takes about ten minutes.
+BENCH_SIZES ?= 10,30,100,300
+BENCH_SPEED ?= 3
+bench: check-moto
+	$(GO) run ./bench/fleet -speed $(BENCH_SPEED) -sizes $(BENCH_SIZES)

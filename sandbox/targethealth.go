@@ -17,6 +17,8 @@ import (
 // whether it answered.
 func (s *Server) serveExtra(w http.ResponseWriter, r *http.Request, a *account, c call, body []byte) bool {
 	switch {
+	case c.Service == "sts" && c.Operation == "AssumeRole":
+		return s.assumeRole(w, body) // sts.go
 	case c.Service == "ssm" && c.Operation == "StartSession":
 		return s.startSession(w, a, c, body)
 	case c.Service == "elasticloadbalancing" && c.Operation == "DescribeTargetHealth":

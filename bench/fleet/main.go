@@ -11,9 +11,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -25,6 +27,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,6 +41,9 @@ var (
 	services = flag.Int("services", 30, "services in the cluster")
 	speed    = flag.Float64("speed", 10, "simulated seconds per real second (polls are 5 s simulated)")
 	verbose  = flag.Bool("v", false, "print doppio's stderr of the measured runs")
+	parallel = flag.Int("parallel", 10, "doppio's --parallel for the one-process runs (10 is doppio's default)")
+	sizes    = flag.String("sizes", "", "comma-separated fleet sizes: print one summary row per size (calls, wall time, peak memory) instead of the scenarios")
+	atOnce   = flag.Int("processes-at-once", 50, "how many of the N separate processes run at the same time (their calls do not depend on it)")
 )
 
 func main() {
@@ -58,6 +64,8 @@ type result struct {
 	deployments map[string]int
 	exitCodes   []int
 	failed      string // what the summary says did not succeed
+	peakRSS     int64  // largest peak resident memory of one doppio process, in bytes
+	firstPolls  time.Duration
 }
 
 func run() error {
@@ -79,9 +87,13 @@ func run() error {
 	}
 	defer srv.Close()
 	rec := &recorder{}
+	rec.reset()
 	proxy := httptest.NewServer(rec.handler(srv.URL()))
 	defer proxy.Close()
 
+	if *sizes != "" {
+		return runSizes(ctx, srv, proxy.URL, rec, bin, tmp)
+	}
 	type scenario struct {
 		name     string
 		one      bool
@@ -205,12 +217,14 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		}
 		paths = append(paths, filepath.Join("services", name, "ecspresso.yml"))
 	}
+	var rssMu sync.Mutex
+	var peak int64
 	lastTag := map[string]string{"1.27": "1.27", "1.28": "1.28"}
 	if crash {
 		lastTag["1.28"] = "crashloop"
 	}
 	doppio := func(tag string, configs ...string) (int, string) {
-		args := []string{"deploy", "--poll-interval", fmt.Sprintf("%dms", int(5000 / *speed)), "--parallel", fmt.Sprint(*services), "--debug"}
+		args := []string{"deploy", "--poll-interval", fmt.Sprintf("%dms", int(5000 / *speed)), "--parallel", fmt.Sprint(*parallel), "--debug"}
 		for _, c := range configs {
 			args = append(args, "--config", c)
 		}
@@ -219,6 +233,13 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		var errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = io.Discard, &errb
 		err := cmd.Run()
+		if cmd.ProcessState != nil {
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				rssMu.Lock()
+				peak = max(peak, ru.Maxrss*1024) // Linux reports KiB
+				rssMu.Unlock()
+			}
+		}
 		if ee, ok := err.(*exec.ExitError); ok {
 			return ee.ExitCode(), errb.String()
 		}
@@ -251,8 +272,11 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	} else {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
+		slots := make(chan struct{}, max(*atOnce, 1))
 		for _, p := range paths {
 			wg.Go(func() {
+				slots <- struct{}{}
+				defer func() { <-slots }()
 				code, errs := doppio("1.28", p)
 				mu.Lock()
 				defer mu.Unlock()
@@ -265,7 +289,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		wg.Wait()
 	}
 	simEnd := srv.Clock(acct).Now()
-	res := result{wall: time.Since(start), exitCodes: codes, deployments: map[string]int{}, failed: failedLine}
+	res := result{wall: time.Since(start), exitCodes: codes, deployments: map[string]int{}, failed: failedLine, peakRSS: peak}
 	srv.SetFaults(acct, sandbox.Faults{})
 	res.counts = srv.Counts(acct)
 	for op := range res.counts {
@@ -303,6 +327,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		res.afterLast = simEnd.Sub(last)
 	}
 	res.perRound, res.maxRound = rec.rounds(time.Duration(float64(time.Second)/2 / *speed), one, len(paths))
+	res.firstPolls = time.Duration(float64(rec.firstPollLag()) * *speed)
 	return res, nil
 }
 
@@ -312,12 +337,27 @@ type recorder struct {
 	mu      sync.Mutex
 	calls   []time.Time
 	updates []time.Time
+	updated map[string]time.Time // when each service's UpdateService was seen
+	first   map[string]time.Time // each updated service's first DescribeServices after its update
 }
 
 func (r *recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls, r.updates = nil, nil
+	r.updated, r.first = map[string]time.Time{}, map[string]time.Time{}
+}
+
+// firstPollLag is the longest real time a service waited, after its UpdateService,
+// for its first poll: a service starved by the others' calls waits long.
+func (r *recorder) firstPollLag() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var worst time.Duration
+	for s, t := range r.first {
+		worst = max(worst, t.Sub(r.updated[s]))
+	}
+	return worst
 }
 
 func (r *recorder) handler(target string) http.Handler {
@@ -325,12 +365,28 @@ func (r *recorder) handler(target string) http.Handler {
 	p := httputil.NewSingleHostReverseProxy(u)
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		target := req.Header.Get("X-Amz-Target")
+		var body struct {
+			Service  string   `json:"service"`
+			Services []string `json:"services"`
+		}
+		if strings.HasSuffix(target, ".DescribeServices") || strings.HasSuffix(target, ".UpdateService") {
+			b, _ := io.ReadAll(req.Body)
+			req.Body = io.NopCloser(bytes.NewReader(b))
+			_ = json.Unmarshal(b, &body)
+		}
+		now := time.Now()
 		r.mu.Lock()
 		switch {
 		case strings.HasSuffix(target, ".DescribeServices"):
-			r.calls = append(r.calls, time.Now())
+			r.calls = append(r.calls, now)
+			for _, s := range body.Services {
+				if _, seen := r.first[s]; !seen && !r.updated[s].IsZero() {
+					r.first[s] = now
+				}
+			}
 		case strings.HasSuffix(target, ".UpdateService"):
-			r.updates = append(r.updates, time.Now())
+			r.updates = append(r.updates, now)
+			r.updated[body.Service] = now
 		}
 		r.mu.Unlock()
 		p.ServeHTTP(w, req)
@@ -378,4 +434,54 @@ func (r *recorder) rounds(gap time.Duration, one bool, n int) (float64, int) {
 		sum += s
 	}
 	return float64(sum) / float64(len(sizes)), slices.Max(sizes)
+}
+
+// runSizes measures one process against N processes at each size of -sizes and
+// prints one row per size: the figures issue 21 sets bounds on.
+func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *recorder, bin, tmp string) error {
+	fmt.Printf("Fleet deploy, one process (--parallel %d) vs N processes; 60 s simulated rollouts, 5 s polls, sandbox at %gx\n", *parallel, *speed)
+	fmt.Printf("%5s %9s %9s %6s %10s %10s %11s %9s %10s %9s %9s\n", "N", "calls", "N procs", "ratio", "wall", "N wall", "exit-last", "DS/poll", "1st poll", "peak MB", "ok")
+	for _, f := range strings.Split(*sizes, ",") {
+		n := 0
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err != nil || n < 1 {
+			return fmt.Errorf("-sizes: %q is not a size", f)
+		}
+		*services = n
+		fmt.Fprintf(os.Stderr, "running: %d services, 1 process\n", n)
+		one, err := measure(ctx, srv, endpoint, rec, bin, tmp, true, 0, false)
+		if err != nil {
+			return err
+		}
+		ops := slices.Sorted(maps.Keys(one.counts))
+		for _, op := range ops {
+			fmt.Fprintf(os.Stderr, "  %-40s %d\n", op, one.counts[op])
+		}
+		fmt.Fprintf(os.Stderr, "running: %d services, %d processes\n", n, n)
+		many, err := measure(ctx, srv, endpoint, rec, bin, tmp, false, 0, false)
+		if err != nil {
+			return err
+		}
+		total := func(r result) int {
+			t := 0
+			for _, c := range r.counts {
+				t += c
+			}
+			return t
+		}
+		ok := 0
+		for _, c := range one.deployments {
+			if c == 1 {
+				ok++
+			}
+		}
+		fmt.Printf("%5d %9d %9d %5.2fx %10s %10s %11s %5d/%-3d %10s %9.0f %5d/%-3d\n", n, total(one), total(many),
+			float64(total(one))/float64(max(total(many), 1)), one.wall.Round(10*time.Millisecond), many.wall.Round(10*time.Millisecond),
+			one.afterLast.Round(100*time.Millisecond), one.maxRound, (n+9)/10, one.firstPolls.Round(100*time.Millisecond),
+			float64(one.peakRSS)/(1<<20), ok, n)
+	}
+	fmt.Println("calls: every request the sandbox received; ratio: one process / N processes (bound: 0.35x);")
+	fmt.Println("exit-last: simulated time from the last rollout's completion to exit (bound: 5s); DS/poll: largest")
+	fmt.Println("DescribeServices burst of one poll / ceil(N/10); 1st poll: the longest simulated time a service waited")
+	fmt.Println("after its UpdateService for its first poll (bound: one poll, 5s); peak MB: the one process's peak RSS (bound: 300)")
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,10 +26,10 @@ type Limit struct {
 // read groups doppio polls — cluster reads, service reads (DescribeServices,
 // ListServices), cluster resource reads (DescribeTasks, ListTasks) and task
 // definition reads — refill at 20 requests per second, and the documented example
-// bucket (DescribeClusters) holds 50. One doppio process stays within the lowest of
-// those read buckets, leaving headroom for the account's other callers; the few
-// modify calls of a deploy (RegisterTaskDefinition, UpdateService) are far below
-// their own groups' rates anyway.
+// bucket (DescribeClusters) holds 50. doppio keeps one bucket of that size per ECS
+// action group (ecsGroup), so that a fleet's RegisterTaskDefinition and
+// UpdateService calls never delay its shared polls, and one process stays within
+// the lowest of the read buckets, leaving headroom for the account's other callers.
 //
 // Other services (STS, SSM, S3, ...) see a handful of calls per command and get 20
 // requests per second with bursts of 20.
@@ -68,7 +69,8 @@ func (b *Budget) limiter(family string) *rate.Limiter {
 	if l, ok := b.buckets[family]; ok {
 		return l
 	}
-	lim := DefaultLimit(family)
+	name, _, _ := strings.Cut(family, "/") // "ECS/service read": ECS's limit
+	lim := DefaultLimit(name)
 	if b.all != nil {
 		lim = *b.all
 	}
@@ -102,6 +104,37 @@ func (b *Budget) Wait(ctx context.Context, family string) error {
 	}
 }
 
+// bucket names the bucket a call takes its token from: with the default limits, ECS
+// calls use their action group's bucket ("ECS/service read"); everything else, and
+// every ECS call under --max-rps, its family's.
+func (b *Budget) bucket(family, operation string) string {
+	if family != "ECS" || b.all != nil {
+		return family
+	}
+	return family + "/" + ecsGroup(operation)
+}
+
+// ecsGroup is the throttling group of an ECS action, after the groups of "Request
+// throttling for the Amazon ECS API".
+func ecsGroup(op string) string {
+	switch op {
+	case "DescribeServices", "ListServices", "ListServicesByNamespace", "DescribeServiceDeployments",
+		"ListServiceDeployments", "DescribeServiceRevisions":
+		return "service read"
+	case "CreateService", "UpdateService", "DeleteService", "StopServiceDeployment":
+		return "service modify"
+	case "DescribeTaskDefinition", "ListTaskDefinitions", "ListTaskDefinitionFamilies":
+		return "task definition read"
+	case "RegisterTaskDefinition", "DeregisterTaskDefinition", "DeleteTaskDefinitions":
+		return "task definition modify"
+	case "DescribeTasks", "ListTasks", "DescribeContainerInstances", "ListContainerInstances":
+		return "cluster resource read"
+	case "DescribeClusters", "ListClusters":
+		return "cluster read"
+	}
+	return "other"
+}
+
 // budgetMiddlewareID names the middleware in the SDK's stack.
 const budgetMiddlewareID = "doppio.RateBudget"
 
@@ -110,7 +143,7 @@ const budgetMiddlewareID = "doppio.RateBudget"
 func (b *Budget) Middleware() func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		mw := middleware.FinalizeMiddlewareFunc(budgetMiddlewareID, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-			if err := b.Wait(ctx, awsmiddleware.GetServiceID(ctx)); err != nil {
+			if err := b.Wait(ctx, b.bucket(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))); err != nil {
 				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 			}
 			return next.HandleFinalize(ctx, in)

@@ -215,3 +215,27 @@ func TestBudgetWaitHonoursContext(t *testing.T) {
 		}
 	})
 }
+
+// Each ECS action group has its own bucket: a burst of registrations and updates (a
+// fleet applying) does not delay the polls' DescribeServices.
+func TestBudgetECSGroups(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := &fakeHTTP{}
+		cfg := testConfig(t, h, 0)
+		e := ecs.NewFromConfig(cfg)
+		for range 90 {
+			if _, err := e.UpdateService(t.Context(), &ecs.UpdateServiceInput{Service: aws.String("web")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := time.Now()
+		for range 50 {
+			if _, err := e.DescribeServices(t.Context(), &ecs.DescribeServicesInput{Services: []string{"web"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := time.Since(start); got != 0 {
+			t.Errorf("50 DescribeServices after 90 UpdateService waited %s, want 0 (their own bucket)", got)
+		}
+	})
+}

@@ -94,6 +94,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return report(env.Stderr, jsonLogs(args, env), err, env)
 	}
 	verb, _, _ := strings.Cut(kctx.Command(), " ")
+	app.verb = verb
 	if err := app.checkOutput(verb); err != nil {
 		return app.report(err)
 	}
@@ -105,7 +106,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return app.runFleet(ctx, kctx, paths)
 	}
 	if len(paths) == 1 {
-		app.configPath = paths[0]
+		app.configPath, app.roleARN = paths[0].Path, paths[0].RoleARN
 	}
 	ctx, cancel, err := app.deadline(ctx, kctx.Command())
 	if err != nil {
@@ -113,7 +114,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	defer cancel()
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	if err := kctx.Run(app); err != nil {
+	end := app.watchForNotify() // notify.go
+	err = kctx.Run(app)
+	end(ctx, err)
+	if err != nil {
 		return app.report(err)
 	}
 	return diag.ExitOK
@@ -157,7 +161,7 @@ func (e errCommandTimeout) Unwrap() error { return context.DeadlineExceeded }
 
 // globalValueFlags are the global flags that take a separate value argument.
 var globalValueFlags = []string{"--config", "--envfile", "--ext-str", "--ext-code", "--assume-role-arn", "--timeout",
-	"--log-format", "--output", "--filter-command", "--max-rps"}
+	"--log-format", "--output", "--filter-command", "--max-rps", "--notify"}
 
 // ecspressoArgs rewrites the few ecspresso spellings that clash with doppio's global
 // flags: 'register --output' is a bool in ecspresso (print the registered task

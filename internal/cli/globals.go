@@ -26,8 +26,8 @@ import (
 // Globals are the flags every verb accepts, before or after the verb. Each can also
 // come from DOPPIO_<NAME> or, as a fallback, ECSPRESSO_<NAME>.
 type Globals struct {
-	Config          []string          `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Repeatable, and a quoted glob ('services/*/ecspresso.yml') names many: deploy, plan, diff, status, wait, render, verify, register, rollback, refresh and scale then run for every service in one process. Env: DOPPIO_CONFIG." placeholder:"FILE" sep:"none"`
-	Parallel        int               `help:"With several configs: how many services are planned, applied and waited for at once. Env: DOPPIO_PARALLEL." default:"10"`
+	Config          []string          `help:"Config file (default: doppio.{yml,yaml,json,jsonnet}, then ecspresso.*, in the current directory). Repeatable, and a quoted glob ('services/*/ecspresso.yml') names many: deploy, plan, diff, status, wait, render, verify, register, rollback, refresh and scale then run for every service in one process. FILE@ROLE_ARN deploys that config (or every config a glob matches) with the role's account. Env: DOPPIO_CONFIG." placeholder:"FILE" sep:"none"`
+	Parallel        int               `help:"With several configs: how many services are planned and applied at once (their waits are shared polls and do not count; with --fail-fast they do). Env: DOPPIO_PARALLEL." default:"10"`
 	FailFast        bool              `help:"With several configs: start no further service once one has failed. Env: DOPPIO_FAIL_FAST."`
 	Envfile         []string          `help:"Env file(s) to load before anything else; repeatable or comma-separated. Their values override the environment, later files override earlier ones (as in ecspresso). Env: DOPPIO_ENVFILE." placeholder:"FILE"`
 	EnvfileOverride bool              `help:"Accepted for compatibility with earlier doppio releases: envfiles always override." hidden:""`
@@ -41,6 +41,7 @@ type Globals struct {
 	Output          string            `help:"Result format on stdout: text or json (doppio's result documents); revisions and tasks also take ecspresso's table, tsv and json shapes. Env: DOPPIO_OUTPUT." enum:"text,json,table,tsv" default:"text"`
 	RedactEnv       []string          `help:"Also redact the values of these container environment variables (local and live) in every output; repeatable or comma-separated. Env: DOPPIO_REDACT_ENV." placeholder:"NAME"`
 	FilterCommand   string            `help:"Interactive selector (e.g. peco, fzf) used where a task or revision is picked; overrides the config's filter_command. Env: DOPPIO_FILTER_COMMAND." placeholder:"COMMAND"`
+	Notify          []string          `help:"Post deployment events (started, succeeded, rolled back, failed, paused, timed out) to this webhook: a Slack incoming webhook gets a Slack message, any other URL a JSON document; repeatable, added to the config's doppio.notify. A webhook never changes the outcome (5 s limit, a warning). Env: DOPPIO_NOTIFY." placeholder:"URL"`
 	MaxRPS          float64           `name:"max-rps" help:"Client-side cap on AWS API requests per second per service (ECS, STS, ...), shared by every call of the process; 0: ECS's documented read rate (20/s, bursts of 50)." placeholder:"N"`
 }
 
@@ -65,10 +66,17 @@ type app struct {
 	// Fleet runs (several configs): what the services share, the barrier before
 	// changes, what this service reports for the summary, and whether follow may
 	// open its own ::group:: (not inside the fleet's).
-	shared   *fleetShared
+	shared   *fleet.Shared
 	gate     *fleet.Gate
-	rec      *memberRecord
+	member   *fleet.Report
 	noGroups bool
+	// roleARN is the role of this app's config (--config FILE@ROLE), else "".
+	roleARN string
+	// verb is the command's verb; changed is set once the verb passed beforeChange
+	// (notify.go).
+	verb    string
+	changed bool
+	started chan struct{} // closed once the "started" notification is sent
 	// errBase is stderr before --log-format json's line conversion.
 	errBase io.Writer
 

@@ -12,6 +12,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/config"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/fleet"
 	"github.com/doppio-ecs/doppio/internal/plugin"
 	"github.com/doppio-ecs/doppio/internal/render"
 )
@@ -28,7 +29,7 @@ type project struct {
 	sd *ecs.CreateServiceInput
 
 	// shared is the fleet's shared state (nil for one config).
-	shared *fleetShared
+	shared *fleet.Shared
 
 	// protect records the secret values of a rendered task definition (--redact-env).
 	protect func(local, live *ecs.RegisterTaskDefinitionInput)
@@ -62,7 +63,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	lazy := a.awsLazy(cfg.Region)
+	lazy := a.awsLazy(cfg)
 	specs := make([]plugin.Spec, 0, len(cfg.Plugins))
 	for _, p := range cfg.Plugins {
 		specs = append(specs, plugin.Spec{Name: p.Name, Config: p.Config, FuncPrefix: p.FuncPrefix})

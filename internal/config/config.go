@@ -54,6 +54,8 @@ type Config struct {
 	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
 	FilterCommand     string      `json:"filter_command,omitempty"`
 	Ignore            *Ignore     `json:"ignore,omitempty"`
+	// Doppio holds doppio-only settings; ecspresso ignores the key.
+	Doppio *Doppio `json:"doppio,omitempty"`
 
 	regionFromEnv bool // Region came from AWS_REGION/AWS_DEFAULT_REGION, checked there
 }
@@ -77,6 +79,16 @@ type CodeDeploy struct {
 // Ignore lists what doppio leaves alone when comparing and updating.
 type Ignore struct {
 	Tags []string `json:"tags,omitempty"`
+}
+
+// Doppio is the config's doppio-only settings (the top-level key "doppio", which
+// ecspresso does not read).
+type Doppio struct {
+	// AssumeRoleARN is the IAM role this project's AWS calls assume (its account),
+	// unless --assume-role-arn or --config FILE@ROLE names one.
+	AssumeRoleARN string `json:"assume_role_arn,omitempty"`
+	// Notify lists webhook URLs told about deployments (as --notify).
+	Notify []string `json:"notify,omitempty"`
 }
 
 // TimeoutOrDefault returns the configured timeout, or DefaultTimeout.

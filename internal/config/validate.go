@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -35,8 +36,25 @@ type configRule struct {
 	check func(c *Config, src []byte) error
 }
 
+var roleARN = regexp.MustCompile(`^arn:[a-z-]+:iam::[0-9]{12}:role/.+$`)
+
 func configRules() []configRule {
 	return []configRule{
+		{"doppio", func(c *Config, _ []byte) error {
+			if c.Doppio == nil {
+				return nil
+			}
+			// IAM ARNs: arn:partition:iam::account-id:role/role-name-with-path.
+			if r := c.Doppio.AssumeRoleARN; r != "" && !roleARN.MatchString(r) {
+				return fmt.Errorf("assume_role_arn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", r)
+			}
+			for _, u := range c.Doppio.Notify {
+				if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+					return fmt.Errorf("notify %q is not an http(s) URL", u)
+				}
+			}
+			return nil
+		}},
 		{"region", func(c *Config, _ []byte) error {
 			if c.Region == "" || c.regionFromEnv {
 				return nil

@@ -285,3 +285,75 @@ func TestExitCodeRanking(t *testing.T) {
 		}
 	}
 }
+
+// --parallel bounds planning and applying, not following: six members that apply for
+// 1 s and then follow their deployment for 60 s finish in 63 s with two slots (three
+// rounds of applies, then the shared wait), not 183 s. Under FailFast a member keeps
+// its slot until its outcome is known.
+func TestRunFollowingFreesTheSlot(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		failFast bool
+		noChange bool // members that only wait (the wait verb)
+		want     time.Duration
+	}{
+		{"following frees the slot", false, false, 63 * time.Second},
+		{"fail-fast keeps it", true, false, 183 * time.Second},
+		{"waits without a change", false, true, 60 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var ms []Member
+				for i := range 6 {
+					ms = append(ms, Member{Name: fmt.Sprint(i), Run: func(ctx context.Context, g *Gate) error {
+						if tc.noChange {
+							g.Following()
+							<-time.After(time.Minute)
+							return nil
+						}
+						if err := g.BeforeChange(ctx); err != nil {
+							return err
+						}
+						<-time.After(time.Second) // apply
+						g.Following()
+						<-time.After(time.Minute) // the rollout
+						return nil
+					}})
+				}
+				start := time.Now()
+				res := Run(t.Context(), ms, Options{Parallel: 2, FailFast: tc.failFast})
+				if got := time.Since(start); got != tc.want || ExitCode(res) != 0 {
+					t.Errorf("took %s (exit %d), want %s", got, ExitCode(res), tc.want)
+				}
+			})
+		})
+	}
+}
+
+// Results carry what members recorded, and the summary order puts failures first.
+func TestRunReportsAndOrder(t *testing.T) {
+	rep := func(td, outcome string) *Report {
+		r := &Report{}
+		r.Record(td, outcome)
+		r.Add("doc")
+		return r
+	}
+	ms := []Member{
+		{Name: "ok", Report: rep("arn:td/ok:2", "succeeded"), Run: func(context.Context, *Gate) error { return nil }},
+		{Name: "rb", Report: rep("arn:td/rb:2", "rolled back"), Run: func(context.Context, *Gate) error {
+			return diag.WithCode(errors.New("rolled back"), diag.ExitFailed)
+		}},
+		{Name: "bad", Run: func(context.Context, *Gate) error { return diag.Invalid(errors.New("x"), "") }},
+	}
+	res := Run(t.Context(), ms, Options{Parallel: 3})
+	if res[0].Outcome != "succeeded" || res[0].TaskDefinition != "arn:td/ok:2" || len(res[0].Items) != 1 || res[1].Outcome != "rolled back" || res[2].Outcome != OutcomeInvalid {
+		t.Errorf("results %+v", res)
+	}
+	var order []string
+	for _, r := range ByOutcome(res) {
+		order = append(order, r.Name)
+	}
+	if fmt.Sprint(order) != "[rb bad ok]" {
+		t.Errorf("summary order %v, want failures first (most severe first)", order)
+	}
+}

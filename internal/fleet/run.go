@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
@@ -15,15 +16,22 @@ import (
 // gate.BeforeChange right before its first call that changes anything.
 type Member struct {
 	Name string
-	Run  func(ctx context.Context, gate *Gate) error
+	// Config, Cluster and Account say where the member deploys (for summaries).
+	Config, Cluster, Account string
+	// Report, when set, is where the member's verb records its task definition,
+	// outcome and result values; Run copies them into the member's Result.
+	Report *Report
+	Run    func(ctx context.Context, gate *Gate) error
 }
 
 // Options tune Run.
 type Options struct {
-	// Parallel bounds how many members run at once (planning, applying and
-	// waiting); at least 1.
+	// Parallel bounds how many members plan or apply at once; at least 1. A member
+	// that has applied and follows its deployment (Gate.Following) frees its slot:
+	// waits are shared batched polls, bounded by the rate budget, not by members.
 	Parallel int
-	// FailFast stops starting members once one has failed.
+	// FailFast stops starting members once one has failed. Members then keep their
+	// slot until they end, so a failure is known before the next one starts.
 	FailFast bool
 	// ExitCode maps a member's error to its exit code.
 	ExitCode func(error) int
@@ -31,9 +39,17 @@ type Options struct {
 
 // Result is how one member ended.
 type Result struct {
-	Name string
-	Err  error
-	Code int
+	Name                     string
+	Config, Cluster, Account string
+	// TaskDefinition and Outcome are what the member recorded (Outcome is named
+	// from the exit code when it recorded none).
+	TaskDefinition, Outcome string
+	// Items are the member's result values, in order.
+	Items []Item
+	Err   error
+	Code  int
+	// Started and Finished bound the member's run.
+	Started, Finished time.Time
 	// Changed reports whether the member passed its gate (it may have changed
 	// something).
 	Changed bool
@@ -41,6 +57,10 @@ type Result struct {
 	// plan failed, or --fail-fast after a failure.
 	NotStarted string
 }
+
+// ErrReported marks a member's error that its own stderr already showed; summaries
+// give its outcome, not its message again.
+var ErrReported = errors.New("already reported")
 
 // ErrNotStarted is returned by Gate.BeforeChange when the member must not change
 // anything.
@@ -93,6 +113,17 @@ func (g *Gate) pass(ctx context.Context) error {
 	}
 	g.passed = true
 	return nil
+}
+
+// Following tells the fleet that the member has applied its change (or changes
+// nothing, as wait) and now only waits for an outcome: its parallel slot goes to the
+// next member (unless FailFast, which needs each outcome before the next member
+// starts).
+func (g *Gate) Following() {
+	if g == nil || g.f.o.FailFast {
+		return
+	}
+	g.release()
 }
 
 func (g *Gate) acquire(ctx context.Context) error {
@@ -185,16 +216,27 @@ func Run(ctx context.Context, members []Member, o Options) []Result {
 	return results
 }
 
-func (f *run) member(ctx context.Context, i int, m Member) Result {
+func (f *run) member(ctx context.Context, i int, m Member) (res Result) {
 	g := &Gate{f: f, idx: i}
 	defer f.passTurn(i) // a member that ends before its turn must not hold up the next
-	res := Result{Name: m.Name}
+	res = Result{Name: m.Name, Config: m.Config, Cluster: m.Cluster, Account: m.Account}
+	defer func() {
+		if m.Report == nil {
+			res.Outcome = outcome("", res)
+			return
+		}
+		var recorded string
+		res.TaskDefinition, recorded, res.Items = m.Report.Values()
+		res.Outcome = outcome(recorded, res)
+	}()
 	if err := g.acquire(ctx); err != nil {
 		f.resolve(err, m.Name)
 		res.Err, res.Code = err, f.o.ExitCode(err)
 		return res
 	}
+	res.Started = time.Now()
 	err := m.Run(ctx, g)
+	res.Finished = time.Now()
 	reached := true
 	g.once.Do(func() { reached, g.err = false, errNeverReached }) // a later BeforeChange cannot pass
 	res.Changed = g.passed

@@ -39,10 +39,19 @@ type tableWriter interface {
 	WriteTSV(w io.Writer) error
 }
 
+// Collector takes result values instead of their rendering: a fleet member's stdout
+// is one, and the fleet renders every member's values together once all have ended.
+type Collector interface {
+	Collect(format string, v View) error
+}
+
 // Write renders v in format: json as v's JSON document, table and tsv in ecspresso's
 // shapes where v has them (the CLI refuses them for other verbs before any call), and
 // text otherwise.
 func Write(w io.Writer, format string, v View) error {
+	if c, ok := w.(Collector); ok {
+		return c.Collect(format, v)
+	}
 	switch format {
 	case JSON:
 		if j, ok := v.(jsonWriter); ok {
