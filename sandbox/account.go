@@ -26,7 +26,9 @@ type account struct {
 	taskList []*task             // creation order
 	tds      map[string]obj      // task definition ARN → taskDefinition (immutable content)
 	regAt    map[string]time.Time
-	sessions map[string]execRecord // ECS Exec session id → what it runs (exec.go)
+	sessions map[string]execRecord      // ECS Exec session id → what it runs (exec.go)
+	express  map[string]*expressService // service ARN → Express Mode service (express.go)
+	daemons  *daemonState               // Managed Daemons (daemon.go)
 }
 
 func newAccount(id string, opts Options) *account {

@@ -64,6 +64,9 @@ func ecsHandler(op string) func(*ecsCall) {
 	case "RegisterTaskDefinition":
 		return (*ecsCall).registerTaskDefinition
 	}
+	if h := expressHandler(op); h != nil { // express_api.go
+		return h
+	}
 	return nil
 }
 

@@ -111,6 +111,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	defer cancel()
 	kctx.BindTo(ctx, (*context.Context)(nil))
+	if err := app.refuseExpress(ctx, verb); err != nil { // express.go
+		return app.report(err)
+	}
 	if err := kctx.Run(app); err != nil {
 		return app.report(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/doppio-ecs/doppio/internal/cli/view"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -41,5 +42,8 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	if svc == nil {
 		return errServiceNotFound(p.cfg)
 	}
-	return view.Write(a.stdout, a.g.Output, view.NewStatus(p.cfg.Cluster, svc, c.Events))
+	if err := view.Write(a.stdout, a.g.Output, view.NewStatus(p.cfg.Cluster, svc, c.Events)); err != nil || !deploy.IsExpress(svc) {
+		return err
+	}
+	return expressStatus(ctx, a, client, svc) // express.go
 }

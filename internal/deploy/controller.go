@@ -143,6 +143,8 @@ type ControllerDeps struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 	Protect func(local, live *ecs.RegisterTaskDefinitionInput)
+	// Express is the Express Mode API.
+	Express ExpressAPI
 }
 
 // ControllerECS is the ECS API every controller may use; *ecs.Client satisfies it.
@@ -182,6 +184,8 @@ func NewController(w *Workload, d ControllerDeps) (Controller, error) {
 	switch w.Kind {
 	case KindCodeDeploy:
 		return &codeDeployController{ecsController: e}, nil
+	case KindExpress:
+		return &expressController{ecsController: e, api: d.Express}, nil
 	case KindECS, KindExternal:
 		// EXTERNAL services are created and updated through the ECS API as before;
 		// their task sets belong to the tool that manages them.

@@ -20,6 +20,8 @@ import (
 // Options is what the user asked a deploy to do.
 type Options struct {
 	Cluster, Service string
+	// Express is the rendered express definition of an Express Mode service.
+	Express *ecs.CreateExpressGatewayServiceInput
 	// TaskDefinition is the rendered local task definition; nil when it is not to be
 	// registered (SkipTaskDefinition, LatestTaskDefinition, Revision).
 	TaskDefinition *ecs.RegisterTaskDefinitionInput
@@ -99,6 +101,8 @@ type Plan struct {
 	// CodeDeploy is what a CODE_DEPLOY service's deploy sends through CodeDeploy
 	// (nil for other services, and for a CODE_DEPLOY service being created).
 	CodeDeploy *CodeDeployPlan `json:"codeDeploy,omitempty"`
+	// Express is what an Express Mode service's deploy sends (express_controller.go).
+	Express *ExpressPlan `json:"express,omitempty"`
 
 	live     *types.Service
 	create   *ecs.CreateServiceInput
