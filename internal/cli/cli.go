@@ -114,6 +114,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if err := app.refuseExpress(ctx, verb); err != nil { // express.go
 		return app.report(err)
 	}
+	if err := app.refuseDaemon(ctx, verb); err != nil { // daemon.go
+		return app.report(err)
+	}
 	if err := kctx.Run(app); err != nil {
 		return app.report(err)
 	}

@@ -30,6 +30,9 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
+	if p.cfg.DaemonDefinition != "" {
+		return c.deleteDaemon(ctx, a, p) // daemon.go
+	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
 		return err

@@ -31,6 +31,9 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
+	if p.cfg.DaemonDefinition != "" {
+		return daemonStatus(ctx, a, p) // daemon.go
+	}
 	client, err := p.ecsClient(ctx)
 	if err != nil {
 		return err

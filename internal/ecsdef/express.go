@@ -304,3 +304,7 @@ func checkRoleARN(s string) error {
 	}
 	return nil
 }
+
+func unified(liveName, localName, a, b string) string {
+	return udiff.Unified(liveName, localName, a, b)
+}
