@@ -184,7 +184,7 @@ func (dm *daemon) JSON(now time.Time) obj {
 			n = 0
 		}
 		if inflight.source != nil {
-			revs = append(revs, obj{"arn": inflight.source.arn, "totalRunningCount": total - n, "totalWithoutDaemonCount": 0, "capacityProviders": dm.providers(total-n)})
+			revs = append(revs, obj{"arn": inflight.source.arn, "totalRunningCount": total - n, "totalWithoutDaemonCount": 0, "capacityProviders": dm.providers(total - n)})
 		}
 		revs = append(revs, obj{"arn": inflight.target.arn, "totalRunningCount": n, "totalWithoutDaemonCount": 0, "capacityProviders": dm.providers(n)})
 	} else if rev != nil {
