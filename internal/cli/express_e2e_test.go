@@ -209,3 +209,37 @@ func TestFleetE2EMixesWorkloads(t *testing.T) {
 		t.Errorf("fleet outcomes:\n%s", out)
 	}
 }
+
+// TestInitE2EExpressAndDaemon: init imports a live Express Mode service (as an
+// express definition, or with --no-express as ordinary definitions) and a live
+// Managed Daemon (--daemon); diff right after shows nothing.
+func TestInitE2EExpressAndDaemon(t *testing.T) {
+	e := expressProject(t)
+	e.must(0, "app", "deploy", poll)
+	e.write("imp/.keep", "")
+	e.must(0, "imp", "init", "--region", "us-east-1", "--cluster", "e2e", "--service", "hello")
+	if cfg := e.read("imp/doppio.yml"); !strings.Contains(cfg, "express_definition: ecs-express-def.json") {
+		t.Errorf("init config:\n%s", cfg)
+	}
+	if def := e.read("imp/ecs-express-def.json"); strings.Contains(def, "serviceName") || !strings.Contains(def, `"image": "nginx:1.27"`) {
+		t.Errorf("init express definition:\n%s", def)
+	}
+	if out, _ := e.must(0, "imp", "diff", "--exit-code"); out != "" {
+		t.Errorf("diff after init:\n%s", out)
+	}
+	e.write("plain/.keep", "")
+	e.must(0, "plain", "init", "--region", "us-east-1", "--cluster", "e2e", "--service", "hello", "--no-express")
+	if cfg := e.read("plain/doppio.yml"); !strings.Contains(cfg, "task_definition:") || strings.Contains(cfg, "express_definition") {
+		t.Errorf("init --no-express config:\n%s", cfg)
+	}
+
+	e.write("d/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\n")
+	e.write("d/ecs-daemon-def.json", `{"capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2"],
+  "taskDefinition": {"family": "agent", "containerDefinitions": [{"name": "agent", "image": "agent:1", "memory": 64}]}}`)
+	e.must(0, "d", "deploy", poll)
+	e.write("dimp/.keep", "")
+	e.must(0, "dimp", "init", "--region", "us-east-1", "--cluster", "e2e", "--daemon", "agent")
+	if out, _ := e.must(0, "dimp", "diff", "--exit-code"); out != "" {
+		t.Errorf("diff after init --daemon:\n%s\n%s", out, e.read("dimp/ecs-daemon-def.json"))
+	}
+}
