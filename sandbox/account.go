@@ -29,7 +29,9 @@ type account struct {
 	sessions map[string]execRecord // ECS Exec session id → what it runs (exec.go)
 	// runTokens are RunTask client tokens → the task ARNs they started (tasks.go).
 	runTokens map[string][]string
-	events    *eventsState // scheduled EventBridge rules (events.go)
+	events    *eventsState               // scheduled EventBridge rules (events.go)
+	express   map[string]*expressService // service ARN → Express Mode service (express.go)
+	daemons   *daemonState               // Managed Daemons (daemon.go)
 }
 
 func newAccount(id string, opts Options) *account {

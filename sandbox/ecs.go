@@ -76,6 +76,9 @@ func ecsHandler(op string) func(*ecsCall) {
 	case "UpdateServicePrimaryTaskSet":
 		return (*ecsCall).updateServicePrimaryTaskSet
 	}
+	if h := expressHandler(op); h != nil { // express_api.go
+		return h
+	}
 	return nil
 }
 

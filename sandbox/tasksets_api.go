@@ -75,7 +75,7 @@ func (e *ecsCall) createTaskSet() {
 	ts := s.newTaskSet(a, T, td, cfg, launchType, str(req, "platformVersion"), scale)
 	ts.externalID = str(req, "externalId")
 	ts.tags = list(req, "tags")
-	if e.internal() {
+	if e.fromCodeDeploy() {
 		// "If a CodeDeploy deployment created the task set, the startedBy parameter
 		// is CODE_DEPLOY" (TaskSet in the API reference).
 		ts.startedBy = "CODE_DEPLOY"
@@ -84,8 +84,8 @@ func (e *ecsCall) createTaskSet() {
 	e.ok(obj{"taskSet": s.taskSetJSON(ts, T)})
 }
 
-// internal reports whether the sandbox's CodeDeploy sent the request.
-func (e *ecsCall) internal() bool { return e.header.Get(codedeploy.InternalHeader) != "" }
+// fromCodeDeploy reports whether the sandbox's CodeDeploy sent the request.
+func (e *ecsCall) fromCodeDeploy() bool { return e.header.Get(codedeploy.InternalHeader) != "" }
 
 func (e *ecsCall) describeTaskSets() {
 	req, ok := e.request()

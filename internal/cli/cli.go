@@ -114,6 +114,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	defer cancel()
 	kctx.BindTo(ctx, (*context.Context)(nil))
+	if err := app.refuseExpress(ctx, verb); err != nil { // express.go
+		return app.report(err)
+	}
+	if err := app.refuseDaemon(ctx, verb); err != nil { // daemon.go
+		return app.report(err)
+	}
 	end := app.watchForNotify() // notify.go
 	err = kctx.Run(app)
 	end(ctx, err)

@@ -32,11 +32,17 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 	if err != nil {
 		return nil, err
 	}
+	if p.cfg.ExpressDefinition != "" {
+		w.Kind = deploy.KindExpress // the config decides, as in ecspresso (express.go)
+	}
+	if p.cfg.DaemonDefinition != "" {
+		w.Kind = deploy.KindDaemon // daemon.go
+	}
 	return deploy.NewController(w, deploy.ControllerDeps{
 		ECS: client, Watch: api, Log: a.log, Protect: a.protectLive,
 		AutoScaling: func(ctx context.Context) (deploy.AutoScaling, error) { return p.autoScalingClient(ctx) },
 		CodeDeploy:  func(ctx context.Context) (deploy.CodeDeployAPI, error) { return p.codeDeployClient(ctx) },
-		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec,
+		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec, Express: client, Daemon: client,
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -26,6 +27,12 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	if err := a.requireService(p); err != nil {
+		return err
+	}
+	if p.cfg.DaemonDefinition != "" {
+		return c.deleteDaemon(ctx, a, p) // daemon.go
+	}
 	client, svc, err := a.existingService(ctx, p)
 	if err != nil {
 		return err
@@ -36,6 +43,9 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	}
 	if err := view.Write(a.stderr, view.Text, status); err != nil {
 		return err
+	}
+	if deploy.IsExpress(svc) {
+		return c.deleteExpress(ctx, a, p, client, svc) // express.go
 	}
 	// ECS refuses DeleteService without force while the desired count is above 0.
 	if svc.DesiredCount > 0 && !c.Terminate && svc.SchedulingStrategy != types.SchedulingStrategyDaemon {

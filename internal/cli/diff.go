@@ -28,6 +28,12 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	if p.cfg.ExpressDefinition != "" {
+		return c.diffExpress(ctx, a, p) // express.go
+	}
+	if p.cfg.DaemonDefinition != "" {
+		return c.diffDaemon(ctx, a, p) // daemon.go
+	}
 	// Render and decode both local files before any AWS call.
 	var localSD *ecs.CreateServiceInput
 	if p.cfg.Service != "" && p.cfg.ServiceDefinition != "" {

@@ -32,6 +32,7 @@ type InitCmd struct {
 	ServiceDefinitionPath string `help:"Service definition file, relative to the config." default:"ecs-service-def.json"`
 	Jsonnet               bool   `help:"Write Jsonnet files (.jsonnet) instead of JSON and YAML."`
 	ForceOverwrite        bool   `help:"Overwrite existing files."`
+	initWorkloadFlags            // init_workloads.go: --express, --daemon
 
 	codeDeploy initCodeDeploy // codedeploy.go: writes the codedeploy section of CODE_DEPLOY services
 }
@@ -50,7 +51,7 @@ func (c *InitCmd) Validate() error {
 	if c.TaskDefinition != "" && (c.Service != "" || c.All) {
 		return diag.Invalid(errors.New("--task-definition imports a task-only project; it excludes --service and --all"), "")
 	}
-	if c.Service == "" && c.Cluster == "" && c.TaskDefinition == "" {
+	if c.Service == "" && c.Cluster == "" && c.TaskDefinition == "" && c.Daemon == "" {
 		return diag.Invalid(errors.New("init needs --service, --task-definition, or --cluster to import every service of a cluster"), "e.g. doppio init --cluster prod --service web")
 	}
 	return nil
@@ -87,6 +88,17 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 			cp = filepath.Join(a.env.Dir, cp)
 		}
 		files, err := c.importTaskDefinition(ctx, client, region, cp, tdPath)
+		if err != nil {
+			return err
+		}
+		return c.write(a, files)
+	}
+	if c.Daemon != "" { // init_workloads.go
+		cp := cfgPath
+		if !filepath.IsAbs(cp) {
+			cp = filepath.Join(a.env.Dir, cp)
+		}
+		files, err := c.importDaemon(ctx, client, region, cp)
 		if err != nil {
 			return err
 		}
@@ -154,6 +166,9 @@ func (c *InitCmd) importService(ctx context.Context, client ecsDescriber, region
 	}
 	if svc == nil {
 		return nil, diag.WithHint(fmt.Errorf("service %q not found in cluster %q (region %s)", name, c.Cluster, region), "check --cluster, --service and --region")
+	}
+	if files, ok, err := c.importExpress(ctx, client, region, svc, cfgPath); ok { // init_workloads.go
+		return files, err
 	}
 	td, _, err := liveTaskDefinition(ctx, client, svc, "")
 	if err != nil {

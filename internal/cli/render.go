@@ -17,7 +17,7 @@ import (
 
 // RenderCmd prints fully rendered documents, as doppio would send them to AWS.
 type RenderCmd struct {
-	Targets     []string `arg:"" enum:"config,servicedef,service-definition,taskdef,task-definition" help:"What to render, in order: config, servicedef (service-definition), taskdef (task-definition)."`
+	Targets     []string `arg:"" enum:"config,servicedef,service-definition,taskdef,task-definition,expressdef,express-definition,daemondef,daemon-definition" help:"What to render, in order: config, servicedef (service-definition), taskdef (task-definition), expressdef (express-definition), daemondef (daemon-definition)."`
 	Jsonnet     bool     `help:"Print in Jsonnet format instead of JSON (config: instead of YAML)."`
 	ShowSecrets bool     `help:"Print SecureString values instead of a placeholder."`
 }
@@ -40,6 +40,16 @@ func (c *RenderCmd) Run(ctx context.Context, a *app) error {
 			var sd *ecs.CreateServiceInput
 			if sd, err = p.serviceDefinition(ctx); err == nil {
 				out, err = c.definition(withServiceName(sd, p.cfg.Service))
+			}
+		case "expressdef", "express-definition": // express.go
+			var ex any
+			if ex, err = p.expressDefinition(ctx); err == nil {
+				out, err = c.definition(ex)
+			}
+		case "daemondef", "daemon-definition": // daemon.go
+			var dd any
+			if dd, err = p.daemonDefinition(ctx); err == nil {
+				out, err = c.definition(dd)
 			}
 		case "taskdef", "task-definition":
 			var td any

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/doppio-ecs/doppio/internal/cli/view"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
 
@@ -27,9 +28,18 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	_, svc, err := a.existingService(ctx, p)
+	if err := a.requireService(p); err != nil {
+		return err
+	}
+	if p.cfg.DaemonDefinition != "" {
+		return daemonStatus(ctx, a, p) // daemon.go
+	}
+	client, svc, err := a.existingService(ctx, p)
 	if err != nil {
 		return err
 	}
-	return view.Write(a.stdout, a.g.Output, view.NewStatus(p.cfg.Cluster, svc, c.Events))
+	if err := view.Write(a.stdout, a.g.Output, view.NewStatus(p.cfg.Cluster, svc, c.Events)); err != nil || !deploy.IsExpress(svc) {
+		return err
+	}
+	return expressStatus(ctx, a, client, svc) // express.go
 }

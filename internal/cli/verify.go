@@ -37,7 +37,7 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	td, err := p.taskDefinition(ctx)
+	td, err := p.verifiedTaskDefinition(ctx) // verify_workloads.go
 	if err != nil {
 		return err
 	}

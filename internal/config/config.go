@@ -42,18 +42,23 @@ type Config struct {
 	Path string `json:"-"`
 	Dir  string `json:"-"`
 
-	RequiredVersion   string      `json:"required_version,omitempty"`
-	Region            string      `json:"region,omitempty"`
-	Cluster           string      `json:"cluster,omitempty"`
-	Service           string      `json:"service,omitempty"`
-	ServiceDefinition string      `json:"service_definition,omitempty"`
-	TaskDefinition    string      `json:"task_definition,omitempty"`
-	Timeout           *Duration   `json:"timeout,omitempty"`
-	Plugins           []Plugin    `json:"plugins,omitempty"`
-	AppSpec           any         `json:"appspec,omitempty"`
-	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
-	FilterCommand     string      `json:"filter_command,omitempty"`
-	Ignore            *Ignore     `json:"ignore,omitempty"`
+	RequiredVersion   string `json:"required_version,omitempty"`
+	Region            string `json:"region,omitempty"`
+	Cluster           string `json:"cluster,omitempty"`
+	Service           string `json:"service,omitempty"`
+	ServiceDefinition string `json:"service_definition,omitempty"`
+	TaskDefinition    string `json:"task_definition,omitempty"`
+	// ExpressDefinition is ecspresso's express_definition: an ECS Express Mode
+	// service (CreateExpressGatewayService input without serviceName and cluster).
+	ExpressDefinition string `json:"express_definition,omitempty"`
+	// DaemonDefinition is a Managed Daemon (doppio's own key).
+	DaemonDefinition string      `json:"daemon_definition,omitempty"`
+	Timeout          *Duration   `json:"timeout,omitempty"`
+	Plugins          []Plugin    `json:"plugins,omitempty"`
+	AppSpec          any         `json:"appspec,omitempty"`
+	CodeDeploy       *CodeDeploy `json:"codedeploy,omitempty"`
+	FilterCommand    string      `json:"filter_command,omitempty"`
+	Ignore           *Ignore     `json:"ignore,omitempty"`
 	// Doppio holds doppio-only settings; ecspresso ignores the key.
 	Doppio *Doppio `json:"doppio,omitempty"`
 
@@ -105,6 +110,12 @@ func (c *Config) ServiceDefinitionPath() string { return c.resolve(c.ServiceDefi
 
 // TaskDefinitionPath returns task_definition resolved against the config's directory.
 func (c *Config) TaskDefinitionPath() string { return c.resolve(c.TaskDefinition) }
+
+// ExpressDefinitionPath returns express_definition resolved against the config's directory.
+func (c *Config) ExpressDefinitionPath() string { return c.resolve(c.ExpressDefinition) }
+
+// DaemonDefinitionPath returns daemon_definition resolved against the config's directory.
+func (c *Config) DaemonDefinitionPath() string { return c.resolve(c.DaemonDefinition) }
 
 func (c *Config) resolve(p string) string {
 	if p == "" || filepath.IsAbs(p) {

@@ -111,6 +111,10 @@ func (c *Config) CheckDefinitionFile(key string) error {
 		path = c.TaskDefinitionPath()
 	case "service_definition":
 		path = c.ServiceDefinitionPath()
+	case "express_definition":
+		path = c.ExpressDefinitionPath()
+	case "daemon_definition":
+		path = c.DaemonDefinitionPath()
 	}
 	if err := checkFile(path); err != nil {
 		src, _ := os.ReadFile(c.Path)

@@ -143,6 +143,9 @@ type ControllerDeps struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 	Protect func(local, live *ecs.RegisterTaskDefinitionInput)
+	// Express is the Express Mode API; Daemon the Managed Daemon API.
+	Express ExpressAPI
+	Daemon  DaemonAPI
 }
 
 // ControllerECS is the ECS API every controller may use; *ecs.Client satisfies it.
@@ -182,6 +185,10 @@ func NewController(w *Workload, d ControllerDeps) (Controller, error) {
 	switch w.Kind {
 	case KindCodeDeploy:
 		return &codeDeployController{ecsController: e}, nil
+	case KindDaemon:
+		return &daemonController{w: w, d: d, api: d.Daemon}, nil
+	case KindExpress:
+		return &expressController{ecsController: e, api: d.Express}, nil
 	case KindECS, KindExternal:
 		// EXTERNAL services are created and updated through the ECS API as before;
 		// their task sets belong to the tool that manages them.

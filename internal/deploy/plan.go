@@ -20,6 +20,10 @@ import (
 // Options is what the user asked a deploy to do.
 type Options struct {
 	Cluster, Service string
+	// Express is the rendered express definition of an Express Mode service.
+	Express *ecs.CreateExpressGatewayServiceInput
+	// Daemon is the rendered daemon definition of a Managed Daemon.
+	Daemon *ecsdef.DaemonDefinition
 	// TaskDefinition is the rendered local task definition; nil when it is not to be
 	// registered (SkipTaskDefinition, LatestTaskDefinition, Revision).
 	TaskDefinition *ecs.RegisterTaskDefinitionInput
@@ -103,6 +107,10 @@ type Plan struct {
 	// CodeDeploy is what a CODE_DEPLOY service's deploy sends through CodeDeploy
 	// (nil for other services, and for a CODE_DEPLOY service being created).
 	CodeDeploy *CodeDeployPlan `json:"codeDeploy,omitempty"`
+	// Express is what an Express Mode service's deploy sends (express_controller.go).
+	Express *ExpressPlan `json:"express,omitempty"`
+	// Daemon is what a Managed Daemon's deploy does (daemon_controller.go).
+	Daemon *DaemonPlan `json:"daemon,omitempty"`
 
 	live     *types.Service
 	create   *ecs.CreateServiceInput

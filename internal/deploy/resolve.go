@@ -72,6 +72,9 @@ func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, s
 		w.Strategy = cfg.Strategy
 	}
 	w.Daemon = scheduling == types.SchedulingStrategyDaemon
+	if IsExpress(live) {
+		w.Kind = KindExpress // express_controller.go
+	}
 	return w, nil
 }
 

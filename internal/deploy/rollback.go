@@ -169,7 +169,9 @@ type RollbackPlan struct {
 	// previous revision).
 	CodeDeploy *CodeDeployGroup `json:"codeDeploy,omitempty"`
 
-	sd *ecs.CreateServiceInput
+	sd        *ecs.CreateServiceInput
+	daemonARN string   // daemon_controller.go
+	daemonCPs []string // its capacity providers (UpdateDaemon requires them)
 }
 
 // PlanRollback finds the rollback target without changing anything.
