@@ -224,7 +224,7 @@ func TestCodeDeployE2EFromEmptyAccount(t *testing.T) {
 	// which takes the traffic again — as ecspresso's rollback picks it.
 	_, errs = e.must(0, "app", "rollback", poll)
 	wantIn(t, "rollback", errs, "created CodeDeploy deployment of the previous revision", "AllowTraffic: Succeeded")
-	target := first(t, `previous revision" deployment=\S+ taskDefinition=(web:\d+)`, errs)
+	target := first(t, `previous revision"?\s+deployment=\S+ taskDefinition=(web:\d+)`, errs)
 	if target != "web:1" {
 		t.Errorf("rollback deployed %s; want web:1, the revision before the one the service runs", target)
 	}

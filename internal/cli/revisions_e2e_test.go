@@ -71,14 +71,10 @@ func TestE2EServiceLifecycle(t *testing.T) {
 		t.Errorf("revisions tsv:\n%q", out)
 	}
 	out, _ = e.must(0, "", "revisions", "--output", "json")
-	dec := json.NewDecoder(strings.NewReader(out))
+	// One JSON value (an array), as every verb's --output json.
 	var revs view.Revisions
-	for dec.More() {
-		var r view.Revision
-		if err := dec.Decode(&r); err != nil {
-			t.Fatalf("revisions json: %v\n%s", err, out)
-		}
-		revs = append(revs, r)
+	if err := json.Unmarshal([]byte(out), &revs); err != nil {
+		t.Fatalf("revisions json: %v\n%s", err, out)
 	}
 	if len(revs) != 4 || revs[3] != (view.Revision{Name: "web:4", InUse: "PRIMARY deployment"}) || revs[0].InUse != "" || !strings.Contains(out, `"in_use": ""`) {
 		t.Errorf("revisions json:\n%s", out)

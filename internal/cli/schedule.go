@@ -82,7 +82,7 @@ type ScheduleRunCmd struct {
 	Wait   bool   `help:"Wait for the task and exit with its container's exit code." negatable:"" default:"true"`
 	Logs   bool   `help:"Stream the watched container's CloudWatch Logs to stderr." negatable:"" default:"true"`
 
-	PollInterval time.Duration `help:"Time between task polls." default:"5s" hidden:""`
+	PollInterval time.Duration `help:"Time between task polls (at most 5s)." default:"5s" placeholder:"DURATION"`
 }
 
 // ScheduleStatusCmd shows the rules' state and runs.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
 )
@@ -19,11 +20,14 @@ func (e *e2e) runTerm(stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// startTasks runs n tasks that never exit and returns their ARNs.
+// startTasks runs n tasks that never exit and returns their ARNs, once they run:
+// the clock is advanced past their start instead of hoping real time carries the
+// simulated clock far enough (the tests read their RUNNING state at once).
 func (e *e2e) startTasks(n string) []string {
 	e.t.Helper()
 	e.setenv("IMAGE", "nginx:forever")
 	out, _ := e.must(0, "app", "run", "--no-wait", "--count", n)
+	e.sb.Clock().Advance(time.Minute)
 	return strings.Fields(out)
 }
 
