@@ -54,6 +54,7 @@ type CLI struct {
 	Tasks      TasksCmd      `cmd:"" help:"List, find, stop, trace and read the logs of the project's tasks."`
 	Exec       ExecCmd       `cmd:"" help:"Open an ECS Exec session (command or port forwarding) in a task's container."`
 	Verify     VerifyCmd     `cmd:"" help:"Check that roles, images, secrets, log groups, network and load balancers the definitions use exist."`
+	Completion CompletionCmd `cmd:"" help:"Print a shell completion script: doppio completion bash|zsh|fish."`
 }
 
 // exitRecorder captures kong's requests to exit (after --help, --version) without
@@ -127,7 +128,7 @@ func (a *app) deadline(ctx context.Context, command string) (context.Context, co
 	case "exec":
 		ctx, cancel := context.WithCancel(ctx)
 		return ctx, cancel, nil
-	case "version", "init":
+	case "version", "init", "completion":
 	default:
 		if a.timeout == 0 {
 			p, err := a.project(ctx)
