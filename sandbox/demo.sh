@@ -22,8 +22,6 @@ trap cleanup EXIT INT TERM
 
 step() { printf '\n==> %s\n' "$*"; }
 
-"$root/scripts/prereqs.sh" demo --no-install || exit 1
-
 step "building doppio"
 if [ -z "${DOPPIO:-}" ]; then
   (cd "$root" && go build -o "$work/doppio" ./cmd/doppio)
@@ -35,7 +33,7 @@ step "building and starting the sandbox (moto_server + simulating proxy, clock a
 (cd "$root" && go build -o "$work/sandbox" ./sandbox/cmd/sandbox && go build -o "$work/quickstart-account" ./scripts/quickstart/cmd/quickstart-account)
 "$work/sandbox" -speed "${SPEED:-4}" -env-file "$work/env" >/dev/null 2>"$work/sandbox.log" &
 sandbox_pid=$!
-for _ in $(seq 1 300); do
+for _ in $(seq 1 1200); do # up to 2 minutes: moto_server starts slowly on a busy machine
   [ -s "$work/env" ] && break
   kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; exit 1; }
   sleep 0.1

@@ -31,12 +31,12 @@ trap 'exit 130' INT TERM
 # shellcheck disable=SC2086 # SANDBOX_FLAGS is a list of flags
 "$state/sandbox" -speed "${SPEED:-4}" -env-file "$state/sandbox.env" ${SANDBOX_FLAGS:-} >/dev/null &
 pid=$!
-for _ in $(seq 1 300); do
+for _ in $(seq 1 1200); do # up to 2 minutes: moto_server starts slowly on a busy machine
   [ -s "$state/sandbox.env" ] && break
   kill -0 "$pid" 2>/dev/null || { echo "error: the sandbox exited during start-up" >&2; exit 1; }
   sleep 0.1
 done
-[ -s "$state/sandbox.env" ] || { echo "error: the sandbox did not start within 30 s" >&2; exit 1; }
+[ -s "$state/sandbox.env" ] || { echo "error: the sandbox did not start within 2 minutes" >&2; exit 1; }
 
 # shellcheck disable=SC1091
 account=$(. "$state/sandbox.env" && AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null "$state/quickstart-account")
