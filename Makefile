@@ -8,34 +8,45 @@ LDFLAGS := -s -w \
 	-X github.com/doppio-ecs/doppio/internal/buildinfo.commit=$(COMMIT) \
 	-X github.com/doppio-ecs/doppio/internal/buildinfo.date=$(DATE)
 
-.PHONY: build test check-moto vet bench
+.PHONY: build test prereqs-test prereqs-demo vet cross-check bench sandbox demo
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/doppio ./cmd/doppio
 
-# check-moto fails loudly: the end-to-end tests need moto_server 5.2.1 and are never skipped.
-check-moto:
-	@command -v moto_server >/dev/null 2>&1 || { \
-	  echo "error: moto_server not found on PATH. doppio's tests need moto 5.2.1 with [server] extras" >&2; \
-	  echo "       (pre-installed on the project machine; elsewhere: python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.1')" >&2; \
-	  exit 1; }
+# The prerequisite checks come first and fail loudly, naming each missing tool and the
+# one command that installs it (as root they apt-get install what Debian packages):
+# moto_server 5.2.1 for the sandbox, Debian's docker-registry for the verify tests.
+# Nothing is ever skipped for a missing tool. scripts/prereqs.sh says what each needs.
+prereqs-test:
+	@./scripts/prereqs.sh test
+prereqs-demo:
+	@./scripts/prereqs.sh demo
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	$(GO) mod tidy -diff
 	$(GO) vet ./...
 
-test: check-moto vet
+# cross-check: every package and its tests build and vet for macOS too (process-group
+# and Pdeathsig code lives in *_linux.go / *_other.go files). vet type-checks the test
+# files; go test -c links every test binary (written to a scratch directory).
+cross-check:
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  echo "GOOS=darwin GOARCH=arm64 $(GO) test -c -o <scratch>/ ./..." && \
+	  GOOS=darwin GOARCH=arm64 $(GO) test -c -o "$$dir/" ./...
+
+test: prereqs-test vet cross-check
 	$(GO) test -race -count=1 -timeout 15m ./...
 
-# sandbox runs the local AWS (moto_server + doppio's simulating proxy) until Ctrl-C and
-# prints the AWS_* exports that point SDKs and doppio at it.
-.PHONY: sandbox demo
-sandbox: check-moto
-	$(GO) run ./sandbox/cmd/sandbox $(SANDBOX_FLAGS)
+# sandbox runs the local AWS (moto_server + doppio's simulating proxy) until Ctrl-C,
+# with an account prepared for examples/quickstart, and writes the exports that point
+# doppio at it to .sandbox/env: in another terminal, eval "$$(cat .sandbox/env)".
+sandbox:
+	@./scripts/sandbox.sh
 
 # demo starts the sandbox, deploys examples/quickstart end to end and stops it.
-demo: check-moto
+demo: prereqs-demo
 	./sandbox/demo.sh
 
 # release-check validates .goreleaser.yaml and builds a snapshot release into dist/:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh — start the sandbox, create the quickstart cluster and service from
 # examples/quickstart and deploy a new revision end to end, then stop the sandbox.
-# Needs: go, moto_server (moto 5.2.1) and the aws CLI on PATH. The aws CLI only
-# prepares what Terraform would own (cluster, role, log group); doppio does the rest.
+# Needs: go and moto_server (moto 5.2.1) on PATH (`make demo` checks them first with
+# scripts/prereqs.sh). A small Go helper (scripts/quickstart) prepares what Terraform
+# would own (cluster, role, log group); doppio does the rest.
 # Set DOPPIO=path/to/doppio to use a prebuilt binary.
 set -euo pipefail
 
@@ -21,9 +22,6 @@ trap cleanup EXIT INT TERM
 
 step() { printf '\n==> %s\n' "$*"; }
 
-command -v moto_server >/dev/null || { echo "error: moto_server (moto 5.2.1) is not on PATH" >&2; exit 1; }
-command -v aws >/dev/null || { echo "error: the aws CLI is not on PATH" >&2; exit 1; }
-
 step "building doppio"
 if [ -z "${DOPPIO:-}" ]; then
   (cd "$root" && go build -o "$work/doppio" ./cmd/doppio)
@@ -32,10 +30,10 @@ fi
 "$DOPPIO" version
 
 step "building and starting the sandbox (moto_server + simulating proxy, clock at ${SPEED:-4}x)"
-(cd "$root" && go build -o "$work/sandbox" ./sandbox/cmd/sandbox)
+(cd "$root" && go build -o "$work/sandbox" ./sandbox/cmd/sandbox && go build -o "$work/quickstart-account" ./scripts/quickstart/cmd/quickstart-account)
 "$work/sandbox" -speed "${SPEED:-4}" -env-file "$work/env" >/dev/null 2>"$work/sandbox.log" &
 sandbox_pid=$!
-for _ in $(seq 1 300); do
+for _ in $(seq 1 1200); do # up to 2 minutes: moto_server starts slowly on a busy machine
   [ -s "$work/env" ] && break
   kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; exit 1; }
   sleep 0.1
@@ -43,19 +41,14 @@ done
 [ -s "$work/env" ] || { echo "error: the sandbox did not start" >&2; cat "$work/sandbox.log" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$work/env"
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 sed 's/^/    /' "$work/env"
 cat "$work/sandbox.log"
 
 step "preparing the account: cluster, execution role, log group, network"
-aws ecs create-cluster --cluster-name quickstart --query cluster.clusterArn --output text
-EXECUTION_ROLE_ARN=$(aws iam create-role --role-name quickstart-execution \
-  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}' \
-  --query Role.Arn --output text)
-aws logs create-log-group --log-group-name /ecs/quickstart-web
-SUBNET_ID=$(aws ec2 describe-subnets --filters Name=default-for-az,Values=true --query 'Subnets[0].SubnetId' --output text)
-SECURITY_GROUP_ID=$(aws ec2 describe-security-groups --group-names default --query 'SecurityGroups[0].GroupId' --output text)
-export EXECUTION_ROLE_ARN SUBNET_ID SECURITY_GROUP_ID
+"$work/quickstart-account" >"$work/account.env"
+# shellcheck disable=SC1091
+. "$work/account.env"
 echo "    role $EXECUTION_ROLE_ARN, subnet $SUBNET_ID, security group $SECURITY_GROUP_ID"
 
 cd "$project"

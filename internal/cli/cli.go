@@ -56,6 +56,7 @@ type CLI struct {
 	Exec       ExecCmd       `cmd:"" help:"Open an ECS Exec session (command or port forwarding) in a task's container."`
 	Verify     VerifyCmd     `cmd:"" help:"Check that roles, images, secrets, log groups, network and load balancers the definitions use exist."`
 	Schedule   ScheduleCmd   `cmd:"" help:"Manage ECS scheduled tasks (EventBridge rules) from ecschedule files: dump, diff, apply, run, status."`
+	Completion CompletionCmd `cmd:"" help:"Print a shell completion script: doppio completion bash|zsh|fish."`
 }
 
 // exitRecorder captures kong's requests to exit (after --help, --version) without
@@ -139,7 +140,7 @@ func (a *app) deadline(ctx context.Context, command string) (context.Context, co
 	case "exec":
 		ctx, cancel := context.WithCancel(ctx)
 		return ctx, cancel, nil
-	case "version", "init", "schedule":
+	case "version", "init", "schedule", "completion":
 	default:
 		if a.timeout == 0 {
 			p, err := a.project(ctx)

@@ -21,7 +21,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -58,7 +57,7 @@ func startRegistry(t *testing.T, extra string) string {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "serve", path)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = registryProcAttr()
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
