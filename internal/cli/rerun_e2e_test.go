@@ -157,3 +157,16 @@ func TestE2ERerunRunSameClientToken(t *testing.T) {
 		t.Errorf("%d tasks in the cluster after the re-run, want the one the first run started: %v", len(tasks), tasks)
 	}
 }
+
+// TestE2ECreateExternalService: creating an EXTERNAL-controller service from nothing
+// ends at once (it has no deployment and no task set of ours to wait for).
+func TestE2ECreateExternalService(t *testing.T) {
+	e := deployProject(t)
+	e.write("app/ecs-service-def.json", `{"desiredCount": 0, "deploymentController": {"type": "EXTERNAL"}}`)
+	e.setenv("IMAGE", "nginx:1.27")
+	_, errs := e.must(0, "app", "deploy", poll)
+	wantIn(t, "create", errs, "created service", "deployment succeeded")
+	if svc := e.describe("e2e", "web"); svc.DeploymentController == nil || svc.DeploymentController.Type != types.DeploymentControllerTypeExternal {
+		t.Errorf("service: %+v", svc.DeploymentController)
+	}
+}

@@ -172,6 +172,13 @@ func (c *ecsController) InFlight(context.Context) (*Started, error) {
 // Follow waits on the deployment our call started (or, after a stop, on its
 // rollback).
 func (c *ecsController) Follow(ctx context.Context, s *Started, w Wait) (watch.Outcome, error) {
+	if s.Created && c.w.Kind == KindExternal {
+		// An EXTERNAL service starts with no deployment and no task set: the tool
+		// that manages its task sets creates them (CreateService API reference), so
+		// there is nothing of ours to wait for.
+		return watch.Outcome{Kind: watch.Succeeded, Started: s.StartedAt, Finished: c.d.Now(),
+			Reason: "EXTERNAL service created; its task sets are created by the controller that manages them"}, nil
+	}
 	t := watch.Target{Cluster: s.Cluster, Service: s.Service, DeploymentID: s.DeploymentID, DeploymentARN: s.DeploymentARN,
 		TaskDefinition: s.TaskDefinitionARN, StartedAt: s.StartedAt, Until: w.until(), WaitOnPause: w.WaitOnPause,
 		ContinuedHook: s.ContinuedHook, NewEventsOnly: s.ContinuedHook != ""}
