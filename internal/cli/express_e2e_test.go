@@ -143,7 +143,7 @@ func TestExpressE2ECrashloop(t *testing.T) {
 	e.must(0, "app", "deploy", poll)
 	e.setenv("IMAGE", "nginx:crashloop")
 	_, errs := e.must(4, "app", "deploy", poll)
-	if !strings.Contains(errs, "rolled back") || !strings.Contains(errs, "stopped task") {
+	if !strings.Contains(errs, "rolled back") || !strings.Contains(errs, "why it failed") || strings.Contains(errs, "passed between polls") {
 		t.Errorf("crashloop: stderr:\n%s", errs)
 	}
 }

@@ -248,7 +248,7 @@ func TestUnknownConfigKeyWarnsOnce(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	want := `ecspresso.yml:10: unknown config key \"notes\" ignored`
+	want := `ecspresso.yml:10: unknown config key "notes" ignored`
 	if n := strings.Count(stderr.String(), want); n != 1 {
 		t.Errorf("stderr has %q %d times, want once:\n%s", want, n, stderr.String())
 	}

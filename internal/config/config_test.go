@@ -299,8 +299,6 @@ func TestUnknownKeys(t *testing.T) {
 			wantErr: `doppio.json:3: codedeploy.aplication_name: unknown config key "aplication_name"`, wantHint: `did you mean "application_name"?`},
 		{name: "misspelt plugin key", body: `{"plugins": [{"name": "tfstate", "func_prefx": "a_"}]}`,
 			wantErr: `plugins[0].func_prefx: unknown config key "func_prefx"`, wantHint: `did you mean "func_prefix"?`},
-		{name: "express_definition", body: `{"express_definition": "x.json"}`,
-			wantErr: `unknown config key "express_definition"`, wantHint: "ECS Express mode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
@@ -225,6 +226,12 @@ func (o *TextObserver) stageLines(s Snapshot) {
 	if s.LifecycleStage == "" {
 		return
 	}
+	if !trafficShifting(s.Strategy) || strings.HasPrefix(s.Status, "ROLLBACK") || strings.HasPrefix(s.RolloutState, "ROLLBACK") {
+		// A rolling deployment has no traffic-shifting stages, and one rolling back
+		// does not pass the stages between where it was and where it ends.
+		o.stage = s.LifecycleStage
+		return
+	}
 	if s.DeploymentID != o.stageDep {
 		o.stageDep, o.stage = s.DeploymentID, ""
 	}
@@ -244,4 +251,10 @@ func (o *TextObserver) stageLines(s Snapshot) {
 				slog.String("lifecycleStage", st)}})
 	}
 	o.stage = s.LifecycleStage
+}
+
+// trafficShifting reports whether strategy has traffic-shifting lifecycle stages
+// (BLUE_GREEN, LINEAR, CANARY); an unknown strategy is taken to have them.
+func trafficShifting(strategy string) bool {
+	return strategy == "" || (strategy != string(types.DeploymentStrategyRolling))
 }
