@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -26,9 +27,18 @@ import (
 // VerifyCmd checks that everything the task and service definitions depend on
 // exists, without changing anything but one test log event per log group.
 type VerifyCmd struct {
-	GetSecrets bool `help:"Read secret values (never printed) to check they are readable and JSON keys exist; --no-get-secrets checks existence only." negatable:"" default:"true"`
-	PutLogs    bool `help:"Write one test event to each awslogs log group." negatable:"" default:"true"`
-	Cache      bool `help:"Show a resource named again as (cached); --no-cache repeats its full result. Each resource is checked once either way." negatable:"" default:"true"`
+	GetSecrets bool     `help:"Read secret values (never printed) to check they are readable and JSON keys exist; --no-get-secrets checks existence only." negatable:"" default:"true"`
+	PutLogs    bool     `help:"Write one test event to each awslogs log group." negatable:"" default:"true"`
+	Cache      bool     `help:"Show a resource named again as (cached); --no-cache repeats its full result. Each resource is checked once either way." negatable:"" default:"true"`
+	Skip       []string `help:"Checks not to run, shown as SKIPPED (repeatable or comma-separated): images, roles, secrets, logs, network, load-balancers, file-systems, environment-files, service-discovery, cluster." placeholder:"CHECK"`
+}
+
+// Validate checks --skip before anything is loaded.
+func (c *VerifyCmd) Validate() error {
+	if _, err := verify.ParseSkip(c.Skip); err != nil {
+		return diag.Invalid(fmt.Errorf("--skip: %w", err), "allowed: "+strings.Join(verify.SkipNames(), ", "))
+	}
+	return nil
 }
 
 // Run verifies and prints the report; NG checks make it exit 1.
@@ -51,7 +61,11 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	v := verify.New(verifyDeps(cfg), verify.Options{GetSecrets: c.GetSecrets, PutLogs: c.PutLogs})
+	skip, err := verify.ParseSkip(c.Skip)
+	if err != nil {
+		return diag.Invalid(fmt.Errorf("--skip: %w", err), "")
+	}
+	v := verify.New(verifyDeps(cfg), verify.Options{GetSecrets: c.GetSecrets, PutLogs: c.PutLogs, Skip: skip})
 	rep, err := v.Run(ctx, in)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {

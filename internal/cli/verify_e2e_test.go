@@ -245,6 +245,16 @@ func TestVerifyE2E(t *testing.T) {
 		t.Errorf("NG checks %v, want %v", ng, want)
 	}
 
+	// --skip: the skipped checks are SKIPPED (never OK) and make no call; the rest
+	// still run. An unknown check name is a usage error.
+	out, _ = e.must(1, "bad", "verify", "--skip", "images", "--skip", "logs,roles")
+	if !strings.Contains(out, ", 3 NG, 6 skipped\n") || strings.Count(out, "[SKIP] not checked") < 6 || !strings.Contains(out, "not checked (--skip images)") {
+		t.Errorf("verify --skip images,logs,roles:\n%s", out)
+	}
+	if _, errs := e.must(2, "bad", "verify", "--skip", "imagez"); !strings.Contains(errs, `--skip: unknown check "imagez"`) || !strings.Contains(errs, "images") {
+		t.Errorf("verify --skip imagez:\n%s", errs)
+	}
+
 	// verify changes nothing but the test events: no call that creates, puts,
 	// deletes or updates anything else, and the test event is in its log group.
 	for op, n := range e.sb.Counts() {

@@ -84,6 +84,9 @@ type Options struct {
 	PutLogs bool
 	// Concurrency bounds the checks running at once (default 8).
 	Concurrency int
+	// Skip maps the check kinds not to run to the --skip name that asked for it
+	// (ParseSkip): they are reported SKIPPED.
+	Skip map[string]string
 }
 
 // Deps are the AWS clients verify uses. Region-bound services that an ARN or image
@@ -187,6 +190,10 @@ func (v *Verifier) Run(ctx context.Context, in Input) (Report, error) {
 				return
 			}
 			defer func() { <-sem }()
+			if name := v.opts.skipped(checks[i].kind); name != "" {
+				outcomes[i] = skip("not checked (--skip " + name + ")")
+				return
+			}
 			outcomes[i] = checks[i].run(ctx)
 		}()
 	}
