@@ -52,8 +52,14 @@ func deployProject(t *testing.T) *e2e {
 // runCtx runs doppio in-process with a caller-controlled context and stderr.
 func (e *e2e) runCtx(ctx context.Context, stderr *syncBuffer, args ...string) (int, string) {
 	e.t.Helper()
+	return e.runCtxIn(ctx, "app", stderr, args...)
+}
+
+// runCtxIn is runCtx in dir (relative to the test's directory).
+func (e *e2e) runCtxIn(ctx context.Context, dir string, stderr *syncBuffer, args ...string) (int, string) {
+	e.t.Helper()
 	var out bytes.Buffer
-	code := Main(ctx, args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Vars: maps.Clone(e.vars), Dir: filepath.Join(e.dir, "app")})
+	code := Main(ctx, args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Vars: maps.Clone(e.vars), Dir: filepath.Join(e.dir, dir)})
 	return code, out.String()
 }
 

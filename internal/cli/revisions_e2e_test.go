@@ -2,10 +2,12 @@ package cli
 
 import (
 	"encoding/json"
-	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -161,8 +163,21 @@ func TestE2ERollbackStop(t *testing.T) {
 	if !strings.Contains(out, "with ROLLBACK") {
 		t.Fatalf("rollback --stop --dry-run:\n%s", out)
 	}
-	e.sb.Clock().SetSpeed(40)
-	_, errs := e.must(0, "", "rollback", "--stop", "--poll-interval", "50ms")
+	// The rollout stands still until doppio has stopped it (its first line after the
+	// plan comes after StopServiceDeployment); only then does the clock move, so the
+	// deployment cannot complete between planning and stopping it.
+	e.sb.Clock().SetSpeed(0)
+	var once sync.Once
+	stderr := &syncBuffer{onLine: func(l string) {
+		if !strings.HasPrefix(l, "plan:") && !strings.HasPrefix(l, "  ") {
+			once.Do(func() { e.sb.Clock().SetSpeed(40) })
+		}
+	}}
+	code, _ := e.runCtxIn(t.Context(), "", stderr, "rollback", "--stop", "--poll-interval", "50ms")
+	errs := stderr.String()
+	if code != 0 {
+		t.Fatalf("rollback --stop: exit %d\n%s", code, errs)
+	}
 	if got := aws.ToString(e.describe("prod", "web").TaskDefinition); got != v1 {
 		t.Errorf("after rollback --stop the service runs %s, want %s\n%s", got, v1, errs)
 	}
