@@ -115,10 +115,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	defer cancel()
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	if err := app.refuseExpress(ctx, verb); err != nil { // express.go
-		return app.report(err)
-	}
-	if err := app.refuseDaemon(ctx, verb); err != nil { // daemon.go
+	if err := app.refuseForWorkload(ctx, verb); err != nil { // express.go
 		return app.report(err)
 	}
 	end := app.watchForNotify() // notify.go

@@ -33,19 +33,6 @@ var daemonRefused = map[string]string{
 	"tasks":      "tasks lists the tasks of services",
 }
 
-// refuseDaemon refuses verb (exit 2) for a Managed Daemon project.
-func (a *app) refuseDaemon(ctx context.Context, verb string) error {
-	why, ok := daemonRefused[verb]
-	if !ok {
-		return nil
-	}
-	p, err := a.project(ctx)
-	if err != nil || p.cfg.DaemonDefinition == "" {
-		return nil
-	}
-	return diag.Invalid(fmt.Errorf("%s does not work with a Managed Daemon (daemon_definition is set in %s)", verb, a.rel(p.cfg.Path)), why)
-}
-
 // daemonDefinition renders and decodes the config's daemon definition.
 func (p *project) daemonDefinition(ctx context.Context) (*ecsdef.DaemonDefinition, error) {
 	if err := p.cfg.CheckDefinitionFile("daemon_definition"); err != nil {

@@ -30,18 +30,27 @@ var expressRefused = map[string]string{
 	"appspec":    "an Express Mode service is not deployed through CodeDeploy",
 }
 
-// refuseExpress refuses verb (exit 2) when the project is an Express Mode service.
-// A config that does not load is left for the verb itself to report.
-func (a *app) refuseExpress(ctx context.Context, verb string) error {
-	why, ok := expressRefused[verb]
-	if !ok {
+// refuseForWorkload refuses verb (exit 2) when the project is an Express Mode
+// service or a Managed Daemon and the verb manages what that workload has not (the
+// reasons are expressRefused and daemonRefused). A config that does not load is
+// left for the verb itself to report.
+func (a *app) refuseForWorkload(ctx context.Context, verb string) error {
+	_, express := expressRefused[verb]
+	_, daemon := daemonRefused[verb]
+	if !express && !daemon {
 		return nil
 	}
 	p, err := a.project(ctx)
-	if err != nil || p.cfg.ExpressDefinition == "" {
+	if err != nil {
 		return nil
 	}
-	return diag.Invalid(fmt.Errorf("%s does not work with an Express Mode service (express_definition is set in %s)", verb, a.rel(p.cfg.Path)), why)
+	switch {
+	case express && p.cfg.ExpressDefinition != "":
+		return diag.Invalid(fmt.Errorf("%s does not work with an Express Mode service (express_definition is set in %s)", verb, a.rel(p.cfg.Path)), expressRefused[verb])
+	case daemon && p.cfg.DaemonDefinition != "":
+		return diag.Invalid(fmt.Errorf("%s does not work with a Managed Daemon (daemon_definition is set in %s)", verb, a.rel(p.cfg.Path)), daemonRefused[verb])
+	}
+	return nil
 }
 
 // expressDefinition renders and decodes the config's express definition.
