@@ -1,0 +1,128 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// daemonProject writes a Managed Daemon project whose image comes from $IMAGE.
+func daemonProject(t *testing.T) *e2e {
+	t.Helper()
+	e := startE2E(t)
+	e.cluster("e2e")
+	e.sb.Clock().SetSpeed(40)
+	e.write("app/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n")
+	e.write("app/ecs-daemon-def.json", `{
+  "capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2-a", "arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2-b"],
+  "deploymentConfiguration": {"drainPercent": 25, "bakeTimeInMinutes": 0},
+  "taskDefinition": {
+    "family": "agent",
+    "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+    "containerDefinitions": [{"name": "agent", "image": "{{ must_env `+"`IMAGE`"+` }}", "memory": 128,
+      "environment": [{"name": "LEVEL", "value": "info"}]}]
+  }
+}`)
+	e.setenv("IMAGE", "datadog/agent:7.60")
+	return e
+}
+
+// TestDaemonE2ELifecycle: render, diff, plan, deploy (create, unchanged, update),
+// status, rollback and delete of a Managed Daemon.
+func TestDaemonE2ELifecycle(t *testing.T) {
+	e := daemonProject(t)
+	out, _ := e.must(0, "app", "render", "daemondef")
+	if !strings.Contains(out, `"image": "datadog/agent:7.60"`) || !strings.Contains(out, `"drainPercent": 25`) {
+		t.Errorf("render daemondef:\n%s", out)
+	}
+	out, _ = e.must(0, "app", "diff")
+	if !strings.Contains(out, "(daemon agent does not exist)") {
+		t.Errorf("diff before create:\n%s", out)
+	}
+	out, _ = e.must(0, "app", "plan")
+	if !strings.Contains(out, "plan: create service agent") || !strings.Contains(out, "register a new revision of agent") {
+		t.Errorf("plan:\n%s", out)
+	}
+
+	e.sb.ResetCounts()
+	start := time.Now()
+	_, errs := e.must(0, "app", "deploy", poll)
+	logCounts(t, "daemon deploy (create)", time.Since(start), e.sb.Counts())
+	if !strings.Contains(errs, "created daemon") || !strings.Contains(errs, "daemon deployment succeeded") {
+		t.Errorf("create: %s", errs)
+	}
+	out, _ = e.must(0, "app", "status")
+	if !strings.Contains(out, "DaemonTaskDefinition: agent:1") || !strings.Contains(out, "running=6") || !strings.Contains(out, "Deployment: SUCCESSFUL") {
+		t.Errorf("status:\n%s", out)
+	}
+	out, _ = e.must(0, "app", "diff", "--exit-code")
+	if out != "" {
+		t.Errorf("diff after create:\n%s", out)
+	}
+	e.sb.ResetCounts()
+	_, errs = e.must(0, "app", "deploy", poll)
+	if c := e.sb.Counts(); !strings.Contains(errs, "nothing to deploy") || c["ecs:RegisterDaemonTaskDefinition"] != 0 || c["ecs:UpdateDaemon"] != 0 {
+		t.Errorf("unchanged deploy: %v\n%s", c, errs)
+	}
+
+	e.setenv("IMAGE", "datadog/agent:7.61")
+	e.must(3, "app", "diff", "--exit-code")
+	e.sb.ResetCounts()
+	start = time.Now()
+	_, errs = e.must(0, "app", "deploy", poll)
+	logCounts(t, "daemon deploy (update)", time.Since(start), e.sb.Counts())
+	if c := e.sb.Counts(); c["ecs:RegisterDaemonTaskDefinition"] != 1 || c["ecs:UpdateDaemon"] != 1 {
+		t.Errorf("update calls: %v", c)
+	}
+	out, _ = e.must(0, "app", "status")
+	if !strings.Contains(out, "DaemonTaskDefinition: agent:2") {
+		t.Errorf("status after update:\n%s\n%s", out, errs)
+	}
+
+	_, errs = e.must(0, "app", "rollback", poll)
+	out, _ = e.must(0, "app", "status")
+	if !strings.Contains(out, "DaemonTaskDefinition: agent:1") {
+		t.Errorf("status after rollback:\n%s\n%s", out, errs)
+	}
+
+	_, errs = e.must(0, "app", "delete", "--force")
+	if !strings.Contains(errs, "daemon deleted") {
+		t.Errorf("delete: %s", errs)
+	}
+	e.must(1, "app", "status")
+}
+
+// TestDaemonE2ECrashloopRollsBack: a revision that fails on its first instance is
+// rolled back by the circuit breaker; deploy exits 4 and the daemon runs the old
+// revision.
+func TestDaemonE2ECrashloopRollsBack(t *testing.T) {
+	e := daemonProject(t)
+	e.must(0, "app", "deploy", poll)
+	for _, image := range []string{"datadog/agent:crashloop", "datadog/agent:pullfail"} {
+		e.setenv("IMAGE", image)
+		_, errs := e.must(4, "app", "deploy", poll)
+		if !strings.Contains(errs, "rolled back") || !strings.Contains(errs, "circuit breaker") {
+			t.Errorf("%s: stderr:\n%s", image, errs)
+		}
+		out, _ := e.must(0, "app", "status")
+		if !strings.Contains(out, "DaemonTaskDefinition: agent:1") {
+			t.Errorf("%s: status after rollback:\n%s", image, out)
+		}
+	}
+}
+
+// TestDaemonE2ERefusedVerbs: verbs that do not apply to a daemon exit 2 before any
+// AWS call.
+func TestDaemonE2ERefusedVerbs(t *testing.T) {
+	e := daemonProject(t)
+	for _, verb := range []string{"scale", "run", "revisions", "register", "appspec", "refresh", "continue"} {
+		e.sb.ResetCounts()
+		_, errs := e.must(2, "app", verb)
+		if !strings.Contains(errs, verb+" does not work with a Managed Daemon") {
+			t.Errorf("%s: %s", verb, errs)
+		}
+		if c := e.sb.Counts(); len(c) != 0 {
+			t.Errorf("%s made calls: %v", verb, c)
+		}
+	}
+}

@@ -1,0 +1,245 @@
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// expressProject writes an Express Mode project (ecspresso's express_definition)
+// whose image comes from $IMAGE.
+func expressProject(t *testing.T) *e2e {
+	t.Helper()
+	e := startE2E(t)
+	e.cluster("e2e")
+	e.sb.Clock().SetSpeed(40)
+	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: hello\nexpress_definition: ecs-express-def.json\ntimeout: 2m\n")
+	e.write("app/ecs-express-def.json", `{
+  "infrastructureRoleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForExpressServices",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+  "cpu": "512", "memory": "1024", "healthCheckPath": "/health",
+  "primaryContainer": {"image": "{{ must_env `+"`IMAGE`"+` }}", "containerPort": 8080,
+    "environment": [{"name": "GREETING", "value": "{{ env `+"`GREETING` `hello`"+` }}"}]},
+  "scalingTarget": {"minTaskCount": 2, "maxTaskCount": 4}
+}`)
+	e.setenv("IMAGE", "nginx:1.27")
+	return e
+}
+
+func (e *e2e) expressService(cluster, name string) *types.ECSExpressGatewayService {
+	e.t.Helper()
+	svc := e.describe(cluster, name)
+	out, err := e.ecs.DescribeExpressGatewayService(e.t.Context(), &ecs.DescribeExpressGatewayServiceInput{ServiceArn: svc.ServiceArn})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return out.Service
+}
+
+// TestExpressE2ELifecycle: render, plan, deploy (create, then update), diff,
+// status, tasks, wait, refresh and delete of an Express Mode service.
+func TestExpressE2ELifecycle(t *testing.T) {
+	e := expressProject(t)
+
+	out, _ := e.must(0, "app", "render", "expressdef")
+	if !strings.Contains(out, `"serviceName": "hello"`) || !strings.Contains(out, `"image": "nginx:1.27"`) || !strings.Contains(out, `"cluster": "e2e"`) {
+		t.Errorf("render expressdef:\n%s", out)
+	}
+	out, _ = e.must(0, "app", "diff")
+	if !strings.Contains(out, `+  "healthCheckPath": "/health"`) {
+		t.Errorf("diff before create:\n%s", out)
+	}
+	out, _ = e.must(0, "app", "plan")
+	if !strings.Contains(out, "plan: create service hello in cluster e2e") {
+		t.Errorf("plan before create:\n%s", out)
+	}
+
+	e.sb.ResetCounts()
+	start := time.Now()
+	_, errs := e.must(0, "app", "deploy", poll)
+	wall := time.Since(start)
+	logCounts(t, "express deploy (create)", wall, e.sb.Counts())
+	if !strings.Contains(errs, "express gateway service created") || !strings.Contains(errs, "succeeded") {
+		t.Errorf("create: stderr:\n%s", errs)
+	}
+	svc := e.describe("e2e", "hello")
+	if svc.ResourceManagementType != types.ResourceManagementTypeEcs || svc.RunningCount != 2 || len(svc.LoadBalancers) != 1 {
+		t.Fatalf("after create: %s running %d load balancers %v", svc.ResourceManagementType, svc.RunningCount, svc.LoadBalancers)
+	}
+	x := e.expressService("e2e", "hello")
+	if len(x.ActiveConfigurations) != 1 || len(x.ActiveConfigurations[0].IngressPaths) != 1 ||
+		!strings.HasSuffix(aws.ToString(x.ActiveConfigurations[0].IngressPaths[0].Endpoint), ".ecs.us-east-1.on.aws") {
+		t.Fatalf("express service: %+v", x)
+	}
+	lbs := e.query("elasticloadbalancing", "2015-12-01", "DescribeLoadBalancers", url.Values{})
+	if !strings.Contains(lbs, "ecs-express-") {
+		t.Errorf("no managed load balancer in ELBv2:\n%s", lbs)
+	}
+
+	// Nothing changed: nothing to deploy, diff is empty.
+	out, _ = e.must(0, "app", "diff", "--exit-code")
+	if out != "" {
+		t.Errorf("diff after create:\n%s", out)
+	}
+	_, errs = e.must(0, "app", "deploy", poll)
+	if !strings.Contains(errs, "nothing to deploy") {
+		t.Errorf("redeploy: %s", errs)
+	}
+
+	// An update: plan says what changes, deploy follows the new deployment.
+	e.setenv("IMAGE", "nginx:1.28")
+	out, _ = e.must(0, "app", "plan")
+	if !strings.Contains(out, "express.primaryContainer.image changed (new task definition revision)") {
+		t.Errorf("plan update:\n%s", out)
+	}
+	e.must(3, "app", "diff", "--exit-code")
+	e.sb.ResetCounts()
+	start = time.Now()
+	_, errs = e.must(0, "app", "deploy", poll)
+	logCounts(t, "express deploy (update)", time.Since(start), e.sb.Counts())
+	if c := e.sb.Counts(); c["ecs:UpdateExpressGatewayService"] != 1 || c["ecs:RegisterTaskDefinition"] != 0 || c["ecs:UpdateService"] != 0 {
+		t.Errorf("update calls: %v", c)
+	}
+	if !strings.HasSuffix(aws.ToString(e.describe("e2e", "hello").TaskDefinition), "e2e-hello:2") {
+		t.Errorf("after update: %s\n%s", aws.ToString(e.describe("e2e", "hello").TaskDefinition), errs)
+	}
+
+	out, _ = e.must(0, "app", "status")
+	if !strings.Contains(out, "Express:\n  Status: ACTIVE") || !strings.Contains(out, "PUBLIC hello-") {
+		t.Errorf("status:\n%s", out)
+	}
+	out, _ = e.must(0, "app", "tasks")
+	if strings.Count(out, "RUNNING") < 2 {
+		t.Errorf("tasks:\n%s", out)
+	}
+	e.must(0, "app", "wait", poll)
+	e.must(0, "app", "refresh", poll)
+	// rollback only while a deployment is in flight.
+	_, errs = e.must(2, "app", "rollback")
+	if !strings.Contains(errs, "no deployment in progress") {
+		t.Errorf("rollback: %s", errs)
+	}
+
+	_, errs = e.must(0, "app", "delete", "--force")
+	if !strings.Contains(errs, "express gateway service deleted") {
+		t.Errorf("delete: %s", errs)
+	}
+	if lbs := e.query("elasticloadbalancing", "2015-12-01", "DescribeLoadBalancers", url.Values{}); strings.Contains(lbs, "ecs-express-") {
+		t.Errorf("managed load balancer left after delete:\n%s", lbs)
+	}
+}
+
+// TestExpressE2ECrashloop: a failing image is rolled back by the circuit breaker;
+// deploy explains it and exits 4.
+func TestExpressE2ECrashloop(t *testing.T) {
+	e := expressProject(t)
+	e.must(0, "app", "deploy", poll)
+	e.setenv("IMAGE", "nginx:crashloop")
+	_, errs := e.must(4, "app", "deploy", poll)
+	if !strings.Contains(errs, "rolled back") || !strings.Contains(errs, "why it failed") || strings.Contains(errs, "passed between polls") {
+		t.Errorf("crashloop: stderr:\n%s", errs)
+	}
+}
+
+// TestExpressE2ERefusedVerbs: the verbs ecspresso refuses for Express Mode exit 2
+// with a reason, before any AWS call.
+func TestExpressE2ERefusedVerbs(t *testing.T) {
+	e := expressProject(t)
+	for _, verb := range []string{"scale", "run", "revisions", "register", "deregister", "appspec"} {
+		e.sb.ResetCounts()
+		args := []string{verb}
+		if verb == "deregister" {
+			args = append(args, "--keeps", "1") // its flags are checked first
+		}
+		_, errs := e.must(2, "app", args...)
+		if !strings.Contains(errs, verb+" does not work with an Express Mode service") {
+			t.Errorf("%s: %s", verb, errs)
+		}
+		if c := e.sb.Counts(); len(c) != 0 {
+			t.Errorf("%s made calls: %v", verb, c)
+		}
+	}
+	_, errs := e.must(2, "app", "deploy", "--tasks", "3")
+	if !strings.Contains(errs, "scalingTarget") {
+		t.Errorf("deploy --tasks: %s", errs)
+	}
+}
+
+// logCounts prints the calls a command made, by operation (the figures of the
+// issue note).
+func logCounts(t *testing.T, what string, wall time.Duration, c map[string]int) {
+	t.Helper()
+	ops := make([]string, 0, len(c))
+	total := 0
+	for op, n := range c {
+		ops = append(ops, fmt.Sprintf("%s=%d", op, n))
+		total += n
+	}
+	sort.Strings(ops)
+	t.Logf("%s: %d calls in %v wall: %s", what, total, wall.Round(time.Millisecond), strings.Join(ops, " "))
+}
+
+// TestFleetE2EMixesWorkloads: one fleet run deploys an Express Mode service, a
+// Managed Daemon and an ordinary service, then reports every member's outcome.
+func TestFleetE2EMixesWorkloads(t *testing.T) {
+	e := expressProject(t)
+	subnets, sg := e.network()
+	e.write("daemon/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n")
+	e.write("daemon/ecs-daemon-def.json", `{"capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2"],
+  "taskDefinition": {"family": "agent", "containerDefinitions": [{"name": "agent", "image": "agent:1", "memory": 64}]}}`)
+	e.write("web/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
+	e.write("web/ecs-service-def.json", fmt.Sprintf(`{"launchType": "FARGATE", "desiredCount": 1,
+  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q], "securityGroups": [%q]}}}`, subnets[0], sg))
+	e.write("web/ecs-task-def.json", `{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true}]}`)
+	out, errs := e.must(0, ".", "deploy", "--config", "app/ecspresso.yml", "--config", "daemon/doppio.yml", "--config", "web/ecspresso.yml", poll, "--output", "json")
+	for _, want := range []string{`"service": "hello"`, `"service": "agent"`, `"service": "web"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fleet result lacks %s:\n%s\n%s", want, out, errs)
+		}
+	}
+	if strings.Count(out, `"outcome": "succeeded"`) != 3 {
+		t.Errorf("fleet outcomes:\n%s", out)
+	}
+}
+
+// TestInitE2EExpressAndDaemon: init imports a live Express Mode service (as an
+// express definition, or with --no-express as ordinary definitions) and a live
+// Managed Daemon (--daemon); diff right after shows nothing.
+func TestInitE2EExpressAndDaemon(t *testing.T) {
+	e := expressProject(t)
+	e.must(0, "app", "deploy", poll)
+	e.write("imp/.keep", "")
+	e.must(0, "imp", "init", "--region", "us-east-1", "--cluster", "e2e", "--service", "hello")
+	if cfg := e.read("imp/doppio.yml"); !strings.Contains(cfg, "express_definition: ecs-express-def.json") {
+		t.Errorf("init config:\n%s", cfg)
+	}
+	if def := e.read("imp/ecs-express-def.json"); strings.Contains(def, "serviceName") || !strings.Contains(def, `"image": "nginx:1.27"`) {
+		t.Errorf("init express definition:\n%s", def)
+	}
+	if out, _ := e.must(0, "imp", "diff", "--exit-code"); out != "" {
+		t.Errorf("diff after init:\n%s", out)
+	}
+	e.write("plain/.keep", "")
+	e.must(0, "plain", "init", "--region", "us-east-1", "--cluster", "e2e", "--service", "hello", "--no-express")
+	if cfg := e.read("plain/doppio.yml"); !strings.Contains(cfg, "task_definition:") || strings.Contains(cfg, "express_definition") {
+		t.Errorf("init --no-express config:\n%s", cfg)
+	}
+
+	e.write("d/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\n")
+	e.write("d/ecs-daemon-def.json", `{"capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2"],
+  "taskDefinition": {"family": "agent", "containerDefinitions": [{"name": "agent", "image": "agent:1", "memory": 64}]}}`)
+	e.must(0, "d", "deploy", poll)
+	e.write("dimp/.keep", "")
+	e.must(0, "dimp", "init", "--region", "us-east-1", "--cluster", "e2e", "--daemon", "agent")
+	if out, _ := e.must(0, "dimp", "diff", "--exit-code"); out != "" {
+		t.Errorf("diff after init --daemon:\n%s\n%s", out, e.read("dimp/ecs-daemon-def.json"))
+	}
+}
