@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/doppio-ecs/doppio/internal/cli"
 
@@ -217,7 +218,7 @@ func TestDeployE2ETimeout(t *testing.T) {
 	e := deployProject(t)
 	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
-	e.sb.Clock().SetSpeed(0.001) // the rollout effectively stands still
+	e.sb.Clock().SetSpeed(0) // the rollout stands still
 	e.setenv("IMAGE", "nginx:1.28")
 	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "4s")
 	if code != diag.ExitTimeout {
@@ -235,7 +236,7 @@ func TestDeployE2EInterrupted(t *testing.T) {
 	e := deployProject(t)
 	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
-	e.sb.Clock().SetSpeed(0.001)
+	e.sb.Clock().SetSpeed(0) // the rollout stands still
 	e.setenv("IMAGE", "nginx:1.28")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -318,7 +319,10 @@ func TestDeployE2EAPICalls(t *testing.T) {
 	e.must(0, "app", "deploy", poll)
 	e.setenv("IMAGE", "nginx:slow")
 	e.sb.ResetCounts()
-	e.sb.Clock().SetSpeed(125) // 40 ms polls = 5 s of simulated time, as in production
+	// Each poll moves simulated time by 5 s, the production poll interval, and
+	// nothing else moves it: the calls counted do not depend on the machine's speed.
+	e.sb.Clock().SetSpeed(0)
+	e.sb.StepClock(sandbox.StepRule{Operation: "ecs:DescribeServices", Step: 5 * time.Second})
 	_, errs := e.must(0, "app", "deploy", poll)
 	counts := e.sb.Counts()
 	ops := make([]string, 0, len(counts))
@@ -331,19 +335,17 @@ func TestDeployE2EAPICalls(t *testing.T) {
 		fmt.Fprintf(&table, "%-40s %d\n", op, counts[op])
 	}
 	t.Logf("API calls for one rolling deploy (25 s simulated rollout, 5 s polls):\n%s", table.String())
-	// One for the service's current revision, one for the family's latest (a revision
-	// an earlier 'run' registered is reused, not registered again).
-	if counts["ecs:DescribeTaskDefinition"] > 2 {
-		t.Errorf("DescribeTaskDefinition called %d times", counts["ecs:DescribeTaskDefinition"])
+	// The budget, exact because the clock moves only with the polls: the plan's
+	// DescribeServices plus one per 5 s poll until the 25 s rollout completes; the
+	// service's current revision described once; no CodeDeploy or Cloud Map call.
+	want := map[string]int{
+		"ecs:DescribeServices":           6,
+		"ecs:DescribeServiceDeployments": 1,
+		"ecs:DescribeTaskDefinition":     1,
+		"ecs:RegisterTaskDefinition":     1,
+		"ecs:UpdateService":              1,
 	}
-	for op := range counts {
-		if strings.HasPrefix(op, "codedeploy:") || strings.HasPrefix(op, "servicediscovery:") {
-			t.Errorf("unexpected %s", op)
-		}
-	}
-	// The plan's DescribeServices plus one per poll; polls ≈ progress lines at most.
-	polls := strings.Count(errs, "IN_PROGRESS") + strings.Count(errs, "COMPLETED") + 2
-	if n := counts["ecs:DescribeServices"]; n > polls+1 {
-		t.Errorf("DescribeServices %d for about %d polls", n, polls)
+	if !maps.Equal(counts, want) {
+		t.Errorf("calls %v, want %v\nstderr:\n%s", counts, want, errs)
 	}
 }

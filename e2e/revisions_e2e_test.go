@@ -155,7 +155,7 @@ func TestE2ERollbackStop(t *testing.T) {
 	})
 	e.must(0, "", "init", "--cluster", "prod", "--service", "web")
 	e.must(0, "", "wait", "--poll-interval", "50ms")
-	e.sb.Clock().SetSpeed(0.001) // the next rollout stands still
+	e.sb.Clock().SetSpeed(0) // the next rollout stands still
 	if _, err := e.ecs.UpdateService(t.Context(), &ecs.UpdateServiceInput{Cluster: aws.String("prod"), Service: aws.String("web"), TaskDefinition: aws.String(v2)}); err != nil {
 		t.Fatal(err)
 	}
