@@ -28,15 +28,10 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 	if err != nil {
 		return nil, err
 	}
-	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd)
+	kind, _ := p.declaredKind()
+	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd, kind)
 	if err != nil {
 		return nil, err
-	}
-	if p.cfg.ExpressDefinition != "" {
-		w.Kind = deploy.KindExpress // the config decides, as in ecspresso (express.go)
-	}
-	if p.cfg.DaemonDefinition != "" {
-		w.Kind = deploy.KindDaemon // daemon.go
 	}
 	return deploy.NewController(w, deploy.ControllerDeps{
 		ECS: client, Watch: api, Log: a.log, Protect: a.protectLive,
@@ -44,6 +39,19 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 		CodeDeploy:  func(ctx context.Context) (deploy.CodeDeployAPI, error) { return p.codeDeployClient(ctx) },
 		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec, Express: client, Daemon: client,
 	})
+}
+
+// declaredKind is the kind of workload the config declares, with the config key
+// that declares it ("" when the live service decides). It is the one place the
+// CLI tells workloads apart; everything else asks the controller.
+func (p *project) declaredKind() (deploy.Kind, string) {
+	switch {
+	case p.cfg.ExpressDefinition != "":
+		return deploy.KindExpress, "express_definition"
+	case p.cfg.DaemonDefinition != "":
+		return deploy.KindDaemon, "daemon_definition"
+	}
+	return "", ""
 }
 
 // waitOf is the wait the flags ask for, with the observer that prints progress.

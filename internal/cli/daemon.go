@@ -3,35 +3,18 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
-	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // Managed Daemons (config key daemon_definition; the config's service names the
 // daemon). Verbs that manage what a daemon has not (a desired count, one-off tasks,
 // CodeDeploy) are refused.
-
-var daemonRefused = map[string]string{
-	"scale":      "a Managed Daemon runs one task per container instance; change capacityProviderArns instead",
-	"run":        "run starts one-off tasks from a task definition; a daemon task definition runs only as the daemon",
-	"revisions":  "revisions lists task definitions; a daemon's live revision is shown by 'doppio status'",
-	"register":   "deploy registers the daemon task definition when it changed",
-	"deregister": "daemon task definitions are not deregistered by doppio yet",
-	"appspec":    "a Managed Daemon is not deployed through CodeDeploy",
-	"refresh":    "deploy --force-new-deployment starts a new daemon deployment",
-	"continue":   "daemon deployments never pause",
-	"exec":       "exec works on the tasks of services",
-	"tasks":      "tasks lists the tasks of services",
-}
 
 // daemonDefinition renders and decodes the config's daemon definition.
 func (p *project) daemonDefinition(ctx context.Context) (*ecsdef.DaemonDefinition, error) {
@@ -97,78 +80,3 @@ func (c *DiffCmd) diffDaemon(ctx context.Context, a *app, p *project) error {
 	return nil
 }
 
-// daemonStatus prints the daemon, its revisions and its latest deployment.
-func daemonStatus(ctx context.Context, a *app, p *project) error {
-	client, err := p.ecsClient(ctx)
-	if err != nil {
-		return err
-	}
-	live, err := deploy.FindDaemon(ctx, client, p.cfg.Cluster, p.cfg.Service)
-	if err != nil {
-		return err
-	}
-	if live == nil {
-		return diag.WithHint(fmt.Errorf("daemon %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "'doppio deploy' creates it")
-	}
-	d := live.Detail
-	doc := map[string]any{"daemon": p.cfg.Service, "cluster": p.cfg.Cluster, "daemonArn": aws.ToString(d.DaemonArn), "status": string(d.Status)}
-	if live.TaskDef != nil {
-		doc["taskDefinition"] = aws.ToString(live.TaskDef.DaemonTaskDefinitionArn)
-	}
-	var dep map[string]any
-	if arn := aws.ToString(d.DeploymentArn); arn != "" {
-		out, err := client.DescribeDaemonDeployments(ctx, &ecs.DescribeDaemonDeploymentsInput{DaemonDeploymentArns: []string{arn}})
-		if err != nil {
-			return fmt.Errorf("describe daemon deployment: %w", err)
-		}
-		if len(out.DaemonDeployments) == 1 {
-			x := out.DaemonDeployments[0]
-			dep = map[string]any{"arn": arn, "status": string(x.Status), "reason": aws.ToString(x.StatusReason)}
-			doc["deployment"] = dep
-		}
-	}
-	if a.g.Output == view.JSON {
-		return ui.WriteJSON(a.stdout, doc)
-	}
-	fmt.Fprintf(a.stdout, "Daemon: %s\nCluster: %s\nStatus: %s\n", p.cfg.Service, p.cfg.Cluster, d.Status)
-	if live.TaskDef != nil {
-		fmt.Fprintf(a.stdout, "DaemonTaskDefinition: %s:%d\n", aws.ToString(live.TaskDef.Family), live.TaskDef.Revision)
-	}
-	fmt.Fprintln(a.stdout, "Revisions:")
-	for _, r := range d.CurrentRevisions {
-		fmt.Fprintf(a.stdout, "  %s running=%d without-daemon=%d\n", aws.ToString(r.Arn), r.TotalRunningCount, r.TotalWithoutDaemonCount)
-	}
-	if dep != nil {
-		fmt.Fprintf(a.stdout, "Deployment: %s %s %s\n", dep["status"], dep["arn"], dep["reason"])
-	}
-	return nil
-}
-
-// deleteDaemon deletes the daemon (its tasks stop on every instance).
-func (c *DeleteCmd) deleteDaemon(ctx context.Context, a *app, p *project) error {
-	client, err := p.ecsClient(ctx)
-	if err != nil {
-		return err
-	}
-	live, err := deploy.FindDaemon(ctx, client, p.cfg.Cluster, p.cfg.Service)
-	if err != nil {
-		return err
-	}
-	if live == nil {
-		return diag.WithHint(fmt.Errorf("daemon %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "check service and cluster in the config")
-	}
-	if c.DryRun {
-		fmt.Fprintf(a.stdout, "would delete daemon %s\n", aws.ToString(live.Detail.DaemonArn))
-		return nil
-	}
-	if !c.Force {
-		if a.ask(fmt.Sprintf("type the daemon name (%s) to delete it: ", p.cfg.Service)) != p.cfg.Service {
-			return errors.New("cancelled; the daemon was not deleted")
-		}
-	}
-	if _, err := client.DeleteDaemon(ctx, &ecs.DeleteDaemonInput{DaemonArn: live.Detail.DaemonArn}); err != nil {
-		return fmt.Errorf("delete daemon %q: %w", p.cfg.Service, err)
-	}
-	a.log.Info("daemon deleted", "daemon", p.cfg.Service)
-	return nil
-}

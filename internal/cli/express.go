@@ -8,9 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -20,35 +18,18 @@ import (
 // ECS owns their task definitions, load balancer and scaling, so the verbs that
 // manage those directly are refused, with the same verb set as ecspresso.
 
-// expressRefused says why a verb does not work on an Express Mode service.
-var expressRefused = map[string]string{
-	"scale":      "ECS scales an Express Mode service itself; change scalingTarget in the express definition and deploy",
-	"run":        "an Express Mode service has no task definition of its own to run; ECS registers it",
-	"revisions":  "ECS registers and owns an Express Mode service's task definitions",
-	"register":   "ECS registers an Express Mode service's task definitions; deploy the express definition instead",
-	"deregister": "ECS registers and owns an Express Mode service's task definitions",
-	"appspec":    "an Express Mode service is not deployed through CodeDeploy",
-}
-
-// refuseForWorkload refuses verb (exit 2) when the project is an Express Mode
-// service or a Managed Daemon and the verb manages what that workload has not (the
-// reasons are expressRefused and daemonRefused). A config that does not load is
-// left for the verb itself to report.
+// refuseForWorkload refuses verb (exit 2) when the config declares a kind of
+// workload (an Express Mode service, a Managed Daemon) that does not take it; the
+// kind says why (deploy.Kind.Refusal). A config that does not load is left for
+// the verb itself to report.
 func (a *app) refuseForWorkload(ctx context.Context, verb string) error {
-	_, express := expressRefused[verb]
-	_, daemon := daemonRefused[verb]
-	if !express && !daemon {
-		return nil
-	}
 	p, err := a.project(ctx)
 	if err != nil {
 		return nil
 	}
-	switch {
-	case express && p.cfg.ExpressDefinition != "":
-		return diag.Invalid(fmt.Errorf("%s does not work with an Express Mode service (express_definition is set in %s)", verb, a.rel(p.cfg.Path)), expressRefused[verb])
-	case daemon && p.cfg.DaemonDefinition != "":
-		return diag.Invalid(fmt.Errorf("%s does not work with a Managed Daemon (daemon_definition is set in %s)", verb, a.rel(p.cfg.Path)), daemonRefused[verb])
+	kind, key := p.declaredKind()
+	if why := kind.Refusal(verb); why != "" {
+		return diag.Invalid(fmt.Errorf("%s does not work with %s (%s is set in %s)", verb, kind.Noun(), key, a.rel(p.cfg.Path)), why)
 	}
 	return nil
 }
@@ -125,39 +106,3 @@ func (c *DiffCmd) diffExpress(ctx context.Context, a *app, p *project) error {
 	return nil
 }
 
-// deleteExpress deletes an Express Mode service with its managed resources.
-func (c *DeleteCmd) deleteExpress(ctx context.Context, a *app, p *project, client *ecs.Client, svc *types.Service) error {
-	if !c.Force {
-		if a.ask(fmt.Sprintf("type the service name (%s) to delete it with its load balancer: ", p.cfg.Service)) != p.cfg.Service {
-			return errors.New("cancelled; the service was not deleted")
-		}
-	}
-	if _, err := client.DeleteExpressGatewayService(ctx, &ecs.DeleteExpressGatewayServiceInput{ServiceArn: svc.ServiceArn}); err != nil {
-		return fmt.Errorf("delete express gateway service %q: %w", p.cfg.Service, err)
-	}
-	a.log.Info("express gateway service deleted", "service", p.cfg.Service)
-	return nil
-}
-
-// expressStatus prints ecspresso's Express section of status: the status and the
-// ingress paths.
-func expressStatus(ctx context.Context, a *app, client *ecs.Client, svc *types.Service) error {
-	x, err := deploy.ExpressServiceOf(ctx, client, svc)
-	if err != nil {
-		return err
-	}
-	if a.g.Output == view.JSON {
-		return nil
-	}
-	code, reason := "", ""
-	if x.Status != nil {
-		code, reason = string(x.Status.StatusCode), aws.ToString(x.Status.StatusReason)
-	}
-	fmt.Fprintf(a.stdout, "Express:\n  Status: %s %s\n  IngressPaths:\n", code, reason)
-	for _, ac := range x.ActiveConfigurations {
-		for _, ip := range ac.IngressPaths {
-			fmt.Fprintf(a.stdout, "    %s %s\n", ip.AccessType, aws.ToString(ip.Endpoint))
-		}
-	}
-	return nil
-}

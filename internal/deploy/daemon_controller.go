@@ -36,6 +36,21 @@ type DaemonAPI interface {
 
 var _ DaemonAPI = (*ecs.Client)(nil)
 
+// daemonRefused are the verbs that manage what a daemon has not (a desired count,
+// one-off tasks, CodeDeploy), and why.
+var daemonRefused = map[string]string{
+	"scale":      "a Managed Daemon runs one task per container instance; change capacityProviderArns instead",
+	"run":        "run starts one-off tasks from a task definition; a daemon task definition runs only as the daemon",
+	"revisions":  "revisions lists task definitions; a daemon's live revision is shown by 'doppio status'",
+	"register":   "deploy registers the daemon task definition when it changed",
+	"deregister": "daemon task definitions are not deregistered by doppio yet",
+	"appspec":    "a Managed Daemon is not deployed through CodeDeploy",
+	"refresh":    "deploy --force-new-deployment starts a new daemon deployment",
+	"continue":   "daemon deployments never pause",
+	"exec":       "exec works on the tasks of services",
+	"tasks":      "tasks lists the tasks of services",
+}
+
 // DaemonPlan is what a deploy does to a Managed Daemon.
 type DaemonPlan struct {
 	// DaemonARN is the live daemon ("" when it is created).
@@ -296,8 +311,11 @@ func (c *daemonController) Continue(context.Context, bool) (*Started, error) {
 // InFlight is the daemon's latest deployment.
 func (c *daemonController) InFlight(ctx context.Context) (*Started, error) {
 	live, err := c.live(ctx)
-	if err != nil || live == nil || live.Detail == nil {
+	if err != nil {
 		return nil, err
+	}
+	if live == nil || live.Detail == nil {
+		return nil, c.notFound()
 	}
 	s := &Started{Kind: KindDaemon, Cluster: c.w.Cluster, Service: c.w.Service, DeploymentARN: aws.ToString(live.Detail.DeploymentArn), Label: "daemon deployment", Adopted: true}
 	if live.TaskDef != nil {
