@@ -79,4 +79,3 @@ func (c *DiffCmd) diffDaemon(ctx context.Context, a *app, p *project) error {
 	}
 	return nil
 }
-

@@ -105,4 +105,3 @@ func (c *DiffCmd) diffExpress(ctx context.Context, a *app, p *project) error {
 	}
 	return nil
 }
-
