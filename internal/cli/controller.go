@@ -28,7 +28,7 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 	if err != nil {
 		return nil, err
 	}
-	kind, _ := p.declaredKind()
+	kind, _ := p.workload()
 	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd, kind)
 	if err != nil {
 		return nil, err
@@ -39,19 +39,6 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 		CodeDeploy:  func(ctx context.Context) (deploy.CodeDeployAPI, error) { return p.codeDeployClient(ctx) },
 		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec, Express: client, Daemon: client,
 	})
-}
-
-// declaredKind is the kind of workload the config declares, with the config key
-// that declares it ("" when the live service decides). It is the one place the
-// CLI tells workloads apart; everything else asks the controller.
-func (p *project) declaredKind() (deploy.Kind, string) {
-	switch {
-	case p.cfg.ExpressDefinition != "":
-		return deploy.KindExpress, "express_definition"
-	case p.cfg.DaemonDefinition != "":
-		return deploy.KindDaemon, "daemon_definition"
-	}
-	return "", ""
 }
 
 // waitOf is the wait the flags ask for, with the observer that prints progress.

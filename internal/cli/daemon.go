@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -29,8 +30,23 @@ func (p *project) daemonDefinition(ctx context.Context) (*ecsdef.DaemonDefinitio
 	return ecsdef.DecodeDaemonDefinition(p.rel(path), b)
 }
 
-// daemonOptions fills deploy options for a Managed Daemon.
-func (f deployFlags) daemonOptions(ctx context.Context, p *project, o deploy.Options) (deploy.Options, error) {
+// daemonFiles reads the daemon definition (workloads.go).
+type daemonFiles struct{}
+
+func (daemonFiles) declared(p *project) bool { return p.cfg.DaemonDefinition != "" }
+func (daemonFiles) key() string              { return "daemon_definition" }
+
+// verified carries the members verify checks over from the daemon task definition.
+func (daemonFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTaskDefinitionInput, error) {
+	dd, err := p.daemonDefinition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return daemonTaskDefinition(dd.TaskDefinition), nil
+}
+
+// options fills deploy options for a Managed Daemon.
+func (daemonFiles) options(ctx context.Context, p *project, f deployFlags, o deploy.Options) (deploy.Options, error) {
 	switch {
 	case f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0:
 		return o, diag.Invalid(errors.New("--skip-task-definition, --latest-task-definition and --revision do not apply to a Managed Daemon"),
@@ -48,8 +64,8 @@ func (f deployFlags) daemonOptions(ctx context.Context, p *project, o deploy.Opt
 	return o, nil
 }
 
-// diffDaemon prints how the daemon definition differs from the live daemon.
-func (c *DiffCmd) diffDaemon(ctx context.Context, a *app, p *project) error {
+// diff prints how the daemon definition differs from the live daemon.
+func (daemonFiles) diff(ctx context.Context, a *app, p *project, c *DiffCmd) error {
 	local, err := p.daemonDefinition(ctx)
 	if err != nil {
 		return err

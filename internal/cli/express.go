@@ -27,9 +27,9 @@ func (a *app) refuseForWorkload(ctx context.Context, verb string) error {
 	if err != nil {
 		return nil
 	}
-	kind, key := p.declaredKind()
+	kind, files := p.workload()
 	if why := kind.Refusal(verb); why != "" {
-		return diag.Invalid(fmt.Errorf("%s does not work with %s (%s is set in %s)", verb, kind.Noun(), key, a.rel(p.cfg.Path)), why)
+		return diag.Invalid(fmt.Errorf("%s does not work with %s (%s is set in %s)", verb, kind.Noun(), files.key(), a.rel(p.cfg.Path)), why)
 	}
 	return nil
 }
@@ -47,9 +47,24 @@ func (p *project) expressDefinition(ctx context.Context) (*ecs.CreateExpressGate
 	return ecsdef.DecodeExpressDefinition(p.rel(path), b, ecsdef.ServiceContext{Cluster: p.cfg.Cluster, Service: p.cfg.Service})
 }
 
-// expressOptions fills deploy options for an Express Mode service and refuses the
+// expressFiles reads the express definition (workloads.go).
+type expressFiles struct{}
+
+func (expressFiles) declared(p *project) bool { return p.cfg.ExpressDefinition != "" }
+func (expressFiles) key() string              { return "express_definition" }
+
+// verified is the task ECS runs for the express definition.
+func (expressFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTaskDefinitionInput, error) {
+	ex, err := p.expressDefinition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return expressTaskDefinition(ex, p.cfg.Region), nil
+}
+
+// options fills deploy options for an Express Mode service and refuses the
 // flags that manage what ECS owns.
-func (f deployFlags) expressOptions(ctx context.Context, p *project, o deploy.Options) (deploy.Options, error) {
+func (expressFiles) options(ctx context.Context, p *project, f deployFlags, o deploy.Options) (deploy.Options, error) {
 	switch {
 	case f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0 || f.ForceRegister:
 		return o, diag.Invalid(errors.New("--skip-task-definition, --latest-task-definition, --revision and --force-register do not apply to an Express Mode service"),
@@ -67,8 +82,8 @@ func (f deployFlags) expressOptions(ctx context.Context, p *project, o deploy.Op
 	return o, nil
 }
 
-// diffExpress prints how the express definition differs from the live service.
-func (c *DiffCmd) diffExpress(ctx context.Context, a *app, p *project) error {
+// diff prints how the express definition differs from the live service.
+func (expressFiles) diff(ctx context.Context, a *app, p *project, c *DiffCmd) error {
 	local, err := p.expressDefinition(ctx)
 	if err != nil {
 		return err
