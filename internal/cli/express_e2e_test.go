@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -241,5 +242,64 @@ func TestInitE2EExpressAndDaemon(t *testing.T) {
 	e.must(0, "dimp", "init", "--region", "us-east-1", "--cluster", "e2e", "--daemon", "agent")
 	if out, _ := e.must(0, "dimp", "diff", "--exit-code"); out != "" {
 		t.Errorf("diff after init --daemon:\n%s\n%s", out, e.read("dimp/ecs-daemon-def.json"))
+	}
+}
+
+// TestExpressE2EStatusJSONExecWait: status --output json has the express section
+// (status and ingress paths); exec opens a session in a task of the express
+// service (its one container, Main, as ECS names it); wait follows the deployment
+// in flight.
+func TestExpressE2EStatusJSONExecWait(t *testing.T) {
+	e := expressProject(t)
+	e.must(0, "app", "deploy", poll)
+	out, _ := e.must(0, "app", "status", "--output", "json", "--events", "0")
+	var st struct {
+		Service string `json:"service"`
+		Express *struct {
+			Status       string `json:"status"`
+			IngressPaths []struct {
+				AccessType string `json:"accessType"`
+				Endpoint   string `json:"endpoint"`
+			} `json:"ingressPaths"`
+		} `json:"express"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("status json: %v\n%s", err, out)
+	}
+	if st.Service != "hello" || st.Express == nil || st.Express.Status != "ACTIVE" || len(st.Express.IngressPaths) != 1 ||
+		st.Express.IngressPaths[0].AccessType != "PUBLIC" || !strings.HasSuffix(st.Express.IngressPaths[0].Endpoint, ".ecs.us-east-1.on.aws") {
+		t.Errorf("status json:\n%s", out)
+	}
+
+	args := e.fakePlugin()
+	out, _ = e.must(0, "app", "tasks", "list", "--output", "tsv")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("tasks:\n%s", out)
+	}
+	id := strings.Split(lines[1], "\t")[0]
+	// CreateExpressGatewayService has no enableExecuteCommand: the tasks start
+	// without ECS Exec, and exec says so (exit 1, before any session).
+	_, errs := e.must(1, "app", "exec", "run", "--id", id, "--command", "ls /")
+	if !strings.Contains(errs, "ECS Exec (execute command) is not enabled") {
+		t.Errorf("exec without ECS Exec:\n%s", errs)
+	}
+	// Turned on for the ECS service behind it, exec opens a session in the one
+	// container of the new tasks.
+	if _, err := e.ecs.UpdateService(t.Context(), &ecs.UpdateServiceInput{Cluster: aws.String("e2e"), Service: aws.String("hello"),
+		EnableExecuteCommand: aws.Bool(true), ForceNewDeployment: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.must(0, "app", "wait", poll)
+	out, _ = e.must(0, "app", "tasks", "list", "--output", "tsv")
+	id = ""
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Split(l, "\t"); len(f) > 4 && f[3] == "RUNNING" && f[4] == "RUNNING" {
+			id = f[0]
+		}
+	}
+	e.must(0, "app", "exec", "run", "--id", id, "--command", "ls /")
+	if got := args(); len(got) != 6 || got[2] != "StartSession" || !strings.Contains(got[4], `"Target":"ecs:e2e_`+id+"_") {
+		t.Errorf("plugin args %q", got)
 	}
 }
