@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
+	"slices"
 	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -47,21 +49,43 @@ func (daemonFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTaskD
 
 // options fills deploy options for a Managed Daemon.
 func (daemonFiles) options(ctx context.Context, p *project, f deployFlags, o deploy.Options) (deploy.Options, error) {
-	switch {
-	case f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0:
-		return o, diag.Invalid(errors.New("--skip-task-definition, --latest-task-definition and --revision do not apply to a Managed Daemon"),
-			"deploy registers the daemon task definition when it changed; 'doppio rollback' returns to the previous one")
-	case f.Tasks >= 0 || o.AutoScaling != nil:
+	if f.Tasks >= 0 || o.AutoScaling != nil {
 		return o, diag.Invalid(errors.New("--tasks and the auto scaling flags do not apply to a Managed Daemon"), "it runs one task per container instance")
-	case f.imageFlags.set():
-		return o, diag.Invalid(errors.New("--image and --tag do not apply to a Managed Daemon yet"), "template the image in the daemon definition")
 	}
 	dd, err := p.daemonDefinition(ctx)
 	if err != nil {
 		return o, err
 	}
+	// --image and --tag change the rendered daemon task definition, as they change a
+	// service's task definition; --skip-task-definition, --latest-task-definition
+	// and --revision pick a registered one instead (the daemon controller).
+	if dd.TaskDefinition, err = f.imageFlags.applyDaemon(dd.TaskDefinition); err != nil {
+		return o, err
+	}
 	o.Daemon = dd
 	return o, nil
+}
+
+// applyDaemon returns td with the --image and --tag overrides applied, by the
+// rules of a task definition's (td itself when none was given).
+func (f imageFlags) applyDaemon(td *ecs.RegisterDaemonTaskDefinitionInput) (*ecs.RegisterDaemonTaskDefinitionInput, error) {
+	if !f.set() || td == nil {
+		return td, nil
+	}
+	shadow := &ecs.RegisterTaskDefinitionInput{Family: td.Family}
+	for _, c := range td.ContainerDefinitions {
+		shadow.ContainerDefinitions = append(shadow.ContainerDefinitions, types.ContainerDefinition{Name: c.Name, Image: c.Image})
+	}
+	out, err := f.apply(shadow)
+	if err != nil {
+		return nil, err
+	}
+	cp := *td
+	cp.ContainerDefinitions = slices.Clone(td.ContainerDefinitions)
+	for i := range cp.ContainerDefinitions {
+		cp.ContainerDefinitions[i].Image = out.ContainerDefinitions[i].Image
+	}
+	return &cp, nil
 }
 
 // diff prints how the daemon definition differs from the live daemon.

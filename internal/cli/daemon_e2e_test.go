@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
 // daemonProject writes a Managed Daemon project whose image comes from $IMAGE.
@@ -124,5 +127,64 @@ func TestDaemonE2ERefusedVerbs(t *testing.T) {
 		if c := e.sb.Counts(); len(c) != 0 {
 			t.Errorf("%s made calls: %v", verb, c)
 		}
+	}
+}
+
+// TestDaemonE2EImageRevisionWait: deploy --tag and --image change the rendered
+// daemon task definition (a new revision); --revision and
+// --latest-task-definition go to a registered one without registering; wait
+// follows the daemon deployment in flight, and says when the daemon is gone.
+func TestDaemonE2EImageRevisionWait(t *testing.T) {
+	e := daemonProject(t)
+	e.must(0, "app", "deploy", poll)
+	image := func() string {
+		t.Helper()
+		out, err := e.ecs.DescribeDaemonTaskDefinition(t.Context(), &ecs.DescribeDaemonTaskDefinitionInput{DaemonTaskDefinition: aws.String("agent")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.DaemonTaskDefinition.ContainerDefinitions[0].Image)
+	}
+	runs := func(want string) {
+		t.Helper()
+		if out, _ := e.must(0, "app", "status"); !strings.Contains(out, "DaemonTaskDefinition: "+want+"\n") {
+			t.Errorf("want %s:\n%s", want, out)
+		}
+	}
+
+	// --tag, without waiting; wait follows the daemon deployment to its end.
+	_, errs := e.must(0, "app", "deploy", "--tag", "7.61", "--no-wait")
+	if got := image(); got != "datadog/agent:7.61" {
+		t.Errorf("--tag registered %s\n%s", got, errs)
+	}
+	_, errs = e.must(0, "app", "wait", poll)
+	if !strings.Contains(errs, "daemon deployment succeeded") {
+		t.Errorf("wait: %s", errs)
+	}
+	runs("agent:2")
+
+	e.must(0, "app", "deploy", "--image", "agent=datadog/agent:7.62", poll)
+	if got := image(); got != "datadog/agent:7.62" {
+		t.Errorf("--image registered %s", got)
+	}
+	runs("agent:3")
+
+	e.sb.ResetCounts()
+	e.must(0, "app", "deploy", "--revision", "1", poll)
+	if c := e.sb.Counts(); c["ecs:RegisterDaemonTaskDefinition"] != 0 || c["ecs:UpdateDaemon"] != 1 {
+		t.Errorf("--revision 1 calls: %v", c)
+	}
+	runs("agent:1")
+	e.must(0, "app", "deploy", "--latest-task-definition", poll)
+	runs("agent:3")
+	_, errs = e.must(2, "app", "deploy", "--revision", "9")
+	if !strings.Contains(errs, "agent:9") {
+		t.Errorf("--revision 9: %s", errs)
+	}
+
+	e.must(0, "app", "delete", "--force")
+	_, errs = e.must(1, "app", "wait")
+	if !strings.Contains(errs, `daemon "agent" not found in cluster "e2e"`) {
+		t.Errorf("wait without a daemon: %s", errs)
 	}
 }

@@ -62,6 +62,7 @@ type DaemonPlan struct {
 
 	def     *ecsdef.DaemonDefinition
 	current string // live daemon task definition ARN
+	pick    string // a registered revision to go to (--revision, --latest-task-definition)
 }
 
 // LiveDaemon is a daemon as ECS describes it, with the definition it runs.
@@ -174,7 +175,16 @@ func (c *daemonController) Plan(ctx context.Context, o Options) (*Plan, error) {
 	p := &Plan{Cluster: c.w.Cluster, Service: c.w.Service, StartsDeployment: true, Daemon: &DaemonPlan{def: def}}
 	p.TaskDefinition = TaskDefinitionPlan{Family: aws.ToString(def.TaskDefinition.Family)}
 	if live == nil {
-		p.Create, p.Daemon.Register = true, true
+		p.Create = true
+		picked, action, err := c.pickRegistered(ctx, o, nil)
+		if err != nil {
+			return nil, err
+		}
+		if picked != "" {
+			p.Daemon.pick, p.TaskDefinition.Action, p.TaskDefinition.ARN = picked, action, picked
+			return p, nil
+		}
+		p.Daemon.Register = true
 		p.TaskDefinition.Action, p.TaskDefinition.Reason = TDRegister, "new daemon"
 		return p, nil
 	}
@@ -182,10 +192,18 @@ func (c *daemonController) Plan(ctx context.Context, o Options) (*Plan, error) {
 	if live.TaskDef != nil {
 		p.Daemon.current = aws.ToString(live.TaskDef.DaemonTaskDefinitionArn)
 	}
-	if live.TaskDef == nil || !ecsdef.DaemonTaskDefinitionsEqual(ecsdef.DaemonTaskDefinitionFromLive(live.TaskDef), def.TaskDefinition) || o.ForceRegister {
+	switch picked, action, err := c.pickRegistered(ctx, o, live); {
+	case err != nil:
+		return nil, err
+	case picked != "":
+		p.TaskDefinition.Action, p.TaskDefinition.ARN = action, picked
+		if picked != p.Daemon.current {
+			p.Daemon.pick = picked
+		}
+	case live.TaskDef == nil || !ecsdef.DaemonTaskDefinitionsEqual(ecsdef.DaemonTaskDefinitionFromLive(live.TaskDef), def.TaskDefinition) || o.ForceRegister:
 		p.Daemon.Register = true
 		p.TaskDefinition.Action, p.TaskDefinition.Reason = TDRegister, "the daemon task definition changed"
-	} else {
+	default:
 		p.TaskDefinition.Action, p.TaskDefinition.ARN = TDReuse, p.Daemon.current
 	}
 	if live.Definition != nil {
@@ -211,10 +229,37 @@ func (c *daemonController) Plan(ctx context.Context, o Options) (*Plan, error) {
 			}
 		}
 	}
-	if !p.Daemon.Register && len(p.Daemon.Changes) == 0 && !o.ForceNewDeployment {
+	if !p.Daemon.Register && p.Daemon.pick == "" && len(p.Daemon.Changes) == 0 && !o.ForceNewDeployment {
 		p.UpToDate, p.StartsDeployment = true, false
 	}
 	return p, nil
+}
+
+// pickRegistered is the registered daemon task definition the flags choose
+// instead of the rendered one ("" when they choose none): the live one
+// (--skip-task-definition), the family's newest (--latest-task-definition) or
+// family:N (--revision N), as for a service's task definition.
+func (c *daemonController) pickRegistered(ctx context.Context, o Options, live *LiveDaemon) (arn, action string, err error) {
+	family := aws.ToString(o.Daemon.TaskDefinition.Family)
+	ref := ""
+	switch {
+	case o.Revision > 0:
+		ref, action = fmt.Sprintf("%s:%d", family, o.Revision), TDRevision
+	case o.LatestTaskDefinition:
+		ref, action = family, TDLatest
+	case o.SkipTaskDefinition:
+		if live == nil || live.TaskDef == nil {
+			return "", "", diag.Invalid(fmt.Errorf("daemon %s runs no daemon task definition to keep", c.w.Service), "deploy without --skip-task-definition")
+		}
+		return aws.ToString(live.TaskDef.DaemonTaskDefinitionArn), TDCurrent, nil
+	default:
+		return "", "", nil
+	}
+	out, err := c.api.DescribeDaemonTaskDefinition(ctx, &ecs.DescribeDaemonTaskDefinitionInput{DaemonTaskDefinition: aws.String(ref)})
+	if err != nil {
+		return "", "", diag.Invalid(fmt.Errorf("daemon task definition %s: %w", ref, err), "'doppio status' shows the revision the daemon runs")
+	}
+	return aws.ToString(out.DaemonTaskDefinition.DaemonTaskDefinitionArn), action, nil
 }
 
 // Apply registers the daemon task definition when it changed, creates or updates
@@ -238,6 +283,9 @@ func (c *daemonController) Apply(ctx context.Context, p *Plan) (*Started, error)
 		}
 		tdArn, s.Registered = aws.ToString(out.DaemonTaskDefinitionArn), true
 		c.d.Log.Info("registered daemon task definition", "arn", tdArn)
+	}
+	if dp.pick != "" {
+		tdArn = dp.pick
 	}
 	s.TaskDefinitionARN = tdArn
 	if p.Create {
