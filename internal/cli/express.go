@@ -34,6 +34,22 @@ func (a *app) refuseForWorkload(ctx context.Context, verb string) error {
 	return nil
 }
 
+// refusedInFleet reports whether verb is refused for this fleet member's kind
+// of workload. A refused member is not an error of the fleet run: it is reported
+// as "refused" (with the reason on its stderr) and the other members go on.
+func (a *app) refusedInFleet(ctx context.Context, verb string) bool {
+	err := a.refuseForWorkload(ctx, verb)
+	if err == nil {
+		return false
+	}
+	a.log.Warn("refused: "+err.Error(), "hint", diag.Hint(err))
+	a.record("", outcomeRefused)
+	return true
+}
+
+// outcomeRefused is the fleet outcome of a member whose kind does not take the verb.
+const outcomeRefused = "refused"
+
 // expressDefinition renders and decodes the config's express definition.
 func (p *project) expressDefinition(ctx context.Context) (*ecs.CreateExpressGatewayServiceInput, error) {
 	if err := p.cfg.CheckDefinitionFile("express_definition"); err != nil {

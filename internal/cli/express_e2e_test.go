@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -301,5 +302,51 @@ func TestExpressE2EStatusJSONExecWait(t *testing.T) {
 	e.must(0, "app", "exec", "run", "--id", id, "--command", "ls /")
 	if got := args(); len(got) != 6 || got[2] != "StartSession" || !strings.Contains(got[4], `"Target":"ecs:e2e_`+id+"_") {
 		t.Errorf("plugin args %q", got)
+	}
+}
+
+// TestFleetE2ERefusedMember: in a fleet run, a member whose kind of workload does
+// not take the verb (scale on an Express Mode service and on a Managed Daemon) is
+// reported as refused, with its reason; the other members go on and the run
+// succeeds.
+func TestFleetE2ERefusedMember(t *testing.T) {
+	e := expressProject(t)
+	subnets, sg := e.network()
+	e.write("daemon/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n")
+	e.write("daemon/ecs-daemon-def.json", `{"capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2"],
+  "taskDefinition": {"family": "agent", "containerDefinitions": [{"name": "agent", "image": "agent:1", "memory": 64}]}}`)
+	e.write("web/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
+	e.write("web/ecs-service-def.json", fmt.Sprintf(`{"launchType": "FARGATE", "desiredCount": 1,
+  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q], "securityGroups": [%q]}}}`, subnets[0], sg))
+	e.write("web/ecs-task-def.json", `{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true}]}`)
+	configs := []string{"--config", "app/ecspresso.yml", "--config", "daemon/doppio.yml", "--config", "web/ecspresso.yml"}
+	e.must(0, ".", append([]string{"deploy", poll}, configs...)...)
+
+	e.sb.ResetCounts()
+	out, errs := e.must(0, ".", append([]string{"scale", "--tasks", "2", poll, "--output", "json"}, configs...)...)
+	var members []struct {
+		Service string `json:"service"`
+		Outcome string `json:"outcome"`
+	}
+	if err := json.Unmarshal([]byte(out), &members); err != nil {
+		t.Fatalf("fleet json: %v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, m := range members {
+		got[m.Service] = m.Outcome
+	}
+	if got["hello"] != "refused" || got["agent"] != "refused" || got["web"] != "succeeded" {
+		t.Errorf("outcomes %v\n%s\n%s", got, out, errs)
+	}
+	if !strings.Contains(errs, "scale does not work with an Express Mode service") || !strings.Contains(errs, "scale does not work with a Managed Daemon") ||
+		!regexp.MustCompile(`(?m)^hello\s.*refused`).MatchString(errs) {
+		t.Errorf("stderr lacks the refusals or the summary:\n%s", errs)
+	}
+	if e.describe("e2e", "web").DesiredCount != 2 {
+		t.Errorf("web was not scaled")
+	}
+	if c := e.sb.Counts(); c["ecs:UpdateExpressGatewayService"] != 0 || c["ecs:UpdateDaemon"] != 0 {
+		t.Errorf("a refused member made changes: %v", c)
 	}
 }
