@@ -3,8 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
-	"slices"
 	"io"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
