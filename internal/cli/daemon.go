@@ -47,6 +47,16 @@ func (daemonFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTaskD
 	return daemonTaskDefinition(dd.TaskDefinition), nil
 }
 
+// revisions are the daemon task definitions of the daemon definition's family;
+// deregistering one deletes it (ECS has no other way to retire them).
+func (daemonFiles) revisions(ctx context.Context, p *project, client *ecs.Client) (string, revisionStore, error) {
+	dd, err := p.daemonDefinition(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return aws.ToString(dd.TaskDefinition.Family), deploy.NewDaemonRevisions(client, p.cfg.Cluster, p.cfg.Service), nil
+}
+
 // options fills deploy options for a Managed Daemon.
 func (daemonFiles) options(ctx context.Context, p *project, f deployFlags, o deploy.Options) (deploy.Options, error) {
 	if f.Tasks >= 0 || o.AutoScaling != nil {

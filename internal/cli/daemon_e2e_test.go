@@ -188,3 +188,50 @@ func TestDaemonE2EImageRevisionWait(t *testing.T) {
 		t.Errorf("wait without a daemon: %s", errs)
 	}
 }
+
+// TestDaemonE2EDeregister: deregister retires a daemon's old daemon task
+// definitions with DeleteDaemonTaskDefinition (ECS has no deregister for them);
+// the ones the daemon runs are kept, and a deleted one cannot be deployed again.
+func TestDaemonE2EDeregister(t *testing.T) {
+	e := daemonProject(t)
+	e.must(0, "app", "deploy", poll)
+	e.must(0, "app", "deploy", "--tag", "7.61", poll)
+	e.must(0, "app", "deploy", "--tag", "7.62", poll) // runs agent:3
+	active := func() string {
+		t.Helper()
+		out, err := e.ecs.ListDaemonTaskDefinitions(t.Context(), &ecs.ListDaemonTaskDefinitionsInput{Family: aws.String("agent")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var revs []string
+		for _, d := range out.DaemonTaskDefinitions {
+			a := aws.ToString(d.Arn)
+			revs = append(revs, a[strings.LastIndexByte(a, '/')+1:])
+		}
+		return strings.Join(revs, " ")
+	}
+
+	out, _ := e.must(0, "app", "deregister", "--keeps", "1", "--dry-run", "--output", "json")
+	if !strings.Contains(out, `"delete": true`) || !strings.Contains(out, "daemon-task-definition/agent:1") || !strings.Contains(out, `"usedBy": "daemon agent"`) {
+		t.Errorf("dry run:\n%s", out)
+	}
+	if got := active(); got != "agent:1 agent:2 agent:3" {
+		t.Errorf("dry run changed something: %s", got)
+	}
+	e.sb.ResetCounts()
+	e.must(0, "app", "deregister", "--keeps", "1", "--force")
+	if c := e.sb.Counts(); c["ecs:DeleteDaemonTaskDefinition"] != 1 || c["ecs:DescribeServices"] != 0 {
+		t.Errorf("deregister calls: %v", c)
+	}
+	if got := active(); got != "agent:2 agent:3" {
+		t.Errorf("after deregister --keeps 1: %s", got)
+	}
+	_, errs := e.must(2, "app", "deregister", "--revision", "3", "--force")
+	if !strings.Contains(errs, "agent:3 is in use (daemon agent)") {
+		t.Errorf("deregister in use: %s", errs)
+	}
+	_, errs = e.must(2, "app", "deploy", "--revision", "1")
+	if !strings.Contains(errs, "DELETE_IN_PROGRESS") {
+		t.Errorf("deploy a deleted revision: %s", errs)
+	}
+}

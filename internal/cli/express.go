@@ -78,6 +78,12 @@ func (expressFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTask
 	return expressTaskDefinition(ex, p.cfg.Region), nil
 }
 
+// revisions is never reached: deregister is refused for an Express Mode service
+// (ECS owns its task definitions).
+func (expressFiles) revisions(context.Context, *project, *ecs.Client) (string, revisionStore, error) {
+	return "", nil, diag.Invalid(errors.New("deregister does not work with an Express Mode service"), deploy.KindExpress.Refusal("deregister"))
+}
+
 // options fills deploy options for an Express Mode service and refuses the
 // flags that manage what ECS owns.
 func (expressFiles) options(ctx context.Context, p *project, f deployFlags, o deploy.Options) (deploy.Options, error) {

@@ -24,6 +24,8 @@ type workloadFiles interface {
 	diff(ctx context.Context, a *app, p *project, c *DiffCmd) error
 	// verified is the task definition verify checks for it.
 	verified(ctx context.Context, p *project) (*ecs.RegisterTaskDefinitionInput, error)
+	// revisions is the family deregister works on and where its revisions are.
+	revisions(ctx context.Context, p *project, client *ecs.Client) (string, revisionStore, error)
 }
 
 // workloadKinds are the kinds of workload a config declares by a definition key.

@@ -32,6 +32,8 @@ type DaemonAPI interface {
 	DescribeDaemonRevisions(context.Context, *ecs.DescribeDaemonRevisionsInput, ...func(*ecs.Options)) (*ecs.DescribeDaemonRevisionsOutput, error)
 	DeleteDaemon(context.Context, *ecs.DeleteDaemonInput, ...func(*ecs.Options)) (*ecs.DeleteDaemonOutput, error)
 	ListDaemons(context.Context, *ecs.ListDaemonsInput, ...func(*ecs.Options)) (*ecs.ListDaemonsOutput, error)
+	ListDaemonTaskDefinitions(context.Context, *ecs.ListDaemonTaskDefinitionsInput, ...func(*ecs.Options)) (*ecs.ListDaemonTaskDefinitionsOutput, error)
+	DeleteDaemonTaskDefinition(context.Context, *ecs.DeleteDaemonTaskDefinitionInput, ...func(*ecs.Options)) (*ecs.DeleteDaemonTaskDefinitionOutput, error)
 }
 
 var _ DaemonAPI = (*ecs.Client)(nil)
@@ -39,16 +41,15 @@ var _ DaemonAPI = (*ecs.Client)(nil)
 // daemonRefused are the verbs that manage what a daemon has not (a desired count,
 // one-off tasks, CodeDeploy), and why.
 var daemonRefused = map[string]string{
-	"scale":      "a Managed Daemon runs one task per container instance; change capacityProviderArns instead",
-	"run":        "run starts one-off tasks from a task definition; a daemon task definition runs only as the daemon",
-	"revisions":  "revisions lists task definitions; a daemon's live revision is shown by 'doppio status'",
-	"register":   "deploy registers the daemon task definition when it changed",
-	"deregister": "daemon task definitions are not deregistered by doppio yet",
-	"appspec":    "a Managed Daemon is not deployed through CodeDeploy",
-	"refresh":    "deploy --force-new-deployment starts a new daemon deployment",
-	"continue":   "daemon deployments never pause",
-	"exec":       "exec works on the tasks of services",
-	"tasks":      "tasks lists the tasks of services",
+	"scale":     "a Managed Daemon runs one task per container instance; change capacityProviderArns instead",
+	"run":       "run starts one-off tasks from a task definition; a daemon task definition runs only as the daemon",
+	"revisions": "revisions lists task definitions; a daemon's live revision is shown by 'doppio status'",
+	"register":  "deploy registers the daemon task definition when it changed",
+	"appspec":   "a Managed Daemon is not deployed through CodeDeploy",
+	"refresh":   "deploy --force-new-deployment starts a new daemon deployment",
+	"continue":  "daemon deployments never pause",
+	"exec":      "exec works on the tasks of services",
+	"tasks":     "tasks lists the tasks of services",
 }
 
 // DaemonPlan is what a deploy does to a Managed Daemon.
@@ -259,7 +260,12 @@ func (c *daemonController) pickRegistered(ctx context.Context, o Options, live *
 	if err != nil {
 		return "", "", diag.Invalid(fmt.Errorf("daemon task definition %s: %w", ref, err), "'doppio status' shows the revision the daemon runs")
 	}
-	return aws.ToString(out.DaemonTaskDefinition.DaemonTaskDefinitionArn), action, nil
+	td := out.DaemonTaskDefinition
+	if td.Status != "" && td.Status != types.DaemonTaskDefinitionStatusActive {
+		return "", "", diag.Invalid(fmt.Errorf("daemon task definition %s is %s; a daemon can no longer use it", aws.ToString(td.DaemonTaskDefinitionArn), td.Status),
+			"deploy another revision, or the daemon definition as it is")
+	}
+	return aws.ToString(td.DaemonTaskDefinitionArn), action, nil
 }
 
 // Apply registers the daemon task definition when it changed, creates or updates
