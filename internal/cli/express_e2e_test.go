@@ -349,4 +349,12 @@ func TestFleetE2ERefusedMember(t *testing.T) {
 	if c := e.sb.Counts(); c["ecs:UpdateExpressGatewayService"] != 0 || c["ecs:UpdateDaemon"] != 0 {
 		t.Errorf("a refused member made changes: %v", c)
 	}
+	// status takes all three: each member's status document, express section and
+	// daemon included.
+	out, _ = e.must(0, ".", append([]string{"status", "--output", "json"}, configs...)...)
+	for _, want := range []string{`"ingressPaths"`, `"daemonArn"`, `"service": "hello"`, `"service": "web"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fleet status lacks %s:\n%s", want, out)
+		}
+	}
 }
