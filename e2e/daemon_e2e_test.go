@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
 // daemonProject writes a Managed Daemon project whose image comes from $IMAGE.
@@ -124,5 +127,111 @@ func TestDaemonE2ERefusedVerbs(t *testing.T) {
 		if c := e.sb.Counts(); len(c) != 0 {
 			t.Errorf("%s made calls: %v", verb, c)
 		}
+	}
+}
+
+// TestDaemonE2EImageRevisionWait: deploy --tag and --image change the rendered
+// daemon task definition (a new revision); --revision and
+// --latest-task-definition go to a registered one without registering; wait
+// follows the daemon deployment in flight, and says when the daemon is gone.
+func TestDaemonE2EImageRevisionWait(t *testing.T) {
+	e := daemonProject(t)
+	e.must(0, "app", "deploy", poll)
+	image := func() string {
+		t.Helper()
+		out, err := e.ecs.DescribeDaemonTaskDefinition(t.Context(), &ecs.DescribeDaemonTaskDefinitionInput{DaemonTaskDefinition: aws.String("agent")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.DaemonTaskDefinition.ContainerDefinitions[0].Image)
+	}
+	runs := func(want string) {
+		t.Helper()
+		if out, _ := e.must(0, "app", "status"); !strings.Contains(out, "DaemonTaskDefinition: "+want+"\n") {
+			t.Errorf("want %s:\n%s", want, out)
+		}
+	}
+
+	// --tag, without waiting; wait follows the daemon deployment to its end.
+	_, errs := e.must(0, "app", "deploy", "--tag", "7.61", "--no-wait")
+	if got := image(); got != "datadog/agent:7.61" {
+		t.Errorf("--tag registered %s\n%s", got, errs)
+	}
+	_, errs = e.must(0, "app", "wait", poll)
+	if !strings.Contains(errs, "daemon deployment succeeded") {
+		t.Errorf("wait: %s", errs)
+	}
+	runs("agent:2")
+
+	e.must(0, "app", "deploy", "--image", "agent=datadog/agent:7.62", poll)
+	if got := image(); got != "datadog/agent:7.62" {
+		t.Errorf("--image registered %s", got)
+	}
+	runs("agent:3")
+
+	e.sb.ResetCounts()
+	e.must(0, "app", "deploy", "--revision", "1", poll)
+	if c := e.sb.Counts(); c["ecs:RegisterDaemonTaskDefinition"] != 0 || c["ecs:UpdateDaemon"] != 1 {
+		t.Errorf("--revision 1 calls: %v", c)
+	}
+	runs("agent:1")
+	e.must(0, "app", "deploy", "--latest-task-definition", poll)
+	runs("agent:3")
+	_, errs = e.must(2, "app", "deploy", "--revision", "9")
+	if !strings.Contains(errs, "agent:9") {
+		t.Errorf("--revision 9: %s", errs)
+	}
+
+	e.must(0, "app", "delete", "--force")
+	_, errs = e.must(1, "app", "wait")
+	if !strings.Contains(errs, `daemon "agent" not found in cluster "e2e"`) {
+		t.Errorf("wait without a daemon: %s", errs)
+	}
+}
+
+// TestDaemonE2EDeregister: deregister retires a daemon's old daemon task
+// definitions with DeleteDaemonTaskDefinition (ECS has no deregister for them);
+// the ones the daemon runs are kept, and a deleted one cannot be deployed again.
+func TestDaemonE2EDeregister(t *testing.T) {
+	e := daemonProject(t)
+	e.must(0, "app", "deploy", poll)
+	e.must(0, "app", "deploy", "--tag", "7.61", poll)
+	e.must(0, "app", "deploy", "--tag", "7.62", poll) // runs agent:3
+	active := func() string {
+		t.Helper()
+		out, err := e.ecs.ListDaemonTaskDefinitions(t.Context(), &ecs.ListDaemonTaskDefinitionsInput{Family: aws.String("agent")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var revs []string
+		for _, d := range out.DaemonTaskDefinitions {
+			a := aws.ToString(d.Arn)
+			revs = append(revs, a[strings.LastIndexByte(a, '/')+1:])
+		}
+		return strings.Join(revs, " ")
+	}
+
+	out, _ := e.must(0, "app", "deregister", "--keeps", "1", "--dry-run", "--output", "json")
+	if !strings.Contains(out, `"delete": true`) || !strings.Contains(out, "daemon-task-definition/agent:1") || !strings.Contains(out, `"usedBy": "daemon agent"`) {
+		t.Errorf("dry run:\n%s", out)
+	}
+	if got := active(); got != "agent:1 agent:2 agent:3" {
+		t.Errorf("dry run changed something: %s", got)
+	}
+	e.sb.ResetCounts()
+	e.must(0, "app", "deregister", "--keeps", "1", "--force")
+	if c := e.sb.Counts(); c["ecs:DeleteDaemonTaskDefinition"] != 1 || c["ecs:DescribeServices"] != 0 {
+		t.Errorf("deregister calls: %v", c)
+	}
+	if got := active(); got != "agent:2 agent:3" {
+		t.Errorf("after deregister --keeps 1: %s", got)
+	}
+	_, errs := e.must(2, "app", "deregister", "--revision", "3", "--force")
+	if !strings.Contains(errs, "agent:3 is in use (daemon agent)") {
+		t.Errorf("deregister in use: %s", errs)
+	}
+	_, errs = e.must(2, "app", "deploy", "--revision", "1")
+	if !strings.Contains(errs, "DELETE_IN_PROGRESS") {
+		t.Errorf("deploy a deleted revision: %s", errs)
 	}
 }

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -241,5 +243,118 @@ func TestInitE2EExpressAndDaemon(t *testing.T) {
 	e.must(0, "dimp", "init", "--region", "us-east-1", "--cluster", "e2e", "--daemon", "agent")
 	if out, _ := e.must(0, "dimp", "diff", "--exit-code"); out != "" {
 		t.Errorf("diff after init --daemon:\n%s\n%s", out, e.read("dimp/ecs-daemon-def.json"))
+	}
+}
+
+// TestExpressE2EStatusJSONExecWait: status --output json has the express section
+// (status and ingress paths); exec opens a session in a task of the express
+// service (its one container, Main, as ECS names it); wait follows the deployment
+// in flight.
+func TestExpressE2EStatusJSONExecWait(t *testing.T) {
+	e := expressProject(t)
+	e.must(0, "app", "deploy", poll)
+	out, _ := e.must(0, "app", "status", "--output", "json", "--events", "0")
+	var st struct {
+		Service string `json:"service"`
+		Express *struct {
+			Status       string `json:"status"`
+			IngressPaths []struct {
+				AccessType string `json:"accessType"`
+				Endpoint   string `json:"endpoint"`
+			} `json:"ingressPaths"`
+		} `json:"express"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("status json: %v\n%s", err, out)
+	}
+	if st.Service != "hello" || st.Express == nil || st.Express.Status != "ACTIVE" || len(st.Express.IngressPaths) != 1 ||
+		st.Express.IngressPaths[0].AccessType != "PUBLIC" || !strings.HasSuffix(st.Express.IngressPaths[0].Endpoint, ".ecs.us-east-1.on.aws") {
+		t.Errorf("status json:\n%s", out)
+	}
+
+	args := e.fakePlugin()
+	out, _ = e.must(0, "app", "tasks", "list", "--output", "tsv")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("tasks:\n%s", out)
+	}
+	id := strings.Split(lines[1], "\t")[0]
+	// CreateExpressGatewayService has no enableExecuteCommand: the tasks start
+	// without ECS Exec, and exec says so (exit 1, before any session).
+	_, errs := e.must(1, "app", "exec", "run", "--id", id, "--command", "ls /")
+	if !strings.Contains(errs, "ECS Exec (execute command) is not enabled") {
+		t.Errorf("exec without ECS Exec:\n%s", errs)
+	}
+	// Turned on for the ECS service behind it, exec opens a session in the one
+	// container of the new tasks.
+	if _, err := e.ecs.UpdateService(t.Context(), &ecs.UpdateServiceInput{Cluster: aws.String("e2e"), Service: aws.String("hello"),
+		EnableExecuteCommand: aws.Bool(true), ForceNewDeployment: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.must(0, "app", "wait", poll)
+	out, _ = e.must(0, "app", "tasks", "list", "--output", "tsv")
+	id = ""
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Split(l, "\t"); len(f) > 4 && f[3] == "RUNNING" && f[4] == "RUNNING" {
+			id = f[0]
+		}
+	}
+	e.must(0, "app", "exec", "run", "--id", id, "--command", "ls /")
+	if got := args(); len(got) != 6 || got[2] != "StartSession" || !strings.Contains(got[4], `"Target":"ecs:e2e_`+id+"_") {
+		t.Errorf("plugin args %q", got)
+	}
+}
+
+// TestFleetE2ERefusedMember: in a fleet run, a member whose kind of workload does
+// not take the verb (scale on an Express Mode service and on a Managed Daemon) is
+// reported as refused, with its reason; the other members go on and the run
+// succeeds.
+func TestFleetE2ERefusedMember(t *testing.T) {
+	e := expressProject(t)
+	subnets, sg := e.network()
+	e.write("daemon/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n")
+	e.write("daemon/ecs-daemon-def.json", `{"capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2"],
+  "taskDefinition": {"family": "agent", "containerDefinitions": [{"name": "agent", "image": "agent:1", "memory": 64}]}}`)
+	e.write("web/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
+	e.write("web/ecs-service-def.json", fmt.Sprintf(`{"launchType": "FARGATE", "desiredCount": 1,
+  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q], "securityGroups": [%q]}}}`, subnets[0], sg))
+	e.write("web/ecs-task-def.json", `{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true}]}`)
+	configs := []string{"--config", "app/ecspresso.yml", "--config", "daemon/doppio.yml", "--config", "web/ecspresso.yml"}
+	e.must(0, ".", append([]string{"deploy", poll}, configs...)...)
+
+	e.sb.ResetCounts()
+	out, errs := e.must(0, ".", append([]string{"scale", "--tasks", "2", poll, "--output", "json"}, configs...)...)
+	var members []struct {
+		Service string `json:"service"`
+		Outcome string `json:"outcome"`
+	}
+	if err := json.Unmarshal([]byte(out), &members); err != nil {
+		t.Fatalf("fleet json: %v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, m := range members {
+		got[m.Service] = m.Outcome
+	}
+	if got["hello"] != "refused" || got["agent"] != "refused" || got["web"] != "succeeded" {
+		t.Errorf("outcomes %v\n%s\n%s", got, out, errs)
+	}
+	if !strings.Contains(errs, "scale does not work with an Express Mode service") || !strings.Contains(errs, "scale does not work with a Managed Daemon") ||
+		!regexp.MustCompile(`(?m)^hello\s.*refused`).MatchString(errs) {
+		t.Errorf("stderr lacks the refusals or the summary:\n%s", errs)
+	}
+	if e.describe("e2e", "web").DesiredCount != 2 {
+		t.Errorf("web was not scaled")
+	}
+	if c := e.sb.Counts(); c["ecs:UpdateExpressGatewayService"] != 0 || c["ecs:UpdateDaemon"] != 0 {
+		t.Errorf("a refused member made changes: %v", c)
+	}
+	// status takes all three: each member's status document, express section and
+	// daemon included.
+	out, _ = e.must(0, ".", append([]string{"status", "--output", "json"}, configs...)...)
+	for _, want := range []string{`"ingressPaths"`, `"daemonArn"`, `"service": "hello"`, `"service": "web"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fleet status lacks %s:\n%s", want, out)
+		}
 	}
 }

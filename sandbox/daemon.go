@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,6 +29,10 @@ func daemonHandler(op string) func(*ecsCall) {
 		return (*ecsCall).deleteDaemon
 	case "ListDaemons":
 		return (*ecsCall).listDaemons
+	case "ListDaemonTaskDefinitions":
+		return (*ecsCall).listDaemonTaskDefinitions
+	case "DeleteDaemonTaskDefinition":
+		return (*ecsCall).deleteDaemonTaskDefinition
 	}
 	return nil
 }
@@ -80,21 +85,109 @@ func (e *ecsCall) registerDaemonTaskDefinition() {
 	e.ok(obj{"daemonTaskDefinitionArn": arn})
 }
 
+// daemonTDArn resolves family, family:REVISION or an ARN to the ARN of a daemon
+// task definition (family alone: its latest revision).
+func (e *ecsCall) daemonTDArn(s *daemonState, ref string) string {
+	if strings.HasPrefix(ref, "arn:") {
+		return ref
+	}
+	fam, rev, found := strings.Cut(ref, ":")
+	if !found {
+		rev = fmt.Sprint(s.latest[fam])
+	}
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:daemon-task-definition/%s:%s", e.c.Region, e.a.id, fam, rev)
+}
+
+// listDaemonTaskDefinitions follows the ListDaemonTaskDefinitions API reference:
+// family (exact) or familyPrefix, status ACTIVE by default (DELETE_IN_PROGRESS or
+// ALL), sort ASC by family and revision (or DESC), revision LAST_REGISTERED for
+// the newest of each family. Every match is returned in one page (no nextToken).
+func (e *ecsCall) listDaemonTaskDefinitions() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	family, prefix, status := str(req, "family"), str(req, "familyPrefix"), str(req, "status")
+	if status == "" {
+		status = "ACTIVE"
+	}
+	s, unlock := e.daemons()
+	defer unlock()
+	type entry struct {
+		family string
+		rev    int
+		td     obj
+	}
+	var found []entry
+	for _, td := range s.tds {
+		f := str(td, "family")
+		if (family != "" && f != family) || (prefix != "" && !strings.HasPrefix(f, prefix)) || (status != "ALL" && str(td, "status") != status) {
+			continue
+		}
+		rev, _ := num(td, "revision")
+		found = append(found, entry{f, int(rev), td})
+	}
+	slices.SortFunc(found, func(a, b entry) int {
+		if c := strings.Compare(a.family, b.family); c != 0 {
+			return c
+		}
+		return a.rev - b.rev
+	})
+	if str(req, "revision") == "LAST_REGISTERED" {
+		var last []entry
+		for i, x := range found {
+			if i == len(found)-1 || found[i+1].family != x.family {
+				last = append(last, x)
+			}
+		}
+		found = last
+	}
+	if str(req, "sort") == "DESC" {
+		slices.Reverse(found)
+	}
+	out := []any{}
+	for _, x := range found {
+		sum := obj{"arn": str(x.td, "daemonTaskDefinitionArn"), "status": str(x.td, "status"), "registeredAt": x.td["registeredAt"]}
+		if v, ok := x.td["deleteRequestedAt"]; ok {
+			sum["deleteRequestedAt"] = v
+		}
+		out = append(out, sum)
+	}
+	e.ok(obj{"daemonTaskDefinitions": out})
+}
+
+// deleteDaemonTaskDefinition follows the DeleteDaemonTaskDefinition API
+// reference: only an ACTIVE daemon task definition can be deleted; it goes to
+// DELETE_IN_PROGRESS, no new daemon can use it, and daemons running it go on.
+func (e *ecsCall) deleteDaemonTaskDefinition() {
+	req, ok := e.request()
+	if !ok {
+		return
+	}
+	s, unlock := e.daemons()
+	defer unlock()
+	arn := e.daemonTDArn(s, str(req, "daemonTaskDefinition"))
+	td, found := s.tds[arn]
+	if !found {
+		e.failf("ClientException", "Unable to describe daemon task definition %s.", str(req, "daemonTaskDefinition"))
+		return
+	}
+	if str(td, "status") != "ACTIVE" {
+		e.failf("ClientException", "The daemon task definition %s is %s; only an ACTIVE one can be deleted.", arn, str(td, "status"))
+		return
+	}
+	td["status"], td["deleteRequestedAt"] = "DELETE_IN_PROGRESS", epoch(e.a.clock.Now())
+	e.ok(obj{"daemonTaskDefinitionArn": arn})
+}
+
 func (e *ecsCall) describeDaemonTaskDefinition() {
 	req, ok := e.request()
 	if !ok {
 		return
 	}
-	ref := str(req, "daemonTaskDefinition")
 	s, unlock := e.daemons()
 	defer unlock()
-	if !strings.HasPrefix(ref, "arn:") {
-		fam, rev, found := strings.Cut(ref, ":")
-		if !found {
-			rev = fmt.Sprint(s.latest[fam])
-		}
-		ref = fmt.Sprintf("arn:aws:ecs:%s:%s:daemon-task-definition/%s:%s", e.c.Region, e.a.id, fam, rev)
-	}
+	ref := e.daemonTDArn(s, str(req, "daemonTaskDefinition"))
 	td, found := s.tds[ref]
 	if !found {
 		e.failf("ClientException", "Unable to describe daemon task definition %s.", str(req, "daemonTaskDefinition"))
@@ -130,7 +223,9 @@ func (e *ecsCall) startDaemonDeployment(s *daemonState, dm *daemon, r *daemonRev
 // newRevision records what the daemon runs: its task definition and attributes.
 func (e *ecsCall) newRevision(s *daemonState, dm *daemon, tdArn string, T time.Time) (*daemonRevision, bool) {
 	td, ok := s.tds[tdArn]
-	if !ok {
+	if !ok || str(td, "status") != "ACTIVE" {
+		// A deleted one (DELETE_IN_PROGRESS) takes no new daemon or deployment
+		// (DeleteDaemonTaskDefinition API reference).
 		return nil, false
 	}
 	specs, beh := containerSpecs(td, nil)

@@ -236,7 +236,7 @@ func (t *task) json(now time.Time, withTags bool) obj {
 		"connectivity":          "CONNECTED",
 		"connectivityAt":        epoch(t.createdAt),
 		"healthStatus":          "UNKNOWN",
-		"enableExecuteCommand":  t.enableExec,
+		"enableExecuteCommand":  t.execEnabled(), // a service task: the service's setting (exec.go)
 		"overrides":             obj{"containerOverrides": []any{}, "inferenceAcceleratorOverrides": []any{}},
 		"attributes":            []any{},
 		"inferenceAccelerators": []any{},

@@ -28,15 +28,10 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 	if err != nil {
 		return nil, err
 	}
-	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd)
+	kind, _ := p.workload()
+	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd, kind)
 	if err != nil {
 		return nil, err
-	}
-	if p.cfg.ExpressDefinition != "" {
-		w.Kind = deploy.KindExpress // the config decides, as in ecspresso (express.go)
-	}
-	if p.cfg.DaemonDefinition != "" {
-		w.Kind = deploy.KindDaemon // daemon.go
 	}
 	return deploy.NewController(w, deploy.ControllerDeps{
 		ECS: client, Watch: api, Log: a.log, Protect: a.protectLive,

@@ -3,35 +3,21 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
-	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // Managed Daemons (config key daemon_definition; the config's service names the
 // daemon). Verbs that manage what a daemon has not (a desired count, one-off tasks,
 // CodeDeploy) are refused.
-
-var daemonRefused = map[string]string{
-	"scale":      "a Managed Daemon runs one task per container instance; change capacityProviderArns instead",
-	"run":        "run starts one-off tasks from a task definition; a daemon task definition runs only as the daemon",
-	"revisions":  "revisions lists task definitions; a daemon's live revision is shown by 'doppio status'",
-	"register":   "deploy registers the daemon task definition when it changed",
-	"deregister": "daemon task definitions are not deregistered by doppio yet",
-	"appspec":    "a Managed Daemon is not deployed through CodeDeploy",
-	"refresh":    "deploy --force-new-deployment starts a new daemon deployment",
-	"continue":   "daemon deployments never pause",
-	"exec":       "exec works on the tasks of services",
-	"tasks":      "tasks lists the tasks of services",
-}
 
 // daemonDefinition renders and decodes the config's daemon definition.
 func (p *project) daemonDefinition(ctx context.Context) (*ecsdef.DaemonDefinition, error) {
@@ -46,27 +32,74 @@ func (p *project) daemonDefinition(ctx context.Context) (*ecsdef.DaemonDefinitio
 	return ecsdef.DecodeDaemonDefinition(p.rel(path), b)
 }
 
-// daemonOptions fills deploy options for a Managed Daemon.
-func (f deployFlags) daemonOptions(ctx context.Context, p *project, o deploy.Options) (deploy.Options, error) {
-	switch {
-	case f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0:
-		return o, diag.Invalid(errors.New("--skip-task-definition, --latest-task-definition and --revision do not apply to a Managed Daemon"),
-			"deploy registers the daemon task definition when it changed; 'doppio rollback' returns to the previous one")
-	case f.Tasks >= 0 || o.AutoScaling != nil:
+// daemonFiles reads the daemon definition (workloads.go).
+type daemonFiles struct{}
+
+func (daemonFiles) declared(p *project) bool { return p.cfg.DaemonDefinition != "" }
+func (daemonFiles) key() string              { return "daemon_definition" }
+
+// verified carries the members verify checks over from the daemon task definition.
+func (daemonFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTaskDefinitionInput, error) {
+	dd, err := p.daemonDefinition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return daemonTaskDefinition(dd.TaskDefinition), nil
+}
+
+// revisions are the daemon task definitions of the daemon definition's family;
+// deregistering one deletes it (ECS has no other way to retire them).
+func (daemonFiles) revisions(ctx context.Context, p *project, client *ecs.Client) (string, revisionStore, error) {
+	dd, err := p.daemonDefinition(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return aws.ToString(dd.TaskDefinition.Family), deploy.NewDaemonRevisions(client, p.cfg.Cluster, p.cfg.Service), nil
+}
+
+// options fills deploy options for a Managed Daemon.
+func (daemonFiles) options(ctx context.Context, p *project, f deployFlags, o deploy.Options) (deploy.Options, error) {
+	if f.Tasks >= 0 || o.AutoScaling != nil {
 		return o, diag.Invalid(errors.New("--tasks and the auto scaling flags do not apply to a Managed Daemon"), "it runs one task per container instance")
-	case f.imageFlags.set():
-		return o, diag.Invalid(errors.New("--image and --tag do not apply to a Managed Daemon yet"), "template the image in the daemon definition")
 	}
 	dd, err := p.daemonDefinition(ctx)
 	if err != nil {
+		return o, err
+	}
+	// --image and --tag change the rendered daemon task definition, as they change a
+	// service's task definition; --skip-task-definition, --latest-task-definition
+	// and --revision pick a registered one instead (the daemon controller).
+	if dd.TaskDefinition, err = f.imageFlags.applyDaemon(dd.TaskDefinition); err != nil {
 		return o, err
 	}
 	o.Daemon = dd
 	return o, nil
 }
 
-// diffDaemon prints how the daemon definition differs from the live daemon.
-func (c *DiffCmd) diffDaemon(ctx context.Context, a *app, p *project) error {
+// applyDaemon returns td with the --image and --tag overrides applied, by the
+// rules of a task definition's (td itself when none was given).
+func (f imageFlags) applyDaemon(td *ecs.RegisterDaemonTaskDefinitionInput) (*ecs.RegisterDaemonTaskDefinitionInput, error) {
+	if !f.set() || td == nil {
+		return td, nil
+	}
+	shadow := &ecs.RegisterTaskDefinitionInput{Family: td.Family}
+	for _, c := range td.ContainerDefinitions {
+		shadow.ContainerDefinitions = append(shadow.ContainerDefinitions, types.ContainerDefinition{Name: c.Name, Image: c.Image})
+	}
+	out, err := f.apply(shadow)
+	if err != nil {
+		return nil, err
+	}
+	cp := *td
+	cp.ContainerDefinitions = slices.Clone(td.ContainerDefinitions)
+	for i := range cp.ContainerDefinitions {
+		cp.ContainerDefinitions[i].Image = out.ContainerDefinitions[i].Image
+	}
+	return &cp, nil
+}
+
+// diff prints how the daemon definition differs from the live daemon.
+func (daemonFiles) diff(ctx context.Context, a *app, p *project, c *DiffCmd) error {
 	local, err := p.daemonDefinition(ctx)
 	if err != nil {
 		return err
@@ -94,81 +127,5 @@ func (c *DiffCmd) diffDaemon(ctx context.Context, a *app, p *project) error {
 	if d != "" && c.ExitCode {
 		return diag.WithCode(errors.New("the daemon definition differs from the live daemon"), diag.ExitDiff)
 	}
-	return nil
-}
-
-// daemonStatus prints the daemon, its revisions and its latest deployment.
-func daemonStatus(ctx context.Context, a *app, p *project) error {
-	client, err := p.ecsClient(ctx)
-	if err != nil {
-		return err
-	}
-	live, err := deploy.FindDaemon(ctx, client, p.cfg.Cluster, p.cfg.Service)
-	if err != nil {
-		return err
-	}
-	if live == nil {
-		return diag.WithHint(fmt.Errorf("daemon %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "'doppio deploy' creates it")
-	}
-	d := live.Detail
-	doc := map[string]any{"daemon": p.cfg.Service, "cluster": p.cfg.Cluster, "daemonArn": aws.ToString(d.DaemonArn), "status": string(d.Status)}
-	if live.TaskDef != nil {
-		doc["taskDefinition"] = aws.ToString(live.TaskDef.DaemonTaskDefinitionArn)
-	}
-	var dep map[string]any
-	if arn := aws.ToString(d.DeploymentArn); arn != "" {
-		out, err := client.DescribeDaemonDeployments(ctx, &ecs.DescribeDaemonDeploymentsInput{DaemonDeploymentArns: []string{arn}})
-		if err != nil {
-			return fmt.Errorf("describe daemon deployment: %w", err)
-		}
-		if len(out.DaemonDeployments) == 1 {
-			x := out.DaemonDeployments[0]
-			dep = map[string]any{"arn": arn, "status": string(x.Status), "reason": aws.ToString(x.StatusReason)}
-			doc["deployment"] = dep
-		}
-	}
-	if a.g.Output == view.JSON {
-		return ui.WriteJSON(a.stdout, doc)
-	}
-	fmt.Fprintf(a.stdout, "Daemon: %s\nCluster: %s\nStatus: %s\n", p.cfg.Service, p.cfg.Cluster, d.Status)
-	if live.TaskDef != nil {
-		fmt.Fprintf(a.stdout, "DaemonTaskDefinition: %s:%d\n", aws.ToString(live.TaskDef.Family), live.TaskDef.Revision)
-	}
-	fmt.Fprintln(a.stdout, "Revisions:")
-	for _, r := range d.CurrentRevisions {
-		fmt.Fprintf(a.stdout, "  %s running=%d without-daemon=%d\n", aws.ToString(r.Arn), r.TotalRunningCount, r.TotalWithoutDaemonCount)
-	}
-	if dep != nil {
-		fmt.Fprintf(a.stdout, "Deployment: %s %s %s\n", dep["status"], dep["arn"], dep["reason"])
-	}
-	return nil
-}
-
-// deleteDaemon deletes the daemon (its tasks stop on every instance).
-func (c *DeleteCmd) deleteDaemon(ctx context.Context, a *app, p *project) error {
-	client, err := p.ecsClient(ctx)
-	if err != nil {
-		return err
-	}
-	live, err := deploy.FindDaemon(ctx, client, p.cfg.Cluster, p.cfg.Service)
-	if err != nil {
-		return err
-	}
-	if live == nil {
-		return diag.WithHint(fmt.Errorf("daemon %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "check service and cluster in the config")
-	}
-	if c.DryRun {
-		fmt.Fprintf(a.stdout, "would delete daemon %s\n", aws.ToString(live.Detail.DaemonArn))
-		return nil
-	}
-	if !c.Force {
-		if a.ask(fmt.Sprintf("type the daemon name (%s) to delete it: ", p.cfg.Service)) != p.cfg.Service {
-			return errors.New("cancelled; the daemon was not deleted")
-		}
-	}
-	if _, err := client.DeleteDaemon(ctx, &ecs.DeleteDaemonInput{DaemonArn: live.Detail.DaemonArn}); err != nil {
-		return fmt.Errorf("delete daemon %q: %w", p.cfg.Service, err)
-	}
-	a.log.Info("daemon deleted", "daemon", p.cfg.Service)
 	return nil
 }

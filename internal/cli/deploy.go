@@ -233,11 +233,8 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 	if o.RollbackEvents, err = parseRollbackEvents(f.RollbackEvents); err != nil {
 		return o, err
 	}
-	if p.cfg.ExpressDefinition != "" {
-		return f.expressOptions(ctx, p, o) // express.go
-	}
-	if p.cfg.DaemonDefinition != "" {
-		return f.daemonOptions(ctx, p, o) // daemon.go
+	if _, files := p.workload(); files != nil {
+		return files.options(ctx, p, f, o) // workloads.go
 	}
 	if !f.SkipTaskDefinition && !f.LatestTaskDefinition && f.Revision == 0 {
 		td, err := p.taskDefinition(ctx)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -52,11 +53,10 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	family, err := a.family(ctx, p, client)
+	family, revs, err := a.revisionStore(ctx, p, client)
 	if err != nil {
 		return err
 	}
-	revs := deploy.NewRevisions(client, nil)
 	plan, err := revs.PlanDeregister(ctx, deploy.DeregisterOptions{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Family: family,
 		Revision: c.Revision, Keeps: c.Keeps, Delete: c.Delete,
@@ -83,7 +83,7 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 		return view.Write(a.stdout, a.g.Output, done)
 	}
 	verb := "deregister"
-	if c.Delete {
+	if plan.Delete {
 		verb = "deregister and delete"
 	}
 	if !c.Force && !confirm(a, fmt.Sprintf("%s %d revision(s) of %s? [y/N] ", verb, len(plan.Deregister), family)) {
@@ -96,6 +96,23 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 		err = werr
 	}
 	return err
+}
+
+// revisionStore is where deregister finds and retires revisions: a service's task
+// definitions, or the definitions of a kind of workload that has its own
+// (workloads.go).
+type revisionStore interface {
+	PlanDeregister(ctx context.Context, o deploy.DeregisterOptions) (*deploy.DeregisterPlan, error)
+	ApplyDeregister(ctx context.Context, p *deploy.DeregisterPlan) (*deploy.DeregisterResult, error)
+}
+
+// revisionStore returns the project's family and its revision store.
+func (a *app) revisionStore(ctx context.Context, p *project, client *ecs.Client) (string, revisionStore, error) {
+	if _, files := p.workload(); files != nil {
+		return files.revisions(ctx, p, client)
+	}
+	family, err := a.family(ctx, p, client)
+	return family, deploy.NewRevisions(client, nil), err
 }
 
 // family is the task definition family of the project: the local file's, else the

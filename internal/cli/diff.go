@@ -28,11 +28,8 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if p.cfg.ExpressDefinition != "" {
-		return c.diffExpress(ctx, a, p) // express.go
-	}
-	if p.cfg.DaemonDefinition != "" {
-		return c.diffDaemon(ctx, a, p) // daemon.go
+	if _, files := p.workload(); files != nil {
+		return files.diff(ctx, a, p, c) // workloads.go
 	}
 	// Render and decode both local files before any AWS call.
 	var localSD *ecs.CreateServiceInput

@@ -8,9 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -20,38 +18,37 @@ import (
 // ECS owns their task definitions, load balancer and scaling, so the verbs that
 // manage those directly are refused, with the same verb set as ecspresso.
 
-// expressRefused says why a verb does not work on an Express Mode service.
-var expressRefused = map[string]string{
-	"scale":      "ECS scales an Express Mode service itself; change scalingTarget in the express definition and deploy",
-	"run":        "an Express Mode service has no task definition of its own to run; ECS registers it",
-	"revisions":  "ECS registers and owns an Express Mode service's task definitions",
-	"register":   "ECS registers an Express Mode service's task definitions; deploy the express definition instead",
-	"deregister": "ECS registers and owns an Express Mode service's task definitions",
-	"appspec":    "an Express Mode service is not deployed through CodeDeploy",
-}
-
-// refuseForWorkload refuses verb (exit 2) when the project is an Express Mode
-// service or a Managed Daemon and the verb manages what that workload has not (the
-// reasons are expressRefused and daemonRefused). A config that does not load is
-// left for the verb itself to report.
+// refuseForWorkload refuses verb (exit 2) when the config declares a kind of
+// workload (an Express Mode service, a Managed Daemon) that does not take it; the
+// kind says why (deploy.Kind.Refusal). A config that does not load is left for
+// the verb itself to report.
 func (a *app) refuseForWorkload(ctx context.Context, verb string) error {
-	_, express := expressRefused[verb]
-	_, daemon := daemonRefused[verb]
-	if !express && !daemon {
-		return nil
-	}
 	p, err := a.project(ctx)
 	if err != nil {
 		return nil
 	}
-	switch {
-	case express && p.cfg.ExpressDefinition != "":
-		return diag.Invalid(fmt.Errorf("%s does not work with an Express Mode service (express_definition is set in %s)", verb, a.rel(p.cfg.Path)), expressRefused[verb])
-	case daemon && p.cfg.DaemonDefinition != "":
-		return diag.Invalid(fmt.Errorf("%s does not work with a Managed Daemon (daemon_definition is set in %s)", verb, a.rel(p.cfg.Path)), daemonRefused[verb])
+	kind, files := p.workload()
+	if why := kind.Refusal(verb); why != "" {
+		return diag.Invalid(fmt.Errorf("%s does not work with %s (%s is set in %s)", verb, kind.Noun(), files.key(), a.rel(p.cfg.Path)), why)
 	}
 	return nil
 }
+
+// refusedInFleet reports whether verb is refused for this fleet member's kind
+// of workload. A refused member is not an error of the fleet run: it is reported
+// as "refused" (with the reason on its stderr) and the other members go on.
+func (a *app) refusedInFleet(ctx context.Context, verb string) bool {
+	err := a.refuseForWorkload(ctx, verb)
+	if err == nil {
+		return false
+	}
+	a.log.Warn("refused: "+err.Error(), "hint", diag.Hint(err))
+	a.record("", outcomeRefused)
+	return true
+}
+
+// outcomeRefused is the fleet outcome of a member whose kind does not take the verb.
+const outcomeRefused = "refused"
 
 // expressDefinition renders and decodes the config's express definition.
 func (p *project) expressDefinition(ctx context.Context) (*ecs.CreateExpressGatewayServiceInput, error) {
@@ -66,9 +63,30 @@ func (p *project) expressDefinition(ctx context.Context) (*ecs.CreateExpressGate
 	return ecsdef.DecodeExpressDefinition(p.rel(path), b, ecsdef.ServiceContext{Cluster: p.cfg.Cluster, Service: p.cfg.Service})
 }
 
-// expressOptions fills deploy options for an Express Mode service and refuses the
+// expressFiles reads the express definition (workloads.go).
+type expressFiles struct{}
+
+func (expressFiles) declared(p *project) bool { return p.cfg.ExpressDefinition != "" }
+func (expressFiles) key() string              { return "express_definition" }
+
+// verified is the task ECS runs for the express definition.
+func (expressFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTaskDefinitionInput, error) {
+	ex, err := p.expressDefinition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return expressTaskDefinition(ex, p.cfg.Region), nil
+}
+
+// revisions is never reached: deregister is refused for an Express Mode service
+// (ECS owns its task definitions).
+func (expressFiles) revisions(context.Context, *project, *ecs.Client) (string, revisionStore, error) {
+	return "", nil, diag.Invalid(errors.New("deregister does not work with an Express Mode service"), deploy.KindExpress.Refusal("deregister"))
+}
+
+// options fills deploy options for an Express Mode service and refuses the
 // flags that manage what ECS owns.
-func (f deployFlags) expressOptions(ctx context.Context, p *project, o deploy.Options) (deploy.Options, error) {
+func (expressFiles) options(ctx context.Context, p *project, f deployFlags, o deploy.Options) (deploy.Options, error) {
 	switch {
 	case f.SkipTaskDefinition || f.LatestTaskDefinition || f.Revision != 0 || f.ForceRegister:
 		return o, diag.Invalid(errors.New("--skip-task-definition, --latest-task-definition, --revision and --force-register do not apply to an Express Mode service"),
@@ -86,8 +104,8 @@ func (f deployFlags) expressOptions(ctx context.Context, p *project, o deploy.Op
 	return o, nil
 }
 
-// diffExpress prints how the express definition differs from the live service.
-func (c *DiffCmd) diffExpress(ctx context.Context, a *app, p *project) error {
+// diff prints how the express definition differs from the live service.
+func (expressFiles) diff(ctx context.Context, a *app, p *project, c *DiffCmd) error {
 	local, err := p.expressDefinition(ctx)
 	if err != nil {
 		return err
@@ -121,43 +139,6 @@ func (c *DiffCmd) diffExpress(ctx context.Context, a *app, p *project) error {
 	}
 	if d != "" && c.ExitCode {
 		return diag.WithCode(errors.New("the express definition differs from the live service"), diag.ExitDiff)
-	}
-	return nil
-}
-
-// deleteExpress deletes an Express Mode service with its managed resources.
-func (c *DeleteCmd) deleteExpress(ctx context.Context, a *app, p *project, client *ecs.Client, svc *types.Service) error {
-	if !c.Force {
-		if a.ask(fmt.Sprintf("type the service name (%s) to delete it with its load balancer: ", p.cfg.Service)) != p.cfg.Service {
-			return errors.New("cancelled; the service was not deleted")
-		}
-	}
-	if _, err := client.DeleteExpressGatewayService(ctx, &ecs.DeleteExpressGatewayServiceInput{ServiceArn: svc.ServiceArn}); err != nil {
-		return fmt.Errorf("delete express gateway service %q: %w", p.cfg.Service, err)
-	}
-	a.log.Info("express gateway service deleted", "service", p.cfg.Service)
-	return nil
-}
-
-// expressStatus prints ecspresso's Express section of status: the status and the
-// ingress paths.
-func expressStatus(ctx context.Context, a *app, client *ecs.Client, svc *types.Service) error {
-	x, err := deploy.ExpressServiceOf(ctx, client, svc)
-	if err != nil {
-		return err
-	}
-	if a.g.Output == view.JSON {
-		return nil
-	}
-	code, reason := "", ""
-	if x.Status != nil {
-		code, reason = string(x.Status.StatusCode), aws.ToString(x.Status.StatusReason)
-	}
-	fmt.Fprintf(a.stdout, "Express:\n  Status: %s %s\n  IngressPaths:\n", code, reason)
-	for _, ac := range x.ActiveConfigurations {
-		for _, ip := range ac.IngressPaths {
-			fmt.Fprintf(a.stdout, "    %s %s\n", ip.AccessType, aws.ToString(ip.Endpoint))
-		}
 	}
 	return nil
 }

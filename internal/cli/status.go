@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/doppio-ecs/doppio/internal/cli/view"
@@ -22,7 +23,8 @@ func (c *StatusCmd) Validate() error {
 	return nil
 }
 
-// Run describes the service once and prints it.
+// Run describes the workload once and prints it: options → resolve → controller
+// → view.
 func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	p, err := a.project(ctx)
 	if err != nil {
@@ -31,15 +33,21 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
-	if p.cfg.DaemonDefinition != "" {
-		return daemonStatus(ctx, a, p) // daemon.go
-	}
-	client, svc, err := a.existingService(ctx, p)
+	ctl, err := a.controller(ctx, p, nil)
 	if err != nil {
 		return err
 	}
-	if err := view.Write(a.stdout, a.g.Output, view.NewStatus(p.cfg.Cluster, svc, c.Events)); err != nil || !deploy.IsExpress(svc) {
-		return err
+	st, err := ctl.Status(ctx)
+	if err != nil {
+		return notFoundHint(err)
 	}
-	return expressStatus(ctx, a, client, svc) // express.go
+	return view.Write(a.stdout, a.g.Output, view.StatusOf(p.cfg.Cluster, st, c.Events))
+}
+
+// notFoundHint adds the hint of a workload that does not exist.
+func notFoundHint(err error) error {
+	if nf := (*deploy.NotFoundError)(nil); errors.As(err, &nf) {
+		return diag.WithHint(err, "check service and cluster in the config (and the region); 'doppio deploy' creates it")
+	}
+	return err
 }

@@ -12,19 +12,8 @@ import (
 // Express Mode service or a Managed Daemon the task definition its definition
 // stands for (roles, images, secrets, log groups are checked as for any task).
 func (p *project) verifiedTaskDefinition(ctx context.Context) (*ecs.RegisterTaskDefinitionInput, error) {
-	switch {
-	case p.cfg.ExpressDefinition != "":
-		ex, err := p.expressDefinition(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return expressTaskDefinition(ex, p.cfg.Region), nil
-	case p.cfg.DaemonDefinition != "":
-		dd, err := p.daemonDefinition(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return daemonTaskDefinition(dd.TaskDefinition), nil
+	if _, files := p.workload(); files != nil {
+		return files.verified(ctx, p)
 	}
 	return p.taskDefinition(ctx)
 }

@@ -55,12 +55,9 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if !ctl.Workload().Exists() {
-		return errServiceNotFound(p.cfg)
-	}
 	s, err := ctl.InFlight(ctx)
 	if err != nil || s == nil {
-		return err
+		return notFoundHint(err)
 	}
 	return a.follow(ctx, ctl, s, a.waitOf(c.waitFlags, nil))
 }

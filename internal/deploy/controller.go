@@ -38,8 +38,15 @@ type Controller interface {
 	// Continue answers the deployment waiting for approval (a PAUSE hook, or
 	// CodeDeploy's wait to reroute traffic): go on, or roll back.
 	Continue(ctx context.Context, rollback bool) (*Started, error)
-	// InFlight is the deployment a wait follows (nil when none is in flight).
+	// InFlight is the deployment a wait follows (nil when none is in flight). It
+	// returns a *NotFoundError when the workload does not exist.
 	InFlight(ctx context.Context) (*Started, error)
+	// Status describes the workload for status and delete (a *NotFoundError when
+	// it does not exist).
+	Status(ctx context.Context) (*Status, error)
+	// Delete deletes the workload described by st (Status's answer).
+	// terminate stops running tasks first where the kind has a desired count.
+	Delete(ctx context.Context, st *Status, o DeleteOptions) (*Deleted, error)
 	// Follow waits for a started deployment until it ends or w is reached.
 	Follow(ctx context.Context, s *Started, w Wait) (watch.Outcome, error)
 	// Cleanup runs after a followed rollback: it deregisters the revision rolled
@@ -153,6 +160,7 @@ type ControllerECS interface {
 	ECS
 	RevisionsECS
 	ContinueECS
+	DeleteService(context.Context, *ecs.DeleteServiceInput, ...func(*ecs.Options)) (*ecs.DeleteServiceOutput, error)
 }
 
 // CodeDeployAPI is the CodeDeploy API the CodeDeploy controller uses;

@@ -32,9 +32,25 @@ type DaemonAPI interface {
 	DescribeDaemonRevisions(context.Context, *ecs.DescribeDaemonRevisionsInput, ...func(*ecs.Options)) (*ecs.DescribeDaemonRevisionsOutput, error)
 	DeleteDaemon(context.Context, *ecs.DeleteDaemonInput, ...func(*ecs.Options)) (*ecs.DeleteDaemonOutput, error)
 	ListDaemons(context.Context, *ecs.ListDaemonsInput, ...func(*ecs.Options)) (*ecs.ListDaemonsOutput, error)
+	ListDaemonTaskDefinitions(context.Context, *ecs.ListDaemonTaskDefinitionsInput, ...func(*ecs.Options)) (*ecs.ListDaemonTaskDefinitionsOutput, error)
+	DeleteDaemonTaskDefinition(context.Context, *ecs.DeleteDaemonTaskDefinitionInput, ...func(*ecs.Options)) (*ecs.DeleteDaemonTaskDefinitionOutput, error)
 }
 
 var _ DaemonAPI = (*ecs.Client)(nil)
+
+// daemonRefused are the verbs that manage what a daemon has not (a desired count,
+// one-off tasks, CodeDeploy), and why.
+var daemonRefused = map[string]string{
+	"scale":     "a Managed Daemon runs one task per container instance; change capacityProviderArns instead",
+	"run":       "run starts one-off tasks from a task definition; a daemon task definition runs only as the daemon",
+	"revisions": "revisions lists task definitions; a daemon's live revision is shown by 'doppio status'",
+	"register":  "deploy registers the daemon task definition when it changed",
+	"appspec":   "a Managed Daemon is not deployed through CodeDeploy",
+	"refresh":   "deploy --force-new-deployment starts a new daemon deployment",
+	"continue":  "daemon deployments never pause",
+	"exec":      "exec works on the tasks of services",
+	"tasks":     "tasks lists the tasks of services",
+}
 
 // DaemonPlan is what a deploy does to a Managed Daemon.
 type DaemonPlan struct {
@@ -47,6 +63,7 @@ type DaemonPlan struct {
 
 	def     *ecsdef.DaemonDefinition
 	current string // live daemon task definition ARN
+	pick    string // a registered revision to go to (--revision, --latest-task-definition)
 }
 
 // LiveDaemon is a daemon as ECS describes it, with the definition it runs.
@@ -159,7 +176,16 @@ func (c *daemonController) Plan(ctx context.Context, o Options) (*Plan, error) {
 	p := &Plan{Cluster: c.w.Cluster, Service: c.w.Service, StartsDeployment: true, Daemon: &DaemonPlan{def: def}}
 	p.TaskDefinition = TaskDefinitionPlan{Family: aws.ToString(def.TaskDefinition.Family)}
 	if live == nil {
-		p.Create, p.Daemon.Register = true, true
+		p.Create = true
+		picked, action, err := c.pickRegistered(ctx, o, nil)
+		if err != nil {
+			return nil, err
+		}
+		if picked != "" {
+			p.Daemon.pick, p.TaskDefinition.Action, p.TaskDefinition.ARN = picked, action, picked
+			return p, nil
+		}
+		p.Daemon.Register = true
 		p.TaskDefinition.Action, p.TaskDefinition.Reason = TDRegister, "new daemon"
 		return p, nil
 	}
@@ -167,10 +193,18 @@ func (c *daemonController) Plan(ctx context.Context, o Options) (*Plan, error) {
 	if live.TaskDef != nil {
 		p.Daemon.current = aws.ToString(live.TaskDef.DaemonTaskDefinitionArn)
 	}
-	if live.TaskDef == nil || !ecsdef.DaemonTaskDefinitionsEqual(ecsdef.DaemonTaskDefinitionFromLive(live.TaskDef), def.TaskDefinition) || o.ForceRegister {
+	switch picked, action, err := c.pickRegistered(ctx, o, live); {
+	case err != nil:
+		return nil, err
+	case picked != "":
+		p.TaskDefinition.Action, p.TaskDefinition.ARN = action, picked
+		if picked != p.Daemon.current {
+			p.Daemon.pick = picked
+		}
+	case live.TaskDef == nil || !ecsdef.DaemonTaskDefinitionsEqual(ecsdef.DaemonTaskDefinitionFromLive(live.TaskDef), def.TaskDefinition) || o.ForceRegister:
 		p.Daemon.Register = true
 		p.TaskDefinition.Action, p.TaskDefinition.Reason = TDRegister, "the daemon task definition changed"
-	} else {
+	default:
 		p.TaskDefinition.Action, p.TaskDefinition.ARN = TDReuse, p.Daemon.current
 	}
 	if live.Definition != nil {
@@ -196,10 +230,42 @@ func (c *daemonController) Plan(ctx context.Context, o Options) (*Plan, error) {
 			}
 		}
 	}
-	if !p.Daemon.Register && len(p.Daemon.Changes) == 0 && !o.ForceNewDeployment {
+	if !p.Daemon.Register && p.Daemon.pick == "" && len(p.Daemon.Changes) == 0 && !o.ForceNewDeployment {
 		p.UpToDate, p.StartsDeployment = true, false
 	}
 	return p, nil
+}
+
+// pickRegistered is the registered daemon task definition the flags choose
+// instead of the rendered one ("" when they choose none): the live one
+// (--skip-task-definition), the family's newest (--latest-task-definition) or
+// family:N (--revision N), as for a service's task definition.
+func (c *daemonController) pickRegistered(ctx context.Context, o Options, live *LiveDaemon) (arn, action string, err error) {
+	family := aws.ToString(o.Daemon.TaskDefinition.Family)
+	ref := ""
+	switch {
+	case o.Revision > 0:
+		ref, action = fmt.Sprintf("%s:%d", family, o.Revision), TDRevision
+	case o.LatestTaskDefinition:
+		ref, action = family, TDLatest
+	case o.SkipTaskDefinition:
+		if live == nil || live.TaskDef == nil {
+			return "", "", diag.Invalid(fmt.Errorf("daemon %s runs no daemon task definition to keep", c.w.Service), "deploy without --skip-task-definition")
+		}
+		return aws.ToString(live.TaskDef.DaemonTaskDefinitionArn), TDCurrent, nil
+	default:
+		return "", "", nil
+	}
+	out, err := c.api.DescribeDaemonTaskDefinition(ctx, &ecs.DescribeDaemonTaskDefinitionInput{DaemonTaskDefinition: aws.String(ref)})
+	if err != nil {
+		return "", "", diag.Invalid(fmt.Errorf("daemon task definition %s: %w", ref, err), "'doppio status' shows the revision the daemon runs")
+	}
+	td := out.DaemonTaskDefinition
+	if td.Status != "" && td.Status != types.DaemonTaskDefinitionStatusActive {
+		return "", "", diag.Invalid(fmt.Errorf("daemon task definition %s is %s; a daemon can no longer use it", aws.ToString(td.DaemonTaskDefinitionArn), td.Status),
+			"deploy another revision, or the daemon definition as it is")
+	}
+	return aws.ToString(td.DaemonTaskDefinitionArn), action, nil
 }
 
 // Apply registers the daemon task definition when it changed, creates or updates
@@ -223,6 +289,9 @@ func (c *daemonController) Apply(ctx context.Context, p *Plan) (*Started, error)
 		}
 		tdArn, s.Registered = aws.ToString(out.DaemonTaskDefinitionArn), true
 		c.d.Log.Info("registered daemon task definition", "arn", tdArn)
+	}
+	if dp.pick != "" {
+		tdArn = dp.pick
 	}
 	s.TaskDefinitionARN = tdArn
 	if p.Create {
@@ -296,8 +365,11 @@ func (c *daemonController) Continue(context.Context, bool) (*Started, error) {
 // InFlight is the daemon's latest deployment.
 func (c *daemonController) InFlight(ctx context.Context) (*Started, error) {
 	live, err := c.live(ctx)
-	if err != nil || live == nil || live.Detail == nil {
+	if err != nil {
 		return nil, err
+	}
+	if live == nil || live.Detail == nil {
+		return nil, c.notFound()
 	}
 	s := &Started{Kind: KindDaemon, Cluster: c.w.Cluster, Service: c.w.Service, DeploymentARN: aws.ToString(live.Detail.DeploymentArn), Label: "daemon deployment", Adopted: true}
 	if live.TaskDef != nil {

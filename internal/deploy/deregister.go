@@ -49,6 +49,12 @@ func (r *Revisions) PlanDeregister(ctx context.Context, o DeregisterOptions) (*D
 	for i := range revs {
 		revs[i].UseNotes, revs[i].InUse = use[revs[i].ARN], use[revs[i].ARN] != ""
 	}
+	return selectDeregister(o, revs)
+}
+
+// selectDeregister picks what to deregister from revs (ascending, with what uses
+// each): the one --revision names, or every unused one but the newest Keeps.
+func selectDeregister(o DeregisterOptions, revs []Revision) (*DeregisterPlan, error) {
 	p := &DeregisterPlan{Family: o.Family, Delete: o.Delete, Deregister: []Revision{}, Keep: []Revision{}}
 	if o.Revision != "" {
 		if len(revs) == 0 {

@@ -162,8 +162,8 @@ func (c *ecsController) Continue(ctx context.Context, rollback bool) (*Started, 
 // InFlight is the service's current PRIMARY deployment.
 func (c *ecsController) InFlight(context.Context) (*Started, error) {
 	live := c.w.Live
-	if live == nil {
-		return nil, nil
+	if !c.w.Exists() {
+		return nil, &NotFoundError{What: "service", Name: c.w.Service, Cluster: c.w.Cluster}
 	}
 	return &Started{Kind: c.w.Kind, Cluster: c.w.Cluster, Service: c.w.Service, TaskDefinitionARN: aws.ToString(live.TaskDefinition),
 		Described: live, Label: "deployment", Explain: true, PausedHint: ecsPausedHint}, nil

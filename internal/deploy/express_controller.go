@@ -28,6 +28,17 @@ type ExpressAPI interface {
 
 var _ ExpressAPI = (*ecs.Client)(nil)
 
+// expressRefused are the verbs ecspresso refuses for an Express Mode service, and
+// why: ECS owns its task definitions, load balancer and scaling.
+var expressRefused = map[string]string{
+	"scale":      "ECS scales an Express Mode service itself; change scalingTarget in the express definition and deploy",
+	"run":        "an Express Mode service has no task definition of its own to run; ECS registers it",
+	"revisions":  "ECS registers and owns an Express Mode service's task definitions",
+	"register":   "ECS registers an Express Mode service's task definitions; deploy the express definition instead",
+	"deregister": "ECS registers and owns an Express Mode service's task definitions",
+	"appspec":    "an Express Mode service is not deployed through CodeDeploy",
+}
+
 // IsExpress reports whether a live service is an Express Mode service: ECS, not
 // the customer, manages its resources (Service.resourceManagementType).
 func IsExpress(s *types.Service) bool {

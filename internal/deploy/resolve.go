@@ -40,8 +40,15 @@ type Workload struct {
 // Resolve answers once what the service is: its controller, strategy and
 // scheduling. The live service, when there is one, decides; a service not created
 // yet takes them from its definition sd (nil: the defaults, ECS and ROLLING).
-// DescribeServices errors are returned, never taken for "no such service".
-func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, sd *ecs.CreateServiceInput) (*Workload, error) {
+// declared is the kind the project's config declares ("" when the service
+// decides): an Express Mode service is one whatever the live service says (as in
+// ecspresso), and a Managed Daemon is no ECS service at all, so it is resolved
+// without a DescribeServices (its controller looks the daemon up when it needs
+// it). DescribeServices errors are returned, never taken for "no such service".
+func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, sd *ecs.CreateServiceInput, declared Kind) (*Workload, error) {
+	if declared == KindDaemon {
+		return &Workload{Cluster: cluster, Service: service, Kind: KindDaemon, Daemon: true}, nil
+	}
 	live, err := LiveService(ctx, c, cluster, service)
 	if err != nil {
 		return nil, err
@@ -72,7 +79,7 @@ func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, s
 		w.Strategy = cfg.Strategy
 	}
 	w.Daemon = scheduling == types.SchedulingStrategyDaemon
-	if IsExpress(live) {
+	if IsExpress(live) || declared == KindExpress {
 		w.Kind = KindExpress // express_controller.go
 	}
 	return w, nil

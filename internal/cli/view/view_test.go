@@ -48,6 +48,30 @@ func TestGolden(t *testing.T) {
 			},
 			Events: []StatusEvent{{CreatedAt: at, Message: "(service web) has started 1 tasks: (task 1234)."}, {CreatedAt: at.Add(time.Minute), Message: "second"}},
 		}, []string{Text, JSON}},
+		{"status-express", StatusOf("prod", &deploy.Status{
+			Service: &types.Service{ServiceName: aws.String("hello"), ServiceArn: aws.String("arn:aws:ecs:us-east-1:123456789012:service/prod/hello"),
+				Status: aws.String("ACTIVE"), TaskDefinition: aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/prod-hello:2"),
+				LaunchType: types.LaunchTypeFargate, DesiredCount: 2, RunningCount: 2,
+				Deployments: []types.Deployment{{Id: aws.String("ecs-svc/2"), Status: aws.String("PRIMARY"),
+					TaskDefinition: aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/prod-hello:2"), DesiredCount: 2, RunningCount: 2,
+					RolloutState: types.DeploymentRolloutStateCompleted}}},
+			Express: &types.ECSExpressGatewayService{
+				Status: &types.ExpressGatewayServiceStatus{StatusCode: types.ExpressGatewayServiceStatusCodeActive},
+				ActiveConfigurations: []types.ExpressGatewayServiceConfiguration{{IngressPaths: []types.IngressPathSummary{
+					{AccessType: types.AccessTypePublic, Endpoint: aws.String("hello-1a2b3c.ecs.us-east-1.on.aws")}}}},
+			},
+		}, 10), []string{Text, JSON}},
+		{"status-daemon", StatusOf("prod", &deploy.Status{
+			Daemon: &deploy.LiveDaemon{
+				Detail: &types.DaemonDetail{DaemonArn: aws.String("arn:aws:ecs:us-east-1:123456789012:daemon/prod/agent"), Status: types.DaemonStatusActive,
+					DeploymentArn: aws.String("arn:aws:ecs:us-east-1:123456789012:daemon-deployment/prod/agent/2"),
+					CurrentRevisions: []types.DaemonRevisionDetail{{Arn: aws.String("arn:aws:ecs:us-east-1:123456789012:daemon-revision/prod/agent/2"),
+						TotalRunningCount: 6}}},
+				TaskDef: &types.DaemonTaskDefinition{DaemonTaskDefinitionArn: aws.String("arn:aws:ecs:us-east-1:123456789012:daemon-task-definition/agent:2"),
+					Family: aws.String("agent"), Revision: 2},
+			},
+			DaemonDeployment: &types.DaemonDeployment{Status: types.DaemonDeploymentStatusSuccessful},
+		}, 10), []string{Text, JSON}},
 		{"revisions", Revisions{{Name: "web:9", InUse: ""}, {Name: "web:10", InUse: "PRIMARY deployment, RUNNING task"}, {Name: "wéb:11", InUse: "ACTIVE deployment"}},
 			[]string{Text, Table, TSV, JSON}},
 		{"revisions-empty", Revisions(nil), []string{Table, TSV, JSON}},
