@@ -126,7 +126,7 @@ func (c *DiffCmd) diffExpress(ctx context.Context, a *app, p *project) error {
 }
 
 // deleteExpress deletes an Express Mode service with its managed resources.
-func (c *DeleteCmd) deleteExpress(ctx context.Context, a *app, p *project, client *ecs.Client, svc *types.Service) error {
+func (c *DeleteCmd) deleteExpress(ctx context.Context, a *app, p *project, client ECSAPI, svc *types.Service) error {
 	if !c.Force {
 		if a.ask(fmt.Sprintf("type the service name (%s) to delete it with its load balancer: ", p.cfg.Service)) != p.cfg.Service {
 			return errors.New("cancelled; the service was not deleted")
@@ -141,7 +141,7 @@ func (c *DeleteCmd) deleteExpress(ctx context.Context, a *app, p *project, clien
 
 // expressStatus prints ecspresso's Express section of status: the status and the
 // ingress paths.
-func expressStatus(ctx context.Context, a *app, client *ecs.Client, svc *types.Service) error {
+func expressStatus(ctx context.Context, a *app, client ECSAPI, svc *types.Service) error {
 	x, err := deploy.ExpressServiceOf(ctx, client, svc)
 	if err != nil {
 		return err
