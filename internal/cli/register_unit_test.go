@@ -35,3 +35,13 @@ func TestUnitRegisterInvalid(t *testing.T) {
 		t.Errorf("a bad definition made calls: %v", u.ecs.calls)
 	}
 }
+
+func TestUnitRegisterDryRun(t *testing.T) {
+	t.Parallel()
+	u := newUnit(t)
+	out, _ := u.must(0, "register", "--dry-run")
+	contains(t, "register --dry-run", out, `"family": "web"`, `"image": "nginx:1.25"`)
+	if len(u.ecs.calls) != 0 {
+		t.Errorf("register --dry-run made calls: %v", u.ecs.calls)
+	}
+}

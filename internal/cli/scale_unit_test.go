@@ -47,3 +47,21 @@ func TestUnitScaleRefusals(t *testing.T) {
 	contains(t, "scale of a missing service", errs, `service "web" does not exist in cluster "prod"`)
 	v.noChanges()
 }
+
+// refresh starts a new deployment of what runs: no registration, one UpdateService
+// that forces a new deployment.
+func TestUnitRefresh(t *testing.T) {
+	t.Parallel()
+	u := newUnit(t)
+	u.withService(2)
+	_, errs := u.must(0, "refresh", "--poll-interval", "1ms")
+	contains(t, "refresh", errs, "deployment ecs-svc/1002", "deployment succeeded")
+	if c := u.ecs.changes(); len(c) != 1 || c[0] != "UpdateService" {
+		t.Errorf("refresh changed %v, want one UpdateService", c)
+	}
+	out, _ := u.must(0, "refresh", "--dry-run")
+	contains(t, "refresh --dry-run", out, "plan: update service web in cluster prod")
+	if n := u.ecs.called("UpdateService"); n != 1 {
+		t.Errorf("refresh --dry-run updated the service")
+	}
+}
