@@ -39,6 +39,8 @@ type fakeClients struct {
 	ecs *fakeECS
 	as  *fakeAutoScaling
 	cd  *fakeCodeDeploy
+	// verify is verify's clients, when a test sets them.
+	verify *verify.Deps
 }
 
 var _ Clients = (*fakeClients)(nil)
@@ -66,6 +68,9 @@ func (f *fakeClients) SSM(context.Context) (SSMSession, error) {
 }
 
 func (f *fakeClients) Verify(context.Context) (verify.Deps, error) {
+	if f.verify != nil {
+		return *f.verify, nil
+	}
 	return verify.Deps{}, f.unexpected("verify's clients")
 }
 
