@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/doppio-ecs/doppio/internal/cli/view"
 )
 
 func TestUnitDeployDryRun(t *testing.T) {
@@ -65,4 +70,29 @@ func TestUnitDeployMissingRevision(t *testing.T) {
 	}
 	contains(t, "deploy --revision 7", errs, "web:7")
 	u.noChanges()
+}
+
+// deploy registers the rendered revision, points the service at it and reports the
+// finished deployment as JSON.
+func TestUnitDeployApplies(t *testing.T) {
+	t.Parallel()
+	u := newUnit(t)
+	u.withService(3)
+	out, errs := u.must(0, "deploy", "--poll-interval", "1ms", "--output", "json")
+	var res view.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Outcome != "succeeded" || res.TaskDefinitionARN != tdARN("web", 4) {
+		t.Errorf("deploy json: %v\n%s\n%s", err, out, errs)
+	}
+	if c := u.ecs.changes(); !slices.Equal(c, []string{"RegisterTaskDefinition", "UpdateService"}) {
+		t.Errorf("deploy changed %v, want a registration and one update", c)
+	}
+	if td := aws.ToString(u.ecs.services["prod/web"].TaskDefinition); td != tdARN("web", 4) {
+		t.Errorf("service runs %s after deploy, want web:4", td)
+	}
+	// the same deploy again: nothing to register, nothing to deploy
+	_, errs = u.must(0, "deploy", "--poll-interval", "1ms")
+	contains(t, "second deploy", errs, "nothing to deploy")
+	if n := u.ecs.called("RegisterTaskDefinition"); n != 1 {
+		t.Errorf("a second identical deploy registered again (%d registrations)", n)
+	}
 }
