@@ -21,3 +21,16 @@ func TestUnitStatus(t *testing.T) {
 	}
 	u.noChanges()
 }
+
+// One exit code (1) and one message for a configured service that does not exist,
+// whichever verb meets it (the unit form of TestE2EServiceNotFound).
+func TestUnitServiceNotFound(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"status"}, {"wait"}, {"delete", "--force"}, {"revisions", "--revision", "current"}} {
+		u := newUnit(t)
+		u.write("doppio.yml", "region: us-east-1\ncluster: prod\nservice: web\ntask_definition: ecs-task-def.json\n")
+		_, errs := u.must(1, args...)
+		contains(t, args[0], errs, `service "web" not found in cluster "prod"`, "'doppio deploy' creates it")
+		u.noChanges()
+	}
+}
