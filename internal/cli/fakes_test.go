@@ -529,6 +529,20 @@ func (f *fakeECS) DescribeServiceDeployments(_ context.Context, in *ecs.Describe
 	return out, nil
 }
 
+func (f *fakeECS) StopTask(_ context.Context, in *ecs.StopTaskInput, _ ...func(*ecs.Options)) (*ecs.StopTaskOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("StopTask")
+	for i, t := range f.tasks {
+		if arn := aws.ToString(t.TaskArn); clusterName(t.ClusterArn) == clusterName(in.Cluster) && (arn == aws.ToString(in.Task) || strings.HasSuffix(arn, "/"+aws.ToString(in.Task))) {
+			f.tasks[i].DesiredStatus = aws.String(string(types.DesiredStatusStopped))
+			f.tasks[i].StoppedReason = in.Reason
+			return &ecs.StopTaskOutput{Task: &f.tasks[i]}, nil
+		}
+	}
+	return nil, &types.InvalidParameterException{Message: aws.String("The referenced task was not found.")}
+}
+
 // fakeAutoScaling and fakeCodeDeploy implement no operation: a verb that calls one
 // fails its test.
 type fakeAutoScaling struct{ t testing.TB }
@@ -611,10 +625,6 @@ func (f *fakeECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*
 
 func (f *fakeECS) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput, _ ...func(*ecs.Options)) (*ecs.StopServiceDeploymentOutput, error) {
 	return nil, f.unexpected("StopServiceDeployment", in)
-}
-
-func (f *fakeECS) StopTask(ctx context.Context, in *ecs.StopTaskInput, _ ...func(*ecs.Options)) (*ecs.StopTaskOutput, error) {
-	return nil, f.unexpected("StopTask", in)
 }
 
 func (f *fakeECS) TagResource(ctx context.Context, in *ecs.TagResourceInput, _ ...func(*ecs.Options)) (*ecs.TagResourceOutput, error) {

@@ -85,3 +85,15 @@ func TestUnitRollbackApply(t *testing.T) {
 		t.Errorf("web:3 in use was deregistered")
 	}
 }
+
+// continue refuses when no deployment waits at a PAUSE hook, and changes nothing.
+func TestUnitContinueNothingPaused(t *testing.T) {
+	t.Parallel()
+	u := newUnit(t)
+	u.withService(2)
+	for _, args := range [][]string{{"continue"}, {"continue", "--rollback"}} {
+		_, errs := u.must(1, args...)
+		contains(t, "continue", errs, `no deployment of service "web" is waiting at a PAUSE lifecycle hook`)
+	}
+	u.noChanges()
+}

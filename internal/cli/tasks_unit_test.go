@@ -65,3 +65,22 @@ func otherTD() *ecs.RegisterTaskDefinitionInput {
 }
 
 func taskID(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
+
+func TestUnitTasksStop(t *testing.T) {
+	t.Parallel()
+	u := newUnit(t)
+	u.withService(1)
+	arn := u.ecs.addTask("prod", "service:web", tdARN("web", 1), types.DesiredStatusRunning)
+	// asked and not answered yes: nothing stopped
+	_, errs := u.must(1, "tasks", "stop", "--id", taskID(arn))
+	contains(t, "tasks stop without --force", errs, "cancelled; task "+taskID(arn)+" was not stopped")
+	u.noChanges()
+
+	out, _ := u.must(0, "tasks", "stop", "--id", taskID(arn), "--force")
+	if out != arn+"\n" {
+		t.Errorf("tasks stop stdout: %q, want the task ARN", out)
+	}
+	if c := u.ecs.changes(); len(c) != 1 || c[0] != "StopTask" {
+		t.Errorf("tasks stop made %v, want one StopTask", c)
+	}
+}
