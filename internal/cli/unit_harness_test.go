@@ -65,7 +65,13 @@ timeout: 1m
 func newUnit(t *testing.T) *unit {
 	t.Helper()
 	f := newFakeClients(t)
-	u := &unit{t: t, dir: t.TempDir(), aws: f, ecs: f.ecs, vars: map[string]string{"AWS_REGION": fakeRegion}}
+	// Should a verb bypass the factory, it fails at once: no credentials, no
+	// profile, no instance metadata, and an endpoint nothing listens on.
+	nowhere := filepath.Join(t.TempDir(), "none")
+	u := &unit{t: t, dir: t.TempDir(), aws: f, ecs: f.ecs, vars: map[string]string{
+		"AWS_REGION": fakeRegion, "AWS_CONFIG_FILE": nowhere, "AWS_SHARED_CREDENTIALS_FILE": nowhere,
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": "http://127.0.0.1:1",
+	}}
 	u.write("doppio.yml", unitConfig)
 	u.write("ecs-task-def.json", unitTaskDef)
 	u.write("ecs-service-def.json", unitServiceDef)
