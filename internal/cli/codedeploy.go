@@ -6,20 +6,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/doppio-ecs/doppio/internal/deploy"
 )
-
-// codeDeployClient returns a CodeDeploy client on the project's AWS config.
-func (p *project) codeDeployClient(ctx context.Context) (*codedeploy.Client, error) {
-	cfg, err := p.aws.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return codedeploy.NewFromConfig(cfg), nil
-}
 
 // codeDeployGroup is the config's codedeploy section as the domain wants it.
 func (p *project) codeDeployGroup() deploy.CodeDeployGroup {

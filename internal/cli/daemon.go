@@ -49,7 +49,7 @@ func (daemonFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTaskD
 
 // revisions are the daemon task definitions of the daemon definition's family;
 // deregistering one deletes it (ECS has no other way to retire them).
-func (daemonFiles) revisions(ctx context.Context, p *project, client *ecs.Client) (string, revisionStore, error) {
+func (daemonFiles) revisions(ctx context.Context, p *project, client ECSAPI) (string, revisionStore, error) {
 	dd, err := p.daemonDefinition(ctx)
 	if err != nil {
 		return "", nil, err

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"strconv"
 
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
@@ -107,7 +107,7 @@ type revisionStore interface {
 }
 
 // revisionStore returns the project's family and its revision store.
-func (a *app) revisionStore(ctx context.Context, p *project, client *ecs.Client) (string, revisionStore, error) {
+func (a *app) revisionStore(ctx context.Context, p *project, client ECSAPI) (string, revisionStore, error) {
 	if _, files := p.workload(); files != nil {
 		return files.revisions(ctx, p, client)
 	}

@@ -16,6 +16,10 @@ type Env struct {
 	Dir    string            // working directory
 	// IsTerminal reports whether stderr is an interactive terminal.
 	IsTerminal bool
+
+	// clients replaces the AWS client factory of every project (unit tests' fakes);
+	// nil: real SDK clients on the project's AWS config.
+	clients Clients
 }
 
 // OSEnv returns the real process environment.

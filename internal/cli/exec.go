@@ -6,7 +6,6 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/task"
 )
@@ -50,17 +49,11 @@ func (a *app) execTarget(ctx context.Context, parent *ExecCmd) (*tasksEnv, task.
 		return nil, task.ExecOptions{}, plugin, err
 	}
 	o := task.ExecOptions{Cluster: e.q.Cluster, Task: *t, Container: parent.Container, Command: parent.Command}
-	cfg, err := e.p.aws.Get(ctx)
+	s, err := e.p.clients.SSM(ctx)
 	if err != nil {
 		return nil, o, plugin, err
 	}
-	o.Region = cfg.Region
-	so := ssm.NewFromConfig(cfg).Options()
-	ep, err := so.EndpointResolverV2.ResolveEndpoint(ctx, ssm.EndpointParameters{Region: aws.String(so.Region), Endpoint: so.BaseEndpoint})
-	if err != nil {
-		return nil, o, plugin, fmt.Errorf("resolve the SSM endpoint: %w", err)
-	}
-	o.SSMEndpoint = ep.URI.String()
+	o.Region, o.SSMEndpoint = s.Region, s.Endpoint
 	return e, o, plugin, nil
 }
 
@@ -92,11 +85,11 @@ func (c *ExecPortforwardCmd) Run(ctx context.Context, a *app, parent *ExecCmd) e
 	if err != nil {
 		return err
 	}
-	cfg, err := e.p.aws.Get(ctx)
+	s, err := e.p.clients.SSM(ctx)
 	if err != nil {
 		return err
 	}
-	return task.PortForward(ctx, e.deps, ssm.NewFromConfig(cfg), plugin, o, f)
+	return task.PortForward(ctx, e.deps, s.Client, plugin, o, f)
 }
 
 // forwardFlags reads --port, --local-port and --host, or -L LOCAL:HOST:PORT.

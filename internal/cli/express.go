@@ -80,7 +80,7 @@ func (expressFiles) verified(ctx context.Context, p *project) (*ecs.RegisterTask
 
 // revisions is never reached: deregister is refused for an Express Mode service
 // (ECS owns its task definitions).
-func (expressFiles) revisions(context.Context, *project, *ecs.Client) (string, revisionStore, error) {
+func (expressFiles) revisions(context.Context, *project, ECSAPI) (string, revisionStore, error) {
 	return "", nil, diag.Invalid(errors.New("deregister does not work with an Express Mode service"), deploy.KindExpress.Refusal("deregister"))
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
@@ -68,10 +69,11 @@ func (p *project) ecsAPI(ctx context.Context) (ecsAPI, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.shared == nil {
+	sdk, ok := c.(*ecs.Client) // a unit test's fake is not batched
+	if p.shared == nil || !ok {
 		return c, nil
 	}
-	return fleet.Client{Client: c, Batcher: p.shared.Batcher(p.aws, c)}, nil
+	return fleet.Client{Client: sdk, Batcher: p.shared.Batcher(p.aws, sdk)}, nil
 }
 
 // beforeChange is called by every verb right before its first call that changes
@@ -282,7 +284,11 @@ func (a *app) primeLookups(ctx context.Context, ms []*member) {
 		if err != nil {
 			continue
 		}
-		b := p.shared.Batcher(p.aws, c)
+		sdk, ok := c.(*ecs.Client) // a unit test's fake is not batched
+		if !ok {
+			continue
+		}
+		b := p.shared.Batcher(p.aws, sdk)
 		key := fmt.Sprintf("%p\x00%s", b, p.cfg.Cluster)
 		if groups[key] == nil {
 			groups[key] = &group{b: b, cluster: p.cfg.Cluster}

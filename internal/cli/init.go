@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
@@ -77,11 +76,11 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 	if c.Jsonnet {
 		cfgPath, tdPath, sdPath = jsonnetName(cfgPath), jsonnetName(tdPath), jsonnetName(sdPath)
 	}
-	awsCfg, err := awsclient.Load(ctx, a.awsOptions(region))
+	clients := a.clientsFor(awsclient.NewLazy(a.awsOptions(region)))
+	client, err := clients.ECS(ctx)
 	if err != nil {
 		return err
 	}
-	client := ecs.NewFromConfig(awsCfg)
 	if c.TaskDefinition != "" {
 		cp := cfgPath
 		if !filepath.IsAbs(cp) {
@@ -104,7 +103,11 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 		}
 		return c.write(a, files)
 	}
-	c.codeDeploy = initCodeDeploy{client: codedeploy.NewFromConfig(awsCfg), log: a.log}
+	cd, err := clients.CodeDeploy(ctx)
+	if err != nil {
+		return err
+	}
+	c.codeDeploy = initCodeDeploy{client: cd, log: a.log}
 	services := []string{c.Service}
 	if c.Service == "" {
 		if services, err = listServiceNames(ctx, client, c.Cluster); err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-jsonnet/formatter"
@@ -102,7 +101,7 @@ func (c *InitCmd) importExpress(ctx context.Context, client ecsDescriber, region
 }
 
 // importDaemon writes the config and daemon definition of a live Managed Daemon.
-func (c *InitCmd) importDaemon(ctx context.Context, client *ecs.Client, region, cfgPath string) ([]initFile, error) {
+func (c *InitCmd) importDaemon(ctx context.Context, client ECSAPI, region, cfgPath string) ([]initFile, error) {
 	live, err := deploy.FindDaemon(ctx, client, c.Cluster, c.Daemon)
 	if err != nil {
 		return nil, err

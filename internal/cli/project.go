@@ -23,7 +23,9 @@ type project struct {
 	cfg      *config.Config
 	renderer *render.Renderer
 	aws      *awsclient.Lazy
-	rel      func(string) string
+	// clients is the project's AWS client factory (clients.go).
+	clients Clients
+	rel     func(string) string
 
 	td *ecs.RegisterTaskDefinitionInput
 	sd *ecs.CreateServiceInput
@@ -84,7 +86,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, rel: a.rel, protect: a.protectLive, shared: a.shared}
+	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, clients: a.clientsFor(lazy), rel: a.rel, protect: a.protectLive, shared: a.shared}
 	return a.proj, nil
 }
 
@@ -136,7 +138,7 @@ func (p *project) optionalServiceDefinition(ctx context.Context) (*ecs.CreateSer
 
 // existingService is the project's live service and the client that described it;
 // a service that does not exist is an error.
-func (a *app) existingService(ctx context.Context, p *project) (*ecs.Client, *types.Service, error) {
+func (a *app) existingService(ctx context.Context, p *project) (ECSAPI, *types.Service, error) {
 	if err := a.requireService(p); err != nil {
 		return nil, nil, err
 	}

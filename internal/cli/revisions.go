@@ -71,7 +71,7 @@ func (c *RevisionsCmd) Run(ctx context.Context, a *app) error {
 }
 
 // dump prints one revision as JSON, secrets redacted.
-func (c *RevisionsCmd) dump(ctx context.Context, a *app, p *project, client *ecs.Client, family string) error {
+func (c *RevisionsCmd) dump(ctx context.Context, a *app, p *project, client ECSAPI, family string) error {
 	ref := family
 	switch c.Revision {
 	case "latest":
@@ -119,7 +119,7 @@ var literalFamily = regexp.MustCompile(`(?m)^\s*"?family"?\s*:\s*["']?([A-Za-z0-
 // every template variable of the task definition: when the task definition does not
 // render (a variable only deploys set), the family is read as a literal from the
 // file, else from the live service.
-func revisionsFamily(ctx context.Context, a *app, p *project, client *ecs.Client) (string, error) {
+func revisionsFamily(ctx context.Context, a *app, p *project, client ECSAPI) (string, error) {
 	if p.cfg.TaskDefinition == "" {
 		return a.family(ctx, p, client)
 	}

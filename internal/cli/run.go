@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -257,19 +255,6 @@ func (r redactWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// logsClient returns a CloudWatch Logs client for region (the project's when "").
-func (p *project) logsClient(ctx context.Context, region string) (task.Logs, error) {
-	cfg, err := p.aws.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
-		if region != "" {
-			o.Region = region
-		}
-	}), nil
-}
-
 // explainDeploy explains a failed or rolled back deployment: its stopped tasks'
 // reasons and exit codes, the failing container's last log lines, and the load
 // balancer's view of the service's targets. Its own errors only shorten it.
@@ -288,8 +273,8 @@ func (a *app) explainDeploy(ctx context.Context, cluster, service string, stoppe
 		tgs = task.TargetGroups(svc.LoadBalancers)
 	}
 	if len(tgs) > 0 {
-		if cfg, err := p.aws.Get(ctx); err == nil {
-			deps.TargetHealth = elbv2.NewFromConfig(cfg)
+		if th, err := p.clients.TargetHealth(ctx); err == nil {
+			deps.TargetHealth = th
 		}
 	}
 	return task.Explain(ctx, deps, task.ExplainInput{Stopped: stopped, TargetGroups: tgs, Region: p.cfg.Region})

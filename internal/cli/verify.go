@@ -6,19 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/efs"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/verify"
@@ -57,7 +44,7 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 			return err
 		}
 	}
-	cfg, err := p.aws.Get(ctx)
+	deps, err := p.clients.Verify(ctx)
 	if err != nil {
 		return err
 	}
@@ -65,7 +52,7 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return diag.Invalid(fmt.Errorf("--skip: %w", err), "")
 	}
-	v := verify.New(verifyDeps(cfg), verify.Options{GetSecrets: c.GetSecrets, PutLogs: c.PutLogs, Skip: skip})
+	v := verify.New(deps, verify.Options{GetSecrets: c.GetSecrets, PutLogs: c.PutLogs, Skip: skip})
 	rep, err := v.Run(ctx, in)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -80,31 +67,4 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 		return silentExit(diag.ExitError)
 	}
 	return nil
-}
-
-// verifyDeps builds verify's clients on the project's AWS config; services an ARN or
-// image URI can place in another region get per-region clients.
-func verifyDeps(cfg aws.Config) verify.Deps {
-	inRegion := func(region string) aws.Config {
-		c := cfg.Copy()
-		if region != "" {
-			c.Region = region
-		}
-		return c
-	}
-	return verify.Deps{
-		Region:           cfg.Region,
-		STS:              sts.NewFromConfig(cfg),
-		IAM:              iam.NewFromConfig(cfg),
-		ECS:              ecs.NewFromConfig(cfg),
-		EC2:              ec2.NewFromConfig(cfg),
-		ELB:              elb.NewFromConfig(cfg),
-		ServiceDiscovery: servicediscovery.NewFromConfig(cfg),
-		EFS:              efs.NewFromConfig(cfg),
-		S3:               s3.NewFromConfig(cfg),
-		ECR:              func(r string) verify.ECR { return ecr.NewFromConfig(inRegion(r)) },
-		SSM:              func(r string) verify.SSM { return ssm.NewFromConfig(inRegion(r)) },
-		SecretsManager:   func(r string) verify.SecretsManager { return secretsmanager.NewFromConfig(inRegion(r)) },
-		Logs:             func(r string) verify.Logs { return cloudwatchlogs.NewFromConfig(inRegion(r)) },
-	}
 }

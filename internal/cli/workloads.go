@@ -25,7 +25,7 @@ type workloadFiles interface {
 	// verified is the task definition verify checks for it.
 	verified(ctx context.Context, p *project) (*ecs.RegisterTaskDefinitionInput, error)
 	// revisions is the family deregister works on and where its revisions are.
-	revisions(ctx context.Context, p *project, client *ecs.Client) (string, revisionStore, error)
+	revisions(ctx context.Context, p *project, client ECSAPI) (string, revisionStore, error)
 }
 
 // workloadKinds are the kinds of workload a config declares by a definition key.

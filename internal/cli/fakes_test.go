@@ -1,0 +1,704 @@
+package cli
+
+// In-memory fakes of the AWS clients verbs use (the Clients factory), for plain unit
+// tests of verb logic through Main: no sandbox, no network. The fake ECS keeps
+// services, task definitions, tasks and service deployments in maps and implements
+// the operations the tested verbs make; every other operation fails the test that
+// made it, naming the operation, and returns an error (never a nil-pointer panic).
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/verify"
+)
+
+const (
+	fakeRegion  = "us-east-1"
+	fakeAccount = "123456789012"
+)
+
+// fakeClients is a Clients whose ECS, Auto Scaling and CodeDeploy are in memory; the
+// clients no unit test uses fail the test when asked for.
+type fakeClients struct {
+	t   testing.TB
+	ecs *fakeECS
+	as  *fakeAutoScaling
+	cd  *fakeCodeDeploy
+	// verify is verify's clients, when a test sets them.
+	verify *verify.Deps
+}
+
+var _ Clients = (*fakeClients)(nil)
+
+func newFakeClients(t testing.TB) *fakeClients {
+	return &fakeClients{t: t, ecs: newFakeECS(t), as: &fakeAutoScaling{t: t}, cd: &fakeCodeDeploy{t: t}}
+}
+
+func (f *fakeClients) ECS(context.Context) (ECSAPI, error)                     { return f.ecs, nil }
+func (f *fakeClients) AutoScaling(context.Context) (deploy.AutoScaling, error) { return f.as, nil }
+func (f *fakeClients) CodeDeploy(context.Context) (deploy.CodeDeployAPI, error) {
+	return f.cd, nil
+}
+
+func (f *fakeClients) Logs(context.Context, string) (task.Logs, error) {
+	return nil, f.unexpected("Logs client")
+}
+
+func (f *fakeClients) TargetHealth(context.Context) (task.TargetHealth, error) {
+	return nil, f.unexpected("ELBv2 client")
+}
+
+func (f *fakeClients) SSM(context.Context) (SSMSession, error) {
+	return SSMSession{}, f.unexpected("SSM client")
+}
+
+func (f *fakeClients) Verify(context.Context) (verify.Deps, error) {
+	if f.verify != nil {
+		return *f.verify, nil
+	}
+	return verify.Deps{}, f.unexpected("verify's clients")
+}
+
+func (f *fakeClients) unexpected(what string) error {
+	f.t.Errorf("fake AWS: unexpected request for the %s", what)
+	return fmt.Errorf("fake AWS: no %s in this test", what)
+}
+
+// fakeECS is an in-memory ECS: one account, one region, any cluster.
+type fakeECS struct {
+	t  testing.TB
+	mu sync.Mutex
+	// calls are the operations made, in order ("UpdateService", ...).
+	calls []string
+	// families: family → revisions (index = revision-1).
+	families map[string][]*types.TaskDefinition
+	// services by cluster/name.
+	services map[string]*types.Service
+	tasks    []types.Task
+	// deployments by service ARN, newest last.
+	deployments map[string][]types.ServiceDeployment
+	now         time.Time
+}
+
+func newFakeECS(t testing.TB) *fakeECS {
+	return &fakeECS{t: t, families: map[string][]*types.TaskDefinition{}, services: map[string]*types.Service{},
+		deployments: map[string][]types.ServiceDeployment{}, now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+}
+
+func (f *fakeECS) call(op string) {
+	f.calls = append(f.calls, op)
+}
+
+// called reports how many times op was made.
+func (f *fakeECS) called(op string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == op {
+			n++
+		}
+	}
+	return n
+}
+
+// changes are the calls that change something (not Describe/List).
+func (f *fakeECS) changes() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.calls {
+		if !strings.HasPrefix(c, "Describe") && !strings.HasPrefix(c, "List") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeECS) unexpected(op string, in any) error {
+	f.t.Helper()
+	f.mu.Lock()
+	f.calls = append(f.calls, op)
+	f.mu.Unlock()
+	f.t.Errorf("fake ECS: unexpected %s(%+v): implement it in fakes_test.go if the verb should make it", op, in)
+	return fmt.Errorf("fake ECS: %s is not implemented", op)
+}
+
+func clusterName(c *string) string {
+	s := aws.ToString(c)
+	if s == "" {
+		return "default"
+	}
+	return s[strings.LastIndexByte(s, '/')+1:]
+}
+
+func clusterARN(name string) string {
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", fakeRegion, fakeAccount, name)
+}
+
+func tdARN(family string, rev int) string {
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", fakeRegion, fakeAccount, family, rev)
+}
+
+// lookupTD finds a task definition by family, family:rev or ARN (the latest
+// ACTIVE revision for a bare family).
+func (f *fakeECS) lookupTD(ref string) *types.TaskDefinition {
+	fam, rev, ok := ecsdef.ParseTaskDefinitionRef(ref)
+	if !ok {
+		fam, rev = ref[strings.LastIndexByte(ref, '/')+1:], 0
+	}
+	revs := f.families[fam]
+	if rev > 0 {
+		if rev <= len(revs) && revs[rev-1].Status != types.TaskDefinitionStatusDeleteInProgress {
+			return revs[rev-1]
+		}
+		return nil
+	}
+	for i := len(revs) - 1; i >= 0; i-- {
+		if revs[i].Status == types.TaskDefinitionStatusActive {
+			return revs[i]
+		}
+	}
+	return nil
+}
+
+// addTaskDefinition registers in and returns its ARN (test setup, not a call).
+func (f *fakeECS) addTaskDefinition(in *ecs.RegisterTaskDefinitionInput) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return aws.ToString(f.register(in).TaskDefinitionArn)
+}
+
+func (f *fakeECS) register(in *ecs.RegisterTaskDefinitionInput) *types.TaskDefinition {
+	fam := aws.ToString(in.Family)
+	rev := len(f.families[fam]) + 1
+	td := &types.TaskDefinition{
+		TaskDefinitionArn: aws.String(tdARN(fam, rev)), Family: in.Family, Revision: int32(rev),
+		Status: types.TaskDefinitionStatusActive, ContainerDefinitions: in.ContainerDefinitions,
+		Cpu: in.Cpu, Memory: in.Memory, NetworkMode: in.NetworkMode, RequiresCompatibilities: in.RequiresCompatibilities,
+		ExecutionRoleArn: in.ExecutionRoleArn, TaskRoleArn: in.TaskRoleArn, Volumes: in.Volumes,
+		PlacementConstraints: in.PlacementConstraints, RuntimePlatform: in.RuntimePlatform, PidMode: in.PidMode,
+		IpcMode: in.IpcMode, ProxyConfiguration: in.ProxyConfiguration, InferenceAccelerators: in.InferenceAccelerators,
+		EphemeralStorage: in.EphemeralStorage, RegisteredAt: aws.Time(f.now), RegisteredBy: aws.String("arn:aws:iam::" + fakeAccount + ":user/test"),
+	}
+	f.families[fam] = append(f.families[fam], td)
+	return td
+}
+
+// addService creates a service running taskDefinition with one PRIMARY deployment
+// (test setup, not a call).
+func (f *fakeECS) addService(cluster, name, taskDefinition string, desired int32) *types.Service {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	arn := fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", fakeRegion, fakeAccount, cluster, name)
+	svc := &types.Service{
+		ServiceArn: aws.String(arn), ServiceName: aws.String(name), ClusterArn: aws.String(clusterARN(cluster)),
+		Status: aws.String("ACTIVE"), TaskDefinition: aws.String(taskDefinition), DesiredCount: desired,
+		RunningCount: desired, LaunchType: types.LaunchTypeFargate, SchedulingStrategy: types.SchedulingStrategyReplica,
+		DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeEcs},
+		DeploymentConfiguration: &types.DeploymentConfiguration{
+			MaximumPercent: aws.Int32(200), MinimumHealthyPercent: aws.Int32(100),
+			DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: true},
+			Strategy:                 types.DeploymentStrategyRolling,
+		},
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
+			Subnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}, AssignPublicIp: types.AssignPublicIpDisabled}},
+		PlatformVersion: aws.String("LATEST"), PropagateTags: types.PropagateTagsNone,
+		CreatedAt: aws.Time(f.now.Add(-time.Hour)),
+		Events: []types.ServiceEvent{
+			{Id: aws.String("e2"), CreatedAt: aws.Time(f.now.Add(-time.Minute)), Message: aws.String("(service " + name + ") has reached a steady state.")},
+			{Id: aws.String("e1"), CreatedAt: aws.Time(f.now.Add(-2 * time.Minute)), Message: aws.String("(service " + name + ") has started 1 tasks.")},
+		},
+	}
+	f.services[cluster+"/"+name] = svc
+	f.startDeployment(svc, types.ServiceDeploymentStatusSuccessful)
+	return svc
+}
+
+// startDeployment makes a new PRIMARY deployment of svc's task definition, with a
+// service deployment in status.
+func (f *fakeECS) startDeployment(svc *types.Service, status types.ServiceDeploymentStatus) string {
+	arn := aws.ToString(svc.ServiceArn)
+	n := len(f.deployments[arn]) + 1
+	id := "ecs-svc/" + strconv.Itoa(1000+n)
+	darn := fmt.Sprintf("arn:aws:ecs:%s:%s:service-deployment/%s/%s/%d", fakeRegion, fakeAccount, clusterName(svc.ClusterArn), aws.ToString(svc.ServiceName), 1000+n)
+	rollout := types.DeploymentRolloutStateCompleted
+	if status == types.ServiceDeploymentStatusInProgress {
+		rollout = types.DeploymentRolloutStateInProgress
+	}
+	svc.Deployments = []types.Deployment{{
+		Id: aws.String(id), Status: aws.String("PRIMARY"), TaskDefinition: svc.TaskDefinition,
+		DesiredCount: svc.DesiredCount, RunningCount: svc.DesiredCount, RolloutState: rollout,
+		CreatedAt: aws.Time(f.now), UpdatedAt: aws.Time(f.now), LaunchType: svc.LaunchType,
+	}}
+	var source []types.ServiceRevisionSummary
+	if prev := f.deployments[arn]; len(prev) > 0 {
+		source = []types.ServiceRevisionSummary{{Arn: prev[len(prev)-1].TargetServiceRevision.Arn}}
+	}
+	sd := types.ServiceDeployment{
+		ServiceDeploymentArn: aws.String(darn), ServiceArn: svc.ServiceArn, ClusterArn: svc.ClusterArn, Status: status,
+		CreatedAt: aws.Time(f.now), StartedAt: aws.Time(f.now), UpdatedAt: aws.Time(f.now),
+		TargetServiceRevision:   &types.ServiceRevisionSummary{Arn: aws.String(darn + "/revision"), RequestedTaskCount: svc.DesiredCount, RunningTaskCount: svc.DesiredCount},
+		SourceServiceRevisions:  source,
+		DeploymentConfiguration: svc.DeploymentConfiguration,
+	}
+	if status == types.ServiceDeploymentStatusSuccessful {
+		sd.FinishedAt = aws.Time(f.now)
+	}
+	f.deployments[arn] = append(f.deployments[arn], sd)
+	return darn
+}
+
+// addTask adds a task of a service (group "service:NAME") or a one-off task.
+func (f *fakeECS) addTask(cluster, group, taskDefinition string, status types.DesiredStatus) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := fmt.Sprintf("%032x", len(f.tasks)+1)
+	arn := fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", fakeRegion, fakeAccount, cluster, id)
+	last := "RUNNING"
+	if status == types.DesiredStatusStopped {
+		last = "STOPPED"
+	}
+	td := f.lookupTD(taskDefinition)
+	var containers []types.Container
+	if td != nil {
+		for _, c := range td.ContainerDefinitions {
+			containers = append(containers, types.Container{Name: c.Name, Image: c.Image, LastStatus: aws.String(last), TaskArn: aws.String(arn)})
+		}
+	}
+	f.tasks = append(f.tasks, types.Task{
+		TaskArn: aws.String(arn), ClusterArn: aws.String(clusterARN(cluster)), Group: aws.String(group),
+		TaskDefinitionArn: aws.String(taskDefinition), LastStatus: aws.String(last), DesiredStatus: aws.String(string(status)),
+		LaunchType: types.LaunchTypeFargate, CreatedAt: aws.Time(f.now.Add(-10 * time.Minute)), StartedAt: aws.Time(f.now.Add(-9 * time.Minute)),
+		Containers: containers, Cpu: aws.String("256"), Memory: aws.String("512"),
+	})
+	return arn
+}
+
+func (f *fakeECS) DescribeServices(_ context.Context, in *ecs.DescribeServicesInput, _ ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("DescribeServices")
+	cluster := clusterName(in.Cluster)
+	out := &ecs.DescribeServicesOutput{}
+	for _, name := range in.Services {
+		name = name[strings.LastIndexByte(name, '/')+1:]
+		if svc, ok := f.services[cluster+"/"+name]; ok {
+			out.Services = append(out.Services, *svc)
+			continue
+		}
+		out.Failures = append(out.Failures, types.Failure{Arn: aws.String(name), Reason: aws.String("MISSING")})
+	}
+	return out, nil
+}
+
+func (f *fakeECS) ListServices(_ context.Context, in *ecs.ListServicesInput, _ ...func(*ecs.Options)) (*ecs.ListServicesOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("ListServices")
+	out := &ecs.ListServicesOutput{}
+	for key, svc := range f.services {
+		if strings.HasPrefix(key, clusterName(in.Cluster)+"/") && aws.ToString(svc.Status) == "ACTIVE" {
+			out.ServiceArns = append(out.ServiceArns, aws.ToString(svc.ServiceArn))
+		}
+	}
+	slices.Sort(out.ServiceArns)
+	return out, nil
+}
+
+func (f *fakeECS) DescribeTaskDefinition(_ context.Context, in *ecs.DescribeTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("DescribeTaskDefinition")
+	td := f.lookupTD(aws.ToString(in.TaskDefinition))
+	if td == nil {
+		return nil, &types.ClientException{Message: aws.String("Unable to describe task definition.")}
+	}
+	return &ecs.DescribeTaskDefinitionOutput{TaskDefinition: td}, nil
+}
+
+func (f *fakeECS) RegisterTaskDefinition(_ context.Context, in *ecs.RegisterTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.RegisterTaskDefinitionOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("RegisterTaskDefinition")
+	return &ecs.RegisterTaskDefinitionOutput{TaskDefinition: f.register(in), Tags: in.Tags}, nil
+}
+
+func (f *fakeECS) ListTaskDefinitions(_ context.Context, in *ecs.ListTaskDefinitionsInput, _ ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("ListTaskDefinitions")
+	status := in.Status
+	if status == "" {
+		status = types.TaskDefinitionStatusActive
+	}
+	var arns []string
+	fams := make([]string, 0, len(f.families))
+	for fam := range f.families {
+		if in.FamilyPrefix == nil || strings.HasPrefix(fam, aws.ToString(in.FamilyPrefix)) {
+			fams = append(fams, fam)
+		}
+	}
+	slices.Sort(fams)
+	for _, fam := range fams {
+		for _, td := range f.families[fam] {
+			if td.Status == status {
+				arns = append(arns, aws.ToString(td.TaskDefinitionArn))
+			}
+		}
+	}
+	if in.Sort == types.SortOrderDesc {
+		slices.Reverse(arns)
+	}
+	return &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: arns}, nil
+}
+
+func (f *fakeECS) DeregisterTaskDefinition(_ context.Context, in *ecs.DeregisterTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DeregisterTaskDefinitionOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("DeregisterTaskDefinition")
+	td := f.lookupTD(aws.ToString(in.TaskDefinition))
+	if td == nil {
+		return nil, &types.ClientException{Message: aws.String("The specified task definition does not exist.")}
+	}
+	td.Status = types.TaskDefinitionStatusInactive
+	return &ecs.DeregisterTaskDefinitionOutput{TaskDefinition: td}, nil
+}
+
+func (f *fakeECS) DeleteTaskDefinitions(_ context.Context, in *ecs.DeleteTaskDefinitionsInput, _ ...func(*ecs.Options)) (*ecs.DeleteTaskDefinitionsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("DeleteTaskDefinitions")
+	out := &ecs.DeleteTaskDefinitionsOutput{}
+	for _, ref := range in.TaskDefinitions {
+		td := f.lookupTD(ref)
+		if td == nil || td.Status != types.TaskDefinitionStatusInactive {
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("not INACTIVE")})
+			continue
+		}
+		td.Status = types.TaskDefinitionStatusDeleteInProgress
+		out.TaskDefinitions = append(out.TaskDefinitions, *td)
+	}
+	return out, nil
+}
+
+func (f *fakeECS) ListTasks(_ context.Context, in *ecs.ListTasksInput, _ ...func(*ecs.Options)) (*ecs.ListTasksOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("ListTasks")
+	cluster := clusterName(in.Cluster)
+	want := in.DesiredStatus
+	if want == "" {
+		want = types.DesiredStatusRunning
+	}
+	out := &ecs.ListTasksOutput{}
+	for _, t := range f.tasks {
+		switch {
+		case clusterName(t.ClusterArn) != cluster, aws.ToString(t.DesiredStatus) != string(want),
+			in.ServiceName != nil && aws.ToString(t.Group) != "service:"+aws.ToString(in.ServiceName),
+			in.Family != nil && !strings.Contains(aws.ToString(t.TaskDefinitionArn), "/"+aws.ToString(in.Family)+":"),
+			in.StartedBy != nil && aws.ToString(t.StartedBy) != aws.ToString(in.StartedBy):
+			continue
+		}
+		out.TaskArns = append(out.TaskArns, aws.ToString(t.TaskArn))
+	}
+	return out, nil
+}
+
+func (f *fakeECS) DescribeTasks(_ context.Context, in *ecs.DescribeTasksInput, _ ...func(*ecs.Options)) (*ecs.DescribeTasksOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("DescribeTasks")
+	out := &ecs.DescribeTasksOutput{}
+	for _, ref := range in.Tasks {
+		found := false
+		for _, t := range f.tasks {
+			if arn := aws.ToString(t.TaskArn); arn == ref || strings.HasSuffix(arn, "/"+ref) {
+				out.Tasks, found = append(out.Tasks, t), true
+			}
+		}
+		if !found {
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeECS) UpdateService(_ context.Context, in *ecs.UpdateServiceInput, _ ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("UpdateService")
+	svc, ok := f.services[clusterName(in.Cluster)+"/"+aws.ToString(in.Service)]
+	if !ok {
+		return nil, &types.ServiceNotFoundException{Message: aws.String("Service not found.")}
+	}
+	newDeployment := in.ForceNewDeployment
+	if in.DesiredCount != nil {
+		svc.DesiredCount = *in.DesiredCount
+		svc.RunningCount = *in.DesiredCount
+	}
+	if in.TaskDefinition != nil && aws.ToString(in.TaskDefinition) != aws.ToString(svc.TaskDefinition) {
+		td := f.lookupTD(aws.ToString(in.TaskDefinition))
+		if td == nil {
+			return nil, &types.ClientException{Message: aws.String("TaskDefinition not found.")}
+		}
+		svc.TaskDefinition = td.TaskDefinitionArn
+		newDeployment = true
+	}
+	if newDeployment {
+		f.startDeployment(svc, types.ServiceDeploymentStatusSuccessful)
+	} else if len(svc.Deployments) > 0 {
+		svc.Deployments[0].DesiredCount = svc.DesiredCount
+		svc.Deployments[0].RunningCount = svc.DesiredCount
+	}
+	return &ecs.UpdateServiceOutput{Service: svc}, nil
+}
+
+func (f *fakeECS) DeleteService(_ context.Context, in *ecs.DeleteServiceInput, _ ...func(*ecs.Options)) (*ecs.DeleteServiceOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("DeleteService")
+	key := clusterName(in.Cluster) + "/" + aws.ToString(in.Service)
+	svc, ok := f.services[key]
+	if !ok {
+		return nil, &types.ServiceNotFoundException{Message: aws.String("Service not found.")}
+	}
+	if svc.DesiredCount > 0 && !aws.ToBool(in.Force) {
+		return nil, &types.InvalidParameterException{Message: aws.String("The service cannot be stopped while it is scaled above 0.")}
+	}
+	svc.Status = aws.String("DRAINING")
+	return &ecs.DeleteServiceOutput{Service: svc}, nil
+}
+
+func (f *fakeECS) ListServiceDeployments(_ context.Context, in *ecs.ListServiceDeploymentsInput, _ ...func(*ecs.Options)) (*ecs.ListServiceDeploymentsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("ListServiceDeployments")
+	svc, ok := f.services[clusterName(in.Cluster)+"/"+aws.ToString(in.Service)[strings.LastIndexByte(aws.ToString(in.Service), '/')+1:]]
+	if !ok {
+		return nil, &types.ServiceNotFoundException{Message: aws.String("Service not found.")}
+	}
+	out := &ecs.ListServiceDeploymentsOutput{}
+	ds := f.deployments[aws.ToString(svc.ServiceArn)]
+	for i := len(ds) - 1; i >= 0; i-- { // newest first
+		d := ds[i]
+		if len(in.Status) > 0 && !slices.Contains(in.Status, d.Status) {
+			continue
+		}
+		out.ServiceDeployments = append(out.ServiceDeployments, types.ServiceDeploymentBrief{
+			ServiceDeploymentArn: d.ServiceDeploymentArn, ServiceArn: d.ServiceArn, ClusterArn: d.ClusterArn, Status: d.Status,
+			CreatedAt: d.CreatedAt, StartedAt: d.StartedAt, FinishedAt: d.FinishedAt, TargetServiceRevisionArn: d.TargetServiceRevision.Arn,
+		})
+	}
+	return out, nil
+}
+
+func (f *fakeECS) DescribeServiceDeployments(_ context.Context, in *ecs.DescribeServiceDeploymentsInput, _ ...func(*ecs.Options)) (*ecs.DescribeServiceDeploymentsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("DescribeServiceDeployments")
+	out := &ecs.DescribeServiceDeploymentsOutput{}
+	for _, arn := range in.ServiceDeploymentArns {
+		found := false
+		for _, ds := range f.deployments {
+			for _, d := range ds {
+				if aws.ToString(d.ServiceDeploymentArn) == arn {
+					out.ServiceDeployments, found = append(out.ServiceDeployments, d), true
+				}
+			}
+		}
+		if !found {
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeECS) StopTask(_ context.Context, in *ecs.StopTaskInput, _ ...func(*ecs.Options)) (*ecs.StopTaskOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("StopTask")
+	for i, t := range f.tasks {
+		if arn := aws.ToString(t.TaskArn); clusterName(t.ClusterArn) == clusterName(in.Cluster) && (arn == aws.ToString(in.Task) || strings.HasSuffix(arn, "/"+aws.ToString(in.Task))) {
+			f.tasks[i].DesiredStatus = aws.String(string(types.DesiredStatusStopped))
+			f.tasks[i].StoppedReason = in.Reason
+			return &ecs.StopTaskOutput{Task: &f.tasks[i]}, nil
+		}
+	}
+	return nil, &types.InvalidParameterException{Message: aws.String("The referenced task was not found.")}
+}
+
+// fakeAutoScaling and fakeCodeDeploy implement no operation: a verb that calls one
+// fails its test.
+type fakeAutoScaling struct{ t testing.TB }
+
+func (f *fakeAutoScaling) unexpected(op string, in any) error {
+	f.t.Helper()
+	f.t.Errorf("fake Application Auto Scaling: unexpected %s(%+v)", op, in)
+	return fmt.Errorf("fake Application Auto Scaling: %s is not implemented", op)
+}
+
+type fakeCodeDeploy struct{ t testing.TB }
+
+func (f *fakeCodeDeploy) unexpected(op string, in any) error {
+	f.t.Helper()
+	f.t.Errorf("fake CodeDeploy: unexpected %s(%+v)", op, in)
+	return fmt.Errorf("fake CodeDeploy: %s is not implemented", op)
+}
+
+// Operations no unit test expects yet: each fails the test that makes it.
+
+func (f *fakeECS) ContinueServiceDeployment(ctx context.Context, in *ecs.ContinueServiceDeploymentInput, _ ...func(*ecs.Options)) (*ecs.ContinueServiceDeploymentOutput, error) {
+	return nil, f.unexpected("ContinueServiceDeployment", in)
+}
+
+func (f *fakeECS) CreateDaemon(ctx context.Context, in *ecs.CreateDaemonInput, _ ...func(*ecs.Options)) (*ecs.CreateDaemonOutput, error) {
+	return nil, f.unexpected("CreateDaemon", in)
+}
+
+func (f *fakeECS) CreateExpressGatewayService(ctx context.Context, in *ecs.CreateExpressGatewayServiceInput, _ ...func(*ecs.Options)) (*ecs.CreateExpressGatewayServiceOutput, error) {
+	return nil, f.unexpected("CreateExpressGatewayService", in)
+}
+
+func (f *fakeECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ ...func(*ecs.Options)) (*ecs.CreateServiceOutput, error) {
+	return nil, f.unexpected("CreateService", in)
+}
+
+func (f *fakeECS) DeleteDaemon(ctx context.Context, in *ecs.DeleteDaemonInput, _ ...func(*ecs.Options)) (*ecs.DeleteDaemonOutput, error) {
+	return nil, f.unexpected("DeleteDaemon", in)
+}
+
+func (f *fakeECS) DeleteExpressGatewayService(ctx context.Context, in *ecs.DeleteExpressGatewayServiceInput, _ ...func(*ecs.Options)) (*ecs.DeleteExpressGatewayServiceOutput, error) {
+	return nil, f.unexpected("DeleteExpressGatewayService", in)
+}
+
+func (f *fakeECS) DescribeDaemon(ctx context.Context, in *ecs.DescribeDaemonInput, _ ...func(*ecs.Options)) (*ecs.DescribeDaemonOutput, error) {
+	return nil, f.unexpected("DescribeDaemon", in)
+}
+
+func (f *fakeECS) DescribeDaemonDeployments(ctx context.Context, in *ecs.DescribeDaemonDeploymentsInput, _ ...func(*ecs.Options)) (*ecs.DescribeDaemonDeploymentsOutput, error) {
+	return nil, f.unexpected("DescribeDaemonDeployments", in)
+}
+
+func (f *fakeECS) DescribeDaemonRevisions(ctx context.Context, in *ecs.DescribeDaemonRevisionsInput, _ ...func(*ecs.Options)) (*ecs.DescribeDaemonRevisionsOutput, error) {
+	return nil, f.unexpected("DescribeDaemonRevisions", in)
+}
+
+func (f *fakeECS) DescribeDaemonTaskDefinition(ctx context.Context, in *ecs.DescribeDaemonTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DescribeDaemonTaskDefinitionOutput, error) {
+	return nil, f.unexpected("DescribeDaemonTaskDefinition", in)
+}
+
+func (f *fakeECS) DescribeExpressGatewayService(ctx context.Context, in *ecs.DescribeExpressGatewayServiceInput, _ ...func(*ecs.Options)) (*ecs.DescribeExpressGatewayServiceOutput, error) {
+	return nil, f.unexpected("DescribeExpressGatewayService", in)
+}
+
+func (f *fakeECS) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInput, _ ...func(*ecs.Options)) (*ecs.ExecuteCommandOutput, error) {
+	return nil, f.unexpected("ExecuteCommand", in)
+}
+
+func (f *fakeECS) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput, _ ...func(*ecs.Options)) (*ecs.ListDaemonsOutput, error) {
+	return nil, f.unexpected("ListDaemons", in)
+}
+
+func (f *fakeECS) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.RegisterDaemonTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.RegisterDaemonTaskDefinitionOutput, error) {
+	return nil, f.unexpected("RegisterDaemonTaskDefinition", in)
+}
+
+func (f *fakeECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
+	return nil, f.unexpected("RunTask", in)
+}
+
+func (f *fakeECS) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput, _ ...func(*ecs.Options)) (*ecs.StopServiceDeploymentOutput, error) {
+	return nil, f.unexpected("StopServiceDeployment", in)
+}
+
+func (f *fakeECS) TagResource(ctx context.Context, in *ecs.TagResourceInput, _ ...func(*ecs.Options)) (*ecs.TagResourceOutput, error) {
+	return nil, f.unexpected("TagResource", in)
+}
+
+func (f *fakeECS) UntagResource(ctx context.Context, in *ecs.UntagResourceInput, _ ...func(*ecs.Options)) (*ecs.UntagResourceOutput, error) {
+	return nil, f.unexpected("UntagResource", in)
+}
+
+func (f *fakeECS) UpdateDaemon(ctx context.Context, in *ecs.UpdateDaemonInput, _ ...func(*ecs.Options)) (*ecs.UpdateDaemonOutput, error) {
+	return nil, f.unexpected("UpdateDaemon", in)
+}
+
+func (f *fakeECS) UpdateExpressGatewayService(ctx context.Context, in *ecs.UpdateExpressGatewayServiceInput, _ ...func(*ecs.Options)) (*ecs.UpdateExpressGatewayServiceOutput, error) {
+	return nil, f.unexpected("UpdateExpressGatewayService", in)
+}
+
+func (f *fakeAutoScaling) DescribeScalableTargets(ctx context.Context, in *applicationautoscaling.DescribeScalableTargetsInput, _ ...func(*applicationautoscaling.Options)) (*applicationautoscaling.DescribeScalableTargetsOutput, error) {
+	return nil, f.unexpected("DescribeScalableTargets", in)
+}
+
+func (f *fakeAutoScaling) RegisterScalableTarget(ctx context.Context, in *applicationautoscaling.RegisterScalableTargetInput, _ ...func(*applicationautoscaling.Options)) (*applicationautoscaling.RegisterScalableTargetOutput, error) {
+	return nil, f.unexpected("RegisterScalableTarget", in)
+}
+
+func (f *fakeCodeDeploy) BatchGetApplications(ctx context.Context, in *codedeploy.BatchGetApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetApplicationsOutput, error) {
+	return nil, f.unexpected("BatchGetApplications", in)
+}
+
+func (f *fakeCodeDeploy) BatchGetDeploymentGroups(ctx context.Context, in *codedeploy.BatchGetDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetDeploymentGroupsOutput, error) {
+	return nil, f.unexpected("BatchGetDeploymentGroups", in)
+}
+
+func (f *fakeCodeDeploy) ContinueDeployment(ctx context.Context, in *codedeploy.ContinueDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.ContinueDeploymentOutput, error) {
+	return nil, f.unexpected("ContinueDeployment", in)
+}
+
+func (f *fakeCodeDeploy) CreateDeployment(ctx context.Context, in *codedeploy.CreateDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.CreateDeploymentOutput, error) {
+	return nil, f.unexpected("CreateDeployment", in)
+}
+
+func (f *fakeCodeDeploy) GetDeployment(ctx context.Context, in *codedeploy.GetDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error) {
+	return nil, f.unexpected("GetDeployment", in)
+}
+
+func (f *fakeCodeDeploy) GetDeploymentGroup(ctx context.Context, in *codedeploy.GetDeploymentGroupInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentGroupOutput, error) {
+	return nil, f.unexpected("GetDeploymentGroup", in)
+}
+
+func (f *fakeCodeDeploy) GetDeploymentTarget(ctx context.Context, in *codedeploy.GetDeploymentTargetInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentTargetOutput, error) {
+	return nil, f.unexpected("GetDeploymentTarget", in)
+}
+
+func (f *fakeCodeDeploy) ListApplications(ctx context.Context, in *codedeploy.ListApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListApplicationsOutput, error) {
+	return nil, f.unexpected("ListApplications", in)
+}
+
+func (f *fakeCodeDeploy) ListDeploymentGroups(ctx context.Context, in *codedeploy.ListDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentGroupsOutput, error) {
+	return nil, f.unexpected("ListDeploymentGroups", in)
+}
+
+func (f *fakeCodeDeploy) ListDeployments(ctx context.Context, in *codedeploy.ListDeploymentsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error) {
+	return nil, f.unexpected("ListDeployments", in)
+}
+
+func (f *fakeCodeDeploy) StopDeployment(ctx context.Context, in *codedeploy.StopDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.StopDeploymentOutput, error) {
+	return nil, f.unexpected("StopDeployment", in)
+}
+
+func (f *fakeECS) DeleteDaemonTaskDefinition(ctx context.Context, in *ecs.DeleteDaemonTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DeleteDaemonTaskDefinitionOutput, error) {
+	return nil, f.unexpected("DeleteDaemonTaskDefinition", in)
+}
+
+func (f *fakeECS) ListDaemonTaskDefinitions(ctx context.Context, in *ecs.ListDaemonTaskDefinitionsInput, _ ...func(*ecs.Options)) (*ecs.ListDaemonTaskDefinitionsOutput, error) {
+	return nil, f.unexpected("ListDaemonTaskDefinitions", in)
+}
