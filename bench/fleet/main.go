@@ -67,8 +67,11 @@ type result struct {
 	failed      string // what the summary says did not succeed
 	peakRSS     int64  // largest peak resident memory of one doppio process, in bytes
 	firstPolls  time.Duration
-	pollSpread  time.Duration               // simulated time from the first service's first poll to the last's
-	phases      map[string][2]time.Duration // simulated time of each operation's first and last call
+	pollSpread  time.Duration
+	// The worst UpdateService reply time and the worst time from a reply to the
+	// service's first poll (simulated).
+	updateLag, afterReplyLag time.Duration               // simulated time from the first service's first poll to the last's
+	phases                   map[string][2]time.Duration // simulated time of each operation's first and last call
 }
 
 func run() error {
@@ -332,6 +335,8 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	res.perRound, res.maxRound = rec.rounds(time.Duration(float64(time.Second)/2 / *speed), one, len(paths))
 	res.firstPolls = time.Duration(float64(rec.firstPollLag()) * *speed)
 	res.pollSpread = time.Duration(float64(rec.firstPollSpread()) * *speed)
+	up, after := rec.lagParts()
+	res.updateLag, res.afterReplyLag = time.Duration(float64(up)**speed), time.Duration(float64(after)**speed)
 	res.phases = map[string][2]time.Duration{}
 	for op, p := range rec.phases() {
 		res.phases[op] = [2]time.Duration{time.Duration(float64(p[0]) * *speed), time.Duration(float64(p[1]) * *speed)}
@@ -348,6 +353,7 @@ type recorder struct {
 	updated map[string]time.Time    // when each service's UpdateService was seen
 	first   map[string]time.Time    // each updated service's first DescribeServices after its update
 	ops     map[string][2]time.Time // each operation's first and last request
+	replied map[string]time.Time    // when each service's UpdateService was answered
 	start   time.Time
 }
 
@@ -356,7 +362,19 @@ func (r *recorder) reset() {
 	defer r.mu.Unlock()
 	r.calls, r.updates = nil, nil
 	r.updated, r.first = map[string]time.Time{}, map[string]time.Time{}
-	r.ops, r.start = map[string][2]time.Time{}, time.Now()
+	r.ops, r.start, r.replied = map[string][2]time.Time{}, time.Now(), map[string]time.Time{}
+}
+
+// lagParts splits the worst first-poll lag: how long UpdateService took to answer,
+// and how long doppio then took to send the service's first poll.
+func (r *recorder) lagParts() (update, afterReply time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for s, t := range r.first {
+		update = max(update, r.replied[s].Sub(r.updated[s]))
+		afterReply = max(afterReply, t.Sub(r.replied[s]))
+	}
+	return update, afterReply
 }
 
 // firstPollSpread is the real time from the first service's first poll after its
@@ -443,6 +461,11 @@ func (r *recorder) handler(target string) http.Handler {
 		}
 		r.mu.Unlock()
 		p.ServeHTTP(w, req)
+		if strings.HasSuffix(target, ".UpdateService") {
+			r.mu.Lock()
+			r.replied[body.Service] = time.Now()
+			r.mu.Unlock()
+		}
 	})
 }
 
@@ -493,7 +516,8 @@ func (r *recorder) rounds(gap time.Duration, one bool, n int) (float64, int) {
 // prints one row per size: the figures issue 21 sets bounds on.
 func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *recorder, bin, tmp string) error {
 	fmt.Printf("Fleet deploy, one process (--parallel %d) vs N processes; 60 s simulated rollouts, 5 s polls, sandbox at %gx\n", *parallel, *speed)
-	fmt.Printf("%5s %9s %9s %6s %10s %10s %11s %9s %10s %12s %9s %9s\n", "N", "calls", "N procs", "ratio", "wall", "N wall", "exit-last", "DS/poll", "1st poll", "poll spread", "peak MB", "ok")
+	fmt.Printf("%5s %6s %7s %6s %9s %9s %9s %7s %8s %8s %11s %11s %7s %7s\n", "N", "calls", "N procs", "ratio", "wall", "N wall", "exit-last", "DS/poll",
+		"1st poll", "US reply", "reply->poll", "poll spread", "peak MB", "ok")
 	for _, f := range strings.Split(*sizes, ",") {
 		n := 0
 		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err != nil || n < 1 {
@@ -505,6 +529,8 @@ func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *re
 		if err != nil {
 			return err
 		}
+		fmt.Fprintf(os.Stderr, "  first-poll lag parts (worst, simulated): UpdateService reply %s, reply to first poll %s\n",
+			one.updateLag.Round(100*time.Millisecond), one.afterReplyLag.Round(100*time.Millisecond))
 		ops := slices.Sorted(maps.Keys(one.counts))
 		for _, op := range ops {
 			ph := one.phases[strings.TrimPrefix(op, "ecs:")]
@@ -531,15 +557,18 @@ func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *re
 				ok++
 			}
 		}
-		fmt.Printf("%5d %9d %9d %5.2fx %10s %10s %11s %5d/%-3d %10s %12s %9.0f %5d/%-3d\n", n, total(one), total(many),
-			float64(total(one))/float64(max(total(many), 1)), one.wall.Round(10*time.Millisecond), many.wall.Round(10*time.Millisecond),
-			one.afterLast.Round(100*time.Millisecond), one.maxRound, (n+9)/10, one.firstPolls.Round(100*time.Millisecond),
-			one.pollSpread.Round(100*time.Millisecond), float64(one.peakRSS)/(1<<20), ok, n)
+		r := func(d time.Duration) string { return d.Round(100 * time.Millisecond).String() }
+		fmt.Printf("%5d %6d %7d %5.2fx %9s %9s %9s %4d/%-2d %8s %8s %11s %11s %7.0f %3d/%-3d\n", n, total(one), total(many),
+			float64(total(one))/float64(max(total(many), 1)), r(one.wall), r(many.wall), r(one.afterLast), one.maxRound, (n+9)/10,
+			r(one.firstPolls), r(one.updateLag), r(one.afterReplyLag), r(one.pollSpread), float64(one.peakRSS)/(1<<20), ok, n)
 	}
 	fmt.Println("calls: every request the sandbox received; ratio: one process / N processes (bound: 0.35x);")
 	fmt.Println("exit-last: simulated time from the last rollout's completion to exit (bound: 5s); DS/poll: largest")
-	fmt.Println("DescribeServices burst of one poll / ceil(N/10); 1st poll: the longest simulated time a service waited")
-	fmt.Println("after its UpdateService for its first poll (bound: one poll, 5s); poll spread: simulated time from the")
-	fmt.Println("first service's first poll to the last service's; peak MB: the one process's peak RSS (bound: 300)")
+	fmt.Println("DescribeServices burst of one poll / ceil(N/10); 1st poll: the longest simulated time from a service's")
+	fmt.Println("UpdateService request to its first poll (bound: one poll, 5s), made of the sandbox's UpdateService reply")
+	fmt.Println("time (US reply, worst) and doppio's own delay from that reply to the first poll (reply->poll, worst: grid,")
+	fmt.Println("batching window, rate budget); poll spread: simulated time from the first service's first poll to the")
+	fmt.Println("last service's (bounded below by the apply phase: N UpdateService calls at the rate budget's 20/s);")
+	fmt.Println("peak MB: the one process's peak RSS (bound: 300)")
 	return nil
 }
