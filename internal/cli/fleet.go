@@ -62,6 +62,9 @@ type ecsAPI interface {
 	watch.Client
 }
 
+// A fleet's batching client counts its waits, so their tail polls closer together.
+var _ watch.Waiters = fleet.Client{}
+
 // ecsAPI returns the project's ECS client, batched in a fleet.
 func (p *project) ecsAPI(ctx context.Context) (ecsAPI, error) {
 	c, err := p.ecsClient(ctx)

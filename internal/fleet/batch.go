@@ -48,6 +48,8 @@ type Batcher struct {
 	sds    *batch
 	primed map[string]primed // by cluster, include list and service
 
+	waiting atomic.Int64 // waits in progress on this batcher (watch.Waiters)
+
 	stats struct {
 		describeServicesCalls, describeServicesRequests atomic.Int64
 		describeSDCalls, describeSDRequests             atomic.Int64
@@ -331,6 +333,10 @@ type Client struct {
 	*ecs.Client
 	Batcher *Batcher
 }
+
+// AddWaiting counts the waits in progress on the client's batcher (every member of
+// one account and region): the pollers' view of how many share the polls.
+func (c Client) AddWaiting(delta int) int { return int(c.Batcher.waiting.Add(int64(delta))) }
 
 // DescribeServices is batched.
 func (c Client) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {

@@ -196,3 +196,46 @@ func TestGuessConfirmedOnTheSharedGrid(t *testing.T) {
 		})
 	}
 }
+
+// waitersClient is a fleet's batching client as the poller sees it: n waits share it.
+type waitersClient struct {
+	Client
+	n int
+}
+
+func (w *waitersClient) AddWaiting(delta int) int {
+	w.n += delta
+	return w.n
+}
+
+// In a fleet's tail (at most TailWaits waits left) a wait whose end looks imminent
+// polls on the half-interval grid; with more waits, or not imminent, or outside a
+// fleet, it keeps the interval's grid.
+func TestFleetTailPollsAtHalfInterval(t *testing.T) {
+	epoch := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
+	now := epoch.Add(60 * time.Second) // a poll on the 5 s grid
+	allUp := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 3}
+	starting := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 1, PendingCount: 2}
+	for _, tc := range []struct {
+		name    string
+		waiting int
+		epoch   time.Time
+		ours    *types.Deployment
+		want    time.Duration
+	}{
+		{"tail, imminent", TailWaits, epoch, allUp, 2500 * time.Millisecond},
+		{"many waits, imminent", TailWaits + 1, epoch, allUp, 5 * time.Second},
+		{"tail, not imminent", 3, epoch, starting, 10 * time.Second},
+		{"single service", 1, time.Time{}, allUp, 5 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &waitersClient{n: tc.waiting}
+			r := newRun(New(c, Options{Epoch: tc.epoch, Now: func() time.Time { return now }}), Target{})
+			r.moved = false
+			r.adapt(tc.ours)
+			if got := r.nextDelay(); got != tc.want {
+				t.Errorf("next poll in %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -48,6 +48,9 @@ type run struct {
 	// than our update; it is not guessed again.
 	guessRejected string
 	quiet         int // polls in a row that showed nothing new
+	// hurry: in a fleet's tail (few waits left, see Waiters), our end looks
+	// imminent: the next poll comes on the half-interval grid.
+	hurry bool
 }
 
 // quietPolls is how many polls in a row may show nothing new while a deployed
@@ -77,6 +80,7 @@ func (r *run) backoff() {
 // move or completion looks imminent, one Interval longer per quiet poll up to
 // IdleInterval.
 func (r *run) adapt(ours *types.Deployment) {
+	r.hurry = false
 	if r.throttled {
 		return
 	}
@@ -85,11 +89,33 @@ func (r *run) adapt(ours *types.Deployment) {
 	} else {
 		r.quiet++
 	}
-	if r.moved || r.imminent(ours) {
+	if near := r.imminent(ours); r.moved || near {
 		r.interval = r.p.o.Interval
+		if near && r.tail() {
+			r.hurry, r.interval = true, r.p.o.Interval/2
+		}
 		return
 	}
 	r.interval = min(max(r.interval, r.p.o.Interval)+r.p.o.Interval, r.p.o.IdleInterval)
+}
+
+// Waiters is implemented by a fleet's batching client: how many waits share it.
+type Waiters interface {
+	// AddWaiting adds delta (1 when a wait starts, -1 when it ends) and returns
+	// how many waits are in progress.
+	AddWaiting(delta int) int
+}
+
+// TailWaits is the most waits a fleet's tail may have: at most this many waits in
+// progress fit in one DescribeServices call, so polling them at half the interval
+// when their end looks imminent costs one call per half interval, and the fleet's
+// last rollouts are noticed sooner (the fleet ends with its slowest service).
+const TailWaits = 10
+
+// tail reports whether this wait is one of a fleet's last few.
+func (r *run) tail() bool {
+	w, ok := r.p.c.(Waiters)
+	return ok && !r.p.o.Epoch.IsZero() && w.AddWaiting(0) <= TailWaits
 }
 
 // imminent reports whether our deployment looks about to finish, so the next poll
