@@ -140,12 +140,12 @@ func (e *e2e) process(bin, endpoint string, onLine func(cmd *exec.Cmd, line stri
 	return 0, errb.String()
 }
 
-// TestE2ESIGKILLRerun kills the doppio process for real (SIGKILL: no deferred call,
+// TestE2ESigKillRerun kills the doppio process for real (SIGKILL: no deferred call,
 // no signal handler runs) after it registered the task definition, after its
 // UpdateService and during its wait, each phase read from its stderr, then runs the
 // same deploy again: the re-run must finish the job it finds and say when it follows
 // a deployment it did not start.
-func TestE2ESIGKILLRerun(t *testing.T) {
+func TestE2ESigKillRerun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the doppio binary")
 	}
