@@ -524,11 +524,21 @@ func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *re
 			return fmt.Errorf("-sizes: %q is not a size", f)
 		}
 		*services = n
+		total := func(r result) int {
+			t := 0
+			for _, c := range r.counts {
+				t += c
+			}
+			return t
+		}
 		fmt.Fprintf(os.Stderr, "running: %d services, 1 process\n", n)
 		one, err := measure(ctx, srv, endpoint, rec, bin, tmp, true, 0, false)
 		if err != nil {
 			return err
 		}
+		fmt.Fprintf(os.Stderr, "  one process: %d calls, wall %s, exit-last %s, DS/poll %d/%d, 1st poll %s, poll spread %s, peak %.0f MB, %d services\n",
+			total(one), one.wall.Round(10*time.Millisecond), one.afterLast.Round(100*time.Millisecond), one.maxRound, (n+9)/10,
+			one.firstPolls.Round(100*time.Millisecond), one.pollSpread.Round(100*time.Millisecond), float64(one.peakRSS)/(1<<20), n)
 		fmt.Fprintf(os.Stderr, "  first-poll lag parts (worst, simulated): UpdateService reply %s, reply to first poll %s\n",
 			one.updateLag.Round(100*time.Millisecond), one.afterReplyLag.Round(100*time.Millisecond))
 		ops := slices.Sorted(maps.Keys(one.counts))
@@ -543,13 +553,6 @@ func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *re
 			if many, err = measure(ctx, srv, endpoint, rec, bin, tmp, false, 0, false); err != nil {
 				return err
 			}
-		}
-		total := func(r result) int {
-			t := 0
-			for _, c := range r.counts {
-				t += c
-			}
-			return t
 		}
 		ok := 0
 		for _, c := range one.deployments {

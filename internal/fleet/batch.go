@@ -48,7 +48,7 @@ type Batcher struct {
 	sds    *batch
 	primed map[string]primed // by cluster, include list and service
 
-	waiting atomic.Int64 // waits in progress on this batcher (watch.Waiters)
+	waiting, waits atomic.Int64 // waits in progress and started on this batcher (watch.Waiters)
 
 	stats struct {
 		describeServicesCalls, describeServicesRequests atomic.Int64
@@ -336,7 +336,12 @@ type Client struct {
 
 // AddWaiting counts the waits in progress on the client's batcher (every member of
 // one account and region): the pollers' view of how many share the polls.
-func (c Client) AddWaiting(delta int) int { return int(c.Batcher.waiting.Add(int64(delta))) }
+func (c Client) AddWaiting(delta int) (waiting, started int) {
+	if delta > 0 {
+		c.Batcher.waits.Add(int64(delta))
+	}
+	return int(c.Batcher.waiting.Add(int64(delta))), int(c.Batcher.waits.Load())
+}
 
 // DescribeServices is batched.
 func (c Client) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {

@@ -102,20 +102,24 @@ func (r *run) adapt(ours *types.Deployment) {
 // Waiters is implemented by a fleet's batching client: how many waits share it.
 type Waiters interface {
 	// AddWaiting adds delta (1 when a wait starts, -1 when it ends) and returns
-	// how many waits are in progress.
-	AddWaiting(delta int) int
+	// how many waits are in progress and how many ever started.
+	AddWaiting(delta int) (waiting, started int)
 }
 
-// TailWaits is the most waits a fleet's tail may have: at most this many waits in
-// progress fit in one DescribeServices call, so polling them at half the interval
-// when their end looks imminent costs one call per half interval, and the fleet's
-// last rollouts are noticed sooner (the fleet ends with its slowest service).
+// TailWaits bounds a fleet's tail: its last tenth of waits, at most this many (they
+// fit in one DescribeServices call). A wait in the tail whose end looks imminent
+// polls at half the interval: the fleet ends with its slowest service, and noticing
+// that one sooner costs a call per half interval only at the end.
 const TailWaits = 10
 
 // tail reports whether this wait is one of a fleet's last few.
 func (r *run) tail() bool {
 	w, ok := r.p.c.(Waiters)
-	return ok && !r.p.o.Epoch.IsZero() && w.AddWaiting(0) <= TailWaits
+	if !ok || r.p.o.Epoch.IsZero() {
+		return false
+	}
+	waiting, started := w.AddWaiting(0)
+	return waiting <= min(TailWaits, max(1, started/10))
 }
 
 // imminent reports whether our deployment looks about to finish, so the next poll
