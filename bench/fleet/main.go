@@ -306,6 +306,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	// When did the last rollout complete, and how many deployments did each service
 	// get? (Read after the run, unthrottled.)
 	var last time.Time
+	var lastSvc string
 	for i := 0; i < len(paths); i += 10 {
 		var names []string
 		for j := i; j < min(i+10, len(paths)); j++ {
@@ -318,7 +319,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		for _, s := range out.Services {
 			for _, e := range s.Events {
 				if strings.Contains(aws.ToString(e.Message), "deployment completed") && e.CreatedAt.After(simStart) && e.CreatedAt.After(last) {
-					last = *e.CreatedAt
+					last, lastSvc = *e.CreatedAt, aws.ToString(s.ServiceName)
 				}
 			}
 			lo, err := client.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String("bench"), Service: s.ServiceName,
@@ -331,6 +332,18 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	}
 	if !last.IsZero() {
 		res.afterLast = simEnd.Sub(last)
+		if *verbose {
+			// The last service's polls around its completion, in simulated time
+			// from the completion (the run's real clock scaled).
+			rec.mu.Lock()
+			realLast := time.Now().Add(-time.Duration(float64(srv.Clock(acct).Now().Sub(last)) / *speed))
+			var ds []string
+			for _, t := range rec.polls[lastSvc] {
+				ds = append(ds, (time.Duration(float64(t.Sub(realLast)) * *speed)).Round(100*time.Millisecond).String())
+			}
+			rec.mu.Unlock()
+			fmt.Fprintf(os.Stderr, "  last rollout: %s; its polls relative to its completion (simulated): %s\n", lastSvc, strings.Join(ds, " "))
+		}
 	}
 	res.perRound, res.maxRound = rec.rounds(time.Duration(float64(time.Second)/2 / *speed), one, len(paths))
 	res.firstPolls = time.Duration(float64(rec.firstPollLag()) * *speed)
@@ -354,6 +367,7 @@ type recorder struct {
 	first   map[string]time.Time    // each updated service's first DescribeServices after its update
 	ops     map[string][2]time.Time // each operation's first and last request
 	replied map[string]time.Time    // when each service's UpdateService was answered
+	polls   map[string][]time.Time  // each service's DescribeServices requests
 	start   time.Time
 }
 
@@ -362,7 +376,7 @@ func (r *recorder) reset() {
 	defer r.mu.Unlock()
 	r.calls, r.updates = nil, nil
 	r.updated, r.first = map[string]time.Time{}, map[string]time.Time{}
-	r.ops, r.start, r.replied = map[string][2]time.Time{}, time.Now(), map[string]time.Time{}
+	r.ops, r.start, r.replied, r.polls = map[string][2]time.Time{}, time.Now(), map[string]time.Time{}, map[string][]time.Time{}
 }
 
 // lagParts splits the worst first-poll lag: how long UpdateService took to answer,
@@ -451,6 +465,7 @@ func (r *recorder) handler(target string) http.Handler {
 		case strings.HasSuffix(target, ".DescribeServices"):
 			r.calls = append(r.calls, now)
 			for _, s := range body.Services {
+				r.polls[s] = append(r.polls[s], now)
 				if _, seen := r.first[s]; !seen && !r.updated[s].IsZero() {
 					r.first[s] = now
 				}
