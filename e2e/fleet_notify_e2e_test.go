@@ -55,6 +55,7 @@ func TestE2ENotify(t *testing.T) {
 	e.setenv("GITHUB_SERVER_URL", "https://github.com")
 	e.setenv("GITHUB_REPOSITORY", "acme/shop")
 	e.setenv("GITHUB_RUN_ID", "99")
+	e.sb.ResetCounts()
 	code, _, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms",
 		"--notify", srv.URL+"/hook", "--notify", broken.URL)
 	if code != 4 {
@@ -71,6 +72,16 @@ func TestE2ENotify(t *testing.T) {
 			}
 		}
 	}
+	// No member names a role: the account comes from sts:GetCallerIdentity, asked
+	// once for the credentials every member shares.
+	for _, d := range hook.docs {
+		if d["account"] != e.sb.Account {
+			t.Errorf("%v %v: account %v, want %s", d["service"], d["event"], d["account"], e.sb.Account)
+		}
+	}
+	if n := e.sb.Counts()["sts:GetCallerIdentity"]; n != 1 {
+		t.Errorf("%d sts:GetCallerIdentity calls for one set of credentials, want 1", n)
+	}
 	if !strings.Contains(errs, "answered 500 Internal Server Error (the deployment's outcome is unchanged)") {
 		t.Errorf("no warning about the broken webhook:\n%s", errs)
 	}
@@ -79,8 +90,17 @@ func TestE2ENotify(t *testing.T) {
 	e.setenv("IMAGE_1", "nginx:3")
 	cfg := e.read("services/svc-b/ecspresso.yml")
 	e.write("services/svc-b/ecspresso.yml", cfg+"doppio:\n  notify: ["+srv.URL+"]\n")
+	e.sb.ResetCounts()
 	e.must(0, ".", "deploy", "--config", "services/svc-b/ecspresso.yml", "--poll-interval", "200ms")
 	if got := hook.events(); strings.Join(got["svc-b"], ",") != "started,succeeded" || len(got) != 1 {
 		t.Errorf("single service: events %v", got)
+	}
+	for _, d := range hook.docs {
+		if d["account"] != e.sb.Account {
+			t.Errorf("single service %v: account %v, want %s", d["event"], d["account"], e.sb.Account)
+		}
+	}
+	if n := e.sb.Counts()["sts:GetCallerIdentity"]; n != 1 {
+		t.Errorf("single service: %d sts:GetCallerIdentity calls, want 1", n)
 	}
 }

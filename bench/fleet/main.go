@@ -43,6 +43,7 @@ var (
 	verbose  = flag.Bool("v", false, "print doppio's stderr of the measured runs")
 	parallel = flag.Int("parallel", 10, "doppio's --parallel for the one-process runs (10 is doppio's default)")
 	sizes    = flag.String("sizes", "", "comma-separated fleet sizes: print one summary row per size (calls, wall time, peak memory) instead of the scenarios")
+	oneOnly  = flag.Bool("one-only", false, "with -sizes: measure only the one-process runs (no N-process baseline: calls ratio and N wall are 0)")
 	atOnce   = flag.Int("processes-at-once", 50, "how many of the N separate processes run at the same time (their calls do not depend on it)")
 )
 
@@ -66,6 +67,11 @@ type result struct {
 	failed      string // what the summary says did not succeed
 	peakRSS     int64  // largest peak resident memory of one doppio process, in bytes
 	firstPolls  time.Duration
+	pollSpread  time.Duration
+	// The worst UpdateService reply time and the worst time from a reply to the
+	// service's first poll (simulated).
+	updateLag, afterReplyLag time.Duration               // simulated time from the first service's first poll to the last's
+	phases                   map[string][2]time.Duration // simulated time of each operation's first and last call
 }
 
 func run() error {
@@ -300,6 +306,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	// When did the last rollout complete, and how many deployments did each service
 	// get? (Read after the run, unthrottled.)
 	var last time.Time
+	var lastSvc string
 	for i := 0; i < len(paths); i += 10 {
 		var names []string
 		for j := i; j < min(i+10, len(paths)); j++ {
@@ -312,7 +319,7 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		for _, s := range out.Services {
 			for _, e := range s.Events {
 				if strings.Contains(aws.ToString(e.Message), "deployment completed") && e.CreatedAt.After(simStart) && e.CreatedAt.After(last) {
-					last = *e.CreatedAt
+					last, lastSvc = *e.CreatedAt, aws.ToString(s.ServiceName)
 				}
 			}
 			lo, err := client.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String("bench"), Service: s.ServiceName,
@@ -325,9 +332,28 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 	}
 	if !last.IsZero() {
 		res.afterLast = simEnd.Sub(last)
+		if *verbose {
+			// The last service's polls around its completion, in simulated time
+			// from the completion (the run's real clock scaled).
+			rec.mu.Lock()
+			realLast := time.Now().Add(-time.Duration(float64(srv.Clock(acct).Now().Sub(last)) / *speed))
+			var ds []string
+			for _, t := range rec.polls[lastSvc] {
+				ds = append(ds, (time.Duration(float64(t.Sub(realLast)) * *speed)).Round(100*time.Millisecond).String())
+			}
+			rec.mu.Unlock()
+			fmt.Fprintf(os.Stderr, "  last rollout: %s; its polls relative to its completion (simulated): %s\n", lastSvc, strings.Join(ds, " "))
+		}
 	}
 	res.perRound, res.maxRound = rec.rounds(time.Duration(float64(time.Second)/2 / *speed), one, len(paths))
 	res.firstPolls = time.Duration(float64(rec.firstPollLag()) * *speed)
+	res.pollSpread = time.Duration(float64(rec.firstPollSpread()) * *speed)
+	up, after := rec.lagParts()
+	res.updateLag, res.afterReplyLag = time.Duration(float64(up)**speed), time.Duration(float64(after)**speed)
+	res.phases = map[string][2]time.Duration{}
+	for op, p := range rec.phases() {
+		res.phases[op] = [2]time.Duration{time.Duration(float64(p[0]) * *speed), time.Duration(float64(p[1]) * *speed)}
+	}
 	return res, nil
 }
 
@@ -337,8 +363,12 @@ type recorder struct {
 	mu      sync.Mutex
 	calls   []time.Time
 	updates []time.Time
-	updated map[string]time.Time // when each service's UpdateService was seen
-	first   map[string]time.Time // each updated service's first DescribeServices after its update
+	updated map[string]time.Time    // when each service's UpdateService was seen
+	first   map[string]time.Time    // each updated service's first DescribeServices after its update
+	ops     map[string][2]time.Time // each operation's first and last request
+	replied map[string]time.Time    // when each service's UpdateService was answered
+	polls   map[string][]time.Time  // each service's DescribeServices requests
+	start   time.Time
 }
 
 func (r *recorder) reset() {
@@ -346,6 +376,53 @@ func (r *recorder) reset() {
 	defer r.mu.Unlock()
 	r.calls, r.updates = nil, nil
 	r.updated, r.first = map[string]time.Time{}, map[string]time.Time{}
+	r.ops, r.start, r.replied, r.polls = map[string][2]time.Time{}, time.Now(), map[string]time.Time{}, map[string][]time.Time{}
+}
+
+// lagParts splits the worst first-poll lag: how long UpdateService took to answer,
+// and how long doppio then took to send the service's first poll.
+func (r *recorder) lagParts() (update, afterReply time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for s, t := range r.first {
+		update = max(update, r.replied[s].Sub(r.updated[s]))
+		afterReply = max(afterReply, t.Sub(r.replied[s]))
+	}
+	return update, afterReply
+}
+
+// firstPollSpread is the real time from the first service's first poll after its
+// update to the last service's.
+func (r *recorder) firstPollSpread() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var lo, hi time.Time
+	for _, t := range r.first {
+		if lo.IsZero() || t.Before(lo) {
+			lo = t
+		}
+		hi = later(hi, t)
+	}
+	return hi.Sub(lo)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// phases returns, per operation, when its first and last request came (real time
+// since reset).
+func (r *recorder) phases() map[string][2]time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string][2]time.Duration{}
+	for op, ts := range r.ops {
+		out[op] = [2]time.Duration{ts[0].Sub(r.start), ts[1].Sub(r.start)}
+	}
+	return out
 }
 
 // firstPollLag is the longest real time a service waited, after its UpdateService,
@@ -376,10 +453,19 @@ func (r *recorder) handler(target string) http.Handler {
 		}
 		now := time.Now()
 		r.mu.Lock()
+		if _, op, ok := strings.Cut(target, "."); ok {
+			ts := r.ops[op]
+			if ts[0].IsZero() {
+				ts[0] = now
+			}
+			ts[1] = now
+			r.ops[op] = ts
+		}
 		switch {
 		case strings.HasSuffix(target, ".DescribeServices"):
 			r.calls = append(r.calls, now)
 			for _, s := range body.Services {
+				r.polls[s] = append(r.polls[s], now)
 				if _, seen := r.first[s]; !seen && !r.updated[s].IsZero() {
 					r.first[s] = now
 				}
@@ -390,6 +476,11 @@ func (r *recorder) handler(target string) http.Handler {
 		}
 		r.mu.Unlock()
 		p.ServeHTTP(w, req)
+		if strings.HasSuffix(target, ".UpdateService") {
+			r.mu.Lock()
+			r.replied[body.Service] = time.Now()
+			r.mu.Unlock()
+		}
 	})
 }
 
@@ -440,27 +531,14 @@ func (r *recorder) rounds(gap time.Duration, one bool, n int) (float64, int) {
 // prints one row per size: the figures issue 21 sets bounds on.
 func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *recorder, bin, tmp string) error {
 	fmt.Printf("Fleet deploy, one process (--parallel %d) vs N processes; 60 s simulated rollouts, 5 s polls, sandbox at %gx\n", *parallel, *speed)
-	fmt.Printf("%5s %9s %9s %6s %10s %10s %11s %9s %10s %9s %9s\n", "N", "calls", "N procs", "ratio", "wall", "N wall", "exit-last", "DS/poll", "1st poll", "peak MB", "ok")
+	fmt.Printf("%5s %6s %7s %6s %9s %9s %9s %7s %8s %8s %11s %11s %7s %7s\n", "N", "calls", "N procs", "ratio", "wall", "N wall", "exit-last", "DS/poll",
+		"1st poll", "US reply", "reply->poll", "poll spread", "peak MB", "ok")
 	for _, f := range strings.Split(*sizes, ",") {
 		n := 0
 		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err != nil || n < 1 {
 			return fmt.Errorf("-sizes: %q is not a size", f)
 		}
 		*services = n
-		fmt.Fprintf(os.Stderr, "running: %d services, 1 process\n", n)
-		one, err := measure(ctx, srv, endpoint, rec, bin, tmp, true, 0, false)
-		if err != nil {
-			return err
-		}
-		ops := slices.Sorted(maps.Keys(one.counts))
-		for _, op := range ops {
-			fmt.Fprintf(os.Stderr, "  %-40s %d\n", op, one.counts[op])
-		}
-		fmt.Fprintf(os.Stderr, "running: %d services, %d processes\n", n, n)
-		many, err := measure(ctx, srv, endpoint, rec, bin, tmp, false, 0, false)
-		if err != nil {
-			return err
-		}
 		total := func(r result) int {
 			t := 0
 			for _, c := range r.counts {
@@ -468,20 +546,47 @@ func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *re
 			}
 			return t
 		}
+		fmt.Fprintf(os.Stderr, "running: %d services, 1 process\n", n)
+		one, err := measure(ctx, srv, endpoint, rec, bin, tmp, true, 0, false)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "  one process: %d calls, wall %s, exit-last %s, DS/poll %d/%d, 1st poll %s, poll spread %s, peak %.0f MB, %d services\n",
+			total(one), one.wall.Round(10*time.Millisecond), one.afterLast.Round(100*time.Millisecond), one.maxRound, (n+9)/10,
+			one.firstPolls.Round(100*time.Millisecond), one.pollSpread.Round(100*time.Millisecond), float64(one.peakRSS)/(1<<20), n)
+		fmt.Fprintf(os.Stderr, "  first-poll lag parts (worst, simulated): UpdateService reply %s, reply to first poll %s\n",
+			one.updateLag.Round(100*time.Millisecond), one.afterReplyLag.Round(100*time.Millisecond))
+		ops := slices.Sorted(maps.Keys(one.counts))
+		for _, op := range ops {
+			ph := one.phases[strings.TrimPrefix(op, "ecs:")]
+			fmt.Fprintf(os.Stderr, "  %-40s %5d  first %8s  last %8s (simulated, from the start)\n", op, one.counts[op],
+				ph[0].Round(100*time.Millisecond), ph[1].Round(100*time.Millisecond))
+		}
+		var many result
+		if !*oneOnly {
+			fmt.Fprintf(os.Stderr, "running: %d services, %d processes\n", n, n)
+			if many, err = measure(ctx, srv, endpoint, rec, bin, tmp, false, 0, false); err != nil {
+				return err
+			}
+		}
 		ok := 0
 		for _, c := range one.deployments {
 			if c == 1 {
 				ok++
 			}
 		}
-		fmt.Printf("%5d %9d %9d %5.2fx %10s %10s %11s %5d/%-3d %10s %9.0f %5d/%-3d\n", n, total(one), total(many),
-			float64(total(one))/float64(max(total(many), 1)), one.wall.Round(10*time.Millisecond), many.wall.Round(10*time.Millisecond),
-			one.afterLast.Round(100*time.Millisecond), one.maxRound, (n+9)/10, one.firstPolls.Round(100*time.Millisecond),
-			float64(one.peakRSS)/(1<<20), ok, n)
+		r := func(d time.Duration) string { return d.Round(100 * time.Millisecond).String() }
+		fmt.Printf("%5d %6d %7d %5.2fx %9s %9s %9s %4d/%-2d %8s %8s %11s %11s %7.0f %3d/%-3d\n", n, total(one), total(many),
+			float64(total(one))/float64(max(total(many), 1)), r(one.wall), r(many.wall), r(one.afterLast), one.maxRound, (n+9)/10,
+			r(one.firstPolls), r(one.updateLag), r(one.afterReplyLag), r(one.pollSpread), float64(one.peakRSS)/(1<<20), ok, n)
 	}
 	fmt.Println("calls: every request the sandbox received; ratio: one process / N processes (bound: 0.35x);")
 	fmt.Println("exit-last: simulated time from the last rollout's completion to exit (bound: 5s); DS/poll: largest")
-	fmt.Println("DescribeServices burst of one poll / ceil(N/10); 1st poll: the longest simulated time a service waited")
-	fmt.Println("after its UpdateService for its first poll (bound: one poll, 5s); peak MB: the one process's peak RSS (bound: 300)")
+	fmt.Println("DescribeServices burst of one poll / ceil(N/10); 1st poll: the longest simulated time from a service's")
+	fmt.Println("UpdateService request to its first poll (bound: one poll, 5s), made of the sandbox's UpdateService reply")
+	fmt.Println("time (US reply, worst) and doppio's own delay from that reply to the first poll (reply->poll, worst: grid,")
+	fmt.Println("batching window, rate budget); poll spread: simulated time from the first service's first poll to the")
+	fmt.Println("last service's (bounded below by the apply phase: N UpdateService calls at the rate budget's 20/s);")
+	fmt.Println("peak MB: the one process's peak RSS (bound: 300)")
 	return nil
 }

@@ -77,6 +77,7 @@ func (a *app) noteStarted(s *deploy.Started) {
 // follow waits for what a change started, prints the result document and returns
 // nil or an error carrying the outcome's exit code.
 func (a *app) follow(ctx context.Context, ctl deploy.Controller, s *deploy.Started, w deploy.Wait) error {
+	a.gate.Following() // a fleet member's change is applied: its --parallel slot goes to the next (fleet.go)
 	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
 	w.Observer = obs
 	endGroup := func() {}

@@ -63,6 +63,9 @@ type ecsAPI interface {
 	watch.Client
 }
 
+// A fleet's batching client counts its waits, so their tail polls closer together.
+var _ watch.Waiters = fleet.Client{}
+
 // ecsAPI returns the project's ECS client, batched in a fleet.
 func (p *project) ecsAPI(ctx context.Context) (ecsAPI, error) {
 	c, err := p.ecsClient(ctx)
@@ -89,10 +92,11 @@ func (a *app) beforeChange(ctx context.Context) error {
 	return nil
 }
 
-// pollEpoch is the time a fleet's polls align to (zero outside a fleet). Verbs ask
-// for it when they start following their deployment, which is also when a fleet
-// member's change is applied: its --parallel slot goes to the next member (the waits
-// are shared batched polls).
+// pollEpoch is the time a fleet's polls align to (zero outside a fleet). A member
+// that asks for it frees its --parallel slot (a member that only waits plans and
+// never changes anything); follow frees it again once a change is applied (deploy
+// asks for its wait before its gate), so a slot is held for planning and applying,
+// never for a rollout: the waits are shared batched polls.
 func (a *app) pollEpoch() time.Time {
 	if a.shared == nil {
 		return time.Time{}

@@ -77,6 +77,8 @@ type app struct {
 	verb    string
 	changed bool
 	started chan struct{} // closed once the "started" notification is sent
+	// accounts caches the account of each credentials for notifications (notify.go).
+	accounts *fleet.Accounts
 	// errBase is stderr before --log-format json's line conversion.
 	errBase io.Writer
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
@@ -47,7 +48,7 @@ func (a *app) notifyStarted(ctx context.Context) {
 	if n := a.notifier(); n.Enabled() {
 		done := make(chan struct{})
 		a.started = done
-		m := a.message(notify.Started, "", "", nil, 0)
+		m := a.message(ctx, notify.Started, "", "", nil, 0)
 		go func() {
 			defer close(done)
 			n.Send(ctx, m)
@@ -79,11 +80,11 @@ func (a *app) notifyEnd(ctx context.Context, rep *fleet.Report, err error, d tim
 			res = &r
 		}
 	}
-	n.Send(ctx, a.message(ev, outcome, td, res, d))
+	n.Send(ctx, a.message(ctx, ev, outcome, td, res, d))
 }
 
 // message describes this app's service for a notification.
-func (a *app) message(ev notify.Event, outcome, taskDef string, res *view.Result, d time.Duration) notify.Message {
+func (a *app) message(ctx context.Context, ev notify.Event, outcome, taskDef string, res *view.Result, d time.Duration) notify.Message {
 	m := notify.Message{Event: ev, Outcome: outcome, Duration: d, RunURL: notify.RunURL(a.vars)}
 	if p := a.proj; p != nil {
 		m.Service, m.Cluster, m.Region = p.cfg.Service, p.cfg.Cluster, p.cfg.Region
@@ -92,6 +93,9 @@ func (a *app) message(ev notify.Event, outcome, taskDef string, res *view.Result
 			role = p.cfg.Doppio.AssumeRoleARN
 		}
 		m.Account = fleet.AccountOfRole(role)
+		if m.Account == "" {
+			m.Account = a.callerAccount(ctx, p)
+		}
 		if p.td != nil {
 			m.Image = firstImage(p.td.ContainerDefinitions)
 			if taskDef == "" {
@@ -109,6 +113,41 @@ func (a *app) message(ev notify.Event, outcome, taskDef string, res *view.Result
 		m.Failure = failureSummary(res)
 	}
 	return m
+}
+
+// accountLookupTimeout bounds the sts:GetCallerIdentity that names a notification's
+// account: a notification never waits long for it (it then names no account).
+const accountLookupTimeout = 5 * time.Second
+
+// callerAccount is the account of the project's credentials, learned with
+// sts:GetCallerIdentity once per credentials: in a fleet once per account role and
+// region for every member, else once per command; "" when the lookup failed.
+func (a *app) callerAccount(ctx context.Context, p *project) string {
+	if p.aws == nil {
+		return ""
+	}
+	cache := a.accounts
+	if a.shared != nil {
+		cache = &a.shared.Accounts
+	}
+	if cache == nil {
+		a.accounts = &fleet.Accounts{}
+		cache = a.accounts
+	}
+	return cache.Of(ctx, p.aws, func(ctx context.Context) (string, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), accountLookupTimeout)
+		defer cancel()
+		cfg, err := p.aws.Get(ctx)
+		if err != nil {
+			return "", err
+		}
+		out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			a.log.Debug("the notification names no account: sts:GetCallerIdentity failed", "error", err)
+			return "", err
+		}
+		return aws.ToString(out.Account), nil
+	})
 }
 
 func cmpOr(a, b string) string {

@@ -48,6 +48,8 @@ type Batcher struct {
 	sds    *batch
 	primed map[string]primed // by cluster, include list and service
 
+	waiting, waits atomic.Int64 // waits in progress and started on this batcher (watch.Waiters)
+
 	stats struct {
 		describeServicesCalls, describeServicesRequests atomic.Int64
 		describeSDCalls, describeSDRequests             atomic.Int64
@@ -330,6 +332,15 @@ func filterDeployments(out *ecs.DescribeServiceDeploymentsOutput, arns []string)
 type Client struct {
 	*ecs.Client
 	Batcher *Batcher
+}
+
+// AddWaiting counts the waits in progress on the client's batcher (every member of
+// one account and region): the pollers' view of how many share the polls.
+func (c Client) AddWaiting(delta int) (waiting, started int) {
+	if delta > 0 {
+		c.Batcher.waits.Add(int64(delta))
+	}
+	return int(c.Batcher.waiting.Add(int64(delta))), int(c.Batcher.waits.Load())
 }
 
 // DescribeServices is batched.

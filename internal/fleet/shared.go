@@ -19,6 +19,9 @@ const BatchWindow = 25 * time.Millisecond
 type Shared struct {
 	// Epoch is the time the members' polls align to.
 	Epoch time.Time
+	// Accounts caches the account of each credentials (one sts:GetCallerIdentity
+	// per account role and region at most).
+	Accounts Accounts
 
 	mu       sync.Mutex
 	lazies   map[string]*awsclient.Lazy

@@ -196,3 +196,50 @@ func TestGuessConfirmedOnTheSharedGrid(t *testing.T) {
 		})
 	}
 }
+
+// waitersClient is a fleet's batching client as the poller sees it: n of its
+// started waits are in progress.
+type waitersClient struct {
+	Client
+	n, started int
+}
+
+func (w *waitersClient) AddWaiting(delta int) (int, int) {
+	w.n += delta
+	return w.n, w.started
+}
+
+// In a fleet's tail (its last tenth of waits, at most TailWaits) a wait whose end looks imminent
+// polls on the half-interval grid; with more waits, or not imminent, or outside a
+// fleet, it keeps the interval's grid.
+func TestFleetTailPollsAtHalfInterval(t *testing.T) {
+	epoch := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
+	now := epoch.Add(60 * time.Second) // a poll on the 5 s grid
+	allUp := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 3}
+	starting := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 1, PendingCount: 2}
+	for _, tc := range []struct {
+		name             string
+		waiting, started int
+		epoch            time.Time
+		ours             *types.Deployment
+		want             time.Duration
+	}{
+		{"tail of 300, imminent", TailWaits, 300, epoch, allUp, 2500 * time.Millisecond},
+		{"tail of 30, imminent", 3, 30, epoch, allUp, 2500 * time.Millisecond},
+		{"last of 5, imminent", 1, 5, epoch, allUp, 2500 * time.Millisecond},
+		{"11 of 300 left, imminent", TailWaits + 1, 300, epoch, allUp, 5 * time.Second},
+		{"4 of 30 left, imminent", 4, 30, epoch, allUp, 5 * time.Second},
+		{"tail, not imminent", 3, 300, epoch, starting, 10 * time.Second},
+		{"single service", 1, 1, time.Time{}, allUp, 5 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &waitersClient{n: tc.waiting, started: tc.started}
+			r := newRun(New(c, Options{Epoch: tc.epoch, Now: func() time.Time { return now }}), Target{})
+			r.moved = false
+			r.adapt(tc.ours)
+			if got := r.nextDelay(); got != tc.want {
+				t.Errorf("next poll in %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

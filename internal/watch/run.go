@@ -48,6 +48,9 @@ type run struct {
 	// than our update; it is not guessed again.
 	guessRejected string
 	quiet         int // polls in a row that showed nothing new
+	// hurry: in a fleet's tail (few waits left, see Waiters), our end looks
+	// imminent: the next poll comes on the half-interval grid.
+	hurry bool
 }
 
 // quietPolls is how many polls in a row may show nothing new while a deployed
@@ -77,6 +80,7 @@ func (r *run) backoff() {
 // move or completion looks imminent, one Interval longer per quiet poll up to
 // IdleInterval.
 func (r *run) adapt(ours *types.Deployment) {
+	r.hurry = false
 	if r.throttled {
 		return
 	}
@@ -85,11 +89,37 @@ func (r *run) adapt(ours *types.Deployment) {
 	} else {
 		r.quiet++
 	}
-	if r.moved || r.imminent(ours) {
+	if near := r.imminent(ours); r.moved || near {
 		r.interval = r.p.o.Interval
+		if near && r.tail() {
+			r.hurry, r.interval = true, r.p.o.Interval/2
+		}
 		return
 	}
 	r.interval = min(max(r.interval, r.p.o.Interval)+r.p.o.Interval, r.p.o.IdleInterval)
+}
+
+// Waiters is implemented by a fleet's batching client: how many waits share it.
+type Waiters interface {
+	// AddWaiting adds delta (1 when a wait starts, -1 when it ends) and returns
+	// how many waits are in progress and how many ever started.
+	AddWaiting(delta int) (waiting, started int)
+}
+
+// TailWaits bounds a fleet's tail: its last tenth of waits, at most this many (they
+// fit in one DescribeServices call). A wait in the tail whose end looks imminent
+// polls at half the interval: the fleet ends with its slowest service, and noticing
+// that one sooner costs a call per half interval only at the end.
+const TailWaits = 10
+
+// tail reports whether this wait is one of a fleet's last few.
+func (r *run) tail() bool {
+	w, ok := r.p.c.(Waiters)
+	if !ok || r.p.o.Epoch.IsZero() {
+		return false
+	}
+	waiting, started := w.AddWaiting(0)
+	return waiting <= min(TailWaits, max(1, started/10))
 }
 
 // imminent reports whether our deployment looks about to finish, so the next poll

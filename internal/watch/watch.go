@@ -358,6 +358,10 @@ func New(c Client, o Options) *Poller {
 // The error is non-nil only for unexpected, non-retryable API errors.
 func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
 	r := newRun(p, t)
+	if w, ok := p.c.(Waiters); ok {
+		w.AddWaiting(1)
+		defer w.AddWaiting(-1)
+	}
 	if !p.o.Epoch.IsZero() {
 		// In a fleet even the first poll waits for the grid, a fifth of an interval
 		// at most (soon after the update, before a fast failure can come and go),
@@ -403,6 +407,9 @@ func (r *run) sleepFor(ctx context.Context, d time.Duration) bool {
 func (r *run) nextDelay() time.Duration {
 	if r.p.o.Epoch.IsZero() {
 		return r.interval
+	}
+	if r.hurry {
+		return r.delayOnGrid(r.interval, r.p.o.Interval/2)
 	}
 	return r.delayOnGrid(r.interval, r.p.o.Interval)
 }

@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
-	"time"
 
-	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/fleet"
 	"github.com/doppio-ecs/doppio/internal/ui"
 )
@@ -106,61 +103,6 @@ func fleetMemberDoc(r fleet.Result) FleetMember {
 		doc.Error = r.NotStarted
 	}
 	return doc
-}
-
-// FleetSummary is the table a fleet that changes services prints on stderr: one row
-// per member, grouped by outcome with failures first, then a count per outcome when
-// the fleet is large. The account column appears when members name accounts.
-type FleetSummary struct {
-	Results []fleet.Result
-}
-
-// fleetCountsFrom is the fleet size from which the summary ends with counts.
-const fleetCountsFrom = 10
-
-// WriteText writes the table.
-func (s FleetSummary) WriteText(w io.Writer) error {
-	accounts := false
-	for _, r := range s.Results {
-		accounts = accounts || r.Account != ""
-	}
-	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	if accounts {
-		fmt.Fprintln(tw, "SERVICE\tACCOUNT\tTASK DEFINITION\tOUTCOME\tDURATION")
-	} else {
-		fmt.Fprintln(tw, "SERVICE\tTASK DEFINITION\tOUTCOME\tDURATION")
-	}
-	var order []string
-	count := map[string]int{}
-	for _, r := range fleet.ByOutcome(s.Results) {
-		td := "-"
-		if r.TaskDefinition != "" {
-			td = ecsdef.TaskDefinitionName(r.TaskDefinition)
-		}
-		d := "-"
-		if r.Duration() > 0 {
-			d = r.Duration().Round(time.Second).String()
-		}
-		if accounts {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, orDash(r.Account), td, r.Outcome, d)
-		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, td, r.Outcome, d)
-		}
-		if count[r.Outcome] == 0 {
-			order = append(order, r.Outcome)
-		}
-		count[r.Outcome]++
-	}
-	_ = tw.Flush()
-	if len(s.Results) >= fleetCountsFrom {
-		parts := make([]string, len(order))
-		for i, o := range order {
-			parts[i] = fmt.Sprintf("%d %s", count[o], o)
-		}
-		fmt.Fprintf(&b, "%d services: %s\n", len(s.Results), strings.Join(parts, ", "))
-	}
-	return flush(w, b.Bytes())
 }
 
 func orDash(s string) string {
