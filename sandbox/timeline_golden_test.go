@@ -10,8 +10,8 @@ import (
 )
 
 // TestBlueGreenTimelineGolden lays out traffic-shifting timelines for a matrix of
-// strategies, hooks, alarms, crashes and decisions (StopServiceDeployment at every
-// tenth of a unit, PAUSE hooks continued or rolled back) and compares them, field by
+// strategies, hooks, alarms, crashes and decisions (StopServiceDeployment every
+// fifth of a unit, PAUSE hooks continued or rolled back) and compares them, field by
 // field, with testdata/bgtimeline.golden: the timeline is data plus small functions
 // and may be restructured, never changed.
 func TestBlueGreenTimelineGolden(t *testing.T) {
@@ -66,8 +66,8 @@ func TestBlueGreenTimelineGolden(t *testing.T) {
 			base := bgTimelineOf(cfg, t0, unit, crash, nil)
 			label := fmt.Sprintf("%s crash=%v", name, crash)
 			dump(label, base)
-			// StopServiceDeployment ROLLBACK at every tenth of a unit until the end.
-			for at := t0; !at.After(base.end.Add(unit / 10)); at = at.Add(unit / 10) {
+			// StopServiceDeployment ROLLBACK at every fifth of a unit until the end.
+			for at := t0; !at.After(base.end.Add(unit / 10)); at = at.Add(unit / 5) {
 				dump(label+" stop@"+at.Sub(t0).String(), bgTimelineOf(cfg, t0, unit, crash, []bgDecision{{at: at, rollback: true}}))
 			}
 			// Every PAUSE hook answered a little after it started, both ways.
