@@ -175,211 +175,311 @@ func (tl *bgTimeline) updatedAt(now time.Time) time.Time {
 	return u
 }
 
+// bgPhase is one row of the traffic-shifting timeline: a lifecycle stage, how long
+// it lasts in tenths of the sandbox's deployment unit (hook time comes on top),
+// whether the hooks of that stage run at its start, and, for the stages that do more
+// than wait, the function that lays them out.
+type bgPhase struct {
+	stage       string
+	tenths      int
+	hooks       bool
+	testTraffic bool                               // test traffic moves to green when it starts
+	run         func(b *bgBuilder, p bgPhase) bool // nil: (*bgBuilder).wait
+}
+
+// bgPhases is the deployment lifecycle of the Developer Guide ("Deployment lifecycle
+// stages"), in order; PENDING is the first tenth of the unit (sdapi.go).
+var bgPhases = []bgPhase{
+	{stage: "RECONCILE_SERVICE", tenths: 1, hooks: true},
+	{stage: "PRE_SCALE_UP", tenths: 1, hooks: true},
+	{stage: "SCALE_UP", tenths: 8, run: (*bgBuilder).scaleUp},
+	{stage: "POST_SCALE_UP", tenths: 1, hooks: true},
+	{stage: "TEST_TRAFFIC_SHIFT", tenths: 1, hooks: true, testTraffic: true},
+	{stage: "POST_TEST_TRAFFIC_SHIFT", tenths: 1, hooks: true},
+	{stage: "PRODUCTION_TRAFFIC_SHIFT", tenths: 1, run: (*bgBuilder).production},
+	{stage: "POST_PRODUCTION_TRAFFIC_SHIFT", tenths: 1, hooks: true},
+	{stage: "BAKE_TIME", tenths: 1, run: (*bgBuilder).bake},
+	{stage: "CLEAN_UP", tenths: 1, run: (*bgBuilder).cleanUp},
+}
+
+// Scripted paces, in tenths of the unit: a Lambda hook's run, and how long green tasks
+// of a crashing revision take to trip the circuit breaker (three failed waves, the
+// pace of sim.go's planCrash).
+const (
+	bgLambdaTenths = 2
+	bgCrashTenths  = 12
+)
+
+// Rollback reasons.
+const (
+	bgStopReason    = "Service deployment rolled back because of a StopServiceDeployment request."
+	bgBreakerReason = "Service deployment rolled back because the circuit breaker threshold was exceeded."
+)
+
+// bgTrafficSteps returns the production traffic steps of a strategy and the wait
+// after each step below 100%: LINEAR moves stepPct at a time, CANARY canaryPct then
+// the rest, BLUE_GREEN everything at once.
+func bgTrafficSteps(cfg bgConfig) ([]float64, time.Duration) {
+	switch cfg.strategy {
+	case "LINEAR":
+		var steps []float64
+		for p := cfg.stepPct; ; p += cfg.stepPct {
+			if p >= 100-1e-9 {
+				return append(steps, 100), cfg.stepBake
+			}
+			steps = append(steps, p)
+		}
+	case "CANARY":
+		steps := []float64{cfg.canaryPct}
+		if cfg.canaryPct < 100 {
+			steps = append(steps, 100)
+		}
+		return steps, cfg.canaryBake
+	}
+	return []float64{100}, 0
+}
+
+// bgBuilder evaluates bgPhases for one deployment: t is the instant reached so far.
+type bgBuilder struct {
+	cfg       bgConfig
+	unit      time.Duration
+	crash     bool
+	decisions []bgDecision
+	tl        *bgTimeline
+	t         time.Time
+	ended     bool
+}
+
 // bgTimelineOf lays the deployment out. unit is the sandbox's deployment duration:
 // stages without hooks take unit/10, scaling up takes 0.8 unit, a Lambda hook unit/5.
 func bgTimelineOf(cfg bgConfig, start time.Time, unit time.Duration, crash bool, decisions []bgDecision) *bgTimeline {
-	tl := &bgTimeline{}
-	t := start.Add(unit / 10) // PENDING until then (sdapi.go)
-	step := unit / 10
-	// stop is the first StopServiceDeployment ROLLBACK after from, if any.
-	stopAfter := func(from time.Time) (time.Time, bool) {
-		for _, d := range decisions {
-			if d.hookID == "" && d.rollback && !d.at.Before(from) {
-				return d.at, true
-			}
+	b := &bgBuilder{cfg: cfg, unit: unit, crash: crash, decisions: decisions, tl: &bgTimeline{}, t: start.Add(unit / 10)}
+	for _, p := range bgPhases {
+		run := p.run
+		if run == nil {
+			run = (*bgBuilder).wait
 		}
-		return time.Time{}, false
-	}
-	ended := false
-	rollback := func(at time.Time, reason string, manual bool) {
-		if ended {
-			return
+		if !run(b, p) {
+			break
 		}
-		tl.end, tl.reason, tl.manual, ended = at, reason, manual, true
 	}
-	// checkStop ends the deployment if a stop request came before until.
-	checkStop := func(from, until time.Time) bool {
-		if at, ok := stopAfter(from); ok && at.Before(until) {
-			rollback(at, "Service deployment rolled back because of a StopServiceDeployment request.", true)
-			return true
+	return b.tl
+}
+
+func (b *bgBuilder) tenths(n int) time.Duration { return time.Duration(n) * b.unit / 10 }
+
+// rollback ends the deployment at at, unless it already ended.
+func (b *bgBuilder) rollback(at time.Time, reason string, manual bool) {
+	if b.ended {
+		return
+	}
+	b.tl.end, b.tl.reason, b.tl.manual, b.ended = at, reason, manual, true
+}
+
+// stopAfter is the first StopServiceDeployment ROLLBACK at or after from, if any.
+func (b *bgBuilder) stopAfter(from time.Time) (time.Time, bool) {
+	for _, d := range b.decisions {
+		if d.hookID == "" && d.rollback && !d.at.Before(from) {
+			return d.at, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// checkStop ends the deployment if a stop request came between from and until.
+func (b *bgBuilder) checkStop(from, until time.Time) bool {
+	if at, ok := b.stopAfter(from); ok && at.Before(until) {
+		b.rollback(at, bgStopReason, true)
+		return true
+	}
+	return false
+}
+
+// openStage starts a stage span at t; closeStage ends the last one at end.
+func (b *bgBuilder) openStage(name string) {
+	b.tl.stages = append(b.tl.stages, bgStage{name: name, start: b.t})
+}
+func (b *bgBuilder) closeStage(end time.Time) { b.tl.stages[len(b.tl.stages)-1].end = end }
+
+// stage runs the hooks of hookStage (if any) then waits d; it reports false when the
+// deployment ended during the stage.
+func (b *bgBuilder) stage(name string, d time.Duration, hookStage string, occurrence int) bool {
+	b.openStage(name)
+	if hookStage != "" && !b.runHooks(hookStage, occurrence) {
+		b.closeStage(b.tl.end)
+		return false
+	}
+	if b.checkStop(b.t, b.t.Add(d)) {
+		b.closeStage(b.tl.end)
+		return false
+	}
+	b.t = b.t.Add(d)
+	b.closeStage(b.t)
+	return true
+}
+
+// wait is a plain phase: its hooks, then its length.
+func (b *bgBuilder) wait(p bgPhase) bool {
+	if p.testTraffic {
+		b.tl.test = b.t
+	}
+	hookStage := ""
+	if p.hooks {
+		hookStage = p.stage
+	}
+	return b.stage(p.stage, b.tenths(p.tenths), hookStage, 0)
+}
+
+// scaleUp starts the green tasks; a crashing revision never becomes healthy and the
+// circuit breaker rolls the deployment back.
+func (b *bgBuilder) scaleUp(p bgPhase) bool {
+	b.tl.scaleUp = bgStage{name: p.stage, start: b.t, end: b.t.Add(b.tenths(p.tenths))}
+	if b.crash {
+		trip := b.t.Add(b.tenths(bgCrashTenths))
+		b.tl.stages = append(b.tl.stages, bgStage{name: p.stage, start: b.t, end: trip})
+		if !b.checkStop(b.t, trip) {
+			b.rollback(trip, bgBreakerReason, false)
 		}
 		return false
 	}
-	// runHooks runs the hooks of stage one after another from t; it reports false
-	// when the deployment ended in them.
-	runHooks := func(stage string, occurrence int) bool {
-		for i, h := range cfg.hooks {
-			if !contains(h.stages, stage) {
-				continue
+	return b.wait(p)
+}
+
+// production moves production traffic in steps, each preceded by the
+// PRE_PRODUCTION_TRAFFIC_SHIFT hooks and followed by the PRODUCTION_TRAFFIC_SHIFT ones.
+func (b *bgBuilder) production(p bgPhase) bool {
+	steps, wait := bgTrafficSteps(b.cfg)
+	step := b.tenths(p.tenths)
+	b.openStage(p.stage)
+	for i, pct := range steps {
+		if !b.runHooks("PRE_PRODUCTION_TRAFFIC_SHIFT", i) {
+			b.closeStage(b.tl.end)
+			return false
+		}
+		b.tl.shifts = append(b.tl.shifts, bgShift{at: b.t, pct: pct})
+		if !b.runHooks("PRODUCTION_TRAFFIC_SHIFT", i) {
+			b.closeStage(b.tl.end)
+			return false
+		}
+		d := step
+		if pct < 100 {
+			d = max(wait, step)
+		}
+		if b.checkStop(b.t, b.t.Add(d)) {
+			return false // the stage keeps no end: it was cut mid-step
+		}
+		b.t = b.t.Add(d)
+	}
+	b.closeStage(b.t)
+	return true
+}
+
+// bake waits bakeTimeInMinutes (at least a step); an alarm in ALARM during it rolls
+// the deployment back.
+func (b *bgBuilder) bake(p bgPhase) bool {
+	step := b.tenths(p.tenths)
+	bakeStart := b.t
+	if b.cfg.alarmRollback {
+		for _, n := range b.cfg.alarms {
+			if strings.Contains(strings.ToLower(n), "fail") {
+				b.tl.alarmAt, b.tl.alarmName = bakeStart.Add(step), n
+				break
 			}
-			r := bgHookRun{id: fmt.Sprintf("hook-%d-%s-%d", i, strings.ToLower(stage), occurrence), stage: stage, pause: h.pause, target: h.target, start: t}
-			if h.pause {
-				r.expires, r.action = t.Add(h.timeout), h.action
-				r.end, r.result = r.expires, "TIMED_OUT"
-				timeoutRollback := h.action == "ROLLBACK"
-				decided := false
-				for _, d := range decisions {
-					if d.hookID == r.id && !d.at.Before(t) && d.at.Before(r.expires) {
-						r.end, decided = d.at, true
-						if d.rollback {
-							r.result = "FAILED"
-							timeoutRollback = true
-						} else {
-							r.result = "SUCCEEDED"
-							timeoutRollback = false
-						}
-						break
-					}
-				}
-				if checkStop(t, r.end) {
-					r.result = ""
-					r.end = tl.end
-					tl.hooks = append(tl.hooks, r)
-					return false
-				}
-				tl.hooks = append(tl.hooks, r)
-				if timeoutRollback {
-					why := fmt.Sprintf("Service deployment rolled back because lifecycle hook %s timed out at %s.", r.id, stage)
-					if decided {
-						why = fmt.Sprintf("Service deployment rolled back by ContinueServiceDeployment ROLLBACK on lifecycle hook %s at %s.", r.id, stage)
-					}
-					rollback(r.end, why, decided)
-					return false
-				}
-				t = r.end
-				continue
-			}
-			r.end, r.result = t.Add(unit/5), "SUCCEEDED"
-			if strings.Contains(strings.ToLower(h.target), "fail") {
+		}
+	}
+	bake := max(b.cfg.bake, step)
+	if !b.tl.alarmAt.IsZero() && b.tl.alarmAt.Before(bakeStart.Add(bake)) {
+		b.tl.stages = append(b.tl.stages, bgStage{name: p.stage, start: b.t, end: b.tl.alarmAt})
+		if !b.checkStop(b.t, b.tl.alarmAt) {
+			b.rollback(b.tl.alarmAt, "Service deployment rolled back because alarm "+b.tl.alarmName+" is in ALARM.", false)
+		}
+		return false
+	}
+	return b.stage(p.stage, bake, "", 0)
+}
+
+// cleanUp removes the blue revision; the deployment succeeds at its end.
+func (b *bgBuilder) cleanUp(p bgPhase) bool {
+	d := b.tenths(p.tenths)
+	b.tl.stages = append(b.tl.stages, bgStage{name: p.stage, start: b.t, end: b.t.Add(d)})
+	b.t = b.t.Add(d)
+	b.tl.end, b.tl.success, b.ended = b.t, true, true
+	return true
+}
+
+// runHooks runs the hooks of stage one after another from t; it reports false when
+// the deployment ended in them.
+func (b *bgBuilder) runHooks(stage string, occurrence int) bool {
+	for i, h := range b.cfg.hooks {
+		if !contains(h.stages, stage) {
+			continue
+		}
+		r := bgHookRun{id: fmt.Sprintf("hook-%d-%s-%d", i, strings.ToLower(stage), occurrence), stage: stage, pause: h.pause, target: h.target, start: b.t}
+		run := b.lambdaHook
+		if h.pause {
+			run = b.pauseHook
+		}
+		if !run(h, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// pauseHook waits for ContinueServiceDeployment on the hook until its timeout, then
+// takes the timeout action.
+func (b *bgBuilder) pauseHook(h bgHook, r bgHookRun) bool {
+	r.expires, r.action = b.t.Add(h.timeout), h.action
+	r.end, r.result = r.expires, "TIMED_OUT"
+	rollback := h.action == "ROLLBACK"
+	decided := false
+	for _, d := range b.decisions {
+		if d.hookID == r.id && !d.at.Before(b.t) && d.at.Before(r.expires) {
+			r.end, decided = d.at, true
+			r.result, rollback = "SUCCEEDED", d.rollback
+			if d.rollback {
 				r.result = "FAILED"
 			}
-			if checkStop(t, r.end) {
-				r.result, r.end = "", tl.end
-				tl.hooks = append(tl.hooks, r)
-				return false
-			}
-			tl.hooks = append(tl.hooks, r)
-			t = r.end
-			if r.result == "FAILED" {
-				rollback(t, fmt.Sprintf("Service deployment rolled back because lifecycle hook %s (%s) returned FAILED at %s.", r.id, h.target, stage), false)
-				return false
-			}
+			break
 		}
-		return true
 	}
-	stage := func(name string, d time.Duration, hookStage string, occurrence int) bool {
-		s := bgStage{name: name, start: t}
-		tl.stages = append(tl.stages, s)
-		if hookStage != "" && !runHooks(hookStage, occurrence) {
-			tl.stages[len(tl.stages)-1].end = tl.end
-			return false
-		}
-		if checkStop(t, t.Add(d)) {
-			tl.stages[len(tl.stages)-1].end = tl.end
-			return false
-		}
-		t = t.Add(d)
-		tl.stages[len(tl.stages)-1].end = t
-		return true
+	if b.checkStop(b.t, r.end) {
+		r.result, r.end = "", b.tl.end
+		b.tl.hooks = append(b.tl.hooks, r)
+		return false
 	}
-	body := func() {
-		if !stage("RECONCILE_SERVICE", step, "RECONCILE_SERVICE", 0) ||
-			!stage("PRE_SCALE_UP", step, "PRE_SCALE_UP", 0) {
-			return
+	b.tl.hooks = append(b.tl.hooks, r)
+	if rollback {
+		why := fmt.Sprintf("Service deployment rolled back because lifecycle hook %s timed out at %s.", r.id, r.stage)
+		if decided {
+			why = fmt.Sprintf("Service deployment rolled back by ContinueServiceDeployment ROLLBACK on lifecycle hook %s at %s.", r.id, r.stage)
 		}
-		tl.scaleUp = bgStage{name: "SCALE_UP", start: t, end: t.Add(unit * 8 / 10)}
-		if crash {
-			// Green tasks never become healthy: the circuit breaker trips after three
-			// failed waves (sim.go's planCrash uses the same pace).
-			trip := t.Add(unit * 12 / 10)
-			tl.stages = append(tl.stages, bgStage{name: "SCALE_UP", start: t, end: trip})
-			if !checkStop(t, trip) {
-				rollback(trip, "Service deployment rolled back because the circuit breaker threshold was exceeded.", false)
-			}
-			return
-		}
-		if !stage("SCALE_UP", unit*8/10, "", 0) ||
-			!stage("POST_SCALE_UP", step, "POST_SCALE_UP", 0) {
-			return
-		}
-		tl.test = t
-		if !stage("TEST_TRAFFIC_SHIFT", step, "TEST_TRAFFIC_SHIFT", 0) ||
-			!stage("POST_TEST_TRAFFIC_SHIFT", step, "POST_TEST_TRAFFIC_SHIFT", 0) {
-			return
-		}
-		// Production traffic: one or more steps, each preceded by the
-		// PRE_PRODUCTION_TRAFFIC_SHIFT hooks and followed by the PRODUCTION_TRAFFIC_SHIFT ones.
-		var steps []float64
-		var wait time.Duration
-		switch cfg.strategy {
-		case "LINEAR":
-			for p := cfg.stepPct; ; p += cfg.stepPct {
-				if p >= 100-1e-9 {
-					steps = append(steps, 100)
-					break
-				}
-				steps = append(steps, p)
-			}
-			wait = cfg.stepBake
-		case "CANARY":
-			steps = []float64{cfg.canaryPct}
-			if cfg.canaryPct < 100 {
-				steps = append(steps, 100)
-			}
-			wait = cfg.canaryBake
-		default:
-			steps = []float64{100}
-		}
-		tl.stages = append(tl.stages, bgStage{name: "PRODUCTION_TRAFFIC_SHIFT", start: t})
-		for i, pct := range steps {
-			if !runHooks("PRE_PRODUCTION_TRAFFIC_SHIFT", i) {
-				tl.stages[len(tl.stages)-1].end = tl.end
-				return
-			}
-			tl.shifts = append(tl.shifts, bgShift{at: t, pct: pct})
-			if !runHooks("PRODUCTION_TRAFFIC_SHIFT", i) {
-				tl.stages[len(tl.stages)-1].end = tl.end
-				return
-			}
-			d := step
-			if pct < 100 {
-				d = max(wait, step)
-			}
-			if checkStop(t, t.Add(d)) {
-				return
-			}
-			t = t.Add(d)
-		}
-		tl.stages[len(tl.stages)-1].end = t
-		if !stage("POST_PRODUCTION_TRAFFIC_SHIFT", step, "POST_PRODUCTION_TRAFFIC_SHIFT", 0) {
-			return
-		}
-		bakeStart := t
-		if cfg.alarmRollback {
-			for _, n := range cfg.alarms {
-				if strings.Contains(strings.ToLower(n), "fail") {
-					tl.alarmAt, tl.alarmName = bakeStart.Add(step), n
-					break
-				}
-			}
-		}
-		bake := max(cfg.bake, step)
-		if !tl.alarmAt.IsZero() && tl.alarmAt.Before(bakeStart.Add(bake)) {
-			tl.stages = append(tl.stages, bgStage{name: "BAKE_TIME", start: t, end: tl.alarmAt})
-			if !checkStop(t, tl.alarmAt) {
-				rollback(tl.alarmAt, "Service deployment rolled back because alarm "+tl.alarmName+" is in ALARM.", false)
-			}
-			return
-		}
-		if !stage("BAKE_TIME", bake, "", 0) {
-			return
-		}
-		tl.stages = append(tl.stages, bgStage{name: "CLEAN_UP", start: t, end: t.Add(step)})
-		t = t.Add(step)
-		tl.end, tl.success, ended = t, true, true
+		b.rollback(r.end, why, decided)
+		return false
 	}
-	body()
-	return tl
+	b.t = r.end
+	return true
+}
+
+// lambdaHook runs an AWS_LAMBDA hook for a fixed time; a target containing "fail"
+// returns FAILED and rolls the deployment back.
+func (b *bgBuilder) lambdaHook(h bgHook, r bgHookRun) bool {
+	r.end, r.result = b.t.Add(b.tenths(bgLambdaTenths)), "SUCCEEDED"
+	if strings.Contains(strings.ToLower(h.target), "fail") {
+		r.result = "FAILED"
+	}
+	if b.checkStop(b.t, r.end) {
+		r.result, r.end = "", b.tl.end
+		b.tl.hooks = append(b.tl.hooks, r)
+		return false
+	}
+	b.tl.hooks = append(b.tl.hooks, r)
+	b.t = r.end
+	if r.result == "FAILED" {
+		b.rollback(b.t, fmt.Sprintf("Service deployment rolled back because lifecycle hook %s (%s) returned FAILED at %s.", r.id, h.target, r.stage), false)
+		return false
+	}
+	return true
 }
 
 func contains(list []string, s string) bool {
