@@ -442,6 +442,12 @@ func (s *service) stopEvents(a *account, ts []*task) {
 	}
 }
 
+// rollingPace is the rolling update's timeline as fractions of the deployment's
+// duration D from the instant T it is planned at: new tasks launch at launch·D and
+// become RUNNING one after another between (firstUp+upSpan/n)·D and
+// (firstUp+upSpan)·D; the service is steady at D.
+var rollingPace = struct{ launch, firstUp, upSpan float64 }{launch: 0.1, firstUp: 0.2, upSpan: 0.6}
+
 // plan writes the future of the service from T on, for its current PRIMARY.
 //
 // Rolling update (Developer Guide, "Deploy Amazon ECS services by replacing tasks"):
@@ -451,114 +457,154 @@ func (s *service) stopEvents(a *account, ts []*task) {
 // deployments then disappear from DescribeServices.
 func (s *service) plan(a *account, T time.Time) {
 	P := s.primary(T)
-	if P == nil {
-		return
-	}
-	if P.bgActive(T) {
+	switch {
+	case P == nil:
+	case P.bgActive(T):
 		s.planBlueGreen(a, T, P) // bluegreen_plan.go
-		return
-	}
-	if P.beh.crash {
+	case P.beh.crash:
 		s.planCrash(a, T, P)
-		return
+	default:
+		s.planRolling(a, T, P)
 	}
-	D := P.dur
-	L := frac(T, D, 0.1)
-	var mine, others []*task
-	for _, t := range s.tasks {
-		if !t.alive(T) {
+}
+
+// rollingPlan is one rolling update being planned at T.
+type rollingPlan struct {
+	s       *service
+	a       *account
+	P       *deployment
+	T, L    time.Time // planned at, new tasks launch
+	done    time.Time // steady state
+	mine    []*task   // P's tasks alive at T, then those started
+	others  []*task   // other deployments' tasks alive at T
+	early   time.Time // early success (earlysuccess.go), if isEarly
+	isEarly bool
+	changed bool
+	desired int
+}
+
+func (s *service) planRolling(a *account, T time.Time, P *deployment) {
+	r := &rollingPlan{s: s, a: a, P: P, T: T, L: frac(T, P.dur, rollingPace.launch), done: T.Add(P.dur), desired: s.desired}
+	r.changed = P.completedAt.IsZero()
+	r.split()
+	r.scale()
+	r.earlySuccess()
+	r.replaceOthers()
+	if r.changed {
+		r.complete()
+	}
+}
+
+// split sorts the tasks alive at T into P's and the others'.
+func (r *rollingPlan) split() {
+	for _, t := range r.s.tasks {
+		if !t.alive(r.T) {
 			continue
 		}
-		if t.dep == P {
-			mine = append(mine, t)
+		if t.dep == r.P {
+			r.mine = append(r.mine, t)
 		} else {
-			others = append(others, t)
+			r.others = append(r.others, t)
 		}
 	}
-	N := s.desired
-	changed := P.completedAt.IsZero()
-	var started []*task
-	if need := N - len(mine); need > 0 {
+}
+
+// scale starts P's missing tasks or stops its surplus at L.
+func (r *rollingPlan) scale() {
+	s, a, P, L := r.s, r.a, r.P, r.L
+	if need := r.desired - len(r.mine); need > 0 {
+		var started []*task
 		for i := range need {
-			R := frac(T, D, 0.2+0.6*float64(i+1)/float64(need))
+			R := frac(r.T, P.dur, rollingPace.firstUp+rollingPace.upSpan*float64(i+1)/float64(need))
 			started = append(started, a.newServiceTask(s, P, L, R))
 		}
 		s.addEvent(a, L, "has started %d tasks: %s.", len(started), taskList(started))
-		changed = true
+		r.mine = append(r.mine, started...)
+		r.changed = true
 	} else if need < 0 {
-		extra := mine[len(mine)+need:]
+		extra := r.mine[len(r.mine)+need:]
 		for _, t := range extra {
 			schedStop(t, L, P)
 		}
 		s.stopEvents(a, extra)
-		changed = true
+		r.changed = true
 	}
-	// Old tasks stop as new ones come up (min healthy 100%), the surplus at once.
+}
+
+// earlySuccess finds when P's early success criteria are met, if it has any.
+func (r *rollingPlan) earlySuccess() {
+	if r.P.early == nil || !r.P.completedAt.IsZero() {
+		return
+	}
+	var healthy []time.Time
+	for _, t := range r.mine {
+		if st, _ := t.stop(); st.IsZero() || st.After(t.runningAt) {
+			healthy = append(healthy, later(t.runningAt, r.T))
+		}
+	}
+	r.early, r.isEarly = r.P.early.at(healthy, r.desired, r.L, r.done)
+}
+
+// replaceOthers stops the other deployments' tasks as P's come up (min healthy
+// 100%), oldest first, the surplus at once.
+func (r *rollingPlan) replaceOthers() {
 	var ups []time.Time
-	for _, t := range append(slices.Clone(mine), started...) {
-		if st, _ := t.stop(); t.runningAt.After(T) && (st.IsZero() || st.After(t.runningAt)) {
+	for _, t := range r.mine {
+		if st, _ := t.stop(); t.runningAt.After(r.T) && (st.IsZero() || st.After(t.runningAt)) {
 			ups = append(ups, t.runningAt)
 		}
 	}
 	slices.SortFunc(ups, func(x, y time.Time) int { return x.Compare(y) })
-	slices.SortFunc(others, func(x, y *task) int { return x.createdAt.Compare(y.createdAt) })
-	done := T.Add(D)
-	early, isEarly := time.Time{}, false
-	if P.early != nil && P.completedAt.IsZero() {
-		var healthy []time.Time
-		for _, t := range append(slices.Clone(mine), started...) {
-			if st, _ := t.stop(); st.IsZero() || st.After(t.runningAt) {
-				healthy = append(healthy, later(t.runningAt, T))
-			}
-		}
-		early, isEarly = P.early.at(healthy, N, L, done)
-	}
-	for j, t := range others {
-		at := L
-		if j < len(ups) && ups[j].After(L) {
+	slices.SortFunc(r.others, func(x, y *task) int { return x.createdAt.Compare(y.createdAt) })
+	for j, t := range r.others {
+		at := r.L
+		if j < len(ups) && ups[j].After(r.L) {
 			at = ups[j]
 		}
-		if isEarly && P.early.blocking && at.After(early) {
-			at = early // BLOCKING: the source tasks go before the deployment completes
+		if r.isEarly && r.P.early.blocking && at.After(r.early) {
+			at = r.early // BLOCKING: the source tasks go before the deployment completes
 		}
-		schedStop(t, at, P)
+		schedStop(t, at, r.P)
 	}
-	if len(others) > 0 {
-		s.stopEvents(a, others)
-		changed = true
+	if len(r.others) > 0 {
+		r.s.stopEvents(r.a, r.others)
+		r.changed = true
 	}
-	if !changed {
-		return
-	}
-	gone := done // when the other deployments leave the list
+}
+
+// complete marks P completed (at steady state, or earlier on early success), retires
+// the other deployments and writes the steady-state event.
+func (r *rollingPlan) complete() {
+	s, P := r.s, r.P
+	gone := r.done // when the other deployments leave the list
 	if P.completedAt.IsZero() {
-		completed := done
+		completed := r.done
 		P.earlyReason = ""
-		if isEarly {
-			completed = early
+		if r.isEarly {
+			completed = r.early
 			if P.early.blocking {
-				for _, t := range others {
+				for _, t := range r.others {
 					completed = later(t.stoppedAt(), completed)
 				}
 			}
-			if completed.Before(done) {
-				P.earlyReason = P.early.reason(P.id, N)
+			if completed.Before(r.done) {
+				P.earlyReason = P.early.reason(P.id, r.desired)
 				if P.early.blocking {
 					gone = completed
 				}
 			} else {
-				completed = done
+				completed = r.done
 			}
 		}
 		P.completedAt = completed
-		s.addEvent(a, completed, "(deployment %s) deployment completed.", P.id)
+		s.addEvent(r.a, completed, "(deployment %s) deployment completed.", P.id)
 	}
 	for _, d := range s.deployments {
 		if d != P && (d.inactiveAt.IsZero() || d.inactiveAt.After(gone)) {
 			d.inactiveAt = gone
 		}
 	}
-	s.addEvent(a, done, "has reached a steady state.")
+	s.addEvent(r.a, r.done, "has reached a steady state.")
 }
 
 // planCrash plans a deployment whose tasks keep exiting. ECS keeps replacing them; with
