@@ -75,12 +75,19 @@ func TestWireGolden(t *testing.T) {
 		arns = append(arns, str(v.(map[string]any), "serviceDeploymentArn"))
 	}
 	b, _ := json.Marshal(arns)
-	call("DescribeServiceDeployments", `{"serviceDeploymentArns":`+string(b)+`}`)
-	call("DescribeServiceRevisions", `{"serviceRevisionArns":["arn:aws:ecs:us-east-1:`+env.Account+`:service-revision/c/web/1"]}`)
+	b, _ = json.Marshal(append(arns, "arn:aws:ecs:us-east-1:"+env.Account+":service-deployment/c/web/nope"))
+	desc := call("DescribeServiceDeployments", `{"serviceDeploymentArns":`+string(b)+`}`)
+	revs := []string{"arn:aws:ecs:us-east-1:" + env.Account + ":service-revision/c/web/1"}
+	for _, v := range list(desc, "serviceDeployments") {
+		revs = append(revs, str(sub(v.(map[string]any), "targetServiceRevision"), "arn"))
+	}
+	b, _ = json.Marshal(revs)
+	call("DescribeServiceRevisions", `{"serviceRevisionArns":`+string(b)+`}`)
 	tasks := call("ListTasks", `{"cluster":"c","serviceName":"web"}`)
 	b, _ = json.Marshal(list(tasks, "taskArns"))
 	call("DescribeTasks", `{"cluster":"c","tasks":`+string(b)+`,"include":["TAGS"]}`)
 	call("ListTasks", `{"cluster":"c","desiredStatus":"STOPPED"}`)
+	call("DescribeTasks", `{"cluster":"c","tasks":["arn:aws:ecs:us-east-1:`+env.Account+`:task/c/0123"]}`)
 
 	// RunTask: exit code, logs, StopTask.
 	run := call("RunTask", `{"cluster":"c","taskDefinition":"job","count":2,"launchType":"FARGATE",`+net+`,"tags":[{"key":"k","value":"v"}],"startedBy":"me"}`)
@@ -113,7 +120,7 @@ func TestWireGolden(t *testing.T) {
 		arns = append(arns, str(v.(map[string]any), "serviceDeploymentArn"))
 	}
 	b, _ = json.Marshal(arns)
-	desc := call("DescribeServiceDeployments", `{"serviceDeploymentArns":`+string(b)+`}`)
+	desc = call("DescribeServiceDeployments", `{"serviceDeploymentArns":`+string(b)+`}`)
 	hook := ""
 	for _, v := range list(desc, "serviceDeployments") {
 		for _, h := range list(v.(map[string]any), "lifecycleHooks") {
