@@ -93,7 +93,8 @@ func (e *ecsCall) raw(status int, body []byte) {
 	_, _ = e.w.Write(body)
 }
 
-func (e *ecsCall) ok(o obj) {
+// ok answers 200 with o, a typed answer (ecs_wire.go) or a decoded object.
+func (e *ecsCall) ok(o any) {
 	b, err := marshal(o)
 	if err != nil {
 		e.fail("ServerException", "sandbox: encode reply: "+err.Error())

@@ -76,20 +76,20 @@ func (e *ecsCall) runTask() {
 	if prior, ok := a.runTokens[token]; ok && token != "" {
 		// RunTask's clientToken makes the request idempotent (RunTask API reference):
 		// the same token answers with the tasks the first request started.
-		out := make([]any, 0, len(prior))
+		out := make([]wireTask, 0, len(prior))
 		for _, arn := range prior {
 			if t := a.tasks[arn]; t != nil {
 				out = append(out, t.json(T, false))
 			}
 		}
-		e.ok(obj{"tasks": out, "failures": []any{}})
+		e.ok(wireTasks{Tasks: out, Failures: []wireFailure{}})
 		return
 	}
 	cluster := lastSegment(clusterArn, "default")
 	start := a.scaled(2*time.Second, beh)
 	run := a.scaled(a.opts.TaskRunDuration, beh)
-	out := make([]any, 0, count)
-	failures := []any{}
+	out := make([]wireTask, 0, count)
+	failures := []wireFailure{}
 	limit := placeLimit(td, overrides)
 	for i := range count {
 		if limit >= 0 && i >= limit {
@@ -160,7 +160,7 @@ func (e *ecsCall) runTask() {
 			a.runTokens[token] = append(a.runTokens[token], t.arn)
 		}
 	}
-	e.ok(obj{"tasks": out, "failures": failures})
+	e.ok(wireTasks{Tasks: out, Failures: failures})
 }
 
 // clusterArn checks that the cluster exists (ClusterNotFoundException otherwise).
@@ -215,76 +215,69 @@ func (e *ecsCall) missingLogGroups(specs []containerSpec) string {
 
 // json renders a task at now (Task in the ECS API reference). cpu and memory are
 // strings, as the API model types them.
-func (t *task) json(now time.Time, withTags bool) obj {
+func (t *task) json(now time.Time, withTags bool) wireTask {
 	last := t.lastStatus(now)
 	stopAt, cause := t.stop()
 	desired := "RUNNING"
 	if after(now, stopAt) {
 		desired = "STOPPED"
 	}
-	o := obj{
-		"taskArn":               t.arn,
-		"clusterArn":            fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, accountOfArn(t.arn), t.cluster),
-		"taskDefinitionArn":     t.tdArn,
-		"lastStatus":            last,
-		"desiredStatus":         desired,
-		"createdAt":             epoch(t.createdAt),
-		"group":                 t.group,
-		"launchType":            t.launchType,
-		"version":               1,
-		"availabilityZone":      t.region + "a",
-		"connectivity":          "CONNECTED",
-		"connectivityAt":        epoch(t.createdAt),
-		"healthStatus":          "UNKNOWN",
-		"enableExecuteCommand":  t.enableExec,
-		"overrides":             obj{"containerOverrides": []any{}, "inferenceAcceleratorOverrides": []any{}},
-		"attributes":            []any{},
-		"inferenceAccelerators": []any{},
+	o := wireTask{
+		TaskArn:               t.arn,
+		ClusterArn:            fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, accountOfArn(t.arn), t.cluster),
+		TaskDefinitionArn:     t.tdArn,
+		LastStatus:            last,
+		DesiredStatus:         desired,
+		CreatedAt:             epoch(t.createdAt),
+		Group:                 t.group,
+		LaunchType:            t.launchType,
+		Version:               1,
+		AvailabilityZone:      t.region + "a",
+		Connectivity:          "CONNECTED",
+		ConnectivityAt:        epoch(t.createdAt),
+		HealthStatus:          "UNKNOWN",
+		EnableExecuteCommand:  t.enableExec,
+		Overrides:             obj{"containerOverrides": []any{}, "inferenceAcceleratorOverrides": []any{}},
+		Attributes:            []any{},
+		InferenceAccelerators: []any{},
+		StartedBy:             t.startedBy,
+		CPU:                   t.cpu,
+		Memory:                t.memory,
+		PlatformVersion:       t.platformVersion,
 	}
 	if t.overrides != nil {
-		o["overrides"] = clone(t.overrides)
-	}
-	if t.startedBy != "" {
-		o["startedBy"] = t.startedBy
-	}
-	if t.cpu != "" {
-		o["cpu"] = t.cpu
-	}
-	if t.memory != "" {
-		o["memory"] = t.memory
+		o.Overrides = clone(t.overrides)
 	}
 	if t.platformVersion != "" {
-		o["platformVersion"] = t.platformVersion
-		o["platformFamily"] = "Linux"
+		o.PlatformFamily = "Linux"
 	}
 	if withTags {
-		o["tags"] = orEmptyAny(t.tags)
+		tags := orEmptyAny(t.tags)
+		o.Tags = &tags
 	}
 	started := t.failStartReason == "" && after(now, t.runningAt) && (stopAt.IsZero() || !stopAt.Before(t.runningAt))
 	if after(now, t.pendingAt) && t.failStartReason == "" {
-		o["pullStartedAt"] = epoch(t.pendingAt)
+		o.PullStartedAt = epoch(t.pendingAt)
 		if after(now, t.runningAt) || started {
-			o["pullStoppedAt"] = epoch(t.runningAt.Add(-time.Millisecond))
+			o.PullStoppedAt = epoch(t.runningAt.Add(-time.Millisecond))
 		}
 	}
 	if started {
-		o["startedAt"] = epoch(t.runningAt)
+		o.StartedAt = epoch(t.runningAt)
 	}
 	if after(now, stopAt) {
-		o["stoppingAt"] = epoch(stopAt)
-		o["executionStoppedAt"] = epoch(stopAt)
-		o["stopCode"] = cause
+		o.StoppingAt, o.ExecutionStoppedAt, o.StopCode = epoch(stopAt), epoch(stopAt), cause
+		reason := t.stopReason
 		switch cause {
 		case stopExit:
-			o["stoppedReason"] = "Essential container in task exited"
+			reason = "Essential container in task exited"
 		case stopFailStart:
-			o["stoppedReason"] = t.failStartReason
-		default:
-			o["stoppedReason"] = t.stopReason
+			reason = t.failStartReason
 		}
+		o.StoppedReason = &reason
 	}
 	if after(now, t.stoppedAt()) {
-		o["stoppedAt"] = epoch(t.stoppedAt())
+		o.StoppedAt = epoch(t.stoppedAt())
 	}
 	status := "ATTACHED"
 	switch last {
@@ -293,77 +286,82 @@ func (t *task) json(now time.Time, withTags bool) obj {
 	case "STOPPED":
 		status = "DELETED"
 	}
-	var attachments []any
 	if t.eni != "" {
-		attachments = append(attachments, obj{
-			"id":     t.id[:8] + "-" + t.id[8:12] + "-" + t.id[12:16] + "-" + t.id[16:20] + "-" + t.id[20:32],
-			"type":   "ElasticNetworkInterface",
-			"status": status,
-			"details": []any{
-				obj{"name": "subnetId", "value": t.subnet},
-				obj{"name": "networkInterfaceId", "value": t.eni},
-				obj{"name": "macAddress", "value": "0a:00:00:00:00:01"},
-				obj{"name": "privateIPv4Address", "value": t.ip},
+		o.Attachments = append(o.Attachments, wireAttachment{
+			ID:     t.attachmentID(),
+			Type:   "ElasticNetworkInterface",
+			Status: status,
+			Details: []wireNameValue{
+				{Name: "subnetId", Value: t.subnet},
+				{Name: "networkInterfaceId", Value: t.eni},
+				{Name: "macAddress", Value: "0a:00:00:00:00:01"},
+				{Name: "privateIPv4Address", Value: t.ip},
 			},
 		})
 	}
 	for _, v := range t.ebs {
-		attachments = append(attachments, v.attachmentJSON(status))
+		o.Attachments = append(o.Attachments, v.attachmentJSON(status))
 	}
-	if attachments != nil {
-		o["attachments"] = attachments
-	}
-	cs := make([]any, 0, len(t.specs))
+	o.Containers = make([]wireContainer, 0, len(t.specs))
 	for i, c := range t.specs {
-		co := obj{
-			"containerArn":    fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, accountOfArn(t.arn), t.cluster, t.id, c.name),
-			"taskArn":         t.arn,
-			"name":            c.name,
-			"image":           c.image,
-			"lastStatus":      "PENDING",
-			"healthStatus":    "UNKNOWN",
-			"runtimeId":       fmt.Sprintf("%s-%d", t.id, i),
-			"networkBindings": []any{},
-		}
-		if t.eni != "" {
-			co["networkInterfaces"] = []any{obj{"attachmentId": t.id[:8] + "-" + t.id[8:12] + "-" + t.id[12:16] + "-" + t.id[16:20] + "-" + t.id[20:32], "privateIpv4Address": t.ip}}
-		} else {
-			co["networkInterfaces"] = []any{}
-		}
-		for _, cd := range list(t.td, "containerDefinitions") {
-			m, _ := cd.(map[string]any)
-			if str(m, "name") != c.name {
-				continue
-			}
-			if n, ok := num(m, "cpu"); ok {
-				co["cpu"] = fmt.Sprint(n)
-			}
-			if n, ok := num(m, "memory"); ok {
-				co["memory"] = fmt.Sprint(n)
-			}
-			if n, ok := num(m, "memoryReservation"); ok {
-				co["memoryReservation"] = fmt.Sprint(n)
-			}
-		}
-		switch {
-		case last == "STOPPED" || last == "DEPROVISIONING" || last == "STOPPING":
-			co["lastStatus"] = "STOPPED"
-			if started {
-				co["exitCode"] = t.exitCode(c)
-			}
-			if cause == stopFailStart {
-				co["reason"] = "CannotStartContainerError: task failed to start"
-				if strings.HasPrefix(t.failStartReason, "CannotPullContainerError") {
-					co["reason"] = t.failStartReason
-				}
-			}
-		case last == "RUNNING":
-			co["lastStatus"] = "RUNNING"
-		}
-		cs = append(cs, co)
+		o.Containers = append(o.Containers, t.containerJSON(i, c, last, cause, started))
 	}
-	o["containers"] = cs
 	return o
+}
+
+// attachmentID is the id of the task's ENI attachment: its id as a UUID.
+func (t *task) attachmentID() string {
+	return t.id[:8] + "-" + t.id[8:12] + "-" + t.id[12:16] + "-" + t.id[16:20] + "-" + t.id[20:32]
+}
+
+// containerJSON renders container i of the task (Container in the API reference).
+func (t *task) containerJSON(i int, c containerSpec, last, cause string, started bool) wireContainer {
+	co := wireContainer{
+		ContainerArn:      fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, accountOfArn(t.arn), t.cluster, t.id, c.name),
+		TaskArn:           t.arn,
+		Name:              c.name,
+		Image:             c.image,
+		LastStatus:        "PENDING",
+		HealthStatus:      "UNKNOWN",
+		RuntimeID:         fmt.Sprintf("%s-%d", t.id, i),
+		NetworkBindings:   []any{},
+		NetworkInterfaces: []wireNetworkInterface{},
+	}
+	if t.eni != "" {
+		co.NetworkInterfaces = []wireNetworkInterface{{AttachmentID: t.attachmentID(), PrivateIpv4Address: t.ip}}
+	}
+	for _, cd := range list(t.td, "containerDefinitions") {
+		m, _ := cd.(map[string]any)
+		if str(m, "name") != c.name {
+			continue
+		}
+		if n, ok := num(m, "cpu"); ok {
+			co.CPU = fmt.Sprint(n)
+		}
+		if n, ok := num(m, "memory"); ok {
+			co.Memory = fmt.Sprint(n)
+		}
+		if n, ok := num(m, "memoryReservation"); ok {
+			co.MemoryReservation = fmt.Sprint(n)
+		}
+	}
+	switch {
+	case last == "STOPPED" || last == "DEPROVISIONING" || last == "STOPPING":
+		co.LastStatus = "STOPPED"
+		if started {
+			code := t.exitCode(c)
+			co.ExitCode = &code
+		}
+		if cause == stopFailStart {
+			co.Reason = "CannotStartContainerError: task failed to start"
+			if strings.HasPrefix(t.failStartReason, "CannotPullContainerError") {
+				co.Reason = t.failStartReason
+			}
+		}
+	case last == "RUNNING":
+		co.LastStatus = "RUNNING"
+	}
+	return co
 }
 
 // exitCode is the container's exit code: its scripted code when it ran to its end,
@@ -409,17 +407,17 @@ func (e *ecsCall) describeTasks() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.clock.Now()
-	out, failures := []any{}, []any{}
+	out, failures := []wireTask{}, []wireFailure{}
 	for _, v := range list(req, "tasks") {
 		ref, _ := v.(string)
 		t := e.findTask(ref, cluster)
 		if t == nil || t.createdAt.After(now) {
-			failures = append(failures, obj{"arn": ref, "reason": "MISSING"})
+			failures = append(failures, wireFailure{Arn: ref, Reason: "MISSING"})
 			continue
 		}
 		out = append(out, t.json(now, withTags))
 	}
-	e.ok(obj{"tasks": out, "failures": failures})
+	e.ok(wireTasks{Tasks: out, Failures: failures})
 }
 
 // listTasks filters as the ListTasks API reference describes: cluster, serviceName,
@@ -507,7 +505,9 @@ func (e *ecsCall) stopTask() {
 			s.plan(a, T)
 		}
 	}
-	e.ok(obj{"task": t.json(T, false)})
+	e.ok(struct {
+		Task wireTask `json:"task"`
+	}{t.json(T, false)})
 }
 
 // logWrite is one batch of CloudWatch Logs lines due for a task's container.

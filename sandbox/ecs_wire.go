@@ -1,0 +1,189 @@
+package sandbox
+
+import "encoding/json"
+
+// The ECS answers the proxy builds itself, as typed values whose JSON is the wire
+// shape of the ECS API reference (awsJson1_1: camelCase members, timestamps as
+// epoch seconds). Pass-through configuration the client sent (network
+// configuration, overrides, tags...) stays raw JSON (any): the proxy echoes it.
+//
+// The aws-sdk-go-v2 types are not used here: they marshal with Go field names and
+// RFC 3339 times, not the wire shape.
+
+// wireFailure is a Failure (DescribeServices, DescribeTasks, ...).
+type wireFailure struct {
+	Arn    string `json:"arn"`
+	Reason string `json:"reason"`
+}
+
+// wireTask is a Task.
+type wireTask struct {
+	TaskArn               string           `json:"taskArn"`
+	ClusterArn            string           `json:"clusterArn"`
+	TaskDefinitionArn     string           `json:"taskDefinitionArn"`
+	LastStatus            string           `json:"lastStatus"`
+	DesiredStatus         string           `json:"desiredStatus"`
+	CreatedAt             json.Number      `json:"createdAt"`
+	Group                 string           `json:"group"`
+	LaunchType            string           `json:"launchType"`
+	Version               int              `json:"version"`
+	AvailabilityZone      string           `json:"availabilityZone"`
+	Connectivity          string           `json:"connectivity"`
+	ConnectivityAt        json.Number      `json:"connectivityAt"`
+	HealthStatus          string           `json:"healthStatus"`
+	EnableExecuteCommand  bool             `json:"enableExecuteCommand"`
+	Overrides             any              `json:"overrides"`
+	Attributes            []any            `json:"attributes"`
+	InferenceAccelerators []any            `json:"inferenceAccelerators"`
+	StartedBy             string           `json:"startedBy,omitempty"`
+	CPU                   string           `json:"cpu,omitempty"`
+	Memory                string           `json:"memory,omitempty"`
+	PlatformVersion       string           `json:"platformVersion,omitempty"`
+	PlatformFamily        string           `json:"platformFamily,omitempty"`
+	Tags                  *[]any           `json:"tags,omitempty"` // only with include TAGS, then always a list
+	PullStartedAt         json.Number      `json:"pullStartedAt,omitempty"`
+	PullStoppedAt         json.Number      `json:"pullStoppedAt,omitempty"`
+	StartedAt             json.Number      `json:"startedAt,omitempty"`
+	StoppingAt            json.Number      `json:"stoppingAt,omitempty"`
+	ExecutionStoppedAt    json.Number      `json:"executionStoppedAt,omitempty"`
+	StopCode              string           `json:"stopCode,omitempty"`
+	StoppedReason         *string          `json:"stoppedReason,omitempty"` // present (maybe empty) once stopping
+	StoppedAt             json.Number      `json:"stoppedAt,omitempty"`
+	Attachments           []wireAttachment `json:"attachments,omitempty"`
+	Containers            []wireContainer  `json:"containers"`
+}
+
+// wireAttachment is an Attachment of a task (ENI, EBS volume).
+type wireAttachment struct {
+	ID      string          `json:"id"`
+	Type    string          `json:"type"`
+	Status  string          `json:"status"`
+	Details []wireNameValue `json:"details"`
+}
+
+// wireNameValue is a KeyValuePair.
+type wireNameValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// wireContainer is a Container of a task.
+type wireContainer struct {
+	ContainerArn      string                 `json:"containerArn"`
+	TaskArn           string                 `json:"taskArn"`
+	Name              string                 `json:"name"`
+	Image             string                 `json:"image"`
+	LastStatus        string                 `json:"lastStatus"`
+	HealthStatus      string                 `json:"healthStatus"`
+	RuntimeID         string                 `json:"runtimeId"`
+	NetworkBindings   []any                  `json:"networkBindings"`
+	NetworkInterfaces []wireNetworkInterface `json:"networkInterfaces"`
+	CPU               string                 `json:"cpu,omitempty"`
+	Memory            string                 `json:"memory,omitempty"`
+	MemoryReservation string                 `json:"memoryReservation,omitempty"`
+	ExitCode          *int                   `json:"exitCode,omitempty"`
+	Reason            string                 `json:"reason,omitempty"`
+}
+
+// wireNetworkInterface is a container's NetworkInterface.
+type wireNetworkInterface struct {
+	AttachmentID       string `json:"attachmentId"`
+	PrivateIpv4Address string `json:"privateIpv4Address"`
+}
+
+// wireDeployment is a Deployment of DescribeServices.
+type wireDeployment struct {
+	ID                 string      `json:"id"`
+	Status             string      `json:"status"`
+	TaskDefinition     string      `json:"taskDefinition"`
+	DesiredCount       int         `json:"desiredCount"`
+	PendingCount       int         `json:"pendingCount"`
+	RunningCount       int         `json:"runningCount"`
+	FailedTasks        int         `json:"failedTasks"`
+	CreatedAt          json.Number `json:"createdAt"`
+	UpdatedAt          json.Number `json:"updatedAt"`
+	RolloutState       string      `json:"rolloutState"`
+	RolloutStateReason string      `json:"rolloutStateReason"`
+	LaunchType         string      `json:"launchType,omitempty"`
+	PlatformVersion    string      `json:"platformVersion,omitempty"`
+	PlatformFamily     string      `json:"platformFamily,omitempty"`
+	wireRevisionConfig
+}
+
+// wireRevisionConfig is the configuration a deployment or service revision ran with,
+// echoed as the client sent it (absent when not sent).
+type wireRevisionConfig struct {
+	NetworkConfiguration        any `json:"networkConfiguration,omitempty"`
+	CapacityProviderStrategy    any `json:"capacityProviderStrategy,omitempty"`
+	ServiceConnectConfiguration any `json:"serviceConnectConfiguration,omitempty"`
+	VolumeConfigurations        any `json:"volumeConfigurations,omitempty"`
+	LoadBalancers               any `json:"loadBalancers,omitempty"`
+	ServiceRegistries           any `json:"serviceRegistries,omitempty"`
+	VpcLatticeConfigurations    any `json:"vpcLatticeConfigurations,omitempty"`
+}
+
+// revisionConfig copies the configuration keys of cfg that are set; loadBalancers
+// and serviceRegistries only for a ServiceRevision (withRegistration).
+func revisionConfig(cfg obj, withRegistration bool) wireRevisionConfig {
+	get := func(k string) any {
+		if v, ok := cfg[k]; ok && v != nil {
+			return clone(v)
+		}
+		return nil
+	}
+	c := wireRevisionConfig{
+		NetworkConfiguration:        get("networkConfiguration"),
+		CapacityProviderStrategy:    get("capacityProviderStrategy"),
+		ServiceConnectConfiguration: get("serviceConnectConfiguration"),
+		VolumeConfigurations:        get("volumeConfigurations"),
+		VpcLatticeConfigurations:    get("vpcLatticeConfigurations"),
+	}
+	if withRegistration {
+		c.LoadBalancers, c.ServiceRegistries = get("loadBalancers"), get("serviceRegistries")
+	}
+	return c
+}
+
+// wireEvent is a ServiceEvent.
+type wireEvent struct {
+	ID        string      `json:"id"`
+	CreatedAt json.Number `json:"createdAt"`
+	Message   string      `json:"message"`
+}
+
+// wireRevisionSummary is a ServiceRevisionSummary (currentServiceRevisions,
+// targetServiceRevision, sourceServiceRevisions).
+type wireRevisionSummary struct {
+	Arn                string `json:"arn"`
+	RequestedTaskCount int    `json:"requestedTaskCount"`
+	RunningTaskCount   int    `json:"runningTaskCount"`
+	PendingTaskCount   int    `json:"pendingTaskCount"`
+}
+
+// wireServiceRevision is a ServiceRevision (DescribeServiceRevisions).
+type wireServiceRevision struct {
+	ServiceRevisionArn string               `json:"serviceRevisionArn"`
+	ServiceArn         string               `json:"serviceArn"`
+	ClusterArn         string               `json:"clusterArn"`
+	TaskDefinition     string               `json:"taskDefinition"`
+	CreatedAt          json.Number          `json:"createdAt"`
+	GuardDutyEnabled   bool                 `json:"guardDutyEnabled"`
+	LaunchType         string               `json:"launchType,omitempty"`
+	PlatformVersion    string               `json:"platformVersion,omitempty"`
+	PlatformFamily     string               `json:"platformFamily,omitempty"`
+	ContainerImages    []wireContainerImage `json:"containerImages,omitempty"`
+	wireRevisionConfig
+}
+
+// wireContainerImage is a ContainerImage of a service revision.
+type wireContainerImage struct {
+	ContainerName string `json:"containerName"`
+	Image         string `json:"image"`
+	ImageDigest   string `json:"imageDigest"`
+}
+
+// wireTasks answers RunTask and DescribeTasks.
+type wireTasks struct {
+	Tasks    []wireTask    `json:"tasks"`
+	Failures []wireFailure `json:"failures"`
+}
