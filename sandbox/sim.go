@@ -736,7 +736,7 @@ func (s *service) visibleDeployments(now time.Time) []*deployment {
 	return out
 }
 
-func (s *service) deploymentJSON(d *deployment, now time.Time, primary bool) obj {
+func (s *service) deploymentJSON(d *deployment, now time.Time, primary bool) wireDeployment {
 	running, pending, failed := s.counts(d, now)
 	state, reason := d.rolloutState(now)
 	status, desired := "ACTIVE", running+pending
@@ -759,30 +759,24 @@ func (s *service) deploymentJSON(d *deployment, now time.Time, primary bool) obj
 			}
 		}
 	}
-	o := obj{
-		"id":                 d.id,
-		"status":             status,
-		"taskDefinition":     d.taskDef,
-		"desiredCount":       desired,
-		"pendingCount":       pending,
-		"runningCount":       running,
-		"failedTasks":        failed,
-		"createdAt":          epoch(d.createdAt),
-		"updatedAt":          epoch(updated),
-		"rolloutState":       state,
-		"rolloutStateReason": reason,
-	}
-	if d.launchType != "" {
-		o["launchType"] = d.launchType
+	o := wireDeployment{
+		ID:                 d.id,
+		Status:             status,
+		TaskDefinition:     d.taskDef,
+		DesiredCount:       desired,
+		PendingCount:       pending,
+		RunningCount:       running,
+		FailedTasks:        failed,
+		CreatedAt:          epoch(d.createdAt),
+		UpdatedAt:          epoch(updated),
+		RolloutState:       state,
+		RolloutStateReason: reason,
+		LaunchType:         d.launchType,
+		PlatformVersion:    d.platformVersion,
+		wireRevisionConfig: revisionConfig(d.cfg, false),
 	}
 	if d.platformVersion != "" {
-		o["platformVersion"] = d.platformVersion
-		o["platformFamily"] = "Linux"
-	}
-	for _, k := range []string{"networkConfiguration", "capacityProviderStrategy", "serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"} {
-		if v, ok := d.cfg[k]; ok && v != nil {
-			o[k] = clone(v)
-		}
+		o.PlatformFamily = "Linux"
 	}
 	return o
 }
@@ -811,11 +805,10 @@ func (s *service) render(svc obj, now time.Time) {
 	}
 	deps := s.visibleDeployments(now)
 	P := s.primary(now)
-	out := make([]any, 0, len(deps))
+	out := make([]wireDeployment, 0, len(deps))
 	running, pending := 0, 0
 	for _, d := range deps {
-		dj := s.deploymentJSON(d, now, d == P)
-		out = append(out, dj)
+		out = append(out, s.deploymentJSON(d, now, d == P))
 	}
 	for _, t := range s.tasks {
 		switch t.lastStatus(now) {
@@ -843,18 +836,18 @@ func (s *service) render(svc obj, now time.Time) {
 	if len(evs) > 100 {
 		evs = evs[:100]
 	}
-	ej := make([]any, len(evs))
+	ej := make([]wireEvent, len(evs))
 	for i, e := range evs {
-		ej[i] = obj{"id": e.id, "createdAt": epoch(e.at), "message": e.msg}
+		ej[i] = wireEvent{ID: e.id, CreatedAt: epoch(e.at), Message: e.msg}
 	}
 	svc["events"] = ej
 	if sd := s.currentSD(now); sd != nil {
 		svc["currentServiceDeployment"] = sd.arn
 	}
-	var revs []any
+	var revs []wireRevisionSummary
 	for _, d := range deps {
 		r, p, _ := s.counts(d, now)
-		revs = append(revs, obj{"arn": s.revisionArn(d), "requestedTaskCount": r + p, "runningTaskCount": r, "pendingTaskCount": p})
+		revs = append(revs, wireRevisionSummary{Arn: s.revisionArn(d), RequestedTaskCount: r + p, RunningTaskCount: r, PendingTaskCount: p})
 	}
 	if revs != nil {
 		svc["currentServiceRevisions"] = revs
