@@ -123,7 +123,7 @@ func TestWireGolden(t *testing.T) {
 	desc = call("DescribeServiceDeployments", `{"serviceDeploymentArns":`+string(b)+`}`)
 	hook := ""
 	for _, v := range list(desc, "serviceDeployments") {
-		for _, h := range list(v.(map[string]any), "lifecycleHooks") {
+		for _, h := range list(v.(map[string]any), "lifecycleHookDetails") {
 			if hm := h.(map[string]any); str(hm, "status") == "AWAITING_ACTION" {
 				hook = str(hm, "hookId")
 			}
