@@ -104,7 +104,7 @@ func (s *service) planBlueGreen(a *account, T time.Time, P *deployment) {
 
 // bgSDJSON adds the blue/green part of a ServiceDeployment (API reference,
 // ServiceDeployment: lifecycleStage, lifecycleHookDetails, alarms).
-func (s *service) bgSDJSON(o obj, d *deployment, now time.Time) {
+func (s *service) bgSDJSON(o *wireServiceDeployment, d *deployment, now time.Time) {
 	tl := d.timeline()
 	// ServiceRevisionSummary.requestedProductionTrafficWeight and
 	// requestedTestTrafficWeight (API reference): the traffic split between the
@@ -113,55 +113,44 @@ func (s *service) bgSDJSON(o obj, d *deployment, now time.Time) {
 	if !tl.test.IsZero() && after(now, tl.test) && (tl.success || now.Before(tl.end)) {
 		test = 100
 	}
-	if tr, ok := o["targetServiceRevision"].(map[string]any); ok {
-		tr["requestedProductionTrafficWeight"], tr["requestedTestTrafficWeight"] = prod, test
-	}
-	if src, ok := o["sourceServiceRevisions"].([]any); ok {
-		for _, v := range src {
-			if sr, ok := v.(map[string]any); ok {
-				sr["requestedProductionTrafficWeight"], sr["requestedTestTrafficWeight"] = 100-prod, 100-test
-			}
-		}
+	blueProd, blueTest := 100-prod, 100-test
+	o.TargetServiceRevision.RequestedProductionTrafficWeight, o.TargetServiceRevision.RequestedTestTrafficWeight = &prod, &test
+	for i := range o.SourceServiceRevisions {
+		sr := &o.SourceServiceRevisions[i]
+		sr.RequestedProductionTrafficWeight, sr.RequestedTestTrafficWeight = &blueProd, &blueTest
 	}
 	if st := tl.stageAt(now); st != "" {
-		o["lifecycleStage"] = st
+		o.LifecycleStage = st
 	}
 	// updatedAt: "The time that the service deployment was last updated" — the last
 	// stage change, hook status change or traffic step so far.
 	if u := tl.updatedAt(now); !u.IsZero() && !after(now, tl.end) {
-		o["updatedAt"] = epoch(u)
+		o.UpdatedAt = epoch(u)
 	}
 	// lifecycleHookDetails: "The details of the lifecycle hooks for the current service
 	// deployment" (API reference, ServiceDeployment): every hook run so far, so the
 	// final status of a stage's hooks is still there once the next stage began.
-	var hooks []any
 	for _, h := range tl.hooks {
 		if now.Before(h.start) {
 			continue
 		}
-		hj := obj{"hookId": h.id, "status": h.status(now)}
+		hj := wireHookDetail{HookID: h.id, Status: h.status(now)}
 		if h.pause {
-			hj["targetType"] = "PAUSE"
-			hj["expiresAt"] = epoch(h.expires)
-			hj["timeoutAction"] = h.action
+			hj.TargetType, hj.ExpiresAt, hj.TimeoutAction = "PAUSE", epoch(h.expires), h.action
 		} else {
-			hj["targetType"] = "AWS_LAMBDA"
-			hj["targetArn"] = h.target
+			target := h.target
+			hj.TargetType, hj.TargetArn = "AWS_LAMBDA", &target
 		}
-		hooks = append(hooks, hj)
-	}
-	if hooks != nil {
-		o["lifecycleHookDetails"] = hooks
+		o.LifecycleHookDetails = append(o.LifecycleHookDetails, hj)
 	}
 	if len(d.bg.alarms) > 0 {
-		al := obj{"status": "MONITORING", "alarmNames": d.bg.alarms}
+		o.Alarms = wireAlarms{Status: "MONITORING", AlarmNames: d.bg.alarms}
 		switch {
 		case !tl.alarmAt.IsZero() && after(now, tl.alarmAt) && tl.end.Equal(tl.alarmAt):
-			al["status"] = "TRIGGERED"
-			al["triggeredAlarmNames"] = []string{tl.alarmName}
+			o.Alarms.Status = "TRIGGERED"
+			o.Alarms.TriggeredAlarmNames = []string{tl.alarmName}
 		case after(now, tl.end):
-			al["status"] = "MONITORING_COMPLETE"
+			o.Alarms.Status = "MONITORING_COMPLETE"
 		}
-		o["alarms"] = al
 	}
 }

@@ -158,6 +158,9 @@ type wireRevisionSummary struct {
 	RequestedTaskCount int    `json:"requestedTaskCount"`
 	RunningTaskCount   int    `json:"runningTaskCount"`
 	PendingTaskCount   int    `json:"pendingTaskCount"`
+	// Traffic-shifting deployments only (bluegreen_plan.go).
+	RequestedProductionTrafficWeight *float64 `json:"requestedProductionTrafficWeight,omitempty"`
+	RequestedTestTrafficWeight       *float64 `json:"requestedTestTrafficWeight,omitempty"`
 }
 
 // wireServiceRevision is a ServiceRevision (DescribeServiceRevisions).
@@ -186,4 +189,69 @@ type wireContainerImage struct {
 type wireTasks struct {
 	Tasks    []wireTask    `json:"tasks"`
 	Failures []wireFailure `json:"failures"`
+}
+
+// wireServiceDeployment is a ServiceDeployment (DescribeServiceDeployments).
+type wireServiceDeployment struct {
+	ServiceDeploymentArn     string                `json:"serviceDeploymentArn"`
+	ServiceArn               string                `json:"serviceArn"`
+	ClusterArn               string                `json:"clusterArn"`
+	CreatedAt                json.Number           `json:"createdAt"`
+	UpdatedAt                json.Number           `json:"updatedAt"`
+	StartedAt                json.Number           `json:"startedAt,omitempty"`
+	FinishedAt               json.Number           `json:"finishedAt,omitempty"`
+	StoppedAt                json.Number           `json:"stoppedAt,omitempty"`
+	Status                   string                `json:"status"`
+	StatusReason             string                `json:"statusReason,omitempty"`
+	TargetServiceRevision    wireRevisionSummary   `json:"targetServiceRevision"`
+	SourceServiceRevisions   []wireRevisionSummary `json:"sourceServiceRevisions"`
+	DeploymentConfiguration  any                   `json:"deploymentConfiguration"`
+	LifecycleStage           string                `json:"lifecycleStage"`
+	Rollback                 *wireRollback         `json:"rollback,omitempty"`
+	DeploymentCircuitBreaker wireCircuitBreaker    `json:"deploymentCircuitBreaker"`
+	Alarms                   wireAlarms            `json:"alarms"`
+	LifecycleHookDetails     []wireHookDetail      `json:"lifecycleHookDetails,omitempty"`
+}
+
+// wireRollback is the rollback member of a ServiceDeployment (Rollback).
+type wireRollback struct {
+	Reason             string      `json:"reason"`
+	StartedAt          json.Number `json:"startedAt"`
+	ServiceRevisionArn string      `json:"serviceRevisionArn,omitempty"`
+}
+
+// wireCircuitBreaker is a ServiceDeploymentCircuitBreaker.
+type wireCircuitBreaker struct {
+	Status       string `json:"status"`
+	FailureCount int    `json:"failureCount"`
+	Threshold    int    `json:"threshold"`
+}
+
+// wireAlarms is a ServiceDeploymentAlarms.
+type wireAlarms struct {
+	Status              string   `json:"status"`
+	AlarmNames          []string `json:"alarmNames,omitempty"`
+	TriggeredAlarmNames []string `json:"triggeredAlarmNames,omitempty"`
+}
+
+// wireHookDetail is one lifecycleHookDetails entry of a ServiceDeployment.
+type wireHookDetail struct {
+	HookID        string      `json:"hookId"`
+	Status        string      `json:"status"`
+	TargetType    string      `json:"targetType"`
+	ExpiresAt     json.Number `json:"expiresAt,omitempty"`
+	TimeoutAction string      `json:"timeoutAction,omitempty"`
+	TargetArn     *string     `json:"targetArn,omitempty"`
+}
+
+// wireSDSummary is a ServiceDeploymentBrief (ListServiceDeployments).
+type wireSDSummary struct {
+	ServiceDeploymentArn     string      `json:"serviceDeploymentArn"`
+	ServiceArn               string      `json:"serviceArn"`
+	ClusterArn               string      `json:"clusterArn"`
+	CreatedAt                json.Number `json:"createdAt"`
+	StartedAt                json.Number `json:"startedAt,omitempty"`
+	FinishedAt               json.Number `json:"finishedAt,omitempty"`
+	Status                   string      `json:"status"`
+	TargetServiceRevisionArn string      `json:"targetServiceRevisionArn"`
 }
