@@ -147,6 +147,30 @@ func TestWireGolden(t *testing.T) {
 		advance(10 * time.Second)
 		call("DescribeServices", `{"cluster":"c","services":["bg"]}`)
 	}
+	// EXTERNAL: task sets, blue then green, and ECS Exec on one of their tasks.
+	call("CreateService", `{"cluster":"c","serviceName":"ext","desiredCount":3,"deploymentController":{"type":"EXTERNAL"}}`)
+	blue := call("CreateTaskSet", `{"cluster":"c","service":"ext","taskDefinition":"web:1","externalId":"blue","launchType":"FARGATE",`+net+`,"tags":[{"key":"k","value":"v"}]}`)
+	blueArn := str(sub(blue, "taskSet"), "taskSetArn")
+	call("UpdateServicePrimaryTaskSet", `{"cluster":"c","service":"ext","primaryTaskSet":"`+blueArn+`"}`)
+	advance(6 * time.Second)
+	call("DescribeServices", `{"cluster":"c","services":["ext"]}`)
+	green := call("CreateTaskSet", `{"cluster":"c","service":"ext","taskDefinition":"web:1","scale":{"unit":"PERCENT","value":50}}`)
+	greenID := str(sub(green, "taskSet"), "id")
+	call("UpdateTaskSet", `{"cluster":"c","service":"ext","taskSet":"`+greenID+`","scale":{"unit":"PERCENT","value":100}}`)
+	call("UpdateServicePrimaryTaskSet", `{"cluster":"c","service":"ext","primaryTaskSet":"`+str(sub(green, "taskSet"), "taskSetArn")+`"}`)
+	call("DeleteTaskSet", `{"cluster":"c","service":"ext","taskSet":"`+blueArn+`","force":true}`)
+	advance(2 * time.Second)
+	call("DescribeTaskSets", `{"cluster":"c","service":"ext"}`)
+	advance(10 * time.Second)
+	call("DescribeServices", `{"cluster":"c","services":["ext"]}`)
+	call("DescribeTaskSets", `{"cluster":"c","service":"ext","taskSets":["`+blueArn+`","`+greenID+`"]}`)
+	execTask := call("RunTask", `{"cluster":"c","taskDefinition":"web:1","launchType":"FARGATE",`+net+`,"enableExecuteCommand":true,`+
+		`"overrides":{"containerOverrides":[{"name":"app","command":["sleep","infinity"]}]}}`)
+	advance(3 * time.Second)
+	if ts := list(execTask, "tasks"); len(ts) > 0 {
+		call("ExecuteCommand", `{"cluster":"c","task":"`+str(ts[0].(map[string]any), "taskArn")+`","container":"app","interactive":true,"command":"sh"}`)
+	}
+
 	call("ListServices", `{"cluster":"c"}`)
 	motoTimes = true
 	call("DeleteService", `{"cluster":"c","service":"web","force":true}`)
@@ -178,8 +202,8 @@ func TestWireGolden(t *testing.T) {
 }
 
 var (
-	randomRe = regexp.MustCompile(`subnet-[0-9a-f]{17}|ecs-svc/[0-9]{16,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{32}\b|eni-[0-9a-f]{17}|service-deployment/c/[a-z]+/[A-Za-z0-9_-]{22}|hook-[^"]*`)
-	epochRe  = regexp.MustCompile(`^[0-9]{10}\.[0-9]{3}$`)
+	randomRe = regexp.MustCompile(`(?:streamUrl|tokenValue|sessionId)": "[^"]*|subnet-[0-9a-f]{17}|ecs-svc/[0-9]{16,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{32}\b|eni-[0-9a-f]{17}|service-deployment/c/[a-z]+/[A-Za-z0-9_-]{22}|hook-[^"]*`)
+	epochRe  = regexp.MustCompile(`^[0-9]{10}(\.[0-9]{1,6})?$`)
 )
 
 // normalise makes one answer comparable across runs.
