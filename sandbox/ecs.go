@@ -355,11 +355,7 @@ func (e *ecsCall) listTaskDefinitions() {
 	if !ok {
 		return
 	}
-	out := obj{"taskDefinitionArns": orEmpty(items)}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	e.ok(out)
+	e.ok(wireTaskDefinitionArns{TaskDefinitionArns: orEmpty(items), NextToken: next})
 }
 
 func orEmpty(s []string) []string {

@@ -255,3 +255,82 @@ type wireSDSummary struct {
 	Status                   string      `json:"status"`
 	TargetServiceRevisionArn string      `json:"targetServiceRevisionArn"`
 }
+
+// wireTaskSet is a TaskSet (CreateTaskSet, DescribeTaskSets, DescribeServices).
+type wireTaskSet struct {
+	ID                       string      `json:"id"`
+	TaskSetArn               string      `json:"taskSetArn"`
+	ServiceArn               string      `json:"serviceArn"`
+	ClusterArn               string      `json:"clusterArn"`
+	Status                   string      `json:"status"`
+	TaskDefinition           string      `json:"taskDefinition"`
+	ComputedDesiredCount     int         `json:"computedDesiredCount"`
+	PendingCount             int         `json:"pendingCount"`
+	RunningCount             int         `json:"runningCount"`
+	CreatedAt                json.Number `json:"createdAt"`
+	UpdatedAt                json.Number `json:"updatedAt"`
+	Scale                    wireScale   `json:"scale"`
+	StabilityStatus          string      `json:"stabilityStatus"`
+	StabilityStatusAt        json.Number `json:"stabilityStatusAt"`
+	LoadBalancers            []any       `json:"loadBalancers"`
+	ServiceRegistries        []any       `json:"serviceRegistries"`
+	ExternalID               string      `json:"externalId,omitempty"`
+	StartedBy                string      `json:"startedBy,omitempty"`
+	LaunchType               string      `json:"launchType,omitempty"`
+	PlatformVersion          string      `json:"platformVersion,omitempty"`
+	PlatformFamily           string      `json:"platformFamily,omitempty"`
+	NetworkConfiguration     any         `json:"networkConfiguration,omitempty"`
+	CapacityProviderStrategy any         `json:"capacityProviderStrategy,omitempty"`
+	Tags                     any         `json:"tags,omitempty"`
+}
+
+// wireScale is a task set's Scale.
+type wireScale struct {
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"`
+}
+
+// wireTaskSetAnswer answers CreateTaskSet, UpdateTaskSet, DeleteTaskSet and
+// UpdateServicePrimaryTaskSet.
+type wireTaskSetAnswer struct {
+	TaskSet wireTaskSet `json:"taskSet"`
+}
+
+// wireExecAnswer answers ExecuteCommand.
+type wireExecAnswer struct {
+	ClusterArn    string      `json:"clusterArn"`
+	ContainerArn  string      `json:"containerArn"`
+	ContainerName string      `json:"containerName"`
+	Interactive   bool        `json:"interactive"`
+	TaskArn       string      `json:"taskArn"`
+	Session       wireSession `json:"session"`
+}
+
+// wireSession is an ECS Exec Session.
+type wireSession struct {
+	SessionID  string `json:"sessionId"`
+	StreamURL  string `json:"streamUrl"`
+	TokenValue string `json:"tokenValue"`
+}
+
+// wireSDArn answers StopServiceDeployment and ContinueServiceDeployment.
+type wireSDArn struct {
+	ServiceDeploymentArn string `json:"serviceDeploymentArn"`
+}
+
+// wireServiceArns, wireTaskArns and wireTaskDefinitionArns answer the List calls
+// the proxy pages itself (the list is never null).
+type wireServiceArns struct {
+	ServiceArns []string `json:"serviceArns"`
+	NextToken   string   `json:"nextToken,omitempty"`
+}
+
+type wireTaskArns struct {
+	TaskArns  []string `json:"taskArns"`
+	NextToken string   `json:"nextToken,omitempty"`
+}
+
+type wireTaskDefinitionArns struct {
+	TaskDefinitionArns []string `json:"taskDefinitionArns"`
+	NextToken          string   `json:"nextToken,omitempty"`
+}

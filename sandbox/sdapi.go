@@ -284,7 +284,7 @@ func (e *ecsCall) stopServiceDeployment() {
 	st, _, _ := sd.status(T)
 	switch st {
 	case "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS":
-		e.ok(obj{"serviceDeploymentArn": arn})
+		e.ok(wireSDArn{ServiceDeploymentArn: arn})
 		return
 	case "PENDING", "IN_PROGRESS":
 	default:
@@ -294,14 +294,14 @@ func (e *ecsCall) stopServiceDeployment() {
 	P := sd.target
 	if P.bg != nil && stopType == "ROLLBACK" {
 		s.bgDecide(a, T, P, bgDecision{at: T, rollback: true}) // bluegreen_api.go
-		e.ok(obj{"serviceDeploymentArn": arn})
+		e.ok(wireSDArn{ServiceDeploymentArn: arn})
 		return
 	}
 	s.truncate(a, T)
 	if stopType == "ABORT" {
 		sd.stoppedAt, sd.stopReason = T, "Service deployment stopped by a StopServiceDeployment request."
 		s.plan(a, T) // keeps the tasks already started; nothing new is scheduled
-		e.ok(obj{"serviceDeploymentArn": arn})
+		e.ok(wireSDArn{ServiceDeploymentArn: arn})
 		return
 	}
 	var prev *deployment
@@ -313,7 +313,7 @@ func (e *ecsCall) stopServiceDeployment() {
 	sd.rollbackAt, sd.manual = T, true
 	sd.rollbackReason = "Service deployment rolled back because of a StopServiceDeployment request."
 	if prev == nil {
-		e.ok(obj{"serviceDeploymentArn": arn}) // ROLLBACK_FAILED: nothing to roll back to
+		e.ok(wireSDArn{ServiceDeploymentArn: arn}) // ROLLBACK_FAILED: nothing to roll back to
 		return
 	}
 	R := a.cloneDeployment(prev, T)
@@ -322,7 +322,7 @@ func (e *ecsCall) stopServiceDeployment() {
 	s.deployments = append(s.deployments, R)
 	s.addEvent(a, T, "rolling back to deployment %s.", prev.id)
 	s.plan(a, T)
-	e.ok(obj{"serviceDeploymentArn": arn})
+	e.ok(wireSDArn{ServiceDeploymentArn: arn})
 }
 
 // describeServiceRevisions returns the configuration each deployment ran with

@@ -407,11 +407,7 @@ func (e *ecsCall) listServices() {
 	if !ok {
 		return
 	}
-	out := obj{"serviceArns": orEmpty(items)}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	e.ok(out)
+	e.ok(wireServiceArns{ServiceArns: orEmpty(items), NextToken: next})
 }
 
 // motoSafe encodes a CreateService/UpdateService request for moto. moto 5.2.1 raises

@@ -824,23 +824,7 @@ func (s *service) render(svc obj, now time.Time) {
 	if P != nil {
 		svc["taskDefinition"] = P.taskDef
 	}
-	var evs []event
-	for _, e := range s.events {
-		if !e.at.After(now) {
-			evs = append(evs, e)
-		}
-	}
-	// Newest first, at most 100, as DescribeServices returns them.
-	slices.Reverse(evs)
-	slices.SortStableFunc(evs, func(x, y event) int { return y.at.Compare(x.at) })
-	if len(evs) > 100 {
-		evs = evs[:100]
-	}
-	ej := make([]wireEvent, len(evs))
-	for i, e := range evs {
-		ej[i] = wireEvent{ID: e.id, CreatedAt: epoch(e.at), Message: e.msg}
-	}
-	svc["events"] = ej
+	s.renderEvents(svc, now) // tasksets.go
 	if sd := s.currentSD(now); sd != nil {
 		svc["currentServiceDeployment"] = sd.arn
 	}

@@ -464,11 +464,7 @@ func (e *ecsCall) listTasks() {
 	if !ok {
 		return
 	}
-	out := obj{"taskArns": orEmpty(items)}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	e.ok(out)
+	e.ok(wireTaskArns{TaskArns: orEmpty(items), NextToken: next})
 }
 
 // stopTask stops a task (StopTask API reference: stoppedReason is the given reason;
