@@ -65,7 +65,7 @@ func ecsHandler(op string) func(*ecsCall) {
 		return (*ecsCall).describeTaskDefinition
 	case "RegisterTaskDefinition":
 		return (*ecsCall).registerTaskDefinition
-	case "CreateTaskSet": // tasksets_api.go
+	case "CreateTaskSet": // ecs_tasksets_api.go
 		return (*ecsCall).createTaskSet
 	case "DescribeTaskSets":
 		return (*ecsCall).describeTaskSets

@@ -158,7 +158,7 @@ type wireRevisionSummary struct {
 	RequestedTaskCount int    `json:"requestedTaskCount"`
 	RunningTaskCount   int    `json:"runningTaskCount"`
 	PendingTaskCount   int    `json:"pendingTaskCount"`
-	// Traffic-shifting deployments only (bluegreen_plan.go).
+	// Traffic-shifting deployments only (ecs_bluegreen_plan.go).
 	RequestedProductionTrafficWeight *float64 `json:"requestedProductionTrafficWeight,omitempty"`
 	RequestedTestTrafficWeight       *float64 `json:"requestedTestTrafficWeight,omitempty"`
 }

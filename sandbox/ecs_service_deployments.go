@@ -105,7 +105,7 @@ func (s *service) sdJSON(sd *serviceDeployment, now time.Time) wireServiceDeploy
 		}
 	}
 	if d.bg != nil {
-		s.bgSDJSON(&o, d, now) // bluegreen_plan.go
+		s.bgSDJSON(&o, d, now) // ecs_bluegreen_plan.go
 	}
 	return o
 }
@@ -293,7 +293,7 @@ func (e *ecsCall) stopServiceDeployment() {
 	}
 	P := sd.target
 	if P.bg != nil && stopType == "ROLLBACK" {
-		s.bgDecide(a, T, P, bgDecision{at: T, rollback: true}) // bluegreen_api.go
+		s.bgDecide(a, T, P, bgDecision{at: T, rollback: true}) // ecs_bluegreen_api.go
 		e.ok(wireSDArn{ServiceDeploymentArn: arn})
 		return
 	}

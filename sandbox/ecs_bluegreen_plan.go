@@ -4,8 +4,8 @@ import (
 	"time"
 )
 
-// Glue between the pure blue/green timeline (bluegreen.go) and the rollout
-// simulation (sim.go): the tasks, events and deployment states a timeline implies.
+// Glue between the pure blue/green timeline (ecs_bluegreen.go) and the rollout
+// simulation (ecs_rollout.go): the tasks, events and deployment states a timeline implies.
 
 // timeline evaluates d's blue/green timeline with the decisions taken so far.
 func (d *deployment) timeline() *bgTimeline {

@@ -10,7 +10,7 @@ import (
 // timeline: given the deployment's configuration, its start, whether its tasks crash,
 // and the decisions taken so far (ContinueServiceDeployment, StopServiceDeployment),
 // bgTimeline returns every stage, hook, traffic step and the end, however often it is
-// evaluated. The HTTP side (bluegreen_api.go) only records decisions and renders.
+// evaluated. The HTTP side (ecs_bluegreen_api.go) only records decisions and renders.
 //
 // Behaviour follows the Developer Guide:
 //   - "Amazon ECS blue/green service deployments" and "Deployment lifecycle stages":
@@ -188,7 +188,7 @@ type bgPhase struct {
 }
 
 // bgPhases is the deployment lifecycle of the Developer Guide ("Deployment lifecycle
-// stages"), in order; PENDING is the first tenth of the unit (sdapi.go).
+// stages"), in order; PENDING is the first tenth of the unit (ecs_service_deployments.go).
 var bgPhases = []bgPhase{
 	{stage: "RECONCILE_SERVICE", tenths: 1, hooks: true},
 	{stage: "PRE_SCALE_UP", tenths: 1, hooks: true},
@@ -204,7 +204,7 @@ var bgPhases = []bgPhase{
 
 // Scripted paces, in tenths of the unit: a Lambda hook's run, and how long green tasks
 // of a crashing revision take to trip the circuit breaker (three failed waves, the
-// pace of sim.go's planCrash).
+// pace of ecs_rollout.go's planCrash).
 const (
 	bgLambdaTenths = 2
 	bgCrashTenths  = 12

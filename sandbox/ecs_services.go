@@ -140,7 +140,7 @@ func (e *ecsCall) createService() {
 	}
 	if s.controller == "CODE_DEPLOY" && td != nil {
 		// CreateService with the CODE_DEPLOY controller creates the service's first
-		// task set, PRIMARY at 100% (tasksets.go); EXTERNAL services get theirs from
+		// task set, PRIMARY at 100% (ecs_tasksets.go); EXTERNAL services get theirs from
 		// CreateTaskSet.
 		tcfg := obj{}
 		for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
@@ -169,7 +169,7 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 		}
 	}
 	specs, beh := containerSpecs(td, nil)
-	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (pullfail.go)
+	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (ecs_pullfail.go)
 	d := &deployment{
 		id:              a.deploymentID(),
 		taskDef:         str(td, "taskDefinitionArn"),
@@ -191,9 +191,9 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 	if s.primary(T) != nil {
 		// A traffic-shifting strategy needs a blue revision to shift from; the first
 		// deployment of a service just starts its tasks.
-		d.bg = bgConfigOf(dc) // bluegreen.go
+		d.bg = bgConfigOf(dc) // ecs_bluegreen.go
 	}
-	d.early = earlySuccessOf(dc) // earlysuccess.go
+	d.early = earlySuccessOf(dc) // ecs_earlysuccess.go
 	sd := &serviceDeployment{
 		id:        a.sdID(),
 		target:    d,
@@ -213,7 +213,7 @@ func (e *ecsCall) updateService() {
 	if !ok {
 		return
 	}
-	if e.rejectCodeDeployUpdate(req) { // bluegreen_api.go
+	if e.rejectCodeDeployUpdate(req) { // ecs_bluegreen_api.go
 		return
 	}
 	var td obj
@@ -306,7 +306,7 @@ func (e *ecsCall) updateService() {
 	}
 	if s.usesTaskSets() && newDesired != s.desired {
 		s.desired = newDesired
-		s.planTaskSets(a, T) // task sets scale with the service (tasksets.go)
+		s.planTaskSets(a, T) // task sets scale with the service (ecs_tasksets.go)
 	}
 	s.desired = newDesired
 	s.render(svc, T)
