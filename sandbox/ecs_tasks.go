@@ -22,57 +22,33 @@ func (a *account) addNetwork(t *task, nc obj) {
 	t.ip = fmt.Sprintf("10.0.%d.%d", a.rng.IntN(250)+1, a.rng.IntN(250)+2)
 }
 
+// runRequest is a validated RunTask request.
+type runRequest struct {
+	req                 obj
+	clusterArn, cluster string
+	td, overrides, nc   obj
+	specs               []containerSpec
+	beh                 behaviour
+	ebs                 []ebsVolume
+	missingLogGroup     string
+	launchType          string
+	count               int
+}
+
 // runTask runs tasks in the proxy (moto's RunTask needs container-level memory, an
 // explicit securityGroups key and registered instances, and replies with numbers the
 // Go SDK cannot decode). Validation mirrors the RunTask API reference: count 1–10,
 // the cluster and task definition must exist, awsvpc needs a network configuration.
 func (e *ecsCall) runTask() {
-	req, ok := e.request()
+	r, ok := e.runRequest()
 	if !ok {
 		return
-	}
-	count := 1
-	if n, ok := num(req, "count"); ok {
-		count = n
-	}
-	if count < 1 || count > 10 {
-		e.fail("InvalidParameterException", "count must be between 1 and 10.")
-		return
-	}
-	clusterArn, ok := e.clusterArn(str(req, "cluster"))
-	if !ok {
-		return
-	}
-	td, status, body, err := e.taskDefinition(str(req, "taskDefinition"))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	nc := sub(req, "networkConfiguration")
-	if str(td, "networkMode") == "awsvpc" && sub(nc, "awsvpcConfiguration") == nil {
-		e.fail("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
-		return
-	}
-	ebs, ok := e.ebsVolumes(req)
-	if !ok {
-		return
-	}
-	overrides := sub(req, "overrides")
-	specs, beh := containerSpecs(td, overrides)
-	missing := e.missingLogGroups(specs)
-
-	launchType := str(req, "launchType")
-	if launchType == "" && len(list(req, "capacityProviderStrategy")) == 0 {
-		launchType = "EC2"
-	}
-	if len(list(req, "capacityProviderStrategy")) > 0 {
-		launchType = "FARGATE"
 	}
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	T := a.clock.Now()
-	token := str(req, "clientToken")
+	token := str(r.req, "clientToken")
 	if prior, ok := a.runTokens[token]; ok && token != "" {
 		// RunTask's clientToken makes the request idempotent (RunTask API reference):
 		// the same token answers with the tasks the first request started.
@@ -85,73 +61,15 @@ func (e *ecsCall) runTask() {
 		e.ok(wireTasks{Tasks: out, Failures: []wireFailure{}})
 		return
 	}
-	cluster := lastSegment(clusterArn, "default")
-	start := a.scaled(2*time.Second, beh)
-	run := a.scaled(a.opts.TaskRunDuration, beh)
-	out := make([]wireTask, 0, count)
+	out := make([]wireTask, 0, r.count)
 	failures := []wireFailure{}
-	limit := placeLimit(td, overrides)
-	for i := range count {
+	limit := placeLimit(r.td, r.overrides)
+	for i := range r.count {
 		if limit >= 0 && i >= limit {
-			failures = append(failures, placementFailure(launchType, clusterArn))
+			failures = append(failures, placementFailure(r.launchType, r.clusterArn))
 			continue
 		}
-		id := a.hex(32)
-		t := &task{
-			arn:        fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", e.c.Region, a.id, cluster, id),
-			id:         id,
-			region:     e.c.Region,
-			cluster:    cluster,
-			tdArn:      str(td, "taskDefinitionArn"),
-			td:         td,
-			specs:      specs,
-			overrides:  overrides,
-			group:      str(req, "group"),
-			startedBy:  str(req, "startedBy"),
-			launchType: launchType,
-			tags:       list(req, "tags"),
-			enableExec: boolean(req, "enableExecuteCommand"),
-			createdAt:  T,
-			pendingAt:  T.Add(start / 4),
-			runningAt:  T.Add(start),
-			stopSpan:   start / 2,
-		}
-		if t.group == "" {
-			t.group = "family:" + str(td, "family")
-		}
-		if launchType == "FARGATE" {
-			t.platformVersion = str(req, "platformVersion")
-			if t.platformVersion == "" || t.platformVersion == "LATEST" {
-				t.platformVersion = "1.4.0"
-			}
-		}
-		t.cpu, t.memory = str(td, "cpu"), str(td, "memory")
-		if c := str(overrides, "cpu"); c != "" {
-			t.cpu = c
-		}
-		if m := str(overrides, "memory"); m != "" {
-			t.memory = m
-		}
-		a.addNetwork(t, nc)
-		for _, v := range ebs {
-			v.attachment, v.volumeID = a.uuid(), "vol-"+a.hex(17)
-			t.ebs = append(t.ebs, v)
-		}
-		switch {
-		case missing != "":
-			// The awslogs driver cannot create its stream, so the task never starts
-			// ("Amazon ECS stopped tasks errors" in the Developer Guide).
-			t.failStartReason = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: " +
-				"failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1"
-		case pullFailure(specs) != "":
-			t.failStartReason = pullFailure(specs)
-		case beh.crash:
-			t.exitAt = t.runningAt.Add(start / 4)
-		case !beh.forever:
-			t.exitAt = t.runningAt.Add(run)
-		}
-		a.tasks[t.arn] = t
-		a.taskList = append(a.taskList, t)
+		t := a.startTask(e.c.Region, r, T)
 		out = append(out, t.json(T, false))
 		if token != "" {
 			if a.runTokens == nil {
@@ -161,6 +79,114 @@ func (e *ecsCall) runTask() {
 		}
 	}
 	e.ok(wireTasks{Tasks: out, Failures: failures})
+}
+
+// runRequest reads and validates a RunTask request; it answers the error itself.
+func (e *ecsCall) runRequest() (*runRequest, bool) {
+	req, ok := e.request()
+	if !ok {
+		return nil, false
+	}
+	r := &runRequest{req: req, count: 1}
+	if n, ok := num(req, "count"); ok {
+		r.count = n
+	}
+	if r.count < 1 || r.count > 10 {
+		e.fail("InvalidParameterException", "count must be between 1 and 10.")
+		return nil, false
+	}
+	if r.clusterArn, ok = e.clusterArn(str(req, "cluster")); !ok {
+		return nil, false
+	}
+	r.cluster = lastSegment(r.clusterArn, "default")
+	td, status, body, err := e.taskDefinition(str(req, "taskDefinition"))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return nil, false
+	}
+	r.td, r.nc = td, sub(req, "networkConfiguration")
+	if str(td, "networkMode") == "awsvpc" && sub(r.nc, "awsvpcConfiguration") == nil {
+		e.fail("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+		return nil, false
+	}
+	if r.ebs, ok = e.ebsVolumes(req); !ok {
+		return nil, false
+	}
+	r.overrides = sub(req, "overrides")
+	r.specs, r.beh = containerSpecs(td, r.overrides)
+	r.missingLogGroup = e.missingLogGroups(r.specs)
+	r.launchType = str(req, "launchType")
+	if r.launchType == "" && len(list(req, "capacityProviderStrategy")) == 0 {
+		r.launchType = "EC2"
+	}
+	if len(list(req, "capacityProviderStrategy")) > 0 {
+		r.launchType = "FARGATE"
+	}
+	return r, true
+}
+
+// startTask creates one task of r at T and scripts its lifecycle.
+func (a *account) startTask(region string, r *runRequest, T time.Time) *task {
+	start := a.scaled(2*time.Second, r.beh)
+	run := a.scaled(a.opts.TaskRunDuration, r.beh)
+	id := a.hex(32)
+	t := &task{
+		arn:        fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", region, a.id, r.cluster, id),
+		id:         id,
+		region:     region,
+		cluster:    r.cluster,
+		tdArn:      str(r.td, "taskDefinitionArn"),
+		td:         r.td,
+		specs:      r.specs,
+		overrides:  r.overrides,
+		group:      str(r.req, "group"),
+		startedBy:  str(r.req, "startedBy"),
+		launchType: r.launchType,
+		tags:       list(r.req, "tags"),
+		enableExec: boolean(r.req, "enableExecuteCommand"),
+		createdAt:  T,
+		pendingAt:  T.Add(start / 4),
+		runningAt:  T.Add(start),
+		stopSpan:   start / 2,
+		cpu:        str(r.td, "cpu"),
+		memory:     str(r.td, "memory"),
+	}
+	if t.group == "" {
+		t.group = "family:" + str(r.td, "family")
+	}
+	if r.launchType == "FARGATE" {
+		t.platformVersion = str(r.req, "platformVersion")
+		if t.platformVersion == "" || t.platformVersion == "LATEST" {
+			t.platformVersion = "1.4.0"
+		}
+	}
+	if c := str(r.overrides, "cpu"); c != "" {
+		t.cpu = c
+	}
+	if m := str(r.overrides, "memory"); m != "" {
+		t.memory = m
+	}
+	a.addNetwork(t, r.nc)
+	for _, v := range r.ebs {
+		v.attachment, v.volumeID = a.uuid(), "vol-"+a.hex(17)
+		t.ebs = append(t.ebs, v)
+	}
+	switch {
+	case r.missingLogGroup != "":
+		// The awslogs driver cannot create its stream, so the task never starts
+		// ("Amazon ECS stopped tasks errors" in the Developer Guide).
+		t.failStartReason = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: " +
+			"failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1"
+	case pullFailure(r.specs) != "":
+		t.failStartReason = pullFailure(r.specs)
+	case r.beh.crash:
+		t.exitAt = t.runningAt.Add(start / 4)
+	case !r.beh.forever:
+		t.exitAt = t.runningAt.Add(run)
+	}
+	a.tasks[t.arn] = t
+	a.taskList = append(a.taskList, t)
+	return t
 }
 
 // clusterArn checks that the cluster exists (ClusterNotFoundException otherwise).
