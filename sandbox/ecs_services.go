@@ -91,8 +91,20 @@ func (e *ecsCall) createService() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	T := a.clock.Now()
+	s := newService(e.c.Region, svc, req, T)
+	a.services[serviceKey(s.region, s.cluster, s.name)] = s
+	if td != nil {
+		s.firstDeployment(a, T, td, req)
+	}
+	s.render(svc, a.clock.Now())
+	e.ok(reply)
+}
+
+// newService is the simulated side of a service moto just created (svc) from req:
+// the fields the proxy keeps, with the defaults of the CreateService API reference.
+func newService(region string, svc, req obj, T time.Time) *service {
 	s := &service{
-		region:     e.c.Region,
+		region:     region,
 		cluster:    lastSegment(str(svc, "clusterArn"), "default"),
 		clusterArn: str(svc, "clusterArn"),
 		name:       str(svc, "serviceName"),
@@ -128,20 +140,23 @@ func (e *ecsCall) createService() {
 	if launchType == "FARGATE" && str(req, "platformVersion") == "" {
 		s.attrs["platformVersion"] = "LATEST"
 	}
-	cfg := obj{}
-	for _, k := range deploymentFields {
-		if v, ok := req[k]; ok {
-			cfg[k] = clone(v)
+	return s
+}
+
+// firstDeployment starts a new service on td: the first deployment of an ECS
+// service, or the first task set, PRIMARY at 100%, of a CODE_DEPLOY one (
+// ecs_tasksets.go); EXTERNAL services get theirs from CreateTaskSet.
+func (s *service) firstDeployment(a *account, T time.Time, td, req obj) {
+	switch s.controller {
+	case "ECS":
+		cfg := obj{}
+		for _, k := range deploymentFields {
+			if v, ok := req[k]; ok {
+				cfg[k] = clone(v)
+			}
 		}
-	}
-	a.services[serviceKey(s.region, s.cluster, s.name)] = s
-	if s.controller == "ECS" && td != nil {
 		s.startDeployment(a, T, td, cfg, nil)
-	}
-	if s.controller == "CODE_DEPLOY" && td != nil {
-		// CreateService with the CODE_DEPLOY controller creates the service's first
-		// task set, PRIMARY at 100% (ecs_tasksets.go); EXTERNAL services get theirs from
-		// CreateTaskSet.
+	case "CODE_DEPLOY":
 		tcfg := obj{}
 		for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
 			if v, ok := req[k]; ok && v != nil {
@@ -152,8 +167,6 @@ func (e *ecsCall) createService() {
 		ts.status = "PRIMARY"
 		s.planTaskSets(a, T)
 	}
-	s.render(svc, a.clock.Now())
-	e.ok(reply)
 }
 
 // startDeployment creates a new PRIMARY deployment and its ServiceDeployment at T.
