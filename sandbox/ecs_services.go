@@ -66,24 +66,8 @@ func (e *ecsCall) createService() {
 	if !ok {
 		return
 	}
-	var td obj
-	if ref := str(req, "taskDefinition"); ref != "" {
-		t, status, body, err := e.taskDefinition(ref)
-		if err != nil || status != 200 {
-			e.relay(status, body, err)
-			return
-		}
-		td = t
-		req["taskDefinition"] = str(td, "taskDefinitionArn")
-	}
-	status, body, err := e.forward(motoSafe(req))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	td, reply, ok := e.forwardService(req)
+	if !ok {
 		return
 	}
 	svc := sub(reply, "service")
@@ -229,25 +213,8 @@ func (e *ecsCall) updateService() {
 	if e.rejectCodeDeployUpdate(req) { // ecs_bluegreen_api.go
 		return
 	}
-	var td obj
-	if ref := str(req, "taskDefinition"); ref != "" {
-		t, status, body, err := e.taskDefinition(ref)
-		if err != nil || status != 200 {
-			e.relay(status, body, err)
-			return
-		}
-		td = t
-		// moto stores the reference exactly as passed; ECS reports the ARN.
-		req["taskDefinition"] = str(td, "taskDefinitionArn")
-	}
-	status, body, err := e.forward(motoSafe(req))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	td, reply, ok := e.forwardService(req)
+	if !ok {
 		return
 	}
 	svc := sub(reply, "service")
@@ -260,68 +227,7 @@ func (e *ecsCall) updateService() {
 		return
 	}
 	T := a.clock.Now()
-	P := s.primary(T)
-	redeploy := boolean(req, "forceNewDeployment")
-	if td != nil && (P == nil || str(td, "taskDefinitionArn") != P.taskDef) {
-		redeploy = true
-	}
-	for _, k := range redeployFields {
-		if v, ok := req[k]; ok && v != nil {
-			var cur any
-			if P != nil {
-				cur = P.cfg[k]
-			}
-			if k == "platformVersion" {
-				cur = s.attrs[k]
-			}
-			if canon(v) != canon(cur) {
-				redeploy = true
-			}
-		}
-	}
-	for _, k := range keptFields {
-		if v, ok := req[k]; ok {
-			s.attrs[k] = clone(v)
-		}
-	}
-	if dc, ok := req["deploymentConfiguration"].(map[string]any); ok && s.controller == "ECS" {
-		s.attrs["deploymentConfiguration"] = defaultDeploymentConfiguration(clone(dc).(map[string]any))
-	}
-	if len(list(req, "capacityProviderStrategy")) > 0 {
-		delete(s.attrs, "launchType")
-	}
-	newDesired := s.desired
-	if n, ok := num(req, "desiredCount"); ok {
-		newDesired = n
-	}
-	if s.controller == "ECS" && P != nil {
-		switch {
-		case redeploy:
-			s.desired = newDesired
-			cfg := obj{}
-			for k, v := range P.cfg {
-				cfg[k] = clone(v)
-			}
-			for _, k := range deploymentFields {
-				if v, ok := req[k]; ok {
-					cfg[k] = clone(v)
-				}
-			}
-			if td == nil {
-				td = P.td
-			}
-			s.startDeployment(a, T, td, cfg, P)
-		case newDesired != s.desired:
-			s.desired = newDesired
-			s.truncate(a, T)
-			s.plan(a, T)
-		}
-	}
-	if s.usesTaskSets() && newDesired != s.desired {
-		s.desired = newDesired
-		s.planTaskSets(a, T) // task sets scale with the service (ecs_tasksets.go)
-	}
-	s.desired = newDesired
+	s.update(a, T, req, td)
 	s.render(svc, T)
 	e.ok(reply)
 }
@@ -441,4 +347,106 @@ func motoSafe(req obj) []byte {
 		}
 	}
 	return mustMarshal(c)
+}
+
+// forwardService resolves the request's task definition (moto stores the reference
+// exactly as passed; ECS reports the ARN), passes CreateService or UpdateService to
+// moto and decodes its reply; it answers errors itself.
+func (e *ecsCall) forwardService(req obj) (td, reply obj, ok bool) {
+	if ref := str(req, "taskDefinition"); ref != "" {
+		t, status, body, err := e.taskDefinition(ref)
+		if err != nil || status != 200 {
+			e.relay(status, body, err)
+			return nil, nil, false
+		}
+		td = t
+		req["taskDefinition"] = str(td, "taskDefinitionArn")
+	}
+	status, body, err := e.forward(motoSafe(req))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return nil, nil, false
+	}
+	reply, err = decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return nil, nil, false
+	}
+	return td, reply, true
+}
+
+// update applies an UpdateService at T: the kept fields change at once; a new task
+// definition, forceNewDeployment or a changed deployment field starts a deployment;
+// a new desired count alone replans the current one (or scales the task sets).
+func (s *service) update(a *account, T time.Time, req, td obj) {
+	P := s.primary(T)
+	redeploy := s.redeploys(req, td, P)
+	for _, k := range keptFields {
+		if v, ok := req[k]; ok {
+			s.attrs[k] = clone(v)
+		}
+	}
+	if dc, ok := req["deploymentConfiguration"].(map[string]any); ok && s.controller == "ECS" {
+		s.attrs["deploymentConfiguration"] = defaultDeploymentConfiguration(clone(dc).(map[string]any))
+	}
+	if len(list(req, "capacityProviderStrategy")) > 0 {
+		delete(s.attrs, "launchType")
+	}
+	newDesired := s.desired
+	if n, ok := num(req, "desiredCount"); ok {
+		newDesired = n
+	}
+	if s.controller == "ECS" && P != nil {
+		switch {
+		case redeploy:
+			s.desired = newDesired
+			cfg := obj{}
+			for k, v := range P.cfg {
+				cfg[k] = clone(v)
+			}
+			for _, k := range deploymentFields {
+				if v, ok := req[k]; ok {
+					cfg[k] = clone(v)
+				}
+			}
+			if td == nil {
+				td = P.td
+			}
+			s.startDeployment(a, T, td, cfg, P)
+		case newDesired != s.desired:
+			s.desired = newDesired
+			s.truncate(a, T)
+			s.plan(a, T)
+		}
+	}
+	if s.usesTaskSets() && newDesired != s.desired {
+		s.desired = newDesired
+		s.planTaskSets(a, T) // task sets scale with the service (ecs_tasksets.go)
+	}
+	s.desired = newDesired
+}
+
+// redeploys reports whether an UpdateService starts a new deployment from P: forced,
+// another task definition, or a deployment field that differs from P's.
+func (s *service) redeploys(req, td obj, P *deployment) bool {
+	if boolean(req, "forceNewDeployment") || (td != nil && (P == nil || str(td, "taskDefinitionArn") != P.taskDef)) {
+		return true
+	}
+	for _, k := range redeployFields {
+		v, ok := req[k]
+		if !ok || v == nil {
+			continue
+		}
+		var cur any
+		if P != nil {
+			cur = P.cfg[k]
+		}
+		if k == "platformVersion" {
+			cur = s.attrs[k]
+		}
+		if canon(v) != canon(cur) {
+			return true
+		}
+	}
+	return false
 }
