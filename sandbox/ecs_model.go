@@ -129,7 +129,7 @@ type deployment struct {
 	inactiveAt      time.Time
 	launchType      string
 	platformVersion string
-	cfg             obj // networkConfiguration, capacityProviderStrategy, serviceConnectConfiguration, volumeConfigurations, …
+	cfg             revisionCfg
 	rollbackTo      *deployment
 	sd              *serviceDeployment
 	breaker         bool

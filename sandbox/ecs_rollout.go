@@ -119,7 +119,7 @@ func (a *account) newServiceTask(s *service, d *deployment, L, R time.Time) *tas
 		failStartReason: pullFailure(d.specs),
 	}
 	t.cpu, t.memory = str(d.td, "cpu"), str(d.td, "memory")
-	a.addNetwork(t, sub(d.cfg, "networkConfiguration"))
+	a.addNetwork(t, d.cfg.network())
 	a.tasks[t.arn] = t
 	a.taskList = append(a.taskList, t)
 	s.tasks = append(s.tasks, t)

@@ -370,7 +370,7 @@ func (s *service) revisionJSON(d *deployment) wireServiceRevision {
 		CreatedAt:          epoch(d.createdAt),
 		LaunchType:         d.launchType,
 		PlatformVersion:    d.platformVersion,
-		wireRevisionConfig: revisionConfig(d.cfg, true),
+		revisionCfg:        d.cfg.clone(),
 	}
 	if d.platformVersion != "" {
 		o.PlatformFamily = "Linux"

@@ -133,21 +133,11 @@ func newService(region string, svc, req obj, T time.Time) *service {
 func (s *service) firstDeployment(a *account, T time.Time, td, req obj) {
 	switch s.controller {
 	case "ECS":
-		cfg := obj{}
-		for _, k := range deploymentFields {
-			if v, ok := req[k]; ok {
-				cfg[k] = clone(v)
-			}
-		}
+		var cfg revisionCfg
+		cfg.overlay(req, deploymentFields)
 		s.startDeployment(a, T, td, cfg, nil)
 	case "CODE_DEPLOY":
-		tcfg := obj{}
-		for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
-			if v, ok := req[k]; ok && v != nil {
-				tcfg[k] = clone(v)
-			}
-		}
-		ts := s.newTaskSet(a, T, td, tcfg, str(s.attrs, "launchType"), str(req, "platformVersion"), 100)
+		ts := s.newTaskSet(a, T, td, taskSetCfg(req), str(s.attrs, "launchType"), str(req, "platformVersion"), 100)
 		ts.status = "PRIMARY"
 		s.planTaskSets(a, T)
 	}
@@ -157,7 +147,7 @@ func (s *service) firstDeployment(a *account, T time.Time, td, req obj) {
 // An in-flight ServiceDeployment is superseded (it becomes STOPPED and its ECS
 // deployment ACTIVE and draining), as "View service history using Amazon ECS service
 // deployments" in the Developer Guide describes.
-func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev *deployment) *deployment {
+func (s *service) startDeployment(a *account, T time.Time, td obj, cfg revisionCfg, prev *deployment) *deployment {
 	s.truncate(a, T)
 	for _, sd := range s.sds {
 		if st, _, _ := sd.status(T); st == "PENDING" || st == "IN_PROGRESS" || st == "ROLLBACK_REQUESTED" || st == "ROLLBACK_IN_PROGRESS" {
@@ -400,15 +390,8 @@ func (s *service) update(a *account, T time.Time, req, td obj) {
 		switch {
 		case redeploy:
 			s.desired = newDesired
-			cfg := obj{}
-			for k, v := range P.cfg {
-				cfg[k] = clone(v)
-			}
-			for _, k := range deploymentFields {
-				if v, ok := req[k]; ok {
-					cfg[k] = clone(v)
-				}
-			}
+			cfg := P.cfg.clone()
+			cfg.overlay(req, deploymentFields)
 			if td == nil {
 				td = P.td
 			}
@@ -439,7 +422,7 @@ func (s *service) redeploys(req, td obj, P *deployment) bool {
 		}
 		var cur any
 		if P != nil {
-			cur = P.cfg[k]
+			cur = P.cfg.get(k)
 		}
 		if k == "platformVersion" {
 			cur = s.attrs[k]

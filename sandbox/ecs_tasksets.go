@@ -56,7 +56,7 @@ func (s *service) usesTaskSets() bool {
 
 // newTaskSet creates a task set of s at T from a task definition and its own
 // configuration (launch type, network configuration, load balancers…).
-func (s *service) newTaskSet(a *account, T time.Time, td obj, cfg obj, launchType, platformVersion string, scale float64) *taskSet {
+func (s *service) newTaskSet(a *account, T time.Time, td obj, cfg revisionCfg, launchType, platformVersion string, scale float64) *taskSet {
 	specs, beh := containerSpecs(td, nil)
 	beh.crash = beh.crash || pullFailure(specs) != ""
 	if launchType == "FARGATE" && platformVersion == "" {
@@ -204,7 +204,6 @@ func (s *service) taskSetJSON(ts *taskSet, now time.Time) wireTaskSet {
 	if !ts.stableAt.IsZero() && !now.Before(ts.stableAt) && ts.deletedAt.IsZero() {
 		stability, stabilityAt = "STEADY_STATE", ts.stableAt
 	}
-	cfg := revisionConfig(d.cfg, false)
 	o := wireTaskSet{
 		ID:                       d.id,
 		TaskSetArn:               ts.arn,
@@ -220,14 +219,14 @@ func (s *service) taskSetJSON(ts *taskSet, now time.Time) wireTaskSet {
 		Scale:                    wireScale{Value: ts.scale, Unit: "PERCENT"},
 		StabilityStatus:          stability,
 		StabilityStatusAt:        epoch(stabilityAt),
-		LoadBalancers:            orEmptyList(list(d.cfg, "loadBalancers")),
-		ServiceRegistries:        orEmptyList(list(d.cfg, "serviceRegistries")),
+		LoadBalancers:            orEmptyList(d.cfg.loadBalancers()),
+		ServiceRegistries:        orEmptyList(asList(d.cfg.ServiceRegistries)),
 		ExternalID:               ts.externalID,
 		StartedBy:                ts.startedBy,
 		LaunchType:               d.launchType,
 		PlatformVersion:          d.platformVersion,
-		NetworkConfiguration:     cfg.NetworkConfiguration,
-		CapacityProviderStrategy: cfg.CapacityProviderStrategy,
+		NetworkConfiguration:     cloneSet(d.cfg.NetworkConfiguration),
+		CapacityProviderStrategy: cloneSet(d.cfg.CapacityProviderStrategy),
 	}
 	if d.platformVersion != "" {
 		o.PlatformFamily = "Linux"
@@ -345,8 +344,34 @@ func (s *service) renderEvents(svc obj, now time.Time) {
 func (s *service) taskLoadBalancers(t *task) []any {
 	for _, ts := range s.taskSets {
 		if ts.dep == t.dep {
-			return list(ts.dep.cfg, "loadBalancers")
+			return ts.dep.cfg.loadBalancers()
 		}
 	}
 	return list(s.attrs, "loadBalancers")
+}
+
+// taskSetCfg is the configuration of a task set from a CreateTaskSet (or a
+// CODE_DEPLOY CreateService) request.
+func taskSetCfg(req obj) revisionCfg {
+	var cfg revisionCfg
+	for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
+		if v, ok := req[k]; ok && v != nil {
+			*cfg.field(k) = clone(v)
+		}
+	}
+	return cfg
+}
+
+// asList returns v as a JSON list (nil if it is not one).
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// cloneSet deep-copies v, nil staying nil.
+func cloneSet(v any) any {
+	if v == nil {
+		return nil
+	}
+	return clone(v)
 }

@@ -61,12 +61,7 @@ func (e *ecsCall) createTaskSet() {
 	if s == nil {
 		return
 	}
-	cfg := obj{}
-	for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
-		if v, ok := req[k]; ok && v != nil {
-			cfg[k] = clone(v)
-		}
-	}
+	cfg := taskSetCfg(req)
 	launchType := str(req, "launchType")
 	if launchType == "" && len(list(req, "capacityProviderStrategy")) == 0 {
 		launchType = str(s.attrs, "launchType") // the service's, as ECS defaults it

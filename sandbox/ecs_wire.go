@@ -107,12 +107,13 @@ type wireDeployment struct {
 	LaunchType         string      `json:"launchType,omitempty"`
 	PlatformVersion    string      `json:"platformVersion,omitempty"`
 	PlatformFamily     string      `json:"platformFamily,omitempty"`
-	wireRevisionConfig
+	revisionCfg
 }
 
-// wireRevisionConfig is the configuration a deployment or service revision ran with,
-// echoed as the client sent it (absent when not sent).
-type wireRevisionConfig struct {
+// revisionCfg is the configuration a deployment, service revision or task set runs
+// with, kept and echoed as the client sent it (nil: not sent). It is both state
+// (deployment.cfg) and wire shape (embedded in wireDeployment, wireServiceRevision).
+type revisionCfg struct {
 	NetworkConfiguration        any `json:"networkConfiguration,omitempty"`
 	CapacityProviderStrategy    any `json:"capacityProviderStrategy,omitempty"`
 	ServiceConnectConfiguration any `json:"serviceConnectConfiguration,omitempty"`
@@ -122,26 +123,77 @@ type wireRevisionConfig struct {
 	VpcLatticeConfigurations    any `json:"vpcLatticeConfigurations,omitempty"`
 }
 
-// revisionConfig copies the configuration keys of cfg that are set; loadBalancers
-// and serviceRegistries only for a ServiceRevision (withRegistration).
-func revisionConfig(cfg obj, withRegistration bool) wireRevisionConfig {
-	get := func(k string) any {
-		if v, ok := cfg[k]; ok && v != nil {
-			return clone(v)
+// field returns the member named k (its API name), nil for any other name.
+func (c *revisionCfg) field(k string) *any {
+	switch k {
+	case "networkConfiguration":
+		return &c.NetworkConfiguration
+	case "capacityProviderStrategy":
+		return &c.CapacityProviderStrategy
+	case "serviceConnectConfiguration":
+		return &c.ServiceConnectConfiguration
+	case "volumeConfigurations":
+		return &c.VolumeConfigurations
+	case "loadBalancers":
+		return &c.LoadBalancers
+	case "serviceRegistries":
+		return &c.ServiceRegistries
+	case "vpcLatticeConfigurations":
+		return &c.VpcLatticeConfigurations
+	}
+	return nil
+}
+
+// get returns member k (nil when unset or not a member).
+func (c revisionCfg) get(k string) any {
+	if f := c.field(k); f != nil {
+		return *f
+	}
+	return nil
+}
+
+// overlay sets the members named in keys that req carries (null included: it
+// clears the member), as deep copies.
+func (c *revisionCfg) overlay(req obj, keys []string) {
+	for _, k := range keys {
+		if v, ok := req[k]; ok {
+			if f := c.field(k); f != nil {
+				*f = clone(v)
+			}
 		}
-		return nil
 	}
-	c := wireRevisionConfig{
-		NetworkConfiguration:        get("networkConfiguration"),
-		CapacityProviderStrategy:    get("capacityProviderStrategy"),
-		ServiceConnectConfiguration: get("serviceConnectConfiguration"),
-		VolumeConfigurations:        get("volumeConfigurations"),
-		VpcLatticeConfigurations:    get("vpcLatticeConfigurations"),
+}
+
+// clone deep-copies the configuration.
+func (c revisionCfg) clone() revisionCfg {
+	out := c
+	for _, f := range []*any{&out.NetworkConfiguration, &out.CapacityProviderStrategy, &out.ServiceConnectConfiguration,
+		&out.VolumeConfigurations, &out.LoadBalancers, &out.ServiceRegistries, &out.VpcLatticeConfigurations} {
+		if *f != nil {
+			*f = clone(*f)
+		}
 	}
-	if withRegistration {
-		c.LoadBalancers, c.ServiceRegistries = get("loadBalancers"), get("serviceRegistries")
-	}
-	return c
+	return out
+}
+
+// forDeployment is the configuration a Deployment reports: no load balancers or
+// service registries (those are the service's).
+func (c revisionCfg) forDeployment() revisionCfg {
+	out := c.clone()
+	out.LoadBalancers, out.ServiceRegistries = nil, nil
+	return out
+}
+
+// network returns the awsvpc network configuration as an object (nil if unset).
+func (c revisionCfg) network() obj {
+	m, _ := c.NetworkConfiguration.(map[string]any)
+	return m
+}
+
+// loadBalancers returns the load balancers as a list (nil if unset).
+func (c revisionCfg) loadBalancers() []any {
+	l, _ := c.LoadBalancers.([]any)
+	return l
 }
 
 // wireEvent is a ServiceEvent.
@@ -175,7 +227,7 @@ type wireServiceRevision struct {
 	PlatformVersion    string               `json:"platformVersion,omitempty"`
 	PlatformFamily     string               `json:"platformFamily,omitempty"`
 	ContainerImages    []wireContainerImage `json:"containerImages,omitempty"`
-	wireRevisionConfig
+	revisionCfg
 }
 
 // wireContainerImage is a ContainerImage of a service revision.
