@@ -25,66 +25,76 @@ func (d *deployment) bgActive(T time.Time) bool {
 // deployments", rollback).
 func (s *service) planBlueGreen(a *account, T time.Time, P *deployment) {
 	tl := P.timeline()
-	D := P.dur
+	mine, others := s.aliveSplit(T, P)
+	if L := tl.scaleUp.start; len(mine) == 0 && !L.IsZero() && !L.Before(T) && (tl.success || tl.end.After(L)) {
+		mine = s.startGreen(a, P, L)
+	}
+	// future: an event at at is still to be written (the deployment's first plan
+	// writes them all).
 	future := func(at time.Time) bool { return at.After(T) || T.Equal(P.createdAt) }
-	var mine, others []*task
-	for _, t := range s.tasks {
-		if !t.alive(T) {
-			continue
+	if tl.success {
+		s.bgComplete(a, P, tl, others, future)
+		return
+	}
+	s.bgRollback(a, P, tl, mine, future)
+}
+
+// startGreen starts the green revision's tasks at L, RUNNING one after another over
+// the rolling pace (a crashing revision's tasks exit halfway through the unit).
+func (s *service) startGreen(a *account, P *deployment, L time.Time) []*task {
+	D := P.dur
+	N := max(s.desired, 1)
+	var started []*task
+	for i := range N {
+		R := L.Add(time.Duration(float64(D) * (rollingPace.firstUp + rollingPace.upSpan*float64(i+1)/float64(N))))
+		t := a.newServiceTask(s, P, L, R)
+		if P.beh.crash {
+			t.exitAt = L.Add(D / 2)
+			t.stopSpan = D / 20
 		}
-		if t.dep == P {
-			mine = append(mine, t)
-		} else {
-			others = append(others, t)
+		started = append(started, t)
+	}
+	s.addEvent(a, L, "has started %d tasks: %s.", len(started), taskList(started))
+	return started
+}
+
+// bgComplete plans a successful traffic shift: the blue tasks stop at CLEAN_UP, the
+// deployment completes at the end of the timeline and the others leave the list.
+func (s *service) bgComplete(a *account, P *deployment, tl *bgTimeline, blueTasks []*task, future func(time.Time) bool) {
+	cleanUp := tl.end.Add(-P.dur / 10)
+	for _, t := range blueTasks {
+		schedStop(t, cleanUp, P)
+	}
+	if len(blueTasks) > 0 && future(cleanUp) {
+		s.stopEvents(a, blueTasks)
+	}
+	P.completedAt = tl.end
+	for _, d := range s.deployments {
+		if d != P && (d.inactiveAt.IsZero() || d.inactiveAt.After(tl.end)) {
+			d.inactiveAt = tl.end
 		}
 	}
-	L := tl.scaleUp.start
-	if len(mine) == 0 && !L.IsZero() && !L.Before(T) && (tl.success || tl.end.After(L)) {
-		N := max(s.desired, 1)
-		var started []*task
-		for i := range N {
-			R := L.Add(time.Duration(float64(D) * (0.2 + 0.6*float64(i+1)/float64(N))))
-			t := a.newServiceTask(s, P, L, R)
-			if P.beh.crash {
-				t.exitAt = L.Add(D / 2)
-				t.stopSpan = D / 20
-			}
-			started = append(started, t)
-		}
-		mine = started
-		s.addEvent(a, L, "has started %d tasks: %s.", len(started), taskList(started))
+	if future(tl.end) {
+		s.addEvent(a, tl.end, "(deployment %s) deployment completed.", P.id)
+		s.addEvent(a, tl.end, "has reached a steady state.")
 	}
+}
+
+// bgRollback plans a rolled-back traffic shift: P stops being PRIMARY at the end of
+// the timeline, traffic returns to the blue revision (the last completed one) and
+// the green tasks stop.
+func (s *service) bgRollback(a *account, P *deployment, tl *bgTimeline, green []*task, future func(time.Time) bool) {
+	D, R := P.dur, tl.end
 	var blue *deployment
 	for _, d := range s.deployments {
 		if d != P && !d.completedAt.IsZero() && d.completedAt.Before(P.createdAt) {
 			blue = d
 		}
 	}
-	if tl.success {
-		cleanUp := tl.end.Add(-D / 10)
-		for _, t := range others {
-			schedStop(t, cleanUp, P)
-		}
-		if len(others) > 0 && future(cleanUp) {
-			s.stopEvents(a, others)
-		}
-		P.completedAt = tl.end
-		for _, d := range s.deployments {
-			if d != P && (d.inactiveAt.IsZero() || d.inactiveAt.After(tl.end)) {
-				d.inactiveAt = tl.end
-			}
-		}
-		if future(tl.end) {
-			s.addEvent(a, tl.end, "(deployment %s) deployment completed.", P.id)
-			s.addEvent(a, tl.end, "has reached a steady state.")
-		}
-		return
-	}
-	R := tl.end
 	P.revokedAt, P.failedAt, P.failReason = R, R, tl.reason
 	P.inactiveAt = R.Add(D / 5)
 	var stopped []*task
-	for _, t := range mine {
+	for _, t := range green {
 		if st, _ := t.stop(); st.IsZero() || st.After(R.Add(D/10)) {
 			schedStop(t, R.Add(D/10), P)
 			stopped = append(stopped, t)

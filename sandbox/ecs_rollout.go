@@ -208,17 +208,21 @@ func (s *service) planRolling(a *account, T time.Time, P *deployment) {
 }
 
 // split sorts the tasks alive at T into P's and the others'.
-func (r *rollingPlan) split() {
-	for _, t := range r.s.tasks {
-		if !t.alive(r.T) {
+func (r *rollingPlan) split() { r.mine, r.others = r.s.aliveSplit(r.T, r.P) }
+
+// aliveSplit sorts the service's tasks alive at T into P's and the others'.
+func (s *service) aliveSplit(T time.Time, P *deployment) (mine, others []*task) {
+	for _, t := range s.tasks {
+		if !t.alive(T) {
 			continue
 		}
-		if t.dep == r.P {
-			r.mine = append(r.mine, t)
+		if t.dep == P {
+			mine = append(mine, t)
 		} else {
-			r.others = append(r.others, t)
+			others = append(others, t)
 		}
 	}
+	return mine, others
 }
 
 // scale starts P's missing tasks or stops its surplus at L.
