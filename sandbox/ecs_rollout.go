@@ -323,14 +323,41 @@ func (r *rollingPlan) complete() {
 	s.addEvent(r.a, r.done, "has reached a steady state.")
 }
 
+// crashPace is a crash loop's timeline: waves of N tasks every waveTenths tenths of
+// the deployment's duration from rollingPace.launch on; within a wave (W) the tasks
+// are RUNNING at runningTenths/10 W, exit at exitTenths/10 W and take stopTenths/10 W
+// to stop; at most maxWaves waves are planned.
+var crashPace = struct{ waveTenths, runningTenths, exitTenths, stopTenths, maxWaves int }{4, 3, 5, 1, 60}
+
+// crashWaves plans crashing waves of n tasks of P from T until the circuit breaker
+// (if on) counts P.threshold failures; it returns when it trips (zero: never).
+func (s *service) crashWaves(a *account, T time.Time, P *deployment, n, failures int) time.Time {
+	W := P.dur * time.Duration(crashPace.waveTenths) / 10
+	tenths := func(k int) time.Duration { return W * time.Duration(k) / 10 }
+	for k := 0; k < crashPace.maxWaves; k++ {
+		Lk := frac(T, P.dur, rollingPace.launch).Add(time.Duration(k) * W)
+		var wave []*task
+		for range n {
+			t := a.newServiceTask(s, P, Lk, Lk.Add(tenths(crashPace.runningTenths)))
+			t.exitAt = Lk.Add(tenths(crashPace.exitTenths))
+			t.stopSpan = tenths(crashPace.stopTenths)
+			wave = append(wave, t)
+		}
+		s.addEvent(a, Lk, "has started %d tasks: %s.", len(wave), taskList(wave))
+		failures += len(wave)
+		if P.breaker && failures >= P.threshold {
+			return wave[0].stoppedAt()
+		}
+	}
+	return time.Time{}
+}
+
 // planCrash plans a deployment whose tasks keep exiting. ECS keeps replacing them; with
 // the deployment circuit breaker on (Developer Guide, "How the Amazon ECS deployment
 // circuit breaker detects failures") the deployment turns FAILED once failedTasks
 // reaches the threshold and, with rollback, ECS starts a deployment of the last
 // COMPLETED one. Old tasks keep running meanwhile, as new ones never become healthy.
 func (s *service) planCrash(a *account, T time.Time, P *deployment) {
-	D := P.dur
-	W := D * 4 / 10
 	failures := 0
 	for _, t := range s.tasks {
 		if t.dep == P && t.failed(T) {
@@ -341,24 +368,7 @@ func (s *service) planCrash(a *account, T time.Time, P *deployment) {
 	if s.desired == 0 {
 		return
 	}
-	var tripAt time.Time
-	const maxWaves = 60
-	for k := 0; k < maxWaves; k++ {
-		Lk := frac(T, D, 0.1).Add(time.Duration(k) * W)
-		var wave []*task
-		for range N {
-			t := a.newServiceTask(s, P, Lk, Lk.Add(W*3/10))
-			t.exitAt = Lk.Add(W / 2)
-			t.stopSpan = W / 10
-			wave = append(wave, t)
-		}
-		s.addEvent(a, Lk, "has started %d tasks: %s.", len(wave), taskList(wave))
-		failures += len(wave)
-		if P.breaker && failures >= P.threshold {
-			tripAt = wave[0].stoppedAt()
-			break
-		}
-	}
+	tripAt := s.crashWaves(a, T, P, N, failures)
 	if tripAt.IsZero() {
 		return
 	}
