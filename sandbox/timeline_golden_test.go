@@ -94,7 +94,6 @@ func TestBlueGreenTimelineGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out.String() != string(want) {
-		os.WriteFile(golden+".got", []byte(out.String()), 0o644) //nolint:errcheck // a debugging aid
-		t.Errorf("the timelines changed; diff %s %s.got", golden, golden)
+		t.Errorf("the timelines changed; diff %s %s", golden, writeGot(t, "bgtimeline", out.String()))
 	}
 }

@@ -196,8 +196,7 @@ func TestWireGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got != string(want) {
-		os.WriteFile(golden+".got", []byte(got), 0o644) //nolint:errcheck // a debugging aid
-		t.Errorf("the answers changed; diff %s %s.got", golden, golden)
+		t.Errorf("the answers changed; diff %s %s", golden, writeGot(t, "wire", got))
 	}
 }
 
@@ -251,4 +250,17 @@ func normalise(t *testing.T, body string, start time.Time, motoTimes bool) strin
 		t.Fatal(err)
 	}
 	return buf.String()
+}
+
+// writeGot keeps what a golden test got in a temporary file, for diffing.
+func writeGot(t *testing.T, name, got string) string {
+	f, err := os.CreateTemp("", name+".*.got")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(got); err != nil {
+		t.Fatal(err)
+	}
+	return f.Name()
 }
