@@ -98,7 +98,7 @@ func (s *service) deploymentJSON(d *deployment, now time.Time, primary bool) wir
 		RolloutStateReason: reason,
 		LaunchType:         d.launchType,
 		PlatformVersion:    d.platformVersion,
-		revisionCfg:        d.cfg.forDeployment(),
+		deploymentCfg:      d.cfg.forDeployment(),
 	}
 	if d.platformVersion != "" {
 		o.PlatformFamily = "Linux"

@@ -107,7 +107,7 @@ type wireDeployment struct {
 	LaunchType         string      `json:"launchType,omitempty"`
 	PlatformVersion    string      `json:"platformVersion,omitempty"`
 	PlatformFamily     string      `json:"platformFamily,omitempty"`
-	revisionCfg
+	deploymentCfg
 }
 
 // revisionCfg is the configuration a deployment, service revision or task set runs
@@ -176,12 +176,26 @@ func (c revisionCfg) clone() revisionCfg {
 	return out
 }
 
-// forDeployment is the configuration a Deployment reports: no load balancers or
-// service registries (those are the service's).
-func (c revisionCfg) forDeployment() revisionCfg {
-	out := c.clone()
-	out.LoadBalancers, out.ServiceRegistries = nil, nil
-	return out
+// deploymentCfg is the configuration a Deployment reports: a revisionCfg without
+// load balancers and service registries (those are the service's).
+type deploymentCfg struct {
+	NetworkConfiguration        any `json:"networkConfiguration,omitempty"`
+	CapacityProviderStrategy    any `json:"capacityProviderStrategy,omitempty"`
+	ServiceConnectConfiguration any `json:"serviceConnectConfiguration,omitempty"`
+	VolumeConfigurations        any `json:"volumeConfigurations,omitempty"`
+	VpcLatticeConfigurations    any `json:"vpcLatticeConfigurations,omitempty"`
+}
+
+// forDeployment copies the members a Deployment reports.
+func (c revisionCfg) forDeployment() deploymentCfg {
+	d := c.clone()
+	return deploymentCfg{
+		NetworkConfiguration:        d.NetworkConfiguration,
+		CapacityProviderStrategy:    d.CapacityProviderStrategy,
+		ServiceConnectConfiguration: d.ServiceConnectConfiguration,
+		VolumeConfigurations:        d.VolumeConfigurations,
+		VpcLatticeConfigurations:    d.VpcLatticeConfigurations,
+	}
 }
 
 // network returns the awsvpc network configuration as an object (nil if unset).
