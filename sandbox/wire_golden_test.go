@@ -16,17 +16,15 @@ import (
 
 var updateWire = flag.Bool("update-wire", false, "rewrite testdata/wire.golden")
 
-// TestWireGolden drives rolling, crashloop/rollback, RunTask and blue/green scenarios
-// through the proxy on a fixed account and compares every ECS answer, normalised
-// (random ids by first appearance, timestamps relative to the clock's start, keys
-// sorted, numbers as written), with testdata/wire.golden. The sandbox's model and
+// TestWireGolden drives rolling, crashloop/rollback, RunTask, blue/green, canary,
+// task set and ECS Exec scenarios through the proxy and compares every ECS answer,
+// normalised (the account, random ids and addresses by first appearance, timestamps
+// relative to the clock's start, keys sorted, numbers as written), with
+// testdata/wire.golden. The sandbox's model and
 // its answers can be restructured freely as long as this file does not change.
 func TestWireGolden(t *testing.T) {
 	t.Parallel()
-	shared := Start(t)
-	env := *shared
-	env.Account = "990000000018"
-	env.AccessKeyID = AccessKeyForAccount(env.Account)
+	env := *Start(t)
 	clock := env.Clock()
 	clock.SetSpeed(0)
 	start := clock.Now()
@@ -178,7 +176,8 @@ func TestWireGolden(t *testing.T) {
 	call("DescribeServices", `{"cluster":"c","services":["web","nope"]}`)
 
 	seen := map[string]string{}
-	got := randomRe.ReplaceAllStringFunc(out.String(), func(id string) string {
+	got := strings.ReplaceAll(out.String(), env.Account, "<account>")
+	got = randomRe.ReplaceAllStringFunc(got, func(id string) string {
 		if _, ok := seen[id]; !ok {
 			seen[id] = fmt.Sprintf("<id%d>", len(seen)+1)
 		}
@@ -201,7 +200,7 @@ func TestWireGolden(t *testing.T) {
 }
 
 var (
-	randomRe = regexp.MustCompile(`(?:streamUrl|tokenValue|sessionId)": "[^"]*|subnet-[0-9a-f]{17}|ecs-svc/[0-9]{16,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{32}\b|eni-[0-9a-f]{17}|service-deployment/c/[a-z]+/[A-Za-z0-9_-]{22}|hook-[^"]*`)
+	randomRe = regexp.MustCompile(`(?:streamUrl|tokenValue|sessionId)": "[^"]*|\b10\.0\.[0-9]+\.[0-9]+\b|service-revision/c/[a-z]+/[0-9]+|subnet-[0-9a-f]{17}|ecs-svc/[0-9]{16,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{32}\b|eni-[0-9a-f]{17}|service-deployment/c/[a-z]+/[A-Za-z0-9_-]{22}|hook-[^"]*`)
 	epochRe  = regexp.MustCompile(`^[0-9]{10}(\.[0-9]{1,6})?$`)
 )
 
