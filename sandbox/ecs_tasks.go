@@ -280,6 +280,18 @@ func (t *task) json(now time.Time, withTags bool) wireTask {
 		o.Tags = &tags
 	}
 	started := t.failStartReason == "" && after(now, t.runningAt) && (stopAt.IsZero() || !stopAt.Before(t.runningAt))
+	t.lifecycleJSON(&o, now, started)
+	o.Attachments = t.attachmentsJSON(last)
+	o.Containers = make([]wireContainer, 0, len(t.specs))
+	for i, c := range t.specs {
+		o.Containers = append(o.Containers, t.containerJSON(i, c, last, cause, started))
+	}
+	return o
+}
+
+// lifecycleJSON sets the task's pull, start and stop times and its stop reason at now.
+func (t *task) lifecycleJSON(o *wireTask, now time.Time, started bool) {
+	stopAt, cause := t.stop()
 	if after(now, t.pendingAt) && t.failStartReason == "" {
 		o.PullStartedAt = epoch(t.pendingAt)
 		if after(now, t.runningAt) || started {
@@ -303,6 +315,11 @@ func (t *task) json(now time.Time, withTags bool) wireTask {
 	if after(now, t.stoppedAt()) {
 		o.StoppedAt = epoch(t.stoppedAt())
 	}
+}
+
+// attachmentsJSON renders the task's ENI and EBS attachments; their status follows
+// the task's lastStatus.
+func (t *task) attachmentsJSON(last string) []wireAttachment {
 	status := "ATTACHED"
 	switch last {
 	case "PROVISIONING":
@@ -310,8 +327,9 @@ func (t *task) json(now time.Time, withTags bool) wireTask {
 	case "STOPPED":
 		status = "DELETED"
 	}
+	var out []wireAttachment
 	if t.eni != "" {
-		o.Attachments = append(o.Attachments, wireAttachment{
+		out = append(out, wireAttachment{
 			ID:     t.attachmentID(),
 			Type:   "ElasticNetworkInterface",
 			Status: status,
@@ -324,13 +342,9 @@ func (t *task) json(now time.Time, withTags bool) wireTask {
 		})
 	}
 	for _, v := range t.ebs {
-		o.Attachments = append(o.Attachments, v.attachmentJSON(status))
+		out = append(out, v.attachmentJSON(status))
 	}
-	o.Containers = make([]wireContainer, 0, len(t.specs))
-	for i, c := range t.specs {
-		o.Containers = append(o.Containers, t.containerJSON(i, c, last, cause, started))
-	}
-	return o
+	return out
 }
 
 // attachmentID is the id of the task's ENI attachment: its id as a UUID.
