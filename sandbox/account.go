@@ -26,8 +26,8 @@ type account struct {
 	taskList []*task             // creation order
 	tds      map[string]obj      // task definition ARN → taskDefinition (immutable content)
 	regAt    map[string]time.Time
-	sessions map[string]execRecord // ECS Exec session id → what it runs (exec.go)
-	// runTokens are RunTask client tokens → the task ARNs they started (tasks.go).
+	sessions map[string]execRecord // ECS Exec session id → what it runs (ecs_exec.go)
+	// runTokens are RunTask client tokens → the task ARNs they started (ecs_tasks.go).
 	runTokens map[string][]string
 	events    *eventsState               // scheduled EventBridge rules (events.go)
 	express   map[string]*expressService // service ARN → Express Mode service (express.go)

@@ -101,35 +101,44 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// controlState is the answer of GET /_sandbox/state: each service as DescribeServices
+// shows it plus its serviceDeployments, and every task, at the simulated now.
+type controlState struct {
+	Account  string     `json:"account"`
+	Now      time.Time  `json:"now"`
+	Speed    float64    `json:"speed"`
+	Services []obj      `json:"services"`
+	Tasks    []wireTask `json:"tasks"`
+}
+
 // state summarises the account's simulation at the current simulated time.
-func (a *account) state() map[string]any {
+func (a *account) state() controlState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.clock.Now()
+	st := controlState{Account: a.id, Now: now, Speed: a.clock.Speed()}
 	keys := make([]string, 0, len(a.services))
 	for k := range a.services {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var services []any
 	for _, k := range keys {
 		s := a.services[k]
 		svc := obj{"serviceName": s.name, "serviceArn": s.arn, "clusterArn": s.clusterArn, "status": "ACTIVE"}
 		s.render(svc, now)
-		var sds []any
+		var sds []wireServiceDeployment
 		for _, sd := range s.sds {
 			if !sd.createdAt.After(now) {
 				sds = append(sds, s.sdJSON(sd, now))
 			}
 		}
 		svc["serviceDeployments"] = sds
-		services = append(services, svc)
+		st.Services = append(st.Services, svc)
 	}
-	var tasks []any
 	for _, t := range a.taskList {
 		if !t.createdAt.After(now) {
-			tasks = append(tasks, t.json(now, false))
+			st.Tasks = append(st.Tasks, t.json(now, false))
 		}
 	}
-	return map[string]any{"account": a.id, "now": now, "speed": a.clock.Speed(), "services": services, "tasks": tasks}
+	return st
 }

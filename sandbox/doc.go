@@ -20,6 +20,12 @@
 // when a request arrives: nothing ticks in the background. Each simulated behaviour
 // names the AWS documentation it follows in a comment.
 //
+// Files are named by the service they emulate (ecs_*.go, elbv2_*.go, codedeploy_*.go,
+// sts.go); the simulated ECS state is typed (ecs_model.go), its answers are typed wire
+// values (ecs_wire.go), and its timelines are tables evaluated by small functions
+// (rollingPace and crashPace in ecs_rollout.go, bgPhases in ecs_bluegreen.go).
+// README.md has the full map.
+//
 // Tests call Start(t) to get an Env with an isolated account; `go run
 // ./sandbox/cmd/sandbox` runs a sandbox for the demo and for manual use.
 package sandbox

@@ -65,7 +65,7 @@ func ecsHandler(op string) func(*ecsCall) {
 		return (*ecsCall).describeTaskDefinition
 	case "RegisterTaskDefinition":
 		return (*ecsCall).registerTaskDefinition
-	case "CreateTaskSet": // tasksets_api.go
+	case "CreateTaskSet": // ecs_tasksets_api.go
 		return (*ecsCall).createTaskSet
 	case "DescribeTaskSets":
 		return (*ecsCall).describeTaskSets
@@ -93,7 +93,8 @@ func (e *ecsCall) raw(status int, body []byte) {
 	_, _ = e.w.Write(body)
 }
 
-func (e *ecsCall) ok(o obj) {
+// ok answers 200 with o, a typed answer (ecs_wire.go) or a decoded object.
+func (e *ecsCall) ok(o any) {
 	b, err := marshal(o)
 	if err != nil {
 		e.fail("ServerException", "sandbox: encode reply: "+err.Error())
@@ -354,11 +355,7 @@ func (e *ecsCall) listTaskDefinitions() {
 	if !ok {
 		return
 	}
-	out := obj{"taskDefinitionArns": orEmpty(items)}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	e.ok(out)
+	e.ok(wireTaskDefinitionArns{TaskDefinitionArns: orEmpty(items), NextToken: next})
 }
 
 func orEmpty(s []string) []string {

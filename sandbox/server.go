@@ -268,7 +268,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	// before any read of this account, so e.g. GetLogEvents sees them.
 	s.fireRules(r.Context(), a, c.Region) // events.go: scheduled rules that fell due
 	s.flushLogs(r.Context(), a, c.Region)
-	s.syncTraffic(r.Context(), a, c.Region) // bluegreen_elb.go
+	s.syncTraffic(r.Context(), a, c.Region) // elbv2_listener_weights.go
 
 	if strings.HasPrefix(c.Target, "CodeDeploy_20141006.") {
 		if h := s.codeDeploy(a); h != nil {

@@ -56,7 +56,7 @@ func (s *service) usesTaskSets() bool {
 
 // newTaskSet creates a task set of s at T from a task definition and its own
 // configuration (launch type, network configuration, load balancers…).
-func (s *service) newTaskSet(a *account, T time.Time, td obj, cfg obj, launchType, platformVersion string, scale float64) *taskSet {
+func (s *service) newTaskSet(a *account, T time.Time, td obj, cfg revisionCfg, launchType, platformVersion string, scale float64) *taskSet {
 	specs, beh := containerSpecs(td, nil)
 	beh.crash = beh.crash || pullFailure(specs) != ""
 	if launchType == "FARGATE" && platformVersion == "" {
@@ -193,7 +193,7 @@ func (s *service) planTaskSet(a *account, T time.Time, ts *taskSet) bool {
 }
 
 // taskSetJSON renders a TaskSet (API reference) at now.
-func (s *service) taskSetJSON(ts *taskSet, now time.Time) obj {
+func (s *service) taskSetJSON(ts *taskSet, now time.Time) wireTaskSet {
 	d := ts.dep
 	running, pending, _ := s.counts(d, now)
 	status := ts.status
@@ -204,44 +204,35 @@ func (s *service) taskSetJSON(ts *taskSet, now time.Time) obj {
 	if !ts.stableAt.IsZero() && !now.Before(ts.stableAt) && ts.deletedAt.IsZero() {
 		stability, stabilityAt = "STEADY_STATE", ts.stableAt
 	}
-	o := obj{
-		"id":                   d.id,
-		"taskSetArn":           ts.arn,
-		"serviceArn":           s.arn,
-		"clusterArn":           s.clusterArn,
-		"status":               status,
-		"taskDefinition":       d.taskDef,
-		"computedDesiredCount": ts.computedDesired(s.desired),
-		"pendingCount":         pending,
-		"runningCount":         running,
-		"createdAt":            epoch(ts.createdAt),
-		"updatedAt":            epoch(ts.updatedAt),
-		"scale":                obj{"value": ts.scale, "unit": "PERCENT"},
-		"stabilityStatus":      stability,
-		"stabilityStatusAt":    epoch(stabilityAt),
-		"loadBalancers":        orEmptyList(list(d.cfg, "loadBalancers")),
-		"serviceRegistries":    orEmptyList(list(d.cfg, "serviceRegistries")),
-	}
-	if ts.externalID != "" {
-		o["externalId"] = ts.externalID
-	}
-	if ts.startedBy != "" {
-		o["startedBy"] = ts.startedBy
-	}
-	if d.launchType != "" {
-		o["launchType"] = d.launchType
+	o := wireTaskSet{
+		ID:                       d.id,
+		TaskSetArn:               ts.arn,
+		ServiceArn:               s.arn,
+		ClusterArn:               s.clusterArn,
+		Status:                   status,
+		TaskDefinition:           d.taskDef,
+		ComputedDesiredCount:     ts.computedDesired(s.desired),
+		PendingCount:             pending,
+		RunningCount:             running,
+		CreatedAt:                epoch(ts.createdAt),
+		UpdatedAt:                epoch(ts.updatedAt),
+		Scale:                    wireScale{Value: ts.scale, Unit: "PERCENT"},
+		StabilityStatus:          stability,
+		StabilityStatusAt:        epoch(stabilityAt),
+		LoadBalancers:            orEmptyList(d.cfg.loadBalancers()),
+		ServiceRegistries:        orEmptyList(asList(d.cfg.ServiceRegistries)),
+		ExternalID:               ts.externalID,
+		StartedBy:                ts.startedBy,
+		LaunchType:               d.launchType,
+		PlatformVersion:          d.platformVersion,
+		NetworkConfiguration:     cloneSet(d.cfg.NetworkConfiguration),
+		CapacityProviderStrategy: cloneSet(d.cfg.CapacityProviderStrategy),
 	}
 	if d.platformVersion != "" {
-		o["platformVersion"] = d.platformVersion
-		o["platformFamily"] = "Linux"
-	}
-	for _, k := range []string{"networkConfiguration", "capacityProviderStrategy"} {
-		if v, ok := d.cfg[k]; ok && v != nil {
-			o[k] = clone(v)
-		}
+		o.PlatformFamily = "Linux"
 	}
 	if len(ts.tags) > 0 {
-		o["tags"] = clone(ts.tags)
+		o.Tags = clone(ts.tags)
 	}
 	return o
 }
@@ -287,7 +278,7 @@ func (s *service) draining(ts *taskSet, now time.Time) int {
 // counts and task definition of the PRIMARY task set.
 func (s *service) renderTaskSets(svc obj, now time.Time) {
 	sets := s.visibleTaskSets(now)
-	out := make([]any, 0, len(sets))
+	out := make([]wireTaskSet, 0, len(sets))
 	// PRIMARY first, then the others newest first, as the console shows them.
 	slices.SortStableFunc(sets, func(x, y *taskSet) int {
 		if (x.status == "PRIMARY") != (y.status == "PRIMARY") {
@@ -301,9 +292,9 @@ func (s *service) renderTaskSets(svc obj, now time.Time) {
 	for _, ts := range sets {
 		j := s.taskSetJSON(ts, now)
 		out = append(out, j)
-		if str(j, "status") == "PRIMARY" {
-			svc["taskDefinition"] = str(j, "taskDefinition")
-			if lbs := list(j, "loadBalancers"); len(lbs) > 0 {
+		if j.Status == "PRIMARY" {
+			svc["taskDefinition"] = j.TaskDefinition
+			if lbs := j.LoadBalancers; len(lbs) > 0 {
 				// "Any parameters that are updated on the primary task set in a
 				// service will transition to the service" (UpdateServicePrimaryTaskSet).
 				svc["loadBalancers"] = lbs
@@ -311,7 +302,7 @@ func (s *service) renderTaskSets(svc obj, now time.Time) {
 		}
 	}
 	svc["taskSets"] = out
-	svc["deployments"] = []any{}
+	svc["deployments"] = []wireDeployment{}
 	running, pending := 0, 0
 	for _, t := range s.tasks {
 		switch t.lastStatus(now) {
@@ -340,9 +331,9 @@ func (s *service) renderEvents(svc obj, now time.Time) {
 	if len(evs) > 100 {
 		evs = evs[:100]
 	}
-	ej := make([]any, len(evs))
+	ej := make([]wireEvent, len(evs))
 	for i, e := range evs {
-		ej[i] = obj{"id": e.id, "createdAt": epoch(e.at), "message": e.msg}
+		ej[i] = wireEvent{ID: e.id, CreatedAt: epoch(e.at), Message: e.msg}
 	}
 	svc["events"] = ej
 }
@@ -353,8 +344,34 @@ func (s *service) renderEvents(svc obj, now time.Time) {
 func (s *service) taskLoadBalancers(t *task) []any {
 	for _, ts := range s.taskSets {
 		if ts.dep == t.dep {
-			return list(ts.dep.cfg, "loadBalancers")
+			return ts.dep.cfg.loadBalancers()
 		}
 	}
 	return list(s.attrs, "loadBalancers")
+}
+
+// taskSetCfg is the configuration of a task set from a CreateTaskSet (or a
+// CODE_DEPLOY CreateService) request.
+func taskSetCfg(req obj) revisionCfg {
+	var cfg revisionCfg
+	for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
+		if v, ok := req[k]; ok && v != nil {
+			*cfg.field(k) = clone(v)
+		}
+	}
+	return cfg
+}
+
+// asList returns v as a JSON list (nil if it is not one).
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// cloneSet deep-copies v, nil staying nil.
+func cloneSet(v any) any {
+	if v == nil {
+		return nil
+	}
+	return clone(v)
 }

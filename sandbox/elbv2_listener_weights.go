@@ -21,8 +21,8 @@ import (
 // moves step by step, and on success the green target group keeps 100% and becomes the
 // one the next deployment shifts away from; a rollback puts 100% back on blue.
 //
-// The weights are a function of the clock (bluegreen.go). They are written before any
-// request of the account is served (like the log lines in tasks.go), so whoever reads
+// The weights are a function of the clock (ecs_bluegreen.go). They are written before any
+// request of the account is served (like the log lines in logs_tasklines.go), so whoever reads
 // the rules sees the weights of that instant, whether or not anyone polled ECS.
 
 // bgRules is what a service's load balancer names for traffic shifting.

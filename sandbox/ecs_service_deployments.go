@@ -46,75 +46,66 @@ func (sd *serviceDeployment) status(now time.Time) (status, reason string, finis
 	return "IN_PROGRESS", "", time.Time{}
 }
 
-func (s *service) revisionSummary(d *deployment, now time.Time, requested int) obj {
+func (s *service) revisionSummary(d *deployment, now time.Time, requested int) wireRevisionSummary {
 	r, p, _ := s.counts(d, now)
-	return obj{"arn": s.revisionArn(d), "requestedTaskCount": requested, "runningTaskCount": r, "pendingTaskCount": p}
+	return wireRevisionSummary{Arn: s.revisionArn(d), RequestedTaskCount: requested, RunningTaskCount: r, PendingTaskCount: p}
 }
 
-func (s *service) sdJSON(sd *serviceDeployment, now time.Time) obj {
+func (s *service) sdJSON(sd *serviceDeployment, now time.Time) wireServiceDeployment {
 	status, reason, finished := sd.status(now)
 	d := sd.target
-	o := obj{
-		"serviceDeploymentArn": sd.arn,
-		"serviceArn":           s.arn,
-		"clusterArn":           s.clusterArn,
-		"createdAt":            epoch(sd.createdAt),
-		"updatedAt":            epoch(sd.createdAt),
-		"status":               status,
-		"targetServiceRevision": s.revisionSummary(d, now, func() int {
-			if s.primary(now) == d {
-				return s.desired
-			}
-			return d.desired
-		}()),
-		"deploymentConfiguration": clone(sub(s.attrs, "deploymentConfiguration")),
-		"lifecycleStage":          "RECONCILE_SERVICE",
+	requested := d.desired
+	if s.primary(now) == d {
+		requested = s.desired
+	}
+	o := wireServiceDeployment{
+		ServiceDeploymentArn:     sd.arn,
+		ServiceArn:               s.arn,
+		ClusterArn:               s.clusterArn,
+		CreatedAt:                epoch(sd.createdAt),
+		UpdatedAt:                epoch(sd.createdAt),
+		Status:                   status,
+		StatusReason:             reason,
+		TargetServiceRevision:    s.revisionSummary(d, now, requested),
+		SourceServiceRevisions:   make([]wireRevisionSummary, 0, len(sd.sources)),
+		DeploymentConfiguration:  clone(sub(s.attrs, "deploymentConfiguration")),
+		LifecycleStage:           "RECONCILE_SERVICE",
+		DeploymentCircuitBreaker: wireCircuitBreaker{Status: "DISABLED", Threshold: d.threshold},
+		Alarms:                   wireAlarms{Status: "DISABLED"},
 	}
 	if status != "PENDING" {
 		started := sd.createdAt.Add(d.dur / 10)
-		o["startedAt"] = epoch(started)
-		o["updatedAt"] = epoch(started)
+		o.StartedAt, o.UpdatedAt = epoch(started), epoch(started)
 	}
 	if !finished.IsZero() {
-		o["finishedAt"] = epoch(finished)
-		o["updatedAt"] = epoch(finished)
-		o["lifecycleStage"] = "CLEAN_UP"
+		o.FinishedAt, o.UpdatedAt, o.LifecycleStage = epoch(finished), epoch(finished), "CLEAN_UP"
 	}
 	if status == "STOPPED" {
-		o["stoppedAt"] = epoch(finished)
+		o.StoppedAt = epoch(finished)
 	}
-	if reason != "" {
-		o["statusReason"] = reason
-	}
-	src := make([]any, 0, len(sd.sources))
 	for _, sdep := range sd.sources {
-		src = append(src, s.revisionSummary(sdep, now, 0))
+		o.SourceServiceRevisions = append(o.SourceServiceRevisions, s.revisionSummary(sdep, now, 0))
 	}
-	o["sourceServiceRevisions"] = src
 	if after(now, sd.rollbackAt) {
-		rb := obj{"reason": sd.rollbackReason, "startedAt": epoch(sd.rollbackAt)}
+		o.Rollback = &wireRollback{Reason: sd.rollbackReason, StartedAt: epoch(sd.rollbackAt)}
 		if sd.rollbackDep != nil {
-			rb["serviceRevisionArn"] = s.revisionArn(sd.rollbackDep)
+			o.Rollback.ServiceRevisionArn = s.revisionArn(sd.rollbackDep)
 		}
-		o["rollback"] = rb
 	}
-	cb := obj{"status": "DISABLED", "failureCount": 0, "threshold": d.threshold}
 	if d.breaker {
-		_, _, failed := s.counts(d, now)
-		cb["failureCount"] = failed
+		cb := &o.DeploymentCircuitBreaker
+		_, _, cb.FailureCount = s.counts(d, now)
 		switch {
 		case after(now, d.failedAt):
-			cb["status"] = "TRIGGERED"
+			cb.Status = "TRIGGERED"
 		case after(now, d.completedAt), after(now, sd.stoppedAt):
-			cb["status"] = "MONITORING_COMPLETE"
+			cb.Status = "MONITORING_COMPLETE"
 		default:
-			cb["status"] = "MONITORING"
+			cb.Status = "MONITORING"
 		}
 	}
-	o["deploymentCircuitBreaker"] = cb
-	o["alarms"] = obj{"status": "DISABLED"}
 	if d.bg != nil {
-		s.bgSDJSON(o, d, now) // bluegreen_plan.go
+		s.bgSDJSON(&o, d, now) // ecs_bluegreen_plan.go
 	}
 	return o
 }
@@ -166,7 +157,7 @@ func (e *ecsCall) listServiceDeployments() {
 	}
 	ca := sub(req, "createdAt")
 	var arns []string
-	byArn := map[string]obj{}
+	byArn := map[string]wireSDSummary{}
 	for i := len(s.sds) - 1; i >= 0; i-- {
 		sd := s.sds[i]
 		if sd.createdAt.After(now) {
@@ -179,19 +170,19 @@ func (e *ecsCall) listServiceDeployments() {
 		if !inRange(sd.createdAt, ca) {
 			continue
 		}
-		o := obj{
-			"serviceDeploymentArn":     sd.arn,
-			"serviceArn":               s.arn,
-			"clusterArn":               s.clusterArn,
-			"createdAt":                epoch(sd.createdAt),
-			"status":                   st,
-			"targetServiceRevisionArn": s.revisionArn(sd.target),
+		o := wireSDSummary{
+			ServiceDeploymentArn:     sd.arn,
+			ServiceArn:               s.arn,
+			ClusterArn:               s.clusterArn,
+			CreatedAt:                epoch(sd.createdAt),
+			Status:                   st,
+			TargetServiceRevisionArn: s.revisionArn(sd.target),
 		}
 		if st != "PENDING" {
-			o["startedAt"] = epoch(sd.createdAt.Add(sd.target.dur / 10))
+			o.StartedAt = epoch(sd.createdAt.Add(sd.target.dur / 10))
 		}
 		if !finished.IsZero() {
-			o["finishedAt"] = epoch(finished)
+			o.FinishedAt = epoch(finished)
 		}
 		arns = append(arns, sd.arn)
 		byArn[sd.arn] = o
@@ -200,13 +191,12 @@ func (e *ecsCall) listServiceDeployments() {
 	if !ok {
 		return
 	}
-	out := make([]any, len(items))
+	res := struct {
+		ServiceDeployments []wireSDSummary `json:"serviceDeployments"`
+		NextToken          string          `json:"nextToken,omitempty"`
+	}{ServiceDeployments: make([]wireSDSummary, len(items)), NextToken: next}
 	for i, arn := range items {
-		out[i] = byArn[arn]
-	}
-	res := obj{"serviceDeployments": out}
-	if next != "" {
-		res["nextToken"] = next
+		res.ServiceDeployments[i] = byArn[arn]
 	}
 	e.ok(res)
 }
@@ -248,17 +238,21 @@ func (e *ecsCall) describeServiceDeployments() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.clock.Now()
-	out, failures := []any{}, []any{}
+	var res struct {
+		ServiceDeployments []wireServiceDeployment `json:"serviceDeployments"`
+		Failures           []wireFailure           `json:"failures"`
+	}
+	res.ServiceDeployments, res.Failures = []wireServiceDeployment{}, []wireFailure{}
 	for _, v := range list(req, "serviceDeploymentArns") {
 		arn, _ := v.(string)
 		s, sd := a.visibleSD(arn, now)
 		if sd == nil {
-			failures = append(failures, obj{"arn": arn, "reason": "MISSING"})
+			res.Failures = append(res.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
 			continue
 		}
-		out = append(out, s.sdJSON(sd, now))
+		res.ServiceDeployments = append(res.ServiceDeployments, s.sdJSON(sd, now))
 	}
-	e.ok(obj{"serviceDeployments": out, "failures": failures})
+	e.ok(res)
 }
 
 // stopServiceDeployment follows "Stopping Amazon ECS service deployments": a PENDING
@@ -290,7 +284,7 @@ func (e *ecsCall) stopServiceDeployment() {
 	st, _, _ := sd.status(T)
 	switch st {
 	case "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS":
-		e.ok(obj{"serviceDeploymentArn": arn})
+		e.ok(wireSDArn{ServiceDeploymentArn: arn})
 		return
 	case "PENDING", "IN_PROGRESS":
 	default:
@@ -299,15 +293,15 @@ func (e *ecsCall) stopServiceDeployment() {
 	}
 	P := sd.target
 	if P.bg != nil && stopType == "ROLLBACK" {
-		s.bgDecide(a, T, P, bgDecision{at: T, rollback: true}) // bluegreen_api.go
-		e.ok(obj{"serviceDeploymentArn": arn})
+		s.bgDecide(a, T, P, bgDecision{at: T, rollback: true}) // ecs_bluegreen_api.go
+		e.ok(wireSDArn{ServiceDeploymentArn: arn})
 		return
 	}
 	s.truncate(a, T)
 	if stopType == "ABORT" {
 		sd.stoppedAt, sd.stopReason = T, "Service deployment stopped by a StopServiceDeployment request."
 		s.plan(a, T) // keeps the tasks already started; nothing new is scheduled
-		e.ok(obj{"serviceDeploymentArn": arn})
+		e.ok(wireSDArn{ServiceDeploymentArn: arn})
 		return
 	}
 	var prev *deployment
@@ -319,7 +313,7 @@ func (e *ecsCall) stopServiceDeployment() {
 	sd.rollbackAt, sd.manual = T, true
 	sd.rollbackReason = "Service deployment rolled back because of a StopServiceDeployment request."
 	if prev == nil {
-		e.ok(obj{"serviceDeploymentArn": arn}) // ROLLBACK_FAILED: nothing to roll back to
+		e.ok(wireSDArn{ServiceDeploymentArn: arn}) // ROLLBACK_FAILED: nothing to roll back to
 		return
 	}
 	R := a.cloneDeployment(prev, T)
@@ -328,7 +322,7 @@ func (e *ecsCall) stopServiceDeployment() {
 	s.deployments = append(s.deployments, R)
 	s.addEvent(a, T, "rolling back to deployment %s.", prev.id)
 	s.plan(a, T)
-	e.ok(obj{"serviceDeploymentArn": arn})
+	e.ok(wireSDArn{ServiceDeploymentArn: arn})
 }
 
 // describeServiceRevisions returns the configuration each deployment ran with
@@ -342,53 +336,47 @@ func (e *ecsCall) describeServiceRevisions() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.clock.Now()
-	out, failures := []any{}, []any{}
+	var res struct {
+		ServiceRevisions []wireServiceRevision `json:"serviceRevisions"`
+		Failures         []wireFailure         `json:"failures"`
+	}
+	res.ServiceRevisions, res.Failures = []wireServiceRevision{}, []wireFailure{}
 	for _, v := range list(req, "serviceRevisionArns") {
 		arn, _ := v.(string)
-		var found obj
+		var found *wireServiceRevision
 		for _, s := range a.services {
 			for _, d := range s.deployments {
 				if s.revisionArn(d) == arn && !d.createdAt.After(now) && found == nil {
-					found = s.revisionJSON(d)
+					r := s.revisionJSON(d)
+					found = &r
 				}
 			}
 		}
 		if found == nil {
-			failures = append(failures, obj{"arn": arn, "reason": "MISSING"})
+			res.Failures = append(res.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
 			continue
 		}
-		out = append(out, found)
+		res.ServiceRevisions = append(res.ServiceRevisions, *found)
 	}
-	e.ok(obj{"serviceRevisions": out, "failures": failures})
+	e.ok(res)
 }
 
-func (s *service) revisionJSON(d *deployment) obj {
-	o := obj{
-		"serviceRevisionArn": s.revisionArn(d),
-		"serviceArn":         s.arn,
-		"clusterArn":         s.clusterArn,
-		"taskDefinition":     d.taskDef,
-		"createdAt":          epoch(d.createdAt),
-		"guardDutyEnabled":   false,
-	}
-	if d.launchType != "" {
-		o["launchType"] = d.launchType
+func (s *service) revisionJSON(d *deployment) wireServiceRevision {
+	o := wireServiceRevision{
+		ServiceRevisionArn: s.revisionArn(d),
+		ServiceArn:         s.arn,
+		ClusterArn:         s.clusterArn,
+		TaskDefinition:     d.taskDef,
+		CreatedAt:          epoch(d.createdAt),
+		LaunchType:         d.launchType,
+		PlatformVersion:    d.platformVersion,
+		revisionCfg:        d.cfg.clone(),
 	}
 	if d.platformVersion != "" {
-		o["platformVersion"] = d.platformVersion
-		o["platformFamily"] = "Linux"
+		o.PlatformFamily = "Linux"
 	}
-	for _, k := range []string{"networkConfiguration", "capacityProviderStrategy", "serviceConnectConfiguration", "volumeConfigurations", "loadBalancers", "serviceRegistries", "vpcLatticeConfigurations"} {
-		if v, ok := d.cfg[k]; ok && v != nil {
-			o[k] = clone(v)
-		}
-	}
-	var imgs []any
 	for _, c := range d.specs {
-		imgs = append(imgs, obj{"containerName": c.name, "image": c.image, "imageDigest": "sha256:" + strings.Repeat("0", 64)})
-	}
-	if imgs != nil {
-		o["containerImages"] = imgs
+		o.ContainerImages = append(o.ContainerImages, wireContainerImage{ContainerName: c.name, Image: c.image, ImageDigest: "sha256:" + strings.Repeat("0", 64)})
 	}
 	return o
 }

@@ -61,12 +61,7 @@ func (e *ecsCall) createTaskSet() {
 	if s == nil {
 		return
 	}
-	cfg := obj{}
-	for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
-		if v, ok := req[k]; ok && v != nil {
-			cfg[k] = clone(v)
-		}
-	}
+	cfg := taskSetCfg(req)
 	launchType := str(req, "launchType")
 	if launchType == "" && len(list(req, "capacityProviderStrategy")) == 0 {
 		launchType = str(s.attrs, "launchType") // the service's, as ECS defaults it
@@ -81,7 +76,7 @@ func (e *ecsCall) createTaskSet() {
 		ts.startedBy = "CODE_DEPLOY"
 	}
 	s.planTaskSets(a, T)
-	e.ok(obj{"taskSet": s.taskSetJSON(ts, T)})
+	e.ok(wireTaskSetAnswer{TaskSet: s.taskSetJSON(ts, T)})
 }
 
 // fromCodeDeploy reports whether the sandbox's CodeDeploy sent the request.
@@ -100,8 +95,8 @@ func (e *ecsCall) describeTaskSets() {
 		return
 	}
 	T := a.clock.Now()
-	sets := []any{}
-	failures := []any{}
+	sets := []wireTaskSet{}
+	failures := []wireFailure{}
 	refs := list(req, "taskSets")
 	if len(refs) == 0 {
 		for _, ts := range s.visibleTaskSets(T) {
@@ -113,10 +108,13 @@ func (e *ecsCall) describeTaskSets() {
 		if ts := s.findTaskSet(ref); ts != nil {
 			sets = append(sets, s.taskSetJSON(ts, T))
 		} else {
-			failures = append(failures, obj{"arn": ref, "reason": "MISSING"})
+			failures = append(failures, wireFailure{Arn: ref, Reason: "MISSING"})
 		}
 	}
-	e.ok(obj{"taskSets": sets, "failures": failures})
+	e.ok(struct {
+		TaskSets []wireTaskSet `json:"taskSets"`
+		Failures []wireFailure `json:"failures"`
+	}{sets, failures})
 }
 
 // updateTaskSet changes a task set's scale (UpdateTaskSet API reference).
@@ -146,7 +144,7 @@ func (e *ecsCall) updateTaskSet() {
 	T := a.clock.Now()
 	ts.scale, ts.updatedAt = v, T
 	s.planTaskSets(a, T)
-	e.ok(obj{"taskSet": s.taskSetJSON(ts, T)})
+	e.ok(wireTaskSetAnswer{TaskSet: s.taskSetJSON(ts, T)})
 }
 
 // deleteTaskSet implements DeleteTaskSet (API reference): the task set goes DRAINING
@@ -185,7 +183,7 @@ func (e *ecsCall) deleteTaskSet() {
 		s.events = append(s.events, event{id: a.uuid(), at: T, msg: "(service " + s.name + ", taskSet " + ts.dep.id + ") has stopped " +
 			strconv.Itoa(len(stopping)) + " running tasks: " + taskList(stopping) + "."})
 	}
-	e.ok(obj{"taskSet": s.taskSetJSON(ts, T)})
+	e.ok(wireTaskSetAnswer{TaskSet: s.taskSetJSON(ts, T)})
 }
 
 // updateServicePrimaryTaskSet makes one task set PRIMARY and the others ACTIVE
@@ -214,5 +212,5 @@ func (e *ecsCall) updateServicePrimaryTaskSet() {
 		}
 	}
 	ts.status, ts.updatedAt = "PRIMARY", T
-	e.ok(obj{"taskSet": s.taskSetJSON(ts, T)})
+	e.ok(wireTaskSetAnswer{TaskSet: s.taskSetJSON(ts, T)})
 }

@@ -66,24 +66,8 @@ func (e *ecsCall) createService() {
 	if !ok {
 		return
 	}
-	var td obj
-	if ref := str(req, "taskDefinition"); ref != "" {
-		t, status, body, err := e.taskDefinition(ref)
-		if err != nil || status != 200 {
-			e.relay(status, body, err)
-			return
-		}
-		td = t
-		req["taskDefinition"] = str(td, "taskDefinitionArn")
-	}
-	status, body, err := e.forward(motoSafe(req))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	td, reply, ok := e.forwardService(req)
+	if !ok {
 		return
 	}
 	svc := sub(reply, "service")
@@ -91,8 +75,20 @@ func (e *ecsCall) createService() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	T := a.clock.Now()
+	s := newService(e.c.Region, svc, req, T)
+	a.services[serviceKey(s.region, s.cluster, s.name)] = s
+	if td != nil {
+		s.firstDeployment(a, T, td, req)
+	}
+	s.render(svc, a.clock.Now())
+	e.ok(reply)
+}
+
+// newService is the simulated side of a service moto just created (svc) from req:
+// the fields the proxy keeps, with the defaults of the CreateService API reference.
+func newService(region string, svc, req obj, T time.Time) *service {
 	s := &service{
-		region:     e.c.Region,
+		region:     region,
 		cluster:    lastSegment(str(svc, "clusterArn"), "default"),
 		clusterArn: str(svc, "clusterArn"),
 		name:       str(svc, "serviceName"),
@@ -128,39 +124,30 @@ func (e *ecsCall) createService() {
 	if launchType == "FARGATE" && str(req, "platformVersion") == "" {
 		s.attrs["platformVersion"] = "LATEST"
 	}
-	cfg := obj{}
-	for _, k := range deploymentFields {
-		if v, ok := req[k]; ok {
-			cfg[k] = clone(v)
-		}
-	}
-	a.services[serviceKey(s.region, s.cluster, s.name)] = s
-	if s.controller == "ECS" && td != nil {
+	return s
+}
+
+// firstDeployment starts a new service on td: the first deployment of an ECS
+// service, or the first task set, PRIMARY at 100%, of a CODE_DEPLOY one (
+// ecs_tasksets.go); EXTERNAL services get theirs from CreateTaskSet.
+func (s *service) firstDeployment(a *account, T time.Time, td, req obj) {
+	switch s.controller {
+	case "ECS":
+		var cfg revisionCfg
+		cfg.overlay(req, deploymentFields)
 		s.startDeployment(a, T, td, cfg, nil)
-	}
-	if s.controller == "CODE_DEPLOY" && td != nil {
-		// CreateService with the CODE_DEPLOY controller creates the service's first
-		// task set, PRIMARY at 100% (tasksets.go); EXTERNAL services get theirs from
-		// CreateTaskSet.
-		tcfg := obj{}
-		for _, k := range []string{"networkConfiguration", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"} {
-			if v, ok := req[k]; ok && v != nil {
-				tcfg[k] = clone(v)
-			}
-		}
-		ts := s.newTaskSet(a, T, td, tcfg, str(s.attrs, "launchType"), str(req, "platformVersion"), 100)
+	case "CODE_DEPLOY":
+		ts := s.newTaskSet(a, T, td, taskSetCfg(req), str(s.attrs, "launchType"), str(req, "platformVersion"), 100)
 		ts.status = "PRIMARY"
 		s.planTaskSets(a, T)
 	}
-	s.render(svc, a.clock.Now())
-	e.ok(reply)
 }
 
 // startDeployment creates a new PRIMARY deployment and its ServiceDeployment at T.
 // An in-flight ServiceDeployment is superseded (it becomes STOPPED and its ECS
 // deployment ACTIVE and draining), as "View service history using Amazon ECS service
 // deployments" in the Developer Guide describes.
-func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev *deployment) *deployment {
+func (s *service) startDeployment(a *account, T time.Time, td obj, cfg revisionCfg, prev *deployment) *deployment {
 	s.truncate(a, T)
 	for _, sd := range s.sds {
 		if st, _, _ := sd.status(T); st == "PENDING" || st == "IN_PROGRESS" || st == "ROLLBACK_REQUESTED" || st == "ROLLBACK_IN_PROGRESS" {
@@ -169,7 +156,7 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 		}
 	}
 	specs, beh := containerSpecs(td, nil)
-	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (pullfail.go)
+	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (ecs_pullfail.go)
 	d := &deployment{
 		id:              a.deploymentID(),
 		taskDef:         str(td, "taskDefinitionArn"),
@@ -191,9 +178,9 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg obj, prev
 	if s.primary(T) != nil {
 		// A traffic-shifting strategy needs a blue revision to shift from; the first
 		// deployment of a service just starts its tasks.
-		d.bg = bgConfigOf(dc) // bluegreen.go
+		d.bg = bgConfigOf(dc) // ecs_bluegreen.go
 	}
-	d.early = earlySuccessOf(dc) // earlysuccess.go
+	d.early = earlySuccessOf(dc) // ecs_earlysuccess.go
 	sd := &serviceDeployment{
 		id:        a.sdID(),
 		target:    d,
@@ -213,28 +200,11 @@ func (e *ecsCall) updateService() {
 	if !ok {
 		return
 	}
-	if e.rejectCodeDeployUpdate(req) { // bluegreen_api.go
+	if e.rejectCodeDeployUpdate(req) { // ecs_bluegreen_api.go
 		return
 	}
-	var td obj
-	if ref := str(req, "taskDefinition"); ref != "" {
-		t, status, body, err := e.taskDefinition(ref)
-		if err != nil || status != 200 {
-			e.relay(status, body, err)
-			return
-		}
-		td = t
-		// moto stores the reference exactly as passed; ECS reports the ARN.
-		req["taskDefinition"] = str(td, "taskDefinitionArn")
-	}
-	status, body, err := e.forward(motoSafe(req))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	td, reply, ok := e.forwardService(req)
+	if !ok {
 		return
 	}
 	svc := sub(reply, "service")
@@ -247,68 +217,7 @@ func (e *ecsCall) updateService() {
 		return
 	}
 	T := a.clock.Now()
-	P := s.primary(T)
-	redeploy := boolean(req, "forceNewDeployment")
-	if td != nil && (P == nil || str(td, "taskDefinitionArn") != P.taskDef) {
-		redeploy = true
-	}
-	for _, k := range redeployFields {
-		if v, ok := req[k]; ok && v != nil {
-			var cur any
-			if P != nil {
-				cur = P.cfg[k]
-			}
-			if k == "platformVersion" {
-				cur = s.attrs[k]
-			}
-			if canon(v) != canon(cur) {
-				redeploy = true
-			}
-		}
-	}
-	for _, k := range keptFields {
-		if v, ok := req[k]; ok {
-			s.attrs[k] = clone(v)
-		}
-	}
-	if dc, ok := req["deploymentConfiguration"].(map[string]any); ok && s.controller == "ECS" {
-		s.attrs["deploymentConfiguration"] = defaultDeploymentConfiguration(clone(dc).(map[string]any))
-	}
-	if len(list(req, "capacityProviderStrategy")) > 0 {
-		delete(s.attrs, "launchType")
-	}
-	newDesired := s.desired
-	if n, ok := num(req, "desiredCount"); ok {
-		newDesired = n
-	}
-	if s.controller == "ECS" && P != nil {
-		switch {
-		case redeploy:
-			s.desired = newDesired
-			cfg := obj{}
-			for k, v := range P.cfg {
-				cfg[k] = clone(v)
-			}
-			for _, k := range deploymentFields {
-				if v, ok := req[k]; ok {
-					cfg[k] = clone(v)
-				}
-			}
-			if td == nil {
-				td = P.td
-			}
-			s.startDeployment(a, T, td, cfg, P)
-		case newDesired != s.desired:
-			s.desired = newDesired
-			s.truncate(a, T)
-			s.plan(a, T)
-		}
-	}
-	if s.usesTaskSets() && newDesired != s.desired {
-		s.desired = newDesired
-		s.planTaskSets(a, T) // task sets scale with the service (tasksets.go)
-	}
-	s.desired = newDesired
+	s.update(a, T, req, td)
 	s.render(svc, T)
 	e.ok(reply)
 }
@@ -407,11 +316,7 @@ func (e *ecsCall) listServices() {
 	if !ok {
 		return
 	}
-	out := obj{"serviceArns": orEmpty(items)}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	e.ok(out)
+	e.ok(wireServiceArns{ServiceArns: orEmpty(items), NextToken: next})
 }
 
 // motoSafe encodes a CreateService/UpdateService request for moto. moto 5.2.1 raises
@@ -432,4 +337,99 @@ func motoSafe(req obj) []byte {
 		}
 	}
 	return mustMarshal(c)
+}
+
+// forwardService resolves the request's task definition (moto stores the reference
+// exactly as passed; ECS reports the ARN), passes CreateService or UpdateService to
+// moto and decodes its reply; it answers errors itself.
+func (e *ecsCall) forwardService(req obj) (td, reply obj, ok bool) {
+	if ref := str(req, "taskDefinition"); ref != "" {
+		t, status, body, err := e.taskDefinition(ref)
+		if err != nil || status != 200 {
+			e.relay(status, body, err)
+			return nil, nil, false
+		}
+		td = t
+		req["taskDefinition"] = str(td, "taskDefinitionArn")
+	}
+	status, body, err := e.forward(motoSafe(req))
+	if err != nil || status != 200 {
+		e.relay(status, body, err)
+		return nil, nil, false
+	}
+	reply, err = decodeObj(body)
+	if err != nil {
+		e.raw(status, body)
+		return nil, nil, false
+	}
+	return td, reply, true
+}
+
+// update applies an UpdateService at T: the kept fields change at once; a new task
+// definition, forceNewDeployment or a changed deployment field starts a deployment;
+// a new desired count alone replans the current one (or scales the task sets).
+func (s *service) update(a *account, T time.Time, req, td obj) {
+	P := s.primary(T)
+	redeploy := s.redeploys(req, td, P)
+	for _, k := range keptFields {
+		if v, ok := req[k]; ok {
+			s.attrs[k] = clone(v)
+		}
+	}
+	if dc, ok := req["deploymentConfiguration"].(map[string]any); ok && s.controller == "ECS" {
+		s.attrs["deploymentConfiguration"] = defaultDeploymentConfiguration(clone(dc).(map[string]any))
+	}
+	if len(list(req, "capacityProviderStrategy")) > 0 {
+		delete(s.attrs, "launchType")
+	}
+	newDesired := s.desired
+	if n, ok := num(req, "desiredCount"); ok {
+		newDesired = n
+	}
+	if s.controller == "ECS" && P != nil {
+		switch {
+		case redeploy:
+			s.desired = newDesired
+			cfg := P.cfg.clone()
+			cfg.overlay(req, deploymentFields)
+			if td == nil {
+				td = P.td
+			}
+			s.startDeployment(a, T, td, cfg, P)
+		case newDesired != s.desired:
+			s.desired = newDesired
+			s.truncate(a, T)
+			s.plan(a, T)
+		}
+	}
+	if s.usesTaskSets() && newDesired != s.desired {
+		s.desired = newDesired
+		s.planTaskSets(a, T) // task sets scale with the service (ecs_tasksets.go)
+	}
+	s.desired = newDesired
+}
+
+// redeploys reports whether an UpdateService starts a new deployment from P: forced,
+// another task definition, or a deployment field that differs from P's.
+func (s *service) redeploys(req, td obj, P *deployment) bool {
+	if boolean(req, "forceNewDeployment") || (td != nil && (P == nil || str(td, "taskDefinitionArn") != P.taskDef)) {
+		return true
+	}
+	for _, k := range redeployFields {
+		v, ok := req[k]
+		if !ok || v == nil {
+			continue
+		}
+		var cur any
+		if P != nil {
+			cur = P.cfg.get(k)
+		}
+		if k == "platformVersion" {
+			cur = s.attrs[k]
+		}
+		if canon(v) != canon(cur) {
+			return true
+		}
+	}
+	return false
 }

@@ -36,9 +36,9 @@ func placeLimit(td, overrides obj) int {
 // placementFailure is the Failure RunTask reports for a task it could not place
 // ("API failure reasons", Amazon ECS Developer Guide): on EC2 the resource that ran
 // out on every container instance, on Fargate the capacity message.
-func placementFailure(launchType, clusterArn string) obj {
+func placementFailure(launchType, clusterArn string) wireFailure {
 	if launchType == "FARGATE" {
-		return obj{"arn": clusterArn, "reason": "Capacity is unavailable at this time. Please try again later or in a different availability zone"}
+		return wireFailure{Arn: clusterArn, Reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone"}
 	}
-	return obj{"arn": clusterArn, "reason": "RESOURCE:MEMORY"}
+	return wireFailure{Arn: clusterArn, Reason: "RESOURCE:MEMORY"}
 }

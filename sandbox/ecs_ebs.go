@@ -47,16 +47,16 @@ func (e *ecsCall) ebsVolumes(req obj) ([]ebsVolume, bool) {
 }
 
 // attachmentJSON renders a volume as a Task attachment with status.
-func (v ebsVolume) attachmentJSON(status string) obj {
-	details := []any{
-		obj{"name": "volumeName", "value": v.name},
-		obj{"name": "volumeId", "value": v.volumeID},
-		obj{"name": "volumeType", "value": v.volumeType},
-		obj{"name": "roleArn", "value": v.roleArn},
-		obj{"name": "deleteOnTermination", "value": strconv.FormatBool(v.deleteOnTermination)},
+func (v ebsVolume) attachmentJSON(status string) wireAttachment {
+	details := []wireNameValue{
+		{Name: "volumeName", Value: v.name},
+		{Name: "volumeId", Value: v.volumeID},
+		{Name: "volumeType", Value: v.volumeType},
+		{Name: "roleArn", Value: v.roleArn},
+		{Name: "deleteOnTermination", Value: strconv.FormatBool(v.deleteOnTermination)},
 	}
 	if v.sizeInGiB > 0 {
-		details = append(details, obj{"name": "volumeSizeInGiB", "value": strconv.Itoa(v.sizeInGiB)})
+		details = append(details, wireNameValue{Name: "volumeSizeInGiB", Value: strconv.Itoa(v.sizeInGiB)})
 	}
-	return obj{"id": v.attachment, "type": "AmazonElasticBlockStorage", "status": status, "details": details}
+	return wireAttachment{ID: v.attachment, Type: "AmazonElasticBlockStorage", Status: status, Details: details}
 }

@@ -54,7 +54,7 @@ func (e *ecsCall) continueServiceDeployment() {
 		return
 	}
 	s.bgDecide(a, T, P, bgDecision{at: T, hookID: hookID, rollback: action == "ROLLBACK"})
-	e.ok(obj{"serviceDeploymentArn": arn})
+	e.ok(wireSDArn{ServiceDeploymentArn: arn})
 }
 
 // codeDeployFixed are the UpdateService fields a CODE_DEPLOY service refuses: the

@@ -93,13 +93,13 @@ func (e *ecsCall) executeCommand() {
 	}
 	id, stream, token := a.execSession(e.c.Region)
 	a.sessions[id] = execRecord{Command: str(req, "command"), Task: t.id, Container: name}
-	e.ok(obj{
-		"clusterArn":    fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, a.id, t.cluster),
-		"containerArn":  fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, a.id, t.cluster, t.id, name),
-		"containerName": name,
-		"interactive":   true,
-		"taskArn":       t.arn,
-		"session":       obj{"sessionId": id, "streamUrl": stream, "tokenValue": token},
+	e.ok(wireExecAnswer{
+		ClusterArn:    fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", t.region, a.id, t.cluster),
+		ContainerArn:  fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", t.region, a.id, t.cluster, t.id, name),
+		ContainerName: name,
+		Interactive:   true,
+		TaskArn:       t.arn,
+		Session:       wireSession{SessionID: id, StreamURL: stream, TokenValue: token},
 	})
 }
 
