@@ -341,6 +341,13 @@ func TestScheduleE2ERunStartsTheRulesTask(t *testing.T) {
 	if got != "[sh -c echo report; exit 4]" {
 		t.Errorf("command override %s", got)
 	}
+	// Started as the rule starts it, so status finds the run among the rule's.
+	if aws.ToString(tk.StartedBy) != "events-rule/nightly-report" {
+		t.Errorf("startedBy %q, want events-rule/nightly-report", aws.ToString(tk.StartedBy))
+	}
+	if out, _ := e.timed(0, "schedule", "--conf", "ecschedule.yaml", "status", "--rule", "nightly-report"); !strings.Contains(out, "exit 4 (failed)") {
+		t.Errorf("status does not show the run:\n%s", out)
+	}
 	// --dry-run prints the plan and starts nothing; an unknown rule is a usage error.
 	e.timed(0, "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "cleanup", "--dry-run")
 	_, errs = e.timed(2, "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "nightly")
