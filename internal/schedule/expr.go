@@ -77,17 +77,25 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func (e *Expression) Rate() time.Duration { return e.every }
 
 // Next returns the next n fire times strictly after t, in UTC. A rate expression
-// counts from anchor (when the rule was created, if known; else t).
+// counts from anchor, a moment it fired (EventBridge counts a rate from the rule's
+// creation, which no API returns; a run the rule started carries its phase); with a
+// zero anchor it counts from t, which is only approximate.
 func (e *Expression) Next(t, anchor time.Time, n int) []time.Time {
 	t = t.UTC()
 	if e.cron != nil {
 		from := t.Truncate(time.Minute).Add(time.Minute)
 		return e.cron.NextN(from, n)
 	}
-	if anchor.IsZero() || anchor.After(t) {
+	if anchor.IsZero() {
 		anchor = t
 	}
-	k := t.Sub(anchor)/e.every + 1
+	// k is the first multiple of the period past t, counted from the anchor, which
+	// may lie before or after t.
+	d := t.Sub(anchor)
+	k := d / e.every
+	if d >= 0 || d%e.every == 0 {
+		k++
+	}
 	out := make([]time.Time, 0, n)
 	for i := range n {
 		out = append(out, anchor.UTC().Add((k+time.Duration(i))*e.every))
