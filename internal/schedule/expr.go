@@ -15,6 +15,40 @@ type Expression struct {
 	Raw   string
 	cron  *cronplan.Expression
 	every time.Duration
+	at    string // at(...): the local date and time of a one-time schedule
+}
+
+// ParseScheduleExpression parses an EventBridge Scheduler expression: at(...) of a
+// one-time schedule ("yyyy-mm-ddThh:mm:ss"), or cron(...)/rate(...) as rules take.
+func ParseScheduleExpression(s string) (*Expression, error) {
+	if inner, ok := strings.CutPrefix(s, "at("); ok && strings.HasSuffix(inner, ")") {
+		v := strings.TrimSuffix(inner, ")")
+		if _, err := time.Parse("2006-01-02T15:04:05", v); err != nil {
+			return nil, fmt.Errorf("invalid at expression %q: write at(2026-12-24T09:00:00)", s)
+		}
+		return &Expression{Raw: s, at: v}, nil
+	}
+	return ParseExpression(s)
+}
+
+// NextIn is Next for a schedule read in loc (cron and at are local to it).
+func (e *Expression) NextIn(t, anchor time.Time, n int, loc *time.Location) []time.Time {
+	switch {
+	case e.at != "":
+		at, _ := time.ParseInLocation("2006-01-02T15:04:05", e.at, loc)
+		if at.After(t) {
+			return []time.Time{at.UTC()}
+		}
+		return nil
+	case e.cron != nil:
+		from := t.In(loc).Truncate(time.Minute).Add(time.Minute)
+		var out []time.Time
+		for _, x := range e.cron.NextN(from, n) {
+			out = append(out, x.UTC())
+		}
+		return out
+	}
+	return e.Next(t, anchor, n)
 }
 
 var rateRe = regexp.MustCompile(`^rate\(([0-9]+) ([a-z]+)\)$`)
