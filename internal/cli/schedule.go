@@ -64,7 +64,7 @@ type ScheduleApplyCmd struct {
 	Prune       bool `help:"Delete the rules tagged with the file's tracking id that the file no longer names (never an untagged rule)."`
 	DryRun      bool `help:"Show what would change; change nothing."`
 	ToScheduler bool `help:"Migrate: create the rules as EventBridge Scheduler schedules and disable the EventBridge rules."`
-	Unified bool `short:"u" help:"Unified diffs (hunks with context); --no-unified prints whole documents." negatable:"" default:"true"`
+	Unified     bool `short:"u" help:"Unified diffs (hunks with context); --no-unified prints whole documents." negatable:"" default:"true"`
 }
 
 // ScheduleRunCmd runs a rule's task now.
