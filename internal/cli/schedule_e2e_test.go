@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -314,6 +315,26 @@ rules:
 	out, _ = e.must(0, "", "--output", "json", "schedule", "--conf", "minutely.yaml", "status")
 	if !strings.Contains(out, `"exitCode": 7`) || !strings.Contains(out, `"rule": "broken"`) {
 		t.Errorf("status json:\n%s", out)
+	}
+	// The rate's next fire times are exact: counted from the rule's last scheduled
+	// run (EventBridge counts a rate from the rule's creation, which no API returns).
+	var rep struct {
+		Rules []struct {
+			Rule        string
+			Next        []time.Time
+			Approximate bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rules {
+		if r.Rule != "minutely" {
+			continue
+		}
+		if len(r.Next) != 3 || r.Approximate || r.Next[0].Sub(start) != 4*time.Minute || r.Next[2].Sub(start) != 6*time.Minute {
+			t.Errorf("minutely: next %v (approximate %v), want +4m, +5m, +6m after %v", r.Next, r.Approximate, start)
+		}
 	}
 }
 

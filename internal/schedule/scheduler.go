@@ -37,6 +37,7 @@ type Scheduler interface {
 	UpdateSchedule(ctx context.Context, in *scheduler.UpdateScheduleInput, optFns ...func(*scheduler.Options)) (*scheduler.UpdateScheduleOutput, error)
 	DeleteSchedule(ctx context.Context, in *scheduler.DeleteScheduleInput, optFns ...func(*scheduler.Options)) (*scheduler.DeleteScheduleOutput, error)
 	ListSchedules(ctx context.Context, in *scheduler.ListSchedulesInput, optFns ...func(*scheduler.Options)) (*scheduler.ListSchedulesOutput, error)
+	ListScheduleGroups(ctx context.Context, in *scheduler.ListScheduleGroupsInput, optFns ...func(*scheduler.Options)) (*scheduler.ListScheduleGroupsOutput, error)
 	GetScheduleGroup(ctx context.Context, in *scheduler.GetScheduleGroupInput, optFns ...func(*scheduler.Options)) (*scheduler.GetScheduleGroupOutput, error)
 	CreateScheduleGroup(ctx context.Context, in *scheduler.CreateScheduleGroupInput, optFns ...func(*scheduler.Options)) (*scheduler.CreateScheduleGroupOutput, error)
 	ListTagsForResource(ctx context.Context, in *scheduler.ListTagsForResourceInput, optFns ...func(*scheduler.Options)) (*scheduler.ListTagsForResourceOutput, error)
@@ -334,11 +335,42 @@ func (s *Session) fetchSchedules(ctx context.Context, r *Region, files []*Sessio
 			}
 		}
 	}
+	if r.Scheduler == nil {
+		if len(groups) == 0 {
+			return nil
+		}
+		return errors.New("EventBridge Scheduler: no client")
+	}
+	// Prune looks in every group tagged with a tracking id of the files, also when
+	// the files no longer name a schedule there. A file without schedules tolerates
+	// a Scheduler that cannot be read (no permission): it has nothing to prune there.
+	if prune {
+		p := scheduler.NewListScheduleGroupsPaginator(r.Scheduler, &scheduler.ListScheduleGroupsInput{})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				if len(groups) == 0 {
+					break
+				}
+				return fmt.Errorf("list schedule groups: %w", err)
+			}
+			for _, g := range page.ScheduleGroups {
+				if name := aws.ToString(g.Name); name != DefaultGroup && !groups[name] {
+					tags, err := r.Scheduler.ListTagsForResource(ctx, &scheduler.ListTagsForResourceInput{ResourceArn: g.Arn})
+					if err != nil {
+						return fmt.Errorf("list tags of schedule group %s: %w", name, err)
+					}
+					for _, t := range tags.Tags {
+						if aws.ToString(t.Key) == TrackingTag && trackingIDs(files)[aws.ToString(t.Value)] {
+							groups[name] = true
+						}
+					}
+				}
+			}
+		}
+	}
 	if len(groups) == 0 {
 		return nil
-	}
-	if r.Scheduler == nil {
-		return errors.New("EventBridge Scheduler: no client")
 	}
 	live := &LiveSchedules{Schedules: map[string]*scheduler.GetScheduleOutput{}, Groups: map[string]string{}, Names: map[string][]string{}}
 	for g := range groups {
@@ -388,6 +420,15 @@ func (s *Session) fetchSchedules(ctx context.Context, r *Region, files []*Sessio
 	}
 	r.Schedules = live
 	return nil
+}
+
+// trackingIDs are the files' tracking ids.
+func trackingIDs(files []*SessionFile) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range files {
+		out[f.TrackingIDOf()] = true
+	}
+	return out
 }
 
 // schedChange is the Scheduler part of a change.
