@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroups"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/goccy/go-yaml"
 
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
@@ -83,13 +81,6 @@ type ScheduleStatusCmd struct {
 	Runs int `help:"How many of each rule's last runs to show." default:"3"`
 }
 
-// ScheduleDumpCmd writes an ecschedule file of the live rules.
-type ScheduleDumpCmd struct {
-	Cluster string `help:"Cluster whose rules to dump (default: the --conf file's)."`
-	Region  string `help:"Region (default: the --conf file's, else AWS_REGION)."`
-	Role    string `help:"Role written at the top of the file (ecschedule's -role)."`
-}
-
 // scheduleConnect builds a region's clients on the command's rate budget (the one
 // place schedule makes clients).
 func (a *app) scheduleConnect(budget *awsclient.Budget) schedule.Connect {
@@ -115,6 +106,37 @@ func (s *ScheduleCmd) open(ctx context.Context, a *app) (*schedule.Session, erro
 		a.scheduleConnect(awsclient.NewBudget(a.g.MaxRPS)))
 }
 
+// planned is what diff, apply and status share: the selection checked, the files
+// loaded and checked, the live rules read and compared.
+type planned struct {
+	verb                                   string
+	optional, prune, validate, toScheduler bool
+}
+
+func (s *ScheduleCmd) plan(ctx context.Context, a *app, sel scheduleSelect, p planned) (*schedule.Session, []*schedule.Change, error) {
+	if err := sel.check(p.verb, p.optional); err != nil {
+		return nil, nil, err
+	}
+	if p.prune && !sel.All {
+		done := map[string]string{"diff": "compared", "apply": "applied"}[p.verb]
+		return nil, nil, diag.Invalid(errors.New("--prune needs --all"), "the rules a file no longer names are found only when every rule is "+done)
+	}
+	ss, err := s.open(ctx, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range ss.Files {
+		if p.toScheduler {
+			f.ToScheduler()
+		}
+	}
+	if err := ss.Prepare(ctx, sel.Rule, p.prune, p.validate); err != nil {
+		return nil, nil, err
+	}
+	cs, err := ss.Plan(sel.Rule, p.prune)
+	return ss, cs, err
+}
+
 // drift is the note on the family of the doppio config given with --config (when
 // one is) whose local definition differs from its latest registered revision.
 func (a *app) scheduleDrift(ctx context.Context, ss *schedule.Session) (map[string]string, error) {
@@ -134,20 +156,7 @@ func (a *app) scheduleDrift(ctx context.Context, ss *schedule.Session) (map[stri
 
 // Run prints the differences (stdout), exit 3 with --exit-code when there are some.
 func (c *ScheduleDiffCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error {
-	if err := c.check("diff", false); err != nil {
-		return err
-	}
-	if c.Prune && !c.All {
-		return diag.Invalid(errors.New("--prune needs --all"), "the rules a file no longer names are found only when every rule is compared")
-	}
-	ss, err := s.open(ctx, a)
-	if err != nil {
-		return err
-	}
-	if err := ss.Prepare(ctx, c.Rule, c.Prune, c.Validate); err != nil {
-		return err
-	}
-	cs, err := ss.Plan(c.Rule, c.Prune)
+	ss, cs, err := s.plan(ctx, a, c.scheduleSelect, planned{verb: "diff", prune: c.Prune, validate: c.Validate})
 	if err != nil {
 		return err
 	}
@@ -172,25 +181,7 @@ func (c *ScheduleDiffCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error
 
 // Run validates everything, then writes only what differs.
 func (c *ScheduleApplyCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error {
-	if err := c.check("apply", false); err != nil {
-		return err
-	}
-	if c.Prune && !c.All {
-		return diag.Invalid(errors.New("--prune needs --all"), "the rules a file no longer names are found only when every rule is applied")
-	}
-	ss, err := s.open(ctx, a)
-	if err != nil {
-		return err
-	}
-	if c.ToScheduler {
-		for _, f := range ss.Files {
-			f.ToScheduler()
-		}
-	}
-	if err := ss.Prepare(ctx, c.Rule, c.Prune, true); err != nil {
-		return err
-	}
-	cs, err := ss.Plan(c.Rule, c.Prune)
+	ss, cs, err := s.plan(ctx, a, c.scheduleSelect, planned{verb: "apply", prune: c.Prune, validate: true, toScheduler: c.ToScheduler})
 	if err != nil {
 		return err
 	}
@@ -222,20 +213,10 @@ func (c *ScheduleApplyCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) erro
 
 // Run shows each rule's schedule, state, next fire times, revision and last runs.
 func (c *ScheduleStatusCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error {
-	if err := c.check("status", true); err != nil {
-		return err
-	}
 	if c.Runs < 0 || c.Runs > 100 {
 		return diag.Invalid(fmt.Errorf("--runs %d: must be 0 to 100", c.Runs), "")
 	}
-	ss, err := s.open(ctx, a)
-	if err != nil {
-		return err
-	}
-	if err := ss.Prepare(ctx, c.Rule, false, false); err != nil {
-		return err
-	}
-	cs, err := ss.Plan(c.Rule, false)
+	ss, cs, err := s.plan(ctx, a, c.scheduleSelect, planned{verb: "status", optional: true})
 	if err != nil {
 		return err
 	}
@@ -259,37 +240,4 @@ func (a *app) location() *time.Location {
 		}
 	}
 	return time.Local
-}
-
-// Run writes an ecschedule file (YAML, stdout) of every rule with one ECS task
-// target on the cluster, which apply then leaves unchanged.
-func (c *ScheduleDumpCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error {
-	f := &schedule.File{Region: c.Region, Cluster: c.Cluster, Role: c.Role}
-	if len(s.Conf) > 0 {
-		ss, err := s.open(ctx, a)
-		if err != nil {
-			return err
-		}
-		lf := ss.Files[0].File
-		f.Region, f.Cluster, f.Role = cmp.Or(f.Region, lf.Region), cmp.Or(f.Cluster, lf.Cluster), cmp.Or(f.Role, lf.Role)
-	}
-	if f.Region == "" {
-		f.Region, _ = a.getenv("AWS_REGION")
-	}
-	if f.Cluster == "" || f.Region == "" {
-		return diag.Invalid(errors.New("schedule dump: --cluster and --region are required (or --conf FILE naming them)"), "doppio schedule dump --cluster api --region us-east-1 > ecschedule.yaml")
-	}
-	ss := schedule.NewSession(a.scheduleConnect(awsclient.NewBudget(a.g.MaxRPS)))
-	ss.Files = []*schedule.SessionFile{{Loaded: &schedule.Loaded{File: f}}}
-	if err := ss.Connect(ctx); err != nil {
-		return err
-	}
-	if err := schedule.Dump(ctx, ss.Files[0].AWS, f); err != nil {
-		return err
-	}
-	b, err := yaml.Marshal(f)
-	if err != nil {
-		return err
-	}
-	return view.Write(a.stdout, a.g.Output, schedule.DumpResult{File: f, YAML: string(b), Rules: len(f.Rules)})
 }

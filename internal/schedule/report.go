@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/goccy/go-yaml"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/doppio-ecs/doppio/internal/ui"
@@ -134,7 +135,18 @@ func (s *Session) Drift(ctx context.Context, local *ecs.RegisterTaskDefinitionIn
 // file's cluster into f (rules sorted by name); when they all carry one tracking
 // id other than the cluster's name, it is written as trackingId, so that apply of
 // the dump changes nothing.
-func Dump(ctx context.Context, r *Region, f *File) error {
+func Dump(ctx context.Context, r *Region, f *File) (DumpResult, error) {
+	if err := dump(ctx, r, f); err != nil {
+		return DumpResult{}, err
+	}
+	b, err := yaml.Marshal(f)
+	if err != nil {
+		return DumpResult{}, err
+	}
+	return DumpResult{File: f, YAML: string(b), Rules: len(f.Rules)}, nil
+}
+
+func dump(ctx context.Context, r *Region, f *File) error {
 	acct := Account{ID: r.Account, Region: r.Name}
 	live, err := Fetch(ctx, r.Events, nil, nil, nil)
 	if err != nil {
