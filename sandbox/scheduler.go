@@ -41,14 +41,28 @@ func (s *Server) serveScheduler(w http.ResponseWriter, r *http.Request, a *accou
 		return false
 	}
 	name, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/schedules/"))
+	var req map[string]any
+	_ = json.Unmarshal(body, &req)
+	// moto fails with a KeyError (HTTP 500) on a schedule in a group that does not
+	// exist; the Scheduler answers ResourceNotFoundException.
+	if r.Method == http.MethodPost {
+		if g := str(req, "GroupName"); g != "" && g != "default" {
+			probe := r.Clone(r.Context())
+			probe.Method, probe.URL.Path, probe.URL.RawPath, probe.Body, probe.ContentLength = http.MethodGet, "/schedule-groups/"+url.PathEscape(g), "", http.NoBody, 0
+			pr := httptest.NewRecorder()
+			s.proxy.ServeHTTP(pr, probe)
+			if pr.Code != http.StatusOK {
+				writeJSONError(w, http.StatusNotFound, "ResourceNotFoundException", "Schedule group "+g+" does not exist.")
+				return true
+			}
+		}
+	}
 	rec := httptest.NewRecorder()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.proxy.ServeHTTP(rec, r)
 	out := rec.Body.Bytes()
 	es := a.eventsState()
 	now := a.clock.Now()
-	var req map[string]any
-	_ = json.Unmarshal(body, &req)
 	if rec.Code == http.StatusOK {
 		es.mu.Lock()
 		switch r.Method {

@@ -44,15 +44,15 @@ func TestScheduleTimes(t *testing.T) {
 	}
 }
 
-// An operation of the Scheduler that neither moto nor the proxy knows, and a
-// schedule in a group that does not exist, fail with AWS JSON errors, never an
-// HTML page or an empty reply.
+// An operation of the Scheduler that neither moto nor the proxy knows fails with
+// an AWS JSON error, never an HTML page or an empty reply; a schedule in a group
+// that does not exist with the Scheduler's ResourceNotFoundException.
 func TestSchedulerUnknownOperationIsAnAWSError(t *testing.T) {
 	t.Parallel()
 	env := Start(t)
-	for _, tc := range []struct{ method, path, body string }{
-		{http.MethodPost, "/schedules-bogus/x", "{}"},
-		{http.MethodPost, "/schedules/x", `{"GroupName":"nope","ScheduleExpression":"rate(1 minute)","FlexibleTimeWindow":{"Mode":"OFF"},"Target":{"Arn":"a","RoleArn":"r"}}`},
+	for _, tc := range []struct{ method, path, want, body string }{
+		{http.MethodPost, "/schedules-bogus/x", "InternalFailure", "{}"},
+		{http.MethodPost, "/schedules/x", "ResourceNotFoundException", `{"GroupName":"nope","ScheduleExpression":"rate(1 minute)","FlexibleTimeWindow":{"Mode":"OFF"},"Target":{"Arn":"a","RoleArn":"r"}}`},
 	} {
 		req, err := http.NewRequestWithContext(t.Context(), tc.method, env.Endpoint+tc.path, strings.NewReader(tc.body))
 		if err != nil {
@@ -72,7 +72,7 @@ func TestSchedulerUnknownOperationIsAnAWSError(t *testing.T) {
 			Type    string `json:"__type"`
 			Message string `json:"message"`
 		}
-		if resp.StatusCode < 400 || json.Unmarshal(b, &e) != nil || (e.Type == "" && resp.Header.Get("X-Amzn-ErrorType") == "") {
+		if resp.StatusCode < 400 || json.Unmarshal(b, &e) != nil || e.Type != tc.want || resp.Header.Get("X-Amzn-ErrorType") != tc.want {
 			t.Errorf("%s %s: status %d, %s %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), b)
 		}
 	}

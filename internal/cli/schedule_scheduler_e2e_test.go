@@ -106,6 +106,23 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 		t.Errorf("apply with nothing changed made %d writes: %v", n, e.sb.Counts())
 	}
 
+	// A schedule changed behind the file's back differs, and apply puts it back with
+	// one write.
+	got.ScheduleExpressionTimezone = aws.String("Europe/Paris")
+	if _, err := sc.UpdateSchedule(t.Context(), &scheduler.UpdateScheduleInput{Name: got.Name, GroupName: got.GroupName, ScheduleExpression: got.ScheduleExpression,
+		ScheduleExpressionTimezone: got.ScheduleExpressionTimezone, FlexibleTimeWindow: got.FlexibleTimeWindow, Target: got.Target, State: got.State, Description: got.Description}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = e.timed(3, "schedule", "--conf", "sched.yaml", "diff", "--all", "--exit-code")
+	if !strings.Contains(out, "-timezone: Europe/Paris") || !strings.Contains(out, "+timezone: Asia/Tokyo") {
+		t.Errorf("diff after a change in AWS:\n%s", out)
+	}
+	e.sb.ResetCounts()
+	e.timed(0, "schedule", "--conf", "sched.yaml", "apply", "--all")
+	if c := e.sb.Counts(); schedulerWrites(c) != 1 || c["scheduler:PUT"] != 1 {
+		t.Errorf("apply of one changed schedule: %v", c)
+	}
+
 	// The one-minute schedule fires three times in three simulated minutes, the
 	// one-time schedule once, with the Scheduler's startedBy.
 	clock.Advance(3 * time.Minute)
