@@ -453,7 +453,7 @@ func (c *Change) Kind() string {
 func planSchedules(f *SessionFile, only []string, prune bool, keep map[string]bool) ([]*Change, error) {
 	var out []*Change
 	live := f.AWS.Schedules
-	var evLive *Live = f.AWS.Live
+	evLive := f.AWS.Live
 	named := map[string]bool{}
 	for _, r := range f.Resolve(f.Acct) {
 		st := f.SchedulerOf(r.Name)
