@@ -98,6 +98,10 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 		t.Errorf("group tags %v %v", tags, err)
 	}
 
+	if out, _ := e.must(0, "", "--output", "json", "schedule", "--conf", "sched.yaml", "diff", "--all"); !strings.Contains(out, `"kind": "schedule"`) ||
+		!strings.Contains(out, `"group": "batch"`) {
+		t.Errorf("diff json:\n%s", out)
+	}
 	// Nothing differs after apply, and a second apply writes nothing.
 	e.timed(0, "schedule", "--conf", "sched.yaml", "diff", "--all", "--exit-code")
 	e.sb.ResetCounts()

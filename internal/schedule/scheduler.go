@@ -630,3 +630,12 @@ func ensureGroups(ctx context.Context, s *Session, cs []*Change) error {
 	}
 	return nil
 }
+
+// MarshalJSON adds the change's kind ("rule" or "schedule") to its fields.
+func (c *Change) MarshalJSON() ([]byte, error) {
+	type fields Change
+	return json.Marshal(struct {
+		Kind string `json:"kind"`
+		*fields
+	}{c.Kind(), (*fields)(c)})
+}
