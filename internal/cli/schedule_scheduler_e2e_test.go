@@ -109,6 +109,7 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 	if n := schedulerWrites(e.sb.Counts()); n != 0 {
 		t.Errorf("apply with nothing changed made %d writes: %v", n, e.sb.Counts())
 	}
+	t.Logf("apply --all of 3 schedules, nothing changed: %v", e.sb.Counts())
 
 	// A schedule changed behind the file's back differs, and apply puts it back with
 	// one write.
