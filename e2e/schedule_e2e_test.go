@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -315,6 +316,26 @@ rules:
 	if !strings.Contains(out, `"exitCode": 7`) || !strings.Contains(out, `"rule": "broken"`) {
 		t.Errorf("status json:\n%s", out)
 	}
+	// The rate's next fire times are exact: counted from the rule's last scheduled
+	// run (EventBridge counts a rate from the rule's creation, which no API returns).
+	var rep struct {
+		Rules []struct {
+			Rule        string
+			Next        []time.Time
+			Approximate bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rules {
+		if r.Rule != "minutely" {
+			continue
+		}
+		if len(r.Next) != 3 || r.Approximate || r.Next[0].Sub(start) != 4*time.Minute || r.Next[2].Sub(start) != 6*time.Minute {
+			t.Errorf("minutely: next %v (approximate %v), want +4m, +5m, +6m after %v", r.Next, r.Approximate, start)
+		}
+	}
 }
 
 func TestScheduleE2ERunStartsTheRulesTask(t *testing.T) {
@@ -340,6 +361,13 @@ func TestScheduleE2ERunStartsTheRulesTask(t *testing.T) {
 	got := fmt.Sprint(tk.Overrides.ContainerOverrides[0].Command)
 	if got != "[sh -c echo report; exit 4]" {
 		t.Errorf("command override %s", got)
+	}
+	// Started as the rule starts it, so status finds the run among the rule's.
+	if aws.ToString(tk.StartedBy) != "events-rule/nightly-report" {
+		t.Errorf("startedBy %q, want events-rule/nightly-report", aws.ToString(tk.StartedBy))
+	}
+	if out, _ := e.timed(0, "schedule", "--conf", "ecschedule.yaml", "status", "--rule", "nightly-report"); !strings.Contains(out, "exit 4 (failed)") {
+		t.Errorf("status does not show the run:\n%s", out)
 	}
 	// --dry-run prints the plan and starts nothing; an unknown rule is a usage error.
 	e.timed(0, "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "cleanup", "--dry-run")

@@ -36,8 +36,9 @@ const maxFiresPerCheck = 60
 
 // eventsState is one account's index of scheduled rules.
 type eventsState struct {
-	mu    sync.Mutex
-	rules map[string]*schedRule // region|name
+	mu        sync.Mutex
+	rules     map[string]*schedRule // region|name
+	schedules map[string]*schedRule // region|group|name: EventBridge Scheduler (scheduler.go)
 }
 
 type schedRule struct {
@@ -48,13 +49,16 @@ type schedRule struct {
 	checked           time.Time // fires up to here have happened
 	next              time.Time // the first fire after checked (zero: never)
 	targets           []map[string]any
+	// A Scheduler schedule's time zone, startedBy and dates (scheduler.go).
+	tz, startedBy     string
+	created, modified time.Time
 }
 
 func (a *account) eventsState() *eventsState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.events == nil {
-		a.events = &eventsState{rules: map[string]*schedRule{}}
+		a.events = &eventsState{rules: map[string]*schedRule{}, schedules: map[string]*schedRule{}}
 	}
 	return a.events
 }
@@ -231,6 +235,9 @@ func (s *Server) invoke(ctx context.Context, a *account, sr *schedRule, target m
 		"cluster":        str(target, "Arn"),
 		"taskDefinition": str(ep, "TaskDefinitionArn"),
 		"startedBy":      "events-rule/" + sr.name,
+	}
+	if sr.startedBy != "" {
+		req["startedBy"] = sr.startedBy
 	}
 	if n, ok := num(ep, "TaskCount"); ok {
 		req["count"] = n

@@ -266,7 +266,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	// Materialise what simulated time has made due (CloudWatch log lines of tasks)
 	// before any read of this account, so e.g. GetLogEvents sees them.
-	s.fireRules(r.Context(), a, c.Region) // events.go: scheduled rules that fell due
+	s.fireRules(r.Context(), a, c.Region)     // events.go: scheduled rules that fell due
+	s.fireSchedules(r.Context(), a, c.Region) // scheduler.go: EventBridge Scheduler schedules
 	s.flushLogs(r.Context(), a, c.Region)
 	s.syncTraffic(r.Context(), a, c.Region) // elbv2_listener_weights.go
 
@@ -282,7 +283,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.settleCodeDeploy(r.Context(), a) // codedeploy_mount.go
 	}
 	enter("proxy")
-	if s.serveExtra(w, r, a, c, body) || s.serveEvents(w, r, a, c, body) {
+	if s.serveExtra(w, r, a, c, body) || s.serveEvents(w, r, a, c, body) || s.serveScheduler(w, r, a, c, body) {
 		return
 	}
 	if c.Service == "ecs" && strings.HasPrefix(c.Target, ecsTargetPrefix) {

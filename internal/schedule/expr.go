@@ -15,6 +15,40 @@ type Expression struct {
 	Raw   string
 	cron  *cronplan.Expression
 	every time.Duration
+	at    string // at(...): the local date and time of a one-time schedule
+}
+
+// ParseScheduleExpression parses an EventBridge Scheduler expression: at(...) of a
+// one-time schedule ("yyyy-mm-ddThh:mm:ss"), or cron(...)/rate(...) as rules take.
+func ParseScheduleExpression(s string) (*Expression, error) {
+	if inner, ok := strings.CutPrefix(s, "at("); ok && strings.HasSuffix(inner, ")") {
+		v := strings.TrimSuffix(inner, ")")
+		if _, err := time.Parse("2006-01-02T15:04:05", v); err != nil {
+			return nil, fmt.Errorf("invalid at expression %q: write at(2026-12-24T09:00:00)", s)
+		}
+		return &Expression{Raw: s, at: v}, nil
+	}
+	return ParseExpression(s)
+}
+
+// NextIn is Next for a schedule read in loc (cron and at are local to it).
+func (e *Expression) NextIn(t, anchor time.Time, n int, loc *time.Location) []time.Time {
+	switch {
+	case e.at != "":
+		at, _ := time.ParseInLocation("2006-01-02T15:04:05", e.at, loc)
+		if at.After(t) {
+			return []time.Time{at.UTC()}
+		}
+		return nil
+	case e.cron != nil:
+		from := t.In(loc).Truncate(time.Minute).Add(time.Minute)
+		var out []time.Time
+		for _, x := range e.cron.NextN(from, n) {
+			out = append(out, x.UTC())
+		}
+		return out
+	}
+	return e.Next(t, anchor, n)
 }
 
 var rateRe = regexp.MustCompile(`^rate\(([0-9]+) ([a-z]+)\)$`)
@@ -77,17 +111,25 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func (e *Expression) Rate() time.Duration { return e.every }
 
 // Next returns the next n fire times strictly after t, in UTC. A rate expression
-// counts from anchor (when the rule was created, if known; else t).
+// counts from anchor, a moment it fired (EventBridge counts a rate from the rule's
+// creation, which no API returns; a run the rule started carries its phase); with a
+// zero anchor it counts from t, which is only approximate.
 func (e *Expression) Next(t, anchor time.Time, n int) []time.Time {
 	t = t.UTC()
 	if e.cron != nil {
 		from := t.Truncate(time.Minute).Add(time.Minute)
 		return e.cron.NextN(from, n)
 	}
-	if anchor.IsZero() || anchor.After(t) {
+	if anchor.IsZero() {
 		anchor = t
 	}
-	k := t.Sub(anchor)/e.every + 1
+	// k is the first multiple of the period past t, counted from the anchor, which
+	// may lie before or after t.
+	d := t.Sub(anchor)
+	k := d / e.every
+	if d >= 0 || d%e.every == 0 {
+		k++
+	}
 	out := make([]time.Time, 0, n)
 	for i := range n {
 		out = append(out, anchor.UTC().Add((k+time.Duration(i))*e.every))

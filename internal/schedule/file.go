@@ -40,10 +40,13 @@ type File struct {
 	Rules      []*Rule   `json:"rules" yaml:"rules"`
 	Plugins    []*Plugin `json:"plugins,omitempty" yaml:"plugins,omitempty"`
 	// Scheduler opts the file into EventBridge Scheduler (doppio only; ecschedule
-	// ignores the key). Accepted and reported as not supported yet.
+	// ignores the key): SchedulerSettings, decoded by Validate.
 	Scheduler json.RawMessage `json:"scheduler,omitempty" yaml:"-"`
 
-	src []byte // the source text, for locating problems
+	src         []byte // the source text, for locating problems
+	sched       *SchedulerSettings
+	ruleSched   map[string]*SchedulerSettings
+	toScheduler bool
 }
 
 // Plugin is one entry of plugins: (tfstate, ssm).

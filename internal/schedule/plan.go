@@ -23,8 +23,10 @@ const (
 
 // Change is the plan for one rule: what differs and which calls make it so.
 type Change struct {
-	File   string `json:"file"`
-	Rule   string `json:"rule"`
+	File string `json:"file"`
+	Rule string `json:"rule"`
+	// Group is the schedule group of an EventBridge Scheduler schedule ("" for a rule).
+	Group  string `json:"group,omitempty"`
 	Action Action `json:"action"`
 	// PutRule, PutTargets and Tag say which writes apply makes: only those whose
 	// part differs (rule settings, the target, the tracking tag).
@@ -40,6 +42,7 @@ type Change struct {
 	resolved  *Resolved
 	targetIDs []string // a pruned rule's targets, or targets apply replaces
 	foreign   bool     // the rule exists but is not one task target on the file's cluster
+	schedule  *schedChange
 }
 
 // Plan compares the file's rules (those named in only, or all when only is empty)
@@ -54,6 +57,9 @@ func Plan(f *File, acct Account, live *Live, only []string, prune bool, keep map
 	}
 	for _, r := range f.Resolve(acct) {
 		named[r.Name] = true
+		if f.SchedulerOf(r.Name) != nil {
+			continue // an EventBridge Scheduler schedule (planSchedules)
+		}
 		if len(only) > 0 && !contains(only, r.Name) {
 			continue
 		}
@@ -243,8 +249,12 @@ func (c *Change) Resolved() *Resolved { return c.resolved }
 func Summary(cs []*Change) string {
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "%s: rule %s: %s", c.File, c.Rule, c.Action)
-		if c.Action == Update {
+		name := c.Rule
+		if c.Group != "" {
+			name = c.Group + "/" + c.Rule
+		}
+		fmt.Fprintf(&b, "%s: %s %s: %s", c.File, c.Kind(), name, c.Action)
+		if c.Action == Update && c.schedule == nil {
 			var parts []string
 			if c.PutRule {
 				parts = append(parts, "rule")

@@ -17,7 +17,7 @@ import (
 // latest ACTIVE revision, or the revision named), count, launch settings and
 // overrides, exactly what EventBridge passes to RunTask.
 func (r *Resolved) RunOptions() (task.RunOptions, error) {
-	o := task.RunOptions{Cluster: r.Cluster, Region: r.Account.Region, Count: max(r.TaskCount, 1)}
+	o := task.RunOptions{Cluster: r.Cluster, Region: r.Account.Region, Count: max(r.TaskCount, 1), StartedBy: StartedBy(r.Name)}
 	ref := r.TaskDefinition
 	if i := strings.Index(ref, ":task-definition/"); i >= 0 {
 		ref = ref[i+len(":task-definition/"):]

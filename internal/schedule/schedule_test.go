@@ -183,7 +183,14 @@ func TestLoadErrors(t *testing.T) {
 		{"no region", "cluster: c\nrules:\n- name: a\n  scheduleExpression: rate(1 hour)\n  taskDefinition: t\n", "region is not set"},
 		{"both launch settings", base + "  launch_type: FARGATE\n  capacityProviderStrategy:\n  - capacityProvider: FARGATE\n", "both set"},
 		{"plugin", base + "plugins:\n- name: external\n", "external plugin is not supported"},
-		{"scheduler", base + "scheduler:\n  group: g\n", "not supported by this doppio yet"},
+		{"scheduler bad timezone", base + "scheduler:\n  group: g\n  timezone: Asia/Tokio\n", `ecschedule.yaml:9: scheduler.timezone: unknown time zone "Asia/Tokio"`},
+		{"scheduler bad window", base + "scheduler:\n  flexibleWindow: 90s\n", `ecschedule.yaml:8: scheduler.flexibleWindow: invalid flexibleWindow "90s"`},
+		{"scheduler unknown key", base + "scheduler:\n  timezon: UTC\n", `ecschedule.yaml:8: scheduler.timezon: unknown key "timezon"`},
+		{"scheduler bad at", "region: us-east-1\ncluster: c\nrules:\n- name: a\n  taskDefinition: t\n  scheduler:\n    at: 2026-12-24 09:00\n", `ecschedule.yaml:7: rules[0] (a).scheduler.at: invalid at "2026-12-24 09:00"`},
+		{"scheduler at and expression", base + "  scheduler:\n    at: 2026-12-24T09:00:00\n", "scheduleExpression and scheduler.at are both set"},
+		{"scheduler at on the file", base + "scheduler:\n  at: 2026-12-24T09:00:00\n", "at is a rule's one-time schedule"},
+		{"scheduler retry", base + "  scheduler:\n    retry: {maximumRetryAttempts: 200}\n", "maximumRetryAttempts 200: must be 0 to 185"},
+		{"scheduler bad cron", base + "  scheduler: {timezone: UTC}\n- name: b\n  scheduleExpression: cron(0 3 * * *)\n  taskDefinition: t\n  scheduler: {group: g}\n", "EventBridge takes 6"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,12 +21,20 @@ type Tasks interface {
 
 // RuleStatus is what status shows for one rule.
 type RuleStatus struct {
-	File        string `json:"file"`
-	Rule        string `json:"rule"`
-	Schedule    string `json:"scheduleExpression"`
-	State       string `json:"state"` // ENABLED, DISABLED, or NOT_APPLIED when the rule does not exist
-	Cluster     string `json:"cluster"`
-	Approximate bool   `json:"approximate,omitempty"` // rate(...): counted from now, EventBridge counts from the rule's creation
+	File string `json:"file"`
+	Rule string `json:"rule"`
+	// Kind is "rule" (EventBridge) or "schedule" (EventBridge Scheduler).
+	Kind string `json:"kind"`
+	// Group and Timezone are a schedule's.
+	Group    string `json:"group,omitempty"`
+	Timezone string `json:"timezone,omitempty"`
+	Schedule string `json:"scheduleExpression"`
+	State    string `json:"state"` // ENABLED, DISABLED, or NOT_APPLIED when the rule does not exist
+	Cluster  string `json:"cluster"`
+	// Approximate says a rate's fire times are counted from now: no run of the
+	// rule was found to count them from (EventBridge counts a rate from the rule's
+	// creation, which no API returns).
+	Approximate bool `json:"approximate,omitempty"`
 	// Next are the next three fire times (UTC) when enabled.
 	Next []time.Time `json:"next"`
 	// TaskDefinition is the revision that would run now.
@@ -48,7 +56,15 @@ type Run struct {
 	Container     string     `json:"container,omitempty"`
 	ExitCode      *int32     `json:"exitCode,omitempty"`
 	StoppedReason string     `json:"stoppedReason,omitempty"`
+	// Manual is a run 'doppio schedule run' started (not the schedule).
+	Manual bool `json:"manual,omitempty"`
+
+	created time.Time // when the task was created: the fire time of a scheduled run
 }
+
+// ManualTag marks the tasks 'doppio schedule run' starts: they carry the rule's
+// startedBy (so status lists them) but not its phase.
+const ManualTag = "doppio:schedule-run"
 
 // StartedBy is the startedBy EventBridge gives the tasks a rule starts.
 func StartedBy(rule string) string { return "events-rule/" + rule }
@@ -56,9 +72,13 @@ func StartedBy(rule string) string { return "events-rule/" + rule }
 // LastRuns returns the newest n tasks rule started in cluster (running and
 // stopped; ECS keeps stopped tasks for about an hour).
 func LastRuns(ctx context.Context, t Tasks, cluster, rule string, n int) ([]Run, error) {
+	return lastRuns(ctx, t, cluster, rule, StartedBy(rule), n)
+}
+
+func lastRuns(ctx context.Context, t Tasks, cluster, rule, startedBy string, n int) ([]Run, error) {
 	var arns []string
 	for _, st := range []ecstypes.DesiredStatus{ecstypes.DesiredStatusRunning, ecstypes.DesiredStatusStopped} {
-		p := ecs.NewListTasksPaginator(t, &ecs.ListTasksInput{Cluster: aws.String(cluster), StartedBy: aws.String(StartedBy(rule)), DesiredStatus: st})
+		p := ecs.NewListTasksPaginator(t, &ecs.ListTasksInput{Cluster: aws.String(cluster), StartedBy: aws.String(startedBy), DesiredStatus: st})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
@@ -69,7 +89,8 @@ func LastRuns(ctx context.Context, t Tasks, cluster, rule string, n int) ([]Run,
 	}
 	var tasks []ecstypes.Task
 	for i := 0; i < len(arns); i += 100 {
-		out, err := t.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: arns[i:min(i+100, len(arns))]})
+		out, err := t.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: arns[i:min(i+100, len(arns))],
+			Include: []ecstypes.TaskField{ecstypes.TaskFieldTags}})
 		if err != nil {
 			return nil, fmt.Errorf("describe tasks of rule %s: %w", rule, err)
 		}
@@ -90,6 +111,10 @@ func LastRuns(ctx context.Context, t Tasks, cluster, rule string, n int) ([]Run,
 		r := Run{TaskARN: aws.ToString(tk.TaskArn), StartedAt: tk.StartedAt, StoppedAt: tk.StoppedAt, LastStatus: aws.ToString(tk.LastStatus), StoppedReason: aws.ToString(tk.StoppedReason)}
 		if r.StartedAt == nil {
 			r.StartedAt = tk.CreatedAt
+		}
+		r.created = aws.ToTime(tk.CreatedAt)
+		for _, tag := range tk.Tags {
+			r.Manual = r.Manual || aws.ToString(tag.Key) == ManualTag
 		}
 		// The run's code is the first non-zero container exit code, else the first.
 		for _, c := range tk.Containers {
@@ -124,7 +149,11 @@ func (s StatusReport) WriteText(w io.Writer) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "rule %s (%s)\n  schedule: %s, %s\n", r.Rule, r.File, r.Schedule, r.State)
+		if r.Kind == "schedule" {
+			fmt.Fprintf(&b, "schedule %s/%s (%s)\n  schedule: %s %s, %s\n", r.Group, r.Rule, r.File, r.Schedule, r.Timezone, r.State)
+		} else {
+			fmt.Fprintf(&b, "rule %s (%s)\n  schedule: %s, %s\n", r.Rule, r.File, r.Schedule, r.State)
+		}
 		if r.Differs {
 			b.WriteString("  differs from the file: run 'doppio schedule diff' to see how\n")
 		}
@@ -141,7 +170,7 @@ func (s StatusReport) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "%s%s (%s)", label, t.UTC().Format("2006-01-02 15:04 MST"), t.In(loc).Format("2006-01-02 15:04 MST"))
 			if r.Approximate && j == 0 {
-				b.WriteString(" approximately: a rate counts from the rule's creation")
+				b.WriteString(" approximately: no run of the rule found to count the rate from")
 			}
 			b.WriteString("\n")
 		}
@@ -167,6 +196,9 @@ func (s StatusReport) WriteText(w io.Writer) error {
 				}
 			}
 			fmt.Fprintf(&b, "%s%s %s %s", label, at, taskID(run.TaskARN), res)
+			if run.Manual {
+				b.WriteString(" (schedule run)")
+			}
 			if run.StoppedReason != "" && run.LastStatus == "STOPPED" {
 				fmt.Fprintf(&b, ": %s", run.StoppedReason)
 			}

@@ -64,9 +64,7 @@ func (f *File) Validate() error {
 	if f.Cluster == "" {
 		add(top("cluster"), "cluster", errors.New("cluster is not set"), "set cluster: to the cluster's name or ARN")
 	}
-	if len(f.Scheduler) > 0 {
-		add(top("scheduler"), "scheduler", errors.New("EventBridge Scheduler (scheduler:) is not supported by this doppio yet"), "remove scheduler: to manage the file's EventBridge rules")
-	}
+	f.validateScheduler(add)
 	if len(f.Rules) == 0 {
 		add(top("rules"), "rules", errors.New("the file has no rules"), "add rules: with name, scheduleExpression and taskDefinition")
 	}
@@ -108,10 +106,17 @@ func (f *File) Validate() error {
 		if len(r.Description) > 512 {
 			add(key("description"), field+".description", errors.New("description is longer than 512 characters"), "")
 		}
-		if r.ScheduleExpression == "" {
+		oneTime := f.ruleSched[r.Name] != nil && f.ruleSched[r.Name].At != ""
+		switch {
+		case oneTime && r.ScheduleExpression != "":
+			add(key("scheduleExpression"), field+".scheduleExpression", errors.New("scheduleExpression and scheduler.at are both set"), "a one-time schedule (at) has no recurring expression: remove one")
+		case oneTime:
+		case r.ScheduleExpression == "":
 			add(at, field+".scheduleExpression", errors.New("scheduleExpression is not set"), "e.g. cron(0 3 * * ? *) or rate(1 hour)")
-		} else if _, err := ParseExpression(r.ScheduleExpression); err != nil {
-			add(key("scheduleExpression"), field+".scheduleExpression", err, "see 'Schedule expressions for rules' in the EventBridge User Guide")
+		default:
+			if _, err := ParseExpression(r.ScheduleExpression); err != nil {
+				add(key("scheduleExpression"), field+".scheduleExpression", err, "see 'Schedule expressions for rules' in the EventBridge User Guide")
+			}
 		}
 		if r.TaskDefinition == "" {
 			add(at, field+".taskDefinition", errors.New("taskDefinition is not set"), "name the task definition family (or family:revision, or its ARN)")
@@ -170,9 +175,6 @@ func (f *File) Validate() error {
 		}
 		if r.Region != "" && r.Region != f.Region {
 			add(key("region"), field+".region", fmt.Errorf("the rule's region %q differs from the file's %q", r.Region, f.Region), "put rules of another region in a file of their own")
-		}
-		if len(r.Scheduler) > 0 {
-			add(key("scheduler"), field+".scheduler", errors.New("EventBridge Scheduler (scheduler:) is not supported by this doppio yet"), "remove scheduler: to manage the rule in EventBridge")
 		}
 	}
 	for i, p := range f.Plugins {

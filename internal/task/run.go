@@ -43,6 +43,9 @@ type RunOptions struct {
 	Tags                   []types.Tag
 	ClientToken            string
 	EBSDeleteOnTermination bool
+	// StartedBy is RunTask's startedBy ("" for none); schedule run sets the
+	// rule's events-rule/NAME so its runs are found like the rule's own.
+	StartedBy string
 }
 
 // Task definition choices of a run.
@@ -300,6 +303,9 @@ func runTaskInput(o RunOptions, live *types.Service) ecs.RunTaskInput {
 	}
 	if o.ClientToken != "" {
 		in.ClientToken = aws.String(o.ClientToken)
+	}
+	if o.StartedBy != "" {
+		in.StartedBy = aws.String(o.StartedBy)
 	}
 	if sd := o.ServiceDefinition; sd != nil {
 		in.NetworkConfiguration = sd.NetworkConfiguration

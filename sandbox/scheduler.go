@@ -1,0 +1,180 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/winebarrel/cronplan"
+)
+
+// EventBridge Scheduler in the sandbox: moto keeps the schedules and groups
+// (CreateSchedule, GetSchedule, UpdateSchedule, DeleteSchedule, ListSchedules,
+// schedule groups and their tags); the proxy keeps an index of the schedules
+// (from every successful write) and fires the enabled ones on the account's clock
+// as it fires rules, with the Scheduler's startedBy "chronos-schedule/<name>":
+// cron(...) and at(...) read in the schedule's time zone, rate(...) counted from
+// the last write. A flexible window starts the task at the window's start (the
+// earliest moment the Scheduler may pick); a failed RunTask goes to the dead-letter
+// queue at once (the retry policy's retries are not simulated). moto stamps
+// CreationDate and LastModificationDate with the host's clock; GetSchedule replies
+// carry the account clock's instead, so a rate's fire times read from them match
+// the sandbox's.
+
+// schedKey is the index key of a schedule: region|group|name.
+func schedKey(region, group, name string) string {
+	if group == "" {
+		group = "default"
+	}
+	return region + "|" + group + "|" + name
+}
+
+// serveScheduler handles the Scheduler requests the proxy adds to moto's.
+func (s *Server) serveScheduler(w http.ResponseWriter, r *http.Request, a *account, c call, body []byte) bool {
+	if c.Service != "scheduler" || !strings.HasPrefix(r.URL.Path, "/schedules/") {
+		return false
+	}
+	name, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/schedules/"))
+	var req map[string]any
+	_ = json.Unmarshal(body, &req)
+	// moto fails with a KeyError (HTTP 500) on a schedule in a group that does not
+	// exist; the Scheduler answers ResourceNotFoundException.
+	if r.Method == http.MethodPost {
+		if g := str(req, "GroupName"); g != "" && g != "default" {
+			probe := r.Clone(r.Context())
+			probe.Method, probe.URL.Path, probe.URL.RawPath, probe.Body, probe.ContentLength = http.MethodGet, "/schedule-groups/"+url.PathEscape(g), "", http.NoBody, 0
+			pr := httptest.NewRecorder()
+			s.proxy.ServeHTTP(pr, probe)
+			if pr.Code != http.StatusOK {
+				writeJSONError(w, http.StatusNotFound, "ResourceNotFoundException", "Schedule group "+g+" does not exist.")
+				return true
+			}
+		}
+	}
+	rec := httptest.NewRecorder()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.proxy.ServeHTTP(rec, r)
+	out := rec.Body.Bytes()
+	es := a.eventsState()
+	now := a.clock.Now()
+	if rec.Code == http.StatusOK {
+		es.mu.Lock()
+		switch r.Method {
+		case http.MethodPost, http.MethodPut:
+			key := schedKey(c.Region, str(req, "GroupName"), name)
+			sr := es.schedules[key]
+			if sr == nil {
+				sr = &schedRule{region: c.Region, name: name, created: now}
+				es.schedules[key] = sr
+			}
+			sr.expr, sr.tz = str(req, "ScheduleExpression"), str(req, "ScheduleExpressionTimezone")
+			sr.anchor, sr.checked, sr.modified = now, now, now
+			sr.enabled = str(req, "State") != "DISABLED"
+			sr.startedBy = "chronos-schedule/" + name
+			if t := sub(req, "Target"); t != nil {
+				sr.targets = []map[string]any{t}
+			}
+			sr.next = nextSchedule(sr, now)
+		case http.MethodDelete:
+			delete(es.schedules, schedKey(c.Region, r.URL.Query().Get("groupName"), name))
+		case http.MethodGet:
+			// The account clock's dates, not the host's.
+			if sr := es.schedules[schedKey(c.Region, r.URL.Query().Get("groupName"), name)]; sr != nil {
+				var doc map[string]any
+				if json.Unmarshal(out, &doc) == nil {
+					doc["CreationDate"] = float64(sr.created.UnixMilli()) / 1000
+					doc["LastModificationDate"] = float64(sr.modified.UnixMilli()) / 1000
+					out, _ = json.Marshal(doc)
+				}
+			}
+		}
+		es.mu.Unlock()
+	}
+	for k, v := range rec.Header() {
+		if k != "Content-Length" {
+			w.Header()[k] = v
+		}
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(out)
+	return true
+}
+
+// fireSchedules starts the tasks of every enabled schedule of the region that fell
+// due since the last check, as fireRules does for rules.
+func (s *Server) fireSchedules(ctx context.Context, a *account, region string) {
+	es := a.eventsState()
+	es.mu.Lock()
+	defer es.mu.Unlock()
+	now := a.clock.Now()
+	for _, sr := range es.schedules {
+		if sr.region != region || !sr.enabled || sr.next.IsZero() || now.Before(sr.next) {
+			continue
+		}
+		due := scheduleTimes(sr, sr.checked, now)
+		sr.checked = now
+		sr.next = nextSchedule(sr, now)
+		for _, at := range due {
+			for _, t := range sr.targets {
+				s.invoke(ctx, a, sr, t, at, now)
+			}
+		}
+	}
+}
+
+// scheduleTimes are a schedule's fire times in (from, to], at most maxFiresPerCheck.
+func scheduleTimes(sr *schedRule, from, to time.Time) []time.Time {
+	loc, err := time.LoadLocation(sr.tz)
+	if err != nil || sr.tz == "" {
+		loc = time.UTC
+	}
+	switch {
+	case strings.HasPrefix(sr.expr, "at(") && strings.HasSuffix(sr.expr, ")"):
+		at, err := time.ParseInLocation("2006-01-02T15:04:05", sr.expr[3:len(sr.expr)-1], loc)
+		if err == nil && at.After(from) && !at.After(to) {
+			return []time.Time{at}
+		}
+		return nil
+	case strings.HasPrefix(sr.expr, "cron(") && strings.HasSuffix(sr.expr, ")"):
+		c, err := cronplan.Parse(sr.expr[5 : len(sr.expr)-1])
+		if err != nil {
+			return nil
+		}
+		var out []time.Time
+		for _, t := range c.Between(from.In(loc).Truncate(time.Minute), to.In(loc)) {
+			if t.After(from) && !t.After(to) && len(out) < maxFiresPerCheck {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	return fireTimes(sr.expr, sr.anchor, from, to)
+}
+
+// nextSchedule is a schedule's first fire time after t, or zero.
+func nextSchedule(sr *schedRule, t time.Time) time.Time {
+	loc, err := time.LoadLocation(sr.tz)
+	if err != nil || sr.tz == "" {
+		loc = time.UTC
+	}
+	switch {
+	case strings.HasPrefix(sr.expr, "at("):
+		if due := scheduleTimes(sr, t, t.Add(100*365*24*time.Hour)); len(due) > 0 {
+			return due[0]
+		}
+		return time.Time{}
+	case strings.HasPrefix(sr.expr, "cron(") && strings.HasSuffix(sr.expr, ")"):
+		c, err := cronplan.Parse(sr.expr[5 : len(sr.expr)-1])
+		if err != nil {
+			return time.Time{}
+		}
+		return c.Next(t.In(loc).Truncate(time.Minute).Add(time.Minute))
+	}
+	return nextFire(sr.expr, sr.anchor, t)
+}
