@@ -43,6 +43,14 @@ func (c *VerifyCmd) Validate() error {
 
 // Run verifies and prints the report; NG checks make it exit 1.
 func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
+	deps := verifyDeps
+	if ep, _ := a.getenv(registryEndpointVar); ep != "" {
+		rt, err := verify.RegistryEndpoint(ep, nil)
+		if err != nil {
+			return diag.Invalid(fmt.Errorf("%s: %w", registryEndpointVar, err), "unset it, or set it to the endpoint of the OCI registry to check images on (the sandbox exports its own)")
+		}
+		deps = func(cfg aws.Config) verify.Deps { d := verifyDeps(cfg); d.Registry = rt; return d }
+	}
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
@@ -65,7 +73,7 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return diag.Invalid(fmt.Errorf("--skip: %w", err), "")
 	}
-	v := verify.New(verifyDeps(cfg), verify.Options{GetSecrets: c.GetSecrets, PutLogs: c.PutLogs, Skip: skip})
+	v := verify.New(deps(cfg), verify.Options{GetSecrets: c.GetSecrets, PutLogs: c.PutLogs, Skip: skip})
 	rep, err := v.Run(ctx, in)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -81,6 +89,10 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	}
 	return nil
 }
+
+// registryEndpointVar sends verify's checks of images on registries other than
+// private ECR to one OCI registry (verify.RegistryEndpoint); the sandbox sets it.
+const registryEndpointVar = "DOPPIO_REGISTRY_ENDPOINT"
 
 // verifyDeps builds verify's clients on the project's AWS config; services an ARN or
 // image URI can place in another region get per-region clients.
