@@ -298,6 +298,19 @@ func TestRunE2ETaskDefinitionChoicesTagsAndWatchContainer(t *testing.T) {
 		}
 	}
 
+	// --revision naming a revision that does not exist: a usage error naming the
+	// latest, before any call that changes anything.
+	e.sb.ResetCounts()
+	code, _, errs = e.run("app", "", "run", poll, "--revision", "7")
+	if code != diag.ExitUsage || !strings.Contains(errs, `--revision 7: task definition web:7 does not exist; the latest revision of "web" is 2`) || strings.Contains(errs, "ClientException") {
+		t.Errorf("--revision 7: exit %d\n%s", code, errs)
+	}
+	for op, n := range e.sb.Counts() {
+		if mutating.MatchString(op) && n > 0 {
+			t.Errorf("--revision 7 called %s", op)
+		}
+	}
+
 	// Tags: --tags and the service's own with --propagate-tags SERVICE (RunTask
 	// itself refuses SERVICE); --client-token passes through.
 	out, _ = e.must(0, "app", "run", poll, "--no-wait", "--propagate-tags", "SERVICE", "--tags", "Job=migrate,Run=1", "--client-token", "tok-1")
