@@ -6,7 +6,8 @@
 // Top-level tests are listed by default; -subtests lists subtests too. A test's time
 // is the elapsed time `go test` reports for it (a parallel test's time counts from
 // when it resumed, not while it waited for its turn). Failed tests are marked FAIL;
-// tests still running when the input ends (a timeout) are listed as unfinished.
+// every failed test is listed after them, and tests still running when the input ends
+// (a timeout) as unfinished.
 package main
 
 import (
@@ -77,6 +78,12 @@ func run(in io.Reader, out, errw io.Writer, n int, subtests bool) int {
 		fmt.Fprintln(errw, "slowest: no test results on stdin (pipe `go test -json` into it)")
 		return 1
 	}
+	var failed []string
+	for _, r := range results {
+		if r.action == "fail" {
+			failed = append(failed, r.pkg+" "+r.test)
+		}
+	}
 	slices.SortStableFunc(results, func(a, b result) int { return int(b.elapsed - a.elapsed) })
 	if len(results) > n {
 		results = results[:n]
@@ -96,6 +103,9 @@ func run(in io.Reader, out, errw io.Writer, n int, subtests bool) int {
 	slices.Sort(unfinished)
 	for _, u := range unfinished {
 		fmt.Fprintf(out, "unfinished %s\n", u)
+	}
+	for _, f := range failed {
+		fmt.Fprintf(out, "failed %s\n", f)
 	}
 	if failedBuild {
 		return 1

@@ -25,7 +25,8 @@ not json: a build line
 	want := "rank   seconds  test\n" +
 		"1        12.25  p TestB  FAIL\n" +
 		"2         1.50  p TestA\n" +
-		"unfinished p TestC\n"
+		"unfinished p TestC\n" +
+		"failed p TestB\n"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
