@@ -316,6 +316,10 @@ func TestRunE2ETaskDefinitionChoicesTagsAndWatchContainer(t *testing.T) {
 			t.Errorf("--revision 7 called %s", op)
 		}
 	}
+	code, _, errs = e.run("app", "", "revisions", "--revision", "7")
+	if code != diag.ExitUsage || !strings.Contains(errs, `--revision 7: task definition web:7 does not exist; the latest revision of "web" is 2`) {
+		t.Errorf("revisions --revision 7: exit %d\n%s", code, errs)
+	}
 
 	// Tags: --tags and the service's own with --propagate-tags SERVICE (RunTask
 	// itself refuses SERVICE); --client-token passes through.
