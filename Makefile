@@ -8,7 +8,7 @@ LDFLAGS := -s -w \
 	-X github.com/doppio-ecs/doppio/internal/buildinfo.commit=$(COMMIT) \
 	-X github.com/doppio-ecs/doppio/internal/buildinfo.date=$(DATE)
 
-.PHONY: build test prereqs-test prereqs-demo vet cross-check bench sandbox demo
+.PHONY: build test prereqs-test prereqs-demo vet cross-check bench sandbox demo slowest
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/doppio ./cmd/doppio
@@ -38,6 +38,18 @@ cross-check:
 
 test: prereqs-test vet cross-check
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+# slowest runs PKG's tests (default ./internal/cli/, one package at a time: the
+# machine is shared) with go test -json and prints the SLOWEST (10) slowest top-level
+# tests; SLOWEST_FLAGS=-subtests lists subtests too. It fails when a test fails,
+# after printing the list.
+PKG ?= ./internal/cli/
+SLOWEST ?= 10
+SLOWEST_FLAGS ?=
+slowest:
+	@log=$$(mktemp) && trap 'rm -f "$$log"' EXIT && \
+	  $(GO) test -json -count=1 -timeout 15m $(PKG) >"$$log"; status=$$?; \
+	  $(GO) run ./scripts/slowest -n $(SLOWEST) $(SLOWEST_FLAGS) <"$$log" && exit $$status
 
 # sandbox runs the local AWS (moto_server + doppio's simulating proxy) until Ctrl-C,
 # with an account prepared for examples/quickstart, and writes the exports that point

@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/doppio-ecs/doppio/internal/scripttest"
 	"github.com/doppio-ecs/doppio/sandbox"
 	"github.com/doppio-ecs/doppio/scripts/quickstart"
@@ -24,8 +26,8 @@ import (
 // yet, and why. Every other page's examples run; a page that shows a doppio command
 // outside a console block, or has console blocks but no prelude, fails the test.
 var docsNotRun = map[string]string{
-	"blue-green.md":          "needs load balancer fixtures (target groups, listener rules, a CodeDeploy group) the docs prelude cannot create yet (issue 19)",
-	"install.md":             "installs doppio and completion scripts on the user's machine",
+	// install.md runs its offline part (completion scripts, version); installing a
+	// release, Homebrew and go install @latest need the network.
 	"schedule.md":            "its flows run in TestScheduleE2E* (schedule_e2e_test.go); a docs prelude with EventBridge fixtures is not written yet",
 	"fleet-drift.md":         "its flows run in TestE2EFleetDriftSweep, TestE2EFleetTwoAccounts and TestE2ENotify; a docs prelude with two accounts is not written yet",
 	"express-and-daemons.md": "its flows run in TestExpressE2E* and TestDaemonE2E*; a docs prelude is not written yet",
@@ -109,6 +111,7 @@ func TestDocs(t *testing.T) {
 			"exits":      scripttest.Exits,
 			"sandbox":    func(ts *testscript.TestScript, neg bool, args []string) { cmdSandbox(ts, sb, args) },
 			"quickstart": func(ts *testscript.TestScript, neg bool, args []string) { cmdQuickstart(ts, examples) },
+			"codedeploy": cmdCodeDeploy,
 		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
@@ -146,6 +149,37 @@ func cmdQuickstart(ts *testscript.TestScript, examples string) {
 		ts.Check(err)
 		ts.Check(os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644))
 	}
+}
+
+// cmdCodeDeploy creates what Terraform would own for a CODE_DEPLOY service in the
+// script's account: `codedeploy CLUSTER SERVICE` makes the application web-app and
+// its deployment group web-dg (blue/green with traffic control between the target
+// groups web-blue and web-green, automatic rollback on failure). The service itself
+// need not exist yet: doppio deploy creates it.
+func cmdCodeDeploy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: codedeploy CLUSTER SERVICE")
+	}
+	ctx := context.Background()
+	c := codedeploy.NewFromConfig(aws.Config{
+		Region: ts.Getenv("AWS_REGION"), BaseEndpoint: aws.String(ts.Getenv("AWS_ENDPOINT_URL")),
+		Credentials: credentials.NewStaticCredentialsProvider(ts.Getenv("AWS_ACCESS_KEY_ID"), ts.Getenv("AWS_SECRET_ACCESS_KEY"), ""),
+	})
+	_, err := c.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("web-app"), ComputePlatform: cdtypes.ComputePlatformEcs})
+	ts.Check(err)
+	_, err = c.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{
+		ApplicationName: aws.String("web-app"), DeploymentGroupName: aws.String("web-dg"),
+		ServiceRoleArn:       aws.String("arn:aws:iam::123456789012:role/codedeploy"),
+		DeploymentConfigName: aws.String("CodeDeployDefault.ECSAllAtOnce"),
+		DeploymentStyle:      &cdtypes.DeploymentStyle{DeploymentType: cdtypes.DeploymentTypeBlueGreen, DeploymentOption: cdtypes.DeploymentOptionWithTrafficControl},
+		EcsServices:          []cdtypes.ECSService{{ClusterName: aws.String(args[0]), ServiceName: aws.String(args[1])}},
+		LoadBalancerInfo: &cdtypes.LoadBalancerInfo{TargetGroupPairInfoList: []cdtypes.TargetGroupPairInfo{{
+			TargetGroups:     []cdtypes.TargetGroupInfo{{Name: aws.String("web-blue")}, {Name: aws.String("web-green")}},
+			ProdTrafficRoute: &cdtypes.TrafficRoute{ListenerArns: []string{"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"}},
+		}}},
+		AutoRollbackConfiguration: &cdtypes.AutoRollbackConfiguration{Enabled: true, Events: []cdtypes.AutoRollbackEvent{cdtypes.AutoRollbackEventDeploymentFailure}},
+	})
+	ts.Check(err)
 }
 
 // fencedBlock is one ``` block of a Markdown page.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -42,6 +43,10 @@ func runProject(t *testing.T) *e2e {
 	return e
 }
 
+// stampedLogLine is a task's log line on stderr: the console's stamp, the container
+// and the short task id.
+var stampedLogLine = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  web [0-9a-f]{8} \| `)
+
 // lines returns the lines of s that contain sub, in order.
 func grepLines(s, sub string) []string {
 	var out []string
@@ -69,14 +74,15 @@ func TestRunE2EMigrationFromTemplatedOverridesFile(t *testing.T) {
 	if code != 3 {
 		t.Fatalf("exit %d, want 3\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
-	logs := grepLines(errs, "web ")
+	logs := grepLines(errs, "  web ")
 	want := []string{"started nginx:1.27", "migrating db1", "step 2", "password", "exited with code 3"}
 	if len(logs) < len(want) {
 		t.Fatalf("log lines %q, want %q\nstderr:\n%s", logs, want, errs)
 	}
 	for i, w := range want {
-		if !strings.Contains(logs[i], w) || !strings.HasPrefix(logs[i], "web ") || !strings.Contains(logs[i], " | ") {
-			t.Errorf("log line %d = %q, want it to contain %q (prefixed)", i, logs[i], w)
+		// Log lines are console lines: the console's stamp, then container and task.
+		if !strings.Contains(logs[i], w) || !stampedLogLine.MatchString(logs[i]) {
+			t.Errorf("log line %d = %q, want it to contain %q (stamped, prefixed)", i, logs[i], w)
 		}
 	}
 	if n := len(grepLines(strings.Join(logs, "\n"), "migrating db1")); n != 1 {
@@ -298,6 +304,23 @@ func TestRunE2ETaskDefinitionChoicesTagsAndWatchContainer(t *testing.T) {
 		}
 	}
 
+	// --revision naming a revision that does not exist: a usage error naming the
+	// latest, before any call that changes anything.
+	e.sb.ResetCounts()
+	code, _, errs = e.run("app", "", "run", poll, "--revision", "7")
+	if code != diag.ExitUsage || !strings.Contains(errs, `--revision 7: task definition web:7 does not exist; the latest revision of "web" is 2`) || strings.Contains(errs, "ClientException") {
+		t.Errorf("--revision 7: exit %d\n%s", code, errs)
+	}
+	for op, n := range e.sb.Counts() {
+		if mutating.MatchString(op) && n > 0 {
+			t.Errorf("--revision 7 called %s", op)
+		}
+	}
+	code, _, errs = e.run("app", "", "revisions", "--revision", "7")
+	if code != diag.ExitUsage || !strings.Contains(errs, `--revision 7: task definition web:7 does not exist; the latest revision of "web" is 2`) {
+		t.Errorf("revisions --revision 7: exit %d\n%s", code, errs)
+	}
+
 	// Tags: --tags and the service's own with --propagate-tags SERVICE (RunTask
 	// itself refuses SERVICE); --client-token passes through.
 	out, _ = e.must(0, "app", "run", poll, "--no-wait", "--propagate-tags", "SERVICE", "--tags", "Job=migrate,Run=1", "--client-token", "tok-1")
@@ -312,5 +335,30 @@ func TestRunE2ETaskDefinitionChoicesTagsAndWatchContainer(t *testing.T) {
 	}
 	if tags["Job"] != "migrate" || tags["Run"] != "1" || tags["Team"] != "db" {
 		t.Errorf("task tags %v", tags)
+	}
+}
+
+// A task's log lines under --log-format json are records with fields (task,
+// container, the event's own time, the message), not text in msg; secrets stay
+// redacted there too.
+func TestRunE2ELogLinesAsJSONRecords(t *testing.T) {
+	e := runProject(t)
+	_, errs := e.must(0, "app", "run", poll, "--log-format", "json", "--overrides",
+		`{"containerOverrides":[{"name":"web","command":["sh","-c","echo hello from the task"]}]}`)
+	found := false
+	for _, l := range strings.Split(strings.TrimSpace(errs), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("stderr line is not JSON: %q", l)
+		}
+		if rec["msg"] == "log" && rec["message"] == "hello from the task" {
+			found = true
+			if rec["container"] != "web" || rec["taskId"] == nil || rec["eventTime"] == nil {
+				t.Errorf("log record lacks its fields: %s", l)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no log record with the task's line:\n%s", errs)
 	}
 }

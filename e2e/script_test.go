@@ -44,6 +44,7 @@ func cmdSandbox(ts *testscript.TestScript, sb *sandbox.Env, args []string) {
 		"AWS_ENDPOINT_URL": sb.Endpoint, "AWS_ENDPOINT_URL_CODEDEPLOY": sb.Endpoint,
 		"AWS_ACCESS_KEY_ID": sandbox.AccessKeyForAccount(acct), "AWS_SECRET_ACCESS_KEY": sandbox.SecretAccessKey,
 		"AWS_REGION": sandbox.DefaultRegion, "AWS_DEFAULT_REGION": sandbox.DefaultRegion,
+		sandbox.RegistryEndpointVar: srv.Registry().URL(),
 	}
 	for k, v := range env {
 		ts.Setenv(k, v)

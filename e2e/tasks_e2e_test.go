@@ -70,7 +70,7 @@ func TestTasksE2EListFindStop(t *testing.T) {
 		t.Errorf("find without terminal: exit %d\n%s", code, errs)
 	}
 	code, out, errs = e.runTerm("2\n", "tasks", "find")
-	if code != 0 || !strings.Contains(errs, "pick a task") || !strings.Contains(out, `"lastStatus": "RUNNING"`) {
+	if code != 0 || !strings.Contains(errs, "pick a task") || !strings.Contains(errs, "| 2 | ") || !strings.Contains(out, `"lastStatus": "RUNNING"`) {
 		t.Errorf("find on a terminal: exit %d\n%s\n%s", code, out, errs)
 	}
 	// --filter-command (peco, fzf) picks without a terminal: here the last line.

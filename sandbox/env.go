@@ -97,7 +97,8 @@ func (e *Env) AWSConfig(ctx context.Context) aws.Config {
 }
 
 // Environ returns the AWS_* variables that point a subprocess (the doppio binary) at
-// the Env's account.
+// the Env's account, and DOPPIO_REGISTRY_ENDPOINT, which sends doppio's image checks
+// to the sandbox's registry (registry.go).
 func (e *Env) Environ() []string {
 	return []string{
 		"AWS_ENDPOINT_URL=" + e.Endpoint,
@@ -109,6 +110,7 @@ func (e *Env) Environ() []string {
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=/dev/null",
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		RegistryEndpointVar + "=" + e.srv.Registry().URL(),
 	}
 }
 

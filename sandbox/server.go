@@ -78,6 +78,7 @@ type Server struct {
 	http     *http.Server
 	proxy    *httputil.ReverseProxy
 	client   *http.Client // for the proxy's own calls to moto
+	registry *Registry    // the OCI registry for image checks (registry.go)
 
 	mu       sync.Mutex
 	accounts map[string]*account
@@ -104,6 +105,11 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s, err := newServer(opts, m, l)
 	if err != nil {
+		l.Close()
+		_ = m.Stop()
+		return nil, err
+	}
+	if s.registry, err = StartRegistry(); err != nil { // registry.go
 		l.Close()
 		_ = m.Stop()
 		return nil, err
@@ -163,6 +169,9 @@ func (s *Server) Close() error {
 	err := s.http.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = s.http.Close()
+	}
+	if s.registry != nil {
+		err = errors.Join(err, s.registry.Close())
 	}
 	return errors.Join(err, s.moto.Stop())
 }

@@ -54,7 +54,10 @@ sandbox: running (cluster quickstart, role quickstart-execution, log group /ecs/
 In another terminal, at $root:
 
     eval "\$(cat .sandbox/env)"
-    cd examples/quickstart && doppio deploy
+    cd examples/quickstart && doppio verify && doppio deploy
+
+(verify checks the quickstart's image on the sandbox's own registry:
+DOPPIO_REGISTRY_ENDPOINT in .sandbox/env.)
 
 Ctrl-C here stops the sandbox; everything in it is forgotten.
 MSG

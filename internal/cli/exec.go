@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // ExecCmd opens an ECS Exec session in a task's container: the v2.8 subcommands
@@ -135,14 +137,29 @@ func (c *ExecCpCmd) Run(ctx context.Context, a *app, parent *ExecCmd) error {
 	if id != "" {
 		parent.ID = id
 	}
+	con := ui.ConsoleFor(a.stderr, a.ci())
+	row := "exec cp " + cp.Remote
+	progress := func(sent, total int) ui.Entry {
+		return ui.Entry{Msg: "upload", Text: fmt.Sprintf("upload %s: sent %d/%d bytes", cp.Remote, sent, total),
+			Attrs: []slog.Attr{slog.String("path", cp.Remote), slog.Int("sentBytes", sent), slog.Int("totalBytes", total)}}
+	}
+	var last ui.Entry
 	if c.Progress {
-		cp.Progress = a.stderr
+		// One updating row on a terminal, a line per chunk otherwise (the console's
+		// one format and clock; fields under --log-format json).
+		cp.Progress = func(sent, total int) {
+			last = progress(sent, total)
+			con.SetRow(row, last)
+		}
 	}
 	e, o, plugin, err := a.execTarget(ctx, parent)
 	if err != nil {
 		return err
 	}
 	n, err := task.CopyFile(ctx, e.deps, plugin, o, cp)
+	if last.Msg != "" {
+		con.DropRow(row)
+	}
 	if err != nil {
 		return err
 	}

@@ -193,6 +193,7 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, configs []fleet.
 	for _, m := range members {
 		m.errOut.Name(fmt.Sprintf("[%-*s] ", width, m.label), m.label)
 	}
+	live := a.fleetLiveView(members, width, grouped) // fleet_live.go
 	if verb != "render" && verb != "register" && verb != "verify" {
 		a.primeLookups(ctx, members)
 	}
@@ -204,8 +205,10 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, configs []fleet.
 				defer m.errOut.Flush(m.label) // under GitHub Actions: its group, as soon as it ends
 				m.app.gate = g
 				start := time.Now()
+				live.started(m, verb)
 				err := m.run(ctx, runner, command)
 				m.app.notifyEnd(ctx, m.report, err, time.Since(start)) // notify.go
+				live.ended(m, err)
 				return err
 			}}
 	}
@@ -213,6 +216,7 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, configs []fleet.
 	for _, m := range members {
 		m.errOut.Flush(m.label) // members that never ran
 	}
+	live.close(results)
 	if verb == "diff" {
 		_ = view.Write(a.stdout, a.g.Output, view.DriftReport{Results: results})
 	} else {

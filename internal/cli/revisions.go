@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -90,6 +91,18 @@ func (c *RevisionsCmd) dump(ctx context.Context, a *app, p *project, client ECSA
 	out, err := client.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
 		TaskDefinition: aws.String(ref), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
 	})
+	var missing *types.ClientException
+	if errors.As(err, &missing) && ref != family && c.Revision != "current" {
+		// ECS's answer to a revision that does not exist: say so, and which is the latest.
+		hint := "'doppio revisions' lists the family's revisions"
+		if latest, lerr := client.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family)}); lerr == nil && latest.TaskDefinition != nil {
+			return diag.Invalid(fmt.Errorf("--revision %s: task definition %s does not exist; the latest revision of %q is %d", c.Revision, ref, family, latest.TaskDefinition.Revision), hint)
+		}
+		return diag.Invalid(fmt.Errorf("--revision %s: task definition family %q has no ACTIVE revision", c.Revision, family), "check the family's name")
+	}
+	if errors.As(err, &missing) && ref == family {
+		return diag.Invalid(fmt.Errorf("--revision latest: task definition family %q has no ACTIVE revision", family), "check the family's name")
+	}
 	if err != nil {
 		return fmt.Errorf("describe task definition %s: %w", ref, err)
 	}

@@ -108,7 +108,7 @@ func (c *RunCmd) Run(ctx context.Context, a *app) error {
 	wo := task.WaitOptions{UntilRunning: c.WaitUntil == "running", Interval: c.PollInterval, Source: plan.Logs, Container: plan.WatchContainer,
 		DrainGrace: c.PollInterval / 5}
 	if c.Logs {
-		wo.Logs = &task.LogWriter{W: p.redacting(a.stderr)}
+		wo.Logs = &task.LogWriter{Console: ui.ConsoleFor(a.stderr, a.ci()), Redact: p.renderer.Redact}
 	}
 	wo.Progress = taskRows(ui.ConsoleFor(a.stderr, a.ci()), started.Cluster)
 	res, err := r.Wait(ctx, started, wo)

@@ -65,7 +65,9 @@ func (a *app) tasksEnv(ctx context.Context, desired string) (*tasksEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	pick := task.Picker{Out: a.stderr, Ask: a.ask, Terminal: a.env.IsTerminal}
+	pick := task.Picker{Ask: a.ask, Terminal: a.env.IsTerminal, Show: func(ts []types.Task) error {
+		return view.Write(a.stderr, view.Text, view.TaskChoices{List: ts, Width: termWidth(a.env.Vars)})
+	}}
 	if fc := a.filterCommand(p.cfg); fc != "" {
 		pick.Filter = func(lines []string) (string, error) { return a.runFilter(ctx, fc, lines) }
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/doppio-ecs/doppio/internal/cli/view"
@@ -30,6 +31,14 @@ func (c *VerifyCmd) Validate() error {
 
 // Run verifies and prints the report; NG checks make it exit 1.
 func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
+	var registry http.RoundTripper
+	if ep, _ := a.getenv(registryEndpointVar); ep != "" {
+		rt, err := verify.RegistryEndpoint(ep, nil)
+		if err != nil {
+			return diag.Invalid(fmt.Errorf("%s: %w", registryEndpointVar, err), "unset it, or set it to the endpoint of the OCI registry to check images on (the sandbox exports its own)")
+		}
+		registry = rt
+	}
 	p, err := a.project(ctx)
 	if err != nil {
 		return err
@@ -47,6 +56,9 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	deps, err := p.clients.Verify(ctx)
 	if err != nil {
 		return err
+	}
+	if registry != nil {
+		deps.Registry = registry
 	}
 	skip, err := verify.ParseSkip(c.Skip)
 	if err != nil {
@@ -68,3 +80,7 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	}
 	return nil
 }
+
+// registryEndpointVar sends verify's checks of images on registries other than
+// private ECR to one OCI registry (verify.RegistryEndpoint); the sandbox sets it.
+const registryEndpointVar = "DOPPIO_REGISTRY_ENDPOINT"

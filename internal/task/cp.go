@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -49,8 +48,9 @@ type Copy struct {
 	Upload bool
 	Local  string
 	Remote string
-	// Progress, when not nil, gets one line per upload session.
-	Progress io.Writer
+	// Progress, when not nil, is told the bytes sent so far after each upload
+	// session.
+	Progress func(sent, total int)
 }
 
 // ParseCopy reads the two operands of `exec cp`: exactly one of them is remote,
@@ -300,7 +300,7 @@ func upload(ctx context.Context, d Deps, p Plugin, bin string, o ExecOptions, c 
 			return 0, failed(lines)
 		}
 		if c.Progress != nil {
-			fmt.Fprintf(c.Progress, "sent %d/%d bytes\n", off+len(chunk), len(data))
+			c.Progress(off+len(chunk), len(data))
 		}
 	}
 	script := `mv -f "$1" "$2" && echo "` + cpOK + ` $(wc -c < "$2")"`

@@ -100,7 +100,7 @@ func Describe(ctx context.Context, d Deps, cluster, id string) (*types.Task, err
 // (peco, fzf: --filter-command) when one is set, else a numbered list and a prompt
 // on a terminal.
 type Picker struct {
-	Out      io.Writer                            // the numbered list
+	Show     func(tasks []types.Task) error       // shows the numbered list (a view)
 	Ask      func(prompt string) string           // the one prompt (reads a line)
 	Terminal bool                                 // stderr is a terminal
 	Filter   func(lines []string) (string, error) // nil: no filter command
@@ -134,8 +134,10 @@ func (p Picker) Pick(tasks []types.Task, what string) (*types.Task, error) {
 	case !p.Terminal || p.Ask == nil:
 		return nil, diag.Invalid(fmt.Errorf("%d tasks match and there is no terminal to pick one %s", len(tasks), what), "pass --id TASK_ID (see 'doppio tasks list'), or set --filter-command")
 	}
-	for i, t := range tasks {
-		fmt.Fprintf(p.Out, "%3d) %s  %s  %s\n", i+1, ID(aws.ToString(t.TaskArn)), ID(aws.ToString(t.TaskDefinitionArn)), aws.ToString(t.LastStatus))
+	if p.Show != nil {
+		if err := p.Show(tasks); err != nil {
+			return nil, err
+		}
 	}
 	line := p.Ask(fmt.Sprintf("pick a task %s [1-%d]: ", what, len(tasks)))
 	n, err := strconv.Atoi(line)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // LogSource says where the awslogs driver writes a container's output: group, region
@@ -119,32 +122,53 @@ func (f *follower) poll(ctx context.Context) ([]LogLine, error) {
 	return out, nil
 }
 
-// LogWriter writes log lines to w, prefixed with the container and the short task
-// id, one line per event. It is safe for concurrent use.
+// LogWriter writes a task's log lines, one per event, prefixed with the container
+// and the short task id ("web 1a2b3c4d | message"). With Console set they are
+// console entries like every other line of stderr — stamped on the console's one
+// clock, and under --log-format json records with their fields (taskId, container,
+// eventTime, message), not text in msg; else plain lines on W (tasks logs' stdout,
+// where the lines are the output). It is safe for concurrent use.
 type LogWriter struct {
 	mu sync.Mutex
 	W  io.Writer
+	// Console, when set, gets the lines instead of W.
+	Console *ui.Console
+	// Redact masks values no output may show in Console lines (W redacts itself).
+	Redact func([]byte) []byte
 }
 
 // Write prints lines in order.
 func (lw *LogWriter) Write(lines []LogLine) {
-	if lw == nil || lw.W == nil {
+	if lw == nil || (lw.W == nil && lw.Console == nil) {
 		return
 	}
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	for _, l := range lines {
+		if lw.Console != nil {
+			msg := l.Message
+			if lw.Redact != nil {
+				msg = string(lw.Redact([]byte(msg)))
+			}
+			lw.Console.Print(ui.Entry{Msg: "log", Text: fmt.Sprintf("%s %s | %s", l.Container, shortID(l.Task), msg),
+				Attrs: []slog.Attr{slog.String("taskId", l.Task), slog.String("container", l.Container), slog.Time("eventTime", l.Time), slog.String("message", msg)}})
+			continue
+		}
 		fmt.Fprintf(lw.W, "%s %s | %s\n", l.Container, shortID(l.Task), l.Message) // one write per line, for redaction
 	}
 }
 
 // Note prints a line about logs (not a log line itself).
 func (lw *LogWriter) Note(format string, args ...any) {
-	if lw == nil || lw.W == nil {
+	if lw == nil || (lw.W == nil && lw.Console == nil) {
 		return
 	}
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
+	if lw.Console != nil {
+		lw.Console.Print(ui.Entry{Msg: "logs", Text: fmt.Sprintf(format, args...)})
+		return
+	}
 	fmt.Fprintf(lw.W, format+"\n", args...)
 }
 

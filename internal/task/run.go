@@ -212,7 +212,7 @@ func (r *Runner) Plan(ctx context.Context, o RunOptions) (*RunPlan, error) {
 		}
 		out, err := r.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(ref)})
 		if err != nil {
-			return nil, fmt.Errorf("describe task definition %q: %w", ref, err)
+			return nil, r.taskDefinitionNotFound(ctx, o, td.Action, family, ref, err)
 		}
 		td.ARN = aws.ToString(out.TaskDefinition.TaskDefinitionArn)
 		if out.TaskDefinition.Status != types.TaskDefinitionStatusActive {
@@ -466,4 +466,32 @@ func ParseTags(s string) ([]types.Tag, error) {
 		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(v)})
 	}
 	return tags, nil
+}
+
+// taskDefinitionNotFound maps err, the error of DescribeTaskDefinition(ref), to a
+// usage error when ECS says the revision does not exist (a ClientException, "Unable
+// to describe task definition."): for --revision N it names the family's latest
+// ACTIVE revision, asked for once more; any other error is returned wrapped.
+func (r *Runner) taskDefinitionNotFound(ctx context.Context, o RunOptions, action, family, ref string, err error) error {
+	var ce *types.ClientException
+	if !errors.As(err, &ce) || action == TDCurrent {
+		return fmt.Errorf("describe task definition %q: %w", ref, err)
+	}
+	flag := "--latest-task-definition"
+	if o.SkipTaskDefinition {
+		flag = "--skip-task-definition"
+	}
+	if action == TDRevision {
+		flag = fmt.Sprintf("--revision %d", o.Revision)
+		latest, lerr := r.d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family)})
+		if lerr == nil && latest.TaskDefinition != nil {
+			return diag.Invalid(fmt.Errorf("%s: task definition %s does not exist; the latest revision of %q is %d", flag, ref, family, latest.TaskDefinition.Revision),
+				"'doppio revisions' lists the family's revisions")
+		}
+		if !errors.As(lerr, &ce) {
+			return fmt.Errorf("describe task definition %q: %w", ref, err)
+		}
+	}
+	return diag.Invalid(fmt.Errorf("%s: task definition family %q has no ACTIVE revision", flag, family),
+		"register one first (doppio register, or run without "+strings.Fields(flag)[0]+"), or check the family's name")
 }

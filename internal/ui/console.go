@@ -74,6 +74,9 @@ type Console struct {
 	o     ConsoleOptions
 	rows  []*row
 	drawn int // lines of the live block now on screen
+	// up is set on a fleet member's Console (member.go): everything goes to its
+	// parent, prefixed, and its rows to the member's one row there.
+	up *memberOf
 }
 
 type row struct {
@@ -127,6 +130,10 @@ func (c *Console) Stamp(t time.Time) string {
 
 // Print writes e as one line (or one JSON object), above the live block.
 func (c *Console) Print(e Entry) {
+	if c.up != nil {
+		c.up.print(e)
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var b bytes.Buffer
@@ -137,6 +144,10 @@ func (c *Console) Print(e Entry) {
 // SetRow shows e as the row named key: redrawn in place on a live console, else
 // printed as a line.
 func (c *Console) SetRow(key string, e Entry) {
+	if c.up != nil {
+		c.up.setRow(e)
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.o.Live {
@@ -159,6 +170,10 @@ func (c *Console) SetRow(key string, e Entry) {
 // EndRow removes the row named key from the live block and prints e as a line of
 // its own; on a plain console it prints e.
 func (c *Console) EndRow(key string, e Entry) {
+	if c.up != nil {
+		c.up.endRow(e)
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var b bytes.Buffer
@@ -177,6 +192,9 @@ func (c *Console) EndRow(key string, e Entry) {
 
 // DropRow removes the row named key without printing anything (plain: nothing).
 func (c *Console) DropRow(key string) {
+	if c.up != nil {
+		return // the member keeps its row until the fleet ends it
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i, r := range c.rows {
@@ -192,6 +210,11 @@ func (c *Console) DropRow(key string) {
 // under JSON each line becomes a record of its own, and a trailing fragment without
 // a newline (a prompt) a line of its own.
 func (c *Console) Write(p []byte) (int, error) {
+	if c.up != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.up.write(p)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.o.JSON {

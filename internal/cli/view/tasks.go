@@ -6,9 +6,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // Tasks is what tasks (list) prints, in ecspresso's shapes: a table (also text),
@@ -95,4 +97,44 @@ func Lines(text string) []string {
 		return []string{}
 	}
 	return strings.Split(text, "\n")
+}
+
+// TaskChoices is the numbered list a pick shows on stderr before it asks for a number:
+// a table with the number, the task id, its task definition, its status and when it
+// started (UTC, RFC 3339), fitting the terminal's Width.
+type TaskChoices struct {
+	List  []types.Task
+	Width int
+}
+
+// WriteText prints the table.
+func (c TaskChoices) WriteText(w io.Writer) error {
+	rows := make([][]string, len(c.List))
+	for i, t := range c.List {
+		started := ""
+		if t.StartedAt != nil {
+			started = t.StartedAt.UTC().Format(time.RFC3339)
+		}
+		rows[i] = []string{fmt.Sprint(i + 1), task.ID(aws.ToString(t.TaskArn)), task.ID(aws.ToString(t.TaskDefinitionArn)), aws.ToString(t.LastStatus), started}
+	}
+	var b strings.Builder
+	if err := ui.WriteTable(&b, []string{"#", "ID", "TASK DEFINITION", "STATUS", "STARTED"}, rows); err != nil {
+		return err
+	}
+	out := b.String()
+	if c.Width > 0 {
+		var cut strings.Builder
+		for _, l := range strings.SplitAfter(out, "\n") {
+			body, nl := strings.CutSuffix(l, "\n")
+			if r := []rune(body); len(r) > c.Width {
+				body = string(r[:c.Width-1]) + "…"
+			}
+			cut.WriteString(body)
+			if nl {
+				cut.WriteString("\n")
+			}
+		}
+		out = cut.String()
+	}
+	return flush(w, []byte(out))
 }

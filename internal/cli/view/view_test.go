@@ -152,6 +152,16 @@ func TestGolden(t *testing.T) {
 			}}},
 			[]string{Text, JSON}},
 		{"version", Version{buildinfo.Info{Version: "v1.2.3", Commit: "abc1234", Date: "2026-01-02", Go: "go1.26.0"}}, []string{Text, JSON}},
+		{"task-choices", TaskChoices{List: []types.Task{
+			{TaskArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"), TaskDefinitionArn: aws.String(arn("3")),
+				LastStatus: aws.String("RUNNING"), StartedAt: aws.Time(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))},
+			{TaskArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task/prod/fedcba9876543210fedcba9876543210"), TaskDefinitionArn: aws.String(arn("4")),
+				LastStatus: aws.String("PENDING")},
+		}}, []string{Text}},
+		{"task-choices-narrow", TaskChoices{Width: 40, List: []types.Task{
+			{TaskArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"), TaskDefinitionArn: aws.String(arn("3")),
+				LastStatus: aws.String("RUNNING")},
+		}}, []string{Text}},
 	}
 	for _, c := range cases {
 		for _, f := range c.formats {

@@ -60,8 +60,8 @@ func run() int {
 		return 1
 	}
 	defer srv.Close()
-	lines := fmt.Sprintf("export AWS_ENDPOINT_URL=%s AWS_ENDPOINT_URL_CODEDEPLOY=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_EC2_METADATA_DISABLED=true\n",
-		srv.URL(), srv.URL(), "test", sandbox.SecretAccessKey, sandbox.DefaultRegion, sandbox.DefaultRegion)
+	lines := fmt.Sprintf("export AWS_ENDPOINT_URL=%s AWS_ENDPOINT_URL_CODEDEPLOY=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_EC2_METADATA_DISABLED=true %s=%s\n",
+		srv.URL(), srv.URL(), "test", sandbox.SecretAccessKey, sandbox.DefaultRegion, sandbox.DefaultRegion, sandbox.RegistryEndpointVar, srv.Registry().URL())
 	fmt.Print(lines)
 	if *envFile != "" {
 		if err := os.WriteFile(*envFile, []byte(lines), 0o644); err != nil {
