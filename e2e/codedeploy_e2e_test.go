@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/doppio-ecs/doppio/internal/golden"
+	"github.com/doppio-ecs/doppio/sandbox"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cd "github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -174,7 +175,11 @@ func TestCodeDeployE2EWait(t *testing.T) {
 	e := codeDeployProject(t, "")
 	_, errs := e.must(0, "app", "wait", poll)
 	wantIn(t, "wait with nothing in flight", errs, "no CodeDeploy deployment in progress")
+	// The deployment must still be in flight when wait starts: simulated time stands
+	// still after deploy --no-wait and moves only with wait's polls.
+	e.sb.Clock().SetSpeed(0)
 	e.must(0, "app", "deploy", "--no-wait")
+	e.sb.StepClock(sandbox.StepRule{Operation: "codedeploy:GetDeployment", Step: 5 * time.Second})
 	_, errs = e.must(0, "app", "wait", poll)
 	wantIn(t, "wait", errs, "AllowTraffic: Succeeded", "deployment succeeded")
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/doppio-ecs/doppio/sandbox"
 )
 
 // A rolling deployment with early success criteria ends when ECS completes it (half
@@ -11,6 +14,11 @@ import (
 func TestE2EEarlySuccessRolling(t *testing.T) {
 	e := blueGreenProject(t, `{"strategy": "ROLLING", "minimumHealthyPercent": 50,
 	  "earlySuccessCriteria": {"enable": true, "healthyPercent": 50, "sourceServiceRevisionCleanup": "DEFERRED"}}`, 2)
+	// Simulated time moves one second per poll and never between polls, so the
+	// state between early success and the steady state is seen however slow the
+	// machine (at a clock speed, a slow poll could miss it).
+	e.sb.Clock().SetSpeed(0)
+	e.sb.StepClock(sandbox.StepRule{Operation: "ecs:DescribeServices", Step: time.Second})
 	out, errs := e.must(0, "app", "deploy", poll, "--output", "json")
 	var doc struct {
 		Outcome, Reason string

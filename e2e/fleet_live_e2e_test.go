@@ -5,10 +5,13 @@ import (
 	"maps"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/doppio-ecs/doppio/internal/cli"
 	"github.com/doppio-ecs/doppio/internal/ui/vt"
+	"github.com/doppio-ecs/doppio/sandbox"
 )
 
 // On a terminal a fleet shows one updating row per member (its deployment's state
@@ -19,16 +22,26 @@ import (
 func TestE2EFleetLiveView(t *testing.T) {
 	e := fleetProject(t, 3)
 	e.setenv("IMAGE_2", "nginx:crashloop") // fails: a new service has nothing to roll back to
-	var out, errb bytes.Buffer
+	// Simulated time stands still until every member has created its service, then
+	// moves only with the polls (2 s each): every member's first poll finds its
+	// deployment in progress, however slow the machine.
+	e.sb.Clock().SetSpeed(0)
+	var created atomic.Int32
+	var out bytes.Buffer
+	errb := &syncBuffer{onLine: func(l string) {
+		if strings.Contains(l, "created service") && created.Add(1) == 3 {
+			e.sb.StepClock(sandbox.StepRule{Operation: "ecs:DescribeServices", Step: 2 * time.Second})
+		}
+	}}
 	vars := maps.Clone(e.vars)
 	vars["COLUMNS"] = "100"
 	code := cli.Main(t.Context(), []string{"deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms"},
-		cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Vars: vars, Dir: e.dir, IsTerminal: true})
+		cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: errb, Vars: vars, Dir: e.dir, IsTerminal: true})
 	if code != 4 {
 		t.Fatalf("exit %d, want 4\n%s", code, errb.String())
 	}
 	raw := errb.String()
-	screen, err := vt.Screen(errb.Bytes(), 100)
+	screen, err := vt.Screen([]byte(raw), 100)
 	if err != nil {
 		t.Fatal(err)
 	}

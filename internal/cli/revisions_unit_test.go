@@ -38,7 +38,8 @@ func TestUnitRevisionsOne(t *testing.T) {
 	contains(t, "revisions --revision latest", out, `"revision": 3`, `"image": "nginx:1.22"`, `"status": "ACTIVE"`)
 	out, _ = u.must(0, "revisions", "--revision", "1")
 	contains(t, "revisions --revision 1", out, `"revision": 1`, `"image": "nginx:1.20"`)
-	_, errs := u.must(1, "revisions", "--revision", "9")
-	contains(t, "revisions --revision 9", errs, "web:9")
+	// A revision that does not exist is the user's input: exit 2, naming the latest.
+	_, errs := u.must(2, "revisions", "--revision", "9")
+	contains(t, "revisions --revision 9", errs, "web:9 does not exist", `the latest revision of "web" is 3`)
 	u.noChanges()
 }
