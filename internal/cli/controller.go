@@ -153,3 +153,27 @@ func (a *app) outcomeError(s *deploy.Started, out watch.Outcome) error {
 	}
 	return diag.WithCode(fmt.Errorf("%s %s ended as %v", s.Label, out.DeploymentID, out.Kind), out.ExitCode())
 }
+
+// serviceController is the controller of the service the project's config must
+// name (status, delete and wait need one that exists: requireService says which key
+// is missing).
+func (a *app) serviceController(ctx context.Context, p *project) (deploy.Controller, error) {
+	if err := a.requireService(p); err != nil {
+		return nil, err
+	}
+	return a.controller(ctx, p, nil)
+}
+
+// liveStatus describes the project's workload once; a workload that does not exist
+// is the not-found error with its hint.
+func (a *app) liveStatus(ctx context.Context, p *project) (deploy.Controller, *deploy.Status, error) {
+	ctl, err := a.serviceController(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := ctl.Status(ctx)
+	if err != nil {
+		return nil, nil, notFoundHint(err)
+	}
+	return ctl, st, nil
+}

@@ -21,16 +21,9 @@ func (c *DeleteCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireService(p); err != nil {
-		return err
-	}
-	ctl, err := a.controller(ctx, p, nil)
+	ctl, st, err := a.liveStatus(ctx, p)
 	if err != nil {
 		return err
-	}
-	st, err := ctl.Status(ctx)
-	if err != nil {
-		return notFoundHint(err)
 	}
 	preview := view.DeletePreview(p.cfg.Cluster, st)
 	if c.DryRun {

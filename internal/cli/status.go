@@ -30,16 +30,9 @@ func (c *StatusCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireService(p); err != nil {
-		return err
-	}
-	ctl, err := a.controller(ctx, p, nil)
+	_, st, err := a.liveStatus(ctx, p)
 	if err != nil {
 		return err
-	}
-	st, err := ctl.Status(ctx)
-	if err != nil {
-		return notFoundHint(err)
 	}
 	return view.Write(a.stdout, a.g.Output, view.StatusOf(p.cfg.Cluster, st, c.Events))
 }

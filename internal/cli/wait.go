@@ -48,10 +48,7 @@ func (c *WaitCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireService(p); err != nil {
-		return err
-	}
-	ctl, err := a.controller(ctx, p, nil)
+	ctl, err := a.serviceController(ctx, p)
 	if err != nil {
 		return err
 	}
