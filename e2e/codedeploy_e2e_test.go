@@ -164,9 +164,13 @@ func TestCodeDeployE2ERollback(t *testing.T) {
 		t.Errorf("rollback calls: %v", c)
 	}
 
-	// In flight: stopped with automatic rollback, and the rollback followed.
+	// In flight: stopped with automatic rollback, and the rollback followed. Simulated
+	// time stands still from deploy --no-wait to rollback's first poll, so the
+	// deployment is still in flight when rollback looks, however slow the machine.
 	e.setenv("IMAGE", "nginx:1.29")
+	e.sb.Clock().SetSpeed(0)
 	e.must(0, "app", "deploy", "--no-wait")
+	e.sb.StepClock(sandbox.StepRule{Operation: "codedeploy:GetDeployment", Step: 5 * time.Second})
 	_, errs = e.must(0, "app", "rollback", poll)
 	wantIn(t, "rollback in flight", errs, "stopped CodeDeploy deployment with automatic rollback", "rolled back")
 }
