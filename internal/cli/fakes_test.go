@@ -21,8 +21,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/plugin"
+	"github.com/doppio-ecs/doppio/internal/plugin/cloudformation"
+	pluginsm "github.com/doppio-ecs/doppio/internal/plugin/secretsmanager"
+	pluginssm "github.com/doppio-ecs/doppio/internal/plugin/ssm"
+	"github.com/doppio-ecs/doppio/internal/plugin/tfstate"
+	"github.com/doppio-ecs/doppio/internal/schedule"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/verify"
 )
@@ -41,6 +52,13 @@ type fakeClients struct {
 	cd  *fakeCodeDeploy
 	// verify is verify's clients, when a test sets them.
 	verify *verify.Deps
+	// ssm are the SSM parameters of the template plugins, by name.
+	ssm map[string]ssmtypes.Parameter
+	// secrets are the Secrets Manager secrets' ARNs, by name.
+	secrets map[string]string
+	// lookups are the plugin lookups made, in order ("ssm:NAME", "secretsmanager:NAME").
+	lookups []string
+	mu      sync.Mutex
 }
 
 var _ Clients = (*fakeClients)(nil)
@@ -72,6 +90,68 @@ func (f *fakeClients) Verify(context.Context) (verify.Deps, error) {
 		return *f.verify, nil
 	}
 	return verify.Deps{}, f.unexpected("verify's clients")
+}
+
+func (f *fakeClients) Identity(context.Context) (schedule.Identity, error) { return fakeCaller{}, nil }
+
+func (f *fakeClients) Schedule(context.Context) (*schedule.Region, error) {
+	return nil, f.unexpected("schedule clients (EventBridge, Scheduler, Resource Groups, IAM)")
+}
+
+// Plugins serve ssm and secretsmanager lookups from f.ssm and f.secrets; the
+// cloudformation and tfstate-on-S3 clients fail the test.
+func (f *fakeClients) Plugins() plugin.Clients {
+	return plugin.Clients{
+		SSM:            func(context.Context) (pluginssm.Client, error) { return fakeSSMParams{f}, nil },
+		SecretsManager: func(context.Context) (pluginsm.Client, error) { return fakeSecrets{f}, nil },
+		CloudFormation: func(context.Context) (cloudformation.Client, error) {
+			return nil, f.unexpected("CloudFormation client")
+		},
+		S3: func(context.Context) (tfstate.S3Client, error) { return nil, f.unexpected("S3 client") },
+	}
+}
+
+func (f *fakeClients) lookup(what string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lookups = append(f.lookups, what)
+}
+
+// fakeCaller answers who the caller is: fakeAccount.
+type fakeCaller struct{}
+
+func (fakeCaller) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return &sts.GetCallerIdentityOutput{Account: aws.String(fakeAccount), Arn: aws.String("arn:aws:iam::" + fakeAccount + ":user/test")}, nil
+}
+
+// fakeSSMParams is Parameter Store for the ssm plugin.
+type fakeSSMParams struct{ f *fakeClients }
+
+func (s fakeSSMParams) GetParameter(_ context.Context, in *awsssm.GetParameterInput, _ ...func(*awsssm.Options)) (*awsssm.GetParameterOutput, error) {
+	name := aws.ToString(in.Name)
+	s.f.lookup("ssm:" + name)
+	p, ok := s.f.ssm[name]
+	if !ok {
+		return nil, &ssmtypes.ParameterNotFound{Message: aws.String("parameter " + name + " not found")}
+	}
+	if p.Type == ssmtypes.ParameterTypeSecureString && !aws.ToBool(in.WithDecryption) {
+		s.f.t.Errorf("fake SSM: SecureString %s read without WithDecryption", name)
+	}
+	p.Name = aws.String(name)
+	return &awsssm.GetParameterOutput{Parameter: &p}, nil
+}
+
+// fakeSecrets is Secrets Manager for the secretsmanager plugin.
+type fakeSecrets struct{ f *fakeClients }
+
+func (s fakeSecrets) DescribeSecret(_ context.Context, in *awssm.DescribeSecretInput, _ ...func(*awssm.Options)) (*awssm.DescribeSecretOutput, error) {
+	id := aws.ToString(in.SecretId)
+	s.f.lookup("secretsmanager:" + id)
+	arn, ok := s.f.secrets[id]
+	if !ok {
+		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
+	}
+	return &awssm.DescribeSecretOutput{ARN: aws.String(arn), Name: aws.String(id)}, nil
 }
 
 func (f *fakeClients) unexpected(what string) error {
