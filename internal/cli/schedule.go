@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
 	"github.com/doppio-ecs/doppio/internal/diag"
