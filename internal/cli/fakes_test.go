@@ -173,6 +173,16 @@ type fakeECS struct {
 	// deployments by service ARN, newest last.
 	deployments map[string][]types.ServiceDeployment
 	now         time.Time
+	// runs are the RunTask inputs, in order.
+	runs []*ecs.RunTaskInput
+	// runStatuses are the lastStatus each DescribeTasks shows of a task RunTask
+	// started, poll after poll (the last one stays); nil: RUNNING, then STOPPED.
+	runStatuses []string
+	// runExitCode is the exit code of the containers of a task RunTask started,
+	// once it is STOPPED (nil: none, as a task that never ran its container).
+	runExitCode *int32
+	// polls counts the DescribeTasks of each task RunTask started.
+	polls map[string]int
 }
 
 func newFakeECS(t testing.TB) *fakeECS {
@@ -507,9 +517,10 @@ func (f *fakeECS) DescribeTasks(_ context.Context, in *ecs.DescribeTasksInput, _
 	out := &ecs.DescribeTasksOutput{}
 	for _, ref := range in.Tasks {
 		found := false
-		for _, t := range f.tasks {
-			if arn := aws.ToString(t.TaskArn); arn == ref || strings.HasSuffix(arn, "/"+ref) {
-				out.Tasks, found = append(out.Tasks, t), true
+		for i := range f.tasks {
+			if arn := aws.ToString(f.tasks[i].TaskArn); arn == ref || strings.HasSuffix(arn, "/"+ref) {
+				f.advance(&f.tasks[i])
+				out.Tasks, found = append(out.Tasks, f.tasks[i]), true
 			}
 		}
 		if !found {
@@ -517,6 +528,71 @@ func (f *fakeECS) DescribeTasks(_ context.Context, in *ecs.DescribeTasksInput, _
 		}
 	}
 	return out, nil
+}
+
+// RunTask starts in.Count tasks of in.TaskDefinition (PROVISIONING); DescribeTasks
+// then moves them along runStatuses.
+func (f *fakeECS) RunTask(_ context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("RunTask")
+	f.runs = append(f.runs, in)
+	td := f.lookupTD(aws.ToString(in.TaskDefinition))
+	if td == nil {
+		return nil, &types.ClientException{Message: aws.String("TaskDefinition not found.")}
+	}
+	if f.polls == nil {
+		f.polls = map[string]int{}
+	}
+	out := &ecs.RunTaskOutput{}
+	for range max(1, aws.ToInt32(in.Count)) {
+		id := fmt.Sprintf("%032x", len(f.tasks)+1)
+		cluster := clusterName(in.Cluster)
+		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", fakeRegion, fakeAccount, cluster, id)
+		var containers []types.Container
+		for _, c := range td.ContainerDefinitions {
+			containers = append(containers, types.Container{Name: c.Name, Image: c.Image, LastStatus: aws.String("PENDING"), TaskArn: aws.String(arn)})
+		}
+		t := types.Task{
+			TaskArn: aws.String(arn), ClusterArn: aws.String(clusterARN(cluster)), Group: aws.String("family:" + aws.ToString(td.Family)),
+			TaskDefinitionArn: td.TaskDefinitionArn, LastStatus: aws.String("PROVISIONING"), DesiredStatus: aws.String("RUNNING"),
+			LaunchType: in.LaunchType, CreatedAt: aws.Time(f.now), Containers: containers, StartedBy: in.StartedBy, Overrides: in.Overrides,
+		}
+		f.polls[arn] = 0
+		f.tasks = append(f.tasks, t)
+		out.Tasks = append(out.Tasks, t)
+	}
+	return out, nil
+}
+
+// advance moves a task RunTask started to its next status.
+func (f *fakeECS) advance(t *types.Task) {
+	n, ok := f.polls[aws.ToString(t.TaskArn)]
+	if !ok {
+		return
+	}
+	f.polls[aws.ToString(t.TaskArn)] = n + 1
+	statuses := f.runStatuses
+	if statuses == nil {
+		statuses = []string{"RUNNING", "STOPPED"}
+	}
+	st := statuses[min(n, len(statuses)-1)]
+	t.LastStatus = aws.String(st)
+	switch st {
+	case "RUNNING":
+		t.StartedAt = aws.Time(f.now)
+		for i := range t.Containers {
+			t.Containers[i].LastStatus = aws.String("RUNNING")
+		}
+	case "STOPPED":
+		t.DesiredStatus = aws.String("STOPPED")
+		t.StoppedAt, t.StopCode = aws.Time(f.now), types.TaskStopCodeEssentialContainerExited
+		t.StoppedReason = aws.String("Essential container in task exited")
+		for i := range t.Containers {
+			t.Containers[i].LastStatus = aws.String("STOPPED")
+			t.Containers[i].ExitCode = f.runExitCode
+		}
+	}
 }
 
 func (f *fakeECS) UpdateService(_ context.Context, in *ecs.UpdateServiceInput, _ ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
@@ -699,9 +775,6 @@ func (f *fakeECS) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.Regi
 	return nil, f.unexpected("RegisterDaemonTaskDefinition", in)
 }
 
-func (f *fakeECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
-	return nil, f.unexpected("RunTask", in)
-}
 
 func (f *fakeECS) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput, _ ...func(*ecs.Options)) (*ecs.StopServiceDeploymentOutput, error) {
 	return nil, f.unexpected("StopServiceDeployment", in)
