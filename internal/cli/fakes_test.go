@@ -775,7 +775,6 @@ func (f *fakeECS) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.Regi
 	return nil, f.unexpected("RegisterDaemonTaskDefinition", in)
 }
 
-
 func (f *fakeECS) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput, _ ...func(*ecs.Options)) (*ecs.StopServiceDeploymentOutput, error) {
 	return nil, f.unexpected("StopServiceDeployment", in)
 }
