@@ -25,7 +25,8 @@ func TestUnitRunBadInputChangesNothing(t *testing.T) {
 		{runWith("--wait-until", "forever"), "--wait-until"},
 		{runWith("--count", "11"), "count"},
 		{runWith("--revision", "1", "--latest-task-definition"), "--revision"},
-		{runWith("--overrides", `{"containerOverrides": [{"name": "worker", "command": ["true"]}]}`), "worker"},
+		{runWith("--overrides", `{"containerOverrides": [{"name": "worker", "command": ["true"]}]}`), `containerOverrides[0].name: no container "worker" in task definition web`},
+		{runWith("--watch-container", "worker"), `--watch-container "worker": no such container`},
 		{runWith("--overrides", `{"containerOverrides": [`), "--overrides"},
 		{runWith("--propagate-tags", "EVERYTHING"), "propagate"},
 	} {
