@@ -81,8 +81,16 @@ func (f *fakeClients) TargetHealth(context.Context) (task.TargetHealth, error) {
 	return nil, f.unexpected("ELBv2 client")
 }
 
+// SSM is Session Manager for exec: the session's region and endpoint (exec run
+// hands them to the plugin and makes no SSM call; portforward would, and fails).
 func (f *fakeClients) SSM(context.Context) (SSMSession, error) {
-	return SSMSession{}, f.unexpected("SSM client")
+	return SSMSession{Client: fakeSessions{f}, Region: fakeRegion, Endpoint: "https://ssm." + fakeRegion + ".amazonaws.com"}, nil
+}
+
+type fakeSessions struct{ f *fakeClients }
+
+func (s fakeSessions) StartSession(_ context.Context, in *awsssm.StartSessionInput, _ ...func(*awsssm.Options)) (*awsssm.StartSessionOutput, error) {
+	return nil, s.f.unexpected("SSM StartSession")
 }
 
 func (f *fakeClients) Verify(context.Context) (verify.Deps, error) {
@@ -181,6 +189,10 @@ type fakeECS struct {
 	// runExitCode is the exit code of the containers of a task RunTask started,
 	// once it is STOPPED (nil: none, as a task that never ran its container).
 	runExitCode *int32
+	// execOff makes ExecuteCommand refuse as when the task's agent is not running.
+	execOff bool
+	// execs are the ExecuteCommand inputs, in order.
+	execs []*ecs.ExecuteCommandInput
 	// polls counts the DescribeTasks of each task RunTask started.
 	polls map[string]int
 }
@@ -595,6 +607,24 @@ func (f *fakeECS) advance(t *types.Task) {
 	}
 }
 
+// ExecuteCommand opens a session in a task whose enableExecuteCommand is set.
+func (f *fakeECS) ExecuteCommand(_ context.Context, in *ecs.ExecuteCommandInput, _ ...func(*ecs.Options)) (*ecs.ExecuteCommandOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("ExecuteCommand")
+	f.execs = append(f.execs, in)
+	for _, t := range f.tasks {
+		if aws.ToString(t.TaskArn) == aws.ToString(in.Task) {
+			if !t.EnableExecuteCommand || f.execOff {
+				return nil, &types.InvalidParameterException{Message: aws.String("The execute command failed because execute command was not enabled when the task was run or the execute command agent isn't running.")}
+			}
+			return &ecs.ExecuteCommandOutput{ClusterArn: t.ClusterArn, TaskArn: t.TaskArn, ContainerName: in.Container, Interactive: true,
+				Session: &types.Session{SessionId: aws.String("sess-1"), StreamUrl: aws.String("wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/sess-1"), TokenValue: aws.String("token-1")}}, nil
+		}
+	}
+	return nil, &types.InvalidParameterException{Message: aws.String("The referenced task was not found.")}
+}
+
 func (f *fakeECS) UpdateService(_ context.Context, in *ecs.UpdateServiceInput, _ ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -763,9 +793,6 @@ func (f *fakeECS) DescribeExpressGatewayService(ctx context.Context, in *ecs.Des
 	return nil, f.unexpected("DescribeExpressGatewayService", in)
 }
 
-func (f *fakeECS) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInput, _ ...func(*ecs.Options)) (*ecs.ExecuteCommandOutput, error) {
-	return nil, f.unexpected("ExecuteCommand", in)
-}
 
 func (f *fakeECS) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput, _ ...func(*ecs.Options)) (*ecs.ListDaemonsOutput, error) {
 	return nil, f.unexpected("ListDaemons", in)
