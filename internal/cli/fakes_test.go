@@ -793,7 +793,6 @@ func (f *fakeECS) DescribeExpressGatewayService(ctx context.Context, in *ecs.Des
 	return nil, f.unexpected("DescribeExpressGatewayService", in)
 }
 
-
 func (f *fakeECS) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput, _ ...func(*ecs.Options)) (*ecs.ListDaemonsOutput, error) {
 	return nil, f.unexpected("ListDaemons", in)
 }
