@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -739,12 +740,214 @@ func (f *fakeAutoScaling) unexpected(op string, in any) error {
 	return fmt.Errorf("fake Application Auto Scaling: %s is not implemented", op)
 }
 
-type fakeCodeDeploy struct{ t testing.TB }
+// fakeCodeDeploy is CodeDeploy with deployment groups and deployments in memory.
+// A deployment CreateDeployment creates goes through statuses, one a
+// GetDeployment (the last one stays).
+type fakeCodeDeploy struct {
+	t  testing.TB
+	mu sync.Mutex
+	// calls are the operations made, in order.
+	calls []string
+	// groups by "application/group", with their application's ECS services.
+	groups map[string]cdtypes.DeploymentGroupInfo
+	// deployments, oldest first.
+	deployments []*cdtypes.DeploymentInfo
+	// statuses a created deployment passes through (nil: InProgress, Succeeded).
+	statuses []cdtypes.DeploymentStatus
+	// errorMessage is a failed or stopped deployment's ErrorInformation.
+	errorMessage string
+	polls        map[string]int
+	created      []*codedeploy.CreateDeploymentInput
+	stopped      []*codedeploy.StopDeploymentInput
+}
+
+func (f *fakeCodeDeploy) call(op string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, op)
+}
+
+// addGroup adds application app's deployment group group, deploying service of
+// cluster (test setup).
+func (f *fakeCodeDeploy) addGroup(app, group, cluster, service string) {
+	if f.groups == nil {
+		f.groups = map[string]cdtypes.DeploymentGroupInfo{}
+	}
+	f.groups[app+"/"+group] = cdtypes.DeploymentGroupInfo{ApplicationName: aws.String(app), DeploymentGroupName: aws.String(group),
+		ComputePlatform: cdtypes.ComputePlatformEcs, DeploymentConfigName: aws.String("CodeDeployDefault.ECSAllAtOnce"),
+		EcsServices: []cdtypes.ECSService{{ClusterName: aws.String(cluster), ServiceName: aws.String(service)}}}
+}
+
+// addDeployment adds a deployment of taskDefinition in status (test setup).
+func (f *fakeCodeDeploy) addDeployment(app, group, taskDefinition string, status cdtypes.DeploymentStatus) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.newDeployment(app, group, "TaskDefinition: "+taskDefinition, status, cdtypes.DeploymentCreatorUser)
+}
+
+func (f *fakeCodeDeploy) newDeployment(app, group, appSpec string, status cdtypes.DeploymentStatus, creator cdtypes.DeploymentCreator) string {
+	id := fmt.Sprintf("d-%08d", len(f.deployments)+1)
+	f.deployments = append(f.deployments, &cdtypes.DeploymentInfo{
+		DeploymentId: aws.String(id), ApplicationName: aws.String(app), DeploymentGroupName: aws.String(group), Status: status, Creator: creator,
+		CreateTime: aws.Time(time.Date(2026, 1, 2, 3, 4, 5+len(f.deployments), 0, time.UTC)), ComputePlatform: cdtypes.ComputePlatformEcs,
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent, AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String(
+			"version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        " + appSpec + "\n")}},
+	})
+	return id
+}
+
+func (f *fakeCodeDeploy) deployment(id string) *cdtypes.DeploymentInfo {
+	for _, d := range f.deployments {
+		if aws.ToString(d.DeploymentId) == id {
+			return d
+		}
+	}
+	return nil
+}
 
 func (f *fakeCodeDeploy) unexpected(op string, in any) error {
 	f.t.Helper()
+	f.call(op)
 	f.t.Errorf("fake CodeDeploy: unexpected %s(%+v)", op, in)
 	return fmt.Errorf("fake CodeDeploy: %s is not implemented", op)
+}
+
+func (f *fakeCodeDeploy) GetDeploymentGroup(_ context.Context, in *codedeploy.GetDeploymentGroupInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentGroupOutput, error) {
+	f.call("GetDeploymentGroup")
+	g, ok := f.groups[aws.ToString(in.ApplicationName)+"/"+aws.ToString(in.DeploymentGroupName)]
+	if !ok {
+		return nil, &cdtypes.DeploymentGroupDoesNotExistException{Message: aws.String("No Deployment Group found for name: " + aws.ToString(in.DeploymentGroupName))}
+	}
+	return &codedeploy.GetDeploymentGroupOutput{DeploymentGroupInfo: &g}, nil
+}
+
+func (f *fakeCodeDeploy) ListApplications(context.Context, *codedeploy.ListApplicationsInput, ...func(*codedeploy.Options)) (*codedeploy.ListApplicationsOutput, error) {
+	f.call("ListApplications")
+	out := &codedeploy.ListApplicationsOutput{}
+	for _, g := range f.groups {
+		if app := aws.ToString(g.ApplicationName); !slices.Contains(out.Applications, app) {
+			out.Applications = append(out.Applications, app)
+		}
+	}
+	slices.Sort(out.Applications)
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) BatchGetApplications(_ context.Context, in *codedeploy.BatchGetApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetApplicationsOutput, error) {
+	f.call("BatchGetApplications")
+	out := &codedeploy.BatchGetApplicationsOutput{}
+	for _, app := range in.ApplicationNames {
+		out.ApplicationsInfo = append(out.ApplicationsInfo, cdtypes.ApplicationInfo{ApplicationName: aws.String(app), ComputePlatform: cdtypes.ComputePlatformEcs})
+	}
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) ListDeploymentGroups(_ context.Context, in *codedeploy.ListDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentGroupsOutput, error) {
+	f.call("ListDeploymentGroups")
+	out := &codedeploy.ListDeploymentGroupsOutput{ApplicationName: in.ApplicationName}
+	for _, g := range f.groups {
+		if aws.ToString(g.ApplicationName) == aws.ToString(in.ApplicationName) {
+			out.DeploymentGroups = append(out.DeploymentGroups, aws.ToString(g.DeploymentGroupName))
+		}
+	}
+	slices.Sort(out.DeploymentGroups)
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) BatchGetDeploymentGroups(_ context.Context, in *codedeploy.BatchGetDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetDeploymentGroupsOutput, error) {
+	f.call("BatchGetDeploymentGroups")
+	out := &codedeploy.BatchGetDeploymentGroupsOutput{}
+	for _, name := range in.DeploymentGroupNames {
+		if g, ok := f.groups[aws.ToString(in.ApplicationName)+"/"+name]; ok {
+			out.DeploymentGroupsInfo = append(out.DeploymentGroupsInfo, g)
+		}
+	}
+	return out, nil
+}
+
+// ListDeployments lists a group's deployments, newest first.
+func (f *fakeCodeDeploy) ListDeployments(_ context.Context, in *codedeploy.ListDeploymentsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error) {
+	f.call("ListDeployments")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &codedeploy.ListDeploymentsOutput{}
+	for i := len(f.deployments) - 1; i >= 0; i-- {
+		d := f.deployments[i]
+		if aws.ToString(d.ApplicationName) != aws.ToString(in.ApplicationName) || aws.ToString(d.DeploymentGroupName) != aws.ToString(in.DeploymentGroupName) ||
+			len(in.IncludeOnlyStatuses) > 0 && !slices.Contains(in.IncludeOnlyStatuses, d.Status) {
+			continue
+		}
+		out.Deployments = append(out.Deployments, aws.ToString(d.DeploymentId))
+	}
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) CreateDeployment(_ context.Context, in *codedeploy.CreateDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.CreateDeploymentOutput, error) {
+	f.call("CreateDeployment")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.groups[aws.ToString(in.ApplicationName)+"/"+aws.ToString(in.DeploymentGroupName)]; !ok {
+		return nil, &cdtypes.DeploymentGroupDoesNotExistException{Message: aws.String("no such deployment group")}
+	}
+	f.created = append(f.created, in)
+	id := f.newDeployment(aws.ToString(in.ApplicationName), aws.ToString(in.DeploymentGroupName), "", cdtypes.DeploymentStatusCreated, cdtypes.DeploymentCreatorUser)
+	f.deployments[len(f.deployments)-1].Revision = in.Revision
+	if f.polls == nil {
+		f.polls = map[string]int{}
+	}
+	f.polls[id] = 0
+	return &codedeploy.CreateDeploymentOutput{DeploymentId: aws.String(id)}, nil
+}
+
+// GetDeployment moves a deployment CreateDeployment created to its next status.
+func (f *fakeCodeDeploy) GetDeployment(_ context.Context, in *codedeploy.GetDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error) {
+	f.call("GetDeployment")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := aws.ToString(in.DeploymentId)
+	d := f.deployment(id)
+	if d == nil {
+		return nil, &cdtypes.DeploymentDoesNotExistException{Message: aws.String("no deployment " + id)}
+	}
+	if n, ok := f.polls[id]; ok && d.Status != cdtypes.DeploymentStatusStopped {
+		f.polls[id] = n + 1
+		statuses := f.statuses
+		if statuses == nil {
+			statuses = []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusInProgress, cdtypes.DeploymentStatusSucceeded}
+		}
+		d.Status = statuses[min(n, len(statuses)-1)]
+		if (d.Status == cdtypes.DeploymentStatusFailed || d.Status == cdtypes.DeploymentStatusStopped) && f.errorMessage != "" {
+			d.ErrorInformation = &cdtypes.ErrorInformation{Code: cdtypes.ErrorCodeEcsUpdateError, Message: aws.String(f.errorMessage)}
+		}
+	}
+	c := *d
+	return &codedeploy.GetDeploymentOutput{DeploymentInfo: &c}, nil
+}
+
+// GetDeploymentTarget has no lifecycle events to show.
+func (f *fakeCodeDeploy) GetDeploymentTarget(_ context.Context, in *codedeploy.GetDeploymentTargetInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentTargetOutput, error) {
+	f.call("GetDeploymentTarget")
+	return &codedeploy.GetDeploymentTargetOutput{DeploymentTarget: &cdtypes.DeploymentTarget{DeploymentTargetType: cdtypes.DeploymentTargetTypeEcsTarget,
+		EcsTarget: &cdtypes.ECSTarget{DeploymentId: in.DeploymentId, TargetId: in.TargetId}}}, nil
+}
+
+// StopDeployment stops a deployment; with automatic rollback, CodeDeploy's
+// rollback deployment starts (and succeeds).
+func (f *fakeCodeDeploy) StopDeployment(_ context.Context, in *codedeploy.StopDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.StopDeploymentOutput, error) {
+	f.call("StopDeployment")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stopped = append(f.stopped, in)
+	d := f.deployment(aws.ToString(in.DeploymentId))
+	if d == nil {
+		return nil, &cdtypes.DeploymentDoesNotExistException{Message: aws.String("no such deployment")}
+	}
+	d.Status = cdtypes.DeploymentStatusStopped
+	if aws.ToBool(in.AutoRollbackEnabled) {
+		rb := f.newDeployment(aws.ToString(d.ApplicationName), aws.ToString(d.DeploymentGroupName), "", cdtypes.DeploymentStatusSucceeded, cdtypes.DeploymentCreatorCodeDeployRollback)
+		d.RollbackInfo = &cdtypes.RollbackInfo{RollbackDeploymentId: aws.String(rb)}
+	}
+	return &codedeploy.StopDeploymentOutput{Status: cdtypes.StopStatusPending}, nil
 }
 
 // Operations no unit test expects yet: each fails the test that makes it.
@@ -829,48 +1032,8 @@ func (f *fakeAutoScaling) RegisterScalableTarget(ctx context.Context, in *applic
 	return nil, f.unexpected("RegisterScalableTarget", in)
 }
 
-func (f *fakeCodeDeploy) BatchGetApplications(ctx context.Context, in *codedeploy.BatchGetApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetApplicationsOutput, error) {
-	return nil, f.unexpected("BatchGetApplications", in)
-}
-
-func (f *fakeCodeDeploy) BatchGetDeploymentGroups(ctx context.Context, in *codedeploy.BatchGetDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetDeploymentGroupsOutput, error) {
-	return nil, f.unexpected("BatchGetDeploymentGroups", in)
-}
-
 func (f *fakeCodeDeploy) ContinueDeployment(ctx context.Context, in *codedeploy.ContinueDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.ContinueDeploymentOutput, error) {
 	return nil, f.unexpected("ContinueDeployment", in)
-}
-
-func (f *fakeCodeDeploy) CreateDeployment(ctx context.Context, in *codedeploy.CreateDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.CreateDeploymentOutput, error) {
-	return nil, f.unexpected("CreateDeployment", in)
-}
-
-func (f *fakeCodeDeploy) GetDeployment(ctx context.Context, in *codedeploy.GetDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error) {
-	return nil, f.unexpected("GetDeployment", in)
-}
-
-func (f *fakeCodeDeploy) GetDeploymentGroup(ctx context.Context, in *codedeploy.GetDeploymentGroupInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentGroupOutput, error) {
-	return nil, f.unexpected("GetDeploymentGroup", in)
-}
-
-func (f *fakeCodeDeploy) GetDeploymentTarget(ctx context.Context, in *codedeploy.GetDeploymentTargetInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentTargetOutput, error) {
-	return nil, f.unexpected("GetDeploymentTarget", in)
-}
-
-func (f *fakeCodeDeploy) ListApplications(ctx context.Context, in *codedeploy.ListApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListApplicationsOutput, error) {
-	return nil, f.unexpected("ListApplications", in)
-}
-
-func (f *fakeCodeDeploy) ListDeploymentGroups(ctx context.Context, in *codedeploy.ListDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentGroupsOutput, error) {
-	return nil, f.unexpected("ListDeploymentGroups", in)
-}
-
-func (f *fakeCodeDeploy) ListDeployments(ctx context.Context, in *codedeploy.ListDeploymentsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error) {
-	return nil, f.unexpected("ListDeployments", in)
-}
-
-func (f *fakeCodeDeploy) StopDeployment(ctx context.Context, in *codedeploy.StopDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.StopDeploymentOutput, error) {
-	return nil, f.unexpected("StopDeployment", in)
 }
 
 func (f *fakeECS) DeleteDaemonTaskDefinition(ctx context.Context, in *ecs.DeleteDaemonTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DeleteDaemonTaskDefinitionOutput, error) {
