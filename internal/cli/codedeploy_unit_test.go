@@ -156,5 +156,3 @@ func TestUnitCodeDeployRollback(t *testing.T) {
 		u.noChanges()
 	})
 }
-
-
