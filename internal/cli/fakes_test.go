@@ -51,6 +51,8 @@ type fakeClients struct {
 	ecs *fakeECS
 	as  *fakeAutoScaling
 	cd  *fakeCodeDeploy
+	// events are the schedule verbs' EventBridge rules and IAM roles.
+	events *fakeEvents
 	// verify is verify's clients, when a test sets them.
 	verify *verify.Deps
 	// ssm are the SSM parameters of the template plugins, by name.
@@ -65,7 +67,7 @@ type fakeClients struct {
 var _ Clients = (*fakeClients)(nil)
 
 func newFakeClients(t testing.TB) *fakeClients {
-	return &fakeClients{t: t, ecs: newFakeECS(t), as: &fakeAutoScaling{t: t}, cd: &fakeCodeDeploy{t: t}}
+	return &fakeClients{t: t, ecs: newFakeECS(t), as: &fakeAutoScaling{t: t}, cd: &fakeCodeDeploy{t: t}, events: newFakeEvents(t)}
 }
 
 func (f *fakeClients) ECS(context.Context) (ECSAPI, error)                     { return f.ecs, nil }
@@ -103,8 +105,11 @@ func (f *fakeClients) Verify(context.Context) (verify.Deps, error) {
 
 func (f *fakeClients) Identity(context.Context) (schedule.Identity, error) { return fakeCaller{}, nil }
 
+// Schedule is the schedule verbs' region: the fake EventBridge, Resource Groups
+// and IAM of fakes_schedule_test.go, the fake ECS and STS; no EventBridge
+// Scheduler (a file that uses it fails its test).
 func (f *fakeClients) Schedule(context.Context) (*schedule.Region, error) {
-	return nil, f.unexpected("schedule clients (EventBridge, Scheduler, Resource Groups, IAM)")
+	return f.scheduleRegion(), nil
 }
 
 // Plugins serve ssm and secretsmanager lookups from f.ssm and f.secrets; the
