@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 const unitSchedule = `region: us-east-1
@@ -194,3 +196,37 @@ func TestUnitScheduleApplyPrune(t *testing.T) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// schedule run starts the rule's task through the factory's ECS, as the rule
+// would (startedBy, overrides), tagged as started by hand, and exits with its
+// container's exit code.
+func TestUnitScheduleRun(t *testing.T) {
+	t.Parallel()
+	u := newScheduleUnit(t)
+	u.ecs.runExitCode = aws.Int32(3)
+	_, errs := u.must(3, sched("run", "--rule", "nightly-report", "--no-logs", "--poll-interval", "1ms")...)
+	contains(t, "schedule run's stderr", errs, "started task  rule=nightly-report", "exitCode=3")
+	if len(u.ecs.runs) != 1 {
+		t.Fatalf("RunTask made %d times", len(u.ecs.runs))
+	}
+	in := u.ecs.runs[0]
+	if aws.ToString(in.StartedBy) != "events-rule/nightly-report" || aws.ToString(in.TaskDefinition) != tdARN("web", 2) && aws.ToString(in.TaskDefinition) != "web" {
+		t.Errorf("RunTask(startedBy %q, taskDefinition %q)", aws.ToString(in.StartedBy), aws.ToString(in.TaskDefinition))
+	}
+	if in.Overrides == nil || len(in.Overrides.ContainerOverrides) != 1 || strings.Join(in.Overrides.ContainerOverrides[0].Command, " ") != "report --full" {
+		t.Errorf("overrides sent: %+v", in.Overrides)
+	}
+	manual := false
+	for _, tag := range in.Tags {
+		manual = manual || aws.ToString(tag.Key) == "doppio:schedule-run" && aws.ToString(tag.Value) == "true"
+	}
+	if !manual {
+		t.Errorf("tags sent: %+v", in.Tags)
+	}
+	u.noRuleWrites()
+	// --dry-run starts nothing.
+	u.must(0, sched("run", "--rule", "cleanup", "--dry-run")...)
+	if len(u.ecs.runs) != 1 {
+		t.Errorf("schedule run --dry-run ran a task")
+	}
+}
