@@ -13,8 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroups"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -22,6 +25,8 @@ import (
 
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/deploy"
+	"github.com/doppio-ecs/doppio/internal/plugin"
+	"github.com/doppio-ecs/doppio/internal/schedule"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/verify"
 	"github.com/doppio-ecs/doppio/internal/watch"
@@ -43,6 +48,15 @@ type Clients interface {
 	SSM(ctx context.Context) (SSMSession, error)
 	// Verify is verify's clients (Region and the clients; no options).
 	Verify(ctx context.Context) (verify.Deps, error)
+	// Identity is STS, for the account a notification names.
+	Identity(ctx context.Context) (schedule.Identity, error)
+	// Schedule is the schedule verbs' clients of the factory's region: EventBridge,
+	// EventBridge Scheduler, Resource Groups, ECS, IAM and STS (internal/schedule's
+	// narrow interfaces), with Name the region.
+	Schedule(ctx context.Context) (*schedule.Region, error)
+	// Plugins are the clients of the template plugins (ssm, secretsmanager,
+	// cloudformation, tfstate on S3); a nil one is built on the plugins' AWS config.
+	Plugins() plugin.Clients
 }
 
 // ECSAPI is every ECS operation a verb makes, directly or through the domain
@@ -169,6 +183,27 @@ func (c awsClients) Verify(ctx context.Context) (verify.Deps, error) {
 		Logs:             func(r string) verify.Logs { return cloudwatchlogs.NewFromConfig(inRegion(r)) },
 	}, nil
 }
+
+func (c awsClients) Identity(ctx context.Context) (schedule.Identity, error) {
+	cfg, err := c.aws.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return sts.NewFromConfig(cfg), nil
+}
+
+func (c awsClients) Schedule(ctx context.Context) (*schedule.Region, error) {
+	cfg, err := c.aws.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &schedule.Region{Name: cfg.Region, Config: cfg, Events: eventbridge.NewFromConfig(cfg), Search: resourcegroups.NewFromConfig(cfg),
+		ECS: ecs.NewFromConfig(cfg), Roles: iam.NewFromConfig(cfg), Identity: sts.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg)}, nil
+}
+
+// Plugins leaves every plugin client to internal/plugin, which builds it on the
+// project's shared config (Deps.AWS) on the first lookup.
+func (c awsClients) Plugins() plugin.Clients { return plugin.Clients{} }
 
 // clientsFor is the client factory of a project on l: the fake of Env.clients in
 // unit tests, else real clients.

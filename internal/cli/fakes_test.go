@@ -19,10 +19,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
+	"github.com/doppio-ecs/doppio/internal/plugin"
+	"github.com/doppio-ecs/doppio/internal/plugin/cloudformation"
+	pluginsm "github.com/doppio-ecs/doppio/internal/plugin/secretsmanager"
+	pluginssm "github.com/doppio-ecs/doppio/internal/plugin/ssm"
+	"github.com/doppio-ecs/doppio/internal/plugin/tfstate"
+	"github.com/doppio-ecs/doppio/internal/schedule"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/verify"
 )
@@ -39,14 +51,23 @@ type fakeClients struct {
 	ecs *fakeECS
 	as  *fakeAutoScaling
 	cd  *fakeCodeDeploy
+	// events are the schedule verbs' EventBridge rules and IAM roles.
+	events *fakeEvents
 	// verify is verify's clients, when a test sets them.
 	verify *verify.Deps
+	// ssm are the SSM parameters of the template plugins, by name.
+	ssm map[string]ssmtypes.Parameter
+	// secrets are the Secrets Manager secrets' ARNs, by name.
+	secrets map[string]string
+	// lookups are the plugin lookups made, in order ("ssm:NAME", "secretsmanager:NAME").
+	lookups []string
+	mu      sync.Mutex
 }
 
 var _ Clients = (*fakeClients)(nil)
 
 func newFakeClients(t testing.TB) *fakeClients {
-	return &fakeClients{t: t, ecs: newFakeECS(t), as: &fakeAutoScaling{t: t}, cd: &fakeCodeDeploy{t: t}}
+	return &fakeClients{t: t, ecs: newFakeECS(t), as: &fakeAutoScaling{t: t}, cd: &fakeCodeDeploy{t: t}, events: newFakeEvents(t)}
 }
 
 func (f *fakeClients) ECS(context.Context) (ECSAPI, error)                     { return f.ecs, nil }
@@ -63,8 +84,16 @@ func (f *fakeClients) TargetHealth(context.Context) (task.TargetHealth, error) {
 	return nil, f.unexpected("ELBv2 client")
 }
 
+// SSM is Session Manager for exec: the session's region and endpoint (exec run
+// hands them to the plugin and makes no SSM call; portforward would, and fails).
 func (f *fakeClients) SSM(context.Context) (SSMSession, error) {
-	return SSMSession{}, f.unexpected("SSM client")
+	return SSMSession{Client: fakeSessions{f}, Region: fakeRegion, Endpoint: "https://ssm." + fakeRegion + ".amazonaws.com"}, nil
+}
+
+type fakeSessions struct{ f *fakeClients }
+
+func (s fakeSessions) StartSession(_ context.Context, in *awsssm.StartSessionInput, _ ...func(*awsssm.Options)) (*awsssm.StartSessionOutput, error) {
+	return nil, s.f.unexpected("SSM StartSession")
 }
 
 func (f *fakeClients) Verify(context.Context) (verify.Deps, error) {
@@ -72,6 +101,71 @@ func (f *fakeClients) Verify(context.Context) (verify.Deps, error) {
 		return *f.verify, nil
 	}
 	return verify.Deps{}, f.unexpected("verify's clients")
+}
+
+func (f *fakeClients) Identity(context.Context) (schedule.Identity, error) { return fakeCaller{}, nil }
+
+// Schedule is the schedule verbs' region: the fake EventBridge, Resource Groups
+// and IAM of fakes_schedule_test.go, the fake ECS and STS; no EventBridge
+// Scheduler (a file that uses it fails its test).
+func (f *fakeClients) Schedule(context.Context) (*schedule.Region, error) {
+	return f.scheduleRegion(), nil
+}
+
+// Plugins serve ssm and secretsmanager lookups from f.ssm and f.secrets; the
+// cloudformation and tfstate-on-S3 clients fail the test.
+func (f *fakeClients) Plugins() plugin.Clients {
+	return plugin.Clients{
+		SSM:            func(context.Context) (pluginssm.Client, error) { return fakeSSMParams{f}, nil },
+		SecretsManager: func(context.Context) (pluginsm.Client, error) { return fakeSecrets{f}, nil },
+		CloudFormation: func(context.Context) (cloudformation.Client, error) {
+			return nil, f.unexpected("CloudFormation client")
+		},
+		S3: func(context.Context) (tfstate.S3Client, error) { return nil, f.unexpected("S3 client") },
+	}
+}
+
+func (f *fakeClients) lookup(what string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lookups = append(f.lookups, what)
+}
+
+// fakeCaller answers who the caller is: fakeAccount.
+type fakeCaller struct{}
+
+func (fakeCaller) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return &sts.GetCallerIdentityOutput{Account: aws.String(fakeAccount), Arn: aws.String("arn:aws:iam::" + fakeAccount + ":user/test")}, nil
+}
+
+// fakeSSMParams is Parameter Store for the ssm plugin.
+type fakeSSMParams struct{ f *fakeClients }
+
+func (s fakeSSMParams) GetParameter(_ context.Context, in *awsssm.GetParameterInput, _ ...func(*awsssm.Options)) (*awsssm.GetParameterOutput, error) {
+	name := aws.ToString(in.Name)
+	s.f.lookup("ssm:" + name)
+	p, ok := s.f.ssm[name]
+	if !ok {
+		return nil, &ssmtypes.ParameterNotFound{Message: aws.String("parameter " + name + " not found")}
+	}
+	if p.Type == ssmtypes.ParameterTypeSecureString && !aws.ToBool(in.WithDecryption) {
+		s.f.t.Errorf("fake SSM: SecureString %s read without WithDecryption", name)
+	}
+	p.Name = aws.String(name)
+	return &awsssm.GetParameterOutput{Parameter: &p}, nil
+}
+
+// fakeSecrets is Secrets Manager for the secretsmanager plugin.
+type fakeSecrets struct{ f *fakeClients }
+
+func (s fakeSecrets) DescribeSecret(_ context.Context, in *awssm.DescribeSecretInput, _ ...func(*awssm.Options)) (*awssm.DescribeSecretOutput, error) {
+	id := aws.ToString(in.SecretId)
+	s.f.lookup("secretsmanager:" + id)
+	arn, ok := s.f.secrets[id]
+	if !ok {
+		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
+	}
+	return &awssm.DescribeSecretOutput{ARN: aws.String(arn), Name: aws.String(id)}, nil
 }
 
 func (f *fakeClients) unexpected(what string) error {
@@ -93,6 +187,20 @@ type fakeECS struct {
 	// deployments by service ARN, newest last.
 	deployments map[string][]types.ServiceDeployment
 	now         time.Time
+	// runs are the RunTask inputs, in order.
+	runs []*ecs.RunTaskInput
+	// runStatuses are the lastStatus each DescribeTasks shows of a task RunTask
+	// started, poll after poll (the last one stays); nil: RUNNING, then STOPPED.
+	runStatuses []string
+	// runExitCode is the exit code of the containers of a task RunTask started,
+	// once it is STOPPED (nil: none, as a task that never ran its container).
+	runExitCode *int32
+	// execOff makes ExecuteCommand refuse as when the task's agent is not running.
+	execOff bool
+	// execs are the ExecuteCommand inputs, in order.
+	execs []*ecs.ExecuteCommandInput
+	// polls counts the DescribeTasks of each task RunTask started.
+	polls map[string]int
 }
 
 func newFakeECS(t testing.TB) *fakeECS {
@@ -427,9 +535,10 @@ func (f *fakeECS) DescribeTasks(_ context.Context, in *ecs.DescribeTasksInput, _
 	out := &ecs.DescribeTasksOutput{}
 	for _, ref := range in.Tasks {
 		found := false
-		for _, t := range f.tasks {
-			if arn := aws.ToString(t.TaskArn); arn == ref || strings.HasSuffix(arn, "/"+ref) {
-				out.Tasks, found = append(out.Tasks, t), true
+		for i := range f.tasks {
+			if arn := aws.ToString(f.tasks[i].TaskArn); arn == ref || strings.HasSuffix(arn, "/"+ref) {
+				f.advance(&f.tasks[i])
+				out.Tasks, found = append(out.Tasks, f.tasks[i]), true
 			}
 		}
 		if !found {
@@ -437,6 +546,89 @@ func (f *fakeECS) DescribeTasks(_ context.Context, in *ecs.DescribeTasksInput, _
 		}
 	}
 	return out, nil
+}
+
+// RunTask starts in.Count tasks of in.TaskDefinition (PROVISIONING); DescribeTasks
+// then moves them along runStatuses.
+func (f *fakeECS) RunTask(_ context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("RunTask")
+	f.runs = append(f.runs, in)
+	td := f.lookupTD(aws.ToString(in.TaskDefinition))
+	if td == nil {
+		return nil, &types.ClientException{Message: aws.String("TaskDefinition not found.")}
+	}
+	if f.polls == nil {
+		f.polls = map[string]int{}
+	}
+	out := &ecs.RunTaskOutput{}
+	for range max(1, aws.ToInt32(in.Count)) {
+		id := fmt.Sprintf("%032x", len(f.tasks)+1)
+		cluster := clusterName(in.Cluster)
+		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", fakeRegion, fakeAccount, cluster, id)
+		var containers []types.Container
+		for _, c := range td.ContainerDefinitions {
+			containers = append(containers, types.Container{Name: c.Name, Image: c.Image, LastStatus: aws.String("PENDING"), TaskArn: aws.String(arn)})
+		}
+		t := types.Task{
+			TaskArn: aws.String(arn), ClusterArn: aws.String(clusterARN(cluster)), Group: aws.String("family:" + aws.ToString(td.Family)),
+			TaskDefinitionArn: td.TaskDefinitionArn, LastStatus: aws.String("PROVISIONING"), DesiredStatus: aws.String("RUNNING"),
+			LaunchType: in.LaunchType, CreatedAt: aws.Time(f.now), Containers: containers, StartedBy: in.StartedBy, Overrides: in.Overrides,
+		}
+		f.polls[arn] = 0
+		f.tasks = append(f.tasks, t)
+		out.Tasks = append(out.Tasks, t)
+	}
+	return out, nil
+}
+
+// advance moves a task RunTask started to its next status.
+func (f *fakeECS) advance(t *types.Task) {
+	n, ok := f.polls[aws.ToString(t.TaskArn)]
+	if !ok {
+		return
+	}
+	f.polls[aws.ToString(t.TaskArn)] = n + 1
+	statuses := f.runStatuses
+	if statuses == nil {
+		statuses = []string{"RUNNING", "STOPPED"}
+	}
+	st := statuses[min(n, len(statuses)-1)]
+	t.LastStatus = aws.String(st)
+	switch st {
+	case "RUNNING":
+		t.StartedAt = aws.Time(f.now)
+		for i := range t.Containers {
+			t.Containers[i].LastStatus = aws.String("RUNNING")
+		}
+	case "STOPPED":
+		t.DesiredStatus = aws.String("STOPPED")
+		t.StoppedAt, t.StopCode = aws.Time(f.now), types.TaskStopCodeEssentialContainerExited
+		t.StoppedReason = aws.String("Essential container in task exited")
+		for i := range t.Containers {
+			t.Containers[i].LastStatus = aws.String("STOPPED")
+			t.Containers[i].ExitCode = f.runExitCode
+		}
+	}
+}
+
+// ExecuteCommand opens a session in a task whose enableExecuteCommand is set.
+func (f *fakeECS) ExecuteCommand(_ context.Context, in *ecs.ExecuteCommandInput, _ ...func(*ecs.Options)) (*ecs.ExecuteCommandOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("ExecuteCommand")
+	f.execs = append(f.execs, in)
+	for _, t := range f.tasks {
+		if aws.ToString(t.TaskArn) == aws.ToString(in.Task) {
+			if !t.EnableExecuteCommand || f.execOff {
+				return nil, &types.InvalidParameterException{Message: aws.String("The execute command failed because execute command was not enabled when the task was run or the execute command agent isn't running.")}
+			}
+			return &ecs.ExecuteCommandOutput{ClusterArn: t.ClusterArn, TaskArn: t.TaskArn, ContainerName: in.Container, Interactive: true,
+				Session: &types.Session{SessionId: aws.String("sess-1"), StreamUrl: aws.String("wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/sess-1"), TokenValue: aws.String("token-1")}}, nil
+		}
+	}
+	return nil, &types.InvalidParameterException{Message: aws.String("The referenced task was not found.")}
 }
 
 func (f *fakeECS) UpdateService(_ context.Context, in *ecs.UpdateServiceInput, _ ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
@@ -553,12 +745,214 @@ func (f *fakeAutoScaling) unexpected(op string, in any) error {
 	return fmt.Errorf("fake Application Auto Scaling: %s is not implemented", op)
 }
 
-type fakeCodeDeploy struct{ t testing.TB }
+// fakeCodeDeploy is CodeDeploy with deployment groups and deployments in memory.
+// A deployment CreateDeployment creates goes through statuses, one a
+// GetDeployment (the last one stays).
+type fakeCodeDeploy struct {
+	t  testing.TB
+	mu sync.Mutex
+	// calls are the operations made, in order.
+	calls []string
+	// groups by "application/group", with their application's ECS services.
+	groups map[string]cdtypes.DeploymentGroupInfo
+	// deployments, oldest first.
+	deployments []*cdtypes.DeploymentInfo
+	// statuses a created deployment passes through (nil: InProgress, Succeeded).
+	statuses []cdtypes.DeploymentStatus
+	// errorMessage is a failed or stopped deployment's ErrorInformation.
+	errorMessage string
+	polls        map[string]int
+	created      []*codedeploy.CreateDeploymentInput
+	stopped      []*codedeploy.StopDeploymentInput
+}
+
+func (f *fakeCodeDeploy) call(op string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, op)
+}
+
+// addGroup adds application app's deployment group group, deploying service of
+// cluster (test setup).
+func (f *fakeCodeDeploy) addGroup(app, group, cluster, service string) {
+	if f.groups == nil {
+		f.groups = map[string]cdtypes.DeploymentGroupInfo{}
+	}
+	f.groups[app+"/"+group] = cdtypes.DeploymentGroupInfo{ApplicationName: aws.String(app), DeploymentGroupName: aws.String(group),
+		ComputePlatform: cdtypes.ComputePlatformEcs, DeploymentConfigName: aws.String("CodeDeployDefault.ECSAllAtOnce"),
+		EcsServices: []cdtypes.ECSService{{ClusterName: aws.String(cluster), ServiceName: aws.String(service)}}}
+}
+
+// addDeployment adds a deployment of taskDefinition in status (test setup).
+func (f *fakeCodeDeploy) addDeployment(app, group, taskDefinition string, status cdtypes.DeploymentStatus) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.newDeployment(app, group, "TaskDefinition: "+taskDefinition, status, cdtypes.DeploymentCreatorUser)
+}
+
+func (f *fakeCodeDeploy) newDeployment(app, group, appSpec string, status cdtypes.DeploymentStatus, creator cdtypes.DeploymentCreator) string {
+	id := fmt.Sprintf("d-%08d", len(f.deployments)+1)
+	f.deployments = append(f.deployments, &cdtypes.DeploymentInfo{
+		DeploymentId: aws.String(id), ApplicationName: aws.String(app), DeploymentGroupName: aws.String(group), Status: status, Creator: creator,
+		CreateTime: aws.Time(time.Date(2026, 1, 2, 3, 4, 5+len(f.deployments), 0, time.UTC)), ComputePlatform: cdtypes.ComputePlatformEcs,
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent, AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String(
+			"version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        " + appSpec + "\n")}},
+	})
+	return id
+}
+
+func (f *fakeCodeDeploy) deployment(id string) *cdtypes.DeploymentInfo {
+	for _, d := range f.deployments {
+		if aws.ToString(d.DeploymentId) == id {
+			return d
+		}
+	}
+	return nil
+}
 
 func (f *fakeCodeDeploy) unexpected(op string, in any) error {
 	f.t.Helper()
+	f.call(op)
 	f.t.Errorf("fake CodeDeploy: unexpected %s(%+v)", op, in)
 	return fmt.Errorf("fake CodeDeploy: %s is not implemented", op)
+}
+
+func (f *fakeCodeDeploy) GetDeploymentGroup(_ context.Context, in *codedeploy.GetDeploymentGroupInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentGroupOutput, error) {
+	f.call("GetDeploymentGroup")
+	g, ok := f.groups[aws.ToString(in.ApplicationName)+"/"+aws.ToString(in.DeploymentGroupName)]
+	if !ok {
+		return nil, &cdtypes.DeploymentGroupDoesNotExistException{Message: aws.String("No Deployment Group found for name: " + aws.ToString(in.DeploymentGroupName))}
+	}
+	return &codedeploy.GetDeploymentGroupOutput{DeploymentGroupInfo: &g}, nil
+}
+
+func (f *fakeCodeDeploy) ListApplications(context.Context, *codedeploy.ListApplicationsInput, ...func(*codedeploy.Options)) (*codedeploy.ListApplicationsOutput, error) {
+	f.call("ListApplications")
+	out := &codedeploy.ListApplicationsOutput{}
+	for _, g := range f.groups {
+		if app := aws.ToString(g.ApplicationName); !slices.Contains(out.Applications, app) {
+			out.Applications = append(out.Applications, app)
+		}
+	}
+	slices.Sort(out.Applications)
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) BatchGetApplications(_ context.Context, in *codedeploy.BatchGetApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetApplicationsOutput, error) {
+	f.call("BatchGetApplications")
+	out := &codedeploy.BatchGetApplicationsOutput{}
+	for _, app := range in.ApplicationNames {
+		out.ApplicationsInfo = append(out.ApplicationsInfo, cdtypes.ApplicationInfo{ApplicationName: aws.String(app), ComputePlatform: cdtypes.ComputePlatformEcs})
+	}
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) ListDeploymentGroups(_ context.Context, in *codedeploy.ListDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentGroupsOutput, error) {
+	f.call("ListDeploymentGroups")
+	out := &codedeploy.ListDeploymentGroupsOutput{ApplicationName: in.ApplicationName}
+	for _, g := range f.groups {
+		if aws.ToString(g.ApplicationName) == aws.ToString(in.ApplicationName) {
+			out.DeploymentGroups = append(out.DeploymentGroups, aws.ToString(g.DeploymentGroupName))
+		}
+	}
+	slices.Sort(out.DeploymentGroups)
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) BatchGetDeploymentGroups(_ context.Context, in *codedeploy.BatchGetDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetDeploymentGroupsOutput, error) {
+	f.call("BatchGetDeploymentGroups")
+	out := &codedeploy.BatchGetDeploymentGroupsOutput{}
+	for _, name := range in.DeploymentGroupNames {
+		if g, ok := f.groups[aws.ToString(in.ApplicationName)+"/"+name]; ok {
+			out.DeploymentGroupsInfo = append(out.DeploymentGroupsInfo, g)
+		}
+	}
+	return out, nil
+}
+
+// ListDeployments lists a group's deployments, newest first.
+func (f *fakeCodeDeploy) ListDeployments(_ context.Context, in *codedeploy.ListDeploymentsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error) {
+	f.call("ListDeployments")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &codedeploy.ListDeploymentsOutput{}
+	for i := len(f.deployments) - 1; i >= 0; i-- {
+		d := f.deployments[i]
+		if aws.ToString(d.ApplicationName) != aws.ToString(in.ApplicationName) || aws.ToString(d.DeploymentGroupName) != aws.ToString(in.DeploymentGroupName) ||
+			len(in.IncludeOnlyStatuses) > 0 && !slices.Contains(in.IncludeOnlyStatuses, d.Status) {
+			continue
+		}
+		out.Deployments = append(out.Deployments, aws.ToString(d.DeploymentId))
+	}
+	return out, nil
+}
+
+func (f *fakeCodeDeploy) CreateDeployment(_ context.Context, in *codedeploy.CreateDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.CreateDeploymentOutput, error) {
+	f.call("CreateDeployment")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.groups[aws.ToString(in.ApplicationName)+"/"+aws.ToString(in.DeploymentGroupName)]; !ok {
+		return nil, &cdtypes.DeploymentGroupDoesNotExistException{Message: aws.String("no such deployment group")}
+	}
+	f.created = append(f.created, in)
+	id := f.newDeployment(aws.ToString(in.ApplicationName), aws.ToString(in.DeploymentGroupName), "", cdtypes.DeploymentStatusCreated, cdtypes.DeploymentCreatorUser)
+	f.deployments[len(f.deployments)-1].Revision = in.Revision
+	if f.polls == nil {
+		f.polls = map[string]int{}
+	}
+	f.polls[id] = 0
+	return &codedeploy.CreateDeploymentOutput{DeploymentId: aws.String(id)}, nil
+}
+
+// GetDeployment moves a deployment CreateDeployment created to its next status.
+func (f *fakeCodeDeploy) GetDeployment(_ context.Context, in *codedeploy.GetDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error) {
+	f.call("GetDeployment")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := aws.ToString(in.DeploymentId)
+	d := f.deployment(id)
+	if d == nil {
+		return nil, &cdtypes.DeploymentDoesNotExistException{Message: aws.String("no deployment " + id)}
+	}
+	if n, ok := f.polls[id]; ok && d.Status != cdtypes.DeploymentStatusStopped {
+		f.polls[id] = n + 1
+		statuses := f.statuses
+		if statuses == nil {
+			statuses = []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusInProgress, cdtypes.DeploymentStatusSucceeded}
+		}
+		d.Status = statuses[min(n, len(statuses)-1)]
+		if (d.Status == cdtypes.DeploymentStatusFailed || d.Status == cdtypes.DeploymentStatusStopped) && f.errorMessage != "" {
+			d.ErrorInformation = &cdtypes.ErrorInformation{Code: cdtypes.ErrorCodeEcsUpdateError, Message: aws.String(f.errorMessage)}
+		}
+	}
+	c := *d
+	return &codedeploy.GetDeploymentOutput{DeploymentInfo: &c}, nil
+}
+
+// GetDeploymentTarget has no lifecycle events to show.
+func (f *fakeCodeDeploy) GetDeploymentTarget(_ context.Context, in *codedeploy.GetDeploymentTargetInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentTargetOutput, error) {
+	f.call("GetDeploymentTarget")
+	return &codedeploy.GetDeploymentTargetOutput{DeploymentTarget: &cdtypes.DeploymentTarget{DeploymentTargetType: cdtypes.DeploymentTargetTypeEcsTarget,
+		EcsTarget: &cdtypes.ECSTarget{DeploymentId: in.DeploymentId, TargetId: in.TargetId}}}, nil
+}
+
+// StopDeployment stops a deployment; with automatic rollback, CodeDeploy's
+// rollback deployment starts (and succeeds).
+func (f *fakeCodeDeploy) StopDeployment(_ context.Context, in *codedeploy.StopDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.StopDeploymentOutput, error) {
+	f.call("StopDeployment")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stopped = append(f.stopped, in)
+	d := f.deployment(aws.ToString(in.DeploymentId))
+	if d == nil {
+		return nil, &cdtypes.DeploymentDoesNotExistException{Message: aws.String("no such deployment")}
+	}
+	d.Status = cdtypes.DeploymentStatusStopped
+	if aws.ToBool(in.AutoRollbackEnabled) {
+		rb := f.newDeployment(aws.ToString(d.ApplicationName), aws.ToString(d.DeploymentGroupName), "", cdtypes.DeploymentStatusSucceeded, cdtypes.DeploymentCreatorCodeDeployRollback)
+		d.RollbackInfo = &cdtypes.RollbackInfo{RollbackDeploymentId: aws.String(rb)}
+	}
+	return &codedeploy.StopDeploymentOutput{Status: cdtypes.StopStatusPending}, nil
 }
 
 // Operations no unit test expects yet: each fails the test that makes it.
@@ -607,20 +1001,12 @@ func (f *fakeECS) DescribeExpressGatewayService(ctx context.Context, in *ecs.Des
 	return nil, f.unexpected("DescribeExpressGatewayService", in)
 }
 
-func (f *fakeECS) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInput, _ ...func(*ecs.Options)) (*ecs.ExecuteCommandOutput, error) {
-	return nil, f.unexpected("ExecuteCommand", in)
-}
-
 func (f *fakeECS) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput, _ ...func(*ecs.Options)) (*ecs.ListDaemonsOutput, error) {
 	return nil, f.unexpected("ListDaemons", in)
 }
 
 func (f *fakeECS) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.RegisterDaemonTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.RegisterDaemonTaskDefinitionOutput, error) {
 	return nil, f.unexpected("RegisterDaemonTaskDefinition", in)
-}
-
-func (f *fakeECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
-	return nil, f.unexpected("RunTask", in)
 }
 
 func (f *fakeECS) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput, _ ...func(*ecs.Options)) (*ecs.StopServiceDeploymentOutput, error) {
@@ -651,48 +1037,8 @@ func (f *fakeAutoScaling) RegisterScalableTarget(ctx context.Context, in *applic
 	return nil, f.unexpected("RegisterScalableTarget", in)
 }
 
-func (f *fakeCodeDeploy) BatchGetApplications(ctx context.Context, in *codedeploy.BatchGetApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetApplicationsOutput, error) {
-	return nil, f.unexpected("BatchGetApplications", in)
-}
-
-func (f *fakeCodeDeploy) BatchGetDeploymentGroups(ctx context.Context, in *codedeploy.BatchGetDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.BatchGetDeploymentGroupsOutput, error) {
-	return nil, f.unexpected("BatchGetDeploymentGroups", in)
-}
-
 func (f *fakeCodeDeploy) ContinueDeployment(ctx context.Context, in *codedeploy.ContinueDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.ContinueDeploymentOutput, error) {
 	return nil, f.unexpected("ContinueDeployment", in)
-}
-
-func (f *fakeCodeDeploy) CreateDeployment(ctx context.Context, in *codedeploy.CreateDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.CreateDeploymentOutput, error) {
-	return nil, f.unexpected("CreateDeployment", in)
-}
-
-func (f *fakeCodeDeploy) GetDeployment(ctx context.Context, in *codedeploy.GetDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error) {
-	return nil, f.unexpected("GetDeployment", in)
-}
-
-func (f *fakeCodeDeploy) GetDeploymentGroup(ctx context.Context, in *codedeploy.GetDeploymentGroupInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentGroupOutput, error) {
-	return nil, f.unexpected("GetDeploymentGroup", in)
-}
-
-func (f *fakeCodeDeploy) GetDeploymentTarget(ctx context.Context, in *codedeploy.GetDeploymentTargetInput, _ ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentTargetOutput, error) {
-	return nil, f.unexpected("GetDeploymentTarget", in)
-}
-
-func (f *fakeCodeDeploy) ListApplications(ctx context.Context, in *codedeploy.ListApplicationsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListApplicationsOutput, error) {
-	return nil, f.unexpected("ListApplications", in)
-}
-
-func (f *fakeCodeDeploy) ListDeploymentGroups(ctx context.Context, in *codedeploy.ListDeploymentGroupsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentGroupsOutput, error) {
-	return nil, f.unexpected("ListDeploymentGroups", in)
-}
-
-func (f *fakeCodeDeploy) ListDeployments(ctx context.Context, in *codedeploy.ListDeploymentsInput, _ ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error) {
-	return nil, f.unexpected("ListDeployments", in)
-}
-
-func (f *fakeCodeDeploy) StopDeployment(ctx context.Context, in *codedeploy.StopDeploymentInput, _ ...func(*codedeploy.Options)) (*codedeploy.StopDeploymentOutput, error) {
-	return nil, f.unexpected("StopDeployment", in)
 }
 
 func (f *fakeECS) DeleteDaemonTaskDefinition(ctx context.Context, in *ecs.DeleteDaemonTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DeleteDaemonTaskDefinitionOutput, error) {

@@ -27,9 +27,9 @@ func TestUnitFakeUnexpectedOperation(t *testing.T) {
 	rec := &recordingTB{TB: t}
 	f := newFakeClients(rec)
 	client, _ := f.ECS(t.Context())
-	_, err := client.RunTask(context.Background(), &ecs.RunTaskInput{})
-	if err == nil || len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "unexpected RunTask") {
-		t.Errorf("RunTask on the fake: err %v, reported %q", err, rec.errs)
+	_, err := client.StopServiceDeployment(context.Background(), &ecs.StopServiceDeploymentInput{})
+	if err == nil || len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "unexpected StopServiceDeployment") {
+		t.Errorf("StopServiceDeployment on the fake: err %v, reported %q", err, rec.errs)
 	}
 	if _, err := f.Verify(t.Context()); err == nil || len(rec.errs) != 2 || !strings.Contains(rec.errs[1], "verify's clients") {
 		t.Errorf("verify's clients from the fake: err %v, reported %q", err, rec.errs)
@@ -40,16 +40,15 @@ func TestUnitFakeUnexpectedOperation(t *testing.T) {
 }
 
 // A verb reaching an operation the fake lacks shows in the test's failure, with the
-// verb's exit code and output (here: run, which starts a task).
+// verb's exit code and output (here: deploy, which creates the missing service).
 func TestUnitFakeUnexpectedThroughMain(t *testing.T) {
 	t.Parallel()
 	rec := &recordingTB{TB: t}
 	u := newUnit(t)
 	u.aws = newFakeClients(rec)
 	u.ecs = u.aws.ecs
-	u.withService(1)
-	code, _, errs := u.run("", "run", "--skip-task-definition", "--no-wait")
-	if code == 0 || len(rec.errs) == 0 || !strings.Contains(rec.errs[0], "unexpected RunTask") {
-		t.Errorf("run on the fake: exit %d, reported %q\n%s", code, rec.errs, errs)
+	code, _, errs := u.run("", "deploy", "--no-wait")
+	if code == 0 || len(rec.errs) == 0 || !strings.Contains(rec.errs[0], "unexpected CreateService") {
+		t.Errorf("deploy on the fake: exit %d, reported %q\n%s", code, rec.errs, errs)
 	}
 }

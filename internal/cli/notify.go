@@ -137,11 +137,11 @@ func (a *app) callerAccount(ctx context.Context, p *project) string {
 	return cache.Of(ctx, p.aws, func(ctx context.Context) (string, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), accountLookupTimeout)
 		defer cancel()
-		cfg, err := p.aws.Get(ctx)
+		id, err := p.clients.Identity(ctx)
 		if err != nil {
 			return "", err
 		}
-		out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		out, err := id.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			a.log.Debug("the notification names no account: sts:GetCallerIdentity failed", "error", err)
 			return "", err

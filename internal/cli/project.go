@@ -66,6 +66,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 		return nil, err
 	}
 	lazy := a.awsLazy(cfg)
+	clients := a.clientsFor(lazy)
 	specs := make([]plugin.Spec, 0, len(cfg.Plugins))
 	for _, p := range cfg.Plugins {
 		specs = append(specs, plugin.Spec{Name: p.Name, Config: p.Config, FuncPrefix: p.FuncPrefix})
@@ -77,6 +78,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 		Getenv:     a.getenv,
 		HTTPClient: http.DefaultClient,
 		Warn:       func(m string) { a.log.Warn(a.rel(path) + ": " + m) },
+		Clients:    clients.Plugins(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: set up plugins: %w", a.rel(path), err)
@@ -86,7 +88,7 @@ func (a *app) project(ctx context.Context) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, clients: a.clientsFor(lazy), rel: a.rel, protect: a.protectLive, shared: a.shared}
+	a.proj = &project{cfg: cfg, renderer: r, aws: lazy, clients: clients, rel: a.rel, protect: a.protectLive, shared: a.shared}
 	return a.proj, nil
 }
 

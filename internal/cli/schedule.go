@@ -4,14 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/resourcegroups"
-	"github.com/aws/aws-sdk-go-v2/service/scheduler"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/doppio-ecs/doppio/internal/awsclient"
 	"github.com/doppio-ecs/doppio/internal/cli/view"
@@ -81,29 +75,63 @@ type ScheduleStatusCmd struct {
 	Runs int `help:"How many of each rule's last runs to show." default:"3"`
 }
 
-// scheduleConnect builds a region's clients on the command's rate budget (the one
-// place schedule makes clients).
-func (a *app) scheduleConnect(budget *awsclient.Budget) schedule.Connect {
+// scheduleConnect gets a region's clients from the factory, on the command's rate
+// budget (the one place schedule asks for clients); clients keeps each region's
+// factory for the command's own clients (schedule run's ECS and Logs).
+func (a *app) scheduleConnect(budget *awsclient.Budget, clients *regionClients) schedule.Connect {
 	return func(ctx context.Context, region string) (*schedule.Region, error) {
 		o := a.awsOptions(region)
 		o.Budget = budget
-		cfg, err := awsclient.Load(ctx, o)
+		c := a.clientsFor(awsclient.NewLazy(o))
+		r, err := c.Schedule(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return &schedule.Region{Name: cfg.Region, Config: cfg, Events: eventbridge.NewFromConfig(cfg), Search: resourcegroups.NewFromConfig(cfg),
-			ECS: ecs.NewFromConfig(cfg), Roles: iam.NewFromConfig(cfg), Identity: sts.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg)}, nil
+		clients.put(r.Name, c)
+		return r, nil
 	}
+}
+
+// regionClients are the factories of the regions a schedule command connected to.
+type regionClients struct {
+	mu sync.Mutex
+	m  map[string]Clients
+}
+
+func (r *regionClients) put(region string, c Clients) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m == nil {
+		r.m = map[string]Clients{}
+	}
+	r.m[region] = c
+}
+
+func (r *regionClients) get(region string) (Clients, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.m[region]; ok {
+		return c, nil
+	}
+	return nil, fmt.Errorf("no clients for region %q", region)
 }
 
 // open loads and checks the --conf files.
 func (s *ScheduleCmd) open(ctx context.Context, a *app) (*schedule.Session, error) {
+	ss, _, err := s.openWith(ctx, a)
+	return ss, err
+}
+
+// openWith is open that also returns the factories of the regions connected to.
+func (s *ScheduleCmd) openWith(ctx context.Context, a *app) (*schedule.Session, *regionClients, error) {
+	rc := &regionClients{}
 	paths, err := schedule.Paths(s.Conf, a.abs, a.rel)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return schedule.Open(ctx, paths, a.abs, schedule.LoadOptions{ExtStr: a.g.ExtStr, ExtCode: a.g.ExtCode, Getenv: a.getenv, Secrets: a.secrets},
-		a.scheduleConnect(awsclient.NewBudget(a.g.MaxRPS)))
+	ss, err := schedule.Open(ctx, paths, a.abs, schedule.LoadOptions{ExtStr: a.g.ExtStr, ExtCode: a.g.ExtCode, Getenv: a.getenv, Secrets: a.secrets},
+		a.scheduleConnect(awsclient.NewBudget(a.g.MaxRPS), rc))
+	return ss, rc, err
 }
 
 // planned is what diff, apply and status share: the selection checked, the files

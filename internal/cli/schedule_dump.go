@@ -36,7 +36,7 @@ func (c *ScheduleDumpCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error
 	if f.Cluster == "" || f.Region == "" {
 		return diag.Invalid(errors.New("schedule dump: --cluster and --region are required (or --conf FILE naming them)"), "doppio schedule dump --cluster api --region us-east-1 > ecschedule.yaml")
 	}
-	ss := schedule.NewSession(a.scheduleConnect(awsclient.NewBudget(a.g.MaxRPS)))
+	ss := schedule.NewSession(a.scheduleConnect(awsclient.NewBudget(a.g.MaxRPS), &regionClients{}))
 	ss.Files = []*schedule.SessionFile{{Loaded: &schedule.Loaded{File: f}}}
 	if err := ss.Connect(ctx); err != nil {
 		return err

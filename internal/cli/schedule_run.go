@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/doppio-ecs/doppio/internal/cli/view"
@@ -24,7 +22,7 @@ func (c *ScheduleRunCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error 
 	if c.PollInterval <= 0 || c.PollInterval > 5*time.Second {
 		return diag.Invalid(fmt.Errorf("--poll-interval %s: must be above 0 and at most 5s", c.PollInterval), "")
 	}
-	ss, err := s.open(ctx, a)
+	ss, rc, err := s.openWith(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -43,14 +41,15 @@ func (c *ScheduleRunCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error 
 		o.StartedBy = schedule.SchedulerStartedBy(r.Name)
 	}
 	o.Tags = append(o.Tags, ecstypes.Tag{Key: aws.String(schedule.ManualTag), Value: aws.String("true")})
-	cfg := f.AWS.Config
-	runner := task.NewRunner(task.Deps{ECS: ecs.NewFromConfig(cfg), Logs: func(ctx context.Context, region string) (task.Logs, error) {
-		return cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
-			if region != "" {
-				o.Region = region
-			}
-		}), nil
-	}})
+	clients, err := rc.get(f.AWS.Name)
+	if err != nil {
+		return err
+	}
+	ecsClient, err := clients.ECS(ctx)
+	if err != nil {
+		return err
+	}
+	runner := task.NewRunner(task.Deps{ECS: ecsClient, Logs: clients.Logs})
 	plan, err := runner.Plan(ctx, o)
 	if err != nil {
 		return err

@@ -53,6 +53,18 @@ type Deps struct {
 	// Warn receives notices about plugin config keys that are ignored; nil drops
 	// them.
 	Warn func(msg string)
+	// Clients, when set, hand out the plugins' AWS clients instead of building them
+	// on AWS: the command's client factory (fakes in unit tests).
+	Clients Clients
+}
+
+// Clients are the plugins' AWS clients; each is asked for on a plugin's first
+// lookup, and a nil one is built on Deps.AWS.
+type Clients struct {
+	SSM            func(ctx context.Context) (ssm.Client, error)
+	SecretsManager func(ctx context.Context) (secretsmanager.Client, error)
+	CloudFormation func(ctx context.Context) (cloudformation.Client, error)
+	S3             func(ctx context.Context) (tfstate.S3Client, error)
 }
 
 // configKeys returns the config keys each plugin accepts.
@@ -113,6 +125,19 @@ func Functions(ctx context.Context, specs []Spec, deps Deps) ([]render.Function,
 			// Local endpoints (127.0.0.1, MinIO, moto) have no per-bucket DNS names.
 			o.UsePathStyle = o.UsePathStyle || pathStyle
 		}), nil
+	}
+
+	if c := deps.Clients.SSM; c != nil {
+		newSSM = c
+	}
+	if c := deps.Clients.SecretsManager; c != nil {
+		newSM = c
+	}
+	if c := deps.Clients.CloudFormation; c != nil {
+		newCFN = c
+	}
+	if c := deps.Clients.S3; c != nil {
+		newS3 = c
 	}
 
 	// The defaults come first, as in ecspresso.
