@@ -5,6 +5,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -253,6 +254,65 @@ func TestFleetPacing(t *testing.T) {
 			if got := r.nextDelay(); got != tc.want {
 				t.Errorf("next poll in %v, want %v", got, tc.want)
 			}
+		})
+	}
+}
+
+// A fleet member notices its rollout's completion within half an interval (a
+// quarter in the fleet's tail) once all its tasks run, where a single service polls
+// every interval; while the tasks start, the member polls every two intervals.
+func TestFleetNoticesTheEndSooner(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		fleet            bool
+		waiting, started int
+		within           time.Duration // from the completion to the outcome
+		startGaps        time.Duration // the gaps between polls while tasks start (at most, outside a fleet)
+	}{
+		{"single service", false, 1, 1, defaultInterval, 3 * defaultInterval},
+		{"fleet of 30, 20 waiting", true, 20, 30, defaultInterval / 2, 2 * defaultInterval},
+		{"fleet of 30, its tail", true, 3, 30, defaultInterval / 4, 2 * defaultInterval},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake()
+				f.settle = 20 * time.Second
+				started := time.Now()
+				f.last = started.Add(-3300 * time.Millisecond) // ECS's steps fall between the polls
+				id, arn := f.update("app:2", true)
+				var c Client = f
+				o := Options{}
+				if tc.fleet {
+					c = &waitersClient{Client: f, n: tc.waiting - 1, started: tc.started}
+					o.Epoch = started
+				}
+				out, err := New(c, o).Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
+					TaskDefinition: f.tdARN("app:2"), StartedAt: started})
+				if err != nil || out.Kind != Succeeded {
+					t.Fatalf("Wait = %v (%s), %v", out.Kind, out.Reason, err)
+				}
+				var completed time.Time
+				for _, d := range f.deps {
+					if d.id == id {
+						completed = aws.ToTime(d.sd.FinishedAt)
+					}
+				}
+				if lag := out.Finished.Sub(completed); completed.IsZero() || lag < 0 || lag > tc.within {
+					t.Errorf("outcome %v after the completion, want within %v", lag, tc.within)
+				}
+				// The polls before all tasks ran (the first 3 steps of 10 s).
+				for i := 2; i < len(f.dsAt) && f.dsAt[i].Sub(started) < 3*f.step; i++ {
+					gap := f.dsAt[i].Sub(f.dsAt[i-1])
+					if gap > tc.startGaps || (tc.fleet && gap != tc.startGaps) {
+						t.Errorf("poll %d came %v after the one before, while tasks start: want %v", i, gap, tc.startGaps)
+					}
+				}
+				var gaps []time.Duration
+				for i := 1; i < len(f.dsAt); i++ {
+					gaps = append(gaps, f.dsAt[i].Sub(f.dsAt[i-1]))
+				}
+				t.Logf("%d DescribeServices, outcome %v after the completion, gaps %v", len(f.dsAt), out.Finished.Sub(completed), gaps)
+			})
 		})
 	}
 }
