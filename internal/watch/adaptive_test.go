@@ -278,7 +278,7 @@ func TestFleetNoticesTheEndSooner(t *testing.T) {
 				f := newFake()
 				f.settle = 20 * time.Second
 				started := time.Now()
-				f.last = started.Add(-3300 * time.Millisecond) // ECS's steps fall between the polls
+				f.last = started.Add(-4900 * time.Millisecond) // ECS steps 100 ms after a 5 s grid point
 				id, arn := f.update("app:2", true)
 				var c Client = f
 				o := Options{}
