@@ -295,6 +295,11 @@ func measure(ctx context.Context, srv *sandbox.Server, endpoint string, rec *rec
 		wg.Wait()
 	}
 	simEnd := srv.Clock(acct).Now()
+	if *verbose {
+		rec.mu.Lock()
+		fmt.Fprintf(os.Stderr, "  exit after the last reply: %s real\n", time.Since(rec.reply).Round(time.Millisecond))
+		rec.mu.Unlock()
+	}
 	res := result{wall: time.Since(start), exitCodes: codes, deployments: map[string]int{}, failed: failedLine, peakRSS: peak}
 	srv.SetFaults(acct, sandbox.Faults{})
 	res.counts = srv.Counts(acct)
@@ -369,6 +374,7 @@ type recorder struct {
 	replied map[string]time.Time    // when each service's UpdateService was answered
 	polls   map[string][]time.Time  // each service's DescribeServices requests
 	start   time.Time
+	reply   time.Time // when the last reply was sent
 }
 
 func (r *recorder) reset() {
@@ -476,6 +482,9 @@ func (r *recorder) handler(target string) http.Handler {
 		}
 		r.mu.Unlock()
 		p.ServeHTTP(w, req)
+		r.mu.Lock()
+		r.reply = time.Now()
+		r.mu.Unlock()
 		if strings.HasSuffix(target, ".UpdateService") {
 			r.mu.Lock()
 			r.replied[body.Service] = time.Now()

@@ -5,6 +5,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -209,37 +210,109 @@ func (w *waitersClient) AddWaiting(delta int) (int, int) {
 	return w.n, w.started
 }
 
-// In a fleet's tail (its last tenth of waits, at most TailWaits) a wait whose end looks imminent
-// polls on the half-interval grid; with more waits, or not imminent, or outside a
-// fleet, it keeps the interval's grid.
-func TestFleetTailPollsAtHalfInterval(t *testing.T) {
+// A fleet member (an Epoch and a batching client) whose end looks imminent polls on
+// the half-interval grid, on the quarter-interval grid in the fleet's tail (its
+// last tenth of waits, at most TailWaits); while its tasks are still starting it
+// polls every two intervals even when counts move; outside a fleet nothing changes.
+func TestFleetPacing(t *testing.T) {
 	epoch := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
 	now := epoch.Add(60 * time.Second) // a poll on the 5 s grid
 	allUp := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 3}
 	starting := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 1, PendingCount: 2}
+	failing := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 1, PendingCount: 2, FailedTasks: 1}
 	for _, tc := range []struct {
 		name             string
 		waiting, started int
 		epoch            time.Time
 		ours             *types.Deployment
+		moved            bool
 		want             time.Duration
+		prior            time.Duration // the interval before this poll, when not Interval
 	}{
-		{"tail of 300, imminent", TailWaits, 300, epoch, allUp, 2500 * time.Millisecond},
-		{"tail of 30, imminent", 3, 30, epoch, allUp, 2500 * time.Millisecond},
-		{"last of 5, imminent", 1, 5, epoch, allUp, 2500 * time.Millisecond},
-		{"11 of 300 left, imminent", TailWaits + 1, 300, epoch, allUp, 5 * time.Second},
-		{"4 of 30 left, imminent", 4, 30, epoch, allUp, 5 * time.Second},
-		{"tail, not imminent", 3, 300, epoch, starting, 10 * time.Second},
-		{"single service", 1, 1, time.Time{}, allUp, 5 * time.Second},
+		{"tail of 300, imminent", TailWaits, 300, epoch, allUp, false, 1250 * time.Millisecond, 0},
+		{"tail of 30, imminent", 3, 30, epoch, allUp, false, 1250 * time.Millisecond, 0},
+		{"last of 5, imminent", 1, 5, epoch, allUp, false, 1250 * time.Millisecond, 0},
+		{"11 of 300 left, imminent", TailWaits + 1, 300, epoch, allUp, false, 2500 * time.Millisecond, 0},
+		{"4 of 30 left, imminent", 4, 30, epoch, allUp, false, 2500 * time.Millisecond, 0},
+		{"10 of 10 left, imminent and moved", 10, 10, epoch, allUp, true, 2500 * time.Millisecond, 0},
+		{"tail, not imminent", 3, 300, epoch, starting, false, 10 * time.Second, 0},
+		{"fleet, tasks starting, moved", 20, 30, epoch, starting, true, 10 * time.Second, 0},
+		{"fleet, tasks starting, quiet after 10s", 20, 30, epoch, starting, false, 10 * time.Second, 10 * time.Second},
+		{"single service, tasks starting, quiet after 10s", 1, 1, time.Time{}, starting, false, 15 * time.Second, 10 * time.Second},
+		{"fleet, a task failed, moved", 20, 30, epoch, failing, true, 5 * time.Second, 0},
+		{"single service, imminent", 1, 1, time.Time{}, allUp, false, 5 * time.Second, 0},
+		{"single service, tasks starting, moved", 1, 1, time.Time{}, starting, true, 5 * time.Second, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &waitersClient{n: tc.waiting, started: tc.started}
 			r := newRun(New(c, Options{Epoch: tc.epoch, Now: func() time.Time { return now }}), Target{})
-			r.moved = false
+			r.moved = tc.moved
+			if tc.prior > 0 {
+				r.interval = tc.prior
+			}
 			r.adapt(tc.ours)
 			if got := r.nextDelay(); got != tc.want {
 				t.Errorf("next poll in %v, want %v", got, tc.want)
 			}
+		})
+	}
+}
+
+// A fleet member notices its rollout's completion within half an interval (a
+// quarter in the fleet's tail) once all its tasks run, where a single service polls
+// every interval; while the tasks start, the member polls every two intervals.
+func TestFleetNoticesTheEndSooner(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		fleet            bool
+		waiting, started int
+		within           time.Duration // from the completion to the outcome
+		startGaps        time.Duration // the gaps between polls while tasks start (at most, outside a fleet)
+	}{
+		{"single service", false, 1, 1, defaultInterval, 3 * defaultInterval},
+		{"fleet of 30, 20 waiting", true, 20, 30, defaultInterval / 2, 2 * defaultInterval},
+		{"fleet of 30, its tail", true, 3, 30, defaultInterval / 4, 2 * defaultInterval},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake()
+				f.settle = 20 * time.Second
+				started := time.Now()
+				f.last = started.Add(-4900 * time.Millisecond) // ECS steps 100 ms after a 5 s grid point
+				id, arn := f.update("app:2", true)
+				var c Client = f
+				o := Options{}
+				if tc.fleet {
+					c = &waitersClient{Client: f, n: tc.waiting - 1, started: tc.started}
+					o.Epoch = started
+				}
+				out, err := New(c, o).Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
+					TaskDefinition: f.tdARN("app:2"), StartedAt: started})
+				if err != nil || out.Kind != Succeeded {
+					t.Fatalf("Wait = %v (%s), %v", out.Kind, out.Reason, err)
+				}
+				var completed time.Time
+				for _, d := range f.deps {
+					if d.id == id {
+						completed = aws.ToTime(d.sd.FinishedAt)
+					}
+				}
+				if lag := out.Finished.Sub(completed); completed.IsZero() || lag < 0 || lag > tc.within {
+					t.Errorf("outcome %v after the completion, want within %v", lag, tc.within)
+				}
+				// The polls before all tasks ran (the first 3 steps of 10 s).
+				for i := 2; i < len(f.dsAt) && f.dsAt[i].Sub(started) < 3*f.step; i++ {
+					gap := f.dsAt[i].Sub(f.dsAt[i-1])
+					if gap > tc.startGaps || (tc.fleet && gap != tc.startGaps) {
+						t.Errorf("poll %d came %v after the one before, while tasks start: want %v", i, gap, tc.startGaps)
+					}
+				}
+				var gaps []time.Duration
+				for i := 1; i < len(f.dsAt); i++ {
+					gaps = append(gaps, f.dsAt[i].Sub(f.dsAt[i-1]))
+				}
+				t.Logf("%d DescribeServices, outcome %v after the completion, gaps %v", len(f.dsAt), out.Finished.Sub(completed), gaps)
+			})
 		})
 	}
 }

@@ -53,6 +53,9 @@ type fakeECS struct {
 	// drainHold: old deployments keep their tasks this long after the PRIMARY
 	// completes before they drain (a load balancer's deregistration delay).
 	drainHold time.Duration
+	// settle: a rolling deployment whose tasks all run completes this much later
+	// (ECS stopping the old tasks): the "about to finish" stretch.
+	settle time.Duration
 	// early: earlySuccessCriteria (rolling): ECS completes the deployment once
 	// this share of its tasks runs and starts the rest afterwards.
 	early *types.DeploymentEarlySuccessCriteria
@@ -86,6 +89,7 @@ type fdep struct {
 	healthy        bool
 	sd             *types.ServiceDeployment
 	restores       *fdep // for a rollback deployment: the deployment it rolls back
+	settling       bool  // completion scheduled after settle
 }
 
 type scheduled struct {
@@ -317,6 +321,13 @@ func (f *fakeECS) completeOrPause(p *fdep, at time.Time) {
 			p.sd.LifecycleStage = types.ServiceDeploymentLifecycleStageCleanUp
 			f.complete(p, now)
 		}})
+		return
+	}
+	if f.settle > 0 && p.restores == nil && f.bake == 0 {
+		if !p.settling {
+			p.settling = true
+			f.at = append(f.at, scheduled{at: at.Add(f.settle), fn: func(f *fakeECS, now time.Time) { f.complete(p, now) }})
+		}
 		return
 	}
 	if f.pauseHook && p.restores == nil {

@@ -48,8 +48,8 @@ type run struct {
 	// than our update; it is not guessed again.
 	guessRejected string
 	quiet         int // polls in a row that showed nothing new
-	// hurry: in a fleet's tail (few waits left, see Waiters), our end looks
-	// imminent: the next poll comes on the half-interval grid.
+	// hurry: in a fleet (see fleet), our end looks imminent: the next poll comes
+	// on the half-interval grid.
 	hurry bool
 }
 
@@ -89,10 +89,23 @@ func (r *run) adapt(ours *types.Deployment) {
 	} else {
 		r.quiet++
 	}
-	if near := r.imminent(ours); r.moved || near {
+	near := r.imminent(ours)
+	if !near && r.fleet() && starting(ours) {
+		// A fleet member whose tasks are still starting polls every two
+		// intervals, moving or not: the counts move but the end is not near (a
+		// failure shows as failed tasks, which poll at Interval again), and the
+		// idle backoff's longer gaps could skip the "all tasks running" stretch
+		// before the end, where the imminent pacing below starts.
+		r.interval = 2 * r.p.o.Interval
+		return
+	}
+	if r.moved || near {
 		r.interval = r.p.o.Interval
-		if near && r.tail() {
+		if near && r.fleet() {
 			r.hurry, r.interval = true, r.p.o.Interval/2
+			if r.tail() {
+				r.interval = r.p.o.Interval / 4
+			}
 		}
 		return
 	}
@@ -106,10 +119,21 @@ type Waiters interface {
 	AddWaiting(delta int) (waiting, started int)
 }
 
+// fleet reports whether this wait is one of a fleet's: its polls are aligned to the
+// fleet's grid and batched with the other members' (an Epoch and a Waiters client).
+// A fleet member whose end looks imminent polls on the half-interval grid: the
+// fleet ends with its slowest service, which is known only once it ended, and the
+// imminent members' polls share batched calls (10 services a call), so a round
+// costs ceil(imminent/10) calls and only while some member is about to finish.
+func (r *run) fleet() bool {
+	_, ok := r.p.c.(Waiters)
+	return ok && !r.p.o.Epoch.IsZero()
+}
+
 // TailWaits bounds a fleet's tail: its last tenth of waits, at most this many (they
 // fit in one DescribeServices call). A wait in the tail whose end looks imminent
-// polls at half the interval: the fleet ends with its slowest service, and noticing
-// that one sooner costs a call per half interval only at the end.
+// polls on the quarter-interval grid: what is left of the fleet is one call a round,
+// and the fleet's exit waits for exactly these last services.
 const TailWaits = 10
 
 // tail reports whether this wait is one of a fleet's last few.
@@ -152,6 +176,13 @@ func (r *run) imminent(ours *types.Deployment) bool {
 	}
 	return ours.RolloutState == types.DeploymentRolloutStateInProgress && ours.DesiredCount > 0 &&
 		ours.RunningCount >= ours.DesiredCount && ours.PendingCount == 0
+}
+
+// starting reports whether our rolling deployment is in progress with tasks still
+// to start and none failed.
+func starting(ours *types.Deployment) bool {
+	return ours != nil && ours.RolloutState == types.DeploymentRolloutStateInProgress && ours.FailedTasks == 0 &&
+		(ours.RunningCount < ours.DesiredCount || ours.PendingCount > 0)
 }
 
 // othersDrained reports whether every deployment other than ours runs no task.

@@ -409,7 +409,7 @@ func (r *run) nextDelay() time.Duration {
 		return r.interval
 	}
 	if r.hurry {
-		return r.delayOnGrid(r.interval, r.p.o.Interval/2)
+		return r.delayOnGrid(r.interval, r.interval)
 	}
 	return r.delayOnGrid(r.interval, r.p.o.Interval)
 }
