@@ -181,7 +181,7 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 		return nil, err
 	}
 	if svc == nil {
-		return nil, diag.Invalid(fmt.Errorf("service %q not found in cluster %q", o.Service, o.Cluster), "check service and cluster in the config")
+		return nil, &NotFoundError{What: "service", Name: o.Service, Cluster: o.Cluster}
 	}
 	if svc.DeploymentController != nil && svc.DeploymentController.Type == types.DeploymentControllerTypeCodeDeploy {
 		return nil, diag.Invalid(fmt.Errorf("service %q uses the CODE_DEPLOY deployment controller", o.Service), "roll back CodeDeploy deployments in CodeDeploy (doppio rollback supports the ECS controller)")
