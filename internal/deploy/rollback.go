@@ -254,6 +254,8 @@ type RollbackResult struct {
 	Service *types.Service
 	// StartedAt is when the rollback was requested.
 	StartedAt time.Time
+	// DeploymentID is the ecs-svc/… deployment UpdateService started ("" after a stop).
+	DeploymentID string
 }
 
 // ApplyRollback points the service at the target, or stops the in-progress
@@ -279,6 +281,7 @@ func (r *Revisions) ApplyRollback(ctx context.Context, p *RollbackPlan) (*Rollba
 		return nil, fmt.Errorf("update service %q to %s: %w", p.Service, p.Target, err)
 	}
 	res.Service = out.Service
+	res.DeploymentID = primaryDeployment(out.Service, p.Target)
 	return res, nil
 }
 
