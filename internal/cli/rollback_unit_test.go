@@ -46,7 +46,7 @@ func TestUnitRollbackRefusals(t *testing.T) {
 	v := newUnit(t)
 	v.withService(3)
 	_, errs = v.must(2, "rollback", "--revision", "9")
-	contains(t, "rollback --revision 9", errs, "revision web:9 is not ACTIVE")
+	contains(t, "rollback --revision 9", errs, `--revision 9: task definition web:9 is not ACTIVE; the latest ACTIVE revision of "web" is 3`)
 	_, errs = v.must(2, "rollback", "--no-wait", "--deregister-task-definition")
 	contains(t, "rollback --no-wait", errs, "needs to wait for the rollback, but --no-wait was given")
 	v.noChanges()

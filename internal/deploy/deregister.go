@@ -68,7 +68,7 @@ func selectDeregister(o DeregisterOptions, revs []Revision) (*DeregisterPlan, er
 			}
 			i := slices.IndexFunc(revs, func(x Revision) bool { return x.Number == n })
 			if i < 0 {
-				return nil, diag.Invalid(fmt.Errorf("revision %s:%d is not ACTIVE", o.Family, n), "'doppio revisions' lists the ACTIVE revisions")
+				return nil, notActive(o.Family, n, revs) // rollback.go
 			}
 			target = revs[i]
 		}

@@ -216,7 +216,7 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 		}
 		i := slices.IndexFunc(revs, func(x Revision) bool { return x.Number == o.Revision })
 		if i < 0 {
-			return nil, diag.Invalid(fmt.Errorf("revision %s:%d is not ACTIVE", family, o.Revision), "'doppio revisions' lists the ACTIVE revisions")
+			return nil, notActive(family, o.Revision, revs)
 		}
 		p.Target = revs[i].ARN
 		return p, nil
@@ -230,6 +230,18 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 		return nil, diag.WithHint(fmt.Errorf("no ACTIVE revision of %q older than %d to roll back to", family, current), "'doppio revisions' lists the ACTIVE revisions")
 	}
 	return p, nil
+}
+
+// notActive is the error of --revision n when revs (family's ACTIVE revisions,
+// ascending) do not hold it: exit 2, naming the latest ACTIVE revision, as run
+// --revision does.
+func notActive(family string, n int, revs []Revision) error {
+	hint := "'doppio revisions' lists the ACTIVE revisions"
+	if len(revs) == 0 {
+		return diag.Invalid(fmt.Errorf("--revision %d: task definition %s:%d is not ACTIVE; family %q has no ACTIVE revision", n, family, n, family), hint)
+	}
+	return diag.Invalid(fmt.Errorf("--revision %d: task definition %s:%d is not ACTIVE; the latest ACTIVE revision of %q is %d",
+		n, family, n, family, revs[len(revs)-1].Number), hint)
 }
 
 // activeDeployment returns the ARN of the service's IN_PROGRESS or PENDING service
