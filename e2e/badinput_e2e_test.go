@@ -30,6 +30,8 @@ import (
 //	flag: --tag                 the flag the error must name
 //	want: text                  any other substring the error must contain
 //	pending: reason             needs CLI wiring not done yet: reported, not failed
+//	setup: register             a doppio command run first, which must exit 0
+//	                            (repeatable; the case then gets an account of its own)
 //
 // The files of the archive are written over a valid baseline project
 // (testdata/badinput/_baseline/). Every case runs against the sandbox, in an account
@@ -51,6 +53,7 @@ type badCase struct {
 	file    string
 	wants   []string
 	pending string
+	setup   [][]string
 	files   []txtar.File
 }
 
@@ -105,6 +108,12 @@ func loadBadCases(t *testing.T) ([]badCase, []txtar.File) {
 				c.wants = append(c.wants, v)
 			case "pending":
 				c.pending = v
+			case "setup":
+				args, err := splitArgs(v)
+				if err != nil {
+					t.Fatalf("%s: setup: %v", p, err)
+				}
+				c.setup = append(c.setup, args)
 			default:
 				t.Fatalf("%s: unknown metadata key %q", p, k)
 			}
@@ -190,8 +199,12 @@ func TestBadInputCorpus(t *testing.T) {
 					for i := shard; i < len(cases); i += corpusShards {
 						c := cases[i]
 						t.Run(c.name, func(t *testing.T) {
-							e := &e2e{t: t, sb: acct.sb, ecs: acct.ecs, dir: t.TempDir(), vars: maps.Clone(acct.vars)}
-							if runBadCase(t, e, c, baseline, &mu, results, &pending, &passing) {
+							a := acct
+							if len(c.setup) > 0 { // its setup changes the account
+								a = corpusAccount(t)
+							}
+							e := &e2e{t: t, sb: a.sb, ecs: a.ecs, dir: t.TempDir(), vars: maps.Clone(a.vars)}
+							if runBadCase(t, e, c, baseline, &mu, results, &pending, &passing) && a == acct {
 								acct = corpusAccount(acct.t)
 							}
 						})
@@ -280,6 +293,9 @@ func runBadCase(t *testing.T, e *e2e, c badCase, baseline []txtar.File, mu *sync
 	}
 	for k, v := range c.env {
 		e.setenv(k, v)
+	}
+	for _, args := range c.setup {
+		e.must(0, "p", args...)
 	}
 	var failures []string
 	for _, verb := range c.verbs {
