@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,9 +12,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
+	"github.com/doppio-ecs/doppio/sandbox"
 )
 
 // The bad-input corpus (issue 8 §1): testdata/badinput/*.txtar, one malformed input
@@ -27,10 +30,13 @@ import (
 //	flag: --tag                 the flag the error must name
 //	want: text                  any other substring the error must contain
 //	pending: reason             needs CLI wiring not done yet: reported, not failed
+//	setup: register             a doppio command run first, which must exit 0
+//	                            (repeatable; the case then gets an account of its own)
 //
 // The files of the archive are written over a valid baseline project
-// (testdata/badinput/_baseline/). Every case runs against the sandbox in its own
-// account; each verb must exit 2, name the location, print no stack trace, panic or
+// (testdata/badinput/_baseline/). Every case runs against the sandbox, in an account
+// where no mutating call was made (see TestBadInputCorpus); each verb must exit 2,
+// name the location, print no stack trace, panic or
 // raw SDK error, and make no mutating call.
 
 var mutating = regexp.MustCompile(`:(Register|Create|Update|Delete|Deregister|Tag|Untag|Put|Run|Start|Stop|Submit|Set|Modify)`)
@@ -47,6 +53,7 @@ type badCase struct {
 	file    string
 	wants   []string
 	pending string
+	setup   [][]string
 	files   []txtar.File
 }
 
@@ -101,6 +108,12 @@ func loadBadCases(t *testing.T) ([]badCase, []txtar.File) {
 				c.wants = append(c.wants, v)
 			case "pending":
 				c.pending = v
+			case "setup":
+				args, err := splitArgs(v)
+				if err != nil {
+					t.Fatalf("%s: setup: %v", p, err)
+				}
+				c.setup = append(c.setup, args)
 			default:
 				t.Fatalf("%s: unknown metadata key %q", p, k)
 			}
@@ -168,83 +181,38 @@ func TestBadInputCorpus(t *testing.T) {
 	var mu sync.Mutex
 	results := map[string]map[string]verbResult{} // verb -> case -> result
 	var pending, passing []string
+	// The cases run in corpusShards shards at once. A shard is one sandbox account
+	// with the config's cluster, so input that slipped through would reach
+	// CreateService/RegisterTaskDefinition and be counted; its cases run one after
+	// the other, each in its own directory and environment, so the counts of a verb
+	// are its own. Creating an account and a cluster per case was half the corpus's
+	// time (issue 19). A case that made a mutating call may have changed the
+	// account, so the shard moves on to a fresh one. The shards are not t.Parallel:
+	// most of a case's time is waiting for the sandbox, so they run on their own
+	// goroutines, beyond -parallel (GOMAXPROCS).
 	t.Run("cases", func(t *testing.T) {
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				e := startE2E(t)
-				// The config's cluster exists, so input that slipped through would
-				// reach CreateService/RegisterTaskDefinition and be counted.
-				e.cluster("corpus")
-				for _, f := range baseline {
-					if !slices.ContainsFunc(c.files, func(g txtar.File) bool { return g.Name == f.Name }) {
-						e.write("p/"+f.Name, string(f.Data))
+		var wg sync.WaitGroup
+		for shard := range corpusShards {
+			wg.Go(func() {
+				t.Run(fmt.Sprintf("shard%d", shard), func(t *testing.T) {
+					acct := corpusAccount(t)
+					for i := shard; i < len(cases); i += corpusShards {
+						c := cases[i]
+						t.Run(c.name, func(t *testing.T) {
+							a := acct
+							if len(c.setup) > 0 { // its setup changes the account
+								a = corpusAccount(t)
+							}
+							e := &e2e{t: t, sb: a.sb, ecs: a.ecs, dir: t.TempDir(), vars: maps.Clone(a.vars)}
+							if runBadCase(t, e, c, baseline, &mu, results, &pending, &passing) && a == acct {
+								acct = corpusAccount(acct.t)
+							}
+						})
 					}
-				}
-				for _, f := range c.files {
-					if strings.HasSuffix(f.Name, "/") { // a directory
-						if err := os.MkdirAll(filepath.Join(e.dir, "p", f.Name), 0o755); err != nil {
-							t.Fatal(err)
-						}
-						continue
-					}
-					e.write("p/"+f.Name, string(f.Data))
-				}
-				for k, v := range c.env {
-					e.setenv(k, v)
-				}
-				var failures []string
-				for _, verb := range c.verbs {
-					e.sb.ResetCounts()
-					args := append(verbArgs(verb), c.args...)
-					code, stdout, stderr := e.run("p", "", args...)
-					r := verbResult{exitOK: code == diag.ExitUsage, noLeak: !leaks.MatchString(stdout + stderr), noMutation: true, located: true}
-					var calls []string
-					for op, n := range e.sb.Counts() {
-						if mutating.MatchString(op) && n > 0 {
-							r.noMutation = false
-							calls = append(calls, op)
-						}
-					}
-					var missing []string
-					if c.file != "" && !regexp.MustCompile(regexp.QuoteMeta(c.file)+`:\d+`).MatchString(stderr) {
-						missing = append(missing, c.file+":LINE")
-					}
-					for _, w := range c.wants {
-						if !strings.Contains(stderr, w) {
-							missing = append(missing, w)
-						}
-					}
-					r.located = len(missing) == 0
-					mu.Lock()
-					if results[verb] == nil {
-						results[verb] = map[string]verbResult{}
-					}
-					if c.pending == "" {
-						results[verb][c.name] = r
-					}
-					mu.Unlock()
-					if r != (verbResult{true, true, true, true}) {
-						failures = append(failures, fmt.Sprintf("doppio %s: exit %d (want 2), missing %q, mutating calls %v, leak %v\nstderr:\n%s",
-							strings.Join(args, " "), code, missing, calls, !r.noLeak, stderr))
-					}
-				}
-				if len(failures) == 0 {
-					if c.pending != "" {
-						mu.Lock()
-						passing = append(passing, c.name)
-						mu.Unlock()
-					}
-					return
-				}
-				if c.pending != "" {
-					mu.Lock()
-					pending = append(pending, c.name+" ("+c.pending+")")
-					mu.Unlock()
-					return
-				}
-				t.Error(strings.Join(failures, "\n"))
+				})
 			})
 		}
+		wg.Wait()
 	})
 	sort.Strings(pending)
 	var b strings.Builder
@@ -286,4 +254,99 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// corpusShards is the number of sandbox accounts the corpus's cases share.
+const corpusShards = 8
+
+// corpusAccount returns a new sandbox account with the corpus cluster. It is
+// startE2E without t.Parallel (see TestBadInputCorpus).
+func corpusAccount(t *testing.T) *e2e {
+	t.Helper()
+	sb := sandbox.Start(t)
+	vars := map[string]string{"PATH": os.Getenv("PATH"), "HOME": t.TempDir()}
+	for _, kv := range sb.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	e := &e2e{t: t, sb: sb, ecs: ecs.NewFromConfig(sb.AWSConfig(t.Context())), dir: t.TempDir(), vars: vars}
+	e.cluster("corpus")
+	return e
+}
+
+// runBadCase runs one case's verbs in e and records the results; it reports whether
+// any verb made a mutating call.
+func runBadCase(t *testing.T, e *e2e, c badCase, baseline []txtar.File, mu *sync.Mutex, results map[string]map[string]verbResult, pending, passing *[]string) (mutated bool) {
+	for _, f := range baseline {
+		if !slices.ContainsFunc(c.files, func(g txtar.File) bool { return g.Name == f.Name }) {
+			e.write("p/"+f.Name, string(f.Data))
+		}
+	}
+	for _, f := range c.files {
+		if strings.HasSuffix(f.Name, "/") { // a directory
+			if err := os.MkdirAll(filepath.Join(e.dir, "p", f.Name), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		e.write("p/"+f.Name, string(f.Data))
+	}
+	for k, v := range c.env {
+		e.setenv(k, v)
+	}
+	for _, args := range c.setup {
+		e.must(0, "p", args...)
+	}
+	var failures []string
+	for _, verb := range c.verbs {
+		e.sb.ResetCounts()
+		args := append(verbArgs(verb), c.args...)
+		code, stdout, stderr := e.run("p", "", args...)
+		r := verbResult{exitOK: code == diag.ExitUsage, noLeak: !leaks.MatchString(stdout + stderr), noMutation: true, located: true}
+		var calls []string
+		for op, n := range e.sb.Counts() {
+			if mutating.MatchString(op) && n > 0 {
+				r.noMutation = false
+				calls = append(calls, op)
+			}
+		}
+		var missing []string
+		if c.file != "" && !regexp.MustCompile(regexp.QuoteMeta(c.file)+`:\d+`).MatchString(stderr) {
+			missing = append(missing, c.file+":LINE")
+		}
+		for _, w := range c.wants {
+			if !strings.Contains(stderr, w) {
+				missing = append(missing, w)
+			}
+		}
+		r.located = len(missing) == 0
+		mu.Lock()
+		if results[verb] == nil {
+			results[verb] = map[string]verbResult{}
+		}
+		if c.pending == "" {
+			results[verb][c.name] = r
+		}
+		mu.Unlock()
+		if r != (verbResult{true, true, true, true}) {
+			failures = append(failures, fmt.Sprintf("doppio %s: exit %d (want 2), missing %q, mutating calls %v, leak %v\nstderr:\n%s",
+				strings.Join(args, " "), code, missing, calls, !r.noLeak, stderr))
+		}
+	}
+	if len(failures) == 0 {
+		if c.pending != "" {
+			mu.Lock()
+			*passing = append(*passing, c.name)
+			mu.Unlock()
+		}
+		return
+	}
+	if c.pending != "" {
+		mu.Lock()
+		*pending = append(*pending, c.name+" ("+c.pending+")")
+		mu.Unlock()
+		return
+	}
+	t.Error(strings.Join(failures, "\n"))
+	return mutated
 }

@@ -57,12 +57,21 @@ func TestE2EDeadlines(t *testing.T) {
 func TestE2EServiceNotFound(t *testing.T) {
 	e := startE2E(t)
 	e.cluster("c")
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: c\nservice: ghost\ntask_definition: td.json\n")
+	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: c\nservice: ghost\ntask_definition: td.json\nservice_definition: sd.json\n")
 	e.write("app/td.json", `{"family": "ghost", "containerDefinitions": [{"name": "app", "image": "busybox", "memory": 128}]}`)
-	for _, args := range [][]string{{"status"}, {"wait"}, {"delete", "--force"}, {"revisions", "--revision", "current"}} {
+	// The config has a service definition, so no verb may say there is none.
+	e.write("app/sd.json", `{"desiredCount": 1, "launchType": "EC2"}`)
+	for _, args := range [][]string{
+		{"status"}, {"wait"}, {"delete", "--force"}, {"revisions", "--revision", "current"},
+		{"rollback"}, {"rollback", "--dry-run"}, {"rollback", "--revision", "1"}, {"continue"}, {"continue", "--rollback"},
+		{"appspec"}, {"appspec", "--task-definition", "current"}, {"scale", "--tasks", "2"}, {"scale", "--dry-run", "--tasks", "0"},
+		{"refresh"}, {"refresh", "--dry-run"},
+	} {
 		code, _, errs := e.run("app", "", args...)
-		if code != diag.ExitError || !strings.Contains(errs, `service "ghost" not found in cluster "c"`) {
-			t.Errorf("%s: exit %d, want 1 with the not-found message\n%s", strings.Join(args, " "), code, errs)
+		if code != diag.ExitError || !strings.Contains(errs, `service "ghost" not found in cluster "c"`) ||
+			!strings.Contains(errs, "check service and cluster in the config (and the region); 'doppio deploy' creates it") ||
+			strings.Contains(errs, "no service definition") {
+			t.Errorf("%s: exit %d, want 1 with the not-found message and hint\n%s", strings.Join(args, " "), code, errs)
 		}
 	}
 }

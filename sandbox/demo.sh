@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh — start the sandbox, create the quickstart cluster and service from
-# examples/quickstart and deploy a new revision end to end, then stop the sandbox.
+# examples/quickstart (verify first: green offline, the sandbox serves the images) and
+# deploy a new revision end to end, then stop the sandbox.
 # Needs: go and moto_server (moto 5.2.1) on PATH (`make demo` checks them first with
 # scripts/prereqs.sh). A small Go helper (scripts/quickstart) prepares what Terraform
 # would own (cluster, role, log group); doppio does the rest.
@@ -60,6 +61,9 @@ doppio_plain render taskdef
 
 step "plan: what deploy would do"
 doppio_plain plan
+
+step "verify: the images, roles and log group the task definition names exist (offline: the sandbox serves the images)"
+doppio_plain verify
 
 step "deploy 1: create service web from examples/quickstart (image tag ${IMAGE_TAG:-1.27})"
 doppio deploy

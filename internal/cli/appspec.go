@@ -37,20 +37,18 @@ func (c *AppspecCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	needLive := sd == nil || c.TaskDefinition == "current"
-	var liveTD string
-	if needLive {
-		ds, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
-		if err != nil {
-			return fmt.Errorf("describe service %q: %w", p.cfg.Service, err)
-		}
-		if len(ds.Services) == 0 || aws.ToString(ds.Services[0].Status) == "INACTIVE" {
-			return diag.Invalid(fmt.Errorf("service %q not found in cluster %q", p.cfg.Service, p.cfg.Cluster), "check service and cluster in the config")
-		}
-		liveTD = aws.ToString(ds.Services[0].TaskDefinition)
-		if sd == nil {
-			sd = ecsdef.ServiceDefinitionFromLive(&ds.Services[0])
-		}
+	// The AppSpec is for a deployment of the service, so the service must exist
+	// (one message and exit code for a missing service, as every verb has).
+	ds, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(p.cfg.Cluster), Services: []string{p.cfg.Service}})
+	if err != nil {
+		return fmt.Errorf("describe service %q: %w", p.cfg.Service, err)
+	}
+	if len(ds.Services) == 0 || aws.ToString(ds.Services[0].Status) == "INACTIVE" {
+		return errServiceNotFound(p.cfg)
+	}
+	liveTD := aws.ToString(ds.Services[0].TaskDefinition)
+	if sd == nil {
+		sd = ecsdef.ServiceDefinitionFromLive(&ds.Services[0])
 	}
 	taskDef := c.TaskDefinition
 	switch taskDef {

@@ -43,7 +43,7 @@ func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
 	}
 	s, err := ctl.Continue(ctx, c.Rollback)
 	if err != nil {
-		return err
+		return notFoundHint(err)
 	}
 	a.noteStarted(s)
 	if !c.Wait {

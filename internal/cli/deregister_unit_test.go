@@ -31,6 +31,11 @@ func TestUnitDeregisterRevision(t *testing.T) {
 	if n := u.ecs.called("DeregisterTaskDefinition"); n != 1 {
 		t.Errorf("DeregisterTaskDefinition calls: %d, want 1", n)
 	}
+	// a revision that is not ACTIVE (any more): exit 2, naming the latest ACTIVE one
+	_, errs = u.must(2, "deregister", "--revision", "2", "--force")
+	contains(t, "deregister --revision 2 again", errs, `--revision 2: task definition web:2 is not ACTIVE; the latest ACTIVE revision of "web" is 3`)
+	_, errs = u.must(2, "deregister", "--revision", "7", "--force")
+	contains(t, "deregister --revision 7", errs, `task definition web:7 is not ACTIVE; the latest ACTIVE revision of "web" is 3`)
 }
 
 func TestUnitDeregisterKeeps(t *testing.T) {

@@ -97,10 +97,10 @@ func (c *ScaleCmd) Run(ctx context.Context, a *app) error {
 	}
 	w := c.waitFlags
 	w.WaitUntil = "stable" // a scale starts no deployment: wait for running == desired
-	return a.planAndApply(ctx, p, deploy.Options{
+	return notFoundHint(a.planAndApply(ctx, p, deploy.Options{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, Tasks: tasksFlag(c.Tasks),
 		SkipTaskDefinition: true, AutoScaling: scaling, ServiceOnly: true,
-	}, c.DryRun, w, false, false)
+	}, c.DryRun, w, false, false))
 }
 
 // RefreshCmd forces a new deployment of the current task definition.
@@ -118,7 +118,7 @@ func (c *RefreshCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
-	return a.planAndApply(ctx, p, deploy.Options{
+	return notFoundHint(a.planAndApply(ctx, p, deploy.Options{
 		Cluster: p.cfg.Cluster, Service: p.cfg.Service, SkipTaskDefinition: true, ForceNewDeployment: true, ServiceOnly: true,
-	}, c.DryRun, c.waitFlags, false, false)
+	}, c.DryRun, c.waitFlags, false, false))
 }

@@ -64,7 +64,7 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 		Deregister: c.DeregisterTaskDefinition, Stop: c.Stop, ServiceDefinition: sd,
 	})
 	if err != nil {
-		return err
+		return notFoundHint(err)
 	}
 	// The plan is the result of --dry-run; otherwise it is shown before the change.
 	if c.DryRun {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestUnitRollbackRefusals(t *testing.T) {
 	v := newUnit(t)
 	v.withService(3)
 	_, errs = v.must(2, "rollback", "--revision", "9")
-	contains(t, "rollback --revision 9", errs, "revision web:9 is not ACTIVE")
+	contains(t, "rollback --revision 9", errs, `--revision 9: task definition web:9 is not ACTIVE; the latest ACTIVE revision of "web" is 3`)
 	_, errs = v.must(2, "rollback", "--no-wait", "--deregister-task-definition")
 	contains(t, "rollback --no-wait", errs, "needs to wait for the rollback, but --no-wait was given")
 	v.noChanges()
@@ -67,6 +68,10 @@ func TestUnitRollbackApply(t *testing.T) {
 	u.withService(3)
 	_, errs := u.must(0, "rollback", "--poll-interval", "1ms")
 	contains(t, "rollback", errs, "deployment succeeded", "rolled back")
+	// the log names the deployment the rollback started
+	if !regexp.MustCompile(`rolled back.* deployment=ecs-svc/\d+`).MatchString(errs) {
+		t.Errorf("rollback does not name its deployment:\n%s", errs)
+	}
 	if td := aws.ToString(u.ecs.services["prod/web"].TaskDefinition); td != tdARN("web", 2) {
 		t.Errorf("service runs %s after rollback, want web:2", td)
 	}

@@ -41,10 +41,10 @@ func TestUnitScaleRefusals(t *testing.T) {
 	if len(u.ecs.calls) != 0 {
 		t.Errorf("bad flags made calls: %v", u.ecs.calls)
 	}
-	// no such service: scale creates none
+	// no such service: scale creates none, and says so as every verb does (exit 1)
 	v := newUnit(t)
-	_, errs = v.must(2, "scale", "--tasks", "2")
-	contains(t, "scale of a missing service", errs, `service "web" does not exist in cluster "prod"`)
+	_, errs = v.must(1, "scale", "--tasks", "2")
+	contains(t, "scale of a missing service", errs, `service "web" not found in cluster "prod"`, "'doppio deploy' creates it")
 	v.noChanges()
 }
 

@@ -46,7 +46,7 @@ func Continue(ctx context.Context, c ContinueECS, cluster, service string, rollb
 // continueOn is Continue on the service as already described (nil: not found).
 func continueOn(ctx context.Context, c ContinueECS, cluster, service string, svc *types.Service, rollback bool, now func() time.Time) (*Continued, error) {
 	if svc == nil {
-		return nil, diag.Invalid(fmt.Errorf("service %q not found in cluster %q", service, cluster), "check service and cluster in the config")
+		return nil, &NotFoundError{What: "service", Name: service, Cluster: cluster}
 	}
 	ls, err := c.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{
 		Cluster: aws.String(cluster), Service: aws.String(service),

@@ -57,18 +57,20 @@ func (r *Revisions) PlanDeregister(ctx context.Context, o DeregisterOptions) (*D
 func selectDeregister(o DeregisterOptions, revs []Revision) (*DeregisterPlan, error) {
 	p := &DeregisterPlan{Family: o.Family, Delete: o.Delete, Deregister: []Revision{}, Keep: []Revision{}}
 	if o.Revision != "" {
-		if len(revs) == 0 {
-			return nil, diag.Invalid(fmt.Errorf("family %q has no ACTIVE revision", o.Family), "")
+		if len(revs) == 0 && o.Revision == "latest" {
+			return nil, diag.Invalid(fmt.Errorf("--revision latest: family %q has no ACTIVE revision", o.Family), "")
 		}
-		target := revs[len(revs)-1]
-		if o.Revision != "latest" {
+		var target Revision
+		if o.Revision == "latest" {
+			target = revs[len(revs)-1]
+		} else {
 			n, err := strconv.Atoi(o.Revision)
 			if err != nil || n <= 0 {
 				return nil, diag.Invalid(fmt.Errorf("revision %q: want a revision number or latest", o.Revision), "")
 			}
 			i := slices.IndexFunc(revs, func(x Revision) bool { return x.Number == n })
 			if i < 0 {
-				return nil, diag.Invalid(fmt.Errorf("revision %s:%d is not ACTIVE", o.Family, n), "'doppio revisions' lists the ACTIVE revisions")
+				return nil, notActive(o.Family, n, revs) // rollback.go
 			}
 			target = revs[i]
 		}

@@ -130,7 +130,7 @@ func (c *ecsController) Rollback(ctx context.Context, p *RollbackPlan) (*Started
 		return nil, err
 	}
 	s := &Started{Kind: c.w.Kind, Cluster: p.Cluster, Service: p.Service, TaskDefinitionARN: p.Target, StartedAt: res.StartedAt,
-		Described: res.Service, Label: "deployment", Explain: true, PausedHint: ecsPausedHint}
+		DeploymentID: res.DeploymentID, Described: res.Service, Label: "deployment", Explain: true, PausedHint: ecsPausedHint}
 	if p.StopDeployment != "" {
 		s.Stopped, s.RollsBack, s.TaskDefinitionARN = p.StopDeployment, true, p.Current
 	}

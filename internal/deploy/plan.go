@@ -182,6 +182,9 @@ func (dp *Deployer) Plan(ctx context.Context, o Options) (*Plan, error) {
 	}
 	p.live = live
 	p.Create = live == nil
+	if p.Create && o.ServiceOnly { // scale and refresh never create a service
+		return nil, &NotFoundError{What: "service", Name: o.Service, Cluster: o.Cluster}
+	}
 	if p.Create && o.ServiceDefinition == nil {
 		return nil, diag.Invalid(fmt.Errorf("service %q does not exist in cluster %q and there is no service definition to create it from", o.Service, o.Cluster),
 			"set service_definition in the config, or check cluster and service")

@@ -191,7 +191,7 @@ func TestPlanRollback(t *testing.T) {
 		}, wantCode: diag.ExitError},
 		{name: "stop the deployment in progress", setup: func(f *revFake) { f.inProgress = "arn:sd/1" }, opts: RollbackOptions{Stop: true}, want: "arn:sd/1"},
 		{name: "--stop without a deployment in progress rolls back to previous", opts: RollbackOptions{Stop: true}, want: tdARN("web", 9)},
-		{name: "no service", setup: func(f *revFake) { f.service = nil }, wantCode: diag.ExitUsage},
+		{name: "no service", setup: func(f *revFake) { f.service = nil }, wantCode: diag.ExitError}, // a *NotFoundError, as status meets it
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

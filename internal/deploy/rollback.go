@@ -181,7 +181,7 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 		return nil, err
 	}
 	if svc == nil {
-		return nil, diag.Invalid(fmt.Errorf("service %q not found in cluster %q", o.Service, o.Cluster), "check service and cluster in the config")
+		return nil, &NotFoundError{What: "service", Name: o.Service, Cluster: o.Cluster}
 	}
 	if svc.DeploymentController != nil && svc.DeploymentController.Type == types.DeploymentControllerTypeCodeDeploy {
 		return nil, diag.Invalid(fmt.Errorf("service %q uses the CODE_DEPLOY deployment controller", o.Service), "roll back CodeDeploy deployments in CodeDeploy (doppio rollback supports the ECS controller)")
@@ -216,7 +216,7 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 		}
 		i := slices.IndexFunc(revs, func(x Revision) bool { return x.Number == o.Revision })
 		if i < 0 {
-			return nil, diag.Invalid(fmt.Errorf("revision %s:%d is not ACTIVE", family, o.Revision), "'doppio revisions' lists the ACTIVE revisions")
+			return nil, notActive(family, o.Revision, revs)
 		}
 		p.Target = revs[i].ARN
 		return p, nil
@@ -230,6 +230,18 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 		return nil, diag.WithHint(fmt.Errorf("no ACTIVE revision of %q older than %d to roll back to", family, current), "'doppio revisions' lists the ACTIVE revisions")
 	}
 	return p, nil
+}
+
+// notActive is the error of --revision n when revs (family's ACTIVE revisions,
+// ascending) do not hold it: exit 2, naming the latest ACTIVE revision, as run
+// --revision does.
+func notActive(family string, n int, revs []Revision) error {
+	hint := "'doppio revisions' lists the ACTIVE revisions"
+	if len(revs) == 0 {
+		return diag.Invalid(fmt.Errorf("--revision %d: task definition %s:%d is not ACTIVE; family %q has no ACTIVE revision", n, family, n, family), hint)
+	}
+	return diag.Invalid(fmt.Errorf("--revision %d: task definition %s:%d is not ACTIVE; the latest ACTIVE revision of %q is %d",
+		n, family, n, family, revs[len(revs)-1].Number), hint)
 }
 
 // activeDeployment returns the ARN of the service's IN_PROGRESS or PENDING service
@@ -254,6 +266,8 @@ type RollbackResult struct {
 	Service *types.Service
 	// StartedAt is when the rollback was requested.
 	StartedAt time.Time
+	// DeploymentID is the ecs-svc/… deployment UpdateService started ("" after a stop).
+	DeploymentID string
 }
 
 // ApplyRollback points the service at the target, or stops the in-progress
@@ -279,6 +293,7 @@ func (r *Revisions) ApplyRollback(ctx context.Context, p *RollbackPlan) (*Rollba
 		return nil, fmt.Errorf("update service %q to %s: %w", p.Service, p.Target, err)
 	}
 	res.Service = out.Service
+	res.DeploymentID = primaryDeployment(out.Service, p.Target)
 	return res, nil
 }
 

@@ -281,7 +281,7 @@ func upload(ctx context.Context, d Deps, p Plugin, bin string, o ExecOptions, c 
 	if len(data) > MaxUpload {
 		return 0, diag.Invalid(fmt.Errorf("%s has grown to %d bytes; exec cp uploads at most %d (4 MiB)", c.Local, len(data), MaxUpload), "")
 	}
-	if err := execReady(o.Task); err != nil {
+	if err := execReady(o.Task, o.Express); err != nil {
 		return 0, err
 	}
 	tmp := c.Remote + ".doppio-cp"

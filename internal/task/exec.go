@@ -90,6 +90,9 @@ type ExecOptions struct {
 	// SSMEndpoint is the SSM endpoint the plugin talks to (the AWS CLI passes the
 	// SSM client's endpoint URL).
 	SSMEndpoint string
+	// Express is set when the task belongs to an Express Mode service, which cannot
+	// turn ECS Exec on: the hint of a task without it says so.
+	Express bool
 }
 
 // container returns the named container of t, or its only one.
@@ -111,18 +114,23 @@ func container(t types.Task, name string) (types.Container, error) {
 	return types.Container{}, diag.Invalid(fmt.Errorf("task %s has %d containers", ID(aws.ToString(t.TaskArn)), len(names)), "pick one with --container ("+strings.Join(names, ", ")+")")
 }
 
-func execReady(t types.Task) error {
+func execReady(t types.Task, express bool) error {
 	if st := aws.ToString(t.LastStatus); st != "RUNNING" {
 		return diag.Invalid(fmt.Errorf("task %s is %s; ECS Exec needs a RUNNING task", ID(aws.ToString(t.TaskArn)), st), "pick a running task ('doppio tasks list --desired-status RUNNING')")
 	}
 	if !t.EnableExecuteCommand {
-		return execDisabled(ID(aws.ToString(t.TaskArn)))
+		return execDisabled(ID(aws.ToString(t.TaskArn)), express)
 	}
 	return nil
 }
 
-func execDisabled(id string) error {
-	return diag.WithHint(fmt.Errorf("ECS Exec (execute command) is not enabled on task %s", id),
+func execDisabled(id string, express bool) error {
+	err := fmt.Errorf("ECS Exec (execute command) is not enabled on task %s", id)
+	if express {
+		return diag.WithHint(err, `an Express Mode service cannot turn ECS Exec on (CreateExpressGatewayService and UpdateExpressGatewayService have no enableExecuteCommand); `+
+			`read its tasks' logs with 'doppio tasks logs', or run a one-off task from a project whose service definition sets "enableExecuteCommand": true`)
+	}
+	return diag.WithHint(err,
 		`set "enableExecuteCommand": true in the service definition and deploy (doppio forces a new deployment so the tasks get it), or run the task with it; the task role also needs the ssmmessages permissions`)
 }
 
@@ -151,7 +159,7 @@ func Exec(ctx context.Context, d Deps, p Plugin, o ExecOptions) error {
 // startExec checks the task, calls ExecuteCommand with o.Command and returns the
 // plugin's arguments for the session.
 func startExec(ctx context.Context, d Deps, o ExecOptions) ([]string, error) {
-	if err := execReady(o.Task); err != nil {
+	if err := execReady(o.Task, o.Express); err != nil {
 		return nil, err
 	}
 	c, err := container(o.Task, o.Container)
@@ -164,7 +172,7 @@ func startExec(ctx context.Context, d Deps, o ExecOptions) ([]string, error) {
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "execute command was not enabled") {
-			return nil, fmt.Errorf("execute command in task %s: %w", ID(aws.ToString(o.Task.TaskArn)), execDisabled(ID(aws.ToString(o.Task.TaskArn))))
+			return nil, fmt.Errorf("execute command in task %s: %w", ID(aws.ToString(o.Task.TaskArn)), execDisabled(ID(aws.ToString(o.Task.TaskArn)), o.Express))
 		}
 		return nil, fmt.Errorf("execute command in task %s: %w", ID(aws.ToString(o.Task.TaskArn)), err)
 	}
@@ -197,7 +205,7 @@ func PortForward(ctx context.Context, d Deps, s SSM, p Plugin, o ExecOptions, f 
 	if err != nil {
 		return err
 	}
-	if err := execReady(o.Task); err != nil {
+	if err := execReady(o.Task, o.Express); err != nil {
 		return err
 	}
 	c, err := container(o.Task, o.Container)
