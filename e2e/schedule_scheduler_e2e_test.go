@@ -111,6 +111,23 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 	}
 	t.Logf("apply --all of 3 schedules, nothing changed: %v", e.sb.Counts())
 
+	// dump writes the schedules back as rules with their scheduler: settings: diff
+	// of the dump finds no difference and apply of it writes nothing.
+	dumped, _ := e.timed(0, "schedule", "dump", "--cluster", "api", "--region", "us-east-1")
+	for _, want := range []string{"- name: tokyo-morning\n", "    group: batch\n    timezone: Asia/Tokyo\n    flexibleWindow: 15m\n    retry:\n      maximumRetryAttempts: 2\n",
+		"    at: " + once + "\n"} {
+		if !strings.Contains(dumped, want) {
+			t.Errorf("dump lacks %q:\n%s", want, dumped)
+		}
+	}
+	e.write("dumped.yaml", dumped)
+	e.timed(0, "schedule", "--conf", "dumped.yaml", "diff", "--all", "--exit-code")
+	e.sb.ResetCounts()
+	e.timed(0, "schedule", "--conf", "dumped.yaml", "apply", "--all")
+	if n := schedulerWrites(e.sb.Counts()); n != 0 {
+		t.Errorf("apply of the dump made %d writes: %v", n, e.sb.Counts())
+	}
+
 	// A schedule changed behind the file's back differs, and apply puts it back with
 	// one write.
 	got.ScheduleExpressionTimezone = aws.String("Europe/Paris")
