@@ -113,7 +113,9 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 
 	// dump writes the schedules back as rules with their scheduler: settings: diff
 	// of the dump finds no difference and apply of it writes nothing.
+	e.sb.ResetCounts()
 	dumped, _ := e.timed(0, "schedule", "dump", "--cluster", "api", "--region", "us-east-1")
+	t.Logf("dump of 3 schedules: %v", e.sb.Counts())
 	for _, want := range []string{"- name: tokyo-morning\n", "    group: batch\n    timezone: Asia/Tokyo\n    flexibleWindow: 15m\n    retry:\n      maximumRetryAttempts: 2\n",
 		"    at: " + once + "\n"} {
 		if !strings.Contains(dumped, want) {
