@@ -111,6 +111,25 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 	}
 	t.Logf("apply --all of 3 schedules, nothing changed: %v", e.sb.Counts())
 
+	// dump writes the schedules back as rules with their scheduler: settings: diff
+	// of the dump finds no difference and apply of it writes nothing.
+	e.sb.ResetCounts()
+	dumped, _ := e.timed(0, "schedule", "dump", "--cluster", "api", "--region", "us-east-1")
+	t.Logf("dump of 3 schedules: %v", e.sb.Counts())
+	for _, want := range []string{"- name: tokyo-morning\n", "    group: batch\n    timezone: Asia/Tokyo\n    flexibleWindow: 15m\n    retry:\n      maximumRetryAttempts: 2\n",
+		"    at: " + once + "\n"} {
+		if !strings.Contains(dumped, want) {
+			t.Errorf("dump lacks %q:\n%s", want, dumped)
+		}
+	}
+	e.write("dumped.yaml", dumped)
+	e.timed(0, "schedule", "--conf", "dumped.yaml", "diff", "--all", "--exit-code")
+	e.sb.ResetCounts()
+	e.timed(0, "schedule", "--conf", "dumped.yaml", "apply", "--all")
+	if n := schedulerWrites(e.sb.Counts()); n != 0 {
+		t.Errorf("apply of the dump made %d writes: %v", n, e.sb.Counts())
+	}
+
 	// A schedule changed behind the file's back differs, and apply puts it back with
 	// one write.
 	got.ScheduleExpressionTimezone = aws.String("Europe/Paris")
@@ -233,5 +252,25 @@ func TestScheduleE2EToScheduler(t *testing.T) {
 	e.timed(0, "schedule", "--conf", "ecschedule.yaml", "apply", "--all", "--to-scheduler")
 	if n := schedulerWrites(e.sb.Counts()); n != 0 {
 		t.Errorf("second migration made %d writes: %v", n, e.sb.Counts())
+	}
+	// After the migration, dump writes the schedules in place of the disabled rules
+	// of their names, and the dump changes nothing.
+	dumped, _ := e.timed(0, "schedule", "dump", "--cluster", "api", "--region", "us-east-1")
+	if strings.Count(dumped, "  scheduler:\n    group: default\n") != 2 {
+		t.Errorf("dump after the migration:\n%s", dumped)
+	}
+	e.write("dumped.yaml", dumped)
+	e.sb.ResetCounts()
+	e.timed(0, "schedule", "--conf", "dumped.yaml", "apply", "--all")
+	if n := schedulerWrites(e.sb.Counts()); n != 0 {
+		t.Errorf("apply of the dump after the migration made %d writes: %v", n, e.sb.Counts())
+	}
+	// A rule enabled again next to its schedule makes the dump ambiguous: exit 2.
+	if _, err := ev.PutRule(t.Context(), &eventbridge.PutRuleInput{Name: aws.String("nightly-report"), ScheduleExpression: aws.String("cron(0 3 * * ? *)"), State: ebtypes.RuleStateEnabled}); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr := e.timed(2, "schedule", "dump", "--cluster", "api", "--region", "us-east-1")
+	if !strings.Contains(stderr, "EventBridge rule nightly-report and schedule default/nightly-report") {
+		t.Errorf("dump with a clash:\n%s", stderr)
 	}
 }

@@ -11,15 +11,16 @@ import (
 	"github.com/doppio-ecs/doppio/internal/schedule"
 )
 
-// ScheduleDumpCmd writes an ecschedule file of the live rules.
+// ScheduleDumpCmd writes an ecschedule file of the live rules and Scheduler schedules.
 type ScheduleDumpCmd struct {
-	Cluster string `help:"Cluster whose rules to dump (default: the --conf file's)."`
+	Cluster string `help:"Cluster whose rules and Scheduler schedules to dump (default: the --conf file's)."`
 	Region  string `help:"Region (default: the --conf file's, else AWS_REGION)."`
 	Role    string `help:"Role written at the top of the file (ecschedule's -role)."`
 }
 
 // Run writes an ecschedule file (YAML, stdout) of every rule with one ECS task
-// target on the cluster, which apply then leaves unchanged.
+// target on the cluster and every EventBridge Scheduler schedule running a task
+// there (with its scheduler: settings), which apply then leaves unchanged.
 func (c *ScheduleDumpCmd) Run(ctx context.Context, a *app, s *ScheduleCmd) error {
 	f := &schedule.File{Region: c.Region, Cluster: c.Cluster, Role: c.Role}
 	if len(s.Conf) > 0 {

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-	"github.com/goccy/go-yaml"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/doppio-ecs/doppio/internal/ui"
@@ -132,21 +131,28 @@ func (s *Session) Drift(ctx context.Context, local *ecs.RegisterTaskDefinitionIn
 }
 
 // Dump reads every rule of the region whose single target runs a task on the
-// file's cluster into f (rules sorted by name); when they all carry one tracking
-// id other than the cluster's name, it is written as trackingId, so that apply of
-// the dump changes nothing.
+// file's cluster, and every EventBridge Scheduler schedule (of every schedule
+// group) whose target does, into f (rules sorted by name, schedules with their
+// scheduler: settings); when they all carry one tracking id other than the
+// cluster's name (rules' tags, schedule groups' tags), it is written as
+// trackingId, so that apply of the dump changes nothing.
 func Dump(ctx context.Context, r *Region, f *File) (DumpResult, error) {
-	if err := dump(ctx, r, f); err != nil {
+	res := DumpResult{File: f}
+	if err := dump(ctx, r, f, &res); err != nil {
 		return DumpResult{}, err
 	}
-	b, err := yaml.Marshal(f)
+	b, err := dumpYAML(f)
 	if err != nil {
 		return DumpResult{}, err
 	}
-	return DumpResult{File: f, YAML: string(b), Rules: len(f.Rules)}, nil
+	res.YAML, res.Rules = string(b), len(f.Rules)
+	if res.Note != "" {
+		res.YAML = "# " + res.Note + "\n" + res.YAML
+	}
+	return res, nil
 }
 
-func dump(ctx context.Context, r *Region, f *File) error {
+func dump(ctx context.Context, r *Region, f *File, res *DumpResult) error {
 	acct := Account{ID: r.Account, Region: r.Name}
 	live, err := Fetch(ctx, r.Events, nil, nil, nil)
 	if err != nil {
@@ -185,6 +191,22 @@ func dump(ctx context.Context, r *Region, f *File) error {
 			}
 		}
 	}
+	scheds, ok, err := fetchDumpSchedules(ctx, r, clusterARN, acct)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		res.Note = "EventBridge Scheduler not read (access denied): EventBridge rules only"
+	}
+	if err := mergeSchedules(f, live, scheds); err != nil {
+		return err
+	}
+	for _, s := range scheds {
+		if s.group != DefaultGroup && s.trackingID != "" {
+			trackIDs[s.trackingID]++
+		}
+	}
+	res.Schedules = len(scheds)
 	if len(trackIDs) == 1 {
 		for id := range trackIDs {
 			if id != f.Cluster {
@@ -225,6 +247,10 @@ type DumpResult struct {
 	File  *File  `json:"file"`
 	YAML  string `json:"yaml"`
 	Rules int    `json:"rules"`
+	// Schedules counts the rules that are EventBridge Scheduler schedules.
+	Schedules int `json:"schedules"`
+	// Note says what the dump could not read (it is a comment atop the YAML).
+	Note string `json:"note,omitempty"`
 }
 
 // WriteText prints the YAML.
