@@ -16,10 +16,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"doppio":                scripttest.Doppio(func(ctx context.Context, args []string) int { return cli.Main(ctx, args, cli.OSEnv()) }),
-		"doppio-sandbox-plugin": func() { os.Exit(sandboxPlugin()) },
-	})
+		"doppio-sandbox-plugin": sandboxPlugin,
+	}))
 }
 
 // TestScripts runs the CLI scripts that reach AWS, in testdata/script: each is a

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/doppio-ecs/doppio/internal/scripttest"
@@ -9,9 +10,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"doppio": scripttest.Doppio(func(ctx context.Context, args []string) int { return Main(ctx, args, OSEnv()) }),
-	})
+	}))
 }
 
 // TestScripts runs the CLI scripts in testdata/script: each is a txtar archive of

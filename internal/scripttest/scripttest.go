@@ -16,14 +16,14 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// Doppio runs main as the `doppio` command of a script: with the process's
-// arguments, on a context that ends on SIGINT or SIGTERM, exiting with its code.
-func Doppio(main func(ctx context.Context, args []string) int) func() {
-	return func() {
+// Doppio runs main as the `doppio` command of a script (testscript.RunMain): with
+// the process's arguments, on a context that ends on SIGINT or SIGTERM, returning
+// its exit code.
+func Doppio(main func(ctx context.Context, args []string) int) func() int {
+	return func() int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := main(ctx, os.Args[1:])
-		stop()
-		os.Exit(code)
+		defer stop()
+		return main(ctx, os.Args[1:])
 	}
 }
 
