@@ -135,20 +135,11 @@ func (a *account) findSD(arn string) (*service, *serviceDeployment) {
 
 // listServiceDeployments follows the ListServiceDeployments API reference: filters
 // by status and createdAt, newest first, maxResults up to 100 (default 20).
-func (e *ecsCall) listServiceDeployments() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := a.services[serviceKey(e.c.Region, lastSegment(str(req, "cluster"), "default"), lastSegment(str(req, "service"), ""))]
+func (e *ecsCall) listServiceDeployments(req obj, now time.Time) {
+	s := e.existingService(req)
 	if s == nil {
-		e.fail("ServiceNotFoundException", "Service not found.")
 		return
 	}
-	now := a.clock.Now()
 	var want []string
 	for _, v := range list(req, "status") {
 		if st, ok := v.(string); ok {
@@ -229,40 +220,35 @@ func epochValue(v any) (time.Time, bool) {
 	return time.Unix(int64(n), 0), true
 }
 
-func (e *ecsCall) describeServiceDeployments() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.clock.Now()
+func (e *ecsCall) describeServiceDeployments(req obj, now time.Time) {
 	var res struct {
 		ServiceDeployments []wireServiceDeployment `json:"serviceDeployments"`
 		Failures           []wireFailure           `json:"failures"`
 	}
-	res.ServiceDeployments, res.Failures = []wireServiceDeployment{}, []wireFailure{}
-	for _, v := range list(req, "serviceDeploymentArns") {
-		arn, _ := v.(string)
-		s, sd := a.visibleSD(arn, now)
+	res.ServiceDeployments, res.Failures = describeEach(list(req, "serviceDeploymentArns"), func(arn string) (wireServiceDeployment, bool) {
+		s, sd := e.a.visibleSD(arn, now)
 		if sd == nil {
-			res.Failures = append(res.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
-			continue
+			return wireServiceDeployment{}, false
 		}
-		res.ServiceDeployments = append(res.ServiceDeployments, s.sdJSON(sd, now))
-	}
+		return s.sdJSON(sd, now), true
+	})
 	e.ok(res)
+}
+
+// requestedSD is the service deployment arn names as of T, or nil after answering
+// ServiceDeploymentNotFoundException. The caller holds a.mu.
+func (e *ecsCall) requestedSD(arn string, T time.Time) (*service, *serviceDeployment) {
+	s, sd := e.a.visibleSD(arn, T)
+	if sd == nil {
+		e.fail("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
+	}
+	return s, sd
 }
 
 // stopServiceDeployment follows "Stopping Amazon ECS service deployments": a PENDING
 // or IN_PROGRESS deployment moves to ROLLBACK_REQUESTED and rolls back to the previous
 // service revision; deployments already stopping or rolling back continue.
-func (e *ecsCall) stopServiceDeployment() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
+func (e *ecsCall) stopServiceDeployment(req obj, T time.Time) {
 	arn := str(req, "serviceDeploymentArn")
 	stopType := str(req, "stopType")
 	if stopType == "" {
@@ -273,12 +259,8 @@ func (e *ecsCall) stopServiceDeployment() {
 		return
 	}
 	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	T := a.clock.Now()
-	s, sd := a.visibleSD(arn, T)
+	s, sd := e.requestedSD(arn, T)
 	if sd == nil {
-		e.fail("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
 		return
 	}
 	st, _, _ := sd.status(T)
@@ -327,37 +309,21 @@ func (e *ecsCall) stopServiceDeployment() {
 
 // describeServiceRevisions returns the configuration each deployment ran with
 // (ServiceRevision in the API reference).
-func (e *ecsCall) describeServiceRevisions() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.clock.Now()
+func (e *ecsCall) describeServiceRevisions(req obj, now time.Time) {
 	var res struct {
 		ServiceRevisions []wireServiceRevision `json:"serviceRevisions"`
 		Failures         []wireFailure         `json:"failures"`
 	}
-	res.ServiceRevisions, res.Failures = []wireServiceRevision{}, []wireFailure{}
-	for _, v := range list(req, "serviceRevisionArns") {
-		arn, _ := v.(string)
-		var found *wireServiceRevision
-		for _, s := range a.services {
+	res.ServiceRevisions, res.Failures = describeEach(list(req, "serviceRevisionArns"), func(arn string) (wireServiceRevision, bool) {
+		for _, s := range e.a.services {
 			for _, d := range s.deployments {
-				if s.revisionArn(d) == arn && !d.createdAt.After(now) && found == nil {
-					r := s.revisionJSON(d)
-					found = &r
+				if s.revisionArn(d) == arn && !d.createdAt.After(now) {
+					return s.revisionJSON(d), true
 				}
 			}
 		}
-		if found == nil {
-			res.Failures = append(res.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
-			continue
-		}
-		res.ServiceRevisions = append(res.ServiceRevisions, *found)
-	}
+		return wireServiceRevision{}, false
+	})
 	e.ok(res)
 }
 

@@ -211,7 +211,7 @@ func (e *ecsCall) updateService() {
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	s := a.services[serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))]
+	s := a.services[e.repliedServiceKey(svc)]
 	if s == nil {
 		e.ok(reply)
 		return
@@ -223,14 +223,8 @@ func (e *ecsCall) updateService() {
 }
 
 func (e *ecsCall) describeServices() {
-	status, body, err := e.forward(e.body)
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	reply, ok := e.forwardObj(e.body)
+	if !ok {
 		return
 	}
 	a := e.a
@@ -239,7 +233,7 @@ func (e *ecsCall) describeServices() {
 	now := a.clock.Now()
 	for _, v := range list(reply, "services") {
 		svc, _ := v.(map[string]any)
-		s := a.services[serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))]
+		s := a.services[e.repliedServiceKey(svc)]
 		if s != nil && str(svc, "status") == "ACTIVE" {
 			s.render(svc, now)
 		}
@@ -250,21 +244,15 @@ func (e *ecsCall) describeServices() {
 // deleteService stops the service's tasks (DeleteService API reference: the service
 // goes DRAINING, its tasks stop, then INACTIVE) and forgets the simulation.
 func (e *ecsCall) deleteService() {
-	status, body, err := e.forward(e.body)
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	reply, ok := e.forwardObj(e.body)
+	if !ok {
 		return
 	}
 	svc := sub(reply, "service")
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	key := serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))
+	key := e.repliedServiceKey(svc)
 	if s := a.services[key]; s != nil {
 		T := a.clock.Now()
 		s.truncate(a, T)
@@ -291,14 +279,8 @@ func (e *ecsCall) listServices() {
 			fwd[k] = v
 		}
 	}
-	status, body, err := e.forward(mustMarshal(fwd))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	o, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	o, ok := e.forwardObj(mustMarshal(fwd))
+	if !ok {
 		return
 	}
 	cluster := lastSegment(str(req, "cluster"), "default")
@@ -344,25 +326,13 @@ func motoSafe(req obj) []byte {
 // moto and decodes its reply; it answers errors itself.
 func (e *ecsCall) forwardService(req obj) (td, reply obj, ok bool) {
 	if ref := str(req, "taskDefinition"); ref != "" {
-		t, status, body, err := e.taskDefinition(ref)
-		if err != nil || status != 200 {
-			e.relay(status, body, err)
+		if td, ok = e.taskDefinition(ref); !ok {
 			return nil, nil, false
 		}
-		td = t
 		req["taskDefinition"] = str(td, "taskDefinitionArn")
 	}
-	status, body, err := e.forward(motoSafe(req))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return nil, nil, false
-	}
-	reply, err = decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
-		return nil, nil, false
-	}
-	return td, reply, true
+	reply, ok = e.forwardObj(motoSafe(req))
+	return td, reply, ok
 }
 
 // update applies an UpdateService at T: the kept fields change at once; a new task

@@ -362,6 +362,12 @@ type wireTaskSetAnswer struct {
 	TaskSet wireTaskSet `json:"taskSet"`
 }
 
+// wireTaskSets answers DescribeTaskSets.
+type wireTaskSets struct {
+	TaskSets []wireTaskSet `json:"taskSets"`
+	Failures []wireFailure `json:"failures"`
+}
+
 // wireExecAnswer answers ExecuteCommand.
 type wireExecAnswer struct {
 	ClusterArn    string      `json:"clusterArn"`
