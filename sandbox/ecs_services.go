@@ -155,22 +155,8 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg revisionC
 			sd.stopReason = "Service deployment stopped because a newer service deployment started."
 		}
 	}
-	specs, beh := containerSpecs(td, nil)
-	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (ecs_pullfail.go)
-	d := &deployment{
-		id:              a.deploymentID(),
-		taskDef:         str(td, "taskDefinitionArn"),
-		td:              td,
-		specs:           specs,
-		beh:             beh,
-		dur:             a.scaled(a.opts.DeploymentDuration, beh),
-		createdAt:       T,
-		launchType:      str(s.attrs, "launchType"),
-		platformVersion: str(s.attrs, "platformVersion"),
-		cfg:             cfg,
-		desired:         s.desired,
-	}
-	d.revision = strings.TrimPrefix(d.id, "ecs-svc/")
+	d := a.newDeployment(T, td, cfg, str(s.attrs, "launchType"), str(s.attrs, "platformVersion"))
+	d.desired = s.desired
 	dc := sub(s.attrs, "deploymentConfiguration")
 	cb := sub(dc, "deploymentCircuitBreaker")
 	d.breaker, d.rollback = boolean(cb, "enable"), boolean(cb, "rollback")
@@ -192,6 +178,27 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg revisionC
 	s.deployments = append(s.deployments, d)
 	s.sds = append(s.sds, sd)
 	s.plan(a, T)
+	return d
+}
+
+// newDeployment is a deployment (of a service, or behind a task set) of td created at
+// T with its configuration, launch type and platform version.
+func (a *account) newDeployment(T time.Time, td obj, cfg revisionCfg, launchType, platformVersion string) *deployment {
+	specs, beh := containerSpecs(td, nil)
+	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (ecs_pullfail.go)
+	d := &deployment{
+		id:              a.deploymentID(),
+		taskDef:         str(td, "taskDefinitionArn"),
+		td:              td,
+		specs:           specs,
+		beh:             beh,
+		dur:             a.scaled(a.opts.DeploymentDuration, beh),
+		createdAt:       T,
+		launchType:      launchType,
+		platformVersion: platformVersion,
+		cfg:             cfg,
+	}
+	d.revision = strings.TrimPrefix(d.id, "ecs-svc/")
 	return d
 }
 
