@@ -62,25 +62,38 @@ func defaultDeploymentConfiguration(dc obj) obj {
 }
 
 func (e *ecsCall) createService() {
+	e.writeService(nil, func(req, td, svc obj, T time.Time) {
+		a := e.a
+		s := newService(e.c.Region, svc, req, T)
+		a.services[serviceKey(s.region, s.cluster, s.name)] = s
+		if td != nil {
+			s.firstDeployment(a, T, td, req)
+		}
+		s.render(svc, a.clock.Now())
+	})
+}
+
+// writeService runs CreateService or UpdateService: unless reject refuses the
+// request (and answers it), moto creates or changes the service (forwardService);
+// then apply brings the simulation up to date, under the account's lock at T, with
+// the request, its task definition and moto's Service; the answer is moto's, as
+// apply leaves it.
+func (e *ecsCall) writeService(reject func(req obj) bool, apply func(req, td, svc obj, T time.Time)) {
 	req, ok := e.request()
 	if !ok {
+		return
+	}
+	if reject != nil && reject(req) {
 		return
 	}
 	td, reply, ok := e.forwardService(req)
 	if !ok {
 		return
 	}
-	svc := sub(reply, "service")
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	T := a.clock.Now()
-	s := newService(e.c.Region, svc, req, T)
-	a.services[serviceKey(s.region, s.cluster, s.name)] = s
-	if td != nil {
-		s.firstDeployment(a, T, td, req)
-	}
-	s.render(svc, a.clock.Now())
+	apply(req, td, sub(reply, "service"), a.clock.Now())
 	e.ok(reply)
 }
 
@@ -203,30 +216,12 @@ func (a *account) newDeployment(T time.Time, td obj, cfg revisionCfg, launchType
 }
 
 func (e *ecsCall) updateService() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	if e.rejectCodeDeployUpdate(req) { // ecs_bluegreen_api.go
-		return
-	}
-	td, reply, ok := e.forwardService(req)
-	if !ok {
-		return
-	}
-	svc := sub(reply, "service")
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := a.services[e.repliedServiceKey(svc)]
-	if s == nil {
-		e.ok(reply)
-		return
-	}
-	T := a.clock.Now()
-	s.update(a, T, req, td)
-	s.render(svc, T)
-	e.ok(reply)
+	e.writeService(e.rejectCodeDeployUpdate, func(req, td, svc obj, T time.Time) { // ecs_bluegreen_api.go
+		if s := e.a.services[e.repliedServiceKey(svc)]; s != nil {
+			s.update(e.a, T, req, td)
+			s.render(svc, T)
+		}
+	})
 }
 
 func (e *ecsCall) describeServices() {
