@@ -8,14 +8,13 @@ import (
 // Applications and deployment groups (CreateApplication, CreateDeploymentGroup and
 // friends in the CodeDeploy API Reference).
 
-func (s *Server) createApplication(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-		ComputePlatform string `json:"computePlatform"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// createApplicationInput is the body of CreateApplication.
+type createApplicationInput struct {
+	ApplicationName string `json:"applicationName"`
+	ComputePlatform string `json:"computePlatform"`
+}
+
+func (s *Server) createApplication(q *request, in *createApplicationInput) (any, error) {
 	if in.ApplicationName == "" {
 		return nil, apiErr("ApplicationNameRequiredException", "The application name must be specified.")
 	}
@@ -52,13 +51,12 @@ func (app *application) info() applicationInfo {
 	}
 }
 
-func (s *Server) getApplication(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getApplicationInput is the body of GetApplication.
+type getApplicationInput struct {
+	ApplicationName string `json:"applicationName"`
+}
+
+func (s *Server) getApplication(q *request, in *getApplicationInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err
@@ -66,13 +64,12 @@ func (s *Server) getApplication(q *request) (any, error) {
 	return map[string]any{"application": app.info()}, nil
 }
 
-func (s *Server) listApplications(q *request) (any, error) {
-	var in struct {
-		NextToken string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listApplicationsInput is the body of ListApplications.
+type listApplicationsInput struct {
+	NextToken string `json:"nextToken"`
+}
+
+func (s *Server) listApplications(q *request, in *listApplicationsInput) (any, error) {
 	names, next, err := page(sortedKeys(q.acct.apps), in.NextToken, 100)
 	if err != nil {
 		return nil, err
@@ -88,13 +85,12 @@ func listReply(key string, names []string, next string) map[string]any {
 	return out
 }
 
-func (s *Server) batchGetApplications(q *request) (any, error) {
-	var in struct {
-		ApplicationNames []string `json:"applicationNames"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// batchGetApplicationsInput is the body of BatchGetApplications.
+type batchGetApplicationsInput struct {
+	ApplicationNames []string `json:"applicationNames"`
+}
+
+func (s *Server) batchGetApplications(q *request, in *batchGetApplicationsInput) (any, error) {
 	if len(in.ApplicationNames) > 100 {
 		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
 	}
@@ -109,13 +105,12 @@ func (s *Server) batchGetApplications(q *request) (any, error) {
 	return map[string]any{"applicationsInfo": infos}, nil
 }
 
-func (s *Server) deleteApplication(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// deleteApplicationInput is the body of DeleteApplication.
+type deleteApplicationInput struct {
+	ApplicationName string `json:"applicationName"`
+}
+
+func (s *Server) deleteApplication(q *request, in *deleteApplicationInput) (any, error) {
 	if in.ApplicationName == "" {
 		return nil, apiErr("ApplicationNameRequiredException", "The application name must be specified.")
 	}
@@ -236,17 +231,10 @@ func (a *account) validate(app *application, g *group) error {
 	return nil
 }
 
-func (s *Server) createDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
-	app, err := q.acct.app(in.ApplicationName)
+func (s *Server) createDeploymentGroup(q *request, in *groupInput) (any, error) {
+	app, err := q.acct.groupApp(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
-	}
-	if in.DeploymentGroupName == "" {
-		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
 	}
 	if app.groups[in.DeploymentGroupName] != nil {
 		return nil, apiErr("DeploymentGroupAlreadyExistsException",
@@ -309,11 +297,7 @@ func (s *Server) groupInfo(q *request, g *group) deploymentGroupInfo {
 	return info
 }
 
-func (s *Server) getDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) getDeploymentGroup(q *request, in *groupInput) (any, error) {
 	_, g, err := q.acct.group(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
@@ -321,14 +305,13 @@ func (s *Server) getDeploymentGroup(q *request) (any, error) {
 	return map[string]any{"deploymentGroupInfo": s.groupInfo(q, g)}, nil
 }
 
-func (s *Server) listDeploymentGroups(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-		NextToken       string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentGroupsInput is the body of ListDeploymentGroups.
+type listDeploymentGroupsInput struct {
+	ApplicationName string `json:"applicationName"`
+	NextToken       string `json:"nextToken"`
+}
+
+func (s *Server) listDeploymentGroups(q *request, in *listDeploymentGroupsInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err
@@ -342,14 +325,13 @@ func (s *Server) listDeploymentGroups(q *request) (any, error) {
 	return out, nil
 }
 
-func (s *Server) batchGetDeploymentGroups(q *request) (any, error) {
-	var in struct {
-		ApplicationName      string   `json:"applicationName"`
-		DeploymentGroupNames []string `json:"deploymentGroupNames"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// batchGetDeploymentGroupsInput is the body of BatchGetDeploymentGroups.
+type batchGetDeploymentGroupsInput struct {
+	ApplicationName      string   `json:"applicationName"`
+	DeploymentGroupNames []string `json:"deploymentGroupNames"`
+}
+
+func (s *Server) batchGetDeploymentGroups(q *request, in *batchGetDeploymentGroupsInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err
@@ -376,11 +358,7 @@ func (s *Server) batchGetDeploymentGroups(q *request) (any, error) {
 	return out, nil
 }
 
-func (s *Server) updateDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) updateDeploymentGroup(q *request, in *groupInput) (any, error) {
 	app, g, err := q.acct.group(in.ApplicationName, in.CurrentDeploymentGroupName)
 	if err != nil {
 		return nil, err
@@ -402,29 +380,21 @@ func (s *Server) updateDeploymentGroup(q *request) (any, error) {
 	return map[string]any{"hooksNotCleanedUp": []any{}}, nil
 }
 
-func (s *Server) deleteDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
-	app, err := q.acct.app(in.ApplicationName)
+func (s *Server) deleteDeploymentGroup(q *request, in *groupInput) (any, error) {
+	app, err := q.acct.groupApp(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
-	}
-	if in.DeploymentGroupName == "" {
-		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
 	}
 	delete(app.groups, in.DeploymentGroupName)
 	return map[string]any{"hooksNotCleanedUp": []any{}}, nil
 }
 
-func (s *Server) getDeploymentConfig(q *request) (any, error) {
-	var in struct {
-		DeploymentConfigName string `json:"deploymentConfigName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getDeploymentConfigInput is the body of GetDeploymentConfig.
+type getDeploymentConfigInput struct {
+	DeploymentConfigName string `json:"deploymentConfigName"`
+}
+
+func (s *Server) getDeploymentConfig(q *request, in *getDeploymentConfigInput) (any, error) {
 	if in.DeploymentConfigName == "" {
 		return nil, apiErr("DeploymentConfigNameRequiredException", "The deployment configuration name must be specified.")
 	}
@@ -435,13 +405,12 @@ func (s *Server) getDeploymentConfig(q *request) (any, error) {
 	return map[string]any{"deploymentConfigInfo": c.info(q.acct.id)}, nil
 }
 
-func (s *Server) listDeploymentConfigs(q *request) (any, error) {
-	var in struct {
-		NextToken string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentConfigsInput is the body of ListDeploymentConfigs.
+type listDeploymentConfigsInput struct {
+	NextToken string `json:"nextToken"`
+}
+
+func (s *Server) listDeploymentConfigs(q *request, in *listDeploymentConfigsInput) (any, error) {
 	var names []string
 	for _, c := range predefinedConfigs() {
 		names = append(names, c.name)
@@ -454,16 +423,15 @@ func (s *Server) listDeploymentConfigs(q *request) (any, error) {
 	return listReply("deploymentConfigsList", names, next), nil
 }
 
-func (s *Server) createDeploymentConfig(q *request) (any, error) {
-	var in struct {
-		DeploymentConfigName string                `json:"deploymentConfigName"`
-		ComputePlatform      string                `json:"computePlatform"`
-		TrafficRoutingConfig *trafficRoutingConfig `json:"trafficRoutingConfig"`
-		MinimumHealthyHosts  json.RawMessage       `json:"minimumHealthyHosts"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// createDeploymentConfigInput is the body of CreateDeploymentConfig.
+type createDeploymentConfigInput struct {
+	DeploymentConfigName string                `json:"deploymentConfigName"`
+	ComputePlatform      string                `json:"computePlatform"`
+	TrafficRoutingConfig *trafficRoutingConfig `json:"trafficRoutingConfig"`
+	MinimumHealthyHosts  json.RawMessage       `json:"minimumHealthyHosts"`
+}
+
+func (s *Server) createDeploymentConfig(q *request, in *createDeploymentConfigInput) (any, error) {
 	if in.DeploymentConfigName == "" {
 		return nil, apiErr("DeploymentConfigNameRequiredException", "The deployment configuration name must be specified.")
 	}
@@ -492,13 +460,12 @@ func (s *Server) createDeploymentConfig(q *request) (any, error) {
 	return map[string]string{"deploymentConfigId": c.info(q.acct.id).DeploymentConfigID}, nil
 }
 
-func (s *Server) deleteDeploymentConfig(q *request) (any, error) {
-	var in struct {
-		DeploymentConfigName string `json:"deploymentConfigName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// deleteDeploymentConfigInput is the body of DeleteDeploymentConfig.
+type deleteDeploymentConfigInput struct {
+	DeploymentConfigName string `json:"deploymentConfigName"`
+}
+
+func (s *Server) deleteDeploymentConfig(q *request, in *deleteDeploymentConfigInput) (any, error) {
 	if q.acct.configs[in.DeploymentConfigName] == nil {
 		if q.acct.config(in.DeploymentConfigName) != nil {
 			return nil, apiErr("InvalidOperationException", "A predefined deployment configuration cannot be deleted.")

@@ -83,11 +83,7 @@ type createDeploymentInput struct {
 	AutoRollbackConfiguration *autoRollbackConfig `json:"autoRollbackConfiguration"`
 }
 
-func (s *Server) createDeployment(q *request) (any, error) {
-	var in createDeploymentInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) createDeployment(q *request, in *createDeploymentInput) (any, error) {
 	app, g, err := q.acct.group(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
@@ -252,13 +248,12 @@ func targetStatus(v view) string {
 	return "Failed"
 }
 
-func (s *Server) getDeployment(q *request) (any, error) {
-	var in struct {
-		DeploymentID string `json:"deploymentId"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getDeploymentInput is the body of GetDeployment.
+type getDeploymentInput struct {
+	DeploymentID string `json:"deploymentId"`
+}
+
+func (s *Server) getDeployment(q *request, in *getDeploymentInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -266,13 +261,12 @@ func (s *Server) getDeployment(q *request) (any, error) {
 	return map[string]any{"deploymentInfo": s.deploymentInfo(q, d)}, nil
 }
 
-func (s *Server) batchGetDeployments(q *request) (any, error) {
-	var in struct {
-		DeploymentIDs []string `json:"deploymentIds"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// batchGetDeploymentsInput is the body of BatchGetDeployments.
+type batchGetDeploymentsInput struct {
+	DeploymentIDs []string `json:"deploymentIds"`
+}
+
+func (s *Server) batchGetDeployments(q *request, in *batchGetDeploymentsInput) (any, error) {
 	if len(in.DeploymentIDs) > 25 {
 		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (25) was exceeded.")
 	}
@@ -290,20 +284,19 @@ func (s *Server) batchGetDeployments(q *request) (any, error) {
 	return map[string]any{"deploymentsInfo": infos}, nil
 }
 
-func (s *Server) listDeployments(q *request) (any, error) {
-	var in struct {
-		ApplicationName     string   `json:"applicationName"`
-		DeploymentGroupName string   `json:"deploymentGroupName"`
-		IncludeOnlyStatuses []string `json:"includeOnlyStatuses"`
-		CreateTimeRange     *struct {
-			Start *epoch `json:"start"`
-			End   *epoch `json:"end"`
-		} `json:"createTimeRange"`
-		NextToken string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentsInput is the body of ListDeployments.
+type listDeploymentsInput struct {
+	ApplicationName     string   `json:"applicationName"`
+	DeploymentGroupName string   `json:"deploymentGroupName"`
+	IncludeOnlyStatuses []string `json:"includeOnlyStatuses"`
+	CreateTimeRange     *struct {
+		Start *epoch `json:"start"`
+		End   *epoch `json:"end"`
+	} `json:"createTimeRange"`
+	NextToken string `json:"nextToken"`
+}
+
+func (s *Server) listDeployments(q *request, in *listDeploymentsInput) (any, error) {
 	if in.ApplicationName != "" {
 		if _, err := q.acct.app(in.ApplicationName); err != nil {
 			return nil, err
@@ -355,14 +348,13 @@ func (s *Server) listDeployments(q *request) (any, error) {
 	return listReply("deployments", ids, next), nil
 }
 
-func (s *Server) stopDeployment(q *request) (any, error) {
-	var in struct {
-		DeploymentID        string `json:"deploymentId"`
-		AutoRollbackEnabled *bool  `json:"autoRollbackEnabled"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// stopDeploymentInput is the body of StopDeployment.
+type stopDeploymentInput struct {
+	DeploymentID        string `json:"deploymentId"`
+	AutoRollbackEnabled *bool  `json:"autoRollbackEnabled"`
+}
+
+func (s *Server) stopDeployment(q *request, in *stopDeploymentInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -388,14 +380,13 @@ func (s *Server) stopDeployment(q *request) (any, error) {
 	return map[string]string{"status": "Succeeded", "statusMessage": "Stopping Succeeded."}, nil
 }
 
-func (s *Server) continueDeployment(q *request) (any, error) {
-	var in struct {
-		DeploymentID       string `json:"deploymentId"`
-		DeploymentWaitType string `json:"deploymentWaitType"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// continueDeploymentInput is the body of ContinueDeployment.
+type continueDeploymentInput struct {
+	DeploymentID       string `json:"deploymentId"`
+	DeploymentWaitType string `json:"deploymentWaitType"`
+}
+
+func (s *Server) continueDeployment(q *request, in *continueDeploymentInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -475,14 +466,13 @@ func (s *Server) ecsTarget(q *request, d *deployment) deploymentTarget {
 	return deploymentTarget{DeploymentTargetType: "ECSTarget", EcsTarget: t}
 }
 
-func (s *Server) listDeploymentTargets(q *request) (any, error) {
-	var in struct {
-		DeploymentID string `json:"deploymentId"`
-		NextToken    string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentTargetsInput is the body of ListDeploymentTargets.
+type listDeploymentTargetsInput struct {
+	DeploymentID string `json:"deploymentId"`
+	NextToken    string `json:"nextToken"`
+}
+
+func (s *Server) listDeploymentTargets(q *request, in *listDeploymentTargetsInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -505,14 +495,13 @@ func (s *Server) findTarget(q *request, d *deployment, id string) (deploymentTar
 	return s.ecsTarget(q, d), nil
 }
 
-func (s *Server) getDeploymentTarget(q *request) (any, error) {
-	var in struct {
-		DeploymentID string `json:"deploymentId"`
-		TargetID     string `json:"targetId"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getDeploymentTargetInput is the body of GetDeploymentTarget.
+type getDeploymentTargetInput struct {
+	DeploymentID string `json:"deploymentId"`
+	TargetID     string `json:"targetId"`
+}
+
+func (s *Server) getDeploymentTarget(q *request, in *getDeploymentTargetInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -524,14 +513,13 @@ func (s *Server) getDeploymentTarget(q *request) (any, error) {
 	return map[string]any{"deploymentTarget": t}, nil
 }
 
-func (s *Server) batchGetDeploymentTargets(q *request) (any, error) {
-	var in struct {
-		DeploymentID string   `json:"deploymentId"`
-		TargetIDs    []string `json:"targetIds"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// batchGetDeploymentTargetsInput is the body of BatchGetDeploymentTargets.
+type batchGetDeploymentTargetsInput struct {
+	DeploymentID string   `json:"deploymentId"`
+	TargetIDs    []string `json:"targetIds"`
+}
+
+func (s *Server) batchGetDeploymentTargets(q *request, in *batchGetDeploymentTargetsInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -550,14 +538,13 @@ func (s *Server) batchGetDeploymentTargets(q *request) (any, error) {
 	return map[string]any{"deploymentTargets": targets}, nil
 }
 
-func (s *Server) getApplicationRevision(q *request) (any, error) {
-	var in struct {
-		ApplicationName string            `json:"applicationName"`
-		Revision        *revisionLocation `json:"revision"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getApplicationRevisionInput is the body of GetApplicationRevision.
+type getApplicationRevisionInput struct {
+	ApplicationName string            `json:"applicationName"`
+	Revision        *revisionLocation `json:"revision"`
+}
+
+func (s *Server) getApplicationRevision(q *request, in *getApplicationRevisionInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err

@@ -102,13 +102,23 @@ func (a *account) app(name string) (*application, error) {
 	return app, nil
 }
 
-func (a *account) group(appName, name string) (*application, *group, error) {
+// groupApp is the application of a request about its deployment group name: the
+// application must exist and the group's name be given.
+func (a *account) groupApp(appName, name string) (*application, error) {
 	app, err := a.app(appName)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if name == "" {
-		return nil, nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
+		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
+	}
+	return app, nil
+}
+
+func (a *account) group(appName, name string) (*application, *group, error) {
+	app, err := a.groupApp(appName, name)
+	if err != nil {
+		return nil, nil, err
 	}
 	g := app.groups[name]
 	if g == nil {
