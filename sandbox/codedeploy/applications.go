@@ -121,19 +121,13 @@ func (s *Server) deleteApplication(q *request, in *deleteApplicationInput) (any,
 
 // groupInput is the body of CreateDeploymentGroup and UpdateDeploymentGroup.
 type groupInput struct {
-	ApplicationName                  string              `json:"applicationName"`
-	DeploymentGroupName              string              `json:"deploymentGroupName"`
-	CurrentDeploymentGroupName       string              `json:"currentDeploymentGroupName"`
-	NewDeploymentGroupName           string              `json:"newDeploymentGroupName"`
-	DeploymentConfigName             string              `json:"deploymentConfigName"`
-	ServiceRoleArn                   string              `json:"serviceRoleArn"`
-	DeploymentStyle                  *deploymentStyle    `json:"deploymentStyle"`
-	EcsServices                      []ecsService        `json:"ecsServices"`
-	LoadBalancerInfo                 *loadBalancerInfo   `json:"loadBalancerInfo"`
-	BlueGreenDeploymentConfiguration *blueGreenConfig    `json:"blueGreenDeploymentConfiguration"`
-	AutoRollbackConfiguration        *autoRollbackConfig `json:"autoRollbackConfiguration"`
-	AlarmConfiguration               json.RawMessage     `json:"alarmConfiguration"`
-	TriggerConfigurations            json.RawMessage     `json:"triggerConfigurations"`
+	ApplicationName            string `json:"applicationName"`
+	DeploymentGroupName        string `json:"deploymentGroupName"`
+	CurrentDeploymentGroupName string `json:"currentDeploymentGroupName"`
+	NewDeploymentGroupName     string `json:"newDeploymentGroupName"`
+	DeploymentConfigName       string `json:"deploymentConfigName"`
+	ServiceRoleArn             string `json:"serviceRoleArn"`
+	groupSettings
 }
 
 // apply copies the fields that were sent onto g.
@@ -144,27 +138,7 @@ func (in *groupInput) apply(g *group) {
 	if in.ServiceRoleArn != "" {
 		g.roleArn = in.ServiceRoleArn
 	}
-	if in.DeploymentStyle != nil {
-		g.style = in.DeploymentStyle
-	}
-	if in.EcsServices != nil {
-		g.services = in.EcsServices
-	}
-	if in.LoadBalancerInfo != nil {
-		g.lb = in.LoadBalancerInfo
-	}
-	if in.BlueGreenDeploymentConfiguration != nil {
-		g.blueGreen = in.BlueGreenDeploymentConfiguration
-	}
-	if in.AutoRollbackConfiguration != nil {
-		g.rollback = in.AutoRollbackConfiguration
-	}
-	if len(in.AlarmConfiguration) > 0 {
-		g.alarms = in.AlarmConfiguration
-	}
-	if len(in.TriggerConfigurations) > 0 {
-		g.triggers = in.TriggerConfigurations
-	}
+	in.groupSettings.apply(&g.groupSettings)
 }
 
 // validate checks a group the way the real API does for the ECS compute platform
@@ -182,7 +156,7 @@ func (a *account) validate(app *application, g *group) error {
 		return apiErr("InvalidDeploymentConfigNameException",
 			"The deployment configuration %s is for the %s compute platform, not %s.", c.name, c.platform, app.platform)
 	}
-	if r := g.rollback; r != nil {
+	if r := g.AutoRollbackConfiguration; r != nil {
 		for _, e := range r.Events {
 			switch e {
 			case "DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST":
@@ -191,7 +165,7 @@ func (a *account) validate(app *application, g *group) error {
 			}
 		}
 	}
-	if bg := g.blueGreen; bg != nil && bg.DeploymentReadyOption != nil {
+	if bg := g.BlueGreenDeploymentConfiguration; bg != nil && bg.DeploymentReadyOption != nil {
 		switch bg.DeploymentReadyOption.ActionOnTimeout {
 		case "", "CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT":
 		default:
@@ -202,29 +176,29 @@ func (a *account) validate(app *application, g *group) error {
 	if app.platform != "ECS" {
 		return nil
 	}
-	if g.style == nil {
-		g.style = &deploymentStyle{DeploymentType: "BLUE_GREEN", DeploymentOption: "WITH_TRAFFIC_CONTROL"}
+	if g.DeploymentStyle == nil {
+		g.DeploymentStyle = &deploymentStyle{DeploymentType: "BLUE_GREEN", DeploymentOption: "WITH_TRAFFIC_CONTROL"}
 	}
-	if g.style.DeploymentType != "BLUE_GREEN" || g.style.DeploymentOption != "WITH_TRAFFIC_CONTROL" {
+	if g.DeploymentStyle.DeploymentType != "BLUE_GREEN" || g.DeploymentStyle.DeploymentOption != "WITH_TRAFFIC_CONTROL" {
 		return apiErr("InvalidDeploymentStyleException",
 			"An Amazon ECS deployment group must use the BLUE_GREEN deployment type WITH_TRAFFIC_CONTROL.")
 	}
-	if len(g.services) != 1 || g.services[0].ClusterName == "" || g.services[0].ServiceName == "" {
+	if len(g.EcsServices) != 1 || g.EcsServices[0].ClusterName == "" || g.EcsServices[0].ServiceName == "" {
 		return apiErr("InvalidECSServiceException", "An Amazon ECS deployment group needs exactly one ECS service with its cluster name.")
 	}
-	if g.lb == nil || len(g.lb.TargetGroupPairInfoList) != 1 || len(g.lb.TargetGroupPairInfoList[0].TargetGroups) != 2 {
+	if g.LoadBalancerInfo == nil || len(g.LoadBalancerInfo.TargetGroupPairInfoList) != 1 || len(g.LoadBalancerInfo.TargetGroupPairInfoList[0].TargetGroups) != 2 {
 		return apiErr("InvalidTargetGroupPairException",
 			"An Amazon ECS deployment group needs one target group pair with two target groups.")
 	}
 	for _, other := range a.apps {
 		for _, og := range other.groups {
-			if og.id == g.id || len(og.services) == 0 {
+			if og.id == g.id || len(og.EcsServices) == 0 {
 				continue
 			}
-			if og.services[0] == g.services[0] {
+			if og.EcsServices[0] == g.EcsServices[0] {
 				return apiErr("ECSServiceMappingLimitExceededException",
 					"The Amazon ECS service %s in cluster %s is already associated with deployment group %s.",
-					g.services[0].ServiceName, g.services[0].ClusterName, og.name)
+					g.EcsServices[0].ServiceName, g.EcsServices[0].ClusterName, og.name)
 			}
 		}
 	}
@@ -260,19 +234,13 @@ func (s *Server) createDeploymentGroup(q *request, in *groupInput) (any, error) 
 
 func (s *Server) groupInfo(q *request, g *group) deploymentGroupInfo {
 	info := deploymentGroupInfo{
-		ApplicationName:                  g.app,
-		DeploymentGroupID:                g.id,
-		DeploymentGroupName:              g.name,
-		DeploymentConfigName:             g.configName,
-		ServiceRoleArn:                   g.roleArn,
-		ComputePlatform:                  g.platform,
-		DeploymentStyle:                  g.style,
-		EcsServices:                      g.services,
-		LoadBalancerInfo:                 g.lb,
-		BlueGreenDeploymentConfiguration: g.blueGreen,
-		AutoRollbackConfiguration:        g.rollback,
-		AlarmConfiguration:               g.alarms,
-		TriggerConfigurations:            g.triggers,
+		ApplicationName:      g.app,
+		DeploymentGroupID:    g.id,
+		DeploymentGroupName:  g.name,
+		DeploymentConfigName: g.configName,
+		ServiceRoleArn:       g.roleArn,
+		ComputePlatform:      g.platform,
+		groupSettings:        g.groupSettings,
 	}
 	if g.lastGoodRev != nil {
 		info.TargetRevision = g.lastGoodRev.withDigest()

@@ -109,9 +109,9 @@ func (s *Server) createDeployment(q *request, in *createDeploymentInput) (any, e
 		created:     q.now,
 		revision:    in.Revision,
 		previous:    g.lastGoodRev,
-		lb:          g.lb,
-		blueGreen:   g.blueGreen,
-		rollbackCfg: g.rollback,
+		lb:          g.LoadBalancerInfo,
+		blueGreen:   g.BlueGreenDeploymentConfiguration,
+		rollbackCfg: g.AutoRollbackConfiguration,
 		routing:     cfg.routing,
 	}
 	if in.AutoRollbackConfiguration != nil {
@@ -132,16 +132,16 @@ func (s *Server) createDeployment(q *request, in *createDeploymentInput) (any, e
 	default:
 		return nil, apiErr("InvalidRevisionException", "The revision type %q is invalid.", in.Revision.RevisionType)
 	}
-	if len(g.services) > 0 {
-		d.cluster, d.service = g.services[0].ClusterName, g.services[0].ServiceName
+	if len(g.EcsServices) > 0 {
+		d.cluster, d.service = g.EcsServices[0].ClusterName, g.EcsServices[0].ServiceName
 	}
-	if g.lb != nil && len(g.lb.TargetGroupPairInfoList) > 0 {
-		tgs := g.lb.TargetGroupPairInfoList[0].TargetGroups
+	if g.LoadBalancerInfo != nil && len(g.LoadBalancerInfo.TargetGroupPairInfoList) > 0 {
+		tgs := g.LoadBalancerInfo.TargetGroupPairInfoList[0].TargetGroups
 		for i := 0; i < len(tgs) && i < 2; i++ {
 			d.targetGroup[i] = tgs[i].Name
 		}
 	}
-	if bg := g.blueGreen; bg != nil {
+	if bg := g.BlueGreenDeploymentConfiguration; bg != nil {
 		if r := bg.DeploymentReadyOption; r != nil && r.ActionOnTimeout == "STOP_DEPLOYMENT" {
 			d.readyWait = true
 			d.readyTimeout = time.Duration(r.WaitTimeInMinutes) * time.Minute

@@ -34,19 +34,13 @@ type application struct {
 }
 
 type group struct {
-	id          string
-	app         string
-	name        string
-	platform    string
-	configName  string
-	roleArn     string
-	style       *deploymentStyle
-	services    []ecsService
-	lb          *loadBalancerInfo
-	blueGreen   *blueGreenConfig
-	rollback    *autoRollbackConfig
-	alarms      []byte
-	triggers    []byte
+	id         string
+	app        string
+	name       string
+	platform   string
+	configName string
+	roleArn    string
+	groupSettings
 	lastGoodRev *revisionLocation
 }
 
