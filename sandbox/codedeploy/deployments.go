@@ -70,10 +70,10 @@ func (s *Server) startRollback(q *request, d *deployment, at time.Time) {
 		rb.revision = d.revision
 	}
 	d.rollbackID = rb.id
-	q.acct.deployments = append(q.acct.deployments, rb)
-	q.acct.byID[rb.id] = rb
+	q.acct.add(rb)
 }
 
+// createDeploymentInput is the body of CreateDeployment.
 type createDeploymentInput struct {
 	ApplicationName           string              `json:"applicationName"`
 	DeploymentGroupName       string              `json:"deploymentGroupName"`
@@ -117,21 +117,47 @@ func (s *Server) createDeployment(q *request, in *createDeploymentInput) (any, e
 	if in.AutoRollbackConfiguration != nil {
 		d.rollbackCfg = in.AutoRollbackConfiguration // overrides the group's
 	}
-	switch in.Revision.RevisionType {
-	case "AppSpecContent", "String":
-		content, ok := in.Revision.content()
-		if !ok {
-			return nil, apiErr("InvalidRevisionException", "The %s revision has no content.", in.Revision.RevisionType)
-		}
-		if d.target, err = parseAppSpec(content); err != nil {
-			return nil, err
-		}
-	case "S3", "GitHub":
-		// Recorded as sent; the sandbox cannot fetch it, so the deployment runs
-		// without touching ECS.
-	default:
-		return nil, apiErr("InvalidRevisionException", "The revision type %q is invalid.", in.Revision.RevisionType)
+	if d.target, err = revisionTarget(in.Revision); err != nil {
+		return nil, err
 	}
+	d.targetGroupOf(g)
+	// One deployment at a time per group (the real service answers
+	// DeploymentLimitExceededException, "The deployment group already has an active
+	// deployment"); a rollback in progress counts too.
+	for _, other := range q.acct.deployments {
+		if other.app == d.app && other.groupName == d.groupName && !terminal(s.evaluate(other, q.now).status) {
+			return nil, apiErr("DeploymentLimitExceededException",
+				"The deployment group %s already has an active deployment %s.", g.name, other.id)
+		}
+	}
+	if d.target != nil {
+		d.crash = crashLoops(q.ctx, q.ecs(), d.target.props.TaskDefinition)
+	}
+	d.id = q.acct.newDeploymentID()
+	q.acct.add(d)
+	return map[string]string{"deploymentId": d.id}, nil
+}
+
+// revisionTarget is what an inline revision (an AppSpec) deploys; nil for a revision
+// the sandbox cannot fetch (S3, GitHub), which is recorded as sent and runs without
+// touching ECS.
+func revisionTarget(rev *revisionLocation) (*target, error) {
+	switch rev.RevisionType {
+	case "AppSpecContent", "String":
+		content, ok := rev.content()
+		if !ok {
+			return nil, apiErr("InvalidRevisionException", "The %s revision has no content.", rev.RevisionType)
+		}
+		return parseAppSpec(content)
+	case "S3", "GitHub":
+		return nil, nil
+	}
+	return nil, apiErr("InvalidRevisionException", "The revision type %q is invalid.", rev.RevisionType)
+}
+
+// targetGroupOf takes what a deployment of g acts on: its ECS service, its two
+// target groups, and its blue/green waits.
+func (d *deployment) targetGroupOf(g *group) {
 	if len(g.EcsServices) > 0 {
 		d.cluster, d.service = g.EcsServices[0].ClusterName, g.EcsServices[0].ServiceName
 	}
@@ -150,22 +176,6 @@ func (s *Server) createDeployment(q *request, in *createDeploymentInput) (any, e
 			d.termWait = time.Duration(t.TerminationWaitTimeInMinutes) * time.Minute
 		}
 	}
-	// One deployment at a time per group (the real service answers
-	// DeploymentLimitExceededException, "The deployment group already has an active
-	// deployment"); a rollback in progress counts too.
-	for _, other := range q.acct.deployments {
-		if other.app == d.app && other.groupName == d.groupName && !terminal(s.evaluate(other, q.now).status) {
-			return nil, apiErr("DeploymentLimitExceededException",
-				"The deployment group %s already has an active deployment %s.", g.name, other.id)
-		}
-	}
-	if d.target != nil {
-		d.crash = crashLoops(q.ctx, q.ecs(), d.target.props.TaskDefinition)
-	}
-	d.id = q.acct.newDeploymentID()
-	q.acct.deployments = append(q.acct.deployments, d)
-	q.acct.byID[d.id] = d
-	return map[string]string{"deploymentId": d.id}, nil
 }
 
 func (s *Server) deploymentInfo(q *request, d *deployment) deploymentInfo {

@@ -121,6 +121,12 @@ func (a *account) group(appName, name string) (*application, *group, error) {
 	return app, g, nil
 }
 
+// add records a new deployment of the account.
+func (a *account) add(d *deployment) {
+	a.deployments = append(a.deployments, d)
+	a.byID[d.id] = d
+}
+
 func (a *account) deployment(id string) (*deployment, error) {
 	if id == "" {
 		return nil, apiErr("DeploymentIdRequiredException", "The deployment ID must be specified.")
