@@ -25,61 +25,41 @@ type ecsCall struct {
 	header http.Header
 }
 
+// ecsHandlers are the proxy's own implementations of ECS operations; lockedOp ones
+// work on the decoded request under the account's lock.
+var ecsHandlers = map[string]func(*ecsCall){
+	"CreateService":               (*ecsCall).createService,
+	"UpdateService":               (*ecsCall).updateService,
+	"DescribeServices":            (*ecsCall).describeServices,
+	"DeleteService":               (*ecsCall).deleteService,
+	"ListServices":                (*ecsCall).listServices,
+	"ListServiceDeployments":      lockedOp((*ecsCall).listServiceDeployments),
+	"DescribeServiceDeployments":  lockedOp((*ecsCall).describeServiceDeployments),
+	"StopServiceDeployment":       lockedOp((*ecsCall).stopServiceDeployment),
+	"ContinueServiceDeployment":   lockedOp((*ecsCall).continueServiceDeployment),
+	"DescribeServiceRevisions":    lockedOp((*ecsCall).describeServiceRevisions),
+	"RunTask":                     (*ecsCall).runTask,
+	"DescribeTasks":               lockedOp((*ecsCall).describeTasks),
+	"ListTasks":                   lockedOp((*ecsCall).listTasks),
+	"StopTask":                    lockedOp((*ecsCall).stopTask),
+	"ExecuteCommand":              lockedOp((*ecsCall).executeCommand),
+	"ListTaskDefinitions":         (*ecsCall).listTaskDefinitions,
+	"DescribeTaskDefinition":      (*ecsCall).describeTaskDefinition,
+	"RegisterTaskDefinition":      (*ecsCall).registerTaskDefinition,
+	"CreateTaskSet":               (*ecsCall).createTaskSet, // ecs_tasksets_api.go
+	"DescribeTaskSets":            lockedOp((*ecsCall).describeTaskSets),
+	"UpdateTaskSet":               lockedOp((*ecsCall).updateTaskSet),
+	"DeleteTaskSet":               lockedOp((*ecsCall).deleteTaskSet),
+	"UpdateServicePrimaryTaskSet": lockedOp((*ecsCall).updateServicePrimaryTaskSet),
+}
+
 // ecsHandler returns the proxy's own implementation of an ECS operation, or nil to
 // pass the request to moto untouched.
 func ecsHandler(op string) func(*ecsCall) {
-	switch op {
-	case "CreateService":
-		return (*ecsCall).createService
-	case "UpdateService":
-		return (*ecsCall).updateService
-	case "DescribeServices":
-		return (*ecsCall).describeServices
-	case "DeleteService":
-		return (*ecsCall).deleteService
-	case "ListServices":
-		return (*ecsCall).listServices
-	case "ListServiceDeployments":
-		return lockedOp((*ecsCall).listServiceDeployments)
-	case "DescribeServiceDeployments":
-		return lockedOp((*ecsCall).describeServiceDeployments)
-	case "StopServiceDeployment":
-		return lockedOp((*ecsCall).stopServiceDeployment)
-	case "ContinueServiceDeployment":
-		return lockedOp((*ecsCall).continueServiceDeployment)
-	case "DescribeServiceRevisions":
-		return lockedOp((*ecsCall).describeServiceRevisions)
-	case "RunTask":
-		return (*ecsCall).runTask
-	case "DescribeTasks":
-		return lockedOp((*ecsCall).describeTasks)
-	case "ListTasks":
-		return lockedOp((*ecsCall).listTasks)
-	case "StopTask":
-		return lockedOp((*ecsCall).stopTask)
-	case "ExecuteCommand":
-		return lockedOp((*ecsCall).executeCommand)
-	case "ListTaskDefinitions":
-		return (*ecsCall).listTaskDefinitions
-	case "DescribeTaskDefinition":
-		return (*ecsCall).describeTaskDefinition
-	case "RegisterTaskDefinition":
-		return (*ecsCall).registerTaskDefinition
-	case "CreateTaskSet": // ecs_tasksets_api.go
-		return (*ecsCall).createTaskSet
-	case "DescribeTaskSets":
-		return lockedOp((*ecsCall).describeTaskSets)
-	case "UpdateTaskSet":
-		return lockedOp((*ecsCall).updateTaskSet)
-	case "DeleteTaskSet":
-		return lockedOp((*ecsCall).deleteTaskSet)
-	case "UpdateServicePrimaryTaskSet":
-		return lockedOp((*ecsCall).updateServicePrimaryTaskSet)
-	}
-	if h := expressHandler(op); h != nil { // express_api.go
+	if h, ok := ecsHandlers[op]; ok {
 		return h
 	}
-	return nil
+	return expressHandler(op) // express_api.go
 }
 
 func (e *ecsCall) forward(body []byte) (int, []byte, error) {

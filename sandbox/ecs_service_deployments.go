@@ -40,10 +40,18 @@ func (sd *serviceDeployment) status(now time.Time) (status, reason string, finis
 		return "STOPPED", "ECS deployment circuit breaker: tasks failed to start.", d.failedAt
 	case after(now, d.completedAt):
 		return "SUCCESSFUL", "", d.completedAt
-	case now.Before(sd.createdAt.Add(d.dur / 10)):
+	case now.Before(sd.startedAt()):
 		return "PENDING", "", time.Time{}
 	}
 	return "IN_PROGRESS", "", time.Time{}
+}
+
+// startedAt is when the service deployment leaves PENDING (unless it stops first).
+func (sd *serviceDeployment) startedAt() time.Time { return sd.createdAt.Add(sd.target.dur / 10) }
+
+// sdHead is the head of sd's ServiceDeployment and ServiceDeploymentBrief.
+func (s *service) sdHead(sd *serviceDeployment) wireSDHead {
+	return wireSDHead{ServiceDeploymentArn: sd.arn, ServiceArn: s.arn, ClusterArn: s.clusterArn, CreatedAt: epoch(sd.createdAt)}
 }
 
 func (s *service) revisionSummary(d *deployment, now time.Time, requested int) wireRevisionSummary {
@@ -59,10 +67,7 @@ func (s *service) sdJSON(sd *serviceDeployment, now time.Time) wireServiceDeploy
 		requested = s.desired
 	}
 	o := wireServiceDeployment{
-		ServiceDeploymentArn:     sd.arn,
-		ServiceArn:               s.arn,
-		ClusterArn:               s.clusterArn,
-		CreatedAt:                epoch(sd.createdAt),
+		wireSDHead:               s.sdHead(sd),
 		UpdatedAt:                epoch(sd.createdAt),
 		Status:                   status,
 		StatusReason:             reason,
@@ -74,8 +79,8 @@ func (s *service) sdJSON(sd *serviceDeployment, now time.Time) wireServiceDeploy
 		Alarms:                   wireAlarms{Status: "DISABLED"},
 	}
 	if status != "PENDING" {
-		started := sd.createdAt.Add(d.dur / 10)
-		o.StartedAt, o.UpdatedAt = epoch(started), epoch(started)
+		o.StartedAt = epoch(sd.startedAt())
+		o.UpdatedAt = o.StartedAt
 	}
 	if !finished.IsZero() {
 		o.FinishedAt, o.UpdatedAt, o.LifecycleStage = epoch(finished), epoch(finished), "CLEAN_UP"
@@ -162,15 +167,12 @@ func (e *ecsCall) listServiceDeployments(req obj, now time.Time) {
 			continue
 		}
 		o := wireSDSummary{
-			ServiceDeploymentArn:     sd.arn,
-			ServiceArn:               s.arn,
-			ClusterArn:               s.clusterArn,
-			CreatedAt:                epoch(sd.createdAt),
+			wireSDHead:               s.sdHead(sd),
 			Status:                   st,
 			TargetServiceRevisionArn: s.revisionArn(sd.target),
 		}
 		if st != "PENDING" {
-			o.StartedAt = epoch(sd.createdAt.Add(sd.target.dur / 10))
+			o.StartedAt = epoch(sd.startedAt())
 		}
 		if !finished.IsZero() {
 			o.FinishedAt = epoch(finished)
