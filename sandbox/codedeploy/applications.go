@@ -91,8 +91,8 @@ type batchGetApplicationsInput struct {
 }
 
 func (s *Server) batchGetApplications(q *request, in *batchGetApplicationsInput) (any, error) {
-	if len(in.ApplicationNames) > 100 {
-		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	if err := batchLimit(len(in.ApplicationNames), 100); err != nil {
+		return nil, err
 	}
 	infos := []applicationInfo{}
 	for _, name := range in.ApplicationNames {
@@ -307,8 +307,8 @@ func (s *Server) batchGetDeploymentGroups(q *request, in *batchGetDeploymentGrou
 	if len(in.DeploymentGroupNames) == 0 {
 		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group names must be specified.")
 	}
-	if len(in.DeploymentGroupNames) > 100 {
-		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	if err := batchLimit(len(in.DeploymentGroupNames), 100); err != nil {
+		return nil, err
 	}
 	infos := []deploymentGroupInfo{}
 	var missing []string

@@ -277,8 +277,8 @@ type batchGetDeploymentsInput struct {
 }
 
 func (s *Server) batchGetDeployments(q *request, in *batchGetDeploymentsInput) (any, error) {
-	if len(in.DeploymentIDs) > 25 {
-		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (25) was exceeded.")
+	if err := batchLimit(len(in.DeploymentIDs), 25); err != nil {
+		return nil, err
 	}
 	infos := []deploymentInfo{}
 	for _, id := range in.DeploymentIDs {

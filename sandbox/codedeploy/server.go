@@ -140,6 +140,14 @@ func (q *request) decode(v any) error {
 	return nil
 }
 
+// batchLimit refuses a batch of n names or IDs above limit (BatchLimitExceededException).
+func batchLimit(n, limit int) error {
+	if n > limit {
+		return apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (%d) was exceeded.", limit)
+	}
+	return nil
+}
+
 // apiError is a CodeDeploy error, written as {"__type": ..., "message": ...} with 400.
 type apiError struct {
 	Type    string
