@@ -216,7 +216,8 @@ func (a *account) newDeployment(T time.Time, td obj, cfg revisionCfg, launchType
 }
 
 func (e *ecsCall) updateService() {
-	e.writeService(e.rejectCodeDeployUpdate, func(req, td, svc obj, T time.Time) { // ecs_bluegreen_api.go
+	// A CODE_DEPLOY service refuses some changes (rejectCodeDeployUpdate, ecs_bluegreen_api.go).
+	e.writeService(e.rejectCodeDeployUpdate, func(req, td, svc obj, T time.Time) {
 		if s := e.a.services[e.repliedServiceKey(svc)]; s != nil {
 			s.update(e.a, T, req, td)
 			s.render(svc, T)
