@@ -25,65 +25,77 @@ type ecsCall struct {
 	header http.Header
 }
 
+// ecsHandlers are the proxy's own implementations of ECS operations; lockedOp ones
+// work on the decoded request under the account's lock.
+var ecsHandlers = map[string]func(*ecsCall){
+	"CreateService":               (*ecsCall).createService,
+	"UpdateService":               (*ecsCall).updateService,
+	"DescribeServices":            (*ecsCall).describeServices,
+	"DeleteService":               (*ecsCall).deleteService,
+	"ListServices":                (*ecsCall).listServices,
+	"ListServiceDeployments":      lockedOp((*ecsCall).listServiceDeployments),
+	"DescribeServiceDeployments":  lockedOp((*ecsCall).describeServiceDeployments),
+	"StopServiceDeployment":       lockedOp((*ecsCall).stopServiceDeployment),
+	"ContinueServiceDeployment":   lockedOp((*ecsCall).continueServiceDeployment),
+	"DescribeServiceRevisions":    lockedOp((*ecsCall).describeServiceRevisions),
+	"RunTask":                     (*ecsCall).runTask,
+	"DescribeTasks":               lockedOp((*ecsCall).describeTasks),
+	"ListTasks":                   lockedOp((*ecsCall).listTasks),
+	"StopTask":                    lockedOp((*ecsCall).stopTask),
+	"ExecuteCommand":              lockedOp((*ecsCall).executeCommand),
+	"ListTaskDefinitions":         (*ecsCall).listTaskDefinitions,
+	"DescribeTaskDefinition":      (*ecsCall).describeTaskDefinition,
+	"RegisterTaskDefinition":      (*ecsCall).registerTaskDefinition,
+	"CreateTaskSet":               (*ecsCall).createTaskSet, // ecs_tasksets_api.go
+	"DescribeTaskSets":            lockedOp((*ecsCall).describeTaskSets),
+	"UpdateTaskSet":               lockedOp((*ecsCall).updateTaskSet),
+	"DeleteTaskSet":               lockedOp((*ecsCall).deleteTaskSet),
+	"UpdateServicePrimaryTaskSet": lockedOp((*ecsCall).updateServicePrimaryTaskSet),
+}
+
 // ecsHandler returns the proxy's own implementation of an ECS operation, or nil to
 // pass the request to moto untouched.
 func ecsHandler(op string) func(*ecsCall) {
-	switch op {
-	case "CreateService":
-		return (*ecsCall).createService
-	case "UpdateService":
-		return (*ecsCall).updateService
-	case "DescribeServices":
-		return (*ecsCall).describeServices
-	case "DeleteService":
-		return (*ecsCall).deleteService
-	case "ListServices":
-		return (*ecsCall).listServices
-	case "ListServiceDeployments":
-		return (*ecsCall).listServiceDeployments
-	case "DescribeServiceDeployments":
-		return (*ecsCall).describeServiceDeployments
-	case "StopServiceDeployment":
-		return (*ecsCall).stopServiceDeployment
-	case "ContinueServiceDeployment":
-		return (*ecsCall).continueServiceDeployment
-	case "DescribeServiceRevisions":
-		return (*ecsCall).describeServiceRevisions
-	case "RunTask":
-		return (*ecsCall).runTask
-	case "DescribeTasks":
-		return (*ecsCall).describeTasks
-	case "ListTasks":
-		return (*ecsCall).listTasks
-	case "StopTask":
-		return (*ecsCall).stopTask
-	case "ExecuteCommand":
-		return (*ecsCall).executeCommand
-	case "ListTaskDefinitions":
-		return (*ecsCall).listTaskDefinitions
-	case "DescribeTaskDefinition":
-		return (*ecsCall).describeTaskDefinition
-	case "RegisterTaskDefinition":
-		return (*ecsCall).registerTaskDefinition
-	case "CreateTaskSet": // ecs_tasksets_api.go
-		return (*ecsCall).createTaskSet
-	case "DescribeTaskSets":
-		return (*ecsCall).describeTaskSets
-	case "UpdateTaskSet":
-		return (*ecsCall).updateTaskSet
-	case "DeleteTaskSet":
-		return (*ecsCall).deleteTaskSet
-	case "UpdateServicePrimaryTaskSet":
-		return (*ecsCall).updateServicePrimaryTaskSet
-	}
-	if h := expressHandler(op); h != nil { // express_api.go
+	if h, ok := ecsHandlers[op]; ok {
 		return h
 	}
-	return nil
+	return expressHandler(op) // express_api.go
 }
 
 func (e *ecsCall) forward(body []byte) (int, []byte, error) {
 	return e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", e.c.Target, body)
+}
+
+// forwardObj passes body to moto as this operation and decodes its answer. When moto
+// fails, or answers with something that is not a JSON object, that answer goes back
+// to the caller as it is and ok is false.
+func (e *ecsCall) forwardObj(body []byte) (reply obj, ok bool) {
+	status, rb, err := e.forward(body)
+	if err != nil || status != http.StatusOK {
+		e.relay(status, rb, err)
+		return nil, false
+	}
+	reply, err = decodeObj(rb)
+	if err != nil {
+		e.raw(status, rb)
+		return nil, false
+	}
+	return reply, true
+}
+
+// lockedOp adapts a handler of the decoded request that runs under the account's
+// lock at the account's current time T (the prologue most of the proxy's own ECS
+// operations share).
+func lockedOp(h func(e *ecsCall, req obj, T time.Time)) func(*ecsCall) {
+	return func(e *ecsCall) {
+		req, ok := e.request()
+		if !ok {
+			return
+		}
+		e.a.mu.Lock()
+		defer e.a.mu.Unlock()
+		h(e, req, e.a.clock.Now())
+	}
 }
 
 func (e *ecsCall) raw(status int, body []byte) {
@@ -134,35 +146,76 @@ func lastSegment(v, def string) string {
 
 func serviceKey(region, cluster, name string) string { return region + "|" + cluster + "|" + name }
 
+// requestedServiceKey is the key of the service a request names by "cluster" and
+// "service" (names or ARNs).
+func (e *ecsCall) requestedServiceKey(req obj) string {
+	return serviceKey(e.c.Region, lastSegment(str(req, "cluster"), "default"), lastSegment(str(req, "service"), ""))
+}
+
+// repliedServiceKey is the key of a Service moto answered with.
+func (e *ecsCall) repliedServiceKey(svc obj) string {
+	return serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))
+}
+
+// existingService is the service req names, or nil after answering
+// ServiceNotFoundException. The caller holds a.mu.
+func (e *ecsCall) existingService(req obj) *service {
+	s := e.a.services[e.requestedServiceKey(req)]
+	if s == nil {
+		e.fail("ServiceNotFoundException", "Service not found.")
+	}
+	return s
+}
+
+// describeEach builds the answer of a Describe call from its references (names or
+// ARNs): what find finds is an item, any other reference a MISSING failure, in the
+// order asked.
+func describeEach[T any](refs []any, find func(ref string) (T, bool)) ([]T, []wireFailure) {
+	items, failures := []T{}, []wireFailure{}
+	for _, v := range refs {
+		ref, _ := v.(string)
+		if it, ok := find(ref); ok {
+			items = append(items, it)
+		} else {
+			failures = append(failures, wireFailure{Arn: ref, Reason: "MISSING"})
+		}
+	}
+	return items, failures
+}
+
 // taskDefinition resolves a task definition reference (family, family:revision or
 // ARN) to its description, using moto and a per-account cache. A bare family means
 // the latest ACTIVE revision (DescribeTaskDefinition API reference); moto would pick
-// the highest revision even when INACTIVE, so the proxy resolves it itself.
-func (e *ecsCall) taskDefinition(ref string) (obj, int, []byte, error) {
+// the highest revision even when INACTIVE, so the proxy resolves it itself. When the
+// reference does not resolve it relays moto's answer (or the error) and ok is false.
+func (e *ecsCall) taskDefinition(ref string) (td obj, ok bool) {
 	e.a.mu.Lock()
 	if td, ok := e.a.tds[ref]; ok {
 		e.a.mu.Unlock()
-		return td, 200, nil, nil
+		return td, true
 	}
 	e.a.mu.Unlock()
 	resolved, err := e.resolveFamily(ref)
 	if err != nil {
-		return nil, 0, nil, err
+		e.relay(0, nil, err)
+		return nil, false
 	}
 	status, body, err := e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", ecsTargetPrefix+"DescribeTaskDefinition", obj{"taskDefinition": resolved})
-	if err != nil || status != 200 {
-		return nil, status, body, err
+	if err != nil || status != http.StatusOK {
+		e.relay(status, body, err)
+		return nil, false
 	}
 	o, err := decodeObj(body)
 	if err != nil {
-		return nil, 0, nil, err
+		e.relay(0, nil, err)
+		return nil, false
 	}
-	td := sub(o, "taskDefinition")
+	td = sub(o, "taskDefinition")
 	arn := str(td, "taskDefinitionArn")
 	e.a.mu.Lock()
 	e.a.tds[arn] = td
 	e.a.mu.Unlock()
-	return td, 200, nil, nil
+	return td, true
 }
 
 func (e *ecsCall) resolveFamily(ref string) (string, error) {
@@ -201,14 +254,8 @@ func familyRevision(arn string) (string, int, bool) {
 // registerTaskDefinition passes through and remembers registeredAt, which moto does
 // not set (TaskDefinition.registeredAt in the API reference).
 func (e *ecsCall) registerTaskDefinition() {
-	status, body, err := e.forward(e.body)
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	o, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	o, ok := e.forwardObj(e.body)
+	if !ok {
 		return
 	}
 	td := sub(o, "taskDefinition")
@@ -235,14 +282,8 @@ func (e *ecsCall) describeTaskDefinition() {
 		req["taskDefinition"] = resolved
 		body, _ = marshal(req)
 	}
-	status, rb, err := e.forward(body)
-	if err != nil || status != 200 {
-		e.relay(status, rb, err)
-		return
-	}
-	o, err := decodeObj(rb)
-	if err != nil {
-		e.raw(status, rb)
+	o, ok := e.forwardObj(body)
+	if !ok {
 		return
 	}
 	td := sub(o, "taskDefinition")
@@ -322,14 +363,8 @@ func (e *ecsCall) listTaskDefinitions() {
 	if v := str(req, "status"); v != "" {
 		fwd["status"] = v
 	}
-	status, body, err := e.forward(mustMarshal(fwd))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	o, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	o, ok := e.forwardObj(mustMarshal(fwd))
+	if !ok {
 		return
 	}
 	var arns []string

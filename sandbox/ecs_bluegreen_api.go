@@ -12,11 +12,7 @@ func (s *service) bgDecide(a *account, T time.Time, P *deployment, d bgDecision)
 // continueServiceDeployment follows the ContinueServiceDeployment API reference: the
 // hook must be a PAUSE hook awaiting action; action CONTINUE (the default) moves the
 // deployment to its next step, ROLLBACK rolls it back to the previous revision.
-func (e *ecsCall) continueServiceDeployment() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
+func (e *ecsCall) continueServiceDeployment(req obj, T time.Time) {
 	arn, hookID, action := str(req, "serviceDeploymentArn"), str(req, "hookId"), str(req, "action")
 	if arn == "" || hookID == "" {
 		e.fail("InvalidParameterException", "serviceDeploymentArn and hookId are required.")
@@ -29,13 +25,8 @@ func (e *ecsCall) continueServiceDeployment() {
 		e.failf("InvalidParameterException", "Invalid action %q: valid values are CONTINUE and ROLLBACK.", action)
 		return
 	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	T := a.clock.Now()
-	s, sd := a.visibleSD(arn, T)
+	s, sd := e.requestedSD(arn, T)
 	if sd == nil {
-		e.fail("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
 		return
 	}
 	P := sd.target
@@ -53,7 +44,7 @@ func (e *ecsCall) continueServiceDeployment() {
 		e.failf("ConflictException", "The lifecycle hook %s of the service deployment is not awaiting action.", hookID)
 		return
 	}
-	s.bgDecide(a, T, P, bgDecision{at: T, hookID: hookID, rollback: action == "ROLLBACK"})
+	s.bgDecide(e.a, T, P, bgDecision{at: T, hookID: hookID, rollback: action == "ROLLBACK"})
 	e.ok(wireSDArn{ServiceDeploymentArn: arn})
 }
 
@@ -69,7 +60,7 @@ var codeDeployFixed = []string{"taskDefinition", "networkConfiguration", "platfo
 // take with InvalidParameterException, as ECS does.
 func (e *ecsCall) rejectCodeDeployUpdate(req obj) bool {
 	e.a.mu.Lock()
-	s := e.a.services[serviceKey(e.c.Region, lastSegment(str(req, "cluster"), "default"), lastSegment(str(req, "service"), ""))]
+	s := e.a.services[e.requestedServiceKey(req)]
 	e.a.mu.Unlock()
 	if s == nil || s.controller != "CODE_DEPLOY" {
 		return false

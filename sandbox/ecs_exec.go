@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // ECS Exec in the sandbox: ExecuteCommand answers with a session document and SSM
@@ -44,11 +45,7 @@ func (t *task) execEnabled() bool {
 // executeCommand follows the ExecuteCommand API reference: interactive must be true,
 // the task must be RUNNING with ECS Exec enabled, and container is required when the
 // task has more than one container.
-func (e *ecsCall) executeCommand() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
+func (e *ecsCall) executeCommand(req obj, now time.Time) {
 	if !boolean(req, "interactive") {
 		e.fail("InvalidParameterException", "Interactive is the only mode supported currently.")
 		return
@@ -57,14 +54,9 @@ func (e *ecsCall) executeCommand() {
 		e.fail("InvalidParameterException", "Command is required.")
 		return
 	}
-	cluster := lastSegment(str(req, "cluster"), "default")
 	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.clock.Now()
-	t := e.findTask(str(req, "task"), cluster)
-	if t == nil || t.createdAt.After(now) {
-		e.fail("InvalidParameterException", "The referenced task was not found.")
+	t := e.requestedTask(req, now)
+	if t == nil {
 		return
 	}
 	if !t.execEnabled() {

@@ -131,21 +131,11 @@ func (s *service) render(svc obj, now time.Time) {
 	deps := s.visibleDeployments(now)
 	P := s.primary(now)
 	out := make([]wireDeployment, 0, len(deps))
-	running, pending := 0, 0
 	for _, d := range deps {
 		out = append(out, s.deploymentJSON(d, now, d == P))
 	}
-	for _, t := range s.tasks {
-		switch t.lastStatus(now) {
-		case "RUNNING":
-			running++
-		case "PROVISIONING", "PENDING":
-			pending++
-		}
-	}
 	svc["deployments"] = out
-	svc["runningCount"] = running
-	svc["pendingCount"] = pending
+	s.renderTaskCounts(svc, now)
 	if P != nil {
 		svc["taskDefinition"] = P.taskDef
 	}

@@ -40,10 +40,18 @@ func (sd *serviceDeployment) status(now time.Time) (status, reason string, finis
 		return "STOPPED", "ECS deployment circuit breaker: tasks failed to start.", d.failedAt
 	case after(now, d.completedAt):
 		return "SUCCESSFUL", "", d.completedAt
-	case now.Before(sd.createdAt.Add(d.dur / 10)):
+	case now.Before(sd.startedAt()):
 		return "PENDING", "", time.Time{}
 	}
 	return "IN_PROGRESS", "", time.Time{}
+}
+
+// startedAt is when the service deployment leaves PENDING (unless it stops first).
+func (sd *serviceDeployment) startedAt() time.Time { return sd.createdAt.Add(sd.target.dur / 10) }
+
+// sdHead is the head of sd's ServiceDeployment and ServiceDeploymentBrief.
+func (s *service) sdHead(sd *serviceDeployment) wireSDHead {
+	return wireSDHead{ServiceDeploymentArn: sd.arn, ServiceArn: s.arn, ClusterArn: s.clusterArn, CreatedAt: epoch(sd.createdAt)}
 }
 
 func (s *service) revisionSummary(d *deployment, now time.Time, requested int) wireRevisionSummary {
@@ -59,10 +67,7 @@ func (s *service) sdJSON(sd *serviceDeployment, now time.Time) wireServiceDeploy
 		requested = s.desired
 	}
 	o := wireServiceDeployment{
-		ServiceDeploymentArn:     sd.arn,
-		ServiceArn:               s.arn,
-		ClusterArn:               s.clusterArn,
-		CreatedAt:                epoch(sd.createdAt),
+		wireSDHead:               s.sdHead(sd),
 		UpdatedAt:                epoch(sd.createdAt),
 		Status:                   status,
 		StatusReason:             reason,
@@ -74,8 +79,8 @@ func (s *service) sdJSON(sd *serviceDeployment, now time.Time) wireServiceDeploy
 		Alarms:                   wireAlarms{Status: "DISABLED"},
 	}
 	if status != "PENDING" {
-		started := sd.createdAt.Add(d.dur / 10)
-		o.StartedAt, o.UpdatedAt = epoch(started), epoch(started)
+		o.StartedAt = epoch(sd.startedAt())
+		o.UpdatedAt = o.StartedAt
 	}
 	if !finished.IsZero() {
 		o.FinishedAt, o.UpdatedAt, o.LifecycleStage = epoch(finished), epoch(finished), "CLEAN_UP"
@@ -135,20 +140,11 @@ func (a *account) findSD(arn string) (*service, *serviceDeployment) {
 
 // listServiceDeployments follows the ListServiceDeployments API reference: filters
 // by status and createdAt, newest first, maxResults up to 100 (default 20).
-func (e *ecsCall) listServiceDeployments() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := a.services[serviceKey(e.c.Region, lastSegment(str(req, "cluster"), "default"), lastSegment(str(req, "service"), ""))]
+func (e *ecsCall) listServiceDeployments(req obj, now time.Time) {
+	s := e.existingService(req)
 	if s == nil {
-		e.fail("ServiceNotFoundException", "Service not found.")
 		return
 	}
-	now := a.clock.Now()
 	var want []string
 	for _, v := range list(req, "status") {
 		if st, ok := v.(string); ok {
@@ -171,15 +167,12 @@ func (e *ecsCall) listServiceDeployments() {
 			continue
 		}
 		o := wireSDSummary{
-			ServiceDeploymentArn:     sd.arn,
-			ServiceArn:               s.arn,
-			ClusterArn:               s.clusterArn,
-			CreatedAt:                epoch(sd.createdAt),
+			wireSDHead:               s.sdHead(sd),
 			Status:                   st,
 			TargetServiceRevisionArn: s.revisionArn(sd.target),
 		}
 		if st != "PENDING" {
-			o.StartedAt = epoch(sd.createdAt.Add(sd.target.dur / 10))
+			o.StartedAt = epoch(sd.startedAt())
 		}
 		if !finished.IsZero() {
 			o.FinishedAt = epoch(finished)
@@ -229,40 +222,35 @@ func epochValue(v any) (time.Time, bool) {
 	return time.Unix(int64(n), 0), true
 }
 
-func (e *ecsCall) describeServiceDeployments() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.clock.Now()
+func (e *ecsCall) describeServiceDeployments(req obj, now time.Time) {
 	var res struct {
 		ServiceDeployments []wireServiceDeployment `json:"serviceDeployments"`
 		Failures           []wireFailure           `json:"failures"`
 	}
-	res.ServiceDeployments, res.Failures = []wireServiceDeployment{}, []wireFailure{}
-	for _, v := range list(req, "serviceDeploymentArns") {
-		arn, _ := v.(string)
-		s, sd := a.visibleSD(arn, now)
+	res.ServiceDeployments, res.Failures = describeEach(list(req, "serviceDeploymentArns"), func(arn string) (wireServiceDeployment, bool) {
+		s, sd := e.a.visibleSD(arn, now)
 		if sd == nil {
-			res.Failures = append(res.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
-			continue
+			return wireServiceDeployment{}, false
 		}
-		res.ServiceDeployments = append(res.ServiceDeployments, s.sdJSON(sd, now))
-	}
+		return s.sdJSON(sd, now), true
+	})
 	e.ok(res)
+}
+
+// requestedSD is the service deployment arn names as of T, or nil after answering
+// ServiceDeploymentNotFoundException. The caller holds a.mu.
+func (e *ecsCall) requestedSD(arn string, T time.Time) (*service, *serviceDeployment) {
+	s, sd := e.a.visibleSD(arn, T)
+	if sd == nil {
+		e.fail("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
+	}
+	return s, sd
 }
 
 // stopServiceDeployment follows "Stopping Amazon ECS service deployments": a PENDING
 // or IN_PROGRESS deployment moves to ROLLBACK_REQUESTED and rolls back to the previous
 // service revision; deployments already stopping or rolling back continue.
-func (e *ecsCall) stopServiceDeployment() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
+func (e *ecsCall) stopServiceDeployment(req obj, T time.Time) {
 	arn := str(req, "serviceDeploymentArn")
 	stopType := str(req, "stopType")
 	if stopType == "" {
@@ -273,12 +261,8 @@ func (e *ecsCall) stopServiceDeployment() {
 		return
 	}
 	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	T := a.clock.Now()
-	s, sd := a.visibleSD(arn, T)
+	s, sd := e.requestedSD(arn, T)
 	if sd == nil {
-		e.fail("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
 		return
 	}
 	st, _, _ := sd.status(T)
@@ -327,37 +311,21 @@ func (e *ecsCall) stopServiceDeployment() {
 
 // describeServiceRevisions returns the configuration each deployment ran with
 // (ServiceRevision in the API reference).
-func (e *ecsCall) describeServiceRevisions() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.clock.Now()
+func (e *ecsCall) describeServiceRevisions(req obj, now time.Time) {
 	var res struct {
 		ServiceRevisions []wireServiceRevision `json:"serviceRevisions"`
 		Failures         []wireFailure         `json:"failures"`
 	}
-	res.ServiceRevisions, res.Failures = []wireServiceRevision{}, []wireFailure{}
-	for _, v := range list(req, "serviceRevisionArns") {
-		arn, _ := v.(string)
-		var found *wireServiceRevision
-		for _, s := range a.services {
+	res.ServiceRevisions, res.Failures = describeEach(list(req, "serviceRevisionArns"), func(arn string) (wireServiceRevision, bool) {
+		for _, s := range e.a.services {
 			for _, d := range s.deployments {
-				if s.revisionArn(d) == arn && !d.createdAt.After(now) && found == nil {
-					r := s.revisionJSON(d)
-					found = &r
+				if s.revisionArn(d) == arn && !d.createdAt.After(now) {
+					return s.revisionJSON(d), true
 				}
 			}
 		}
-		if found == nil {
-			res.Failures = append(res.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
-			continue
-		}
-		res.ServiceRevisions = append(res.ServiceRevisions, *found)
-	}
+		return wireServiceRevision{}, false
+	})
 	e.ok(res)
 }
 

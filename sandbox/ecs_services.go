@@ -62,25 +62,38 @@ func defaultDeploymentConfiguration(dc obj) obj {
 }
 
 func (e *ecsCall) createService() {
+	e.writeService(nil, func(req, td, svc obj, T time.Time) {
+		a := e.a
+		s := newService(e.c.Region, svc, req, T)
+		a.services[serviceKey(s.region, s.cluster, s.name)] = s
+		if td != nil {
+			s.firstDeployment(a, T, td, req)
+		}
+		s.render(svc, a.clock.Now())
+	})
+}
+
+// writeService runs CreateService or UpdateService: unless reject refuses the
+// request (and answers it), moto creates or changes the service (forwardService);
+// then apply brings the simulation up to date, under the account's lock at T, with
+// the request, its task definition and moto's Service; the answer is moto's, as
+// apply leaves it.
+func (e *ecsCall) writeService(reject func(req obj) bool, apply func(req, td, svc obj, T time.Time)) {
 	req, ok := e.request()
 	if !ok {
+		return
+	}
+	if reject != nil && reject(req) {
 		return
 	}
 	td, reply, ok := e.forwardService(req)
 	if !ok {
 		return
 	}
-	svc := sub(reply, "service")
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	T := a.clock.Now()
-	s := newService(e.c.Region, svc, req, T)
-	a.services[serviceKey(s.region, s.cluster, s.name)] = s
-	if td != nil {
-		s.firstDeployment(a, T, td, req)
-	}
-	s.render(svc, a.clock.Now())
+	apply(req, td, sub(reply, "service"), a.clock.Now())
 	e.ok(reply)
 }
 
@@ -155,22 +168,8 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg revisionC
 			sd.stopReason = "Service deployment stopped because a newer service deployment started."
 		}
 	}
-	specs, beh := containerSpecs(td, nil)
-	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (ecs_pullfail.go)
-	d := &deployment{
-		id:              a.deploymentID(),
-		taskDef:         str(td, "taskDefinitionArn"),
-		td:              td,
-		specs:           specs,
-		beh:             beh,
-		dur:             a.scaled(a.opts.DeploymentDuration, beh),
-		createdAt:       T,
-		launchType:      str(s.attrs, "launchType"),
-		platformVersion: str(s.attrs, "platformVersion"),
-		cfg:             cfg,
-		desired:         s.desired,
-	}
-	d.revision = strings.TrimPrefix(d.id, "ecs-svc/")
+	d := a.newDeployment(T, td, cfg, str(s.attrs, "launchType"), str(s.attrs, "platformVersion"))
+	d.desired = s.desired
 	dc := sub(s.attrs, "deploymentConfiguration")
 	cb := sub(dc, "deploymentCircuitBreaker")
 	d.breaker, d.rollback = boolean(cb, "enable"), boolean(cb, "rollback")
@@ -195,42 +194,40 @@ func (s *service) startDeployment(a *account, T time.Time, td obj, cfg revisionC
 	return d
 }
 
+// newDeployment is a deployment (of a service, or behind a task set) of td created at
+// T with its configuration, launch type and platform version.
+func (a *account) newDeployment(T time.Time, td obj, cfg revisionCfg, launchType, platformVersion string) *deployment {
+	specs, beh := containerSpecs(td, nil)
+	beh.crash = beh.crash || pullFailure(specs) != "" // tasks that never start fail like a crash loop (ecs_pullfail.go)
+	d := &deployment{
+		id:              a.deploymentID(),
+		taskDef:         str(td, "taskDefinitionArn"),
+		td:              td,
+		specs:           specs,
+		beh:             beh,
+		dur:             a.scaled(a.opts.DeploymentDuration, beh),
+		createdAt:       T,
+		launchType:      launchType,
+		platformVersion: platformVersion,
+		cfg:             cfg,
+	}
+	d.revision = strings.TrimPrefix(d.id, "ecs-svc/")
+	return d
+}
+
 func (e *ecsCall) updateService() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	if e.rejectCodeDeployUpdate(req) { // ecs_bluegreen_api.go
-		return
-	}
-	td, reply, ok := e.forwardService(req)
-	if !ok {
-		return
-	}
-	svc := sub(reply, "service")
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := a.services[serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))]
-	if s == nil {
-		e.ok(reply)
-		return
-	}
-	T := a.clock.Now()
-	s.update(a, T, req, td)
-	s.render(svc, T)
-	e.ok(reply)
+	// A CODE_DEPLOY service refuses some changes (rejectCodeDeployUpdate, ecs_bluegreen_api.go).
+	e.writeService(e.rejectCodeDeployUpdate, func(req, td, svc obj, T time.Time) {
+		if s := e.a.services[e.repliedServiceKey(svc)]; s != nil {
+			s.update(e.a, T, req, td)
+			s.render(svc, T)
+		}
+	})
 }
 
 func (e *ecsCall) describeServices() {
-	status, body, err := e.forward(e.body)
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	reply, ok := e.forwardObj(e.body)
+	if !ok {
 		return
 	}
 	a := e.a
@@ -239,7 +236,7 @@ func (e *ecsCall) describeServices() {
 	now := a.clock.Now()
 	for _, v := range list(reply, "services") {
 		svc, _ := v.(map[string]any)
-		s := a.services[serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))]
+		s := a.services[e.repliedServiceKey(svc)]
 		if s != nil && str(svc, "status") == "ACTIVE" {
 			s.render(svc, now)
 		}
@@ -250,21 +247,15 @@ func (e *ecsCall) describeServices() {
 // deleteService stops the service's tasks (DeleteService API reference: the service
 // goes DRAINING, its tasks stop, then INACTIVE) and forgets the simulation.
 func (e *ecsCall) deleteService() {
-	status, body, err := e.forward(e.body)
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	reply, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	reply, ok := e.forwardObj(e.body)
+	if !ok {
 		return
 	}
 	svc := sub(reply, "service")
 	a := e.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	key := serviceKey(e.c.Region, lastSegment(str(svc, "clusterArn"), "default"), str(svc, "serviceName"))
+	key := e.repliedServiceKey(svc)
 	if s := a.services[key]; s != nil {
 		T := a.clock.Now()
 		s.truncate(a, T)
@@ -291,14 +282,8 @@ func (e *ecsCall) listServices() {
 			fwd[k] = v
 		}
 	}
-	status, body, err := e.forward(mustMarshal(fwd))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return
-	}
-	o, err := decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
+	o, ok := e.forwardObj(mustMarshal(fwd))
+	if !ok {
 		return
 	}
 	cluster := lastSegment(str(req, "cluster"), "default")
@@ -344,25 +329,13 @@ func motoSafe(req obj) []byte {
 // moto and decodes its reply; it answers errors itself.
 func (e *ecsCall) forwardService(req obj) (td, reply obj, ok bool) {
 	if ref := str(req, "taskDefinition"); ref != "" {
-		t, status, body, err := e.taskDefinition(ref)
-		if err != nil || status != 200 {
-			e.relay(status, body, err)
+		if td, ok = e.taskDefinition(ref); !ok {
 			return nil, nil, false
 		}
-		td = t
 		req["taskDefinition"] = str(td, "taskDefinitionArn")
 	}
-	status, body, err := e.forward(motoSafe(req))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
-		return nil, nil, false
-	}
-	reply, err = decodeObj(body)
-	if err != nil {
-		e.raw(status, body)
-		return nil, nil, false
-	}
-	return td, reply, true
+	reply, ok = e.forwardObj(motoSafe(req))
+	return td, reply, ok
 }
 
 // update applies an UpdateService at T: the kept fields change at once; a new task

@@ -97,9 +97,8 @@ func (e *ecsCall) runRequest() (*runRequest, bool) {
 		return nil, false
 	}
 	r.cluster = lastSegment(r.clusterArn, "default")
-	td, status, body, err := e.taskDefinition(str(req, "taskDefinition"))
-	if err != nil || status != 200 {
-		e.relay(status, body, err)
+	td, ok := e.taskDefinition(str(req, "taskDefinition"))
+	if !ok {
 		return nil, false
 	}
 	r.td, r.nc = td, sub(req, "networkConfiguration")
@@ -431,50 +430,50 @@ func (e *ecsCall) findTask(ref, cluster string) *task {
 	return nil
 }
 
-func (e *ecsCall) describeTasks() {
-	req, ok := e.request()
-	if !ok {
-		return
+// visibleTask is the task ref names in cluster as of now (a task started later does
+// not exist yet), or nil. The caller holds a.mu.
+func (e *ecsCall) visibleTask(ref, cluster string, now time.Time) *task {
+	if t := e.findTask(ref, cluster); t != nil && !t.createdAt.After(now) {
+		return t
 	}
+	return nil
+}
+
+// requestedTask is the task req names by "cluster" and "task" as of now, or nil after
+// answering that it was not found. The caller holds a.mu.
+func (e *ecsCall) requestedTask(req obj, now time.Time) *task {
+	t := e.visibleTask(str(req, "task"), lastSegment(str(req, "cluster"), "default"), now)
+	if t == nil {
+		e.fail("InvalidParameterException", "The referenced task was not found.")
+	}
+	return t
+}
+
+func (e *ecsCall) describeTasks(req obj, now time.Time) {
 	cluster := lastSegment(str(req, "cluster"), "default")
 	withTags := false
 	for _, v := range list(req, "include") {
 		withTags = withTags || v == "TAGS"
 	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.clock.Now()
-	out, failures := []wireTask{}, []wireFailure{}
-	for _, v := range list(req, "tasks") {
-		ref, _ := v.(string)
-		t := e.findTask(ref, cluster)
-		if t == nil || t.createdAt.After(now) {
-			failures = append(failures, wireFailure{Arn: ref, Reason: "MISSING"})
-			continue
+	out, failures := describeEach(list(req, "tasks"), func(ref string) (wireTask, bool) {
+		if t := e.visibleTask(ref, cluster, now); t != nil {
+			return t.json(now, withTags), true
 		}
-		out = append(out, t.json(now, withTags))
-	}
+		return wireTask{}, false
+	})
 	e.ok(wireTasks{Tasks: out, Failures: failures})
 }
 
 // listTasks filters as the ListTasks API reference describes: cluster, serviceName,
 // family, startedBy, launchType and desiredStatus (default RUNNING); 100 per page.
-func (e *ecsCall) listTasks() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
+func (e *ecsCall) listTasks(req obj, now time.Time) {
 	cluster := lastSegment(str(req, "cluster"), "default")
 	desired := str(req, "desiredStatus")
 	if desired == "" {
 		desired = "RUNNING"
 	}
-	a := e.a
-	a.mu.Lock()
-	now := a.clock.Now()
 	var arns []string
-	for _, t := range a.taskList {
+	for _, t := range e.a.taskList {
 		if t.cluster != cluster || t.region != e.c.Region || t.createdAt.After(now) {
 			continue
 		}
@@ -497,7 +496,6 @@ func (e *ecsCall) listTasks() {
 		}
 		arns = append(arns, t.arn)
 	}
-	a.mu.Unlock()
 	items, next, ok := e.page(req, arns, 100)
 	if !ok {
 		return
@@ -508,19 +506,10 @@ func (e *ecsCall) listTasks() {
 // stopTask stops a task (StopTask API reference: stoppedReason is the given reason;
 // the stop code is UserInitiated). A service replaces a stopped task of its PRIMARY
 // deployment.
-func (e *ecsCall) stopTask() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	cluster := lastSegment(str(req, "cluster"), "default")
+func (e *ecsCall) stopTask(req obj, T time.Time) {
 	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	T := a.clock.Now()
-	t := e.findTask(str(req, "task"), cluster)
-	if t == nil || t.createdAt.After(T) {
-		e.fail("InvalidParameterException", "The referenced task was not found.")
+	t := e.requestedTask(req, T)
+	if t == nil {
 		return
 	}
 	if s, _ := t.stop(); s.IsZero() || s.After(T) {

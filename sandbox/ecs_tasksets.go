@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -57,24 +56,10 @@ func (s *service) usesTaskSets() bool {
 // newTaskSet creates a task set of s at T from a task definition and its own
 // configuration (launch type, network configuration, load balancers…).
 func (s *service) newTaskSet(a *account, T time.Time, td obj, cfg revisionCfg, launchType, platformVersion string, scale float64) *taskSet {
-	specs, beh := containerSpecs(td, nil)
-	beh.crash = beh.crash || pullFailure(specs) != ""
 	if launchType == "FARGATE" && platformVersion == "" {
 		platformVersion = "LATEST"
 	}
-	d := &deployment{
-		id:              a.deploymentID(),
-		taskDef:         str(td, "taskDefinitionArn"),
-		td:              td,
-		specs:           specs,
-		beh:             beh,
-		dur:             a.scaled(a.opts.DeploymentDuration, beh),
-		createdAt:       T,
-		launchType:      launchType,
-		platformVersion: platformVersion,
-		cfg:             cfg,
-	}
-	d.revision = strings.TrimPrefix(d.id, "ecs-svc/")
+	d := a.newDeployment(T, td, cfg, launchType, platformVersion)
 	ts := &taskSet{
 		dep:       d,
 		arn:       fmt.Sprintf("arn:aws:ecs:%s:%s:task-set/%s/%s/%s", s.region, a.id, s.cluster, s.name, d.id),
@@ -303,6 +288,13 @@ func (s *service) renderTaskSets(svc obj, now time.Time) {
 	}
 	svc["taskSets"] = out
 	svc["deployments"] = []wireDeployment{}
+	s.renderTaskCounts(svc, now)
+	s.renderEvents(svc, now)
+}
+
+// renderTaskCounts writes the service's runningCount and pendingCount at now: its
+// tasks RUNNING, and those PROVISIONING or PENDING.
+func (s *service) renderTaskCounts(svc obj, now time.Time) {
 	running, pending := 0, 0
 	for _, t := range s.tasks {
 		switch t.lastStatus(now) {
@@ -314,7 +306,6 @@ func (s *service) renderTaskSets(svc obj, now time.Time) {
 	}
 	svc["runningCount"] = running
 	svc["pendingCount"] = pending
-	s.renderEvents(svc, now)
 }
 
 // renderEvents writes the service's events due at now: newest first, at most 100,

@@ -1,8 +1,8 @@
 package sandbox
 
 import (
-	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/doppio-ecs/doppio/sandbox/codedeploy"
 )
@@ -11,10 +11,8 @@ import (
 // sets ("Amazon ECS only supports task sets for services that use the CODE_DEPLOY or
 // EXTERNAL deployment controller", CreateTaskSet API reference). The caller holds a.mu.
 func (e *ecsCall) taskSetService(req obj) *service {
-	cluster := lastSegment(str(req, "cluster"), "default")
-	s := e.a.services[serviceKey(e.c.Region, cluster, lastSegment(str(req, "service"), ""))]
+	s := e.existingService(req)
 	if s == nil {
-		e.fail("ServiceNotFoundException", "Service not found.")
 		return nil
 	}
 	if !s.usesTaskSets() {
@@ -22,6 +20,19 @@ func (e *ecsCall) taskSetService(req obj) *service {
 		return nil
 	}
 	return s
+}
+
+// taskSetOf finds the service of a task set request and its task set named by
+// req[field]; it answers the error itself (ts nil). The caller holds a.mu.
+func (e *ecsCall) taskSetOf(req obj, field string) (s *service, ts *taskSet) {
+	if s = e.taskSetService(req); s == nil {
+		return nil, nil
+	}
+	if ts = s.findTaskSet(str(req, field)); ts == nil {
+		e.fail("TaskSetNotFoundException", "The specified task set does not exist.")
+		return nil, nil
+	}
+	return s, ts
 }
 
 // createTaskSet implements CreateTaskSet (API reference): the task set starts ACTIVE
@@ -49,9 +60,8 @@ func (e *ecsCall) createTaskSet() {
 		}
 		scale = v
 	}
-	td, status, body, err := e.taskDefinition(ref)
-	if err != nil || status != http.StatusOK {
-		e.relay(status, body, err)
+	td, ok := e.taskDefinition(ref)
+	if !ok {
 		return
 	}
 	a := e.a
@@ -82,95 +92,58 @@ func (e *ecsCall) createTaskSet() {
 // fromCodeDeploy reports whether the sandbox's CodeDeploy sent the request.
 func (e *ecsCall) fromCodeDeploy() bool { return e.header.Get(codedeploy.InternalHeader) != "" }
 
-func (e *ecsCall) describeTaskSets() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (e *ecsCall) describeTaskSets(req obj, T time.Time) {
 	s := e.taskSetService(req)
 	if s == nil {
 		return
 	}
-	T := a.clock.Now()
-	sets := []wireTaskSet{}
-	failures := []wireFailure{}
 	refs := list(req, "taskSets")
 	if len(refs) == 0 {
+		sets := []wireTaskSet{}
 		for _, ts := range s.visibleTaskSets(T) {
 			sets = append(sets, s.taskSetJSON(ts, T))
 		}
+		e.ok(wireTaskSets{TaskSets: sets, Failures: []wireFailure{}})
+		return
 	}
-	for _, v := range refs {
-		ref, _ := v.(string)
-		if ts := s.findTaskSet(ref); ts != nil {
-			sets = append(sets, s.taskSetJSON(ts, T))
-		} else {
-			failures = append(failures, wireFailure{Arn: ref, Reason: "MISSING"})
+	sets, failures := describeEach(refs, func(ref string) (wireTaskSet, bool) {
+		ts := s.findTaskSet(ref)
+		if ts == nil {
+			return wireTaskSet{}, false
 		}
-	}
-	e.ok(struct {
-		TaskSets []wireTaskSet `json:"taskSets"`
-		Failures []wireFailure `json:"failures"`
-	}{sets, failures})
+		return s.taskSetJSON(ts, T), true
+	})
+	e.ok(wireTaskSets{TaskSets: sets, Failures: failures})
 }
 
 // updateTaskSet changes a task set's scale (UpdateTaskSet API reference).
-func (e *ecsCall) updateTaskSet() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	sc := sub(req, "scale")
-	v, err := toFloat(sc["value"])
+func (e *ecsCall) updateTaskSet(req obj, T time.Time) {
+	v, err := toFloat(sub(req, "scale")["value"])
 	if err != nil || v < 0 || v > 100 {
 		e.fail("InvalidParameterException", "scale.value must be between 0 and 100.")
 		return
 	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := e.taskSetService(req)
-	if s == nil {
-		return
-	}
-	ts := s.findTaskSet(str(req, "taskSet"))
+	s, ts := e.taskSetOf(req, "taskSet")
 	if ts == nil {
-		e.fail("TaskSetNotFoundException", "The specified task set does not exist.")
 		return
 	}
-	T := a.clock.Now()
 	ts.scale, ts.updatedAt = v, T
-	s.planTaskSets(a, T)
+	s.planTaskSets(e.a, T)
 	e.ok(wireTaskSetAnswer{TaskSet: s.taskSetJSON(ts, T)})
 }
 
 // deleteTaskSet implements DeleteTaskSet (API reference): the task set goes DRAINING
 // and its tasks stop; without force a task set still scaled above zero is refused.
-func (e *ecsCall) deleteTaskSet() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
+func (e *ecsCall) deleteTaskSet(req obj, T time.Time) {
 	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := e.taskSetService(req)
-	if s == nil {
-		return
-	}
-	ts := s.findTaskSet(str(req, "taskSet"))
+	s, ts := e.taskSetOf(req, "taskSet")
 	if ts == nil {
-		e.fail("TaskSetNotFoundException", "The specified task set does not exist.")
 		return
 	}
 	if !boolean(req, "force") && ts.computedDesired(s.desired) > 0 {
 		e.fail("InvalidParameterException", "The specified task set has not been scaled down to zero. Use force to delete it.")
 		return
 	}
-	T := a.clock.Now()
 	ts.deletedAt, ts.updatedAt = T, T
 	var stopping []*task
 	for _, t := range s.tasks {
@@ -188,24 +161,11 @@ func (e *ecsCall) deleteTaskSet() {
 
 // updateServicePrimaryTaskSet makes one task set PRIMARY and the others ACTIVE
 // (UpdateServicePrimaryTaskSet API reference).
-func (e *ecsCall) updateServicePrimaryTaskSet() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	a := e.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := e.taskSetService(req)
-	if s == nil {
-		return
-	}
-	ts := s.findTaskSet(str(req, "primaryTaskSet"))
+func (e *ecsCall) updateServicePrimaryTaskSet(req obj, T time.Time) {
+	s, ts := e.taskSetOf(req, "primaryTaskSet")
 	if ts == nil {
-		e.fail("TaskSetNotFoundException", "The specified task set does not exist.")
 		return
 	}
-	T := a.clock.Now()
 	for _, o := range s.taskSets {
 		if o.deletedAt.IsZero() && o.status == "PRIMARY" && o != ts {
 			o.status, o.updatedAt = "ACTIVE", T

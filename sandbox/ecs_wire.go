@@ -257,12 +257,18 @@ type wireTasks struct {
 	Failures []wireFailure `json:"failures"`
 }
 
+// wireSDHead are the members a ServiceDeployment and its ServiceDeploymentBrief
+// (ListServiceDeployments) begin with.
+type wireSDHead struct {
+	ServiceDeploymentArn string      `json:"serviceDeploymentArn"`
+	ServiceArn           string      `json:"serviceArn"`
+	ClusterArn           string      `json:"clusterArn"`
+	CreatedAt            json.Number `json:"createdAt"`
+}
+
 // wireServiceDeployment is a ServiceDeployment (DescribeServiceDeployments).
 type wireServiceDeployment struct {
-	ServiceDeploymentArn     string                `json:"serviceDeploymentArn"`
-	ServiceArn               string                `json:"serviceArn"`
-	ClusterArn               string                `json:"clusterArn"`
-	CreatedAt                json.Number           `json:"createdAt"`
+	wireSDHead
 	UpdatedAt                json.Number           `json:"updatedAt"`
 	StartedAt                json.Number           `json:"startedAt,omitempty"`
 	FinishedAt               json.Number           `json:"finishedAt,omitempty"`
@@ -312,10 +318,7 @@ type wireHookDetail struct {
 
 // wireSDSummary is a ServiceDeploymentBrief (ListServiceDeployments).
 type wireSDSummary struct {
-	ServiceDeploymentArn     string      `json:"serviceDeploymentArn"`
-	ServiceArn               string      `json:"serviceArn"`
-	ClusterArn               string      `json:"clusterArn"`
-	CreatedAt                json.Number `json:"createdAt"`
+	wireSDHead
 	StartedAt                json.Number `json:"startedAt,omitempty"`
 	FinishedAt               json.Number `json:"finishedAt,omitempty"`
 	Status                   string      `json:"status"`
@@ -360,6 +363,12 @@ type wireScale struct {
 // UpdateServicePrimaryTaskSet.
 type wireTaskSetAnswer struct {
 	TaskSet wireTaskSet `json:"taskSet"`
+}
+
+// wireTaskSets answers DescribeTaskSets.
+type wireTaskSets struct {
+	TaskSets []wireTaskSet `json:"taskSets"`
+	Failures []wireFailure `json:"failures"`
 }
 
 // wireExecAnswer answers ExecuteCommand.

@@ -37,6 +37,7 @@ func TestWireTagsAreAPIMembers(t *testing.T) {
 		{wireSession{}, types.Session{}},
 		{wireExecAnswer{}, ecs.ExecuteCommandOutput{}},
 		{wireTasks{}, ecs.DescribeTasksOutput{}},
+		{wireTaskSets{}, ecs.DescribeTaskSetsOutput{}},
 		{wireSDArn{}, ecs.StopServiceDeploymentOutput{}},
 		{wireServiceArns{}, ecs.ListServicesOutput{}},
 		{wireTaskArns{}, ecs.ListTasksOutput{}},

@@ -572,3 +572,43 @@ func TestCodeDeployIsMounted(t *testing.T) {
 		t.Errorf("codedeploy calls are counted: %d", got)
 	}
 }
+
+// The clock endpoints answer the account's clock as it is after the call, and a body
+// that does not decode is a 400 that changes nothing.
+func TestControlClockAnswers(t *testing.T) {
+	f := newFixture(t)
+	base := f.env.Endpoint + "/_sandbox/"
+	post := func(path, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(f.ctx, http.MethodPost, base+path+"?account="+f.env.Account, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, out
+	}
+	clock := f.env.Clock()
+	clock.SetSpeed(0)
+	status, out := post("clock/advance", `{"duration":"45s"}`)
+	if want := clock.Now().Format(time.RFC3339Nano); status != 200 || out["now"] != want || out["speed"] != 0.0 || out["account"] != f.env.Account {
+		t.Errorf("advance: %d %v, want now %s speed 0", status, out, want)
+	}
+	status, out = post("clock/speed", `{"speed":0}`)
+	if want := clock.Now().Format(time.RFC3339Nano); status != 200 || out["now"] != want || out["speed"] != 0.0 {
+		t.Errorf("speed: %d %v, want now %s", status, out, want)
+	}
+	before := clock.Now()
+	for _, path := range []string{"clock/advance", "clock/speed", "faults"} {
+		if status, out := post(path, `{"duration":`); status != 400 || out["error"] == nil {
+			t.Errorf("%s with a bad body: %d %v", path, status, out)
+		}
+	}
+	if !clock.Now().Equal(before) || clock.Speed() != 0 {
+		t.Errorf("bad bodies moved the clock: %s -> %s, speed %v", before, clock.Now(), clock.Speed())
+	}
+}

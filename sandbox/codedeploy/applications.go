@@ -8,14 +8,13 @@ import (
 // Applications and deployment groups (CreateApplication, CreateDeploymentGroup and
 // friends in the CodeDeploy API Reference).
 
-func (s *Server) createApplication(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-		ComputePlatform string `json:"computePlatform"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// createApplicationInput is the body of CreateApplication.
+type createApplicationInput struct {
+	ApplicationName string `json:"applicationName"`
+	ComputePlatform string `json:"computePlatform"`
+}
+
+func (s *Server) createApplication(q *request, in *createApplicationInput) (any, error) {
 	if in.ApplicationName == "" {
 		return nil, apiErr("ApplicationNameRequiredException", "The application name must be specified.")
 	}
@@ -52,13 +51,12 @@ func (app *application) info() applicationInfo {
 	}
 }
 
-func (s *Server) getApplication(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getApplicationInput is the body of GetApplication.
+type getApplicationInput struct {
+	ApplicationName string `json:"applicationName"`
+}
+
+func (s *Server) getApplication(q *request, in *getApplicationInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err
@@ -66,13 +64,12 @@ func (s *Server) getApplication(q *request) (any, error) {
 	return map[string]any{"application": app.info()}, nil
 }
 
-func (s *Server) listApplications(q *request) (any, error) {
-	var in struct {
-		NextToken string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listApplicationsInput is the body of ListApplications.
+type listApplicationsInput struct {
+	NextToken string `json:"nextToken"`
+}
+
+func (s *Server) listApplications(q *request, in *listApplicationsInput) (any, error) {
 	names, next, err := page(sortedKeys(q.acct.apps), in.NextToken, 100)
 	if err != nil {
 		return nil, err
@@ -88,15 +85,14 @@ func listReply(key string, names []string, next string) map[string]any {
 	return out
 }
 
-func (s *Server) batchGetApplications(q *request) (any, error) {
-	var in struct {
-		ApplicationNames []string `json:"applicationNames"`
-	}
-	if err := q.decode(&in); err != nil {
+// batchGetApplicationsInput is the body of BatchGetApplications.
+type batchGetApplicationsInput struct {
+	ApplicationNames []string `json:"applicationNames"`
+}
+
+func (s *Server) batchGetApplications(q *request, in *batchGetApplicationsInput) (any, error) {
+	if err := batchLimit(len(in.ApplicationNames), 100); err != nil {
 		return nil, err
-	}
-	if len(in.ApplicationNames) > 100 {
-		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
 	}
 	infos := []applicationInfo{}
 	for _, name := range in.ApplicationNames {
@@ -109,13 +105,12 @@ func (s *Server) batchGetApplications(q *request) (any, error) {
 	return map[string]any{"applicationsInfo": infos}, nil
 }
 
-func (s *Server) deleteApplication(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// deleteApplicationInput is the body of DeleteApplication.
+type deleteApplicationInput struct {
+	ApplicationName string `json:"applicationName"`
+}
+
+func (s *Server) deleteApplication(q *request, in *deleteApplicationInput) (any, error) {
 	if in.ApplicationName == "" {
 		return nil, apiErr("ApplicationNameRequiredException", "The application name must be specified.")
 	}
@@ -126,19 +121,13 @@ func (s *Server) deleteApplication(q *request) (any, error) {
 
 // groupInput is the body of CreateDeploymentGroup and UpdateDeploymentGroup.
 type groupInput struct {
-	ApplicationName                  string              `json:"applicationName"`
-	DeploymentGroupName              string              `json:"deploymentGroupName"`
-	CurrentDeploymentGroupName       string              `json:"currentDeploymentGroupName"`
-	NewDeploymentGroupName           string              `json:"newDeploymentGroupName"`
-	DeploymentConfigName             string              `json:"deploymentConfigName"`
-	ServiceRoleArn                   string              `json:"serviceRoleArn"`
-	DeploymentStyle                  *deploymentStyle    `json:"deploymentStyle"`
-	EcsServices                      []ecsService        `json:"ecsServices"`
-	LoadBalancerInfo                 *loadBalancerInfo   `json:"loadBalancerInfo"`
-	BlueGreenDeploymentConfiguration *blueGreenConfig    `json:"blueGreenDeploymentConfiguration"`
-	AutoRollbackConfiguration        *autoRollbackConfig `json:"autoRollbackConfiguration"`
-	AlarmConfiguration               json.RawMessage     `json:"alarmConfiguration"`
-	TriggerConfigurations            json.RawMessage     `json:"triggerConfigurations"`
+	ApplicationName            string `json:"applicationName"`
+	DeploymentGroupName        string `json:"deploymentGroupName"`
+	CurrentDeploymentGroupName string `json:"currentDeploymentGroupName"`
+	NewDeploymentGroupName     string `json:"newDeploymentGroupName"`
+	DeploymentConfigName       string `json:"deploymentConfigName"`
+	ServiceRoleArn             string `json:"serviceRoleArn"`
+	groupSettings
 }
 
 // apply copies the fields that were sent onto g.
@@ -149,27 +138,7 @@ func (in *groupInput) apply(g *group) {
 	if in.ServiceRoleArn != "" {
 		g.roleArn = in.ServiceRoleArn
 	}
-	if in.DeploymentStyle != nil {
-		g.style = in.DeploymentStyle
-	}
-	if in.EcsServices != nil {
-		g.services = in.EcsServices
-	}
-	if in.LoadBalancerInfo != nil {
-		g.lb = in.LoadBalancerInfo
-	}
-	if in.BlueGreenDeploymentConfiguration != nil {
-		g.blueGreen = in.BlueGreenDeploymentConfiguration
-	}
-	if in.AutoRollbackConfiguration != nil {
-		g.rollback = in.AutoRollbackConfiguration
-	}
-	if len(in.AlarmConfiguration) > 0 {
-		g.alarms = in.AlarmConfiguration
-	}
-	if len(in.TriggerConfigurations) > 0 {
-		g.triggers = in.TriggerConfigurations
-	}
+	in.groupSettings.apply(&g.groupSettings)
 }
 
 // validate checks a group the way the real API does for the ECS compute platform
@@ -187,7 +156,7 @@ func (a *account) validate(app *application, g *group) error {
 		return apiErr("InvalidDeploymentConfigNameException",
 			"The deployment configuration %s is for the %s compute platform, not %s.", c.name, c.platform, app.platform)
 	}
-	if r := g.rollback; r != nil {
+	if r := g.AutoRollbackConfiguration; r != nil {
 		for _, e := range r.Events {
 			switch e {
 			case "DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST":
@@ -196,7 +165,7 @@ func (a *account) validate(app *application, g *group) error {
 			}
 		}
 	}
-	if bg := g.blueGreen; bg != nil && bg.DeploymentReadyOption != nil {
+	if bg := g.BlueGreenDeploymentConfiguration; bg != nil && bg.DeploymentReadyOption != nil {
 		switch bg.DeploymentReadyOption.ActionOnTimeout {
 		case "", "CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT":
 		default:
@@ -207,46 +176,39 @@ func (a *account) validate(app *application, g *group) error {
 	if app.platform != "ECS" {
 		return nil
 	}
-	if g.style == nil {
-		g.style = &deploymentStyle{DeploymentType: "BLUE_GREEN", DeploymentOption: "WITH_TRAFFIC_CONTROL"}
+	if g.DeploymentStyle == nil {
+		g.DeploymentStyle = &deploymentStyle{DeploymentType: "BLUE_GREEN", DeploymentOption: "WITH_TRAFFIC_CONTROL"}
 	}
-	if g.style.DeploymentType != "BLUE_GREEN" || g.style.DeploymentOption != "WITH_TRAFFIC_CONTROL" {
+	if g.DeploymentStyle.DeploymentType != "BLUE_GREEN" || g.DeploymentStyle.DeploymentOption != "WITH_TRAFFIC_CONTROL" {
 		return apiErr("InvalidDeploymentStyleException",
 			"An Amazon ECS deployment group must use the BLUE_GREEN deployment type WITH_TRAFFIC_CONTROL.")
 	}
-	if len(g.services) != 1 || g.services[0].ClusterName == "" || g.services[0].ServiceName == "" {
+	if len(g.EcsServices) != 1 || g.EcsServices[0].ClusterName == "" || g.EcsServices[0].ServiceName == "" {
 		return apiErr("InvalidECSServiceException", "An Amazon ECS deployment group needs exactly one ECS service with its cluster name.")
 	}
-	if g.lb == nil || len(g.lb.TargetGroupPairInfoList) != 1 || len(g.lb.TargetGroupPairInfoList[0].TargetGroups) != 2 {
+	if g.LoadBalancerInfo == nil || len(g.LoadBalancerInfo.TargetGroupPairInfoList) != 1 || len(g.LoadBalancerInfo.TargetGroupPairInfoList[0].TargetGroups) != 2 {
 		return apiErr("InvalidTargetGroupPairException",
 			"An Amazon ECS deployment group needs one target group pair with two target groups.")
 	}
 	for _, other := range a.apps {
 		for _, og := range other.groups {
-			if og.id == g.id || len(og.services) == 0 {
+			if og.id == g.id || len(og.EcsServices) == 0 {
 				continue
 			}
-			if og.services[0] == g.services[0] {
+			if og.EcsServices[0] == g.EcsServices[0] {
 				return apiErr("ECSServiceMappingLimitExceededException",
 					"The Amazon ECS service %s in cluster %s is already associated with deployment group %s.",
-					g.services[0].ServiceName, g.services[0].ClusterName, og.name)
+					g.EcsServices[0].ServiceName, g.EcsServices[0].ClusterName, og.name)
 			}
 		}
 	}
 	return nil
 }
 
-func (s *Server) createDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
-	app, err := q.acct.app(in.ApplicationName)
+func (s *Server) createDeploymentGroup(q *request, in *groupInput) (any, error) {
+	app, err := q.acct.groupApp(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
-	}
-	if in.DeploymentGroupName == "" {
-		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
 	}
 	if app.groups[in.DeploymentGroupName] != nil {
 		return nil, apiErr("DeploymentGroupAlreadyExistsException",
@@ -272,19 +234,13 @@ func (s *Server) createDeploymentGroup(q *request) (any, error) {
 
 func (s *Server) groupInfo(q *request, g *group) deploymentGroupInfo {
 	info := deploymentGroupInfo{
-		ApplicationName:                  g.app,
-		DeploymentGroupID:                g.id,
-		DeploymentGroupName:              g.name,
-		DeploymentConfigName:             g.configName,
-		ServiceRoleArn:                   g.roleArn,
-		ComputePlatform:                  g.platform,
-		DeploymentStyle:                  g.style,
-		EcsServices:                      g.services,
-		LoadBalancerInfo:                 g.lb,
-		BlueGreenDeploymentConfiguration: g.blueGreen,
-		AutoRollbackConfiguration:        g.rollback,
-		AlarmConfiguration:               g.alarms,
-		TriggerConfigurations:            g.triggers,
+		ApplicationName:      g.app,
+		DeploymentGroupID:    g.id,
+		DeploymentGroupName:  g.name,
+		DeploymentConfigName: g.configName,
+		ServiceRoleArn:       g.roleArn,
+		ComputePlatform:      g.platform,
+		groupSettings:        g.groupSettings,
 	}
 	if g.lastGoodRev != nil {
 		info.TargetRevision = g.lastGoodRev.withDigest()
@@ -309,11 +265,7 @@ func (s *Server) groupInfo(q *request, g *group) deploymentGroupInfo {
 	return info
 }
 
-func (s *Server) getDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) getDeploymentGroup(q *request, in *groupInput) (any, error) {
 	_, g, err := q.acct.group(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
@@ -321,14 +273,13 @@ func (s *Server) getDeploymentGroup(q *request) (any, error) {
 	return map[string]any{"deploymentGroupInfo": s.groupInfo(q, g)}, nil
 }
 
-func (s *Server) listDeploymentGroups(q *request) (any, error) {
-	var in struct {
-		ApplicationName string `json:"applicationName"`
-		NextToken       string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentGroupsInput is the body of ListDeploymentGroups.
+type listDeploymentGroupsInput struct {
+	ApplicationName string `json:"applicationName"`
+	NextToken       string `json:"nextToken"`
+}
+
+func (s *Server) listDeploymentGroups(q *request, in *listDeploymentGroupsInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err
@@ -342,14 +293,13 @@ func (s *Server) listDeploymentGroups(q *request) (any, error) {
 	return out, nil
 }
 
-func (s *Server) batchGetDeploymentGroups(q *request) (any, error) {
-	var in struct {
-		ApplicationName      string   `json:"applicationName"`
-		DeploymentGroupNames []string `json:"deploymentGroupNames"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// batchGetDeploymentGroupsInput is the body of BatchGetDeploymentGroups.
+type batchGetDeploymentGroupsInput struct {
+	ApplicationName      string   `json:"applicationName"`
+	DeploymentGroupNames []string `json:"deploymentGroupNames"`
+}
+
+func (s *Server) batchGetDeploymentGroups(q *request, in *batchGetDeploymentGroupsInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err
@@ -357,8 +307,8 @@ func (s *Server) batchGetDeploymentGroups(q *request) (any, error) {
 	if len(in.DeploymentGroupNames) == 0 {
 		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group names must be specified.")
 	}
-	if len(in.DeploymentGroupNames) > 100 {
-		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	if err := batchLimit(len(in.DeploymentGroupNames), 100); err != nil {
+		return nil, err
 	}
 	infos := []deploymentGroupInfo{}
 	var missing []string
@@ -376,11 +326,7 @@ func (s *Server) batchGetDeploymentGroups(q *request) (any, error) {
 	return out, nil
 }
 
-func (s *Server) updateDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) updateDeploymentGroup(q *request, in *groupInput) (any, error) {
 	app, g, err := q.acct.group(in.ApplicationName, in.CurrentDeploymentGroupName)
 	if err != nil {
 		return nil, err
@@ -402,29 +348,21 @@ func (s *Server) updateDeploymentGroup(q *request) (any, error) {
 	return map[string]any{"hooksNotCleanedUp": []any{}}, nil
 }
 
-func (s *Server) deleteDeploymentGroup(q *request) (any, error) {
-	var in groupInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
-	app, err := q.acct.app(in.ApplicationName)
+func (s *Server) deleteDeploymentGroup(q *request, in *groupInput) (any, error) {
+	app, err := q.acct.groupApp(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
-	}
-	if in.DeploymentGroupName == "" {
-		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
 	}
 	delete(app.groups, in.DeploymentGroupName)
 	return map[string]any{"hooksNotCleanedUp": []any{}}, nil
 }
 
-func (s *Server) getDeploymentConfig(q *request) (any, error) {
-	var in struct {
-		DeploymentConfigName string `json:"deploymentConfigName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getDeploymentConfigInput is the body of GetDeploymentConfig.
+type getDeploymentConfigInput struct {
+	DeploymentConfigName string `json:"deploymentConfigName"`
+}
+
+func (s *Server) getDeploymentConfig(q *request, in *getDeploymentConfigInput) (any, error) {
 	if in.DeploymentConfigName == "" {
 		return nil, apiErr("DeploymentConfigNameRequiredException", "The deployment configuration name must be specified.")
 	}
@@ -435,13 +373,12 @@ func (s *Server) getDeploymentConfig(q *request) (any, error) {
 	return map[string]any{"deploymentConfigInfo": c.info(q.acct.id)}, nil
 }
 
-func (s *Server) listDeploymentConfigs(q *request) (any, error) {
-	var in struct {
-		NextToken string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentConfigsInput is the body of ListDeploymentConfigs.
+type listDeploymentConfigsInput struct {
+	NextToken string `json:"nextToken"`
+}
+
+func (s *Server) listDeploymentConfigs(q *request, in *listDeploymentConfigsInput) (any, error) {
 	var names []string
 	for _, c := range predefinedConfigs() {
 		names = append(names, c.name)
@@ -454,16 +391,15 @@ func (s *Server) listDeploymentConfigs(q *request) (any, error) {
 	return listReply("deploymentConfigsList", names, next), nil
 }
 
-func (s *Server) createDeploymentConfig(q *request) (any, error) {
-	var in struct {
-		DeploymentConfigName string                `json:"deploymentConfigName"`
-		ComputePlatform      string                `json:"computePlatform"`
-		TrafficRoutingConfig *trafficRoutingConfig `json:"trafficRoutingConfig"`
-		MinimumHealthyHosts  json.RawMessage       `json:"minimumHealthyHosts"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// createDeploymentConfigInput is the body of CreateDeploymentConfig.
+type createDeploymentConfigInput struct {
+	DeploymentConfigName string                `json:"deploymentConfigName"`
+	ComputePlatform      string                `json:"computePlatform"`
+	TrafficRoutingConfig *trafficRoutingConfig `json:"trafficRoutingConfig"`
+	MinimumHealthyHosts  json.RawMessage       `json:"minimumHealthyHosts"`
+}
+
+func (s *Server) createDeploymentConfig(q *request, in *createDeploymentConfigInput) (any, error) {
 	if in.DeploymentConfigName == "" {
 		return nil, apiErr("DeploymentConfigNameRequiredException", "The deployment configuration name must be specified.")
 	}
@@ -492,13 +428,12 @@ func (s *Server) createDeploymentConfig(q *request) (any, error) {
 	return map[string]string{"deploymentConfigId": c.info(q.acct.id).DeploymentConfigID}, nil
 }
 
-func (s *Server) deleteDeploymentConfig(q *request) (any, error) {
-	var in struct {
-		DeploymentConfigName string `json:"deploymentConfigName"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// deleteDeploymentConfigInput is the body of DeleteDeploymentConfig.
+type deleteDeploymentConfigInput struct {
+	DeploymentConfigName string `json:"deploymentConfigName"`
+}
+
+func (s *Server) deleteDeploymentConfig(q *request, in *deleteDeploymentConfigInput) (any, error) {
 	if q.acct.configs[in.DeploymentConfigName] == nil {
 		if q.acct.config(in.DeploymentConfigName) != nil {
 			return nil, apiErr("InvalidOperationException", "A predefined deployment configuration cannot be deleted.")

@@ -784,3 +784,27 @@ func TestS3RevisionIsRecorded(t *testing.T) {
 		t.Errorf("task sets (-want +got):\n%s", diff)
 	}
 }
+
+// A body that is not the operation's input shape is refused before the operation
+// runs, for every operation: 400 SerializationException.
+func TestUndecodableBodyIsSerializationException(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	for _, op := range []string{"CreateApplication", "CreateDeploymentGroup", "GetDeployment", "BatchGetDeployments"} {
+		req, _ := http.NewRequest(http.MethodPost, e.url, strings.NewReader(`{"applicationName": 7, "deploymentIds": "x", "deploymentId": [1]`))
+		req.Header.Set("X-Amz-Target", "CodeDeploy_20141006."+op)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]string
+		err = decodeJSON(resp, &body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 400 || body["__type"] != "SerializationException" {
+			t.Errorf("%s: reply %d %v", op, resp.StatusCode, body)
+		}
+	}
+}

@@ -70,10 +70,10 @@ func (s *Server) startRollback(q *request, d *deployment, at time.Time) {
 		rb.revision = d.revision
 	}
 	d.rollbackID = rb.id
-	q.acct.deployments = append(q.acct.deployments, rb)
-	q.acct.byID[rb.id] = rb
+	q.acct.add(rb)
 }
 
+// createDeploymentInput is the body of CreateDeployment.
 type createDeploymentInput struct {
 	ApplicationName           string              `json:"applicationName"`
 	DeploymentGroupName       string              `json:"deploymentGroupName"`
@@ -83,11 +83,7 @@ type createDeploymentInput struct {
 	AutoRollbackConfiguration *autoRollbackConfig `json:"autoRollbackConfiguration"`
 }
 
-func (s *Server) createDeployment(q *request) (any, error) {
-	var in createDeploymentInput
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) createDeployment(q *request, in *createDeploymentInput) (any, error) {
 	app, g, err := q.acct.group(in.ApplicationName, in.DeploymentGroupName)
 	if err != nil {
 		return nil, err
@@ -113,47 +109,18 @@ func (s *Server) createDeployment(q *request) (any, error) {
 		created:     q.now,
 		revision:    in.Revision,
 		previous:    g.lastGoodRev,
-		lb:          g.lb,
-		blueGreen:   g.blueGreen,
-		rollbackCfg: g.rollback,
+		lb:          g.LoadBalancerInfo,
+		blueGreen:   g.BlueGreenDeploymentConfiguration,
+		rollbackCfg: g.AutoRollbackConfiguration,
 		routing:     cfg.routing,
 	}
 	if in.AutoRollbackConfiguration != nil {
 		d.rollbackCfg = in.AutoRollbackConfiguration // overrides the group's
 	}
-	switch in.Revision.RevisionType {
-	case "AppSpecContent", "String":
-		content, ok := in.Revision.content()
-		if !ok {
-			return nil, apiErr("InvalidRevisionException", "The %s revision has no content.", in.Revision.RevisionType)
-		}
-		if d.target, err = parseAppSpec(content); err != nil {
-			return nil, err
-		}
-	case "S3", "GitHub":
-		// Recorded as sent; the sandbox cannot fetch it, so the deployment runs
-		// without touching ECS.
-	default:
-		return nil, apiErr("InvalidRevisionException", "The revision type %q is invalid.", in.Revision.RevisionType)
+	if d.target, err = revisionTarget(in.Revision); err != nil {
+		return nil, err
 	}
-	if len(g.services) > 0 {
-		d.cluster, d.service = g.services[0].ClusterName, g.services[0].ServiceName
-	}
-	if g.lb != nil && len(g.lb.TargetGroupPairInfoList) > 0 {
-		tgs := g.lb.TargetGroupPairInfoList[0].TargetGroups
-		for i := 0; i < len(tgs) && i < 2; i++ {
-			d.targetGroup[i] = tgs[i].Name
-		}
-	}
-	if bg := g.blueGreen; bg != nil {
-		if r := bg.DeploymentReadyOption; r != nil && r.ActionOnTimeout == "STOP_DEPLOYMENT" {
-			d.readyWait = true
-			d.readyTimeout = time.Duration(r.WaitTimeInMinutes) * time.Minute
-		}
-		if t := bg.TerminateBlueInstancesOnDeploymentSuccess; t != nil {
-			d.termWait = time.Duration(t.TerminationWaitTimeInMinutes) * time.Minute
-		}
-	}
+	d.targetGroupOf(g)
 	// One deployment at a time per group (the real service answers
 	// DeploymentLimitExceededException, "The deployment group already has an active
 	// deployment"); a rollback in progress counts too.
@@ -167,9 +134,48 @@ func (s *Server) createDeployment(q *request) (any, error) {
 		d.crash = crashLoops(q.ctx, q.ecs(), d.target.props.TaskDefinition)
 	}
 	d.id = q.acct.newDeploymentID()
-	q.acct.deployments = append(q.acct.deployments, d)
-	q.acct.byID[d.id] = d
+	q.acct.add(d)
 	return map[string]string{"deploymentId": d.id}, nil
+}
+
+// revisionTarget is what an inline revision (an AppSpec) deploys; nil for a revision
+// the sandbox cannot fetch (S3, GitHub), which is recorded as sent and runs without
+// touching ECS.
+func revisionTarget(rev *revisionLocation) (*target, error) {
+	switch rev.RevisionType {
+	case "AppSpecContent", "String":
+		content, ok := rev.content()
+		if !ok {
+			return nil, apiErr("InvalidRevisionException", "The %s revision has no content.", rev.RevisionType)
+		}
+		return parseAppSpec(content)
+	case "S3", "GitHub":
+		return nil, nil
+	}
+	return nil, apiErr("InvalidRevisionException", "The revision type %q is invalid.", rev.RevisionType)
+}
+
+// targetGroupOf takes what a deployment of g acts on: its ECS service, its two
+// target groups, and its blue/green waits.
+func (d *deployment) targetGroupOf(g *group) {
+	if len(g.EcsServices) > 0 {
+		d.cluster, d.service = g.EcsServices[0].ClusterName, g.EcsServices[0].ServiceName
+	}
+	if g.LoadBalancerInfo != nil && len(g.LoadBalancerInfo.TargetGroupPairInfoList) > 0 {
+		tgs := g.LoadBalancerInfo.TargetGroupPairInfoList[0].TargetGroups
+		for i := 0; i < len(tgs) && i < 2; i++ {
+			d.targetGroup[i] = tgs[i].Name
+		}
+	}
+	if bg := g.BlueGreenDeploymentConfiguration; bg != nil {
+		if r := bg.DeploymentReadyOption; r != nil && r.ActionOnTimeout == "STOP_DEPLOYMENT" {
+			d.readyWait = true
+			d.readyTimeout = time.Duration(r.WaitTimeInMinutes) * time.Minute
+		}
+		if t := bg.TerminateBlueInstancesOnDeploymentSuccess; t != nil {
+			d.termWait = time.Duration(t.TerminationWaitTimeInMinutes) * time.Minute
+		}
+	}
 }
 
 func (s *Server) deploymentInfo(q *request, d *deployment) deploymentInfo {
@@ -252,13 +258,12 @@ func targetStatus(v view) string {
 	return "Failed"
 }
 
-func (s *Server) getDeployment(q *request) (any, error) {
-	var in struct {
-		DeploymentID string `json:"deploymentId"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getDeploymentInput is the body of GetDeployment.
+type getDeploymentInput struct {
+	DeploymentID string `json:"deploymentId"`
+}
+
+func (s *Server) getDeployment(q *request, in *getDeploymentInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -266,15 +271,14 @@ func (s *Server) getDeployment(q *request) (any, error) {
 	return map[string]any{"deploymentInfo": s.deploymentInfo(q, d)}, nil
 }
 
-func (s *Server) batchGetDeployments(q *request) (any, error) {
-	var in struct {
-		DeploymentIDs []string `json:"deploymentIds"`
-	}
-	if err := q.decode(&in); err != nil {
+// batchGetDeploymentsInput is the body of BatchGetDeployments.
+type batchGetDeploymentsInput struct {
+	DeploymentIDs []string `json:"deploymentIds"`
+}
+
+func (s *Server) batchGetDeployments(q *request, in *batchGetDeploymentsInput) (any, error) {
+	if err := batchLimit(len(in.DeploymentIDs), 25); err != nil {
 		return nil, err
-	}
-	if len(in.DeploymentIDs) > 25 {
-		return nil, apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (25) was exceeded.")
 	}
 	infos := []deploymentInfo{}
 	for _, id := range in.DeploymentIDs {
@@ -290,20 +294,19 @@ func (s *Server) batchGetDeployments(q *request) (any, error) {
 	return map[string]any{"deploymentsInfo": infos}, nil
 }
 
-func (s *Server) listDeployments(q *request) (any, error) {
-	var in struct {
-		ApplicationName     string   `json:"applicationName"`
-		DeploymentGroupName string   `json:"deploymentGroupName"`
-		IncludeOnlyStatuses []string `json:"includeOnlyStatuses"`
-		CreateTimeRange     *struct {
-			Start *epoch `json:"start"`
-			End   *epoch `json:"end"`
-		} `json:"createTimeRange"`
-		NextToken string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentsInput is the body of ListDeployments.
+type listDeploymentsInput struct {
+	ApplicationName     string   `json:"applicationName"`
+	DeploymentGroupName string   `json:"deploymentGroupName"`
+	IncludeOnlyStatuses []string `json:"includeOnlyStatuses"`
+	CreateTimeRange     *struct {
+		Start *epoch `json:"start"`
+		End   *epoch `json:"end"`
+	} `json:"createTimeRange"`
+	NextToken string `json:"nextToken"`
+}
+
+func (s *Server) listDeployments(q *request, in *listDeploymentsInput) (any, error) {
 	if in.ApplicationName != "" {
 		if _, err := q.acct.app(in.ApplicationName); err != nil {
 			return nil, err
@@ -355,14 +358,13 @@ func (s *Server) listDeployments(q *request) (any, error) {
 	return listReply("deployments", ids, next), nil
 }
 
-func (s *Server) stopDeployment(q *request) (any, error) {
-	var in struct {
-		DeploymentID        string `json:"deploymentId"`
-		AutoRollbackEnabled *bool  `json:"autoRollbackEnabled"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// stopDeploymentInput is the body of StopDeployment.
+type stopDeploymentInput struct {
+	DeploymentID        string `json:"deploymentId"`
+	AutoRollbackEnabled *bool  `json:"autoRollbackEnabled"`
+}
+
+func (s *Server) stopDeployment(q *request, in *stopDeploymentInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -388,14 +390,13 @@ func (s *Server) stopDeployment(q *request) (any, error) {
 	return map[string]string{"status": "Succeeded", "statusMessage": "Stopping Succeeded."}, nil
 }
 
-func (s *Server) continueDeployment(q *request) (any, error) {
-	var in struct {
-		DeploymentID       string `json:"deploymentId"`
-		DeploymentWaitType string `json:"deploymentWaitType"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// continueDeploymentInput is the body of ContinueDeployment.
+type continueDeploymentInput struct {
+	DeploymentID       string `json:"deploymentId"`
+	DeploymentWaitType string `json:"deploymentWaitType"`
+}
+
+func (s *Server) continueDeployment(q *request, in *continueDeploymentInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -475,14 +476,13 @@ func (s *Server) ecsTarget(q *request, d *deployment) deploymentTarget {
 	return deploymentTarget{DeploymentTargetType: "ECSTarget", EcsTarget: t}
 }
 
-func (s *Server) listDeploymentTargets(q *request) (any, error) {
-	var in struct {
-		DeploymentID string `json:"deploymentId"`
-		NextToken    string `json:"nextToken"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// listDeploymentTargetsInput is the body of ListDeploymentTargets.
+type listDeploymentTargetsInput struct {
+	DeploymentID string `json:"deploymentId"`
+	NextToken    string `json:"nextToken"`
+}
+
+func (s *Server) listDeploymentTargets(q *request, in *listDeploymentTargetsInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -505,14 +505,13 @@ func (s *Server) findTarget(q *request, d *deployment, id string) (deploymentTar
 	return s.ecsTarget(q, d), nil
 }
 
-func (s *Server) getDeploymentTarget(q *request) (any, error) {
-	var in struct {
-		DeploymentID string `json:"deploymentId"`
-		TargetID     string `json:"targetId"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getDeploymentTargetInput is the body of GetDeploymentTarget.
+type getDeploymentTargetInput struct {
+	DeploymentID string `json:"deploymentId"`
+	TargetID     string `json:"targetId"`
+}
+
+func (s *Server) getDeploymentTarget(q *request, in *getDeploymentTargetInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -524,14 +523,13 @@ func (s *Server) getDeploymentTarget(q *request) (any, error) {
 	return map[string]any{"deploymentTarget": t}, nil
 }
 
-func (s *Server) batchGetDeploymentTargets(q *request) (any, error) {
-	var in struct {
-		DeploymentID string   `json:"deploymentId"`
-		TargetIDs    []string `json:"targetIds"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// batchGetDeploymentTargetsInput is the body of BatchGetDeploymentTargets.
+type batchGetDeploymentTargetsInput struct {
+	DeploymentID string   `json:"deploymentId"`
+	TargetIDs    []string `json:"targetIds"`
+}
+
+func (s *Server) batchGetDeploymentTargets(q *request, in *batchGetDeploymentTargetsInput) (any, error) {
 	d, err := q.acct.deployment(in.DeploymentID)
 	if err != nil {
 		return nil, err
@@ -550,14 +548,13 @@ func (s *Server) batchGetDeploymentTargets(q *request) (any, error) {
 	return map[string]any{"deploymentTargets": targets}, nil
 }
 
-func (s *Server) getApplicationRevision(q *request) (any, error) {
-	var in struct {
-		ApplicationName string            `json:"applicationName"`
-		Revision        *revisionLocation `json:"revision"`
-	}
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
+// getApplicationRevisionInput is the body of GetApplicationRevision.
+type getApplicationRevisionInput struct {
+	ApplicationName string            `json:"applicationName"`
+	Revision        *revisionLocation `json:"revision"`
+}
+
+func (s *Server) getApplicationRevision(q *request, in *getApplicationRevisionInput) (any, error) {
 	app, err := q.acct.app(in.ApplicationName)
 	if err != nil {
 		return nil, err

@@ -140,6 +140,14 @@ func (q *request) decode(v any) error {
 	return nil
 }
 
+// batchLimit refuses a batch of n names or IDs above limit (BatchLimitExceededException).
+func batchLimit(n, limit int) error {
+	if n > limit {
+		return apiErr("BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (%d) was exceeded.", limit)
+	}
+	return nil
+}
+
 // apiError is a CodeDeploy error, written as {"__type": ..., "message": ...} with 400.
 type apiError struct {
 	Type    string
@@ -287,58 +295,70 @@ func isAccountID(s string) bool {
 
 type handlerFunc func(*request) (any, error)
 
+// typed adapts a handler of an operation's input: the request body decoded into In
+// (a body that does not decode is a SerializationException).
+func typed[In any](h func(*request, *In) (any, error)) handlerFunc {
+	return func(q *request) (any, error) {
+		var in In
+		if err := q.decode(&in); err != nil {
+			return nil, err
+		}
+		return h(q, &in)
+	}
+}
+
 func (s *Server) handler(op string) handlerFunc {
 	switch op {
 	case "CreateApplication":
-		return s.createApplication
+		return typed(s.createApplication)
 	case "GetApplication":
-		return s.getApplication
+		return typed(s.getApplication)
 	case "ListApplications":
-		return s.listApplications
+		return typed(s.listApplications)
 	case "BatchGetApplications":
-		return s.batchGetApplications
+		return typed(s.batchGetApplications)
 	case "DeleteApplication":
-		return s.deleteApplication
+		return typed(s.deleteApplication)
 	case "CreateDeploymentGroup":
-		return s.createDeploymentGroup
+		return typed(s.createDeploymentGroup)
 	case "GetDeploymentGroup":
-		return s.getDeploymentGroup
+		return typed(s.getDeploymentGroup)
 	case "ListDeploymentGroups":
-		return s.listDeploymentGroups
+		return typed(s.listDeploymentGroups)
 	case "BatchGetDeploymentGroups":
-		return s.batchGetDeploymentGroups
+		return typed(s.batchGetDeploymentGroups)
 	case "UpdateDeploymentGroup":
-		return s.updateDeploymentGroup
+		return typed(s.updateDeploymentGroup)
 	case "DeleteDeploymentGroup":
-		return s.deleteDeploymentGroup
+		return typed(s.deleteDeploymentGroup)
 	case "GetDeploymentConfig":
-		return s.getDeploymentConfig
+		return typed(s.getDeploymentConfig)
 	case "ListDeploymentConfigs":
-		return s.listDeploymentConfigs
+		return typed(s.listDeploymentConfigs)
 	case "CreateDeploymentConfig":
-		return s.createDeploymentConfig
+		return typed(s.createDeploymentConfig)
 	case "DeleteDeploymentConfig":
-		return s.deleteDeploymentConfig
+		return typed(s.deleteDeploymentConfig)
 	case "CreateDeployment":
-		return s.createDeployment
+		return typed(s.createDeployment)
 	case "GetDeployment":
-		return s.getDeployment
+		return typed(s.getDeployment)
 	case "BatchGetDeployments":
-		return s.batchGetDeployments
+		return typed(s.batchGetDeployments)
 	case "ListDeployments":
-		return s.listDeployments
+		return typed(s.listDeployments)
 	case "StopDeployment":
-		return s.stopDeployment
+		return typed(s.stopDeployment)
 	case "ContinueDeployment":
-		return s.continueDeployment
+		return typed(s.continueDeployment)
 	case "ListDeploymentTargets":
-		return s.listDeploymentTargets
+		return typed(s.listDeploymentTargets)
 	case "GetDeploymentTarget":
-		return s.getDeploymentTarget
+		return typed(s.getDeploymentTarget)
 	case "BatchGetDeploymentTargets":
-		return s.batchGetDeploymentTargets
+		return typed(s.batchGetDeploymentTargets)
 	case "GetApplicationRevision":
-		return s.getApplicationRevision
+		return typed(s.getApplicationRevision)
 	}
 	return nil
 }

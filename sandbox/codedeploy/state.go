@@ -34,19 +34,13 @@ type application struct {
 }
 
 type group struct {
-	id          string
-	app         string
-	name        string
-	platform    string
-	configName  string
-	roleArn     string
-	style       *deploymentStyle
-	services    []ecsService
-	lb          *loadBalancerInfo
-	blueGreen   *blueGreenConfig
-	rollback    *autoRollbackConfig
-	alarms      []byte
-	triggers    []byte
+	id         string
+	app        string
+	name       string
+	platform   string
+	configName string
+	roleArn    string
+	groupSettings
 	lastGoodRev *revisionLocation
 }
 
@@ -102,19 +96,35 @@ func (a *account) app(name string) (*application, error) {
 	return app, nil
 }
 
-func (a *account) group(appName, name string) (*application, *group, error) {
+// groupApp is the application of a request about its deployment group name: the
+// application must exist and the group's name be given.
+func (a *account) groupApp(appName, name string) (*application, error) {
 	app, err := a.app(appName)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if name == "" {
-		return nil, nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
+		return nil, apiErr("DeploymentGroupNameRequiredException", "The deployment group name must be specified.")
+	}
+	return app, nil
+}
+
+func (a *account) group(appName, name string) (*application, *group, error) {
+	app, err := a.groupApp(appName, name)
+	if err != nil {
+		return nil, nil, err
 	}
 	g := app.groups[name]
 	if g == nil {
 		return nil, nil, apiErr("DeploymentGroupDoesNotExistException", "No Deployment Group found for name: %s", name)
 	}
 	return app, g, nil
+}
+
+// add records a new deployment of the account.
+func (a *account) add(d *deployment) {
+	a.deployments = append(a.deployments, d)
+	a.byID[d.id] = d
 }
 
 func (a *account) deployment(id string) (*deployment, error) {

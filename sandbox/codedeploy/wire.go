@@ -186,13 +186,10 @@ type lastDeploymentInfo struct {
 	EndTime      *epoch `json:"endTime,omitempty"`
 }
 
-type deploymentGroupInfo struct {
-	ApplicationName                  string              `json:"applicationName"`
-	DeploymentGroupID                string              `json:"deploymentGroupId"`
-	DeploymentGroupName              string              `json:"deploymentGroupName"`
-	DeploymentConfigName             string              `json:"deploymentConfigName,omitempty"`
-	ServiceRoleArn                   string              `json:"serviceRoleArn,omitempty"`
-	ComputePlatform                  string              `json:"computePlatform"`
+// groupSettings are a deployment group's settings as CreateDeploymentGroup and
+// UpdateDeploymentGroup take them and DeploymentGroupInfo reports them; the group
+// keeps them in this form.
+type groupSettings struct {
 	DeploymentStyle                  *deploymentStyle    `json:"deploymentStyle,omitempty"`
 	EcsServices                      []ecsService        `json:"ecsServices,omitempty"`
 	LoadBalancerInfo                 *loadBalancerInfo   `json:"loadBalancerInfo,omitempty"`
@@ -200,9 +197,44 @@ type deploymentGroupInfo struct {
 	AutoRollbackConfiguration        *autoRollbackConfig `json:"autoRollbackConfiguration,omitempty"`
 	AlarmConfiguration               json.RawMessage     `json:"alarmConfiguration,omitempty"`
 	TriggerConfigurations            json.RawMessage     `json:"triggerConfigurations,omitempty"`
-	TargetRevision                   *revisionLocation   `json:"targetRevision,omitempty"`
-	LastAttemptedDeployment          *lastDeploymentInfo `json:"lastAttemptedDeployment,omitempty"`
-	LastSuccessfulDeployment         *lastDeploymentInfo `json:"lastSuccessfulDeployment,omitempty"`
+}
+
+// apply copies the settings that were sent (in) onto g.
+func (in *groupSettings) apply(g *groupSettings) {
+	if in.DeploymentStyle != nil {
+		g.DeploymentStyle = in.DeploymentStyle
+	}
+	if in.EcsServices != nil {
+		g.EcsServices = in.EcsServices
+	}
+	if in.LoadBalancerInfo != nil {
+		g.LoadBalancerInfo = in.LoadBalancerInfo
+	}
+	if in.BlueGreenDeploymentConfiguration != nil {
+		g.BlueGreenDeploymentConfiguration = in.BlueGreenDeploymentConfiguration
+	}
+	if in.AutoRollbackConfiguration != nil {
+		g.AutoRollbackConfiguration = in.AutoRollbackConfiguration
+	}
+	if len(in.AlarmConfiguration) > 0 {
+		g.AlarmConfiguration = in.AlarmConfiguration
+	}
+	if len(in.TriggerConfigurations) > 0 {
+		g.TriggerConfigurations = in.TriggerConfigurations
+	}
+}
+
+type deploymentGroupInfo struct {
+	ApplicationName      string `json:"applicationName"`
+	DeploymentGroupID    string `json:"deploymentGroupId"`
+	DeploymentGroupName  string `json:"deploymentGroupName"`
+	DeploymentConfigName string `json:"deploymentConfigName,omitempty"`
+	ServiceRoleArn       string `json:"serviceRoleArn,omitempty"`
+	ComputePlatform      string `json:"computePlatform"`
+	groupSettings
+	TargetRevision           *revisionLocation   `json:"targetRevision,omitempty"`
+	LastAttemptedDeployment  *lastDeploymentInfo `json:"lastAttemptedDeployment,omitempty"`
+	LastSuccessfulDeployment *lastDeploymentInfo `json:"lastSuccessfulDeployment,omitempty"`
 }
 
 type deploymentInfo struct {
