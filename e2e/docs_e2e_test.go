@@ -35,7 +35,6 @@ import (
 var docsNotRun = map[string]string{
 	// install.md runs its offline part (completion scripts, version); installing a
 	// release, Homebrew and go install @latest need the network.
-	"fleet-drift.md":         "its flows run in TestE2EFleetDriftSweep, TestE2EFleetTwoAccounts and TestE2ENotify; a docs prelude with two accounts is not written yet",
 	"express-and-daemons.md": "its flows run in TestExpressE2E* and TestDaemonE2E*; a docs prelude is not written yet",
 }
 
