@@ -35,7 +35,6 @@ import (
 var docsNotRun = map[string]string{
 	// install.md runs its offline part (completion scripts, version); installing a
 	// release, Homebrew and go install @latest need the network.
-	"express-and-daemons.md": "its flows run in TestExpressE2E* and TestDaemonE2E*; a docs prelude is not written yet",
 }
 
 // TestDocs runs the examples of the user guide (docs/*.md) against the sandbox, so
