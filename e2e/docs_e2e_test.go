@@ -109,6 +109,8 @@ func TestDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	sb := sandbox.Start(t)
+	hooks := &webhooks{}
+	t.Cleanup(func() { hooks.check(t) }) // after the scripts, which run in parallel subtests
 	testscript.Run(t, testscript.Params{
 		Dir: scripts,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -118,7 +120,7 @@ func TestDocs(t *testing.T) {
 			"codedeploy": cmdCodeDeploy,
 			"role":       cmdRole,
 			"account":    func(ts *testscript.TestScript, neg bool, args []string) { cmdAccount(ts, sb, args) },
-			"webhook":    cmdWebhook,
+			"webhook":    hooks.cmd,
 		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
@@ -238,33 +240,61 @@ func cmdAccount(ts *testscript.TestScript, sb *sandbox.Env, args []string) {
 	}
 }
 
-// cmdWebhook starts a local webhook for --notify: `webhook VAR` sets VAR to the URL
-// of an HTTP server that answers every POST with 200 and keeps the documents posted
-// to it in the files webhook/N.json of the script's directory.
-func cmdWebhook(ts *testscript.TestScript, neg bool, args []string) {
+// webhooks are the local webhooks of the scripts, for --notify.
+type webhooks struct {
+	mu    sync.Mutex
+	posts map[string][]map[string]any // script directory: documents posted
+}
+
+// cmd starts a webhook: `webhook VAR` sets VAR to the URL of an HTTP server that
+// answers every POST of a JSON document with 200 and keeps the documents in the files
+// webhook/N.json of the script's directory. Once the scripts ran, check fails the
+// test when a script's webhook received no document, or one without an event.
+func (h *webhooks) cmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: webhook VAR")
 	}
+	work := ts.Getenv("WORK")
 	dir := ts.MkAbs("webhook")
 	ts.Check(os.MkdirAll(dir, 0o755))
-	var mu sync.Mutex
-	n := 0
+	h.mu.Lock()
+	if h.posts == nil {
+		h.posts = map[string][]map[string]any{}
+	}
+	h.posts[work] = []map[string]any{}
+	h.mu.Unlock()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := io.ReadAll(r.Body)
-		if err != nil || r.Method != http.MethodPost {
+		var doc map[string]any
+		if err != nil || r.Method != http.MethodPost || json.Unmarshal(b, &doc) != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		mu.Lock()
-		n++
-		name := filepath.Join(dir, fmt.Sprintf("%d.json", n))
-		mu.Unlock()
+		h.mu.Lock()
+		h.posts[work] = append(h.posts[work], doc)
+		name := filepath.Join(dir, fmt.Sprintf("%d.json", len(h.posts[work])))
+		h.mu.Unlock()
 		if err := os.WriteFile(name, b, 0o644); err != nil {
 			w.WriteHeader(http.StatusInternalServerError)
 		}
 	}))
 	ts.Defer(srv.Close)
 	ts.Setenv(args[0], srv.URL)
+}
+
+func (h *webhooks) check(t *testing.T) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for work, docs := range h.posts {
+		if len(docs) == 0 {
+			t.Errorf("%s: the script's webhook received no notification", filepath.Base(work))
+		}
+		for _, d := range docs {
+			if ev, _ := d["event"].(string); ev == "" {
+				t.Errorf("%s: a notification without an event: %v", filepath.Base(work), d)
+			}
+		}
+	}
 }
 
 // fencedBlock is one ``` block of a Markdown page.
