@@ -3,18 +3,25 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/doppio-ecs/doppio/internal/scripttest"
 	"github.com/doppio-ecs/doppio/sandbox"
 	"github.com/doppio-ecs/doppio/scripts/quickstart"
@@ -23,15 +30,12 @@ import (
 )
 
 // docsNotRun lists the docs pages whose doppio examples the docs test does not run
-// yet, and why. Every other page's examples run; a page that shows a doppio command
-// outside a console block, or has console blocks but no prelude, fails the test.
-var docsNotRun = map[string]string{
-	// install.md runs its offline part (completion scripts, version); installing a
-	// release, Homebrew and go install @latest need the network.
-	"schedule.md":            "its flows run in TestScheduleE2E* (schedule_e2e_test.go); a docs prelude with EventBridge fixtures is not written yet",
-	"fleet-drift.md":         "its flows run in TestE2EFleetDriftSweep, TestE2EFleetTwoAccounts and TestE2ENotify; a docs prelude with two accounts is not written yet",
-	"express-and-daemons.md": "its flows run in TestExpressE2E* and TestDaemonE2E*; a docs prelude is not written yet",
-}
+// yet, and why (page name: reason). Every other page's examples run; a page that
+// shows a doppio command outside a console block, or has console blocks but no
+// prelude, fails the test. Today every page runs: install.md its offline part
+// (completion scripts, version), since installing a release, Homebrew and go install
+// @latest need the network and are shown in sh blocks without a doppio command.
+var docsNotRun = map[string]string{}
 
 // TestDocs runs the examples of the user guide (docs/*.md) against the sandbox, so
 // that they cannot rot: every ```console block of a page becomes a testscript after
@@ -105,6 +109,8 @@ func TestDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	sb := sandbox.Start(t)
+	hooks := &webhooks{}
+	t.Cleanup(func() { hooks.check(t) }) // after the scripts, which run in parallel subtests
 	testscript.Run(t, testscript.Params{
 		Dir: scripts,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -112,6 +118,9 @@ func TestDocs(t *testing.T) {
 			"sandbox":    func(ts *testscript.TestScript, neg bool, args []string) { cmdSandbox(ts, sb, args) },
 			"quickstart": func(ts *testscript.TestScript, neg bool, args []string) { cmdQuickstart(ts, examples) },
 			"codedeploy": cmdCodeDeploy,
+			"role":       cmdRole,
+			"account":    func(ts *testscript.TestScript, neg bool, args []string) { cmdAccount(ts, sb, args) },
+			"webhook":    hooks.cmd,
 		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
@@ -180,6 +189,112 @@ func cmdCodeDeploy(ts *testscript.TestScript, neg bool, args []string) {
 		AutoRollbackConfiguration: &cdtypes.AutoRollbackConfiguration{Enabled: true, Events: []cdtypes.AutoRollbackEvent{cdtypes.AutoRollbackEventDeploymentFailure}},
 	})
 	ts.Check(err)
+}
+
+// sandboxConfig is an aws.Config for the script's sandbox account.
+func sandboxConfig(ts *testscript.TestScript) aws.Config {
+	if ts.Getenv("AWS_REGION") == "" {
+		ts.Fatalf("run 'sandbox' first")
+	}
+	return aws.Config{
+		Region: ts.Getenv("AWS_REGION"), BaseEndpoint: aws.String(ts.Getenv("AWS_ENDPOINT_URL")),
+		Credentials: credentials.NewStaticCredentialsProvider(ts.Getenv("AWS_ACCESS_KEY_ID"), ts.Getenv("AWS_SECRET_ACCESS_KEY"), ""),
+	}
+}
+
+// cmdRole creates what Terraform would own: `role NAME SERVICE...` makes the IAM
+// role NAME in the script's account, trusted by the services named (e.g.
+// events.amazonaws.com).
+func cmdRole(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: role NAME SERVICE...")
+	}
+	principals, err := json.Marshal(args[1:])
+	ts.Check(err)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":` + string(principals) + `},"Action":"sts:AssumeRole"}]}`
+	_, err = iam.NewFromConfig(sandboxConfig(ts)).CreateRole(context.Background(), &iam.CreateRoleInput{
+		RoleName: aws.String(args[0]), AssumeRolePolicyDocument: aws.String(trust)})
+	ts.Check(err)
+}
+
+// cmdAccount prepares a second sandbox account, as another team's Terraform would:
+// `account ID [cluster NAME]...` gives account ID (12 digits, e.g. a production
+// account that a role of doppio's assumes) its clusters, on a clock 40 times faster
+// than real time. The script's own credentials stay those of its first account: the
+// sandbox's sts:AssumeRole answers with credentials of the role's account.
+func cmdAccount(ts *testscript.TestScript, sb *sandbox.Env, args []string) {
+	if len(args) == 0 || len(args)%2 != 1 {
+		ts.Fatalf("usage: account ID [cluster NAME]...")
+	}
+	id := args[0]
+	sb.Server().Clock(id).SetSpeed(40)
+	cfg := sandboxConfig(ts)
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(sandbox.AccessKeyForAccount(id), sandbox.SecretAccessKey, "")
+	client := ecs.NewFromConfig(cfg)
+	for i := 1; i+1 < len(args); i += 2 {
+		if args[i] != "cluster" {
+			ts.Fatalf("account: unknown resource %q", args[i])
+		}
+		_, err := client.CreateCluster(context.Background(), &ecs.CreateClusterInput{ClusterName: aws.String(args[i+1])})
+		ts.Check(err)
+	}
+}
+
+// webhooks are the local webhooks of the scripts, for --notify.
+type webhooks struct {
+	mu    sync.Mutex
+	posts map[string][]map[string]any // script directory: documents posted
+}
+
+// cmd starts a webhook: `webhook VAR` sets VAR to the URL of an HTTP server that
+// answers every POST of a JSON document with 200 and keeps the documents in the files
+// webhook/N.json of the script's directory. Once the scripts ran, check fails the
+// test when a script's webhook received no document, or one without an event.
+func (h *webhooks) cmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: webhook VAR")
+	}
+	work := ts.Getenv("WORK")
+	dir := ts.MkAbs("webhook")
+	ts.Check(os.MkdirAll(dir, 0o755))
+	h.mu.Lock()
+	if h.posts == nil {
+		h.posts = map[string][]map[string]any{}
+	}
+	h.posts[work] = []map[string]any{}
+	h.mu.Unlock()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		var doc map[string]any
+		if err != nil || r.Method != http.MethodPost || json.Unmarshal(b, &doc) != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		h.mu.Lock()
+		h.posts[work] = append(h.posts[work], doc)
+		name := filepath.Join(dir, fmt.Sprintf("%d.json", len(h.posts[work])))
+		h.mu.Unlock()
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
+}
+
+func (h *webhooks) check(t *testing.T) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for work, docs := range h.posts {
+		if len(docs) == 0 {
+			t.Errorf("%s: the script's webhook received no notification", filepath.Base(work))
+		}
+		for _, d := range docs {
+			if ev, _ := d["event"].(string); ev == "" {
+				t.Errorf("%s: a notification without an event: %v", filepath.Base(work), d)
+			}
+		}
+	}
 }
 
 // fencedBlock is one ``` block of a Markdown page.
