@@ -50,7 +50,7 @@ func DefinitionDrift(live *ecstypes.TaskDefinition, tags []ecstypes.Tag, local *
 			out = append(out, containerDrift(lm[k], rm[k])...)
 			continue
 		}
-		if !reflect.DeepEqual(lm[k], rm[k]) {
+		if !sameValue(lm[k], rm[k]) {
 			out = append(out, lowerFirst(k))
 		}
 	}
@@ -94,13 +94,32 @@ func containerDrift(a, b any) []string {
 			out = append(out, fmt.Sprintf("containerDefinitions[%s] (removed)", n))
 		default:
 			for _, k := range unionKeys(ca, cb) {
-				if !reflect.DeepEqual(ca[k], cb[k]) {
+				if !sameValue(ca[k], cb[k]) {
 					out = append(out, fmt.Sprintf("containerDefinitions[%s].%s", n, lowerFirst(k)))
 				}
 			}
 		}
 	}
 	return out
+}
+
+// sameValue reports whether two decoded JSON values mean the same field value: an
+// empty list or map is the same as a missing one (AWS answers [] where the file
+// leaves the field out), so only fields that really differ are named.
+func sameValue(a, b any) bool {
+	return reflect.DeepEqual(a, b) || (isEmpty(a) && isEmpty(b))
+}
+
+func isEmpty(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		return len(t) == 0
+	}
+	return false
 }
 
 func generic(v any) (map[string]any, error) {
