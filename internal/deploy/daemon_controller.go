@@ -420,6 +420,11 @@ func (c *daemonController) Follow(ctx context.Context, s *Started, w Wait) (watc
 			last = st
 		}
 		out.Reason = aws.ToString(d.StatusReason)
+		// The duration is on ECS's clock: from the deployment's creation to its end,
+		// never from doppio's clock to ECS's.
+		if d.CreatedAt != nil {
+			out.Started = *d.CreatedAt
+		}
 		if d.FinishedAt != nil {
 			out.Finished = *d.FinishedAt
 		}
