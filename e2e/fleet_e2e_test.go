@@ -19,9 +19,7 @@ import (
 // with its own config, in cluster e2e. Service i's image comes from $IMAGE_<i>.
 func fleetProject(t *testing.T, n int) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
+	e, subnets, sg := webAccount(t)
 	e.sb.Clock().SetSpeed(40)
 	for i := range n {
 		name := fmt.Sprintf("svc-%c", 'a'+i)

@@ -165,9 +165,7 @@ func TestE2ESigKillRerun(t *testing.T) {
 		{name: "crashloop during the wait", image: "nginx:crashloop", killAt: "IN_PROGRESS  running", want: diag.ExitFailed, adopted: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := deployProject(t)
-			e.setenv("IMAGE", "nginx:1.27")
-			e.must(0, "app", "deploy", poll)
+			e := deployedProject(t)
 			e.setenv("IMAGE", tc.image)
 			hp, endpoint := startHoldingProxy(t, e.vars["AWS_ENDPOINT_URL"])
 			hp.arm(tc.hold)

@@ -11,9 +11,7 @@ import (
 // container runs, the circuit breaker rolls back, and the explainer names the pull
 // error and the stop code (no exit codes, no log lines: nothing ran).
 func TestDeployE2EPullFailureExplained(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 
 	e.setenv("IMAGE", "nginx:pullfail")
 	code, out, errs := e.run("app", "", "deploy", poll, "--output", "json")

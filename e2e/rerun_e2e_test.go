@@ -63,9 +63,7 @@ func TestE2ERerunAfterDeadRunner(t *testing.T) {
 		{name: "crashloop after UpdateService", image: "nginx:crashloop", killAt: "updated service", want: diag.ExitFailed, adopted: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := deployProject(t)
-			e.setenv("IMAGE", "nginx:1.27")
-			e.must(0, "app", "deploy", poll)
+			e := deployedProject(t)
 			e.setenv("IMAGE", tc.image)
 			// The clock stands still from the runner's death until the re-run has
 			// planned, so the rollout it started is still in progress then.

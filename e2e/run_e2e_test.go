@@ -20,11 +20,9 @@ import (
 // settings (Fargate, awsvpc) and whose task definition logs with awslogs.
 func runProject(t *testing.T) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
+	e, subnets, sg := webAccount(t)
 	e.sb.Clock().SetSpeed(40)
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
+	e.write("app/ecspresso.yml", webConfig("2m"))
 	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
   "launchType": "FARGATE",
   "desiredCount": 1,
