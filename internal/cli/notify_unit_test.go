@@ -65,9 +65,7 @@ func field(t *testing.T, m map[string]any, key, want string) {
 // (sts:GetCallerIdentity through the factory), the region, the revision and the
 // image.
 func TestUnitNotifyDeploySucceeded(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	u.must(0, "deploy", "--poll-interval", "1ms", "--notify", h.srv.URL+"/hook")
 	ps := h.sent(t)
@@ -110,9 +108,7 @@ func TestUnitNotifyDeployFailed(t *testing.T) {
 // A deploy that changes nothing posts nothing; webhooks from the flag and the
 // config are merged.
 func TestUnitNotifyNothingToDeploy(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	u.must(0, "deploy", "--skip-task-definition", "--notify", h.srv.URL)
 	if ps := h.sent(t); len(ps) != 0 {
@@ -122,9 +118,7 @@ func TestUnitNotifyNothingToDeploy(t *testing.T) {
 
 // A webhook that fails is a warning: the deploy's exit code is unchanged.
 func TestUnitNotifyWebhookFails(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	h.status = http.StatusInternalServerError
 	_, errs := u.must(0, "deploy", "--poll-interval", "1ms", "--notify", h.srv.URL+"/broken")
@@ -136,9 +130,7 @@ func TestUnitNotifyWebhookFails(t *testing.T) {
 
 // Verbs that deploy nothing (plan, diff, run) post nothing.
 func TestUnitNotifyOnlyDeployVerbs(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	u.must(0, "plan", "--notify", h.srv.URL)
 	u.must(0, "deploy", "--dry-run", "--notify", h.srv.URL)
