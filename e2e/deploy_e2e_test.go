@@ -101,11 +101,7 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 	e := deployProject(t)
 	e.setenv("IMAGE", "nginx:1.27")
 	_, errs := e.must(0, "app", "deploy", poll)
-	for _, want := range []string{"plan: create service web in cluster e2e", "created service", "deployment succeeded"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("create: stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "create: stderr", errs, "plan: create service web in cluster e2e", "created service", "deployment succeeded")
 	svc := e.describe("e2e", "web")
 	if svc.DesiredCount != 2 || svc.RunningCount != 2 || len(svc.Deployments) != 1 {
 		t.Fatalf("after create: desired %d running %d deployments %d", svc.DesiredCount, svc.RunningCount, len(svc.Deployments))
@@ -169,11 +165,7 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 	if code != diag.ExitFailed {
 		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
 	}
-	for _, want := range []string{"rolled back", "circuit breaker", "web:1 again", "why it failed", "task(s) stopped"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "stderr", errs, "rolled back", "circuit breaker", "web:1 again", "why it failed", "task(s) stopped")
 	// Each distinct stopped reason once, with its count: not once per task again.
 	if n := strings.Count(errs, "Essential container in task exited"); n != 1 {
 		t.Errorf("the stopped reason is shown %d times, want once:\n%s", n, errs)

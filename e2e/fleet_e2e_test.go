@@ -47,11 +47,7 @@ var batchingLine = regexp.MustCompile(`describeServicesRequests=(\d+) describeSe
 func TestE2EFleetDeploy(t *testing.T) {
 	e := fleetProject(t, 4)
 	_, errs := e.must(0, ".", "deploy", "--config", "services/*/ecspresso.yml", "--debug")
-	for _, want := range []string{"[svc-a] plan: create service svc-a", "[svc-d] ", "SERVICE", "svc-c  "} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "stderr", errs, "[svc-a] plan: create service svc-a", "[svc-d] ", "SERVICE", "svc-c  ")
 	m := batchingLine.FindStringSubmatch(errs)
 	if m == nil {
 		t.Fatalf("no batching figures in the debug log:\n%s", errs)
@@ -110,11 +106,7 @@ func TestE2EFleetChangesNothingUnlessAllPlansAreValid(t *testing.T) {
 			t.Errorf("%s called %d times; nothing may change", op, n)
 		}
 	}
-	for _, want := range []string{"[svc-b] ", "desiredCount", "svc-a (not started)", "svc-c (not started)"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "stderr", errs, "[svc-b] ", "desiredCount", "svc-a (not started)", "svc-c (not started)")
 }
 
 func atoi(s string) int {
@@ -137,11 +129,7 @@ func TestE2EFleetDiffStatusWaitRollback(t *testing.T) {
 	e.must(0, ".", "deploy", "--config", glob, "--poll-interval", "200ms")
 	e.must(0, ".", "diff", "--config", glob, "--exit-code")
 	out, _ = e.must(0, ".", "status", "--config", glob)
-	for _, want := range []string{"[svc-a] ", "[svc-b] "} {
-		if !strings.Contains(out, want) {
-			t.Errorf("status lacks %q:\n%s", want, out)
-		}
-	}
+	wantIn(t, "status", out, "[svc-a] ", "[svc-b] ")
 	e.must(0, ".", "wait", "--config", glob, "--poll-interval", "200ms")
 	e.must(0, ".", "scale", "--config", glob, "--tasks", "2", "--poll-interval", "200ms")
 	e.must(0, ".", "refresh", "--config", glob, "--poll-interval", "200ms")

@@ -168,11 +168,7 @@ func TestRunE2EPullFailureExits4(t *testing.T) {
 	if code != diag.ExitFailed {
 		t.Fatalf("exit %d, want 4\n%s", code, errs)
 	}
-	for _, want := range []string{"CannotPullContainerError", "TaskFailedToStart", `container "web" never started`} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "stderr", errs, "CannotPullContainerError", "TaskFailedToStart", `container "web" never started`)
 	// The reason is shown once, by the explainer, not again per task.
 	if n := strings.Count(errs, "CannotPullContainerError"); n != 1 {
 		t.Errorf("the stopped reason is shown %d times, want once:\n%s", n, errs)

@@ -99,11 +99,7 @@ func TestScheduleE2EApplyDiffRoundTrip(t *testing.T) {
 
 	// Nothing exists yet: diff shows both rules as new and exits 3.
 	out, _ := e.timed(3, "schedule", "--conf", "ecschedule.yaml", "diff", "--all", "--exit-code")
-	for _, want := range []string{"+name: nightly-report", "+name: cleanup", "# tag ecschedule:tracking-id=api will be set"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("diff lacks %q:\n%s", want, out)
-		}
-	}
+	wantIn(t, "diff", out, "+name: nightly-report", "+name: cleanup", "# tag ecschedule:tracking-id=api will be set")
 	// --conf after the verb works too.
 	e.sb.ResetCounts()
 	e.timed(0, "schedule", "apply", "--conf", "ecschedule.yaml", "--all")
