@@ -199,10 +199,7 @@ func TestDeployE2ETimeout(t *testing.T) {
 	e := deployedProject(t)
 	e.sb.Clock().SetSpeed(0) // the rollout stands still
 	e.setenv("IMAGE", "nginx:1.28")
-	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "4s")
-	if code != diag.ExitTimeout {
-		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitTimeout, errs)
-	}
+	_, errs := e.must(diag.ExitTimeout, "app", "deploy", poll, "--timeout", "4s")
 	if !strings.Contains(errs, "timed out waiting") || !strings.Contains(errs, "doppio wait") {
 		t.Errorf("stderr:\n%s", errs)
 	}

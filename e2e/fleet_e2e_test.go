@@ -61,10 +61,7 @@ func TestE2EFleetDeploy(t *testing.T) {
 	e.setenv("IMAGE_1", "nginx:2")
 	e.setenv("IMAGE_2", "nginx:2")
 	e.setenv("IMAGE_3", "nginx:crashloop")
-	code, out, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--output", "json", "--poll-interval", "200ms")
-	if code != 4 {
-		t.Fatalf("exit %d, want 4\n%s", code, errs)
-	}
+	out, errs := e.must(4, ".", "deploy", "--config", "services/*/ecspresso.yml", "--output", "json", "--poll-interval", "200ms")
 	if !strings.Contains(errs, "1 of 4 services did not succeed: svc-d (rolled back)") {
 		t.Errorf("summary does not name the failed service:\n%s", errs)
 	}
@@ -97,10 +94,7 @@ func TestE2EFleetChangesNothingUnlessAllPlansAreValid(t *testing.T) {
 	e := fleetProject(t, 3)
 	e.write("services/svc-b/ecs-service-def.json", `{"launchType": "FARGATE", "desiredCount": -1}`)
 	e.sb.ResetCounts()
-	code, _, errs := e.run(".", "", "deploy", "--config", "services/svc-a/ecspresso.yml", "--config", "services/svc-[bc]/ecspresso.yml")
-	if code != 2 {
-		t.Fatalf("exit %d, want 2\n%s", code, errs)
-	}
+	_, errs := e.must(2, ".", "deploy", "--config", "services/svc-a/ecspresso.yml", "--config", "services/svc-[bc]/ecspresso.yml")
 	for op, n := range e.sb.Counts() {
 		if strings.Contains(op, "Register") || strings.Contains(op, "Create") || strings.Contains(op, "Update") {
 			t.Errorf("%s called %d times; nothing may change", op, n)
@@ -190,10 +184,7 @@ func TestE2EFleetFailFast(t *testing.T) {
 	e.must(0, ".", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms")
 	e.setenv("IMAGE_0", "nginx:crashloop")
 	e.setenv("IMAGE_1", "nginx:2")
-	code, _, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms", "--parallel", "1", "--fail-fast")
-	if code != 4 {
-		t.Fatalf("exit %d, want 4\n%s", code, errs)
-	}
+	_, errs := e.must(4, ".", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms", "--parallel", "1", "--fail-fast")
 	if !strings.Contains(errs, "2 of 2 services did not succeed: svc-a (rolled back), svc-b (not started)") ||
 		!strings.Contains(errs, "[svc-b] not started: --fail-fast after svc-a failed") {
 		t.Errorf("svc-b should not start after svc-a failed:\n%s", errs)

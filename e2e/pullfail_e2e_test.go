@@ -14,10 +14,7 @@ func TestDeployE2EPullFailureExplained(t *testing.T) {
 	e := deployedProject(t)
 
 	e.setenv("IMAGE", "nginx:pullfail")
-	code, out, errs := e.run("app", "", "deploy", poll, "--output", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want 4\n%s", code, errs)
-	}
+	out, errs := e.must(diag.ExitFailed, "app", "deploy", poll, "--output", "json")
 	wantIn(t, "stderr", errs,
 		"why it failed:",
 		"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nginx:pullfail",

@@ -164,10 +164,7 @@ func TestRunE2EExitCodesCountAndWaits(t *testing.T) {
 func TestRunE2EPullFailureExits4(t *testing.T) {
 	e := runProject(t)
 	e.setenv("IMAGE", "nginx:pullfail")
-	code, out, errs := e.run("app", "", "run", poll, "--output", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want 4\n%s", code, errs)
-	}
+	out, errs := e.must(diag.ExitFailed, "app", "run", poll, "--output", "json")
 	wantIn(t, "stderr", errs, "CannotPullContainerError", "TaskFailedToStart", `container "web" never started`)
 	// The reason is shown once, by the explainer, not again per task.
 	if n := strings.Count(errs, "CannotPullContainerError"); n != 1 {

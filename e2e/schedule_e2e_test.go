@@ -228,10 +228,7 @@ func TestScheduleE2EBadInputChangesNothing(t *testing.T) {
 			}
 			e.write("bad.yaml", strings.Replace(base, tc.from, tc.to, 1))
 			e.sb.ResetCounts()
-			code, out, errs := e.run("", "", "schedule", "--conf", "bad.yaml", "apply", "--all")
-			if code != 2 {
-				t.Fatalf("exit %d, want 2\nstdout:\n%s\nstderr:\n%s", code, out, errs)
-			}
+			_, errs := e.must(2, "", "schedule", "--conf", "bad.yaml", "apply", "--all")
 			for _, w := range tc.want {
 				if !strings.Contains(strings.ReplaceAll(errs, "bad.yaml", "ecschedule.yaml"), w) {
 					t.Errorf("stderr lacks %q:\n%s", w, errs)
@@ -338,10 +335,7 @@ func TestScheduleE2ERunStartsTheRulesTask(t *testing.T) {
 	e, _ := scheduleProject(t)
 	e.sb.Clock().SetSpeed(40)
 	e.setenv("REPORT_EXIT", "4")
-	code, out, errs := e.run("", "", "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "nightly-report", "--poll-interval=40ms")
-	if code != 4 {
-		t.Fatalf("exit %d, want the container's 4\nstdout:\n%s\nstderr:\n%s", code, out, errs)
-	}
+	_, errs := e.must(4, "", "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "nightly-report", "--poll-interval=40ms")
 	lt, err := e.ecs.ListTasks(t.Context(), &ecs.ListTasksInput{Cluster: aws.String("api"), DesiredStatus: types.DesiredStatusStopped})
 	if err != nil || len(lt.TaskArns) != 1 {
 		t.Fatalf("tasks: %v %v", lt, err)
