@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -40,13 +39,7 @@ func codeDeployProject(t *testing.T, hooks string) *e2e {
 	})
 	e.codeDeployGroup(t.Context(), "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2", nil)
 	e.write("app/ecspresso.yml", webConfig("5m")+hooks)
-	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
-  "launchType": "FARGATE",
-  "desiredCount": 2,
-  "deploymentController": {"type": "CODE_DEPLOY"},
-  "loadBalancers": [{"targetGroupArn": %q, "containerName": "web", "containerPort": 8080}],
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
-}`, tg, subnets[0], subnets[1], sg))
+	e.write("app/ecs-service-def.json", codeDeployServiceDef(tg, subnets, sg))
 	e.write("app/ecs-task-def.json", `{
   "family": "web",
   "networkMode": "awsvpc",

@@ -149,13 +149,7 @@ func TestCodeDeployE2EFromEmptyAccount(t *testing.T) {
 	w.prodListener, w.testLsnr = listener(80), listener(8080)
 
 	e.write("app/ecspresso.yml", webConfig("10m"))
-	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
-  "launchType": "FARGATE",
-  "desiredCount": 2,
-  "deploymentController": {"type": "CODE_DEPLOY"},
-  "loadBalancers": [{"targetGroupArn": %q, "containerName": "web", "containerPort": 8080}],
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
-}`, w.blue, subnets[0], subnets[1], sg))
+	e.write("app/ecs-service-def.json", codeDeployServiceDef(w.blue, subnets, sg))
 	// No container-level memory, as Fargate task definitions usually are (moto's own
 	// CreateTaskSet failed on it with an HTML 500: the issue's Install failure).
 	e.write("app/ecs-task-def.json", `{

@@ -68,6 +68,18 @@ func (e *e2e) writeFleetMembers() {
   "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true}]}`)
 }
 
+// codeDeployServiceDef is the service definition of a CODE_DEPLOY service of two
+// Fargate tasks behind target group tg, in the first two of subnets.
+func codeDeployServiceDef(tg string, subnets []string, sg string) string {
+	return fmt.Sprintf(`{
+  "launchType": "FARGATE",
+  "desiredCount": 2,
+  "deploymentController": {"type": "CODE_DEPLOY"},
+  "loadBalancers": [{"targetGroupArn": %q, "containerName": "web", "containerPort": 8080}],
+  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
+}`, tg, subnets[0], subnets[1], sg)
+}
+
 // codeDeployGroup creates CodeDeploy application web-app and its blue/green
 // deployment group web-dg (traffic control, target groups web-blue and web-green,
 // the listeners given, automatic rollback on failure) for service web of cluster e2e.
