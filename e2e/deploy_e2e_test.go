@@ -161,10 +161,7 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 	e := deployedProject(t)
 	e.setenv("IMAGE", "nginx:crashloop")
-	code, out, errs := e.run("app", "", "deploy", poll, "--output", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
-	}
+	out, errs := e.must(diag.ExitFailed, "app", "deploy", poll, "--output", "json")
 	wantIn(t, "stderr", errs, "rolled back", "circuit breaker", "web:1 again", "why it failed", "task(s) stopped")
 	// Each distinct stopped reason once, with its count: not once per task again.
 	if n := strings.Count(errs, "Essential container in task exited"); n != 1 {
@@ -179,10 +176,7 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 
 	// --log-format json: every stderr line (plan, progress, events, the error) is a
 	// JSON object.
-	code, _, errs = e.run("app", "", "deploy", poll, "--log-format", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
-	}
+	_, errs = e.must(diag.ExitFailed, "app", "deploy", poll, "--log-format", "json")
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
 	for _, l := range lines {
 		var v map[string]any

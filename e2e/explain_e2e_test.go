@@ -58,10 +58,7 @@ func TestDeployE2ECrashloopExplainsFailure(t *testing.T) {
 	}
 
 	e.setenv("IMAGE", "nginx:crashloop")
-	code, out, errs := e.run("app", "", "deploy", poll, "--output", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d\n%s", code, errs)
-	}
+	out, errs := e.must(diag.ExitFailed, "app", "deploy", poll, "--output", "json")
 	wantIn(t, "stderr", errs,
 		"why it failed:",
 		"task(s) stopped: Essential container in task exited [EssentialContainerExited]; exit codes: web=1",
