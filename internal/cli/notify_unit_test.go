@@ -34,6 +34,16 @@ func newHooks(t *testing.T) *hooks {
 	return h
 }
 
+// sentN is sent, and stops the test unless exactly n payloads were posted.
+func (h *hooks) sentN(t *testing.T, n int) []map[string]any {
+	t.Helper()
+	ps := h.sent(t)
+	if len(ps) != n {
+		t.Fatalf("%d payloads, want %d: %v", len(ps), n, ps)
+	}
+	return ps
+}
+
 // sent decodes the payloads, failing the test on one that is not a JSON POST.
 func (h *hooks) sent(t *testing.T) []map[string]any {
 	t.Helper()
@@ -68,10 +78,7 @@ func TestUnitNotifyDeploySucceeded(t *testing.T) {
 	u := startUnit(t, 1)
 	h := newHooks(t)
 	u.must(0, "deploy", "--poll-interval", "1ms", "--notify", h.srv.URL+"/hook")
-	ps := h.sent(t)
-	if len(ps) != 2 {
-		t.Fatalf("%d payloads, want 2: %v", len(ps), ps)
-	}
+	ps := h.sentN(t, 2)
 	field(t, ps[0], "event", "started")
 	field(t, ps[1], "event", "succeeded")
 	field(t, ps[1], "outcome", "succeeded")
@@ -95,10 +102,7 @@ func TestUnitNotifyDeployFailed(t *testing.T) {
 	u.aws.cd.statuses, u.aws.cd.errorMessage = []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusFailed}, "The ECS service cannot be updated"
 	h := newHooks(t)
 	u.must(4, "deploy", "--poll-interval", "1ms", "--notify", h.srv.URL)
-	ps := h.sent(t)
-	if len(ps) != 2 {
-		t.Fatalf("%d payloads, want 2: %v", len(ps), ps)
-	}
+	ps := h.sentN(t, 2)
 	field(t, ps[0], "event", "started")
 	field(t, ps[1], "event", "failed")
 	field(t, ps[1], "outcome", "failed")
