@@ -44,6 +44,24 @@ func benchState(b *testing.B) string {
 	return path
 }
 
+// renderOnce renders td as one doppio command does: a fresh tfstate plugin on state
+// and a fresh renderer. It returns the plugin's state.
+func renderOnce(ctx context.Context, b *testing.B, state, td string) *tfstate.State {
+	b.Helper()
+	st, err := tfstate.Open(tfstate.Config{Path: state}, tfstate.Deps{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := render.New(ctx, render.Options{Functions: tfstate.Functions(st, "")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := r.RenderFile(ctx, td); err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
 // BenchmarkRenderTfstate200 renders a task definition with 200 tfstate lookups
 // against a 50 MB state: fresh plugin and renderer each iteration, as in one
 // doppio command. Target: < 0.15 s per command, < 100 MB peak RSS.
@@ -56,18 +74,7 @@ func BenchmarkRenderTfstate200(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		st, err := tfstate.Open(tfstate.Config{Path: state}, tfstate.Deps{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		r, err := render.New(ctx, render.Options{Functions: tfstate.Functions(st, "")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := r.RenderFile(ctx, td); err != nil {
-			b.Fatal(err)
-		}
-		if st.Passes() != 1 {
+		if st := renderOnce(ctx, b, state, td); st.Passes() != 1 {
 			b.Fatalf("state read %d times, want 1", st.Passes())
 		}
 	}
@@ -89,16 +96,6 @@ func BenchmarkRenderTfstateJsonnet(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		st, err := tfstate.Open(tfstate.Config{Path: state}, tfstate.Deps{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		r, err := render.New(ctx, render.Options{Functions: tfstate.Functions(st, "")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := r.RenderFile(ctx, td); err != nil {
-			b.Fatal(err)
-		}
+		renderOnce(ctx, b, state, td)
 	}
 }

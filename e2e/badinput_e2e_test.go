@@ -12,11 +12,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/doppio-ecs/doppio/internal/diag"
-	"github.com/doppio-ecs/doppio/sandbox"
 )
 
 // The bad-input corpus (issue 8 §1): testdata/badinput/*.txtar, one malformed input
@@ -263,13 +261,7 @@ const corpusShards = 8
 // startE2E without t.Parallel (see TestBadInputCorpus).
 func corpusAccount(t *testing.T) *e2e {
 	t.Helper()
-	sb := sandbox.Start(t)
-	vars := map[string]string{"PATH": os.Getenv("PATH"), "HOME": t.TempDir()}
-	for _, kv := range sb.Environ() {
-		k, v, _ := strings.Cut(kv, "=")
-		vars[k] = v
-	}
-	e := &e2e{t: t, sb: sb, ecs: ecs.NewFromConfig(sb.AWSConfig(t.Context())), dir: t.TempDir(), vars: vars}
+	e := newE2E(t)
 	e.cluster("corpus")
 	return e
 }

@@ -17,11 +17,9 @@ import (
 // service starts its tasks directly) and returns the account with IMAGE=nginx:1.28.
 func blueGreenProject(t *testing.T, dc string, speed float64) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
+	e, subnets, sg := webAccount(t)
 	e.sb.Clock().SetSpeed(speed)
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 5m\n")
+	e.write("app/ecspresso.yml", webConfig("5m"))
 	const acct = "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
 	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
   "launchType": "FARGATE",
@@ -39,14 +37,7 @@ func blueGreenProject(t *testing.T, dc string, speed float64) *e2e {
   }],
   "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
 }`, dc, acct, acct, acct, acct, subnets[0], subnets[1], sg))
-	e.write("app/ecs-task-def.json", `{
-  "family": "web",
-  "networkMode": "awsvpc",
-  "requiresCompatibilities": ["FARGATE"],
-  "cpu": "256", "memory": "512",
-  "containerDefinitions": [{"name": "web", "image": "{{ must_env `+"`IMAGE`"+` }}", "essential": true,
-    "portMappings": [{"containerPort": 8080}]}]
-}`)
+	e.write("app/ecs-task-def.json", webTaskDef)
 	e.setenv("IMAGE", "nginx:1.27")
 	e.must(0, "app", "deploy", poll)
 	e.setenv("IMAGE", "nginx:1.28")

@@ -65,7 +65,7 @@ func TestBlueGreenE2EListenerRuleWeights(t *testing.T) {
 	prod, test := rule("1", "/*"), rule("2", "/test/*")
 
 	e.sb.Clock().SetSpeed(40)
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 5m\n")
+	e.write("app/ecspresso.yml", webConfig("5m"))
 	sd := `{
   "launchType": "FARGATE", "desiredCount": 2,
   "deploymentConfiguration": {"strategy": "LINEAR", "bakeTimeInMinutes": 1, "linearConfiguration": {"stepPercent": 50, "stepBakeTimeInMinutes": 2}},

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,11 +9,9 @@ import (
 	"time"
 
 	"github.com/doppio-ecs/doppio/internal/golden"
-	"github.com/doppio-ecs/doppio/sandbox"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cd "github.com/aws/aws-sdk-go-v2/service/codedeploy"
-	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
@@ -24,9 +21,7 @@ import (
 // whose config names neither (discovery finds them) with the given appspec hooks.
 func codeDeployProject(t *testing.T, hooks string) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
+	e, subnets, sg := webAccount(t)
 	e.sb.Clock().SetSpeed(40)
 	td := e.register(&ecs.RegisterTaskDefinitionInput{
 		Family: aws.String("web"), NetworkMode: types.NetworkModeAwsvpc, RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
@@ -42,32 +37,9 @@ func codeDeployProject(t *testing.T, hooks string) *e2e {
 		LoadBalancers:        []types.LoadBalancer{{TargetGroupArn: aws.String(tg), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
 		NetworkConfiguration: net,
 	})
-	cdc := cd.NewFromConfig(e.sb.AWSConfig(t.Context()))
-	if _, err := cdc.CreateApplication(t.Context(), &cd.CreateApplicationInput{ApplicationName: aws.String("web-app"), ComputePlatform: cdtypes.ComputePlatformEcs}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cdc.CreateDeploymentGroup(t.Context(), &cd.CreateDeploymentGroupInput{
-		ApplicationName: aws.String("web-app"), DeploymentGroupName: aws.String("web-dg"),
-		ServiceRoleArn:       aws.String("arn:aws:iam::123456789012:role/codedeploy"),
-		DeploymentConfigName: aws.String("CodeDeployDefault.ECSAllAtOnce"),
-		DeploymentStyle:      &cdtypes.DeploymentStyle{DeploymentType: cdtypes.DeploymentTypeBlueGreen, DeploymentOption: cdtypes.DeploymentOptionWithTrafficControl},
-		EcsServices:          []cdtypes.ECSService{{ClusterName: aws.String("e2e"), ServiceName: aws.String("web")}},
-		LoadBalancerInfo: &cdtypes.LoadBalancerInfo{TargetGroupPairInfoList: []cdtypes.TargetGroupPairInfo{{
-			TargetGroups:     []cdtypes.TargetGroupInfo{{Name: aws.String("web-blue")}, {Name: aws.String("web-green")}},
-			ProdTrafficRoute: &cdtypes.TrafficRoute{ListenerArns: []string{"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"}},
-		}}},
-		AutoRollbackConfiguration: &cdtypes.AutoRollbackConfiguration{Enabled: true, Events: []cdtypes.AutoRollbackEvent{cdtypes.AutoRollbackEventDeploymentFailure}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 5m\n"+hooks)
-	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
-  "launchType": "FARGATE",
-  "desiredCount": 2,
-  "deploymentController": {"type": "CODE_DEPLOY"},
-  "loadBalancers": [{"targetGroupArn": %q, "containerName": "web", "containerPort": 8080}],
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
-}`, tg, subnets[0], subnets[1], sg))
+	e.codeDeployGroup(t.Context(), "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2", nil)
+	e.write("app/ecspresso.yml", webConfig("5m")+hooks)
+	e.write("app/ecs-service-def.json", codeDeployServiceDef(tg, subnets, sg))
 	e.write("app/ecs-task-def.json", `{
   "family": "web",
   "networkMode": "awsvpc",
@@ -168,9 +140,7 @@ func TestCodeDeployE2ERollback(t *testing.T) {
 	// time stands still from deploy --no-wait to rollback's first poll, so the
 	// deployment is still in flight when rollback looks, however slow the machine.
 	e.setenv("IMAGE", "nginx:1.29")
-	e.sb.Clock().SetSpeed(0)
-	e.must(0, "app", "deploy", "--no-wait")
-	e.sb.StepClock(sandbox.StepRule{Operation: "codedeploy:GetDeployment", Step: 5 * time.Second})
+	e.deployInFlight()
 	_, errs = e.must(0, "app", "rollback", poll)
 	wantIn(t, "rollback in flight", errs, "stopped CodeDeploy deployment with automatic rollback", "rolled back")
 }
@@ -181,9 +151,7 @@ func TestCodeDeployE2EWait(t *testing.T) {
 	wantIn(t, "wait with nothing in flight", errs, "no CodeDeploy deployment in progress")
 	// The deployment must still be in flight when wait starts: simulated time stands
 	// still after deploy --no-wait and moves only with wait's polls.
-	e.sb.Clock().SetSpeed(0)
-	e.must(0, "app", "deploy", "--no-wait")
-	e.sb.StepClock(sandbox.StepRule{Operation: "codedeploy:GetDeployment", Step: 5 * time.Second})
+	e.deployInFlight()
 	_, errs = e.must(0, "app", "wait", poll)
 	wantIn(t, "wait", errs, "AllowTraffic: Succeeded", "deployment succeeded")
 }
@@ -198,15 +166,7 @@ func TestCodeDeployE2EInit(t *testing.T) {
 // A deployment group that waits for traffic to be rerouted manually: exit 6 there.
 func TestCodeDeployE2EWaitsForReroute(t *testing.T) {
 	e := codeDeployProject(t, "")
-	cdc := cd.NewFromConfig(e.sb.AWSConfig(t.Context()))
-	if _, err := cdc.UpdateDeploymentGroup(t.Context(), &cd.UpdateDeploymentGroupInput{
-		ApplicationName: aws.String("web-app"), CurrentDeploymentGroupName: aws.String("web-dg"),
-		BlueGreenDeploymentConfiguration: &cdtypes.BlueGreenDeploymentConfiguration{
-			DeploymentReadyOption: &cdtypes.DeploymentReadyOption{ActionOnTimeout: cdtypes.DeploymentReadyActionStopDeployment, WaitTimeInMinutes: 60},
-		},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	e.waitForReroute()
 	_, errs := e.must(6, "app", "deploy", poll)
 	wantIn(t, "stderr", errs, "AfterAllowTestTraffic: Succeeded", "waits for traffic to be rerouted", "doppio continue")
 

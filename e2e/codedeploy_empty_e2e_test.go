@@ -148,14 +148,8 @@ func TestCodeDeployE2EFromEmptyAccount(t *testing.T) {
 	}
 	w.prodListener, w.testLsnr = listener(80), listener(8080)
 
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 10m\n")
-	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
-  "launchType": "FARGATE",
-  "desiredCount": 2,
-  "deploymentController": {"type": "CODE_DEPLOY"},
-  "loadBalancers": [{"targetGroupArn": %q, "containerName": "web", "containerPort": 8080}],
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
-}`, w.blue, subnets[0], subnets[1], sg))
+	e.write("app/ecspresso.yml", webConfig("10m"))
+	e.write("app/ecs-service-def.json", codeDeployServiceDef(w.blue, subnets, sg))
 	// No container-level memory, as Fargate task definitions usually are (moto's own
 	// CreateTaskSet failed on it with an HTML 500: the issue's Install failure).
 	e.write("app/ecs-task-def.json", `{
@@ -174,28 +168,12 @@ func TestCodeDeployE2EFromEmptyAccount(t *testing.T) {
 
 	// 2. Terraform's part: the application and a deployment group naming the target
 	// groups by name, as the API takes them.
-	cdc := cd.NewFromConfig(e.sb.AWSConfig(ctx))
-	if _, err := cdc.CreateApplication(ctx, &cd.CreateApplicationInput{ApplicationName: aws.String("web-app"), ComputePlatform: cdtypes.ComputePlatformEcs}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cdc.CreateDeploymentGroup(ctx, &cd.CreateDeploymentGroupInput{
-		ApplicationName: aws.String("web-app"), DeploymentGroupName: aws.String("web-dg"),
-		ServiceRoleArn:       aws.String("arn:aws:iam::123456789012:role/codedeploy"),
-		DeploymentConfigName: aws.String("CodeDeployDefault.ECSAllAtOnce"),
-		DeploymentStyle:      &cdtypes.DeploymentStyle{DeploymentType: cdtypes.DeploymentTypeBlueGreen, DeploymentOption: cdtypes.DeploymentOptionWithTrafficControl},
-		EcsServices:          []cdtypes.ECSService{{ClusterName: aws.String("e2e"), ServiceName: aws.String("web")}},
-		LoadBalancerInfo: &cdtypes.LoadBalancerInfo{TargetGroupPairInfoList: []cdtypes.TargetGroupPairInfo{{
-			TargetGroups:     []cdtypes.TargetGroupInfo{{Name: aws.String("web-blue")}, {Name: aws.String("web-green")}},
-			ProdTrafficRoute: &cdtypes.TrafficRoute{ListenerArns: []string{w.prodListener}},
-			TestTrafficRoute: &cdtypes.TrafficRoute{ListenerArns: []string{w.testLsnr}},
-		}}},
-		AutoRollbackConfiguration: &cdtypes.AutoRollbackConfiguration{Enabled: true, Events: []cdtypes.AutoRollbackEvent{cdtypes.AutoRollbackEventDeploymentFailure}},
-		BlueGreenDeploymentConfiguration: &cdtypes.BlueGreenDeploymentConfiguration{
+	e.codeDeployGroup(ctx, w.prodListener, func(in *cd.CreateDeploymentGroupInput) {
+		in.LoadBalancerInfo.TargetGroupPairInfoList[0].TestTrafficRoute = &cdtypes.TrafficRoute{ListenerArns: []string{w.testLsnr}}
+		in.BlueGreenDeploymentConfiguration = &cdtypes.BlueGreenDeploymentConfiguration{
 			TerminateBlueInstancesOnDeploymentSuccess: &cdtypes.BlueInstanceTerminationOption{Action: cdtypes.InstanceActionTerminate},
-		},
-	}); err != nil {
-		t.Fatal(err)
-	}
+		}
+	})
 
 	// 3. v2 through CodeDeploy: the replacement task set in green takes all traffic,
 	// the original is gone.
@@ -236,10 +214,8 @@ func TestCodeDeployE2EFromEmptyAccount(t *testing.T) {
 // A new CODE_DEPLOY service whose tasks never stay up: doppio shows the task set
 // stabilising and gives up at the config's timeout with exit 5.
 func TestCodeDeployE2ECreateTimesOut(t *testing.T) {
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2s\n")
+	e, subnets, sg := webAccount(t)
+	e.write("app/ecspresso.yml", webConfig("2s"))
 	e.write("app/ecs-service-def.json", fmt.Sprintf(`{"launchType": "FARGATE", "desiredCount": 1, "deploymentController": {"type": "CODE_DEPLOY"},
   "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q], "securityGroups": [%q]}}}`, subnets[0], sg))
 	e.write("app/ecs-task-def.json", `{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",

@@ -19,9 +19,7 @@ import (
 // deployment that superseded it; the second succeeds; the service runs the second
 // image (issue 8 §3).
 func TestDeployE2ETwoDeploysAtOnce(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	// Simulated time stands still until the second deploy has started its own
 	// deployment, so the first cannot finish early however slow the machine is.
 	e.sb.Clock().SetSpeed(0)

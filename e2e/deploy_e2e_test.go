@@ -26,11 +26,9 @@ import (
 // up so a 5 s simulated rollout takes a fraction of a second.
 func deployProject(t *testing.T) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
+	e, subnets, sg := webAccount(t)
 	e.sb.Clock().SetSpeed(40)
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
+	e.write("app/ecspresso.yml", webConfig("2m"))
 	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
   "launchType": "FARGATE",
   "desiredCount": 2,
@@ -41,14 +39,7 @@ func deployProject(t *testing.T) *e2e {
   "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}},
   "tags": [{"key": "Team", "value": "web"}]
 }`, subnets[0], subnets[1], sg))
-	e.write("app/ecs-task-def.json", `{
-  "family": "web",
-  "networkMode": "awsvpc",
-  "requiresCompatibilities": ["FARGATE"],
-  "cpu": "256", "memory": "512",
-  "containerDefinitions": [{"name": "web", "image": "{{ must_env `+"`IMAGE`"+` }}", "essential": true,
-    "portMappings": [{"containerPort": 8080}]}]
-}`)
+	e.write("app/ecs-task-def.json", webTaskDef)
 	return e
 }
 
@@ -110,11 +101,7 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 	e := deployProject(t)
 	e.setenv("IMAGE", "nginx:1.27")
 	_, errs := e.must(0, "app", "deploy", poll)
-	for _, want := range []string{"plan: create service web in cluster e2e", "created service", "deployment succeeded"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("create: stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "create: stderr", errs, "plan: create service web in cluster e2e", "created service", "deployment succeeded")
 	svc := e.describe("e2e", "web")
 	if svc.DesiredCount != 2 || svc.RunningCount != 2 || len(svc.Deployments) != 1 {
 		t.Fatalf("after create: desired %d running %d deployments %d", svc.DesiredCount, svc.RunningCount, len(svc.Deployments))
@@ -172,19 +159,10 @@ func TestDeployE2ECreateUpdateReuse(t *testing.T) {
 }
 
 func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	e.setenv("IMAGE", "nginx:crashloop")
-	code, out, errs := e.run("app", "", "deploy", poll, "--output", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
-	}
-	for _, want := range []string{"rolled back", "circuit breaker", "web:1 again", "why it failed", "task(s) stopped"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	out, errs := e.must(diag.ExitFailed, "app", "deploy", poll, "--output", "json")
+	wantIn(t, "stderr", errs, "rolled back", "circuit breaker", "web:1 again", "why it failed", "task(s) stopped")
 	// Each distinct stopped reason once, with its count: not once per task again.
 	if n := strings.Count(errs, "Essential container in task exited"); n != 1 {
 		t.Errorf("the stopped reason is shown %d times, want once:\n%s", n, errs)
@@ -198,10 +176,7 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 
 	// --log-format json: every stderr line (plan, progress, events, the error) is a
 	// JSON object.
-	code, _, errs = e.run("app", "", "deploy", poll, "--log-format", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
-	}
+	_, errs = e.must(diag.ExitFailed, "app", "deploy", poll, "--log-format", "json")
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
 	for _, l := range lines {
 		var v map[string]any
@@ -215,15 +190,10 @@ func TestDeployE2ECircuitBreakerRollback(t *testing.T) {
 }
 
 func TestDeployE2ETimeout(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	e.sb.Clock().SetSpeed(0) // the rollout stands still
 	e.setenv("IMAGE", "nginx:1.28")
-	code, _, errs := e.run("app", "", "deploy", poll, "--timeout", "4s")
-	if code != diag.ExitTimeout {
-		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitTimeout, errs)
-	}
+	_, errs := e.must(diag.ExitTimeout, "app", "deploy", poll, "--timeout", "4s")
 	if !strings.Contains(errs, "timed out waiting") || !strings.Contains(errs, "doppio wait") {
 		t.Errorf("stderr:\n%s", errs)
 	}
@@ -233,9 +203,7 @@ func TestDeployE2ETimeout(t *testing.T) {
 }
 
 func TestDeployE2EInterrupted(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	e.sb.Clock().SetSpeed(0) // the rollout stands still
 	e.setenv("IMAGE", "nginx:1.28")
 	ctx, cancel := context.WithCancel(t.Context())
@@ -259,9 +227,7 @@ func TestDeployE2EInterrupted(t *testing.T) {
 }
 
 func TestDeployE2ESuperseded(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	e.sb.Clock().SetSpeed(1)
 	e.setenv("IMAGE", "nginx:1.28")
 	var once sync.Once
@@ -289,9 +255,7 @@ func TestDeployE2ESuperseded(t *testing.T) {
 }
 
 func TestDeployE2EThrottledAndFlaky(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	e.sb.SetFaults(sandbox.Faults{Seed: 7, Rules: []sandbox.FaultRule{{Operation: "*", Throttle: 0.30, Error: 0.05}}})
 	e.setenv("IMAGE", "nginx:1.28")
 	e.sb.ResetCounts()
@@ -314,9 +278,7 @@ func TestDeployE2EThrottledAndFlaky(t *testing.T) {
 // holds the budget: at most one DescribeServices per poll, no repeated
 // DescribeTaskDefinition, no CodeDeploy or Cloud Map calls.
 func TestDeployE2EAPICalls(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	e.setenv("IMAGE", "nginx:slow")
 	e.sb.ResetCounts()
 	// Each poll moves simulated time by 5 s, the production poll interval, and

@@ -192,15 +192,7 @@ func logCounts(t *testing.T, what string, wall time.Duration, c map[string]int) 
 // Managed Daemon and an ordinary service, then reports every member's outcome.
 func TestFleetE2EMixesWorkloads(t *testing.T) {
 	e := expressProject(t)
-	subnets, sg := e.network()
-	e.write("daemon/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n")
-	e.write("daemon/ecs-daemon-def.json", `{"capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2"],
-  "taskDefinition": {"family": "agent", "containerDefinitions": [{"name": "agent", "image": "agent:1", "memory": 64}]}}`)
-	e.write("web/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
-	e.write("web/ecs-service-def.json", fmt.Sprintf(`{"launchType": "FARGATE", "desiredCount": 1,
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q], "securityGroups": [%q]}}}`, subnets[0], sg))
-	e.write("web/ecs-task-def.json", `{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
-  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true}]}`)
+	e.writeFleetMembers()
 	out, errs := e.must(0, ".", "deploy", "--config", "app/ecspresso.yml", "--config", "daemon/doppio.yml", "--config", "web/ecspresso.yml", poll, "--output", "json")
 	for _, want := range []string{`"service": "hello"`, `"service": "agent"`, `"service": "web"`} {
 		if !strings.Contains(out, want) {
@@ -311,15 +303,7 @@ func TestExpressE2EStatusJSONExecWait(t *testing.T) {
 // succeeds.
 func TestFleetE2ERefusedMember(t *testing.T) {
 	e := expressProject(t)
-	subnets, sg := e.network()
-	e.write("daemon/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n")
-	e.write("daemon/ecs-daemon-def.json", `{"capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2"],
-  "taskDefinition": {"family": "agent", "containerDefinitions": [{"name": "agent", "image": "agent:1", "memory": 64}]}}`)
-	e.write("web/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
-	e.write("web/ecs-service-def.json", fmt.Sprintf(`{"launchType": "FARGATE", "desiredCount": 1,
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q], "securityGroups": [%q]}}}`, subnets[0], sg))
-	e.write("web/ecs-task-def.json", `{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
-  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true}]}`)
+	e.writeFleetMembers()
 	configs := []string{"--config", "app/ecspresso.yml", "--config", "daemon/doppio.yml", "--config", "web/ecspresso.yml"}
 	e.must(0, ".", append([]string{"deploy", poll}, configs...)...)
 

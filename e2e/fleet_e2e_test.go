@@ -19,9 +19,7 @@ import (
 // with its own config, in cluster e2e. Service i's image comes from $IMAGE_<i>.
 func fleetProject(t *testing.T, n int) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
+	e, subnets, sg := webAccount(t)
 	e.sb.Clock().SetSpeed(40)
 	for i := range n {
 		name := fmt.Sprintf("svc-%c", 'a'+i)
@@ -49,11 +47,7 @@ var batchingLine = regexp.MustCompile(`describeServicesRequests=(\d+) describeSe
 func TestE2EFleetDeploy(t *testing.T) {
 	e := fleetProject(t, 4)
 	_, errs := e.must(0, ".", "deploy", "--config", "services/*/ecspresso.yml", "--debug")
-	for _, want := range []string{"[svc-a] plan: create service svc-a", "[svc-d] ", "SERVICE", "svc-c  "} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "stderr", errs, "[svc-a] plan: create service svc-a", "[svc-d] ", "SERVICE", "svc-c  ")
 	m := batchingLine.FindStringSubmatch(errs)
 	if m == nil {
 		t.Fatalf("no batching figures in the debug log:\n%s", errs)
@@ -67,10 +61,7 @@ func TestE2EFleetDeploy(t *testing.T) {
 	e.setenv("IMAGE_1", "nginx:2")
 	e.setenv("IMAGE_2", "nginx:2")
 	e.setenv("IMAGE_3", "nginx:crashloop")
-	code, out, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--output", "json", "--poll-interval", "200ms")
-	if code != 4 {
-		t.Fatalf("exit %d, want 4\n%s", code, errs)
-	}
+	out, errs := e.must(4, ".", "deploy", "--config", "services/*/ecspresso.yml", "--output", "json", "--poll-interval", "200ms")
 	if !strings.Contains(errs, "1 of 4 services did not succeed: svc-d (rolled back)") {
 		t.Errorf("summary does not name the failed service:\n%s", errs)
 	}
@@ -103,20 +94,13 @@ func TestE2EFleetChangesNothingUnlessAllPlansAreValid(t *testing.T) {
 	e := fleetProject(t, 3)
 	e.write("services/svc-b/ecs-service-def.json", `{"launchType": "FARGATE", "desiredCount": -1}`)
 	e.sb.ResetCounts()
-	code, _, errs := e.run(".", "", "deploy", "--config", "services/svc-a/ecspresso.yml", "--config", "services/svc-[bc]/ecspresso.yml")
-	if code != 2 {
-		t.Fatalf("exit %d, want 2\n%s", code, errs)
-	}
+	_, errs := e.must(2, ".", "deploy", "--config", "services/svc-a/ecspresso.yml", "--config", "services/svc-[bc]/ecspresso.yml")
 	for op, n := range e.sb.Counts() {
 		if strings.Contains(op, "Register") || strings.Contains(op, "Create") || strings.Contains(op, "Update") {
 			t.Errorf("%s called %d times; nothing may change", op, n)
 		}
 	}
-	for _, want := range []string{"[svc-b] ", "desiredCount", "svc-a (not started)", "svc-c (not started)"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	wantIn(t, "stderr", errs, "[svc-b] ", "desiredCount", "svc-a (not started)", "svc-c (not started)")
 }
 
 func atoi(s string) int {
@@ -139,11 +123,7 @@ func TestE2EFleetDiffStatusWaitRollback(t *testing.T) {
 	e.must(0, ".", "deploy", "--config", glob, "--poll-interval", "200ms")
 	e.must(0, ".", "diff", "--config", glob, "--exit-code")
 	out, _ = e.must(0, ".", "status", "--config", glob)
-	for _, want := range []string{"[svc-a] ", "[svc-b] "} {
-		if !strings.Contains(out, want) {
-			t.Errorf("status lacks %q:\n%s", want, out)
-		}
-	}
+	wantIn(t, "status", out, "[svc-a] ", "[svc-b] ")
 	e.must(0, ".", "wait", "--config", glob, "--poll-interval", "200ms")
 	e.must(0, ".", "scale", "--config", glob, "--tasks", "2", "--poll-interval", "200ms")
 	e.must(0, ".", "refresh", "--config", glob, "--poll-interval", "200ms")
@@ -204,10 +184,7 @@ func TestE2EFleetFailFast(t *testing.T) {
 	e.must(0, ".", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms")
 	e.setenv("IMAGE_0", "nginx:crashloop")
 	e.setenv("IMAGE_1", "nginx:2")
-	code, _, errs := e.run(".", "", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms", "--parallel", "1", "--fail-fast")
-	if code != 4 {
-		t.Fatalf("exit %d, want 4\n%s", code, errs)
-	}
+	_, errs := e.must(4, ".", "deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms", "--parallel", "1", "--fail-fast")
 	if !strings.Contains(errs, "2 of 2 services did not succeed: svc-a (rolled back), svc-b (not started)") ||
 		!strings.Contains(errs, "[svc-b] not started: --fail-fast after svc-a failed") {
 		t.Errorf("svc-b should not start after svc-a failed:\n%s", errs)

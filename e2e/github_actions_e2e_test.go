@@ -38,10 +38,7 @@ func TestGitHubActionsE2E(t *testing.T) {
 	}
 
 	e.setenv("IMAGE", "nginx:crashloop")
-	code, _, errs := e.run("app", "", "deploy", poll)
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, diag.ExitFailed, errs)
-	}
+	_, errs = e.must(diag.ExitFailed, "app", "deploy", poll)
 	end := strings.LastIndex(errs, "::endgroup::")
 	ann := strings.Index(errs, "::error title=doppio%3A deployment failed::deployment ")
 	if end < 0 || ann < end {

@@ -146,11 +146,7 @@ func TestE2EInitThenDiff(t *testing.T) {
 	td := e.read("ecs-task-def.json")
 	e.write("ecs-task-def.json", strings.Replace(td, "nginx:1.27", "nginx:1.28", 1))
 	out, _ := e.must(3, "", "diff", "--exit-code")
-	for _, want := range []string{"--- arn:aws:ecs:us-east-1:", "task-definition/web:1", "+++ ecs-task-def.json", `-      "image": "nginx:1.27"`, `+      "image": "nginx:1.28"`} {
-		if !strings.Contains(out, want) {
-			t.Errorf("diff output lacks %q:\n%s", want, out)
-		}
-	}
+	wantIn(t, "diff output", out, "--- arn:aws:ecs:us-east-1:", "task-definition/web:1", "+++ ecs-task-def.json", `-      "image": "nginx:1.27"`, `+      "image": "nginx:1.28"`)
 	if strings.Contains(out, "service/prod/web") {
 		t.Errorf("service diff shown although only the task definition changed:\n%s", out)
 	}

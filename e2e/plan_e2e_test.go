@@ -8,9 +8,7 @@ import (
 // TestPlanE2EShowsWhatChanges: plan prints what the new task definition changes
 // against the live one, and the whole definition only with --full.
 func TestPlanE2EShowsWhatChanges(t *testing.T) {
-	e := deployProject(t)
-	e.setenv("IMAGE", "nginx:1.27")
-	e.must(0, "app", "deploy", poll)
+	e := deployedProject(t)
 	e.setenv("IMAGE", "nginx:1.28")
 	out, _ := e.must(0, "app", "plan")
 	wantIn(t, "plan", out, "task definition changes (--full shows the whole definition)", "-", "nginx:1.27", "+", "nginx:1.28")

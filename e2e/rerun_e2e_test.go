@@ -46,6 +46,26 @@ func (e *e2e) rerun(args ...string) (int, string) {
 	return code, stderr.String()
 }
 
+// rerunFinished checks the re-run of a deploy whose runner died (errs, its stderr;
+// the account's counts since the re-run started): it made register
+// RegisterTaskDefinition and update UpdateService calls, said it follows a
+// deployment it did not start exactly when adopted, and never claimed the service
+// was up to date.
+func (e *e2e) rerunFinished(errs string, register, update int, adopted bool) {
+	e.t.Helper()
+	counts := e.sb.Counts()
+	if counts["ecs:RegisterTaskDefinition"] != register || counts["ecs:UpdateService"] != update {
+		e.t.Errorf("re-run registered %d and updated %d times, want %d and %d: %v\nre-run:\n%s", counts["ecs:RegisterTaskDefinition"],
+			counts["ecs:UpdateService"], register, update, counts, errs)
+	}
+	if said := strings.Contains(errs, "which this run did not start"); said != adopted {
+		e.t.Errorf("re-run says it follows a deployment it did not start: %v, want %v\n%s", said, adopted, errs)
+	}
+	if strings.Contains(errs, "up to date") {
+		e.t.Errorf("re-run claims the service is up to date:\n%s", errs)
+	}
+}
+
 // TestE2ERerunAfterDeadRunner kills a deploy at each phase and runs it again: the
 // re-run must finish the job it finds and report the real outcome, never "up to
 // date" while the wanted revision is still rolling out.
@@ -63,9 +83,7 @@ func TestE2ERerunAfterDeadRunner(t *testing.T) {
 		{name: "crashloop after UpdateService", image: "nginx:crashloop", killAt: "updated service", want: diag.ExitFailed, adopted: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := deployProject(t)
-			e.setenv("IMAGE", "nginx:1.27")
-			e.must(0, "app", "deploy", poll)
+			e := deployedProject(t)
 			e.setenv("IMAGE", tc.image)
 			// The clock stands still from the runner's death until the re-run has
 			// planned, so the rollout it started is still in progress then.
@@ -76,17 +94,7 @@ func TestE2ERerunAfterDeadRunner(t *testing.T) {
 			if code != tc.want {
 				t.Fatalf("re-run exited %d, want %d\nfirst run:\n%s\nre-run:\n%s", code, tc.want, dead, errs)
 			}
-			counts := e.sb.Counts()
-			if counts["ecs:RegisterTaskDefinition"] != tc.register || counts["ecs:UpdateService"] != tc.update {
-				t.Errorf("re-run registered %d and updated %d times, want %d and %d: %v", counts["ecs:RegisterTaskDefinition"], counts["ecs:UpdateService"], tc.register, tc.update, counts)
-			}
-			said := strings.Contains(errs, "which this run did not start")
-			if said != tc.adopted {
-				t.Errorf("re-run says it follows a deployment it did not start: %v, want %v\n%s", said, tc.adopted, errs)
-			}
-			if strings.Contains(errs, "up to date") {
-				t.Errorf("re-run claims the service is up to date:\n%s", errs)
-			}
+			e.rerunFinished(errs, tc.register, tc.update, tc.adopted)
 			if tc.want == 0 {
 				e.runsImage(tc.image)
 			}

@@ -51,11 +51,7 @@ func TestE2EServiceLifecycle(t *testing.T) {
 
 	// status: text and JSON
 	out, _ := e.must(0, "", "status")
-	for _, want := range []string{"Service: web (ACTIVE)", "Cluster: prod", "TaskDefinition: web:4", "Deployments:", "PRIMARY"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("status lacks %q:\n%s", want, out)
-		}
-	}
+	wantIn(t, "status", out, "Service: web (ACTIVE)", "Cluster: prod", "TaskDefinition: web:4", "Deployments:", "PRIMARY")
 	out, _ = e.must(0, "", "status", "--output", "json", "--events", "2")
 	var st view.Status
 	if err := json.Unmarshal([]byte(out), &st); err != nil || st.Service != "web" || len(st.Deployments) == 0 || len(st.Events) > 2 {

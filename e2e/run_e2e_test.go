@@ -20,11 +20,9 @@ import (
 // settings (Fargate, awsvpc) and whose task definition logs with awslogs.
 func runProject(t *testing.T) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	subnets, sg := e.network()
+	e, subnets, sg := webAccount(t)
 	e.sb.Clock().SetSpeed(40)
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: web\nservice_definition: ecs-service-def.json\ntask_definition: ecs-task-def.json\ntimeout: 2m\n")
+	e.write("app/ecspresso.yml", webConfig("2m"))
 	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
   "launchType": "FARGATE",
   "desiredCount": 1,
@@ -166,15 +164,8 @@ func TestRunE2EExitCodesCountAndWaits(t *testing.T) {
 func TestRunE2EPullFailureExits4(t *testing.T) {
 	e := runProject(t)
 	e.setenv("IMAGE", "nginx:pullfail")
-	code, out, errs := e.run("app", "", "run", poll, "--output", "json")
-	if code != diag.ExitFailed {
-		t.Fatalf("exit %d, want 4\n%s", code, errs)
-	}
-	for _, want := range []string{"CannotPullContainerError", "TaskFailedToStart", `container "web" never started`} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errs)
-		}
-	}
+	out, errs := e.must(diag.ExitFailed, "app", "run", poll, "--output", "json")
+	wantIn(t, "stderr", errs, "CannotPullContainerError", "TaskFailedToStart", `container "web" never started`)
 	// The reason is shown once, by the explainer, not again per task.
 	if n := strings.Count(errs, "CannotPullContainerError"); n != 1 {
 		t.Errorf("the stopped reason is shown %d times, want once:\n%s", n, errs)

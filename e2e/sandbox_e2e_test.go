@@ -41,6 +41,12 @@ type e2e struct {
 func startE2E(t *testing.T) *e2e {
 	t.Helper()
 	t.Parallel()
+	return newE2E(t)
+}
+
+// newE2E returns the test's sandbox account (startE2E without t.Parallel).
+func newE2E(t *testing.T) *e2e {
+	t.Helper()
 	sb := sandbox.Start(t)
 	vars := map[string]string{"PATH": os.Getenv("PATH"), "HOME": t.TempDir()}
 	for _, kv := range sb.Environ() {

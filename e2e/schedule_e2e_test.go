@@ -99,11 +99,7 @@ func TestScheduleE2EApplyDiffRoundTrip(t *testing.T) {
 
 	// Nothing exists yet: diff shows both rules as new and exits 3.
 	out, _ := e.timed(3, "schedule", "--conf", "ecschedule.yaml", "diff", "--all", "--exit-code")
-	for _, want := range []string{"+name: nightly-report", "+name: cleanup", "# tag ecschedule:tracking-id=api will be set"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("diff lacks %q:\n%s", want, out)
-		}
-	}
+	wantIn(t, "diff", out, "+name: nightly-report", "+name: cleanup", "# tag ecschedule:tracking-id=api will be set")
 	// --conf after the verb works too.
 	e.sb.ResetCounts()
 	e.timed(0, "schedule", "apply", "--conf", "ecschedule.yaml", "--all")
@@ -232,10 +228,7 @@ func TestScheduleE2EBadInputChangesNothing(t *testing.T) {
 			}
 			e.write("bad.yaml", strings.Replace(base, tc.from, tc.to, 1))
 			e.sb.ResetCounts()
-			code, out, errs := e.run("", "", "schedule", "--conf", "bad.yaml", "apply", "--all")
-			if code != 2 {
-				t.Fatalf("exit %d, want 2\nstdout:\n%s\nstderr:\n%s", code, out, errs)
-			}
+			_, errs := e.must(2, "", "schedule", "--conf", "bad.yaml", "apply", "--all")
 			for _, w := range tc.want {
 				if !strings.Contains(strings.ReplaceAll(errs, "bad.yaml", "ecschedule.yaml"), w) {
 					t.Errorf("stderr lacks %q:\n%s", w, errs)
@@ -342,10 +335,7 @@ func TestScheduleE2ERunStartsTheRulesTask(t *testing.T) {
 	e, _ := scheduleProject(t)
 	e.sb.Clock().SetSpeed(40)
 	e.setenv("REPORT_EXIT", "4")
-	code, out, errs := e.run("", "", "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "nightly-report", "--poll-interval=40ms")
-	if code != 4 {
-		t.Fatalf("exit %d, want the container's 4\nstdout:\n%s\nstderr:\n%s", code, out, errs)
-	}
+	_, errs := e.must(4, "", "schedule", "--conf", "ecschedule.yaml", "run", "--rule", "nightly-report", "--poll-interval=40ms")
 	lt, err := e.ecs.ListTasks(t.Context(), &ecs.ListTasksInput{Cluster: aws.String("api"), DesiredStatus: types.DesiredStatusStopped})
 	if err != nil || len(lt.TaskArns) != 1 {
 		t.Fatalf("tasks: %v %v", lt, err)

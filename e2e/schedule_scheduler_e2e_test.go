@@ -55,6 +55,18 @@ rules:
 	return f
 }
 
+// schedulesSettled checks that the schedules of file differ in nothing from the
+// account (diff --exit-code) and that applying them (what) writes nothing.
+func (e *e2e) schedulesSettled(file, what string) {
+	e.t.Helper()
+	e.timed(0, "schedule", "--conf", file, "diff", "--all", "--exit-code")
+	e.sb.ResetCounts()
+	e.timed(0, "schedule", "--conf", file, "apply", "--all")
+	if n := schedulerWrites(e.sb.Counts()); n != 0 {
+		e.t.Errorf("%s made %d writes: %v", what, n, e.sb.Counts())
+	}
+}
+
 func schedulerWrites(c map[string]int) int {
 	return c["scheduler:POST"] + c["scheduler:PUT"] + c["scheduler:DELETE"] + c["events:PutRule"] + c["events:PutTargets"]
 }
@@ -103,12 +115,7 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 		t.Errorf("diff json:\n%s", out)
 	}
 	// Nothing differs after apply, and a second apply writes nothing.
-	e.timed(0, "schedule", "--conf", "sched.yaml", "diff", "--all", "--exit-code")
-	e.sb.ResetCounts()
-	e.timed(0, "schedule", "--conf", "sched.yaml", "apply", "--all")
-	if n := schedulerWrites(e.sb.Counts()); n != 0 {
-		t.Errorf("apply with nothing changed made %d writes: %v", n, e.sb.Counts())
-	}
+	e.schedulesSettled("sched.yaml", "apply with nothing changed")
 	t.Logf("apply --all of 3 schedules, nothing changed: %v", e.sb.Counts())
 
 	// dump writes the schedules back as rules with their scheduler: settings: diff
@@ -116,19 +123,11 @@ func TestScheduleE2ESchedulerApplyDiffFireStatusPrune(t *testing.T) {
 	e.sb.ResetCounts()
 	dumped, _ := e.timed(0, "schedule", "dump", "--cluster", "api", "--region", "us-east-1")
 	t.Logf("dump of 3 schedules: %v", e.sb.Counts())
-	for _, want := range []string{"- name: tokyo-morning\n", "    group: batch\n    timezone: Asia/Tokyo\n    flexibleWindow: 15m\n    retry:\n      maximumRetryAttempts: 2\n",
-		"    at: " + once + "\n"} {
-		if !strings.Contains(dumped, want) {
-			t.Errorf("dump lacks %q:\n%s", want, dumped)
-		}
-	}
+	wantIn(t, "dump", dumped,
+		"- name: tokyo-morning\n", "    group: batch\n    timezone: Asia/Tokyo\n    flexibleWindow: 15m\n    retry:\n      maximumRetryAttempts: 2\n",
+		"    at: "+once+"\n")
 	e.write("dumped.yaml", dumped)
-	e.timed(0, "schedule", "--conf", "dumped.yaml", "diff", "--all", "--exit-code")
-	e.sb.ResetCounts()
-	e.timed(0, "schedule", "--conf", "dumped.yaml", "apply", "--all")
-	if n := schedulerWrites(e.sb.Counts()); n != 0 {
-		t.Errorf("apply of the dump made %d writes: %v", n, e.sb.Counts())
-	}
+	e.schedulesSettled("dumped.yaml", "apply of the dump")
 
 	// A schedule changed behind the file's back differs, and apply puts it back with
 	// one write.

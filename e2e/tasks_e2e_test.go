@@ -109,11 +109,7 @@ func TestTasksE2ETraceAndLogs(t *testing.T) {
 	}
 	id := strings.Split(lines[1], "\t")[0]
 	out, _ = e.must(0, "app", "tasks", "trace", "--id", id)
-	for _, want := range []string{"created", "started (RUNNING)", "container web exited with code 0", "stopped (EssentialContainerExited)", "| one"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("trace lacks %q:\n%s", want, out)
-		}
-	}
+	wantIn(t, "trace", out, "created", "started (RUNNING)", "container web exited with code 0", "stopped (EssentialContainerExited)", "| one")
 	out, _ = e.must(0, "app", "tasks", "logs", "--id", id, "-d", "1h", "--container", "web")
 	if got := grepLines(out, "| "); len(got) != 4 || !strings.Contains(got[1], "one") || !strings.Contains(got[2], "two") {
 		t.Errorf("logs:\n%s", out)

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cd "github.com/aws/aws-sdk-go-v2/service/codedeploy"
-	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/golden"
 )
@@ -131,15 +128,7 @@ func TestE2EGoldenViewsContinue(t *testing.T) {
 	})
 	t.Run("codedeploy", func(t *testing.T) {
 		e := codeDeployProject(t, "")
-		cdc := cd.NewFromConfig(e.sb.AWSConfig(t.Context()))
-		if _, err := cdc.UpdateDeploymentGroup(t.Context(), &cd.UpdateDeploymentGroupInput{
-			ApplicationName: aws.String("web-app"), CurrentDeploymentGroupName: aws.String("web-dg"),
-			BlueGreenDeploymentConfiguration: &cdtypes.BlueGreenDeploymentConfiguration{
-				DeploymentReadyOption: &cdtypes.DeploymentReadyOption{ActionOnTimeout: cdtypes.DeploymentReadyActionStopDeployment, WaitTimeInMinutes: 60},
-			},
-		}); err != nil {
-			t.Fatal(err)
-		}
+		e.waitForReroute()
 		e.must(diag.ExitPaused, "app", "deploy", poll)
 		e.assertViewExit("continue-codedeploy-no-wait.json", "app", 0, "continue", "--no-wait", "--output", "json")
 		// CodeDeploy stays Ready a moment after ContinueDeployment (the sandbox's

@@ -12,15 +12,14 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/doppio-ecs/doppio/bench/internal/sbbench"
 	"github.com/doppio-ecs/doppio/internal/cli"
 	"github.com/doppio-ecs/doppio/sandbox"
 )
@@ -77,19 +76,11 @@ func run() error {
 // measure deploys a new image to a service created in a fresh account that also
 // holds `others` services, and returns the calls of that one deploy.
 func measure(ctx context.Context, srv *sandbox.Server, others int) (map[string]int, error) {
-	acct := srv.NewAccount()
-	key := sandbox.AccessKeyForAccount(acct)
-	awsEnv := map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": sandbox.SecretAccessKey,
-		"AWS_REGION": sandbox.DefaultRegion, "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-	}
-	cfg := aws.Config{Region: sandbox.DefaultRegion, BaseEndpoint: aws.String(srv.URL()),
-		Credentials: credentials.NewStaticCredentialsProvider(key, sandbox.SecretAccessKey, "")}
-	client := ecs.NewFromConfig(cfg)
-	if _, err := client.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("bench")}); err != nil {
+	a, err := sbbench.NewAccount(ctx, srv)
+	if err != nil {
 		return nil, err
 	}
+	acct, awsEnv, client := a.ID, a.Vars, a.ECS
 	for i := 0; i < others; i++ {
 		fam := fmt.Sprintf("other-%02d", i)
 		var arn string
@@ -106,21 +97,15 @@ func measure(ctx context.Context, srv *sandbox.Server, others int) (map[string]i
 			return nil, err
 		}
 	}
-	dir, err := os.MkdirTemp("", "doppio-apicalls")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	files := map[string]string{
+	dir, remove, err := sbbench.Project("doppio-apicalls", map[string]string{
 		"ecspresso.yml": "region: us-east-1\ncluster: bench\nservice: web\nservice_definition: sd.json\ntask_definition: td.json\n",
 		"sd.json":       `{"launchType": "EC2", "desiredCount": 3, "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": true, "rollback": true}}}`,
 		"td.json":       `{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:{{ must_env ` + "`TAG`" + ` }}", "memory": 256, "essential": true}]}`,
+	})
+	if err != nil {
+		return nil, err
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			return nil, err
-		}
-	}
+	defer remove()
 	deploy := func(tag string) error {
 		var out, errb bytes.Buffer
 		vars := map[string]string{"TAG": tag}

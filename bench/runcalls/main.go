@@ -11,14 +11,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/doppio-ecs/doppio/bench/internal/sbbench"
 	"github.com/doppio-ecs/doppio/internal/cli"
 	"github.com/doppio-ecs/doppio/sandbox"
 )
@@ -41,35 +40,22 @@ func run() error {
 		return err
 	}
 	defer srv.Close()
-	acct := srv.NewAccount()
-	key := sandbox.AccessKeyForAccount(acct)
-	vars := map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": sandbox.SecretAccessKey,
-		"AWS_REGION": sandbox.DefaultRegion, "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-	}
-	client := ecs.NewFromConfig(aws.Config{Region: sandbox.DefaultRegion, BaseEndpoint: aws.String(srv.URL()),
-		Credentials: credentials.NewStaticCredentialsProvider(key, sandbox.SecretAccessKey, "")})
-	if _, err := client.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("bench")}); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "doppio-runcalls")
+	a, err := sbbench.NewAccount(ctx, srv)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	files := map[string]string{
+	acct, vars, client := a.ID, a.Vars, a.ECS
+	dir, remove, err := sbbench.Project("doppio-runcalls", map[string]string{
 		"ecspresso.yml": "region: us-east-1\ncluster: bench\ntask_definition: td.json\n",
 		"td.json": `{"family": "migrate", "containerDefinitions": [{"name": "migrate", "image": "app:v1", "memory": 256, "essential": true,
   "command": ["sh", "-c", "echo migrating; echo 12 migrations applied; exit 0"],
   "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/migrate", "awslogs-region": "us-east-1",
     "awslogs-stream-prefix": "app", "awslogs-create-group": "true"}}}]}`,
+	})
+	if err != nil {
+		return err
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			return err
-		}
-	}
+	defer remove()
 	var out, errb bytes.Buffer
 	clock := srv.Clock(acct)
 	begin := clock.Now()

@@ -5,9 +5,7 @@ import (
 )
 
 func TestUnitDeleteRefusals(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	for _, args := range [][]string{{"delete"}, {"delete", "--force"}} {
 		_, errs := u.must(1, args...)
 		contains(t, "delete of a service with tasks", errs, `service "web" still wants 1 task(s); ECS deletes it only at 0`, "--terminate")
@@ -29,15 +27,11 @@ func TestUnitDeleteRefusals(t *testing.T) {
 	w.write("doppio.yml", "region: us-east-1\ncluster: prod\ntask_definition: ecs-task-def.json\n")
 	_, errs = w.must(2, "delete", "--force")
 	contains(t, "delete in a task-only project", errs, "no service configured")
-	if len(w.ecs.calls) != 0 {
-		t.Errorf("a task-only project's delete made calls: %v", w.ecs.calls)
-	}
+	w.noCalls("a task-only project's delete")
 }
 
 func TestUnitDelete(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	out, errs := u.must(0, "delete", "--dry-run")
 	contains(t, "delete --dry-run", out, "Service: web (ACTIVE)")
 	u.noChanges()

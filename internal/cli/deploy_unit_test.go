@@ -11,18 +11,14 @@ import (
 )
 
 func TestUnitDeployDryRun(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	out, _ := u.must(0, "deploy", "--dry-run")
 	contains(t, "deploy --dry-run", out, "task definition: register a new revision of web", "a new deployment will start", `+      "image": "nginx:1.25",`)
 	u.noChanges()
 }
 
 func TestUnitDeployNothingToDo(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	_, errs := u.must(0, "deploy", "--skip-task-definition")
 	contains(t, "deploy --skip-task-definition", errs, "nothing to change", "service is up to date; nothing to deploy")
 	u.noChanges()
@@ -51,9 +47,7 @@ func TestUnitDeployBadFlags(t *testing.T) {
 }
 
 func TestUnitDeployInvalidDefinition(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	u.write("ecs-service-def.json", strings.Replace(unitServiceDef, `"desiredCount": 1`, `"desiredCount": "one"`, 1))
 	_, errs := u.must(2, "deploy")
 	contains(t, "deploy of a bad service definition", errs, "ecs-service-def.json")
@@ -61,9 +55,7 @@ func TestUnitDeployInvalidDefinition(t *testing.T) {
 }
 
 func TestUnitDeployMissingRevision(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	code, _, errs := u.run("", "deploy", "--revision", "7")
 	if code == 0 {
 		t.Fatalf("deploy --revision 7 of a family with 2 revisions: exit 0\n%s", errs)
@@ -75,9 +67,7 @@ func TestUnitDeployMissingRevision(t *testing.T) {
 // deploy registers the rendered revision, points the service at it and reports the
 // finished deployment as JSON.
 func TestUnitDeployApplies(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	out, errs := u.must(0, "deploy", "--poll-interval", "1ms", "--output", "json")
 	var res view.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Outcome != "succeeded" || res.TaskDefinitionARN != tdARN("web", 4) {

@@ -15,9 +15,7 @@ func (u *unit) revStatus(rev int) types.TaskDefinitionStatus {
 }
 
 func TestUnitDeregisterRevision(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	// the latest revision is the one in use: refused, nothing deregistered
 	_, errs := u.must(2, "deregister", "--revision", "latest", "--force")
 	contains(t, "deregister --revision latest", errs, "web:3 is in use (PRIMARY deployment)")
@@ -39,9 +37,7 @@ func TestUnitDeregisterRevision(t *testing.T) {
 }
 
 func TestUnitDeregisterKeeps(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(4)
+	u := startUnit(t, 4)
 	out, _ := u.must(0, "deregister", "--keeps", "1", "--dry-run")
 	if out != "deregister web:1\nderegister web:2\nkeep web:3\nkeep web:4 (in use: PRIMARY deployment)\n" {
 		t.Errorf("deregister --keeps 1 --dry-run:\n%s", out)

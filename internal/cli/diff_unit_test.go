@@ -18,9 +18,7 @@ func TestUnitDiffDrift(t *testing.T) {
 }
 
 func TestUnitDiffIdentical(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	u.vars["IMAGE_TAG"] = "1.22"
 	out, errs := u.must(0, "diff", "--exit-code")
 	if out != "" {
@@ -31,9 +29,7 @@ func TestUnitDiffIdentical(t *testing.T) {
 }
 
 func TestUnitDiffServiceDrift(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	u.vars["IMAGE_TAG"] = "1.22"
 	u.ecs.services["prod/web"].DesiredCount = 4
 	out, _ := u.must(3, "diff", "--exit-code")

@@ -44,9 +44,7 @@ func (u *unit) execTask(enabled bool, containers ...string) string {
 }
 
 func TestUnitExecOneTaskPicked(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	args := u.withPlugin()
 	id := u.execTask(true, "app")
 	u.must(0, "exec", "--command", "ls -l")
@@ -66,9 +64,7 @@ func TestUnitExecOneTaskPicked(t *testing.T) {
 }
 
 func TestUnitExecContainerChoice(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	u.withPlugin()
 	id := u.execTask(true, "app", "sidecar")
 	_, errs := u.must(2, "exec")
@@ -88,67 +84,47 @@ func TestUnitExecContainerChoice(t *testing.T) {
 func TestUnitExecRefusals(t *testing.T) {
 	t.Parallel()
 	t.Run("no plugin", func(t *testing.T) {
-		t.Parallel()
-		u := newUnit(t)
-		u.withService(1)
+		u := startUnit(t, 1)
 		u.execTask(true, "app")
 		u.vars["PATH"] = t.TempDir()
 		_, errs := u.must(1, "exec")
 		contains(t, "exec without the plugin", errs, "session-manager-plugin is not installed", "install the Session Manager plugin")
-		if len(u.ecs.calls) != 0 {
-			t.Errorf("calls without the plugin: %v", u.ecs.calls)
-		}
+		u.noCalls("exec without the plugin")
 	})
 	t.Run("ECS Exec off", func(t *testing.T) {
-		t.Parallel()
-		u := newUnit(t)
-		u.withService(1)
+		u := startUnit(t, 1)
 		u.withPlugin()
 		id := u.execTask(false, "app")
 		_, errs := u.must(1, "exec")
 		contains(t, "exec in a task without ECS Exec", errs, "ECS Exec (execute command) is not enabled on task "+id, `"enableExecuteCommand": true`)
-		if len(u.ecs.execs) != 0 {
-			t.Errorf("ExecuteCommand called: %v", u.ecs.execs)
-		}
+		u.noExec("exec in a task without ECS Exec")
 	})
 	t.Run("several tasks and no terminal", func(t *testing.T) {
-		t.Parallel()
-		u := newUnit(t)
-		u.withService(1)
+		u := startUnit(t, 1)
 		u.withPlugin()
 		u.execTask(true, "app")
 		u.execTask(true, "app")
 		_, errs := u.must(2, "exec")
 		contains(t, "exec with two tasks", errs, "2 tasks match and there is no terminal to pick one", "pass --id TASK_ID")
-		if len(u.ecs.execs) != 0 {
-			t.Errorf("ExecuteCommand called: %v", u.ecs.execs)
-		}
+		u.noExec("exec with two tasks")
 	})
 	t.Run("no running task", func(t *testing.T) {
-		t.Parallel()
-		u := newUnit(t)
-		u.withService(1)
+		u := startUnit(t, 1)
 		u.withPlugin()
 		_, errs := u.must(1, "exec")
 		contains(t, "exec with no task", errs, "no tasks found")
 	})
 	t.Run("--id of a stopped task", func(t *testing.T) {
-		t.Parallel()
-		u := newUnit(t)
-		u.withService(1)
+		u := startUnit(t, 1)
 		u.withPlugin()
 		arn := u.ecs.addTask("prod", "service:web", tdARN("web", 1), types.DesiredStatusStopped)
 		id := arn[strings.LastIndexByte(arn, '/')+1:]
 		_, errs := u.must(2, "exec", "--id", id)
 		contains(t, "exec in a stopped task", errs, "task "+id+" is STOPPED; ECS Exec needs a RUNNING task")
-		if len(u.ecs.execs) != 0 {
-			t.Errorf("ExecuteCommand called: %v", u.ecs.execs)
-		}
+		u.noExec("exec in a stopped task")
 	})
 	t.Run("the agent refuses", func(t *testing.T) {
-		t.Parallel()
-		u := newUnit(t)
-		u.withService(1)
+		u := startUnit(t, 1)
 		u.withPlugin()
 		id := u.execTask(true, "app")
 		// The task says ECS Exec is on, ECS answers it is not (agent not running).

@@ -34,6 +34,16 @@ func newHooks(t *testing.T) *hooks {
 	return h
 }
 
+// sentN is sent, and stops the test unless exactly n payloads were posted.
+func (h *hooks) sentN(t *testing.T, n int) []map[string]any {
+	t.Helper()
+	ps := h.sent(t)
+	if len(ps) != n {
+		t.Fatalf("%d payloads, want %d: %v", len(ps), n, ps)
+	}
+	return ps
+}
+
 // sent decodes the payloads, failing the test on one that is not a JSON POST.
 func (h *hooks) sent(t *testing.T) []map[string]any {
 	t.Helper()
@@ -65,15 +75,10 @@ func field(t *testing.T, m map[string]any, key, want string) {
 // (sts:GetCallerIdentity through the factory), the region, the revision and the
 // image.
 func TestUnitNotifyDeploySucceeded(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	u.must(0, "deploy", "--poll-interval", "1ms", "--notify", h.srv.URL+"/hook")
-	ps := h.sent(t)
-	if len(ps) != 2 {
-		t.Fatalf("%d payloads, want 2: %v", len(ps), ps)
-	}
+	ps := h.sentN(t, 2)
 	field(t, ps[0], "event", "started")
 	field(t, ps[1], "event", "succeeded")
 	field(t, ps[1], "outcome", "succeeded")
@@ -97,10 +102,7 @@ func TestUnitNotifyDeployFailed(t *testing.T) {
 	u.aws.cd.statuses, u.aws.cd.errorMessage = []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusFailed}, "The ECS service cannot be updated"
 	h := newHooks(t)
 	u.must(4, "deploy", "--poll-interval", "1ms", "--notify", h.srv.URL)
-	ps := h.sent(t)
-	if len(ps) != 2 {
-		t.Fatalf("%d payloads, want 2: %v", len(ps), ps)
-	}
+	ps := h.sentN(t, 2)
 	field(t, ps[0], "event", "started")
 	field(t, ps[1], "event", "failed")
 	field(t, ps[1], "outcome", "failed")
@@ -110,9 +112,7 @@ func TestUnitNotifyDeployFailed(t *testing.T) {
 // A deploy that changes nothing posts nothing; webhooks from the flag and the
 // config are merged.
 func TestUnitNotifyNothingToDeploy(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	u.must(0, "deploy", "--skip-task-definition", "--notify", h.srv.URL)
 	if ps := h.sent(t); len(ps) != 0 {
@@ -122,9 +122,7 @@ func TestUnitNotifyNothingToDeploy(t *testing.T) {
 
 // A webhook that fails is a warning: the deploy's exit code is unchanged.
 func TestUnitNotifyWebhookFails(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	h.status = http.StatusInternalServerError
 	_, errs := u.must(0, "deploy", "--poll-interval", "1ms", "--notify", h.srv.URL+"/broken")
@@ -136,9 +134,7 @@ func TestUnitNotifyWebhookFails(t *testing.T) {
 
 // Verbs that deploy nothing (plan, diff, run) post nothing.
 func TestUnitNotifyOnlyDeployVerbs(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	h := newHooks(t)
 	u.must(0, "plan", "--notify", h.srv.URL)
 	u.must(0, "deploy", "--dry-run", "--notify", h.srv.URL)

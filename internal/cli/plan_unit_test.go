@@ -6,9 +6,7 @@ import (
 )
 
 func TestUnitPlanChanges(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	out, _ := u.must(0, "plan", "--tasks", "2")
 	contains(t, "plan", out, "plan: update service web in cluster prod", "task definition: register a new revision of web",
 		"desired count: 1 -> 2", "a new deployment will start", `+      "image": "nginx:1.25",`)
@@ -16,9 +14,7 @@ func TestUnitPlanChanges(t *testing.T) {
 }
 
 func TestUnitPlanNothingToDo(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	u.vars["IMAGE_TAG"] = "1.22"
 	out, _ := u.must(0, "plan")
 	contains(t, "plan of what runs", out, "plan: update service web in cluster prod", "nothing to change")

@@ -8,9 +8,7 @@ import (
 )
 
 func TestUnitRegister(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	u.vars["IMAGE_TAG"] = "2.0"
 	out, errs := u.must(0, "register")
 	if out != tdARN("web", 2)+"\n" {
@@ -31,9 +29,7 @@ func TestUnitRegisterInvalid(t *testing.T) {
 	u.write("ecs-task-def.json", strings.Replace(unitTaskDef, `"cpu": "256"`, `"cpu": 256, "memroy": "x"`, 1))
 	_, errs := u.must(2, "register")
 	contains(t, "register of a bad definition", errs, "ecs-task-def.json")
-	if len(u.ecs.calls) != 0 {
-		t.Errorf("a bad definition made calls: %v", u.ecs.calls)
-	}
+	u.noCalls("a bad definition")
 }
 
 func TestUnitRegisterDryRun(t *testing.T) {
@@ -41,7 +37,5 @@ func TestUnitRegisterDryRun(t *testing.T) {
 	u := newUnit(t)
 	out, _ := u.must(0, "register", "--dry-run")
 	contains(t, "register --dry-run", out, `"family": "web"`, `"image": "nginx:1.25"`)
-	if len(u.ecs.calls) != 0 {
-		t.Errorf("register --dry-run made calls: %v", u.ecs.calls)
-	}
+	u.noCalls("register --dry-run")
 }

@@ -9,9 +9,7 @@ import (
 )
 
 func TestUnitRevisions(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 
 	out, _ := u.must(0, "revisions")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -31,9 +29,7 @@ func TestUnitRevisions(t *testing.T) {
 }
 
 func TestUnitRevisionsOne(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	out, _ := u.must(0, "revisions", "--revision", "latest")
 	contains(t, "revisions --revision latest", out, `"revision": 3`, `"image": "nginx:1.22"`, `"status": "ACTIVE"`)
 	out, _ = u.must(0, "revisions", "--revision", "1")

@@ -10,9 +10,7 @@ import (
 )
 
 func TestUnitRollbackPlan(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	out, _ := u.must(0, "rollback", "--dry-run")
 	if want := "plan: roll back service web in cluster prod from web:3\n  update the service to web:2\n  then deregister web:3 unless still in use\n"; out != want {
 		t.Errorf("rollback --dry-run:\n%s\nwant:\n%s", out, want)
@@ -26,9 +24,7 @@ func TestUnitRollbackPlan(t *testing.T) {
 }
 
 func TestUnitRollbackSkipsInactive(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	u.ecs.families["web"][1].Status = types.TaskDefinitionStatusInactive // web:2
 	out, _ := u.must(0, "rollback", "--dry-run")
 	contains(t, "rollback past an INACTIVE revision", out, "update the service to web:1")
@@ -36,9 +32,7 @@ func TestUnitRollbackSkipsInactive(t *testing.T) {
 }
 
 func TestUnitRollbackRefusals(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	_, errs := u.must(1, "rollback")
 	contains(t, "rollback with nothing older", errs, `no ACTIVE revision of "web" older than 1 to roll back to`)
 	u.noChanges()
@@ -63,9 +57,7 @@ func TestUnitRollbackRefusals(t *testing.T) {
 }
 
 func TestUnitRollbackApply(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(3)
+	u := startUnit(t, 3)
 	_, errs := u.must(0, "rollback", "--poll-interval", "1ms")
 	contains(t, "rollback", errs, "deployment succeeded", "rolled back")
 	// the log names the deployment the rollback started
@@ -93,9 +85,7 @@ func TestUnitRollbackApply(t *testing.T) {
 
 // continue refuses when no deployment waits at a PAUSE hook, and changes nothing.
 func TestUnitContinueNothingPaused(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	for _, args := range [][]string{{"continue"}, {"continue", "--rollback"}} {
 		_, errs := u.must(1, args...)
 		contains(t, "continue", errs, `no deployment of service "web" is waiting at a PAUSE lifecycle hook`)

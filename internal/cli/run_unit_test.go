@@ -79,9 +79,7 @@ func TestUnitRunRevisionChoice(t *testing.T) {
 }
 
 func TestUnitRunOverrides(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	u.ecs.runExitCode = aws.Int32(0)
 	u.write("overrides.json", `{"containerOverrides": [{"name": "app", "command": ["echo", "{{ env "GREETING" "hi" }}"]}]}`)
 	u.vars["GREETING"] = "hello"
@@ -136,9 +134,7 @@ func TestUnitRunWaitOutcomes(t *testing.T) {
 		{"timeout", []string{"RUNNING"}, nil, []string{"--timeout", "0.05"}, 5, nil, []string{"timed out waiting; task 00000000000000000000000000000001 left running", "doppio tasks stop --id 00000000000000000000000000000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			u := newUnit(t)
-			u.withService(1)
+			u := startUnit(t, 1)
 			u.ecs.runStatuses, u.ecs.runExitCode = tc.statuses, tc.exit
 			code, out, errs := u.run("", runWith(tc.args...)...)
 			if code != tc.code {
@@ -152,9 +148,7 @@ func TestUnitRunWaitOutcomes(t *testing.T) {
 
 // --output json's result names the outcome and the exit code.
 func TestUnitRunJSONResult(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	u.ecs.runExitCode = aws.Int32(2)
 	code, out, errs := u.run("", runWith("--output", "json")...)
 	if code != 2 {

@@ -5,9 +5,7 @@ import (
 )
 
 func TestUnitScale(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	_, errs := u.must(0, "scale", "--tasks", "3", "--poll-interval", "1ms")
 	contains(t, "scale", errs, "desired count: 1 -> 3", "no new deployment (attributes only)", "deployment succeeded")
 	if got := u.ecs.services["prod/web"].DesiredCount; got != 3 {
@@ -22,25 +20,19 @@ func TestUnitScale(t *testing.T) {
 }
 
 func TestUnitScaleDryRun(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	out, errs := u.must(0, "scale", "--tasks", "0", "--dry-run")
 	contains(t, "scale --dry-run", out+errs, "desired count: 1 -> 0")
 	u.noChanges()
 }
 
 func TestUnitScaleRefusals(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	_, errs := u.must(2, "scale", "--tasks", "-2")
 	contains(t, "scale --tasks -2", errs, "--tasks")
 	_, errs = u.must(2, "scale", "--resume-auto-scaling", "--suspend-auto-scaling")
 	contains(t, "scale --resume --suspend", errs, "doppio: error:")
-	if len(u.ecs.calls) != 0 {
-		t.Errorf("bad flags made calls: %v", u.ecs.calls)
-	}
+	u.noCalls("bad flags")
 	// no such service: scale creates none, and says so as every verb does (exit 1)
 	v := newUnit(t)
 	_, errs = v.must(1, "scale", "--tasks", "2")
@@ -51,9 +43,7 @@ func TestUnitScaleRefusals(t *testing.T) {
 // refresh starts a new deployment of what runs: no registration, one UpdateService
 // that forces a new deployment.
 func TestUnitRefresh(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	_, errs := u.must(0, "refresh", "--poll-interval", "1ms")
 	contains(t, "refresh", errs, "deployment ecs-svc/1002", "deployment succeeded")
 	if c := u.ecs.changes(); len(c) != 1 || c[0] != "UpdateService" {

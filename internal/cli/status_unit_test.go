@@ -8,9 +8,7 @@ import (
 )
 
 func TestUnitStatus(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	out, _ := u.must(0, "status")
 	contains(t, "status", out, "Service: web (ACTIVE)", "Cluster: prod", "TaskDefinition: web:2", "Deployments:", "PRIMARY", "steady state")
 

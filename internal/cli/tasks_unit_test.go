@@ -11,9 +11,7 @@ import (
 )
 
 func TestUnitTasksList(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	running := u.ecs.addTask("prod", "service:web", tdARN("web", 2), types.DesiredStatusRunning)
 	stopped := u.ecs.addTask("prod", "service:web", tdARN("web", 1), types.DesiredStatusStopped)
 	u.ecs.addTask("prod", "service:other", u.ecs.addTaskDefinition(otherTD()), types.DesiredStatusRunning) // another family's task
@@ -37,9 +35,7 @@ func TestUnitTasksList(t *testing.T) {
 }
 
 func TestUnitTasksFind(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	arn := u.ecs.addTask("prod", "service:web", tdARN("web", 1), types.DesiredStatusRunning)
 	out, _ := u.must(0, "tasks", "find", "--id", taskID(arn))
 	contains(t, "tasks find", out, `"taskArn": "`+arn+`"`)
@@ -49,9 +45,7 @@ func TestUnitTasksFind(t *testing.T) {
 }
 
 func TestUnitTasksEmpty(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	out, _ := u.must(0, "tasks", "--output", "json")
 	if strings.TrimSpace(out) != "[]" {
 		t.Errorf("tasks --output json without tasks: %q, want []", out)
@@ -67,9 +61,7 @@ func otherTD() *ecs.RegisterTaskDefinitionInput {
 func taskID(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
 
 func TestUnitTasksStop(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(1)
+	u := startUnit(t, 1)
 	arn := u.ecs.addTask("prod", "service:web", tdARN("web", 1), types.DesiredStatusRunning)
 	// asked and not answered yes: nothing stopped
 	_, errs := u.must(1, "tasks", "stop", "--id", taskID(arn))

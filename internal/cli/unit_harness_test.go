@@ -130,6 +130,32 @@ func (u *unit) withService(n int) []string {
 	return arns
 }
 
+// startUnit marks the test parallel and returns newUnit with service web running
+// on web:n (withService(n)).
+func startUnit(t *testing.T, n int) *unit {
+	t.Helper()
+	t.Parallel()
+	u := newUnit(t)
+	u.withService(n)
+	return u
+}
+
+// noCalls fails the test when what (a phrase naming the run) made any AWS call.
+func (u *unit) noCalls(what string) {
+	u.t.Helper()
+	if len(u.ecs.calls) != 0 {
+		u.t.Errorf("%s made calls: %v", what, u.ecs.calls)
+	}
+}
+
+// noExec fails the test when what called ExecuteCommand.
+func (u *unit) noExec(what string) {
+	u.t.Helper()
+	if len(u.ecs.execs) != 0 {
+		u.t.Errorf("%s called ExecuteCommand: %v", what, u.ecs.execs)
+	}
+}
+
 // noChanges fails the test when a call changed something in the fake account.
 func (u *unit) noChanges() {
 	u.t.Helper()

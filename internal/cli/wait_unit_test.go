@@ -10,9 +10,7 @@ import (
 )
 
 func TestUnitWaitDone(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	out, errs := u.must(0, "wait", "--output", "json")
 	contains(t, "wait", errs, "deployment ecs-svc/1001 COMPLETED", "deployment succeeded")
 	var res view.Result
@@ -23,9 +21,7 @@ func TestUnitWaitDone(t *testing.T) {
 }
 
 func TestUnitWaitFailed(t *testing.T) {
-	t.Parallel()
-	u := newUnit(t)
-	u.withService(2)
+	u := startUnit(t, 2)
 	svc := u.ecs.services["prod/web"]
 	ds := u.ecs.deployments[aws.ToString(svc.ServiceArn)]
 	ds[len(ds)-1].Status = types.ServiceDeploymentStatusRollbackSuccessful

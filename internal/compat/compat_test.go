@@ -92,19 +92,15 @@ func testProject(t *testing.T, dir string) {
 	incomplete := false
 	for _, tg := range targets {
 		argv := append(append([]string{}, args...), "render", tg.name)
-		var stdout, stderr bytes.Buffer
-		code := cli.Main(t.Context(), argv, cli.Env{
-			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Vars: maps.Clone(vars), Dir: abs,
-		})
+		code, stdout, stderr := runDoppio(t, abs, maps.Clone(vars), argv...)
 		ok := filepath.Join(dir, "want", tg.name+"."+tg.ext)
 		fail := filepath.Join(dir, "want", tg.name+".error")
-		path, got := ok, stdout.Bytes()
+		path, got := ok, []byte(stdout)
 		if exists(fail) || (golden.Update() && pending == "" && code != 0 && !exists(ok)) {
 			path = fail
-			got = []byte(fmt.Sprintf("exit %d\n%s", code, strings.ReplaceAll(stderr.String(), abs+string(filepath.Separator), "")))
+			got = []byte(fmt.Sprintf("exit %d\n%s", code, strings.ReplaceAll(stderr, abs+string(filepath.Separator), "")))
 		} else if code != 0 {
-			mismatches = append(mismatches, fmt.Sprintf("doppio %s: exit %d\n%s", strings.Join(argv, " "), code, stderr.String()))
+			mismatches = append(mismatches, fmt.Sprintf("doppio %s: exit %d\n%s", strings.Join(argv, " "), code, stderr))
 			continue
 		}
 		for arn, ph := range arns {
@@ -239,4 +235,13 @@ func seedSandbox(t *testing.T, path string, vars map[string]string) map[string]s
 		}
 	}
 	return arns
+}
+
+// runDoppio runs doppio in-process in dir with vars and no stdin, and returns its
+// exit code, stdout and stderr.
+func runDoppio(t *testing.T, dir string, vars map[string]string, argv ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(t.Context(), argv, cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Vars: vars, Dir: dir})
+	return code, stdout.String(), stderr.String()
 }

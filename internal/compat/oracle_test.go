@@ -1,7 +1,6 @@
 package compat
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -14,8 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/doppio-ecs/doppio/internal/cli"
 )
 
 // TestAgainstEcspresso renders every project that has an ecspresso/ directory with
@@ -63,15 +60,11 @@ func testAgainstEcspresso(t *testing.T, dir, oracle string) {
 	expected := readDifferences(t, filepath.Join(oracle, "differences"))
 	for _, tg := range targets {
 		argv := append(append([]string{}, args...), "render", tg.name)
-		var stdout, stderr bytes.Buffer
-		code := cli.Main(t.Context(), argv, cli.Env{
-			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Vars: maps.Clone(vars), Dir: abs,
-		})
+		code, stdout, stderr := runDoppio(t, abs, maps.Clone(vars), argv...)
 		mismatch := ""
 		if want, err := os.ReadFile(filepath.Join(oracle, tg.name+".error")); err == nil {
 			if code == 0 {
-				mismatch = fmt.Sprintf("ecspresso failed (%s) but doppio printed:\n%s", firstLine(want), stdout.String())
+				mismatch = fmt.Sprintf("ecspresso failed (%s) but doppio printed:\n%s", firstLine(want), stdout)
 			}
 		} else {
 			want, err := os.ReadFile(filepath.Join(oracle, tg.name+"."+tg.ext))
@@ -79,9 +72,9 @@ func testAgainstEcspresso(t *testing.T, dir, oracle string) {
 				t.Fatalf("no ecspresso output for %s: %v", tg.name, err)
 			}
 			if code != 0 {
-				mismatch = fmt.Sprintf("ecspresso rendered it but doppio exited %d:\n%s", code, stderr.String())
+				mismatch = fmt.Sprintf("ecspresso rendered it but doppio exited %d:\n%s", code, stderr)
 			} else {
-				mismatch = compareRender(t, tg.name, want, stdout.Bytes())
+				mismatch = compareRender(t, tg.name, want, []byte(stdout))
 			}
 		}
 		reason, listed := expected[tg.name]
@@ -241,21 +234,18 @@ func TestUnknownConfigKeyWarnsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr bytes.Buffer
-	code := cli.Main(t.Context(), []string{"render", "config", "servicedef", "taskdef"}, cli.Env{
-		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Vars: map[string]string{}, Dir: abs,
-	})
+	code, stdout, stderr := runDoppio(t, abs, map[string]string{}, "render", "config", "servicedef", "taskdef")
 	if code != 0 {
-		t.Fatalf("exit %d\n%s", code, stderr.String())
+		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	want := `ecspresso.yml:10: unknown config key "notes" ignored`
-	if n := strings.Count(stderr.String(), want); n != 1 {
-		t.Errorf("stderr has %q %d times, want once:\n%s", want, n, stderr.String())
+	if n := strings.Count(stderr, want); n != 1 {
+		t.Errorf("stderr has %q %d times, want once:\n%s", want, n, stderr)
 	}
-	if strings.Contains(stderr.String(), "x-defaults") || strings.Contains(stderr.String(), "x-platform") {
-		t.Errorf("x- keys reported:\n%s", stderr.String())
+	if strings.Contains(stderr, "x-defaults") || strings.Contains(stderr, "x-platform") {
+		t.Errorf("x- keys reported:\n%s", stderr)
 	}
-	if strings.Contains(stdout.String(), "notes") || strings.Contains(stdout.String(), "ecsServiceRole") {
-		t.Errorf("ignored key or legacy role rendered:\n%s", stdout.String())
+	if strings.Contains(stdout, "notes") || strings.Contains(stdout, "ecsServiceRole") {
+		t.Errorf("ignored key or legacy role rendered:\n%s", stdout)
 	}
 }

@@ -164,9 +164,9 @@ func normalizeDaemonTD(td *ecs.RegisterDaemonTaskDefinitionInput) *ecs.RegisterD
 // DiffDaemonDefinitions returns a unified diff of two daemon definitions (live
 // first; nil diffs as an empty document), or "" when equal.
 func DiffDaemonDefinitions(liveName string, live *DaemonDefinition, localName string, local *DaemonDefinition) (string, error) {
-	text := func(d *DaemonDefinition) (string, error) {
+	sorted := func(d *DaemonDefinition) *DaemonDefinition {
 		if d == nil {
-			return "", nil
+			return nil
 		}
 		c := *d
 		if c.TaskDefinition != nil {
@@ -174,8 +174,7 @@ func DiffDaemonDefinitions(liveName string, live *DaemonDefinition, localName st
 		}
 		c.CapacityProviderArns = slices.Sorted(slices.Values(c.CapacityProviderArns))
 		c.Tags = slices.SortedStableFunc(slices.Values(c.Tags), func(a, b types.Tag) int { return strings.Compare(aws.ToString(a.Key), aws.ToString(b.Key)) })
-		b, err := Marshal(&c)
-		return string(b), err
+		return &c
 	}
 	if live != nil && local != nil {
 		// Members the file leaves out are not compared (ECS fills defaults).
@@ -194,16 +193,5 @@ func DiffDaemonDefinitions(liveName string, live *DaemonDefinition, localName st
 		}
 		live = &l
 	}
-	a, err := text(live)
-	if err != nil {
-		return "", err
-	}
-	b, err := text(local)
-	if err != nil {
-		return "", err
-	}
-	if a == b {
-		return "", nil
-	}
-	return unified(liveName, localName, a, b), nil
+	return diffDocs(liveName, sorted(live), localName, sorted(local))
 }

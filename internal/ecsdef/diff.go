@@ -1,6 +1,7 @@
 package ecsdef
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 
@@ -86,15 +87,8 @@ func diffDocs(liveName string, live any, localName string, local any, opts ...Di
 
 // docText is the canonical JSON of v, or "" for a nil definition.
 func docText(v any) (string, error) {
-	switch x := v.(type) {
-	case *ecs.RegisterTaskDefinitionInput:
-		if x == nil {
-			return "", nil
-		}
-	case *ecs.CreateServiceInput:
-		if x == nil {
-			return "", nil
-		}
+	if rv := reflect.ValueOf(v); !rv.IsValid() || rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return "", nil
 	}
 	b, err := Marshal(v)
 	return string(b), err

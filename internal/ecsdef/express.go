@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	udiff "github.com/aymanbagabas/go-udiff"
 )
 
 // An express definition (ecspresso's express_definition, ecs-express-def.json) is
@@ -232,25 +231,7 @@ func normalizeExpress(live, local *ecs.CreateExpressGatewayServiceInput) (l, r *
 // local file would change nothing. A nil live diffs as an empty document.
 func DiffExpressDefinitions(liveName string, live *ecs.CreateExpressGatewayServiceInput, localName string, local *ecs.CreateExpressGatewayServiceInput) (string, error) {
 	l, r := normalizeExpress(live, local)
-	text := func(x *ecs.CreateExpressGatewayServiceInput) (string, error) {
-		if x == nil {
-			return "", nil
-		}
-		b, err := Marshal(x)
-		return string(b), err
-	}
-	a, err := text(l)
-	if err != nil {
-		return "", err
-	}
-	b, err := text(r)
-	if err != nil {
-		return "", err
-	}
-	if a == b {
-		return "", nil
-	}
-	return udiff.Unified(liveName, localName, a, b), nil
+	return diffDocs(liveName, l, localName, r)
 }
 
 // ExpressChanges lists the top-level members an update would change (for plan):
@@ -303,8 +284,4 @@ func checkRoleARN(s string) error {
 		return fmt.Errorf("%q is not an IAM role ARN; allowed: arn:aws:iam::ACCOUNT:role/NAME", s)
 	}
 	return nil
-}
-
-func unified(liveName, localName, a, b string) string {
-	return udiff.Unified(liveName, localName, a, b)
 }

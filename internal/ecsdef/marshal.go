@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -87,27 +88,11 @@ func (e *encoder) value(v reflect.Value, indent int) error {
 	case reflect.Struct:
 		return e.structValue(v, indent)
 	case reflect.Slice:
-		if v.Len() == 0 {
-			e.buf.WriteString("[]")
-			return nil
-		}
-		if t.Elem().Kind() == reflect.Uint8 {
+		if t.Elem().Kind() == reflect.Uint8 && v.Len() > 0 {
 			writeString(&e.buf, string(v.Bytes()))
 			return nil
 		}
-		e.buf.WriteByte('[')
-		for i := 0; i < v.Len(); i++ {
-			if i > 0 {
-				e.buf.WriteByte(',')
-			}
-			e.newline(indent + 1)
-			if err := e.value(v.Index(i), indent+1); err != nil {
-				return err
-			}
-		}
-		e.newline(indent)
-		e.buf.WriteByte(']')
-		return nil
+		return e.array(v.Len(), indent, func(i int) error { return e.value(v.Index(i), indent+1) })
 	case reflect.Map:
 		return e.mapValue(v, indent)
 	case reflect.String:
@@ -164,6 +149,14 @@ func (e *encoder) mapValue(v reflect.Value, indent int) error {
 		keys = append(keys, k.String())
 	}
 	slices.Sort(keys)
+	return e.object(keys, indent, func(k string) error {
+		return e.value(v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), indent+1)
+	})
+}
+
+// object prints {"key": value, ...} with the keys in the order given ({} when there
+// are none); value prints the value of key at indent+1.
+func (e *encoder) object(keys []string, indent int, value func(key string) error) error {
 	if len(keys) == 0 {
 		e.buf.WriteString("{}")
 		return nil
@@ -176,12 +169,34 @@ func (e *encoder) mapValue(v reflect.Value, indent int) error {
 		e.newline(indent + 1)
 		writeString(&e.buf, k)
 		e.buf.WriteString(": ")
-		if err := e.value(v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), indent+1); err != nil {
+		if err := value(k); err != nil {
 			return err
 		}
 	}
 	e.newline(indent)
 	e.buf.WriteByte('}')
+	return nil
+}
+
+// array prints [value, ...] for n elements ([] when n is 0); value prints element i
+// at indent+1.
+func (e *encoder) array(n, indent int, value func(i int) error) error {
+	if n == 0 {
+		e.buf.WriteString("[]")
+		return nil
+	}
+	e.buf.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			e.buf.WriteByte(',')
+		}
+		e.newline(indent + 1)
+		if err := value(i); err != nil {
+			return err
+		}
+	}
+	e.newline(indent)
+	e.buf.WriteByte(']')
 	return nil
 }
 
@@ -204,32 +219,14 @@ func (e *encoder) iface(v reflect.Value, indent int) error {
 	// types.UnknownUnionMember: a member this SDK version does not know.
 	if tag, raw := c.FieldByName("Tag"), c.FieldByName("Value"); tag.IsValid() && tag.Kind() == reflect.String &&
 		raw.IsValid() && raw.Kind() == reflect.Slice && raw.Type().Elem().Kind() == reflect.Uint8 {
-		e.buf.WriteByte('{')
-		e.newline(indent + 1)
-		writeString(&e.buf, tag.String())
-		e.buf.WriteString(": ")
-		if err := e.rawJSON(raw.Bytes(), indent+1); err != nil {
-			return err
-		}
-		e.newline(indent)
-		e.buf.WriteByte('}')
-		return nil
+		return e.object([]string{tag.String()}, indent, func(string) error { return e.rawJSON(raw.Bytes(), indent+1) })
 	}
 	name := unionMemberName(c.Type())
 	val := c.FieldByName("Value")
 	if name == "" || !val.IsValid() {
 		return fmt.Errorf("ecsdef.Marshal: unsupported union value %s", v.Elem().Type())
 	}
-	e.buf.WriteByte('{')
-	e.newline(indent + 1)
-	writeString(&e.buf, name)
-	e.buf.WriteString(": ")
-	if err := e.value(val, indent+1); err != nil {
-		return err
-	}
-	e.newline(indent)
-	e.buf.WriteByte('}')
-	return nil
+	return e.object([]string{name}, indent, func(string) error { return e.value(val, indent+1) })
 }
 
 // rawJSON re-indents an embedded JSON document to the current depth, with keys
@@ -255,46 +252,9 @@ func (e *encoder) plain(v any, indent int) error {
 	case string:
 		writeString(&e.buf, x)
 	case []any:
-		if len(x) == 0 {
-			e.buf.WriteString("[]")
-			return nil
-		}
-		e.buf.WriteByte('[')
-		for i, el := range x {
-			if i > 0 {
-				e.buf.WriteByte(',')
-			}
-			e.newline(indent + 1)
-			if err := e.plain(el, indent+1); err != nil {
-				return err
-			}
-		}
-		e.newline(indent)
-		e.buf.WriteByte(']')
+		return e.array(len(x), indent, func(i int) error { return e.plain(x[i], indent+1) })
 	case map[string]any:
-		if len(x) == 0 {
-			e.buf.WriteString("{}")
-			return nil
-		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		e.buf.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				e.buf.WriteByte(',')
-			}
-			e.newline(indent + 1)
-			writeString(&e.buf, k)
-			e.buf.WriteString(": ")
-			if err := e.plain(x[k], indent+1); err != nil {
-				return err
-			}
-		}
-		e.newline(indent)
-		e.buf.WriteByte('}')
+		return e.object(slices.Sorted(maps.Keys(x)), indent, func(k string) error { return e.plain(x[k], indent+1) })
 	default:
 		return fmt.Errorf("ecsdef.Marshal: unsupported document value %T", v)
 	}

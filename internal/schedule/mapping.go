@@ -302,18 +302,7 @@ func FromLive(l *LiveRule, clusterARN string, a Account) (*Rule, error) {
 		r.DeadLetterConfig = &DeadLetterConfig{Sqs: strings.TrimPrefix(aws.ToString(d.Arn), pre.SQS)}
 	}
 	if in := aws.ToString(t.Input); in != "" {
-		var doc struct {
-			Cpu                *string `json:"cpu"`
-			Memory             *string `json:"memory"`
-			ContainerOverrides []struct {
-				Name              string   `json:"name"`
-				Command           []string `json:"command"`
-				Environment       []kvDoc  `json:"environment"`
-				Cpu               *int32   `json:"cpu"`
-				Memory            *int32   `json:"memory"`
-				MemoryReservation *int32   `json:"memoryReservation"`
-			} `json:"containerOverrides"`
-		}
+		var doc inputDoc // the document Target writes
 		if err := json.Unmarshal([]byte(in), &doc); err != nil {
 			return nil, fmt.Errorf("rule %s: target input is not a task override document: %w", r.Name, err)
 		}

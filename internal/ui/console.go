@@ -136,6 +136,11 @@ func (c *Console) Print(e Entry) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.printLocked(e)
+}
+
+// printLocked writes e as one line above the live block; c.mu is held.
+func (c *Console) printLocked(e Entry) {
 	var b bytes.Buffer
 	c.render(&b, e)
 	c.emit(b.Bytes())
@@ -151,9 +156,7 @@ func (c *Console) SetRow(key string, e Entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.o.Live {
-		var b bytes.Buffer
-		c.render(&b, e)
-		c.emit(b.Bytes())
+		c.printLocked(e)
 		return
 	}
 	for _, r := range c.rows {
@@ -176,7 +179,6 @@ func (c *Console) EndRow(key string, e Entry) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var b bytes.Buffer
 	if c.o.Live {
 		for i, r := range c.rows {
 			if r.key == key {
@@ -186,8 +188,7 @@ func (c *Console) EndRow(key string, e Entry) {
 			}
 		}
 	}
-	c.render(&b, e)
-	c.emit(b.Bytes())
+	c.printLocked(e)
 }
 
 // DropRow removes the row named key without printing anything (plain: nothing).

@@ -28,14 +28,8 @@ func (v *Verifier) efsChecks(path []string, c *types.EFSVolumeConfiguration) []c
 	cs := []check{{path: path, kind: "FileSystem", resource: fs, key: "efs:" + fs,
 		run: func(ctx context.Context) outcome {
 			_, err := v.deps.EFS.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: aws.String(fs)})
-			var nf *efstypes.FileSystemNotFound
-			switch {
-			case errors.As(err, &nf):
-				return ng(fmt.Sprintf("EFS file system %q not found", fs), "create it, or fix efsVolumeConfiguration.fileSystemId")
-			case err != nil:
-				return failed(fmt.Errorf("describe EFS file system %q: %w", fs, err), "doppio needs elasticfilesystem:DescribeFileSystems")
-			}
-			return ok()
+			return exists[*efstypes.FileSystemNotFound](err, fmt.Sprintf("EFS file system %q not found", fs), "create it, or fix efsVolumeConfiguration.fileSystemId",
+				fmt.Sprintf("describe EFS file system %q", fs), "doppio needs elasticfilesystem:DescribeFileSystems")
 		}}}
 	if c.AuthorizationConfig == nil || aws.ToString(c.AuthorizationConfig.AccessPointId) == "" {
 		return cs
@@ -322,19 +316,26 @@ func (v *Verifier) targetGroupCheck(root []string, kind, tgARN string, lb types.
 		}}
 }
 
+// exists is the outcome of a call that looks a resource up: ng(missing, fix) when
+// err is the service's NF (not found), failed with "what: err" and perm (the
+// permission doppio needs) on any other error, else ok.
+func exists[NF error](err error, missing, fix, what, perm string) outcome {
+	var nf NF
+	switch {
+	case errors.As(err, &nf):
+		return ng(missing, fix)
+	case err != nil:
+		return failed(fmt.Errorf("%s: %w", what, err), perm)
+	}
+	return ok()
+}
+
 // ruleCheck checks that a listener rule exists.
 func (v *Verifier) ruleCheck(root []string, rule string) check {
 	return check{path: root, kind: "ListenerRule", resource: rule, key: "rule:" + rule,
 		run: func(ctx context.Context) outcome {
 			_, err := v.deps.ELB.DescribeRules(ctx, &elb.DescribeRulesInput{RuleArns: []string{rule}})
-			var nf *elbtypes.RuleNotFoundException
-			switch {
-			case errors.As(err, &nf):
-				return ng("listener rule not found", "create it, or fix advancedConfiguration.productionListenerRule / testListenerRule")
-			case err != nil:
-				return failed(fmt.Errorf("describe listener rule: %w", err), "doppio needs elasticloadbalancing:DescribeRules")
-			}
-			return ok()
+			return exists[*elbtypes.RuleNotFoundException](err, "listener rule not found", "create it, or fix advancedConfiguration.productionListenerRule / testListenerRule", "describe listener rule", "doppio needs elasticloadbalancing:DescribeRules")
 		}}
 }
 
@@ -347,14 +348,7 @@ func (v *Verifier) registryCheck(root []string, ref string) check {
 				return ng(fmt.Sprintf("%q is not a Cloud Map service ARN", ref), "use arn:aws:servicediscovery:REGION:ACCOUNT:service/srv-...")
 			}
 			_, err = v.deps.ServiceDiscovery.GetService(ctx, &servicediscovery.GetServiceInput{Id: aws.String(strings.TrimPrefix(a.Resource, "service/"))})
-			var nf *sdtypes.ServiceNotFound
-			switch {
-			case errors.As(err, &nf):
-				return ng("Cloud Map service not found", "create it, or fix serviceRegistries[].registryArn")
-			case err != nil:
-				return failed(fmt.Errorf("get Cloud Map service: %w", err), "doppio needs servicediscovery:GetService")
-			}
-			return ok()
+			return exists[*sdtypes.ServiceNotFound](err, "Cloud Map service not found", "create it, or fix serviceRegistries[].registryArn", "get Cloud Map service", "doppio needs servicediscovery:GetService")
 		}}
 }
 
@@ -365,14 +359,7 @@ func (v *Verifier) namespaceCheck(root []string, ns string) check {
 			hint := "create the Cloud Map namespace, or fix serviceConnectConfiguration.namespace"
 			if a, err := arn.Parse(ns); err == nil {
 				_, err := v.deps.ServiceDiscovery.GetNamespace(ctx, &servicediscovery.GetNamespaceInput{Id: aws.String(strings.TrimPrefix(a.Resource, "namespace/"))})
-				var nf *sdtypes.NamespaceNotFound
-				switch {
-				case errors.As(err, &nf):
-					return ng("namespace not found", hint)
-				case err != nil:
-					return failed(fmt.Errorf("get namespace: %w", err), "doppio needs servicediscovery:GetNamespace")
-				}
-				return ok()
+				return exists[*sdtypes.NamespaceNotFound](err, "namespace not found", hint, "get namespace", "doppio needs servicediscovery:GetNamespace")
 			}
 			p := servicediscovery.NewListNamespacesPaginator(v.deps.ServiceDiscovery, &servicediscovery.ListNamespacesInput{})
 			for p.HasMorePages() {

@@ -16,14 +16,7 @@ func TestAdaptivePollingBacksOffWhileQuiet(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake()
 		f.step = time.Minute
-		started := time.Now()
-		id, arn := f.update("app:2", true)
-		p := New(f, Options{})
-		o, err := p.Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
-			TaskDefinition: f.tdARN("app:2"), StartedAt: started})
-		if err != nil || o.Kind != Succeeded {
-			t.Fatalf("Wait = %v, %v", o.Kind, err)
-		}
+		elapsed := waitForUpdate(t, f, Deployed)
 		gaps := map[time.Duration]int{}
 		for i := 1; i < len(f.dsAt); i++ {
 			gaps[f.dsAt[i].Sub(f.dsAt[i-1])]++
@@ -36,7 +29,6 @@ func TestAdaptivePollingBacksOffWhileQuiet(t *testing.T) {
 				t.Errorf("a gap of %v: the idle ceiling is 15s", g)
 			}
 		}
-		elapsed := o.Finished.Sub(o.Started)
 		if fixed := int(elapsed / defaultInterval); len(f.dsAt) >= fixed*2/3 {
 			t.Errorf("%d DescribeServices over %v; fixed 5 s polling makes %d, adaptive should make well under", len(f.dsAt), elapsed, fixed)
 		}
@@ -52,15 +44,7 @@ func TestAdaptivePollingDuringBakeTime(t *testing.T) {
 		f := newFake()
 		f.strategy = types.DeploymentStrategyBlueGreen
 		f.bake = 10 * time.Minute
-		started := time.Now()
-		id, arn := f.update("app:2", true)
-		p := New(f, Options{})
-		o, err := p.Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
-			TaskDefinition: f.tdARN("app:2"), StartedAt: started})
-		if err != nil || o.Kind != Succeeded {
-			t.Fatalf("Wait = %v (%s), %v", o.Kind, o.Reason, err)
-		}
-		elapsed := o.Finished.Sub(o.Started)
+		elapsed := waitForUpdate(t, f, Deployed)
 		if elapsed > 10*time.Minute+60*time.Second+15*time.Second {
 			t.Errorf("took %v: completion after the bake noticed late", elapsed)
 		}
@@ -79,15 +63,7 @@ func TestAdaptivePollingWhileOldTasksDrain(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake()
 		f.drainHold = 5 * time.Minute
-		started := time.Now()
-		id, arn := f.update("app:2", true)
-		p := New(f, Options{})
-		o, err := p.Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
-			TaskDefinition: f.tdARN("app:2"), StartedAt: started, Until: Stable})
-		if err != nil || o.Kind != Succeeded {
-			t.Fatalf("Wait = %v (%s), %v", o.Kind, o.Reason, err)
-		}
-		elapsed := o.Finished.Sub(o.Started)
+		elapsed := waitForUpdate(t, f, Stable)
 		if elapsed > 6*time.Minute+30*time.Second+15*time.Second {
 			t.Errorf("took %v: the steady state noticed late", elapsed)
 		}
@@ -97,6 +73,20 @@ func TestAdaptivePollingWhileOldTasksDrain(t *testing.T) {
 		}
 		t.Logf("%d polls over %v: %v", len(f.dsAt), elapsed, f.calls)
 	})
+}
+
+// waitForUpdate deploys app:2 on f and waits for it (until) with the default
+// options; the test stops unless it succeeds. It returns the wait's duration.
+func waitForUpdate(t *testing.T, f *fakeECS, until Until) time.Duration {
+	t.Helper()
+	started := time.Now()
+	id, arn := f.update("app:2", true)
+	o, err := New(f, Options{}).Wait(t.Context(), Target{Cluster: "prod", Service: "web", DeploymentID: id, DeploymentARN: arn,
+		TaskDefinition: f.tdARN("app:2"), StartedAt: started, Until: until})
+	if err != nil || o.Kind != Succeeded {
+		t.Fatalf("Wait = %v (%s), %v", o.Kind, o.Reason, err)
+	}
+	return o.Finished.Sub(o.Started)
 }
 
 // adapt: quiet polls back off by one interval up to the ceiling; movement and an

@@ -64,6 +64,25 @@ func throttle() error {
 	return &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 }
 
+// throttleFirstPolls is a setup whose first n DescribeServices calls are throttled.
+func throttleFirstPolls(n int) func(*fakeECS) {
+	return func(f *fakeECS) {
+		f.fault = func(op string, call int) error {
+			if op == opDS && call <= n {
+				return throttle()
+			}
+			return nil
+		}
+	}
+}
+
+// deploysAt is a later in which someone else deploys td at the given time.
+func deploysAt(at time.Duration, td string) func(*fakeECS) {
+	return func(f *fakeECS) {
+		f.after(at, func(f *fakeECS, now time.Time) { f.updateLocked(now, td, true) })
+	}
+}
+
 func serverError() error {
 	return &smithyhttp.ResponseError{
 		Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 503}},
@@ -152,20 +171,16 @@ func TestWait(t *testing.T) {
 			maxCalls: map[string]int{opLSD: 1, opDSD: 0},
 		},
 		{
-			name: "superseded by another deployment",
-			later: func(f *fakeECS) {
-				f.after(25*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
-			},
+			name:     "superseded by another deployment",
+			later:    deploysAt(25*time.Second, "app:3"),
 			want:     result{Kind: Superseded, ExitCode: 4, Ours: true, OursARN: true, SupersededBy: "{primary}", Elapsed: 35 * time.Second},
 			reason:   []string{"{primary}", "app:3"},
 			maxCalls: map[string]int{opDSD: 2, opLT: 0},
 		},
 		{
-			name:  "superseded, DescribeServices only",
-			setup: func(f *fakeECS) { f.noSD = true },
-			later: func(f *fakeECS) {
-				f.after(25*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
-			},
+			name:     "superseded, DescribeServices only",
+			setup:    func(f *fakeECS) { f.noSD = true },
+			later:    deploysAt(25*time.Second, "app:3"),
 			known:    func(t Target) Target { t.DeploymentARN = ""; return t },
 			want:     result{Kind: Superseded, ExitCode: 4, Ours: true, SupersededBy: "{primary}", Elapsed: 35 * time.Second},
 			reason:   []string{"{primary}", "app:3"},
@@ -286,18 +301,9 @@ func TestWait(t *testing.T) {
 			// definition) says it was rolled back.
 			name:    "rolled back before the first poll, then replaced",
 			unready: true,
-			setup: func(f *fakeECS) {
-				f.fault = func(op string, n int) error {
-					if op == opDS && n <= 8 {
-						return throttle()
-					}
-					return nil
-				}
-			},
-			later: func(f *fakeECS) {
-				f.after(125*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
-			},
-			known: func(t Target) Target { t.DeploymentARN = ""; return t },
+			setup:   throttleFirstPolls(8),
+			later:   deploysAt(125*time.Second, "app:3"),
+			known:   func(t Target) Target { t.DeploymentARN = ""; return t },
 			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
 				RolledBackTo: sd + "app:1", Elapsed: 210 * time.Second, StoppedTasks: 3},
 			reason:   []string{"circuit breaker threshold was exceeded"},
@@ -310,17 +316,8 @@ func TestWait(t *testing.T) {
 			// is PRIMARY now.
 			name:    "rolled back and replaced before the first poll, still listed",
 			unready: true,
-			setup: func(f *fakeECS) {
-				f.fault = func(op string, n int) error {
-					if op == opDS && n <= 6 {
-						return throttle()
-					}
-					return nil
-				}
-			},
-			later: func(f *fakeECS) {
-				f.after(125*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
-			},
+			setup:   throttleFirstPolls(6),
+			later:   deploysAt(125*time.Second, "app:3"),
 			want: result{Kind: RolledBack, ExitCode: 4, Ours: true, OursARN: true,
 				RolledBackTo: sd + "app:1", Elapsed: 150 * time.Second, StoppedTasks: 3},
 			reason: []string{"circuit breaker threshold was exceeded"},
@@ -347,18 +344,9 @@ func TestWait(t *testing.T) {
 		},
 		{
 			// Ours completed and was replaced before the first poll: superseded.
-			name: "completed and replaced before the first poll",
-			setup: func(f *fakeECS) {
-				f.fault = func(op string, n int) error {
-					if op == opDS && n <= 6 {
-						return throttle()
-					}
-					return nil
-				}
-			},
-			later: func(f *fakeECS) {
-				f.after(65*time.Second, func(f *fakeECS, now time.Time) { f.updateLocked(now, "app:3", true) })
-			},
+			name:   "completed and replaced before the first poll",
+			setup:  throttleFirstPolls(6),
+			later:  deploysAt(65*time.Second, "app:3"),
 			known:  func(t Target) Target { t.DeploymentARN = ""; return t },
 			want:   result{Kind: Superseded, ExitCode: 4, Ours: true, OursARN: true, SupersededBy: "{primary}", Elapsed: 150 * time.Second},
 			reason: []string{"{primary}", "app:3"},
