@@ -6,11 +6,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/golden"
+	"github.com/doppio-ecs/doppio/sandbox"
 )
 
 // stableOutput replaces what differs between runs — account IDs, times, durations,
@@ -112,13 +114,18 @@ func TestE2EGoldenViews(t *testing.T) {
 
 	// rollback --stop: the rollout of a slow image (5 times slower in the sandbox) is
 	// still in progress when doppio stops it. Its text form is empty (the unit goldens
-	// of the view pin it).
+	// of the view pin it). The clock stands still and moves only with doppio's polls,
+	// so the rollout cannot finish before doppio stops it, however loaded the machine.
+	e.sb.Clock().SetSpeed(0)
+	e.sb.StepClock(sandbox.StepRule{Operation: "ecs:DescribeServices", Step: 5 * time.Second})
 	slow := e.register(fargateTD("web", "nginx:1.22-slow"))
 	if _, err := e.ecs.UpdateService(t.Context(), &ecs.UpdateServiceInput{Cluster: aws.String("prod"), Service: aws.String("web"),
 		TaskDefinition: aws.String(slow)}); err != nil {
 		t.Fatal(err)
 	}
 	e.assertView("rollback-stop.json", "", append([]string{"rollback", "--stop", "--no-deregister-task-definition", "--output", "json"}, wait...)...)
+	e.sb.StepClock()
+	e.sb.Clock().SetSpeed(40)
 
 	// diff: nothing, then the image changed in the file.
 	e.assertView("diff-none.text", "", "diff")
