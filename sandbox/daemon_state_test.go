@@ -10,7 +10,7 @@ import (
 // there is nothing to roll back to; a newer deployment stops the one in flight.
 func TestDaemonDeploymentPhases(t *testing.T) {
 	T0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	dm := &daemon{cps: []any{"cp-a", "cp-b"}}
+	dm := &daemon{cps: []string{"cp-a", "cp-b"}}
 	good, bad := &daemonRevision{arn: "good"}, &daemonRevision{arn: "bad", crash: true}
 	step := 10 * time.Second
 	healthy := &daemonDeployment{d: dm, target: good, createdAt: T0, step: step, instances: 6}

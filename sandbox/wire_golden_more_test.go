@@ -23,6 +23,9 @@ func TestWireGoldenExpressDaemonEvents(t *testing.T) {
 	env := *Start(t)
 	clock := env.Clock()
 	clock.SetSpeed(0)
+	// Start on the hour, so that cron expressions fire at the same moments of the
+	// session on every run.
+	clock.Advance(clock.Now().Truncate(time.Hour).Add(time.Hour).Sub(clock.Now()))
 	start := clock.Now()
 	var out strings.Builder
 	record := func(label string, status int, resp string) obj {

@@ -1,0 +1,73 @@
+package sandbox
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Every member of the typed Managed Daemon, Express Mode and EventBridge requests
+// and answers (daemon_wire.go, express_wire.go, events_wire.go) is a member of the
+// API shape it stands for, as the SDK's model names it: a misspelt JSON tag would
+// silently drop what a client sent or expects.
+func TestWireTagsAreAPIMembersDaemonExpressEvents(t *testing.T) {
+	for _, tc := range wireAPIPairs {
+		api := reflect.TypeOf(tc.api)
+		if api.Kind() == reflect.Pointer {
+			api = api.Elem()
+		}
+		for _, tag := range jsonTags(reflect.TypeOf(tc.wire)) {
+			found := false
+			for i := range api.NumField() {
+				found = found || strings.EqualFold(api.Field(i).Name, tag)
+			}
+			if !found {
+				t.Errorf("%T: %q is not a member of %s", tc.wire, tag, api)
+			}
+		}
+	}
+}
+
+var wireAPIPairs = []struct{ wire, api any }{
+	// Managed Daemons.
+	{daemonTDRequest{}, ecs.RegisterDaemonTaskDefinitionInput{}},
+	{wireDaemonTaskDefinition{}, types.DaemonTaskDefinition{}},
+	{wireDaemonTDSummary{}, types.DaemonTaskDefinitionSummary{}},
+	{daemonTDRef{}, ecs.DescribeDaemonTaskDefinitionInput{}},
+	{daemonTDRef{}, ecs.DeleteDaemonTaskDefinitionInput{}},
+	{listDaemonTDsRequest{}, ecs.ListDaemonTaskDefinitionsInput{}},
+	{daemonSettings{}, ecs.CreateDaemonInput{}},
+	{daemonSettings{}, ecs.UpdateDaemonInput{}},
+	{wireDaemonDeploymentConf{}, types.DaemonDeploymentConfiguration{}},
+	{createDaemonRequest{}, ecs.CreateDaemonInput{}},
+	{updateDaemonRequest{}, ecs.UpdateDaemonInput{}},
+	{daemonRef{}, ecs.DescribeDaemonInput{}},
+	{daemonRef{}, ecs.DeleteDaemonInput{}},
+	{listDaemonsRequest{}, ecs.ListDaemonsInput{}},
+	{deploymentArnsRequest{}, ecs.DescribeDaemonDeploymentsInput{}},
+	{revisionArnsRequest{}, ecs.DescribeDaemonRevisionsInput{}},
+	{wireDaemonChange{}, ecs.UpdateDaemonOutput{}},
+	{wireDaemonChange{}, ecs.DeleteDaemonOutput{}},
+	{wireDaemonSummary{}, types.DaemonSummary{}},
+	{wireDaemonDetail{}, types.DaemonDetail{}},
+	{wireDaemonRevisionDetail{}, types.DaemonRevisionDetail{}},
+	{wireDaemonCapacityProv{}, types.DaemonCapacityProvider{}},
+	{wireDaemonDeployment{}, types.DaemonDeployment{}},
+	{wireDaemonCircuitBreaker{}, types.DaemonCircuitBreaker{}},
+	{wireDaemonRollback{}, types.DaemonRollback{}},
+	{wireDaemonDeploymentRevision{}, types.DaemonDeploymentRevisionDetail{}},
+	{wireDaemonDeploymentProv{}, types.DaemonDeploymentCapacityProvider{}},
+	{wireDaemonRevision{}, types.DaemonRevision{}},
+	{wireDaemonImage{}, types.DaemonContainerImage{}},
+	{wireDaemonTDArn{}, ecs.RegisterDaemonTaskDefinitionOutput{}},
+	{wireDaemonTDArn{}, ecs.DeleteDaemonTaskDefinitionOutput{}},
+	{wireDaemonTDAnswer{}, ecs.DescribeDaemonTaskDefinitionOutput{}},
+	{wireDaemonTDList{}, ecs.ListDaemonTaskDefinitionsOutput{}},
+	{wireDaemonAnswer{}, ecs.DescribeDaemonOutput{}},
+	{wireDaemonList{}, ecs.ListDaemonsOutput{}},
+	{wireDaemonDeployments{}, ecs.DescribeDaemonDeploymentsOutput{}},
+	{wireDaemonRevisions{}, ecs.DescribeDaemonRevisionsOutput{}},
+}
