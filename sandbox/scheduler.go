@@ -41,12 +41,12 @@ func (s *Server) serveScheduler(w http.ResponseWriter, r *http.Request, a *accou
 		return false
 	}
 	name, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/schedules/"))
-	var req map[string]any
+	var req scheduleRequest
 	_ = json.Unmarshal(body, &req)
 	// moto fails with a KeyError (HTTP 500) on a schedule in a group that does not
 	// exist; the Scheduler answers ResourceNotFoundException.
 	if r.Method == http.MethodPost {
-		if g := str(req, "GroupName"); g != "" && g != "default" {
+		if g := req.GroupName; g != "" && g != "default" {
 			probe := r.Clone(r.Context())
 			probe.Method, probe.URL.Path, probe.URL.RawPath, probe.Body, probe.ContentLength = http.MethodGet, "/schedule-groups/"+url.PathEscape(g), "", http.NoBody, 0
 			pr := httptest.NewRecorder()
@@ -67,18 +67,18 @@ func (s *Server) serveScheduler(w http.ResponseWriter, r *http.Request, a *accou
 		es.mu.Lock()
 		switch r.Method {
 		case http.MethodPost, http.MethodPut:
-			key := schedKey(c.Region, str(req, "GroupName"), name)
+			key := schedKey(c.Region, req.GroupName, name)
 			sr := es.schedules[key]
 			if sr == nil {
 				sr = &schedRule{region: c.Region, name: name, created: now}
 				es.schedules[key] = sr
 			}
-			sr.expr, sr.tz = str(req, "ScheduleExpression"), str(req, "ScheduleExpressionTimezone")
+			sr.expr, sr.tz = req.ScheduleExpression, req.ScheduleExpressionTimezone
 			sr.anchor, sr.checked, sr.modified = now, now, now
-			sr.enabled = str(req, "State") != "DISABLED"
+			sr.enabled = req.State != "DISABLED"
 			sr.startedBy = "chronos-schedule/" + name
-			if t := sub(req, "Target"); t != nil {
-				sr.targets = []map[string]any{t}
+			if req.Target != nil {
+				sr.targets = []eventsTarget{*req.Target}
 			}
 			sr.next = nextSchedule(sr, now)
 		case http.MethodDelete:

@@ -7,6 +7,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroups"
+	rgtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroups/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 )
 
 // Every member of the typed Managed Daemon, Express Mode and EventBridge requests
@@ -102,4 +108,42 @@ var wireAPIPairs = []struct{ wire, api any }{
 	{expressCircuitBreaker{}, types.DeploymentCircuitBreaker{}},
 	{expressUpdateService{}, ecs.UpdateServiceInput{}},
 	{expressDeleteService{}, ecs.DeleteServiceInput{}},
+	// EventBridge rules and the Scheduler: the target the proxy invokes, read from both.
+	{eventsTarget{}, ebtypes.Target{}},
+	{eventsTarget{}, schedtypes.Target{}},
+	{eventsDeadLetter{}, ebtypes.DeadLetterConfig{}},
+	{eventsDeadLetter{}, schedtypes.DeadLetterConfig{}},
+	{eventsEcsParameters{}, ebtypes.EcsParameters{}},
+	{eventsEcsParameters{}, schedtypes.EcsParameters{}},
+	{capacityProviderIt{}, ebtypes.CapacityProviderStrategyItem{}},
+	{capacityProviderIt{}, schedtypes.CapacityProviderStrategyItem{}},
+	{capacityProviderIt{}, types.CapacityProviderStrategyItem{}},
+	{eventsNetwork{}, ebtypes.NetworkConfiguration{}},
+	{eventsNetwork{}, schedtypes.NetworkConfiguration{}},
+	{eventsAwsvpc{}, ebtypes.AwsVpcConfiguration{}},
+	{eventsAwsvpc{}, schedtypes.AwsVpcConfiguration{}},
+	{eventsRunTask{}, ecs.RunTaskInput{}},
+	{runTaskNetwork{}, types.NetworkConfiguration{}},
+	{runTaskAwsvpc{}, types.AwsVpcConfiguration{}},
+	{struct {
+		Name string `json:"Name"`
+	}{}, eventbridge.PutRuleInput{}},
+	{struct {
+		Rule string `json:"Rule"`
+	}{}, eventbridge.PutTargetsInput{}},
+	{describeRuleRequest{}, eventbridge.DescribeRuleInput{}},
+	{listTargetsRequest{}, eventbridge.ListTargetsByRuleInput{}},
+	{listRulesRequest{}, eventbridge.ListRulesInput{}},
+	{listTagsRequest{}, eventbridge.ListTagsForResourceInput{}},
+	{describeRuleAnswer{}, eventbridge.DescribeRuleOutput{}},
+	{listTargetsAnswer{}, eventbridge.ListTargetsByRuleOutput{}},
+	{listRulesAnswer{}, eventbridge.ListRulesOutput{}},
+	{listTagsAnswer{}, eventbridge.ListTagsForResourceOutput{}},
+	{scheduleRequest{}, scheduler.CreateScheduleInput{}},
+	{scheduleRequest{}, scheduler.UpdateScheduleInput{}},
+	// Resource Groups.
+	{searchResourcesRequest{}, resourcegroups.SearchResourcesInput{}},
+	{wireSearchResources{}, resourcegroups.SearchResourcesOutput{}},
+	{wireResourceIdentifier{}, rgtypes.ResourceIdentifier{}},
+	{wireRGError{}, rgtypes.QueryError{}},
 }
