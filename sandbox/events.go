@@ -80,11 +80,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, a *account,
 		rec := httptest.NewRecorder()
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		s.proxy.ServeHTTP(rec, r)
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+		relay(w, rec, rec.Body.Bytes(), false)
 		if rec.Code == http.StatusOK {
 			var req ruleName
 			_ = json.Unmarshal(body, &req)

@@ -222,16 +222,22 @@ func (e *ecsCall) createExpressGatewayService() {
 		return
 	}
 	svc := sub(created, "service")
-	a := e.a
+	x := &expressService{
+		arn: str(svc, "serviceArn"), name: name, cluster: str(svc, "clusterArn"), region: e.c.Region,
+		infraRole: req.InfrastructureRoleArn, tags: req.Tags,
+		lbArn: lb.lb, tgArn: lb.tg, listenerArn: lb.listener, endpoint: expressEndpoint(name, id, e.c.Region),
+	}
+	e.ok(wireExpressAnswer{e.a.addExpress(x, f, tdArn)})
+}
+
+// addExpress records a new Express Mode service, whose ECS service ECS now
+// manages, with its first configuration, and renders it.
+func (a *account) addExpress(x *expressService, f expressConfigMembers, tdArn string) wireExpressService {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	T := a.clock.Now()
-	x := &expressService{
-		arn: str(svc, "serviceArn"), name: name, cluster: str(svc, "clusterArn"), region: e.c.Region,
-		infraRole: req.InfrastructureRoleArn, createdAt: T, updatedAt: T, tags: req.Tags,
-		lbArn: lb.lb, tgArn: lb.tg, listenerArn: lb.listener, endpoint: expressEndpoint(name, id, e.c.Region),
-	}
-	if s := a.services[serviceKey(e.c.Region, cluster, name)]; s != nil {
+	x.createdAt, x.updatedAt = T, T
+	if s := a.services[serviceKey(x.region, lastSegment(x.cluster, "default"), x.name)]; s != nil {
 		s.attrs["resourceManagementType"] = "ECS"
 	}
 	x.configs = []expressConfig{{at: T, fields: f, taskDef: tdArn, revisionArn: x.primaryRevision(a, T)}}
@@ -239,7 +245,7 @@ func (e *ecsCall) createExpressGatewayService() {
 		a.express = map[string]*expressService{}
 	}
 	a.express[x.arn] = x
-	e.ok(wireExpressAnswer{x.JSON()})
+	return x.JSON()
 }
 
 // primaryRevision is the service revision of the ECS service's primary
