@@ -236,8 +236,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.catchUp(q)
-	for _, rt := range routes {
-		if rt.serve(s, q) {
+	for _, serve := range routes {
+		if serve(s, q) {
 			return
 		}
 	}
@@ -331,17 +331,14 @@ func (s *Server) catchUp(q *request) {
 }
 
 // routes are tried in order; the first that answers ends the request.
-var routes = []struct {
-	name  string
-	serve func(*Server, *request) bool
-}{
-	{"codedeploy", (*Server).routeCodeDeploy},
-	{"settle", (*Server).routeSettle},
-	{"extra", func(s *Server, q *request) bool { return s.serveExtra(q.w, q.r, q.a, q.c, q.body) }}, // elbv2_targethealth.go
-	{"events", func(s *Server, q *request) bool { return s.serveEvents(q.w, q.r, q.a, q.c, q.body) }},
-	{"scheduler", func(s *Server, q *request) bool { return s.serveScheduler(q.w, q.r, q.a, q.c, q.body) }},
-	{"ecs", (*Server).routeECS},
-	{"moto", (*Server).routeMoto},
+var routes = []func(*Server, *request) bool{
+	(*Server).routeCodeDeploy, // CodeDeploy, to the mounted fake
+	(*Server).routeSettle,     // answers nothing: CodeDeploy catches up; the proxy's route begins
+	func(s *Server, q *request) bool { return s.serveExtra(q.w, q.r, q.a, q.c, q.body) },     // elbv2_targethealth.go
+	func(s *Server, q *request) bool { return s.serveEvents(q.w, q.r, q.a, q.c, q.body) },    // events.go
+	func(s *Server, q *request) bool { return s.serveScheduler(q.w, q.r, q.a, q.c, q.body) }, // scheduler.go
+	(*Server).routeECS,  // the ECS operations the sandbox simulates
+	(*Server).routeMoto, // everything else
 }
 
 // routeCodeDeploy hands CodeDeploy requests to the mounted fake.
