@@ -168,6 +168,21 @@ func (e *ecsCall) registerExpressTaskDefinition(family string, f expressConfigMe
 	return str(sub(reg, "taskDefinition"), "taskDefinitionArn"), err
 }
 
+// expressDeployment is how Express Mode deploys: with the circuit breaker and
+// rollback on.
+var expressDeployment = expressDeploymentConf{expressCircuitBreaker{Enable: true, Rollback: true}}
+
+// missing names what CreateExpressGatewayService requires and the request lacks.
+func (req createExpressRequest) missing() string {
+	switch {
+	case req.InfrastructureRoleArn == "":
+		return "infrastructureRoleArn is required"
+	case (req.PrimaryContainer == nil || req.PrimaryContainer.Image == "") && req.TaskDefinitionArn == "":
+		return "primaryContainer.image is required"
+	}
+	return ""
+}
+
 // createExpressGatewayService creates the managed load balancer, target group and
 // listener in ELBv2, the service's task definition and the ECS service behind them,
 // whose first deployment then progresses on the sandbox clock like any service's.
@@ -180,12 +195,8 @@ func (e *ecsCall) createExpressGatewayService() {
 	if name == "" {
 		name = "express-" + e.a.hex(8)
 	}
-	if req.InfrastructureRoleArn == "" {
-		e.fail("InvalidParameterException", "infrastructureRoleArn is required")
-		return
-	}
-	if (req.PrimaryContainer == nil || req.PrimaryContainer.Image == "") && req.TaskDefinitionArn == "" {
-		e.fail("InvalidParameterException", "primaryContainer.image is required")
+	if msg := req.missing(); msg != "" {
+		e.fail("InvalidParameterException", msg)
 		return
 	}
 	f := expressDefaults(req.expressConfigMembers)
@@ -210,11 +221,9 @@ func (e *ecsCall) createExpressGatewayService() {
 	}
 	created, err := e.internal("CreateService", expressCreateService{
 		Cluster: cluster, ServiceName: name, TaskDefinition: tdArn, DesiredCount: *f.ScalingTarget.MinTaskCount, LaunchType: "FARGATE",
-		NetworkConfiguration: expressServiceNetwork{expressAwsvpc{Subnets: subnets, SecurityGroups: sgs, AssignPublicIP: "ENABLED"}},
-		LoadBalancers:        []expressLoadBalancer{{TargetGroupArn: lb.tg, ContainerName: "Main", ContainerPort: port}},
-		// Express Mode deploys with the circuit breaker and rollback on.
-		DeploymentConfiguration: expressDeploymentConf{expressCircuitBreaker{Enable: true, Rollback: true}},
-		Tags:                    req.Tags,
+		NetworkConfiguration:    expressServiceNetwork{expressAwsvpc{Subnets: subnets, SecurityGroups: sgs, AssignPublicIP: "ENABLED"}},
+		LoadBalancers:           []expressLoadBalancer{{TargetGroupArn: lb.tg, ContainerName: "Main", ContainerPort: port}},
+		DeploymentConfiguration: expressDeployment, Tags: req.Tags,
 	})
 	if err != nil {
 		_, _ = e.elb(url.Values{"Action": {"DeleteLoadBalancer"}, "LoadBalancerArn": {lb.lb}}, "")
