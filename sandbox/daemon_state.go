@@ -65,35 +65,63 @@ type daemonDeployment struct {
 	deploymentConfig *wireDaemonDeploymentConf
 }
 
+// daemonPhase is one stretch of a deployment's timeline, from its start until the
+// next phase's: the status, the instances on the target revision (rolling: one
+// more every step since the deployment began), when the deployment ended (zero
+// while in flight) and why.
+type daemonPhase struct {
+	from     time.Time
+	status   string
+	onTarget int
+	rolling  bool
+	ended    time.Time
+	reason   string
+}
+
+const daemonBreakerReason = "circuit breaker: the daemon task failed to start on its first instance"
+
+// timeline is the deployment's phases in time order. A healthy revision rolls
+// instance by instance to SUCCESSFUL, unless a newer deployment stops it first; a
+// crashing one fails on its first instance and rolls back (or stops, with nothing
+// to roll back to). A stop before the failure only shows until the failure.
+func (x *daemonDeployment) timeline() []daemonPhase {
+	stopped := func(n int) daemonPhase {
+		return daemonPhase{from: x.stoppedAt, status: "STOPPED", onTarget: n, ended: x.stoppedAt, reason: x.stopReason}
+	}
+	phases := []daemonPhase{{from: x.createdAt, status: "IN_PROGRESS", rolling: !x.target.crash}}
+	if x.target.crash {
+		failAt := x.createdAt.Add(x.step)
+		if !x.stoppedAt.IsZero() && x.stoppedAt.Before(failAt) {
+			phases = append(phases, stopped(0))
+		}
+		if x.source == nil {
+			return append(phases, daemonPhase{from: failAt, status: "STOPPED", ended: failAt, reason: daemonBreakerReason + "; no previous revision to roll back to"})
+		}
+		return append(phases, daemonPhase{from: failAt, status: "ROLLBACK_IN_PROGRESS", reason: daemonBreakerReason},
+			daemonPhase{from: failAt.Add(x.step), status: "ROLLBACK_SUCCESSFUL", ended: failAt.Add(x.step), reason: daemonBreakerReason})
+	}
+	done := x.createdAt.Add(time.Duration(x.instances) * x.step)
+	if !x.stoppedAt.IsZero() && x.stoppedAt.Before(done) {
+		return append(phases, stopped(min(x.instances, int(x.stoppedAt.Sub(x.createdAt)/x.step))))
+	}
+	return append(phases, daemonPhase{from: done, status: "SUCCESSFUL", onTarget: x.instances, ended: done})
+}
+
 // phase is what the deployment is at time now: its status, the instances running
 // the target revision, the time it ended (zero while in flight) and the reason.
 func (x *daemonDeployment) phase(now time.Time) (status string, onTarget int, ended time.Time, reason string) {
-	el := now.Sub(x.createdAt)
-	if x.target.crash {
-		failAt := x.createdAt.Add(x.step)
-		switch {
-		case now.Before(failAt):
-			if !x.stoppedAt.IsZero() && !now.Before(x.stoppedAt) {
-				return "STOPPED", 0, x.stoppedAt, x.stopReason
-			}
-			return "IN_PROGRESS", 0, time.Time{}, ""
-		case x.source == nil:
-			return "STOPPED", 0, failAt, "circuit breaker: the daemon task failed to start on its first instance; no previous revision to roll back to"
-		case now.Before(failAt.Add(x.step)):
-			return "ROLLBACK_IN_PROGRESS", 0, time.Time{}, "circuit breaker: the daemon task failed to start on its first instance"
-		default:
-			return "ROLLBACK_SUCCESSFUL", 0, failAt.Add(x.step), "circuit breaker: the daemon task failed to start on its first instance"
+	phases := x.timeline()
+	p := phases[0]
+	for _, q := range phases[1:] {
+		if q.from.After(now) {
+			break
 		}
+		p = q
 	}
-	n := min(x.instances, int(el/x.step))
-	done := x.createdAt.Add(time.Duration(x.instances) * x.step)
-	if !x.stoppedAt.IsZero() && x.stoppedAt.Before(done) && !now.Before(x.stoppedAt) {
-		return "STOPPED", min(x.instances, int(x.stoppedAt.Sub(x.createdAt)/x.step)), x.stoppedAt, x.stopReason
+	if p.rolling {
+		p.onTarget = min(x.instances, int(now.Sub(x.createdAt)/x.step))
 	}
-	if n >= x.instances {
-		return "SUCCESSFUL", x.instances, done, ""
-	}
-	return "IN_PROGRESS", n, time.Time{}, ""
+	return p.status, p.onTarget, p.ended, p.reason
 }
 
 // current is the revision the daemon runs on most instances at now, and the
