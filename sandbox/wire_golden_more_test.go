@@ -124,7 +124,7 @@ func TestWireGoldenExpressDaemonEvents(t *testing.T) {
 	}
 	u := ecsOp("UpdateDaemon", `{"daemonArn":"`+dArn+`","daemonTaskDefinitionArn":"`+dtd+`agent:2"}`)
 	deps = append(deps, str(u, "deploymentArn"))
-	for _, s := range []time.Duration{time.Second, 5 * time.Second, 10 * time.Second} {
+	for _, s := range []time.Duration{time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second} {
 		advance(s)
 		describe()
 	}
