@@ -90,7 +90,7 @@ func TestWireGoldenExpressDaemonEvents(t *testing.T) {
 	ecsOp("RegisterDaemonTaskDefinition", `{"family":"agent","containerDefinitions":[{"name":"a"}]}`)
 	dtd := "arn:aws:ecs:us-east-1:" + env.Account + ":daemon-task-definition/"
 	ecsOp("RegisterDaemonTaskDefinition", `{"family":"agent","containerDefinitions":[{"name":"a","image":"agent:1","memory":64}],"tags":[{"key":"k","value":"v"}]}`)
-	ecsOp("RegisterDaemonTaskDefinition", `{"family":"agent","containerDefinitions":[{"name":"a","image":"agent:crashloop","essential":false}]}`)
+	ecsOp("RegisterDaemonTaskDefinition", `{"family":"agent","containerDefinitions":[{"name":"a","image":"agent:crashloop"},{"name":"s","image":"side:crashloop","essential":false}]}`)
 	ecsOp("RegisterDaemonTaskDefinition", `{"family":"agent","containerDefinitions":[{"name":"a","image":"agent:3"},{"name":"b","image":"side:1"}]}`)
 	ecsOp("RegisterDaemonTaskDefinition", `{"family":"other","containerDefinitions":[{"name":"o","image":"o:1"}]}`)
 	ecsOp("DescribeDaemonTaskDefinition", `{"daemonTaskDefinition":"agent"}`)
