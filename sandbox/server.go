@@ -305,10 +305,8 @@ func (s *Server) admitRequest(g *guard, r *http.Request) (*request, bool) {
 
 // sleep waits d of real time; false when the request is cancelled first.
 func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return true
 	case <-ctx.Done():
 		return false
