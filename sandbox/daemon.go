@@ -7,82 +7,64 @@ import (
 	"time"
 )
 
-// daemonHandler routes the Managed Daemon operations (daemon_state.go is the
-// simulation); nil when op is not one.
-func daemonHandler(op string) func(*ecsCall) {
-	switch op {
-	case "RegisterDaemonTaskDefinition":
-		return (*ecsCall).registerDaemonTaskDefinition
-	case "DescribeDaemonTaskDefinition":
-		return (*ecsCall).describeDaemonTaskDefinition
-	case "CreateDaemon":
-		return (*ecsCall).createDaemon
-	case "UpdateDaemon":
-		return (*ecsCall).updateDaemon
-	case "DescribeDaemon":
-		return (*ecsCall).describeDaemon
-	case "DescribeDaemonDeployments":
-		return (*ecsCall).describeDaemonDeployments
-	case "DescribeDaemonRevisions":
-		return (*ecsCall).describeDaemonRevisions
-	case "DeleteDaemon":
-		return (*ecsCall).deleteDaemon
-	case "ListDaemons":
-		return (*ecsCall).listDaemons
-	case "ListDaemonTaskDefinitions":
-		return (*ecsCall).listDaemonTaskDefinitions
-	case "DeleteDaemonTaskDefinition":
-		return (*ecsCall).deleteDaemonTaskDefinition
-	}
-	return nil
+// daemonRoutes are the Managed Daemon operations (daemon_state.go is the
+// simulation), each run with its typed request under the account's lock.
+var daemonRoutes = map[string]func(*ecsCall){
+	"RegisterDaemonTaskDefinition": withDaemons((*ecsCall).registerDaemonTaskDefinition),
+	"DescribeDaemonTaskDefinition": withDaemons((*ecsCall).describeDaemonTaskDefinition),
+	"ListDaemonTaskDefinitions":    withDaemons((*ecsCall).listDaemonTaskDefinitions),
+	"DeleteDaemonTaskDefinition":   withDaemons((*ecsCall).deleteDaemonTaskDefinition),
+	"CreateDaemon":                 withDaemons((*ecsCall).createDaemon),
+	"UpdateDaemon":                 withDaemons((*ecsCall).updateDaemon),
+	"DescribeDaemon":               withDaemons((*ecsCall).describeDaemon),
+	"DescribeDaemonDeployments":    withDaemons((*ecsCall).describeDaemonDeployments),
+	"DescribeDaemonRevisions":      withDaemons((*ecsCall).describeDaemonRevisions),
+	"DeleteDaemon":                 withDaemons((*ecsCall).deleteDaemon),
+	"ListDaemons":                  withDaemons((*ecsCall).listDaemons),
 }
 
-// daemons returns the account's daemon state, locked; call the returned unlock.
-func (e *ecsCall) daemons() (*daemonState, func()) {
-	e.a.mu.Lock()
-	if e.a.daemons == nil {
-		e.a.daemons = newDaemonState()
+// daemonHandler routes a Managed Daemon operation; nil when op is not one.
+func daemonHandler(op string) func(*ecsCall) { return daemonRoutes[op] }
+
+// withDaemons decodes the request into In and runs h with the account's daemon
+// state, locked.
+func withDaemons[In any](h func(*ecsCall, *daemonState, In)) func(*ecsCall) {
+	return func(e *ecsCall) {
+		var in In
+		if err := decodeInto(e.body, &in); err != nil {
+			e.fail("SerializationException", "sandbox: "+err.Error())
+			return
+		}
+		e.a.mu.Lock()
+		defer e.a.mu.Unlock()
+		if e.a.daemons == nil {
+			e.a.daemons = newDaemonState()
+		}
+		h(e, e.a.daemons, in)
 	}
-	return e.a.daemons, e.a.mu.Unlock
 }
 
-func (e *ecsCall) registerDaemonTaskDefinition() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	family := str(req, "family")
-	if family == "" || len(list(req, "containerDefinitions")) == 0 {
+func (e *ecsCall) registerDaemonTaskDefinition(s *daemonState, req daemonTDRequest) {
+	if req.Family == "" || len(req.ContainerDefinitions) == 0 {
 		e.fail("ClientException", "family and containerDefinitions are required")
 		return
 	}
-	for _, c := range list(req, "containerDefinitions") {
-		if cm, _ := c.(obj); str(cm, "image") == "" || str(cm, "name") == "" {
+	for _, c := range req.ContainerDefinitions {
+		if str(c, "image") == "" || str(c, "name") == "" {
 			e.fail("ClientException", "every container definition needs a name and an image")
 			return
 		}
 	}
-	s, unlock := e.daemons()
-	defer unlock()
-	s.latest[family]++
-	arn := fmt.Sprintf("arn:aws:ecs:%s:%s:daemon-task-definition/%s:%d", e.c.Region, e.a.id, family, s.latest[family])
-	td := obj{}
-	for k, v := range req {
-		if k != "tags" {
-			td[k] = clone(v)
+	s.latest[req.Family]++
+	td := &wireDaemonTaskDefinition{daemonTDMembers: req.daemonTDMembers, Revision: s.latest[req.Family], Status: "ACTIVE",
+		DaemonTaskDefinitionArn: e.daemonTDArn(s, fmt.Sprintf("%s:%d", req.Family, s.latest[req.Family])), RegisteredAt: epoch(e.a.clock.Now())}
+	for _, c := range td.ContainerDefinitions {
+		if _, ok := c["essential"]; !ok {
+			c["essential"] = true
 		}
 	}
-	for _, c := range list(td, "containerDefinitions") {
-		if cm, _ := c.(obj); cm != nil {
-			if _, ok := cm["essential"]; !ok {
-				cm["essential"] = true
-			}
-		}
-	}
-	td["daemonTaskDefinitionArn"], td["revision"], td["status"] = arn, s.latest[family], "ACTIVE"
-	td["registeredAt"] = epoch(e.a.clock.Now())
-	s.tds[arn] = td
-	e.ok(obj{"daemonTaskDefinitionArn": arn})
+	s.tds[td.DaemonTaskDefinitionArn] = td
+	e.ok(wireDaemonTDArn{td.DaemonTaskDefinitionArn})
 }
 
 // daemonTDArn resolves family, family:REVISION or an ARN to the ARN of a daemon
@@ -98,106 +80,92 @@ func (e *ecsCall) daemonTDArn(s *daemonState, ref string) string {
 	return fmt.Sprintf("arn:aws:ecs:%s:%s:daemon-task-definition/%s:%s", e.c.Region, e.a.id, fam, rev)
 }
 
+// daemonTD finds the daemon task definition a request names, or answers that
+// there is none.
+func (e *ecsCall) daemonTD(s *daemonState, ref string) *wireDaemonTaskDefinition {
+	td := s.tds[e.daemonTDArn(s, ref)]
+	if td == nil {
+		e.failf("ClientException", "Unable to describe daemon task definition %s.", ref)
+	}
+	return td
+}
+
 // listDaemonTaskDefinitions follows the ListDaemonTaskDefinitions API reference:
 // family (exact) or familyPrefix, status ACTIVE by default (DELETE_IN_PROGRESS or
 // ALL), sort ASC by family and revision (or DESC), revision LAST_REGISTERED for
 // the newest of each family. Every match is returned in one page (no nextToken).
-func (e *ecsCall) listDaemonTaskDefinitions() {
-	req, ok := e.request()
-	if !ok {
-		return
+func (e *ecsCall) listDaemonTaskDefinitions(s *daemonState, req listDaemonTDsRequest) {
+	found := matchingDaemonTDs(s, req)
+	if req.Revision == "LAST_REGISTERED" {
+		found = lastOfFamily(found)
 	}
-	family, prefix, status := str(req, "family"), str(req, "familyPrefix"), str(req, "status")
+	if req.Sort == "DESC" {
+		slices.Reverse(found)
+	}
+	out := wireDaemonTDList{DaemonTaskDefinitions: []wireDaemonTDSummary{}}
+	for _, td := range found {
+		out.DaemonTaskDefinitions = append(out.DaemonTaskDefinitions, wireDaemonTDSummary{
+			Arn: td.DaemonTaskDefinitionArn, Status: td.Status, RegisteredAt: td.RegisteredAt, DeleteRequestedAt: td.DeleteRequestedAt})
+	}
+	e.ok(out)
+}
+
+// matchingDaemonTDs are the daemon task definitions a ListDaemonTaskDefinitions
+// request selects, by family and revision.
+func matchingDaemonTDs(s *daemonState, req listDaemonTDsRequest) []*wireDaemonTaskDefinition {
+	status := req.Status
 	if status == "" {
 		status = "ACTIVE"
 	}
-	s, unlock := e.daemons()
-	defer unlock()
-	type entry struct {
-		family string
-		rev    int
-		td     obj
-	}
-	var found []entry
+	var found []*wireDaemonTaskDefinition
 	for _, td := range s.tds {
-		f := str(td, "family")
-		if (family != "" && f != family) || (prefix != "" && !strings.HasPrefix(f, prefix)) || (status != "ALL" && str(td, "status") != status) {
+		f := td.Family
+		if (req.Family != "" && f != req.Family) || (req.FamilyPrefix != "" && !strings.HasPrefix(f, req.FamilyPrefix)) || (status != "ALL" && td.Status != status) {
 			continue
 		}
-		rev, _ := num(td, "revision")
-		found = append(found, entry{f, int(rev), td})
+		found = append(found, td)
 	}
-	slices.SortFunc(found, func(a, b entry) int {
-		if c := strings.Compare(a.family, b.family); c != 0 {
+	slices.SortFunc(found, func(a, b *wireDaemonTaskDefinition) int {
+		if c := strings.Compare(a.Family, b.Family); c != 0 {
 			return c
 		}
-		return a.rev - b.rev
+		return a.Revision - b.Revision
 	})
-	if str(req, "revision") == "LAST_REGISTERED" {
-		var last []entry
-		for i, x := range found {
-			if i == len(found)-1 || found[i+1].family != x.family {
-				last = append(last, x)
-			}
+	return found
+}
+
+// lastOfFamily keeps the last of each family of a sorted list.
+func lastOfFamily(found []*wireDaemonTaskDefinition) []*wireDaemonTaskDefinition {
+	var last []*wireDaemonTaskDefinition
+	for i, x := range found {
+		if i == len(found)-1 || found[i+1].Family != x.Family {
+			last = append(last, x)
 		}
-		found = last
 	}
-	if str(req, "sort") == "DESC" {
-		slices.Reverse(found)
-	}
-	out := []any{}
-	for _, x := range found {
-		sum := obj{"arn": str(x.td, "daemonTaskDefinitionArn"), "status": str(x.td, "status"), "registeredAt": x.td["registeredAt"]}
-		if v, ok := x.td["deleteRequestedAt"]; ok {
-			sum["deleteRequestedAt"] = v
-		}
-		out = append(out, sum)
-	}
-	e.ok(obj{"daemonTaskDefinitions": out})
+	return last
 }
 
 // deleteDaemonTaskDefinition follows the DeleteDaemonTaskDefinition API
 // reference: only an ACTIVE daemon task definition can be deleted; it goes to
 // DELETE_IN_PROGRESS, no new daemon can use it, and daemons running it go on.
-func (e *ecsCall) deleteDaemonTaskDefinition() {
-	req, ok := e.request()
-	if !ok {
+func (e *ecsCall) deleteDaemonTaskDefinition(s *daemonState, req daemonTDRef) {
+	td := e.daemonTD(s, req.DaemonTaskDefinition)
+	if td == nil {
 		return
 	}
-	s, unlock := e.daemons()
-	defer unlock()
-	arn := e.daemonTDArn(s, str(req, "daemonTaskDefinition"))
-	td, found := s.tds[arn]
-	if !found {
-		e.failf("ClientException", "Unable to describe daemon task definition %s.", str(req, "daemonTaskDefinition"))
+	if td.Status != "ACTIVE" {
+		e.failf("ClientException", "The daemon task definition %s is %s; only an ACTIVE one can be deleted.", td.DaemonTaskDefinitionArn, td.Status)
 		return
 	}
-	if str(td, "status") != "ACTIVE" {
-		e.failf("ClientException", "The daemon task definition %s is %s; only an ACTIVE one can be deleted.", arn, str(td, "status"))
-		return
-	}
-	td["status"], td["deleteRequestedAt"] = "DELETE_IN_PROGRESS", epoch(e.a.clock.Now())
-	e.ok(obj{"daemonTaskDefinitionArn": arn})
+	td.Status, td.DeleteRequestedAt = "DELETE_IN_PROGRESS", epoch(e.a.clock.Now())
+	e.ok(wireDaemonTDArn{td.DaemonTaskDefinitionArn})
 }
 
-func (e *ecsCall) describeDaemonTaskDefinition() {
-	req, ok := e.request()
-	if !ok {
-		return
+func (e *ecsCall) describeDaemonTaskDefinition(s *daemonState, req daemonTDRef) {
+	if td := e.daemonTD(s, req.DaemonTaskDefinition); td != nil {
+		e.ok(wireDaemonTDAnswer{td})
 	}
-	s, unlock := e.daemons()
-	defer unlock()
-	ref := e.daemonTDArn(s, str(req, "daemonTaskDefinition"))
-	td, found := s.tds[ref]
-	if !found {
-		e.failf("ClientException", "Unable to describe daemon task definition %s.", str(req, "daemonTaskDefinition"))
-		return
-	}
-	e.ok(obj{"daemonTaskDefinition": clone(td)})
 }
-
-// daemonAttrs are the CreateDaemon/UpdateDaemon members a revision records.
-var daemonAttrs = []string{"critical", "deploymentConfiguration", "enableECSManagedTags", "enableExecuteCommand", "propagateTags"}
 
 // startDaemonDeployment starts rolling revision r onto dm at T; a deployment in
 // flight is stopped (superseded).
@@ -210,7 +178,7 @@ func (e *ecsCall) startDaemonDeployment(s *daemonState, dm *daemon, r *daemonRev
 	x := &daemonDeployment{
 		arn: fmt.Sprintf("arn:aws:ecs:%s:%s:daemon-deployment/%s/%s/%s", dm.region, e.a.id, dm.cluster, dm.name, id),
 		d:   dm, source: prev, target: r, createdAt: T, instances: len(dm.cps) * daemonInstancesPerProvider,
-		step: max(e.a.opts.DeploymentDuration/2, time.Second), deploymentConfig: sub(dm.attrs, "deploymentConfiguration"),
+		step: max(e.a.opts.DeploymentDuration/2, time.Second), deploymentConfig: dm.settings.DeploymentConfiguration,
 	}
 	if r.crash {
 		x.step = max(e.a.opts.DeploymentDuration, time.Second)
@@ -220,44 +188,46 @@ func (e *ecsCall) startDaemonDeployment(s *daemonState, dm *daemon, r *daemonRev
 	return x
 }
 
-// newRevision records what the daemon runs: its task definition and attributes.
+// newRevision records what the daemon runs: its task definition and settings.
 func (e *ecsCall) newRevision(s *daemonState, dm *daemon, tdArn string, T time.Time) (*daemonRevision, bool) {
 	td, ok := s.tds[tdArn]
-	if !ok || str(td, "status") != "ACTIVE" {
+	if !ok || td.Status != "ACTIVE" {
 		// A deleted one (DELETE_IN_PROGRESS) takes no new daemon or deployment
 		// (DeleteDaemonTaskDefinition API reference).
 		return nil, false
 	}
-	specs, beh := containerSpecs(td, nil)
+	containers := make([]any, len(td.ContainerDefinitions))
+	for i, c := range td.ContainerDefinitions {
+		containers[i] = c
+	}
+	specs, beh := containerSpecs(obj{"containerDefinitions": containers}, nil)
 	r := &daemonRevision{
 		arn:   fmt.Sprintf("arn:aws:ecs:%s:%s:daemon-revision/%s/%s/%s", dm.region, e.a.id, dm.cluster, dm.name, s.nextID()),
-		tdArn: tdArn, createdAt: T, attrs: obj{}, crash: beh.crash || pullFailure(specs) != "",
+		tdArn: tdArn, createdAt: T, settings: dm.settings, crash: beh.crash || pullFailure(specs) != "",
 	}
-	for _, k := range daemonAttrs {
-		if v, ok := dm.attrs[k]; ok {
-			r.attrs[k] = clone(v)
-		}
-	}
-	for _, c := range list(td, "containerDefinitions") {
-		cm, _ := c.(obj)
-		r.images = append(r.images, obj{"containerName": str(cm, "name"), "image": str(cm, "image")})
+	for _, c := range td.ContainerDefinitions {
+		r.images = append(r.images, wireDaemonImage{ContainerName: str(c, "name"), Image: str(c, "image")})
 	}
 	s.revisions[r.arn] = r
 	return r, true
 }
 
-func (e *ecsCall) createDaemon() {
-	req, ok := e.request()
+// deploy records a new revision of dm running tdArn and starts rolling it at T.
+func (e *ecsCall) deploy(s *daemonState, dm *daemon, tdArn string, T time.Time) (*daemonDeployment, bool) {
+	r, ok := e.newRevision(s, dm, tdArn, T)
 	if !ok {
-		return
+		e.failf("ClientException", "daemon task definition %s not found", tdArn)
+		return nil, false
 	}
-	name, cluster := str(req, "daemonName"), lastSegment(str(req, "clusterArn"), "default")
-	if name == "" || len(list(req, "capacityProviderArns")) == 0 || str(req, "daemonTaskDefinitionArn") == "" {
+	return e.startDaemonDeployment(s, dm, r, T), true
+}
+
+func (e *ecsCall) createDaemon(s *daemonState, req createDaemonRequest) {
+	name, cluster := req.DaemonName, lastSegment(req.ClusterArn, "default")
+	if name == "" || len(req.CapacityProviderArns) == 0 || req.DaemonTaskDefinitionArn == "" {
 		e.fail("InvalidParameterException", "daemonName, capacityProviderArns and daemonTaskDefinitionArn are required")
 		return
 	}
-	s, unlock := e.daemons()
-	defer unlock()
 	arn := fmt.Sprintf("arn:aws:ecs:%s:%s:daemon/%s/%s", e.c.Region, e.a.id, cluster, name)
 	if dm := s.daemons[arn]; dm != nil && dm.deletedAt.IsZero() {
 		e.failf("InvalidParameterException", "Creation of daemon was not idempotent: daemon %s already exists.", name)
@@ -265,20 +235,13 @@ func (e *ecsCall) createDaemon() {
 	}
 	T := e.a.clock.Now()
 	dm := &daemon{arn: arn, name: name, cluster: cluster, clusterArn: fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", e.c.Region, e.a.id, cluster),
-		region: e.c.Region, createdAt: T, updatedAt: T, cps: list(req, "capacityProviderArns"), attrs: obj{}}
-	for _, k := range append(daemonAttrs, "tags") {
-		if v, ok := req[k]; ok {
-			dm.attrs[k] = clone(v)
-		}
-	}
-	r, ok := e.newRevision(s, dm, str(req, "daemonTaskDefinitionArn"), T)
+		region: e.c.Region, createdAt: T, updatedAt: T, cps: req.CapacityProviderArns, settings: req.daemonSettings, tags: req.Tags}
+	x, ok := e.deploy(s, dm, req.DaemonTaskDefinitionArn, T)
 	if !ok {
-		e.failf("ClientException", "daemon task definition %s not found", str(req, "daemonTaskDefinitionArn"))
 		return
 	}
 	s.daemons[arn] = dm
-	x := e.startDaemonDeployment(s, dm, r, T)
-	e.ok(obj{"daemonArn": arn, "deploymentArn": x.arn, "status": "ACTIVE", "createdAt": epoch(T)})
+	e.ok(wireDaemonChange{DaemonArn: arn, DeploymentArn: x.arn, Status: "ACTIVE", CreatedAt: epoch(T)})
 }
 
 func (e *ecsCall) liveDaemon(s *daemonState, arn string) *daemon {
@@ -290,113 +253,80 @@ func (e *ecsCall) liveDaemon(s *daemonState, arn string) *daemon {
 	return dm
 }
 
-func (e *ecsCall) updateDaemon() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	s, unlock := e.daemons()
-	defer unlock()
-	dm := e.liveDaemon(s, str(req, "daemonArn"))
+func (e *ecsCall) updateDaemon(s *daemonState, req updateDaemonRequest) {
+	dm := e.liveDaemon(s, req.DaemonArn)
 	if dm == nil {
 		return
 	}
 	T := e.a.clock.Now()
-	if cps := list(req, "capacityProviderArns"); len(cps) > 0 {
-		dm.cps = cps
+	if len(req.CapacityProviderArns) > 0 {
+		dm.cps = req.CapacityProviderArns
 	}
-	for _, k := range daemonAttrs {
-		if v, ok := req[k]; ok {
-			dm.attrs[k] = clone(v)
-		}
-	}
-	tdArn := str(req, "daemonTaskDefinitionArn")
+	dm.settings.merge(req.daemonSettings)
+	tdArn := req.DaemonTaskDefinitionArn
 	if tdArn == "" {
 		if cur, _ := dm.current(T); cur != nil {
 			tdArn = cur.tdArn
 		}
 	}
-	r, ok := e.newRevision(s, dm, tdArn, T)
+	x, ok := e.deploy(s, dm, tdArn, T)
 	if !ok {
-		e.failf("ClientException", "daemon task definition %s not found", tdArn)
 		return
 	}
 	dm.updatedAt = T
-	x := e.startDaemonDeployment(s, dm, r, T)
-	e.ok(obj{"daemonArn": dm.arn, "deploymentArn": x.arn, "status": "ACTIVE", "createdAt": epoch(dm.createdAt), "updatedAt": epoch(T)})
+	e.ok(wireDaemonChange{DaemonArn: dm.arn, DeploymentArn: x.arn, Status: "ACTIVE", CreatedAt: epoch(dm.createdAt), UpdatedAt: epoch(T)})
 }
 
-func (e *ecsCall) describeDaemon() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	s, unlock := e.daemons()
-	defer unlock()
-	dm := s.daemons[str(req, "daemonArn")]
+func (e *ecsCall) describeDaemon(s *daemonState, req daemonRef) {
+	dm := s.daemons[req.DaemonArn]
 	if dm == nil {
-		e.failf("ResourceNotFoundException", "daemon %s not found", str(req, "daemonArn"))
+		e.failf("ResourceNotFoundException", "daemon %s not found", req.DaemonArn)
 		return
 	}
-	e.ok(obj{"daemon": dm.JSON(e.a.clock.Now())})
+	e.ok(wireDaemonAnswer{dm.JSON(e.a.clock.Now())})
 }
 
-func (e *ecsCall) describeDaemonDeployments() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	s, unlock := e.daemons()
-	defer unlock()
+func (e *ecsCall) describeDaemonDeployments(s *daemonState, req deploymentArnsRequest) {
 	now := e.a.clock.Now()
-	var out, failures []any
-	for _, v := range list(req, "daemonDeploymentArns") {
-		arn := fmt.Sprint(v)
+	out := wireDaemonDeployments{DaemonDeployments: []wireDaemonDeployment{}, Failures: []wireFailure{}}
+	for _, arn := range req.DaemonDeploymentArns {
 		if x := s.deployments[arn]; x != nil {
-			out = append(out, x.JSON(now))
+			out.DaemonDeployments = append(out.DaemonDeployments, x.JSON(now))
 		} else {
-			failures = append(failures, obj{"arn": arn, "reason": "MISSING"})
+			out.Failures = append(out.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
 		}
 	}
-	e.ok(obj{"daemonDeployments": anyOrEmpty(out), "failures": anyOrEmpty(failures)})
+	e.ok(out)
 }
 
-func (e *ecsCall) describeDaemonRevisions() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	s, unlock := e.daemons()
-	defer unlock()
-	var out, failures []any
-	for _, v := range list(req, "daemonRevisionArns") {
-		arn := fmt.Sprint(v)
-		r := s.revisions[arn]
-		var dm *daemon
-		for _, d := range s.daemons {
-			if strings.HasPrefix(arn, strings.Replace(d.arn, ":daemon/", ":daemon-revision/", 1)+"/") {
-				dm = d
-			}
-		}
+func (e *ecsCall) describeDaemonRevisions(s *daemonState, req revisionArnsRequest) {
+	out := wireDaemonRevisions{DaemonRevisions: []wireDaemonRevision{}, Failures: []wireFailure{}}
+	for _, arn := range req.DaemonRevisionArns {
+		r, dm := s.revisions[arn], s.daemonOfRevision(arn)
 		if r == nil || dm == nil {
-			failures = append(failures, obj{"arn": arn, "reason": "MISSING"})
+			out.Failures = append(out.Failures, wireFailure{Arn: arn, Reason: "MISSING"})
 			continue
 		}
-		out = append(out, r.JSON(dm))
+		out.DaemonRevisions = append(out.DaemonRevisions, r.JSON(dm))
 	}
-	e.ok(obj{"daemonRevisions": anyOrEmpty(out), "failures": anyOrEmpty(failures)})
+	e.ok(out)
+}
+
+// daemonOfRevision is the daemon a revision ARN belongs to, or nil.
+func (s *daemonState) daemonOfRevision(arn string) *daemon {
+	var dm *daemon
+	for _, d := range s.daemons {
+		if strings.HasPrefix(arn, strings.Replace(d.arn, ":daemon/", ":daemon-revision/", 1)+"/") {
+			dm = d
+		}
+	}
+	return dm
 }
 
 // deleteDaemon stops the daemon's tasks; it is gone once they drained (the sandbox
 // drops it at once but answers DELETE_IN_PROGRESS).
-func (e *ecsCall) deleteDaemon() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	s, unlock := e.daemons()
-	defer unlock()
-	dm := e.liveDaemon(s, str(req, "daemonArn"))
+func (e *ecsCall) deleteDaemon(s *daemonState, req daemonRef) {
+	dm := e.liveDaemon(s, req.DaemonArn)
 	if dm == nil {
 		return
 	}
@@ -405,30 +335,17 @@ func (e *ecsCall) deleteDaemon() {
 		inflight.stoppedAt, inflight.stopReason = T, "daemon deleted"
 	}
 	dm.deletedAt, dm.updatedAt = T, T
-	e.ok(obj{"daemonArn": dm.arn, "status": "DELETE_IN_PROGRESS", "createdAt": epoch(dm.createdAt), "updatedAt": epoch(T)})
+	e.ok(wireDaemonChange{DaemonArn: dm.arn, Status: dm.status(), CreatedAt: epoch(dm.createdAt), UpdatedAt: epoch(T)})
 }
 
-func (e *ecsCall) listDaemons() {
-	req, ok := e.request()
-	if !ok {
-		return
-	}
-	cluster := lastSegment(str(req, "clusterArn"), "")
-	s, unlock := e.daemons()
-	defer unlock()
-	var out []any
+func (e *ecsCall) listDaemons(s *daemonState, req listDaemonsRequest) {
+	cluster := lastSegment(req.ClusterArn, "")
+	out := wireDaemonList{DaemonSummariesList: []wireDaemonSummary{}}
 	for _, dm := range s.daemons {
 		if !dm.deletedAt.IsZero() || (cluster != "" && dm.cluster != cluster) || dm.region != e.c.Region {
 			continue
 		}
-		out = append(out, obj{"daemonArn": dm.arn, "status": "ACTIVE", "createdAt": epoch(dm.createdAt), "updatedAt": epoch(dm.updatedAt)})
+		out.DaemonSummariesList = append(out.DaemonSummariesList, wireDaemonSummary{DaemonArn: dm.arn, Status: "ACTIVE", CreatedAt: epoch(dm.createdAt), UpdatedAt: epoch(dm.updatedAt)})
 	}
-	e.ok(obj{"daemonSummariesList": anyOrEmpty(out)})
-}
-
-func anyOrEmpty(v []any) []any {
-	if v == nil {
-		return []any{}
-	}
-	return v
+	e.ok(out)
 }

@@ -22,24 +22,25 @@ const daemonInstancesPerProvider = 3
 // daemonState is the account's daemons, their task definitions, revisions and
 // deployments. It is guarded by the account's mutex.
 type daemonState struct {
-	daemons     map[string]*daemon // daemon ARN
-	tds         map[string]obj     // daemon task definition ARN → description
-	latest      map[string]int     // family → latest revision
+	daemons     map[string]*daemon                   // daemon ARN
+	tds         map[string]*wireDaemonTaskDefinition // daemon task definition ARN
+	latest      map[string]int                       // family → latest revision
 	revisions   map[string]*daemonRevision
 	deployments map[string]*daemonDeployment
 	seq         int
 }
 
 func newDaemonState() *daemonState {
-	return &daemonState{daemons: map[string]*daemon{}, tds: map[string]obj{}, latest: map[string]int{},
+	return &daemonState{daemons: map[string]*daemon{}, tds: map[string]*wireDaemonTaskDefinition{}, latest: map[string]int{},
 		revisions: map[string]*daemonRevision{}, deployments: map[string]*daemonDeployment{}}
 }
 
 type daemon struct {
 	arn, name, cluster, clusterArn, region string
 	createdAt, updatedAt                   time.Time
-	cps                                    []any
-	attrs                                  obj // critical, deploymentConfiguration, enableECSManagedTags, enableExecuteCommand, propagateTags, tags
+	cps                                    []string
+	settings                               daemonSettings
+	tags                                   []any
 	deployments                            []*daemonDeployment
 	deletedAt                              time.Time
 }
@@ -47,8 +48,8 @@ type daemon struct {
 type daemonRevision struct {
 	arn, tdArn string
 	createdAt  time.Time
-	attrs      obj
-	images     []any
+	settings   daemonSettings
+	images     []wireDaemonImage
 	crash      bool
 }
 
@@ -61,38 +62,66 @@ type daemonDeployment struct {
 	instances        int
 	stoppedAt        time.Time // superseded by a newer deployment
 	stopReason       string
-	deploymentConfig obj
+	deploymentConfig *wireDaemonDeploymentConf
+}
+
+// daemonPhase is one stretch of a deployment's timeline, from its start until the
+// next phase's: the status, the instances on the target revision (rolling: one
+// more every step since the deployment began), when the deployment ended (zero
+// while in flight) and why.
+type daemonPhase struct {
+	from     time.Time
+	status   string
+	onTarget int
+	rolling  bool
+	ended    time.Time
+	reason   string
+}
+
+const daemonBreakerReason = "circuit breaker: the daemon task failed to start on its first instance"
+
+// timeline is the deployment's phases in time order. A healthy revision rolls
+// instance by instance to SUCCESSFUL, unless a newer deployment stops it first; a
+// crashing one fails on its first instance and rolls back (or stops, with nothing
+// to roll back to). A stop before the failure only shows until the failure.
+func (x *daemonDeployment) timeline() []daemonPhase {
+	stopped := func(n int) daemonPhase {
+		return daemonPhase{from: x.stoppedAt, status: "STOPPED", onTarget: n, ended: x.stoppedAt, reason: x.stopReason}
+	}
+	phases := []daemonPhase{{from: x.createdAt, status: "IN_PROGRESS", rolling: !x.target.crash}}
+	if x.target.crash {
+		failAt := x.createdAt.Add(x.step)
+		if !x.stoppedAt.IsZero() && x.stoppedAt.Before(failAt) {
+			phases = append(phases, stopped(0))
+		}
+		if x.source == nil {
+			return append(phases, daemonPhase{from: failAt, status: "STOPPED", ended: failAt, reason: daemonBreakerReason + "; no previous revision to roll back to"})
+		}
+		return append(phases, daemonPhase{from: failAt, status: "ROLLBACK_IN_PROGRESS", reason: daemonBreakerReason},
+			daemonPhase{from: failAt.Add(x.step), status: "ROLLBACK_SUCCESSFUL", ended: failAt.Add(x.step), reason: daemonBreakerReason})
+	}
+	done := x.createdAt.Add(time.Duration(x.instances) * x.step)
+	if !x.stoppedAt.IsZero() && x.stoppedAt.Before(done) {
+		return append(phases, stopped(min(x.instances, int(x.stoppedAt.Sub(x.createdAt)/x.step))))
+	}
+	return append(phases, daemonPhase{from: done, status: "SUCCESSFUL", onTarget: x.instances, ended: done})
 }
 
 // phase is what the deployment is at time now: its status, the instances running
 // the target revision, the time it ended (zero while in flight) and the reason.
 func (x *daemonDeployment) phase(now time.Time) (status string, onTarget int, ended time.Time, reason string) {
-	el := now.Sub(x.createdAt)
-	if x.target.crash {
-		failAt := x.createdAt.Add(x.step)
-		switch {
-		case now.Before(failAt):
-			if !x.stoppedAt.IsZero() && !now.Before(x.stoppedAt) {
-				return "STOPPED", 0, x.stoppedAt, x.stopReason
-			}
-			return "IN_PROGRESS", 0, time.Time{}, ""
-		case x.source == nil:
-			return "STOPPED", 0, failAt, "circuit breaker: the daemon task failed to start on its first instance; no previous revision to roll back to"
-		case now.Before(failAt.Add(x.step)):
-			return "ROLLBACK_IN_PROGRESS", 0, time.Time{}, "circuit breaker: the daemon task failed to start on its first instance"
-		default:
-			return "ROLLBACK_SUCCESSFUL", 0, failAt.Add(x.step), "circuit breaker: the daemon task failed to start on its first instance"
+	phases := x.timeline()
+	p := phases[0]
+	for _, q := range phases[1:] {
+		if q.from.After(now) {
+			break
 		}
+		p = q
 	}
-	n := min(x.instances, int(el/x.step))
-	done := x.createdAt.Add(time.Duration(x.instances) * x.step)
-	if !x.stoppedAt.IsZero() && x.stoppedAt.Before(done) && !now.Before(x.stoppedAt) {
-		return "STOPPED", min(x.instances, int(x.stoppedAt.Sub(x.createdAt)/x.step)), x.stoppedAt, x.stopReason
+	if p.rolling {
+		p.onTarget = min(x.instances, int(now.Sub(x.createdAt)/x.step))
 	}
-	if n >= x.instances {
-		return "SUCCESSFUL", x.instances, done, ""
-	}
-	return "IN_PROGRESS", n, time.Time{}, ""
+	return p.status, p.onTarget, p.ended, p.reason
 }
 
 // current is the revision the daemon runs on most instances at now, and the
@@ -114,69 +143,87 @@ func (dm *daemon) current(now time.Time) (*daemonRevision, *daemonDeployment) {
 	return rev, nil
 }
 
-func (x *daemonDeployment) revisionJSON(r *daemonRevision, running, draining int) obj {
+// revisionJSON renders what a deployment has of one revision at now.
+func (x *daemonDeployment) revisionJSON(r *daemonRevision, running, draining int) *wireDaemonDeploymentRevision {
 	if r == nil {
 		return nil
 	}
-	return obj{"arn": r.arn, "totalRunningInstanceCount": running, "totalDrainingInstanceCount": draining,
-		"totalWithoutDaemonInstanceCount": x.instances - running - draining,
-		"capacityProviders":               x.providerCounts(running)}
+	return &wireDaemonDeploymentRevision{Arn: r.arn, TotalRunningInstanceCount: running, TotalDrainingInstanceCount: draining,
+		TotalWithoutDaemonInstanceCount: x.instances - running - draining, CapacityProviders: x.providerCounts(running)}
 }
 
-func (x *daemonDeployment) providerCounts(running int) []any {
-	var out []any
-	for _, cp := range x.d.cps {
-		r := min(running, daemonInstancesPerProvider)
-		running -= r
-		out = append(out, obj{"arn": cp, "runningInstanceCount": r, "drainingInstanceCount": 0, "withoutDaemonInstanceCount": daemonInstancesPerProvider - r})
+func (x *daemonDeployment) providerCounts(running int) []wireDaemonDeploymentProv {
+	var out []wireDaemonDeploymentProv
+	for _, r := range spread(x.d.cps, running) {
+		out = append(out, wireDaemonDeploymentProv{Arn: r.arn, RunningInstanceCount: r.running, WithoutDaemonInstanceCount: daemonInstancesPerProvider - r.running})
 	}
 	return out
 }
 
+// providerShare is how many of a revision's tasks run on one capacity provider.
+type providerShare struct {
+	arn     string
+	running int
+}
+
+// spread fills the capacity providers in order, daemonInstancesPerProvider each.
+func spread(cps []string, running int) []providerShare {
+	var out []providerShare
+	for _, cp := range cps {
+		r := min(running, daemonInstancesPerProvider)
+		running -= r
+		out = append(out, providerShare{cp, r})
+	}
+	return out
+}
+
+// circuitBreaker is the deployment's DaemonCircuitBreaker for status st.
+func (x *daemonDeployment) circuitBreaker(st string) wireDaemonCircuitBreaker {
+	if x.target.crash && st != "IN_PROGRESS" {
+		return wireDaemonCircuitBreaker{Status: "TRIGGERED", Threshold: 1, FailureCount: 1}
+	}
+	return wireDaemonCircuitBreaker{Status: "MONITORING", Threshold: 1}
+}
+
 // JSON renders the DaemonDeployment at now.
-func (x *daemonDeployment) JSON(now time.Time) obj {
+func (x *daemonDeployment) JSON(now time.Time) wireDaemonDeployment {
 	st, n, ended, reason := x.phase(now)
-	o := obj{
-		"daemonDeploymentArn": x.arn, "clusterArn": x.d.clusterArn, "status": st, "createdAt": epoch(x.createdAt), "startedAt": epoch(x.createdAt),
-		"circuitBreaker": obj{"status": "MONITORING", "threshold": 1, "failureCount": 0},
-	}
-	if x.deploymentConfig != nil {
-		o["deploymentConfiguration"] = clone(x.deploymentConfig)
-	}
-	if reason != "" {
-		o["statusReason"] = reason
+	o := wireDaemonDeployment{
+		DaemonDeploymentArn: x.arn, ClusterArn: x.d.clusterArn, Status: st, StatusReason: reason,
+		CreatedAt: epoch(x.createdAt), StartedAt: epoch(x.createdAt),
+		CircuitBreaker: x.circuitBreaker(st), DeploymentConfiguration: x.deploymentConfig,
+		TargetDaemonRevision: x.revisionJSON(x.target, n, 0),
 	}
 	if !ended.IsZero() {
-		o["finishedAt"] = epoch(ended)
+		o.FinishedAt = epoch(ended)
 		if st == "STOPPED" {
-			o["stoppedAt"] = epoch(ended)
+			o.StoppedAt = epoch(ended)
 		}
 	}
-	if x.target.crash && st != "IN_PROGRESS" {
-		o["circuitBreaker"] = obj{"status": "TRIGGERED", "threshold": 1, "failureCount": 1}
-		if x.source != nil {
-			o["rollback"] = obj{"reason": reason, "rollbackTargetDaemonRevisionArn": x.source.arn, "startedAt": epoch(x.createdAt.Add(x.step))}
-		}
-	}
-	o["targetDaemonRevision"] = x.revisionJSON(x.target, n, 0)
 	if x.source != nil {
-		o["sourceDaemonRevisions"] = []any{x.revisionJSON(x.source, x.instances-n, 0)}
+		if x.target.crash && st != "IN_PROGRESS" {
+			o.Rollback = &wireDaemonRollback{Reason: reason, RollbackTargetDaemonRevisionArn: x.source.arn, StartedAt: epoch(x.createdAt.Add(x.step))}
+		}
+		o.SourceDaemonRevisions = []*wireDaemonDeploymentRevision{x.revisionJSON(x.source, x.instances-n, 0)}
 	}
 	return o
 }
 
-// JSON renders the DaemonDetail at now.
-func (dm *daemon) JSON(now time.Time) obj {
-	status := "ACTIVE"
+// status is the daemon's DaemonStatus.
+func (dm *daemon) status() string {
 	if !dm.deletedAt.IsZero() {
-		status = "DELETE_IN_PROGRESS"
+		return "DELETE_IN_PROGRESS"
 	}
-	o := obj{"daemonArn": dm.arn, "clusterArn": dm.clusterArn, "status": status, "createdAt": epoch(dm.createdAt), "updatedAt": epoch(dm.updatedAt)}
+	return "ACTIVE"
+}
+
+// JSON renders the DaemonDetail at now.
+func (dm *daemon) JSON(now time.Time) wireDaemonDetail {
+	o := wireDaemonDetail{DaemonArn: dm.arn, ClusterArn: dm.clusterArn, Status: dm.status(), CreatedAt: epoch(dm.createdAt), UpdatedAt: epoch(dm.updatedAt)}
 	if len(dm.deployments) > 0 {
-		o["deploymentArn"] = dm.deployments[len(dm.deployments)-1].arn
+		o.DeploymentArn = dm.deployments[len(dm.deployments)-1].arn
 	}
 	rev, inflight := dm.current(now)
-	var revs []any
 	total := len(dm.cps) * daemonInstancesPerProvider
 	if inflight != nil {
 		st, n, _, _ := inflight.phase(now)
@@ -184,28 +231,26 @@ func (dm *daemon) JSON(now time.Time) obj {
 			n = 0
 		}
 		if inflight.source != nil {
-			revs = append(revs, obj{"arn": inflight.source.arn, "totalRunningCount": total - n, "totalWithoutDaemonCount": 0, "capacityProviders": dm.providers(total - n)})
+			o.CurrentRevisions = append(o.CurrentRevisions, dm.revisionDetail(inflight.source, total-n))
 		}
-		revs = append(revs, obj{"arn": inflight.target.arn, "totalRunningCount": n, "totalWithoutDaemonCount": 0, "capacityProviders": dm.providers(n)})
+		o.CurrentRevisions = append(o.CurrentRevisions, dm.revisionDetail(inflight.target, n))
 	} else if rev != nil {
-		revs = append(revs, obj{"arn": rev.arn, "totalRunningCount": total, "totalWithoutDaemonCount": 0, "capacityProviders": dm.providers(total)})
-	}
-	if revs != nil {
-		o["currentRevisions"] = revs
+		o.CurrentRevisions = append(o.CurrentRevisions, dm.revisionDetail(rev, total))
 	}
 	return o
 }
 
+// revisionDetail is the DaemonRevisionDetail of r with running tasks.
+func (dm *daemon) revisionDetail(r *daemonRevision, running int) wireDaemonRevisionDetail {
+	return wireDaemonRevisionDetail{Arn: r.arn, TotalRunningCount: running, CapacityProviders: dm.providers(running)}
+}
+
 // JSON renders the DaemonRevision.
-func (r *daemonRevision) JSON(dm *daemon) obj {
-	o := obj{"daemonRevisionArn": r.arn, "daemonArn": dm.arn, "clusterArn": dm.clusterArn, "daemonTaskDefinitionArn": r.tdArn,
-		"createdAt": epoch(r.createdAt), "containerImages": clone(r.images)}
-	for _, k := range []string{"critical", "enableECSManagedTags", "enableExecuteCommand", "propagateTags"} {
-		if v, ok := r.attrs[k]; ok {
-			o[k] = clone(v)
-		}
-	}
-	return o
+func (r *daemonRevision) JSON(dm *daemon) wireDaemonRevision {
+	return wireDaemonRevision{DaemonRevisionArn: r.arn, DaemonArn: dm.arn, ClusterArn: dm.clusterArn, DaemonTaskDefinitionArn: r.tdArn,
+		CreatedAt: epoch(r.createdAt), ContainerImages: r.images,
+		Critical: r.settings.Critical, EnableECSManagedTags: r.settings.EnableECSManagedTags,
+		EnableExecuteCommand: r.settings.EnableExecuteCommand, PropagateTags: r.settings.PropagateTags}
 }
 
 func (s *daemonState) nextID() string {
@@ -214,12 +259,10 @@ func (s *daemonState) nextID() string {
 }
 
 // providers renders DaemonCapacityProvider counts for running tasks of a revision.
-func (dm *daemon) providers(running int) []any {
-	var out []any
-	for _, cp := range dm.cps {
-		r := min(running, daemonInstancesPerProvider)
-		running -= r
-		out = append(out, obj{"arn": cp, "runningCount": r, "withoutDaemonCount": 0})
+func (dm *daemon) providers(running int) []wireDaemonCapacityProv {
+	var out []wireDaemonCapacityProv
+	for _, r := range spread(dm.cps, running) {
+		out = append(out, wireDaemonCapacityProv{Arn: r.arn, RunningCount: r.running})
 	}
 	return out
 }

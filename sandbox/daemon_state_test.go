@@ -10,7 +10,7 @@ import (
 // there is nothing to roll back to; a newer deployment stops the one in flight.
 func TestDaemonDeploymentPhases(t *testing.T) {
 	T0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	dm := &daemon{cps: []any{"cp-a", "cp-b"}}
+	dm := &daemon{cps: []string{"cp-a", "cp-b"}}
 	good, bad := &daemonRevision{arn: "good"}, &daemonRevision{arn: "bad", crash: true}
 	step := 10 * time.Second
 	healthy := &daemonDeployment{d: dm, target: good, createdAt: T0, step: step, instances: 6}
@@ -45,15 +45,15 @@ func TestDaemonDeploymentPhases(t *testing.T) {
 // TestExpressMerge: an update keeps what it leaves out and a change of the
 // container needs a new task definition, a change of scaling does not.
 func TestExpressMerge(t *testing.T) {
-	old := expressDefaults(obj{"primaryContainer": obj{"image": "a:1"}, "cpu": "512"})
-	next := mergeExpress(old, obj{"scalingTarget": obj{"minTaskCount": 3}})
-	if str(next, "cpu") != "512" || str(sub(next, "primaryContainer"), "image") != "a:1" {
-		t.Errorf("merge lost members: %v", next)
+	old := expressDefaults(expressConfigMembers{PrimaryContainer: &expressContainer{Image: "a:1"}, CPU: "512"})
+	next := mergeExpress(old, expressConfigMembers{ScalingTarget: &expressScalingTarget{MinTaskCount: ptr(3)}})
+	if next.CPU != "512" || next.PrimaryContainer.Image != "a:1" || *next.ScalingTarget.MaxTaskCount != 20 {
+		t.Errorf("merge lost members: %+v", next)
 	}
 	if needsTaskDefinition(old, next) {
 		t.Error("a scaling change registered a task definition")
 	}
-	if !needsTaskDefinition(old, mergeExpress(old, obj{"primaryContainer": obj{"image": "a:2"}})) {
+	if !needsTaskDefinition(old, mergeExpress(old, expressConfigMembers{PrimaryContainer: &expressContainer{Image: "a:2"}})) {
 		t.Error("an image change did not register a task definition")
 	}
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,7 +50,7 @@ type schedRule struct {
 	anchor            time.Time // when the schedule was set (rate expressions count from it)
 	checked           time.Time // fires up to here have happened
 	next              time.Time // the first fire after checked (zero: never)
-	targets           []map[string]any
+	targets           []eventsTarget
 	// A Scheduler schedule's time zone, startedBy and dates (scheduler.go).
 	tz, startedBy     string
 	created, modified time.Time
@@ -78,51 +80,43 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, a *account,
 		rec := httptest.NewRecorder()
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		s.proxy.ServeHTTP(rec, r)
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+		relay(w, rec, rec.Body.Bytes(), false)
 		if rec.Code == http.StatusOK {
-			var req map[string]any
+			var req ruleName
 			_ = json.Unmarshal(body, &req)
-			name := str(req, "Name")
-			if name == "" {
-				name = str(req, "Rule")
-			}
-			s.indexRule(r.Context(), a, c.Region, name)
+			s.indexRule(r.Context(), a, c.Region, cmp.Or(req.Name, req.Rule))
 		}
 		return true
 	}
 	return false
 }
 
-// eventsCall sends one EventBridge request to moto.
-func (s *Server) eventsCall(ctx context.Context, a *account, region, op string, payload any) (map[string]any, bool) {
-	status, b, err := s.motoCall(ctx, a.id, region, "events", eventsTargetPrefix+op, payload)
-	if err != nil || status != http.StatusOK {
-		return nil, false
-	}
-	var out map[string]any
-	if json.Unmarshal(b, &out) != nil {
-		return nil, false
-	}
-	return out, true
+// eventsCall sends one EventBridge request to moto and decodes its answer into out.
+func (s *Server) eventsCall(ctx context.Context, a *account, region, op string, payload, out any) bool {
+	return s.motoJSON(ctx, a, region, "events", eventsTargetPrefix+op, payload, out)
+}
+
+// motoJSON sends one JSON-protocol request to moto and decodes a successful
+// answer into out.
+func (s *Server) motoJSON(ctx context.Context, a *account, region, service, target string, payload, out any) bool {
+	status, b, err := s.motoCall(ctx, a.id, region, service, target, payload)
+	return err == nil && status == http.StatusOK && json.Unmarshal(b, out) == nil
 }
 
 // indexRule refreshes the index entry of one rule from moto.
 func (s *Server) indexRule(ctx context.Context, a *account, region, name string) {
 	es := a.eventsState()
-	rule, ok := s.eventsCall(ctx, a, region, "DescribeRule", map[string]any{"Name": name})
-	var targets map[string]any
+	var rule describeRuleAnswer
+	var targets listTargetsAnswer
+	ok := s.eventsCall(ctx, a, region, "DescribeRule", describeRuleRequest{name}, &rule)
 	if ok {
-		targets, _ = s.eventsCall(ctx, a, region, "ListTargetsByRule", map[string]any{"Rule": name, "Limit": 100})
+		s.eventsCall(ctx, a, region, "ListTargetsByRule", listTargetsRequest{Rule: name, Limit: 100}, &targets)
 	}
 	now := a.clock.Now()
 	es.mu.Lock()
 	defer es.mu.Unlock()
 	key := region + "|" + name
-	if !ok || str(rule, "ScheduleExpression") == "" {
+	if !ok || rule.ScheduleExpression == "" {
 		delete(es.rules, key)
 		return
 	}
@@ -131,22 +125,17 @@ func (s *Server) indexRule(ctx context.Context, a *account, region, name string)
 		sr = &schedRule{region: region, name: name, anchor: now, checked: now}
 		es.rules[key] = sr
 	}
-	enabled := str(rule, "State") == "ENABLED"
-	if expr := str(rule, "ScheduleExpression"); expr != sr.expr {
+	enabled := rule.State == "ENABLED"
+	if rule.ScheduleExpression != sr.expr {
 		// A new schedule starts now; nothing before it fires.
-		sr.expr, sr.anchor, sr.checked = expr, now, now
+		sr.expr, sr.anchor, sr.checked = rule.ScheduleExpression, now, now
 	}
 	if enabled && !sr.enabled {
 		sr.checked = now
 	}
-	sr.enabled, sr.arn = enabled, str(rule, "Arn")
+	sr.enabled, sr.arn = enabled, rule.Arn
 	sr.next = nextFire(sr.expr, sr.anchor, sr.checked)
-	sr.targets = nil
-	for _, t := range list(targets, "Targets") {
-		if m, ok := t.(map[string]any); ok {
-			sr.targets = append(sr.targets, m)
-		}
-	}
+	sr.targets = targets.Targets
 }
 
 // fireRules starts the tasks of every enabled rule of the region that fell due
@@ -225,67 +214,69 @@ func nextFire(expr string, anchor, t time.Time) time.Time {
 	return c.Next(t.UTC().Truncate(time.Minute).Add(time.Minute))
 }
 
-// invoke runs one target of a rule at moment at, with the proxy's RunTask.
-func (s *Server) invoke(ctx context.Context, a *account, sr *schedRule, target map[string]any, at, now time.Time) {
-	ep := sub(target, "EcsParameters")
+// runTaskRequest is the RunTask request of a target: its EcsParameters, its Input
+// as the task overrides, startedBy the rule's (or the schedule's).
+func (sr *schedRule) runTaskRequest(target eventsTarget) (eventsRunTask, bool) {
+	ep := target.EcsParameters
 	if ep == nil {
-		return
+		return eventsRunTask{}, false
 	}
-	req := map[string]any{
-		"cluster":        str(target, "Arn"),
-		"taskDefinition": str(ep, "TaskDefinitionArn"),
-		"startedBy":      "events-rule/" + sr.name,
+	req := eventsRunTask{
+		Cluster: target.Arn, TaskDefinition: ep.TaskDefinitionArn, StartedBy: cmp.Or(sr.startedBy, "events-rule/"+sr.name),
+		Count: ep.TaskCount, LaunchType: ep.LaunchType, PlatformVersion: ep.PlatformVersion, Group: ep.Group, PropagateTags: ep.PropagateTags,
+		CapacityProviderStrategy: ep.CapacityProviderStrategy,
 	}
-	if sr.startedBy != "" {
-		req["startedBy"] = sr.startedBy
+	if nc := ep.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
+		vpc := nc.AwsvpcConfiguration
+		req.NetworkConfiguration = &runTaskNetwork{runTaskAwsvpc{Subnets: vpc.Subnets, SecurityGroups: vpc.SecurityGroups, AssignPublicIP: vpc.AssignPublicIP}}
 	}
-	if n, ok := num(ep, "TaskCount"); ok {
-		req["count"] = n
-	}
-	for from, to := range map[string]string{"LaunchType": "launchType", "PlatformVersion": "platformVersion", "Group": "group", "PropagateTags": "propagateTags"} {
-		if v := str(ep, from); v != "" {
-			req[to] = v
-		}
-	}
-	var cps []any
-	for _, c := range list(ep, "CapacityProviderStrategy") {
-		m, _ := c.(map[string]any)
-		cps = append(cps, map[string]any{"capacityProvider": str(m, "capacityProvider"), "base": m["base"], "weight": m["weight"]})
-	}
-	if len(cps) > 0 {
-		req["capacityProviderStrategy"] = cps
-	}
-	if vpc := sub(sub(ep, "NetworkConfiguration"), "awsvpcConfiguration"); vpc != nil {
-		nc := map[string]any{"subnets": vpc["Subnets"]}
-		if sg := vpc["SecurityGroups"]; sg != nil {
-			nc["securityGroups"] = sg
-		}
-		if ip := str(vpc, "AssignPublicIp"); ip != "" {
-			nc["assignPublicIp"] = ip
-		}
-		req["networkConfiguration"] = map[string]any{"awsvpcConfiguration": nc}
-	}
-	if in := str(target, "Input"); in != "" {
+	if target.Input != "" {
 		var ov map[string]any
-		if json.Unmarshal([]byte(in), &ov) == nil {
+		if json.Unmarshal([]byte(target.Input), &ov) == nil {
 			if ov["containerOverrides"] == nil {
 				delete(ov, "containerOverrides")
 			}
-			req["overrides"] = ov
+			req.Overrides = ov
 		}
+	}
+	return req, true
+}
+
+// invoke runs one target of a rule at moment at, with the proxy's RunTask.
+func (s *Server) invoke(ctx context.Context, a *account, sr *schedRule, target eventsTarget, at, now time.Time) {
+	req, ok := sr.runTaskRequest(target)
+	if !ok {
+		return
 	}
 	body, _ := json.Marshal(req)
 	rec := httptest.NewRecorder()
 	e := &ecsCall{s: s, a: a, body: body, ctx: ctx, w: rec,
 		c: call{Service: "ecs", Operation: "RunTask", Target: ecsTargetPrefix + "RunTask", Region: sr.region, Account: a.id, Protocol: protoJSON}}
 	e.runTask()
-	var out map[string]any
+	var out runTaskAnswer
 	_ = json.Unmarshal(rec.Body.Bytes(), &out)
-	shift := at.Sub(now)
+	a.backdate(out, at.Sub(now))
+	code, msg := "", ""
+	switch {
+	case rec.Code != http.StatusOK:
+		code, msg = out.Type, out.Message
+	case len(out.Failures) > 0:
+		code, msg = "ECS_TASK_PLACEMENT_FAILED", out.Failures[0].Reason
+	default:
+		return
+	}
+	if target.DeadLetterConfig != nil && target.DeadLetterConfig.Arn != "" {
+		s.deadLetter(ctx, a, sr, target, target.DeadLetterConfig.Arn, code, msg, at)
+	}
+}
+
+// backdate moves the times of the tasks an invocation started by shift: they
+// started at the due moment, not at the request that noticed it.
+func (a *account) backdate(out runTaskAnswer, shift time.Duration) {
 	a.mu.Lock()
-	for _, t := range list(out, "tasks") {
-		m, _ := t.(map[string]any)
-		if tk := a.tasks[str(m, "taskArn")]; tk != nil {
+	defer a.mu.Unlock()
+	for _, t := range out.Tasks {
+		if tk := a.tasks[t.TaskArn]; tk != nil {
 			for _, p := range []*time.Time{&tk.createdAt, &tk.pendingAt, &tk.runningAt, &tk.exitAt, &tk.stopAt} {
 				if !p.IsZero() {
 					*p = p.Add(shift)
@@ -293,44 +284,24 @@ func (s *Server) invoke(ctx context.Context, a *account, sr *schedRule, target m
 			}
 		}
 	}
-	a.mu.Unlock()
-	code, msg := "", ""
-	switch {
-	case rec.Code != http.StatusOK:
-		code, msg = str(out, "__type"), str(out, "message")
-	case len(list(out, "failures")) > 0:
-		f, _ := list(out, "failures")[0].(map[string]any)
-		code, msg = "ECS_TASK_PLACEMENT_FAILED", str(f, "reason")
-	default:
-		return
-	}
-	if dlq := str(sub(target, "DeadLetterConfig"), "Arn"); dlq != "" {
-		s.deadLetter(ctx, a, sr, target, dlq, code, msg, at)
-	}
 }
 
 // deadLetter sends the undelivered event to the target's queue, with EventBridge's
 // message attributes (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE).
-func (s *Server) deadLetter(ctx context.Context, a *account, sr *schedRule, target map[string]any, dlq, code, msg string, at time.Time) {
-	queue := dlq[strings.LastIndexByte(dlq, ':')+1:]
-	status, b, err := s.motoCall(ctx, a.id, sr.region, "sqs", "AmazonSQS.GetQueueUrl", map[string]any{"QueueName": queue})
-	if err != nil || status != http.StatusOK {
+func (s *Server) deadLetter(ctx context.Context, a *account, sr *schedRule, target eventsTarget, dlq, code, msg string, at time.Time) {
+	var q getQueueURLAnswer
+	if !s.motoJSON(ctx, a, sr.region, "sqs", "AmazonSQS.GetQueueUrl", getQueueURLRequest{dlq[strings.LastIndexByte(dlq, ':')+1:]}, &q) {
 		return
 	}
-	var q map[string]any
-	if json.Unmarshal(b, &q) != nil {
-		return
-	}
-	event, _ := json.Marshal(map[string]any{
-		"version": "0", "id": a.uuid(), "detail-type": "Scheduled Event", "source": "aws.events",
-		"account": a.id, "time": at.UTC().Format(time.RFC3339), "region": sr.region,
-		"resources": []string{sr.arn}, "detail": map[string]any{},
+	event, _ := json.Marshal(scheduledEvent{
+		Version: "0", ID: a.uuid(), DetailType: "Scheduled Event", Source: "aws.events",
+		Account: a.id, Time: at.UTC().Format(time.RFC3339), Region: sr.region, Resources: []string{sr.arn},
 	})
-	attr := func(v string) map[string]any { return map[string]any{"DataType": "String", "StringValue": v} }
-	_, _, _ = s.motoCall(ctx, a.id, sr.region, "sqs", "AmazonSQS.SendMessage", map[string]any{
-		"QueueUrl": str(q, "QueueUrl"), "MessageBody": string(event),
-		"MessageAttributes": map[string]any{
-			"RULE_ARN": attr(sr.arn), "TARGET_ARN": attr(str(target, "Arn")),
+	attr := func(v string) sqsStringAttr { return sqsStringAttr{DataType: "String", StringValue: v} }
+	_, _, _ = s.motoCall(ctx, a.id, sr.region, "sqs", "AmazonSQS.SendMessage", sendMessageRequest{
+		QueueURL: q.QueueURL, MessageBody: string(event),
+		MessageAttributes: map[string]sqsStringAttr{
+			"RULE_ARN": attr(sr.arn), "TARGET_ARN": attr(target.Arn),
 			"ERROR_CODE": attr(code), "ERROR_MESSAGE": attr(msg),
 		},
 	})
@@ -340,80 +311,67 @@ func (s *Server) deadLetter(ctx context.Context, a *account, sr *schedRule, targ
 // queries on AWS::Events::Rule (what ecschedule's prune asks), from moto's rules
 // and their tags.
 func (s *Server) searchResources(w http.ResponseWriter, ctx context.Context, a *account, c call, body []byte) {
-	var req struct {
-		ResourceQuery struct {
-			Type  string
-			Query string
-		}
-	}
 	reply := func(status int, v any) {
 		b, _ := json.Marshal(v)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_, _ = w.Write(b)
 	}
-	var q struct {
-		ResourceTypeFilters []string
-		TagFilters          []struct {
-			Key    string
-			Values []string
-		}
-	}
+	var req searchResourcesRequest
+	var q tagFiltersQuery
 	if json.Unmarshal(body, &req) != nil || req.ResourceQuery.Type != "TAG_FILTERS_1_0" || json.Unmarshal([]byte(req.ResourceQuery.Query), &q) != nil {
 		w.Header().Set("X-Amzn-ErrorType", "BadRequestException")
-		reply(http.StatusBadRequest, map[string]string{"Message": "sandbox: only TAG_FILTERS_1_0 queries are supported"})
+		reply(http.StatusBadRequest, wireRGError{"sandbox: only TAG_FILTERS_1_0 queries are supported"})
 		return
 	}
-	ids := []any{}
-	wantRules := len(q.ResourceTypeFilters) == 0
-	for _, t := range q.ResourceTypeFilters {
-		if t == "AWS::Events::Rule" || t == "AWS::AllSupported" {
-			wantRules = true
-		}
+	out := wireSearchResources{ResourceIdentifiers: []wireResourceIdentifier{}, QueryErrors: []any{}}
+	if !q.wantsRules() {
+		reply(http.StatusOK, out)
+		return
 	}
-	if wantRules {
-		var token any
-		for {
-			page, ok := s.eventsCall(ctx, a, c.Region, "ListRules", map[string]any{"NextToken": token, "Limit": 100})
-			if !ok {
-				break
-			}
-			for _, r := range list(page, "Rules") {
-				m, _ := r.(map[string]any)
-				arn := str(m, "Arn")
-				tags, _ := s.eventsCall(ctx, a, c.Region, "ListTagsForResource", map[string]any{"ResourceARN": arn})
-				have := map[string]string{}
-				for _, t := range list(tags, "Tags") {
-					tm, _ := t.(map[string]any)
-					have[str(tm, "Key")] = str(tm, "Value")
-				}
-				match := true
-				for _, f := range q.TagFilters {
-					v, ok := have[f.Key]
-					if !ok || (len(f.Values) > 0 && !containsString(f.Values, v)) {
-						match = false
-					}
-				}
-				if match {
-					ids = append(ids, map[string]any{"ResourceArn": arn, "ResourceType": "AWS::Events::Rule"})
-				}
-			}
-			if str(page, "NextToken") == "" {
-				break
-			}
-			token = str(page, "NextToken")
+	var token *string
+	for {
+		var page listRulesAnswer
+		if !s.eventsCall(ctx, a, c.Region, "ListRules", listRulesRequest{NextToken: token, Limit: 100}, &page) {
+			break
 		}
+		for _, r := range page.Rules {
+			var tags listTagsAnswer
+			s.eventsCall(ctx, a, c.Region, "ListTagsForResource", listTagsRequest{r.Arn}, &tags)
+			have := map[string]string{}
+			for _, t := range tags.Tags {
+				have[t.Key] = t.Value
+			}
+			if q.matches(have) {
+				out.ResourceIdentifiers = append(out.ResourceIdentifiers, wireResourceIdentifier{ResourceArn: r.Arn, ResourceType: "AWS::Events::Rule"})
+			}
+		}
+		if page.NextToken == "" {
+			break
+		}
+		token = &page.NextToken
 	}
-	reply(http.StatusOK, map[string]any{"ResourceIdentifiers": ids, "QueryErrors": []any{}})
+	reply(http.StatusOK, out)
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
+// wantsRules reports whether the query's resource types take in rules.
+func (q tagFiltersQuery) wantsRules() bool {
+	want := len(q.ResourceTypeFilters) == 0
+	for _, t := range q.ResourceTypeFilters {
+		want = want || t == "AWS::Events::Rule" || t == "AWS::AllSupported"
+	}
+	return want
+}
+
+// matches reports whether tags pass every tag filter of the query.
+func (q tagFiltersQuery) matches(tags map[string]string) bool {
+	for _, f := range q.TagFilters {
+		v, ok := tags[f.Key]
+		if !ok || (len(f.Values) > 0 && !slices.Contains(f.Values, v)) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // String describes a scheduled rule (debugging).

@@ -6,12 +6,13 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // internal runs one of the proxy's own ECS handlers (or moto, when the proxy has
 // none) for a request the sandbox makes itself, e.g. the CreateService behind
 // CreateExpressGatewayService. It is not counted as a client call.
-func (e *ecsCall) internal(op string, req obj) (obj, error) {
+func (e *ecsCall) internal(op string, req any) (obj, error) {
 	body, err := marshal(req)
 	if err != nil {
 		return nil, err
@@ -91,60 +92,52 @@ func (e *ecsCall) vpcOf(subnet string) string {
 	return ""
 }
 
-func (e *ecsCall) findExpress(arn string) *expressService {
+// liveExpress finds the Express Mode service a request names, or answers that
+// there is none (a deleted one only when deleted is true).
+func (e *ecsCall) liveExpress(arn string, deleted bool) *expressService {
 	e.a.mu.Lock()
-	defer e.a.mu.Unlock()
-	return e.a.express[arn]
+	x := e.a.express[arn]
+	e.a.mu.Unlock()
+	if x == nil || (x.deleted && !deleted) {
+		e.failf("ResourceNotFoundException", "express gateway service %s not found", arn)
+		return nil
+	}
+	return x
 }
 
-// createExpressGatewayService creates the managed load balancer, target group and
-// listener in ELBv2, the service's task definition and the ECS service behind them,
-// whose first deployment then progresses on the sandbox clock like any service's.
-func (e *ecsCall) createExpressGatewayService() {
-	req, ok := e.request()
-	if !ok {
-		return
+// decode decodes the request into a typed value, or answers that it cannot.
+func (e *ecsCall) decode(v any) bool {
+	if err := decodeInto(e.body, v); err != nil {
+		e.fail("SerializationException", "sandbox: "+err.Error())
+		return false
 	}
-	name, cluster := str(req, "serviceName"), lastSegment(str(req, "cluster"), "default")
-	if name == "" {
-		name = "express-" + e.a.hex(8)
-	}
-	if str(req, "infrastructureRoleArn") == "" {
-		e.fail("InvalidParameterException", "infrastructureRoleArn is required")
-		return
-	}
-	if str(sub(req, "primaryContainer"), "image") == "" && str(req, "taskDefinitionArn") == "" {
-		e.fail("InvalidParameterException", "primaryContainer.image is required")
-		return
-	}
-	f := obj{}
-	for _, k := range expressConfigFields {
-		if v, ok := req[k]; ok && v != nil {
-			f[k] = clone(v)
-		}
-	}
-	f = expressDefaults(f)
-	var subnets, sgs []string
-	vpc := ""
-	if nc := sub(f, "networkConfiguration"); nc != nil {
-		for _, v := range list(nc, "subnets") {
-			subnets = append(subnets, fmt.Sprint(v))
-		}
-		for _, v := range list(nc, "securityGroups") {
-			sgs = append(sgs, fmt.Sprint(v))
-		}
+	return true
+}
+
+// expressNetwork is the subnets, security groups and VPC of a configuration: the
+// default VPC's when it names no subnets.
+func (e *ecsCall) expressNetwork(f expressConfigMembers) (subnets, sgs []string, vpc string, err error) {
+	if nc := f.NetworkConfiguration; nc != nil {
+		subnets, sgs = nc.Subnets, nc.SecurityGroups
 		if len(subnets) > 0 {
 			vpc = e.vpcOf(subnets[0])
 		}
 	}
 	if len(subnets) == 0 {
-		var err error
-		if subnets, vpc, err = e.defaultSubnets(); err != nil {
-			e.fail("ServerException", "sandbox: "+err.Error())
-			return
-		}
+		subnets, vpc, err = e.defaultSubnets()
 	}
-	id := e.a.hex(12)
+	return subnets, sgs, vpc, err
+}
+
+// expressLoadBalancerArns are the load balancer, target group and listener ECS manages
+// for an Express Mode service.
+type expressLoadBalancerArns struct{ lb, tg, listener string }
+
+// createManagedLoadBalancer creates them in ELBv2 (moto). ECS listens on HTTPS 443
+// with a managed certificate; the sandbox has no ACM, so its listener is HTTP 80
+// with the same forward action.
+func (e *ecsCall) createManagedLoadBalancer(id string, subnets, sgs []string, vpc string, port int, healthCheckPath string) (expressLoadBalancerArns, error) {
+	var out expressLoadBalancerArns
 	lbForm := url.Values{"Action": {"CreateLoadBalancer"}, "Name": {"ecs-express-" + id[:8]}}
 	for i, s := range subnets {
 		lbForm.Set(fmt.Sprintf("Subnets.member.%d", i+1), s)
@@ -152,174 +145,195 @@ func (e *ecsCall) createExpressGatewayService() {
 	for i, s := range sgs {
 		lbForm.Set(fmt.Sprintf("SecurityGroups.member.%d", i+1), s)
 	}
-	lb, err := e.elb(lbForm, `<LoadBalancerArn>([^<]+)</LoadBalancerArn>`)
-	if err != nil {
-		e.fail("InvalidParameterException", "sandbox: managed load balancer: "+err.Error())
+	var err error
+	if out.lb, err = e.elb(lbForm, `<LoadBalancerArn>([^<]+)</LoadBalancerArn>`); err != nil {
+		return out, fmt.Errorf("managed load balancer: %w", err)
+	}
+	if out.tg, err = e.elb(url.Values{"Action": {"CreateTargetGroup"}, "Name": {"ecs-express-tg-" + id[:8]}, "Protocol": {"HTTP"},
+		"Port": {fmt.Sprint(port)}, "VpcId": {vpc}, "TargetType": {"ip"}, "HealthCheckPath": {healthCheckPath}},
+		`<TargetGroupArn>([^<]+)</TargetGroupArn>`); err != nil {
+		return out, fmt.Errorf("managed target group: %w", err)
+	}
+	if out.listener, err = e.elb(url.Values{"Action": {"CreateListener"}, "LoadBalancerArn": {out.lb}, "Protocol": {"HTTP"}, "Port": {"80"},
+		"DefaultActions.member.1.Type": {"forward"}, "DefaultActions.member.1.TargetGroupArn": {out.tg}}, `<ListenerArn>([^<]+)</ListenerArn>`); err != nil {
+		return out, fmt.Errorf("managed listener: %w", err)
+	}
+	return out, nil
+}
+
+// registerExpressTaskDefinition registers the task definition of configuration f
+// and returns its ARN.
+func (e *ecsCall) registerExpressTaskDefinition(family string, f expressConfigMembers) (string, error) {
+	reg, err := e.internal("RegisterTaskDefinition", expressTaskDefinition(family, f))
+	return str(sub(reg, "taskDefinition"), "taskDefinitionArn"), err
+}
+
+// expressDeployment is how Express Mode deploys: with the circuit breaker and
+// rollback on.
+var expressDeployment = expressDeploymentConf{expressCircuitBreaker{Enable: true, Rollback: true}}
+
+// missing names what CreateExpressGatewayService requires and the request lacks.
+func (req createExpressRequest) missing() string {
+	switch {
+	case req.InfrastructureRoleArn == "":
+		return "infrastructureRoleArn is required"
+	case (req.PrimaryContainer == nil || req.PrimaryContainer.Image == "") && req.TaskDefinitionArn == "":
+		return "primaryContainer.image is required"
+	}
+	return ""
+}
+
+// createExpressGatewayService creates the managed load balancer, target group and
+// listener in ELBv2, the service's task definition and the ECS service behind them,
+// whose first deployment then progresses on the sandbox clock like any service's.
+func (e *ecsCall) createExpressGatewayService() {
+	var req createExpressRequest
+	if !e.decode(&req) {
 		return
 	}
-	port, _ := num(sub(f, "primaryContainer"), "containerPort")
-	tg, err := e.elb(url.Values{"Action": {"CreateTargetGroup"}, "Name": {"ecs-express-tg-" + id[:8]}, "Protocol": {"HTTP"},
-		"Port": {fmt.Sprint(port)}, "VpcId": {vpc}, "TargetType": {"ip"}, "HealthCheckPath": {str(f, "healthCheckPath")}},
-		`<TargetGroupArn>([^<]+)</TargetGroupArn>`)
-	if err != nil {
-		e.fail("InvalidParameterException", "sandbox: managed target group: "+err.Error())
+	name, cluster := req.ServiceName, lastSegment(req.Cluster, "default")
+	if name == "" {
+		name = "express-" + e.a.hex(8)
+	}
+	if msg := req.missing(); msg != "" {
+		e.fail("InvalidParameterException", msg)
 		return
 	}
-	// ECS listens on HTTPS 443 with a managed certificate; the sandbox has no ACM, so
-	// its listener is HTTP 80 with the same forward action.
-	listener, err := e.elb(url.Values{"Action": {"CreateListener"}, "LoadBalancerArn": {lb}, "Protocol": {"HTTP"}, "Port": {"80"},
-		"DefaultActions.member.1.Type": {"forward"}, "DefaultActions.member.1.TargetGroupArn": {tg}}, `<ListenerArn>([^<]+)</ListenerArn>`)
+	f := expressDefaults(req.expressConfigMembers)
+	subnets, sgs, vpc, err := e.expressNetwork(f)
 	if err != nil {
-		e.fail("InvalidParameterException", "sandbox: managed listener: "+err.Error())
+		e.fail("ServerException", "sandbox: "+err.Error())
 		return
 	}
-	tdArn := str(req, "taskDefinitionArn")
+	id := e.a.hex(12)
+	port := *f.PrimaryContainer.ContainerPort
+	lb, err := e.createManagedLoadBalancer(id, subnets, sgs, vpc, port, f.HealthCheckPath)
+	if err != nil {
+		e.fail("InvalidParameterException", "sandbox: "+err.Error())
+		return
+	}
+	tdArn := req.TaskDefinitionArn
 	if tdArn == "" {
-		reg, err := e.internal("RegisterTaskDefinition", expressTaskDefinition(cluster+"-"+name, f))
-		if err != nil {
+		if tdArn, err = e.registerExpressTaskDefinition(cluster+"-"+name, f); err != nil {
 			e.fail("InvalidParameterException", err.Error())
 			return
 		}
-		tdArn = str(sub(reg, "taskDefinition"), "taskDefinitionArn")
 	}
-	minTasks, _ := num(sub(f, "scalingTarget"), "minTaskCount")
-	netw := obj{"subnets": toAny(subnets), "assignPublicIp": "ENABLED"}
-	if len(sgs) > 0 {
-		netw["securityGroups"] = toAny(sgs)
-	}
-	svcReq := obj{
-		"cluster": cluster, "serviceName": name, "taskDefinition": tdArn, "desiredCount": minTasks, "launchType": "FARGATE",
-		"networkConfiguration": obj{"awsvpcConfiguration": netw},
-		"loadBalancers":        []any{obj{"targetGroupArn": tg, "containerName": "Main", "containerPort": port}},
-		// Express Mode deploys with the circuit breaker and rollback on.
-		"deploymentConfiguration": obj{"deploymentCircuitBreaker": obj{"enable": true, "rollback": true}},
-	}
-	if tags := list(req, "tags"); len(tags) > 0 {
-		svcReq["tags"] = clone(tags)
-	}
-	created, err := e.internal("CreateService", svcReq)
+	created, err := e.internal("CreateService", expressCreateService{
+		Cluster: cluster, ServiceName: name, TaskDefinition: tdArn, DesiredCount: *f.ScalingTarget.MinTaskCount, LaunchType: "FARGATE",
+		NetworkConfiguration:    expressServiceNetwork{expressAwsvpc{Subnets: subnets, SecurityGroups: sgs, AssignPublicIP: "ENABLED"}},
+		LoadBalancers:           []expressLoadBalancer{{TargetGroupArn: lb.tg, ContainerName: "Main", ContainerPort: port}},
+		DeploymentConfiguration: expressDeployment, Tags: req.Tags,
+	})
 	if err != nil {
-		_, _ = e.elb(url.Values{"Action": {"DeleteLoadBalancer"}, "LoadBalancerArn": {lb}}, "")
+		_, _ = e.elb(url.Values{"Action": {"DeleteLoadBalancer"}, "LoadBalancerArn": {lb.lb}}, "")
 		e.fail("InvalidParameterException", err.Error())
 		return
 	}
 	svc := sub(created, "service")
-	a := e.a
-	a.mu.Lock()
-	T := a.clock.Now()
 	x := &expressService{
 		arn: str(svc, "serviceArn"), name: name, cluster: str(svc, "clusterArn"), region: e.c.Region,
-		infraRole: str(req, "infrastructureRoleArn"), createdAt: T, updatedAt: T, tags: list(req, "tags"),
-		lbArn: lb, tgArn: tg, listenerArn: listener, endpoint: expressEndpoint(name, id, e.c.Region),
+		infraRole: req.InfrastructureRoleArn, tags: req.Tags,
+		lbArn: lb.lb, tgArn: lb.tg, listenerArn: lb.listener, endpoint: expressEndpoint(name, id, e.c.Region),
 	}
-	rev := ""
-	if s := a.services[serviceKey(e.c.Region, cluster, name)]; s != nil {
+	e.ok(wireExpressAnswer{e.a.addExpress(x, f, tdArn)})
+}
+
+// addExpress records a new Express Mode service, whose ECS service ECS now
+// manages, with its first configuration, and renders it.
+func (a *account) addExpress(x *expressService, f expressConfigMembers, tdArn string) wireExpressService {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	T := a.clock.Now()
+	x.createdAt, x.updatedAt = T, T
+	if s := a.services[serviceKey(x.region, lastSegment(x.cluster, "default"), x.name)]; s != nil {
 		s.attrs["resourceManagementType"] = "ECS"
-		if P := s.primary(T); P != nil {
-			rev = s.revisionArn(P)
-		}
 	}
-	x.configs = []expressConfig{{at: T, fields: f, taskDef: tdArn, revisionArn: rev}}
+	x.configs = []expressConfig{{at: T, fields: f, taskDef: tdArn, revisionArn: x.primaryRevision(a, T)}}
 	if a.express == nil {
 		a.express = map[string]*expressService{}
 	}
 	a.express[x.arn] = x
-	out := x.JSON()
-	a.mu.Unlock()
-	e.ok(obj{"service": out})
+	return x.JSON()
 }
 
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
+// primaryRevision is the service revision of the ECS service's primary
+// deployment at T ("" when there is none). The account is locked.
+func (x *expressService) primaryRevision(a *account, T time.Time) string {
+	if s := a.services[serviceKey(x.region, lastSegment(x.cluster, "default"), x.name)]; s != nil {
+		if P := s.primary(T); P != nil {
+			return s.revisionArn(P)
+		}
 	}
-	return out
+	return ""
 }
 
 func (e *ecsCall) describeExpressGatewayService() {
-	req, ok := e.request()
-	if !ok {
+	var req expressRef
+	if !e.decode(&req) {
 		return
 	}
-	x := e.findExpress(str(req, "serviceArn"))
-	if x == nil {
-		e.failf("ResourceNotFoundException", "express gateway service %s not found", str(req, "serviceArn"))
-		return
+	if x := e.liveExpress(req.ServiceArn, true); x != nil {
+		e.a.mu.Lock()
+		defer e.a.mu.Unlock()
+		e.ok(wireExpressAnswer{x.JSON()})
 	}
-	e.a.mu.Lock()
-	out := x.JSON()
-	e.a.mu.Unlock()
-	e.ok(obj{"service": out})
 }
 
 // updateExpressGatewayService merges the request into the active configuration,
 // registers a new task definition when the task changes and updates the ECS
 // service, which starts a deployment the clock then moves.
 func (e *ecsCall) updateExpressGatewayService() {
-	req, ok := e.request()
-	if !ok {
+	var req updateExpressRequest
+	if !e.decode(&req) {
 		return
 	}
-	x := e.findExpress(str(req, "serviceArn"))
-	if x == nil || x.deleted {
-		e.failf("ResourceNotFoundException", "express gateway service %s not found", str(req, "serviceArn"))
+	x := e.liveExpress(req.ServiceArn, false)
+	if x == nil {
 		return
 	}
 	e.a.mu.Lock()
 	old := x.configs[0]
 	e.a.mu.Unlock()
-	f := mergeExpress(old.fields, req)
+	f := mergeExpress(old.fields, req.expressConfigMembers)
 	tdArn := old.taskDef
-	if v := str(req, "taskDefinitionArn"); v != "" {
-		tdArn = v
+	if req.TaskDefinitionArn != "" {
+		tdArn = req.TaskDefinitionArn
 	} else if needsTaskDefinition(old.fields, f) {
-		reg, err := e.internal("RegisterTaskDefinition", expressTaskDefinition(lastSegment(x.cluster, "default")+"-"+x.name, f))
-		if err != nil {
+		var err error
+		if tdArn, err = e.registerExpressTaskDefinition(lastSegment(x.cluster, "default")+"-"+x.name, f); err != nil {
 			e.fail("InvalidParameterException", err.Error())
 			return
 		}
-		tdArn = str(sub(reg, "taskDefinition"), "taskDefinitionArn")
 	}
-	minTasks, _ := num(sub(f, "scalingTarget"), "minTaskCount")
-	upd := obj{"cluster": x.cluster, "service": x.name, "taskDefinition": tdArn, "desiredCount": minTasks}
-	if canon(old.fields) == canon(f) && tdArn == old.taskDef {
-		upd["forceNewDeployment"] = true // an update always deploys
-	}
+	upd := expressUpdateService{Cluster: x.cluster, Service: x.name, TaskDefinition: tdArn, DesiredCount: *f.ScalingTarget.MinTaskCount,
+		ForceNewDeployment: canon(old.fields) == canon(f) && tdArn == old.taskDef} // an update always deploys
 	if _, err := e.internal("UpdateService", upd); err != nil {
 		e.fail("InvalidParameterException", err.Error())
 		return
 	}
 	a := e.a
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	T := a.clock.Now()
-	rev := ""
-	if s := a.services[serviceKey(x.region, lastSegment(x.cluster, "default"), x.name)]; s != nil {
-		if P := s.primary(T); P != nil {
-			rev = s.revisionArn(P)
-		}
-	}
-	x.configs = append([]expressConfig{{at: T, fields: f, taskDef: tdArn, revisionArn: rev}}, x.configs...)
+	x.configs = append([]expressConfig{{at: T, fields: f, taskDef: tdArn, revisionArn: x.primaryRevision(a, T)}}, x.configs...)
 	x.updatedAt = T
-	out := obj{"serviceArn": x.arn, "serviceName": x.name, "cluster": x.cluster, "status": x.status(),
-		"targetConfiguration": x.configJSON(x.configs[0]), "createdAt": epoch(x.createdAt), "updatedAt": epoch(T)}
-	a.mu.Unlock()
-	e.ok(obj{"service": out})
+	e.ok(wireExpressUpdated{wireUpdatedExpressService{ServiceArn: x.arn, ServiceName: x.name, Cluster: x.cluster, Status: x.status(),
+		TargetConfiguration: x.configJSON(x.configs[0]), CreatedAt: epoch(x.createdAt), UpdatedAt: epoch(T)}})
 }
 
 // deleteExpressGatewayService deletes the ECS service (its tasks drain) and the
 // managed load balancer.
 func (e *ecsCall) deleteExpressGatewayService() {
-	req, ok := e.request()
-	if !ok {
+	var req expressRef
+	if !e.decode(&req) {
 		return
 	}
-	x := e.findExpress(str(req, "serviceArn"))
-	if x == nil || x.deleted {
-		e.failf("ResourceNotFoundException", "express gateway service %s not found", str(req, "serviceArn"))
+	x := e.liveExpress(req.ServiceArn, false)
+	if x == nil {
 		return
 	}
-	if _, err := e.internal("DeleteService", obj{"cluster": x.cluster, "service": x.name, "force": true}); err != nil {
+	if _, err := e.internal("DeleteService", expressDeleteService{Cluster: x.cluster, Service: x.name, Force: true}); err != nil {
 		e.fail("ServerException", err.Error())
 		return
 	}
@@ -329,9 +343,9 @@ func (e *ecsCall) deleteExpressGatewayService() {
 	}
 	_, _ = e.elb(url.Values{"Action": {"DeleteTargetGroup"}, "TargetGroupArn": {x.tgArn}}, "")
 	e.a.mu.Lock()
+	defer e.a.mu.Unlock()
 	x.deleted, x.deletedAt = true, e.a.clock.Now()
 	out := x.JSON()
-	out["status"] = obj{"statusCode": "DRAINING"}
-	e.a.mu.Unlock()
-	e.ok(obj{"service": out})
+	out.Status = wireExpressStatus{"DRAINING"}
+	e.ok(wireExpressAnswer{out})
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -29,149 +30,106 @@ type expressService struct {
 // expressConfig is one ExpressGatewayServiceConfiguration.
 type expressConfig struct {
 	at          time.Time
-	fields      obj // cpu, memory, healthCheckPath, primaryContainer, networkConfiguration, scalingTarget, executionRoleArn, taskRoleArn, cpuArchitecture
+	fields      expressConfigMembers
 	taskDef     string
 	revisionArn string
-}
-
-// expressConfigFields are the members of CreateExpressGatewayService and
-// UpdateExpressGatewayService that make up a configuration.
-var expressConfigFields = []string{
-	"cpu", "cpuArchitecture", "memory", "healthCheckPath", "primaryContainer",
-	"networkConfiguration", "scalingTarget", "executionRoleArn", "taskRoleArn",
 }
 
 // expressDefaults fills what ECS applies when the request leaves it out
 // (CreateExpressGatewayService API reference: cpu 256, memory 512, health check
 // path "/", container port 80, scaling 1–20 tasks on average CPU at 60%).
-func expressDefaults(f obj) obj {
-	out := obj{}
-	for k, v := range f {
-		out[k] = clone(v)
+func expressDefaults(f expressConfigMembers) expressConfigMembers {
+	f.CPU = cmp.Or(f.CPU, "256")
+	f.Memory = cmp.Or(f.Memory, "512")
+	f.HealthCheckPath = cmp.Or(f.HealthCheckPath, "/")
+	pc := expressContainer{}
+	if f.PrimaryContainer != nil {
+		pc = *f.PrimaryContainer
 	}
-	def := func(o obj, k string, v any) {
-		if _, ok := o[k]; !ok {
-			o[k] = v
-		}
+	pc.ContainerPort = or(pc.ContainerPort, ptr(80))
+	f.PrimaryContainer = &pc
+	st := expressScalingTarget{}
+	if f.ScalingTarget != nil {
+		st = *f.ScalingTarget
 	}
-	def(out, "cpu", "256")
-	def(out, "memory", "512")
-	def(out, "healthCheckPath", "/")
-	pc := sub(out, "primaryContainer")
-	if pc == nil {
-		pc = obj{}
-	}
-	def(pc, "containerPort", 80)
-	out["primaryContainer"] = pc
-	st := sub(out, "scalingTarget")
-	if st == nil {
-		st = obj{}
-	}
-	def(st, "minTaskCount", 1)
-	def(st, "maxTaskCount", 20)
-	def(st, "autoScalingMetric", "AVERAGE_CPU")
-	def(st, "autoScalingTargetValue", 60)
-	out["scalingTarget"] = st
-	return out
+	st.MinTaskCount = or(st.MinTaskCount, ptr(1))
+	st.MaxTaskCount = or(st.MaxTaskCount, ptr(20))
+	st.AutoScalingMetric = cmp.Or(st.AutoScalingMetric, "AVERAGE_CPU")
+	st.AutoScalingTargetValue = or(st.AutoScalingTargetValue, ptr(60))
+	f.ScalingTarget = &st
+	return f
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // mergeExpress applies an UpdateExpressGatewayService request to a configuration:
 // members the request sets replace the old ones, members it leaves out are kept
 // (UpdateExpressGatewayService API reference).
-func mergeExpress(old obj, req obj) obj {
-	out := obj{}
-	for k, v := range old {
-		out[k] = clone(v)
-	}
-	for _, k := range expressConfigFields {
-		if v, ok := req[k]; ok && v != nil {
-			out[k] = clone(v)
-		}
-	}
-	return expressDefaults(out)
+func mergeExpress(old, req expressConfigMembers) expressConfigMembers {
+	return expressDefaults(expressConfigMembers{
+		CPU:                  cmp.Or(req.CPU, old.CPU),
+		CPUArchitecture:      cmp.Or(req.CPUArchitecture, old.CPUArchitecture),
+		Memory:               cmp.Or(req.Memory, old.Memory),
+		HealthCheckPath:      cmp.Or(req.HealthCheckPath, old.HealthCheckPath),
+		PrimaryContainer:     or(req.PrimaryContainer, old.PrimaryContainer),
+		NetworkConfiguration: or(req.NetworkConfiguration, old.NetworkConfiguration),
+		ScalingTarget:        or(req.ScalingTarget, old.ScalingTarget),
+		ExecutionRoleArn:     cmp.Or(req.ExecutionRoleArn, old.ExecutionRoleArn),
+		TaskRoleArn:          cmp.Or(req.TaskRoleArn, old.TaskRoleArn),
+	})
 }
 
 // needsTaskDefinition reports whether a new configuration changes the task the
-// service runs (anything but scaling does).
-func needsTaskDefinition(old, next obj) bool {
-	for _, k := range expressConfigFields {
-		if k == "scalingTarget" || k == "networkConfiguration" {
-			continue
-		}
-		if canon(old[k]) != canon(next[k]) {
-			return true
-		}
-	}
-	return false
+// service runs (anything but scaling and network does).
+func needsTaskDefinition(old, next expressConfigMembers) bool {
+	old.ScalingTarget, old.NetworkConfiguration = nil, nil
+	next.ScalingTarget, next.NetworkConfiguration = nil, nil
+	return canon(old) != canon(next)
 }
 
 // expressTaskDefinition is the RegisterTaskDefinition input ECS derives from a
 // configuration: one essential container named "Main" on Fargate in awsvpc mode.
-func expressTaskDefinition(family string, f obj) obj {
-	pc := sub(f, "primaryContainer")
-	c := obj{
-		"name": "Main", "image": str(pc, "image"), "essential": true,
-		"portMappings": []any{obj{"containerPort": pc["containerPort"], "protocol": "tcp"}},
+func expressTaskDefinition(family string, f expressConfigMembers) expressTDRequest {
+	pc := f.PrimaryContainer
+	c := expressContainerDef{
+		Name: "Main", Image: pc.Image, Essential: true,
+		PortMappings: []expressPortMapping{{ContainerPort: pc.ContainerPort, Protocol: "tcp"}},
+		Command:      pc.Command, Environment: pc.Environment, Secrets: pc.Secrets, RepositoryCredentials: pc.RepositoryCredentials,
 	}
-	for _, k := range []string{"command", "environment", "secrets"} {
-		if v, ok := pc[k]; ok {
-			c[k] = clone(v)
-		}
+	if lc := pc.AwsLogsConfiguration; lc != nil {
+		c.LogConfiguration = &expressLogConfig{LogDriver: "awslogs", Options: map[string]string{
+			"awslogs-group": lc.LogGroup, "awslogs-stream-prefix": lc.LogStreamPrefix, "awslogs-region": "us-east-1"}}
 	}
-	if rc := sub(pc, "repositoryCredentials"); rc != nil {
-		c["repositoryCredentials"] = clone(rc)
+	return expressTDRequest{
+		Family: family, NetworkMode: "awsvpc", RequiresCompatibilities: []string{"FARGATE"},
+		CPU: f.CPU, Memory: f.Memory, ContainerDefinitions: []expressContainerDef{c},
+		ExecutionRoleArn: f.ExecutionRoleArn, TaskRoleArn: f.TaskRoleArn,
 	}
-	if lc := sub(pc, "awsLogsConfiguration"); lc != nil {
-		c["logConfiguration"] = obj{"logDriver": "awslogs", "options": obj{
-			"awslogs-group": str(lc, "logGroup"), "awslogs-stream-prefix": str(lc, "logStreamPrefix"), "awslogs-region": "us-east-1"}}
-	}
-	td := obj{
-		"family": family, "networkMode": "awsvpc", "requiresCompatibilities": []any{"FARGATE"},
-		"cpu": str(f, "cpu"), "memory": str(f, "memory"), "containerDefinitions": []any{c},
-	}
-	for _, k := range []string{"executionRoleArn", "taskRoleArn"} {
-		if v := str(f, k); v != "" {
-			td[k] = v
-		}
-	}
-	return td
 }
 
 // status is the service's ExpressGatewayServiceStatus.
-func (x *expressService) status() obj {
+func (x *expressService) status() wireExpressStatus {
 	if x.deleted {
-		return obj{"statusCode": "INACTIVE"}
+		return wireExpressStatus{"INACTIVE"}
 	}
-	return obj{"statusCode": "ACTIVE"}
+	return wireExpressStatus{"ACTIVE"}
 }
 
 // configJSON renders one ExpressGatewayServiceConfiguration.
-func (x *expressService) configJSON(c expressConfig) obj {
-	o := obj{}
-	for k, v := range c.fields {
-		o[k] = clone(v)
-	}
-	o["createdAt"] = epoch(c.at)
-	o["taskDefinitionArn"] = c.taskDef
-	if c.revisionArn != "" {
-		o["serviceRevisionArn"] = c.revisionArn
-	}
-	o["ingressPaths"] = []any{obj{"accessType": "PUBLIC", "endpoint": x.endpoint}}
-	return o
+func (x *expressService) configJSON(c expressConfig) wireExpressConfig {
+	return wireExpressConfig{expressConfigMembers: c.fields, CreatedAt: epoch(c.at), TaskDefinitionArn: c.taskDef,
+		ServiceRevisionArn: c.revisionArn, IngressPaths: []wireIngressPath{{AccessType: "PUBLIC", Endpoint: x.endpoint}}}
 }
 
 // JSON renders the ECSExpressGatewayService.
-func (x *expressService) JSON() obj {
-	o := obj{
-		"serviceArn": x.arn, "serviceName": x.name, "cluster": x.cluster,
-		"infrastructureRoleArn": x.infraRole, "status": x.status(),
-		"createdAt": epoch(x.createdAt), "updatedAt": epoch(x.updatedAt),
-	}
-	if len(x.tags) > 0 {
-		o["tags"] = clone(x.tags)
+func (x *expressService) JSON() wireExpressService {
+	o := wireExpressService{
+		ServiceArn: x.arn, ServiceName: x.name, Cluster: x.cluster,
+		InfrastructureRoleArn: x.infraRole, Status: x.status(),
+		CreatedAt: epoch(x.createdAt), UpdatedAt: epoch(x.updatedAt), Tags: x.tags,
 	}
 	if !x.deleted && len(x.configs) > 0 {
-		o["activeConfigurations"] = []any{x.configJSON(x.configs[0])}
+		o.ActiveConfigurations = []wireExpressConfig{x.configJSON(x.configs[0])}
 	}
 	return o
 }

@@ -136,3 +136,14 @@ func toFloat(v any) (float64, error) {
 	}
 	return 0, fmt.Errorf("not a number: %v", v)
 }
+
+// decodeInto decodes a JSON document into a typed value; members typed any keep
+// their numbers as json.Number, as decodeObj does. An empty body is an empty object.
+func decodeInto(b []byte, v any) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(v)
+}

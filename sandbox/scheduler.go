@@ -41,69 +41,93 @@ func (s *Server) serveScheduler(w http.ResponseWriter, r *http.Request, a *accou
 		return false
 	}
 	name, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/schedules/"))
-	var req map[string]any
+	var req scheduleRequest
 	_ = json.Unmarshal(body, &req)
-	// moto fails with a KeyError (HTTP 500) on a schedule in a group that does not
-	// exist; the Scheduler answers ResourceNotFoundException.
-	if r.Method == http.MethodPost {
-		if g := str(req, "GroupName"); g != "" && g != "default" {
-			probe := r.Clone(r.Context())
-			probe.Method, probe.URL.Path, probe.URL.RawPath, probe.Body, probe.ContentLength = http.MethodGet, "/schedule-groups/"+url.PathEscape(g), "", http.NoBody, 0
-			pr := httptest.NewRecorder()
-			s.proxy.ServeHTTP(pr, probe)
-			if pr.Code != http.StatusOK {
-				writeJSONError(w, http.StatusNotFound, "ResourceNotFoundException", "Schedule group "+g+" does not exist.")
-				return true
-			}
-		}
+	if r.Method == http.MethodPost && s.missingGroup(w, r, req.GroupName) {
+		return true
 	}
 	rec := httptest.NewRecorder()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.proxy.ServeHTTP(rec, r)
 	out := rec.Body.Bytes()
-	es := a.eventsState()
-	now := a.clock.Now()
 	if rec.Code == http.StatusOK {
+		es := a.eventsState()
+		now := a.clock.Now()
+		group := r.URL.Query().Get("groupName")
 		es.mu.Lock()
 		switch r.Method {
 		case http.MethodPost, http.MethodPut:
-			key := schedKey(c.Region, str(req, "GroupName"), name)
-			sr := es.schedules[key]
-			if sr == nil {
-				sr = &schedRule{region: c.Region, name: name, created: now}
-				es.schedules[key] = sr
-			}
-			sr.expr, sr.tz = str(req, "ScheduleExpression"), str(req, "ScheduleExpressionTimezone")
-			sr.anchor, sr.checked, sr.modified = now, now, now
-			sr.enabled = str(req, "State") != "DISABLED"
-			sr.startedBy = "chronos-schedule/" + name
-			if t := sub(req, "Target"); t != nil {
-				sr.targets = []map[string]any{t}
-			}
-			sr.next = nextSchedule(sr, now)
+			es.recordSchedule(c.Region, name, req, now)
 		case http.MethodDelete:
-			delete(es.schedules, schedKey(c.Region, r.URL.Query().Get("groupName"), name))
+			delete(es.schedules, schedKey(c.Region, group, name))
 		case http.MethodGet:
-			// The account clock's dates, not the host's.
-			if sr := es.schedules[schedKey(c.Region, r.URL.Query().Get("groupName"), name)]; sr != nil {
-				var doc map[string]any
-				if json.Unmarshal(out, &doc) == nil {
-					doc["CreationDate"] = float64(sr.created.UnixMilli()) / 1000
-					doc["LastModificationDate"] = float64(sr.modified.UnixMilli()) / 1000
-					out, _ = json.Marshal(doc)
-				}
-			}
+			out = es.clockDates(schedKey(c.Region, group, name), out)
 		}
 		es.mu.Unlock()
 	}
+	relay(w, rec, out, true)
+	return true
+}
+
+// missingGroup answers ResourceNotFoundException for a schedule in a group that
+// does not exist, where moto fails with a KeyError (HTTP 500).
+func (s *Server) missingGroup(w http.ResponseWriter, r *http.Request, group string) bool {
+	if group == "" || group == "default" {
+		return false
+	}
+	probe := r.Clone(r.Context())
+	probe.Method, probe.URL.Path, probe.URL.RawPath, probe.Body, probe.ContentLength = http.MethodGet, "/schedule-groups/"+url.PathEscape(group), "", http.NoBody, 0
+	pr := httptest.NewRecorder()
+	s.proxy.ServeHTTP(pr, probe)
+	if pr.Code == http.StatusOK {
+		return false
+	}
+	writeJSONError(w, http.StatusNotFound, "ResourceNotFoundException", "Schedule group "+group+" does not exist.")
+	return true
+}
+
+// recordSchedule indexes a schedule moto created or updated; es is locked.
+func (es *eventsState) recordSchedule(region, name string, req scheduleRequest, now time.Time) {
+	key := schedKey(region, req.GroupName, name)
+	sr := es.schedules[key]
+	if sr == nil {
+		sr = &schedRule{region: region, name: name, created: now}
+		es.schedules[key] = sr
+	}
+	sr.expr, sr.tz = req.ScheduleExpression, req.ScheduleExpressionTimezone
+	sr.anchor, sr.checked, sr.modified = now, now, now
+	sr.enabled = req.State != "DISABLED"
+	sr.startedBy = "chronos-schedule/" + name
+	if req.Target != nil {
+		sr.targets = []eventsTarget{*req.Target}
+	}
+	sr.next = nextSchedule(sr, now)
+}
+
+// clockDates puts the account clock's dates, not the host's, in moto's
+// GetSchedule answer; es is locked.
+func (es *eventsState) clockDates(key string, out []byte) []byte {
+	sr := es.schedules[key]
+	var doc map[string]any // moto's answer, passed on
+	if sr == nil || json.Unmarshal(out, &doc) != nil {
+		return out
+	}
+	doc["CreationDate"] = float64(sr.created.UnixMilli()) / 1000
+	doc["LastModificationDate"] = float64(sr.modified.UnixMilli()) / 1000
+	out, _ = json.Marshal(doc)
+	return out
+}
+
+// relay writes a recorded answer with body out; rewritten tells that out may not
+// be the recorded body, whose Content-Length is then not passed on.
+func relay(w http.ResponseWriter, rec *httptest.ResponseRecorder, out []byte, rewritten bool) {
 	for k, v := range rec.Header() {
-		if k != "Content-Length" {
+		if !rewritten || k != "Content-Length" {
 			w.Header()[k] = v
 		}
 	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(out)
-	return true
 }
 
 // fireSchedules starts the tasks of every enabled schedule of the region that fell

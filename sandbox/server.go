@@ -228,86 +228,165 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			g.recovered(v)
 		}
 	}()
-	var w http.ResponseWriter = g
-	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+	if s.serveSandboxAPI(g, r) {
+		return
+	}
+	q, ok := s.admitRequest(g, r)
+	if !ok {
+		return
+	}
+	s.catchUp(q)
+	for _, serve := range routes {
+		if serve(s, q) {
+			return
+		}
+	}
+}
+
+// request is one AWS request on its way through the proxy.
+type request struct {
+	w     http.ResponseWriter
+	r     *http.Request
+	a     *account
+	c     call
+	body  []byte
+	fault faultKind // the fault admit drew (faultPanic fires when a route is entered)
+}
+
+// enter marks the dispatch to a route; an injected panic fault fires there, so a
+// test can check that every route's internal error comes back as an AWS error.
+func (q *request) enter(route string) {
+	if q.fault == faultPanic {
+		panic("sandbox fault: injected panic in the " + route + " route")
+	}
+}
+
+// internal reports whether the request is one the CodeDeploy fake makes itself.
+func (q *request) internal() bool { return q.r.Header.Get(codedeploy.InternalHeader) != "" }
+
+// serveSandboxAPI serves the control API and moto's own API, which are no AWS
+// requests.
+func (s *Server) serveSandboxAPI(w http.ResponseWriter, r *http.Request) bool {
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/_sandbox/"):
 		s.control(w, r)
-		return
-	}
-	if strings.HasPrefix(r.URL.Path, "/moto-api") {
+	case strings.HasPrefix(r.URL.Path, "/moto-api"):
 		s.proxy.ServeHTTP(w, r)
-		return
+	default:
+		return false
 	}
+	return true
+}
+
+// admitRequest reads and identifies the request, names it to the guard, and
+// applies the account's faults: the latency it draws, and the error it answers
+// instead of the service. False when the request is answered (or abandoned).
+func (s *Server) admitRequest(g *guard, r *http.Request) (*request, bool) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, "SerializationException", "read body: "+err.Error())
-		return
+		writeJSONError(g, http.StatusBadRequest, "SerializationException", "read body: "+err.Error())
+		return nil, false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	c := identify(r, body)
 	g.c = c
 	r = r.WithContext(withCall(r.Context(), c))
 	a := s.account(c.Account)
-
 	kind, status, latency := a.admit(c)
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-	// enter marks the dispatch to a route; an injected panic fault fires there, so a
-	// test can check that every route's internal error comes back as an AWS error.
-	enter := func(route string) {
-		if kind == faultPanic {
-			panic("sandbox fault: injected panic in the " + route + " route")
-		}
+	if latency > 0 && !sleep(r.Context(), latency) {
+		return nil, false
 	}
 	if kind != faultNone && kind != faultPanic {
-		writeFault(w, c, kind, status)
-		return
+		writeFault(g, c, kind, status)
+		return nil, false
 	}
+	return &request{w: g, r: r, a: a, c: c, body: body, fault: kind}, true
+}
 
-	if r.Header.Get(codedeploy.InternalHeader) == "" {
-		s.stepClock(a, c) // stepclock.go
+// sleep waits d of real time; false when the request is cancelled first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	case <-ctx.Done():
+		return false
 	}
-	// Materialise what simulated time has made due (CloudWatch log lines of tasks)
-	// before any read of this account, so e.g. GetLogEvents sees them.
-	s.fireRules(r.Context(), a, c.Region)     // events.go: scheduled rules that fell due
-	s.fireSchedules(r.Context(), a, c.Region) // scheduler.go: EventBridge Scheduler schedules
-	s.flushLogs(r.Context(), a, c.Region)
-	s.syncTraffic(r.Context(), a, c.Region) // elbv2_listener_weights.go
+}
 
-	if strings.HasPrefix(c.Target, "CodeDeploy_20141006.") {
-		if h := s.codeDeploy(a); h != nil {
-			enter("codedeploy")
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			h.ServeHTTP(w, r)
-			return
-		}
+// catchUp steps the account's clock for the call and materialises what simulated
+// time has made due before any read of this account: scheduled rules and
+// schedules fire, CloudWatch log lines of tasks are written (so e.g.
+// GetLogEvents sees them), listener weights follow traffic shifts.
+func (s *Server) catchUp(q *request) {
+	ctx := q.r.Context()
+	if !q.internal() {
+		s.stepClock(q.a, q.c) // stepclock.go
 	}
-	if (c.Service == "ecs" || c.Service == "elasticloadbalancing") && r.Header.Get(codedeploy.InternalHeader) == "" {
-		s.settleCodeDeploy(r.Context(), a) // codedeploy_mount.go
+	s.fireRules(ctx, q.a, q.c.Region)     // events.go: scheduled rules that fell due
+	s.fireSchedules(ctx, q.a, q.c.Region) // scheduler.go: EventBridge Scheduler schedules
+	s.flushLogs(ctx, q.a, q.c.Region)
+	s.syncTraffic(ctx, q.a, q.c.Region) // elbv2_listener_weights.go
+}
+
+// routes are tried in order; the first that answers ends the request.
+var routes = []func(*Server, *request) bool{
+	(*Server).routeCodeDeploy, // CodeDeploy, to the mounted fake
+	(*Server).routeSettle,     // answers nothing: CodeDeploy catches up; the proxy's route begins
+	func(s *Server, q *request) bool { return s.serveExtra(q.w, q.r, q.a, q.c, q.body) },     // elbv2_targethealth.go
+	func(s *Server, q *request) bool { return s.serveEvents(q.w, q.r, q.a, q.c, q.body) },    // events.go
+	func(s *Server, q *request) bool { return s.serveScheduler(q.w, q.r, q.a, q.c, q.body) }, // scheduler.go
+	(*Server).routeECS,  // the ECS operations the sandbox simulates
+	(*Server).routeMoto, // everything else
+}
+
+// routeCodeDeploy hands CodeDeploy requests to the mounted fake.
+func (s *Server) routeCodeDeploy(q *request) bool {
+	if !strings.HasPrefix(q.c.Target, "CodeDeploy_20141006.") {
+		return false
 	}
-	enter("proxy")
-	if s.serveExtra(w, r, a, c, body) || s.serveEvents(w, r, a, c, body) || s.serveScheduler(w, r, a, c, body) {
-		return
+	h := s.codeDeploy(q.a)
+	if h == nil {
+		return false
 	}
-	if c.Service == "ecs" && strings.HasPrefix(c.Target, ecsTargetPrefix) {
-		if typ, msg, ok := validateECS(c.Operation, body); !ok {
-			writeJSONError(w, http.StatusBadRequest, typ, msg)
-			return
-		}
-		if h := ecsHandler(c.Operation); h != nil {
-			e := &ecsCall{s: s, a: a, c: c, body: body, ctx: r.Context(), w: w, header: r.Header}
-			h(e)
-			return
-		}
+	q.enter("codedeploy")
+	q.r.Body = io.NopCloser(bytes.NewReader(q.body))
+	h.ServeHTTP(q.w, q.r)
+	return true
+}
+
+// routeSettle lets the CodeDeploy fake catch up before an ECS or ELBv2 request of
+// a client sees the state it drives (codedeploy_mount.go); every request past it
+// is in the proxy's route. It answers nothing.
+func (s *Server) routeSettle(q *request) bool {
+	if (q.c.Service == "ecs" || q.c.Service == "elasticloadbalancing") && !q.internal() {
+		s.settleCodeDeploy(q.r.Context(), q.a)
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.proxy.ServeHTTP(w, r)
+	q.enter("proxy")
+	return false
+}
+
+// routeECS validates ECS requests and serves the operations the sandbox simulates.
+func (s *Server) routeECS(q *request) bool {
+	if q.c.Service != "ecs" || !strings.HasPrefix(q.c.Target, ecsTargetPrefix) {
+		return false
+	}
+	if typ, msg, ok := validateECS(q.c.Operation, q.body); !ok {
+		writeJSONError(q.w, http.StatusBadRequest, typ, msg)
+		return true
+	}
+	h := ecsHandler(q.c.Operation)
+	if h == nil {
+		return false
+	}
+	h(&ecsCall{s: s, a: q.a, c: q.c, body: q.body, ctx: q.r.Context(), w: q.w, header: q.r.Header})
+	return true
+}
+
+// routeMoto passes the request on to moto.
+func (s *Server) routeMoto(q *request) bool {
+	q.r.Body = io.NopCloser(bytes.NewReader(q.body))
+	s.proxy.ServeHTTP(q.w, q.r)
+	return true
 }
 
 // codeDeploy returns the CodeDeploy fake for the account, or nil when none is mounted.
