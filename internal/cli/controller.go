@@ -28,8 +28,7 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 	if err != nil {
 		return nil, err
 	}
-	kind, _ := p.workload()
-	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd, kind)
+	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd, p.declaredKind())
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-jsonnet/formatter"
@@ -41,20 +42,17 @@ func (c *RenderCmd) Run(ctx context.Context, a *app) error {
 			if sd, err = p.serviceDefinition(ctx); err == nil {
 				out, err = c.definition(withServiceName(sd, p.cfg.Service))
 			}
-		case "expressdef", "express-definition": // express.go
-			var ex any
-			if ex, err = p.expressDefinition(ctx); err == nil {
-				out, err = c.definition(ex)
-			}
-		case "daemondef", "daemon-definition": // daemon.go
-			var dd any
-			if dd, err = p.daemonDefinition(ctx); err == nil {
-				out, err = c.definition(dd)
-			}
 		case "taskdef", "task-definition":
 			var td any
 			if td, err = p.taskDefinition(ctx); err == nil {
 				out, err = c.definition(td)
+			}
+		default: // a kind's definition file (deploy.DefinedKind)
+			if k := deploy.ByRenderTarget(t); k != nil {
+				var v any
+				if v, err = k.Load(ctx, p.kindSource()); err == nil {
+					out, err = c.definition(v)
+				}
 			}
 		}
 		if err != nil {

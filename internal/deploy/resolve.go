@@ -46,8 +46,10 @@ type Workload struct {
 // without a DescribeServices (its controller looks the daemon up when it needs
 // it). DescribeServices errors are returned, never taken for "no such service".
 func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, sd *ecs.CreateServiceInput, declared Kind) (*Workload, error) {
-	if declared == KindDaemon {
-		return &Workload{Cluster: cluster, Service: service, Kind: KindDaemon, Daemon: true}, nil
+	if k := defined(declared); k != nil {
+		if w, err := k.Resolve(ctx, c, cluster, service); w != nil || err != nil {
+			return w, err
+		}
 	}
 	live, err := LiveService(ctx, c, cluster, service)
 	if err != nil {
@@ -79,8 +81,11 @@ func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, s
 		w.Strategy = cfg.Strategy
 	}
 	w.Daemon = scheduling == types.SchedulingStrategyDaemon
-	if IsExpress(live) || declared == KindExpress {
+	if IsExpress(live) {
 		w.Kind = KindExpress // express_controller.go
+	}
+	if defined(declared) != nil {
+		w.Kind = declared
 	}
 	return w, nil
 }
