@@ -258,6 +258,7 @@ func newKong(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 		kong.Resolvers(envResolver(env.Vars)),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.UsageOnError(),
+		kindVars(), // workloads.go
 	)
 }
 

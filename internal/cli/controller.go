@@ -36,7 +36,7 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 		ECS: client, Watch: api, Log: a.log, Protect: a.protectLive,
 		AutoScaling: func(ctx context.Context) (deploy.AutoScaling, error) { return p.autoScalingClient(ctx) },
 		CodeDeploy:  func(ctx context.Context) (deploy.CodeDeployAPI, error) { return p.codeDeployClient(ctx) },
-		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec, Express: client, Daemon: client,
+		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec, Kinds: client,
 	})
 }
 

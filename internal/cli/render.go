@@ -18,7 +18,7 @@ import (
 
 // RenderCmd prints fully rendered documents, as doppio would send them to AWS.
 type RenderCmd struct {
-	Targets     []string `arg:"" enum:"config,servicedef,service-definition,taskdef,task-definition,expressdef,express-definition,daemondef,daemon-definition" help:"What to render, in order: config, servicedef (service-definition), taskdef (task-definition), expressdef (express-definition), daemondef (daemon-definition)."`
+	Targets     []string `arg:"" enum:"config,servicedef,service-definition,taskdef,task-definition,${kind_render_targets}" help:"What to render, in order: config, servicedef (service-definition), taskdef (task-definition)${kind_render_help}."`
 	Jsonnet     bool     `help:"Print in Jsonnet format instead of JSON (config: instead of YAML)."`
 	ShowSecrets bool     `help:"Print SecureString values instead of a placeholder."`
 }

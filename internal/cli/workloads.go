@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-jsonnet/formatter"
@@ -22,6 +23,22 @@ import (
 // internal/deploy (<kind>_definition.go, next to its controller); the verbs ask
 // the project for the declared one (p.workload) and never name a kind. Services
 // with service and task definitions have none.
+
+// kindVars are the kong variables the kinds fill in: render's targets
+// (kind_render_targets for its enum, kind_render_help for its help).
+func kindVars() kong.Vars {
+	var targets []string
+	var help strings.Builder
+	for _, k := range deploy.Kinds() {
+		t := k.RenderTargets()
+		targets = append(targets, t...)
+		help.WriteString(", " + t[0])
+		if len(t) > 1 {
+			help.WriteString(" (" + strings.Join(t[1:], ", ") + ")")
+		}
+	}
+	return kong.Vars{"kind_render_targets": strings.Join(targets, ","), "kind_render_help": help.String()}
+}
 
 // kindSource is the project as the kinds read it.
 func (p *project) kindSource() deploy.Source {

@@ -150,9 +150,9 @@ type ControllerDeps struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 	Protect func(local, live *ecs.RegisterTaskDefinitionInput)
-	// Express is the Express Mode API; Daemon the Managed Daemon API.
-	Express ExpressAPI
-	Daemon  DaemonAPI
+	// Kinds is the API of the kinds with a definition file of their own
+	// (kinds.go): Express Mode, Managed Daemons.
+	Kinds KindAPI
 }
 
 // ControllerECS is the ECS API every controller may use; *ecs.Client satisfies it.

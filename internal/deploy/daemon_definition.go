@@ -38,7 +38,7 @@ func (daemonKind) Resolve(_ context.Context, _ ServiceDescriber, cluster, servic
 }
 
 func (daemonKind) Controller(w *Workload, d ControllerDeps) Controller {
-	return &daemonController{w: w, d: d, api: d.Daemon}
+	return &daemonController{w: w, d: d, api: d.Kinds}
 }
 
 // daemonDefinition renders and decodes the config's daemon definition.

@@ -37,7 +37,7 @@ func (expressKind) Resolve(context.Context, ServiceDescriber, string, string) (*
 }
 
 func (expressKind) Controller(w *Workload, d ControllerDeps) Controller {
-	return &expressController{ecsController: &ecsController{w: w, d: d}, api: d.Express}
+	return &expressController{ecsController: &ecsController{w: w, d: d}, api: d.Kinds}
 }
 
 // expressDefinition renders and decodes the config's express definition.

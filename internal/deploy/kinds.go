@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -66,6 +67,9 @@ func RegisterKind(k DefinedKind) DefinedKind {
 	definedKinds = append(definedKinds, k)
 	return k
 }
+
+// Kinds are the registered kinds, in the order they are asked.
+func Kinds() []DefinedKind { return slices.Clone(definedKinds) }
 
 // Declared is the kind the project's config declares by a definition file of
 // its own; nil when the live service decides (an ordinary service).
