@@ -40,6 +40,18 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 	})
 }
 
+// definedController is the controller of the project's service resolved with its
+// service definition (nil when the config names none), which decides for a
+// service not created yet; it returns the definition too.
+func (a *app) definedController(ctx context.Context, p *project) (deploy.Controller, *ecs.CreateServiceInput, error) {
+	sd, err := p.optionalServiceDefinition(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctl, err := a.controller(ctx, p, sd)
+	return ctl, sd, err
+}
+
 // waitOf is the wait the flags ask for, with the observer that prints progress.
 func (a *app) waitOf(w waitFlags, obs watch.Observer) deploy.Wait {
 	return deploy.Wait{Until: w.WaitUntil, WaitOnPause: w.WaitOnPause, Interval: w.PollInterval, Epoch: a.pollEpoch(), Observer: obs}
