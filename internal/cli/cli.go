@@ -115,7 +115,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	defer cancel()
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	if err := app.refuseForWorkload(ctx, verb); err != nil { // express.go
+	if err := app.refuseForWorkload(ctx, verb); err != nil { // workloads.go
 		return app.report(err)
 	}
 	end := app.watchForNotify() // notify.go
@@ -258,6 +258,7 @@ func newKong(cli *CLI, env Env, exit *exitRecorder) (*kong.Kong, error) {
 		kong.Resolvers(envResolver(env.Vars)),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.UsageOnError(),
+		kindVars(), // workloads.go
 	)
 }
 

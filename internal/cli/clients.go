@@ -63,14 +63,10 @@ type Clients interface {
 // packages; *ecs.Client satisfies it.
 type ECSAPI interface {
 	deploy.ControllerECS
-	deploy.ExpressAPI
-	deploy.DaemonAPI
+	deploy.KindAPI
 	watch.Client
 	task.ECS
 	DeleteService(context.Context, *ecs.DeleteServiceInput, ...func(*ecs.Options)) (*ecs.DeleteServiceOutput, error)
-	DeleteExpressGatewayService(context.Context, *ecs.DeleteExpressGatewayServiceInput, ...func(*ecs.Options)) (*ecs.DeleteExpressGatewayServiceOutput, error)
-	DescribeDaemonDeployments(context.Context, *ecs.DescribeDaemonDeploymentsInput, ...func(*ecs.Options)) (*ecs.DescribeDaemonDeploymentsOutput, error)
-	DeleteDaemon(context.Context, *ecs.DeleteDaemonInput, ...func(*ecs.Options)) (*ecs.DeleteDaemonOutput, error)
 	ListServices(context.Context, *ecs.ListServicesInput, ...func(*ecs.Options)) (*ecs.ListServicesOutput, error)
 }
 

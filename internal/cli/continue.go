@@ -33,11 +33,7 @@ func (c *ContinueCmd) Run(ctx context.Context, a *app) error {
 	if p.cfg.Service == "" {
 		return diag.Invalid(fmt.Errorf("%s: no service configured", a.rel(p.cfg.Path)), "set service: in the config")
 	}
-	sd, err := p.optionalServiceDefinition(ctx)
-	if err != nil {
-		return err
-	}
-	ctl, err := a.controller(ctx, p, sd)
+	ctl, _, err := a.definedController(ctx, p)
 	if err != nil {
 		return err
 	}

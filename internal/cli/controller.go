@@ -28,8 +28,7 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 	if err != nil {
 		return nil, err
 	}
-	kind, _ := p.workload()
-	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd, kind)
+	w, err := deploy.Resolve(ctx, api, p.cfg.Cluster, p.cfg.Service, sd, p.declaredKind())
 	if err != nil {
 		return nil, err
 	}
@@ -37,8 +36,20 @@ func (a *app) controller(ctx context.Context, p *project, sd *ecs.CreateServiceI
 		ECS: client, Watch: api, Log: a.log, Protect: a.protectLive,
 		AutoScaling: func(ctx context.Context) (deploy.AutoScaling, error) { return p.autoScalingClient(ctx) },
 		CodeDeploy:  func(ctx context.Context) (deploy.CodeDeployAPI, error) { return p.codeDeployClient(ctx) },
-		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec, Express: client, Daemon: client,
+		Group:       p.codeDeployGroup(), AppSpec: p.cfg.AppSpec, Kinds: client,
 	})
+}
+
+// definedController is the controller of the project's service resolved with its
+// service definition (nil when the config names none), which decides for a
+// service not created yet; it returns the definition too.
+func (a *app) definedController(ctx context.Context, p *project) (deploy.Controller, *ecs.CreateServiceInput, error) {
+	sd, err := p.optionalServiceDefinition(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctl, err := a.controller(ctx, p, sd)
+	return ctl, sd, err
 }
 
 // waitOf is the wait the flags ask for, with the observer that prints progress.

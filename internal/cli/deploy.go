@@ -233,8 +233,8 @@ func (f deployFlags) options(ctx context.Context, a *app, p *project) (deploy.Op
 	if o.RollbackEvents, err = parseRollbackEvents(f.RollbackEvents); err != nil {
 		return o, err
 	}
-	if _, files := p.workload(); files != nil {
-		return files.options(ctx, p, f, o) // workloads.go
+	if k := p.workload(); k != nil {
+		return f.kindOptions(ctx, p, k, o) // workloads.go
 	}
 	if !f.SkipTaskDefinition && !f.LatestTaskDefinition && f.Revision == 0 {
 		td, err := p.taskDefinition(ctx)

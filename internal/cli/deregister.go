@@ -98,18 +98,12 @@ func (c *DeregisterCmd) Run(ctx context.Context, a *app) error {
 	return err
 }
 
-// revisionStore is where deregister finds and retires revisions: a service's task
-// definitions, or the definitions of a kind of workload that has its own
-// (workloads.go).
-type revisionStore interface {
-	PlanDeregister(ctx context.Context, o deploy.DeregisterOptions) (*deploy.DeregisterPlan, error)
-	ApplyDeregister(ctx context.Context, p *deploy.DeregisterPlan) (*deploy.DeregisterResult, error)
-}
-
-// revisionStore returns the project's family and its revision store.
-func (a *app) revisionStore(ctx context.Context, p *project, client ECSAPI) (string, revisionStore, error) {
-	if _, files := p.workload(); files != nil {
-		return files.revisions(ctx, p, client)
+// revisionStore returns the project's family and where deregister finds and
+// retires its revisions: a service's task definitions, or the definitions of a
+// kind of workload that has its own (deploy.DefinedKind).
+func (a *app) revisionStore(ctx context.Context, p *project, client ECSAPI) (string, deploy.RevisionStore, error) {
+	if k := p.workload(); k != nil {
+		return k.Revisions(ctx, p.kindSource(), client)
 	}
 	family, err := a.family(ctx, p, client)
 	return family, deploy.NewRevisions(client, nil), err

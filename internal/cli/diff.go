@@ -28,8 +28,8 @@ func (c *DiffCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if _, files := p.workload(); files != nil {
-		return files.diff(ctx, a, p, c) // workloads.go
+	if k := p.workload(); k != nil {
+		return a.kindDiff(ctx, p, k, c) // workloads.go
 	}
 	// Render and decode both local files before any AWS call.
 	var localSD *ecs.CreateServiceInput

@@ -7,7 +7,6 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/task"
 	"github.com/doppio-ecs/doppio/internal/ui"
@@ -52,9 +51,9 @@ func (a *app) execTarget(ctx context.Context, parent *ExecCmd) (*tasksEnv, task.
 		return nil, task.ExecOptions{}, plugin, err
 	}
 	o := task.ExecOptions{Cluster: e.q.Cluster, Task: *t, Container: parent.Container, Command: parent.Command}
-	if kind, _ := e.p.workload(); kind == deploy.KindExpress {
-		o.Express = true // no enableExecuteCommand to set: the hint says so
-	}
+	// A kind that cannot turn ECS Exec on (an Express Mode service has no
+	// enableExecuteCommand to set): the hint says so.
+	o.Express = e.p.declaredKind().NoExecuteCommand()
 	s, err := e.p.clients.SSM(ctx)
 	if err != nil {
 		return nil, o, plugin, err

@@ -246,7 +246,7 @@ func (m *member) run(ctx context.Context, runner interface {
 		return diag.WithCode(fleet.ErrReported, m.app.report(err))
 	}
 	defer cancel()
-	if verb, _, _ := strings.Cut(command, " "); m.app.refusedInFleet(cctx, verb) { // express.go
+	if verb, _, _ := strings.Cut(command, " "); m.app.refusedInFleet(cctx, verb) { // workloads.go
 		return nil
 	}
 	err = runner.Run(cctx, m.app)

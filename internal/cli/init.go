@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/doppio-ecs/doppio/internal/awsclient"
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/diag"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/goccy/go-yaml"
@@ -31,7 +32,7 @@ type InitCmd struct {
 	ServiceDefinitionPath string `help:"Service definition file, relative to the config." default:"ecs-service-def.json"`
 	Jsonnet               bool   `help:"Write Jsonnet files (.jsonnet) instead of JSON and YAML."`
 	ForceOverwrite        bool   `help:"Overwrite existing files."`
-	initWorkloadFlags            // init_workloads.go: --express, --daemon
+	deploy.ImportFlags           // the kinds' flags (--express, --daemon): workloads.go
 
 	codeDeploy initCodeDeploy // codedeploy.go: writes the codedeploy section of CODE_DEPLOY services
 }
@@ -50,7 +51,7 @@ func (c *InitCmd) Validate() error {
 	if c.TaskDefinition != "" && (c.Service != "" || c.All) {
 		return diag.Invalid(errors.New("--task-definition imports a task-only project; it excludes --service and --all"), "")
 	}
-	if c.Service == "" && c.Cluster == "" && c.TaskDefinition == "" && c.Daemon == "" {
+	if c.Service == "" && c.Cluster == "" && c.TaskDefinition == "" && !c.NamesWorkload() {
 		return diag.Invalid(errors.New("init needs --service, --task-definition, or --cluster to import every service of a cluster"), "e.g. doppio init --cluster prod --service web")
 	}
 	return nil
@@ -92,12 +93,12 @@ func (c *InitCmd) Run(ctx context.Context, a *app) error {
 		}
 		return c.write(a, files)
 	}
-	if c.Daemon != "" { // init_workloads.go
+	if c.NamesWorkload() { // workloads.go
 		cp := cfgPath
 		if !filepath.IsAbs(cp) {
 			cp = filepath.Join(a.env.Dir, cp)
 		}
-		files, err := c.importDaemon(ctx, client, region, cp)
+		files, _, err := c.importKind(ctx, client, region, deploy.ImportRequest{}, cp)
 		if err != nil {
 			return err
 		}
@@ -162,7 +163,7 @@ func (c *InitCmd) write(a *app, files []initFile) error {
 
 // importService describes one service and its task definition and returns the three
 // files for it. Definition paths are relative to the config's directory.
-func (c *InitCmd) importService(ctx context.Context, client ecsDescriber, region, name, cfgPath, tdPath, sdPath string) ([]initFile, error) {
+func (c *InitCmd) importService(ctx context.Context, client ECSAPI, region, name, cfgPath, tdPath, sdPath string) ([]initFile, error) {
 	svc, err := liveService(ctx, client, c.Cluster, name)
 	if err != nil {
 		return nil, err
@@ -170,7 +171,7 @@ func (c *InitCmd) importService(ctx context.Context, client ecsDescriber, region
 	if svc == nil {
 		return nil, diag.WithHint(fmt.Errorf("service %q not found in cluster %q (region %s)", name, c.Cluster, region), "check --cluster, --service and --region")
 	}
-	if files, ok, err := c.importExpress(ctx, client, region, svc, cfgPath); ok { // init_workloads.go
+	if files, ok, err := c.importKind(ctx, client, region, deploy.ImportRequest{Service: svc}, cfgPath); ok { // workloads.go
 		return files, err
 	}
 	td, _, err := liveTaskDefinition(ctx, client, svc, "")

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
+	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-jsonnet/formatter"
@@ -17,7 +18,7 @@ import (
 
 // RenderCmd prints fully rendered documents, as doppio would send them to AWS.
 type RenderCmd struct {
-	Targets     []string `arg:"" enum:"config,servicedef,service-definition,taskdef,task-definition,expressdef,express-definition,daemondef,daemon-definition" help:"What to render, in order: config, servicedef (service-definition), taskdef (task-definition), expressdef (express-definition), daemondef (daemon-definition)."`
+	Targets     []string `arg:"" enum:"config,servicedef,service-definition,taskdef,task-definition,${kind_render_targets}" help:"What to render, in order: config, servicedef (service-definition), taskdef (task-definition)${kind_render_help}."`
 	Jsonnet     bool     `help:"Print in Jsonnet format instead of JSON (config: instead of YAML)."`
 	ShowSecrets bool     `help:"Print SecureString values instead of a placeholder."`
 }
@@ -41,20 +42,17 @@ func (c *RenderCmd) Run(ctx context.Context, a *app) error {
 			if sd, err = p.serviceDefinition(ctx); err == nil {
 				out, err = c.definition(withServiceName(sd, p.cfg.Service))
 			}
-		case "expressdef", "express-definition": // express.go
-			var ex any
-			if ex, err = p.expressDefinition(ctx); err == nil {
-				out, err = c.definition(ex)
-			}
-		case "daemondef", "daemon-definition": // daemon.go
-			var dd any
-			if dd, err = p.daemonDefinition(ctx); err == nil {
-				out, err = c.definition(dd)
-			}
 		case "taskdef", "task-definition":
 			var td any
 			if td, err = p.taskDefinition(ctx); err == nil {
 				out, err = c.definition(td)
+			}
+		default: // a kind's definition file (deploy.DefinedKind)
+			if k := deploy.ByRenderTarget(t); k != nil {
+				var v any
+				if v, err = k.Load(ctx, p.kindSource()); err == nil {
+					out, err = c.definition(v)
+				}
 			}
 		}
 		if err != nil {

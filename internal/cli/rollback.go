@@ -51,11 +51,7 @@ func (c *RollbackCmd) Run(ctx context.Context, a *app) error {
 	if err := a.requireService(p); err != nil {
 		return err
 	}
-	sd, err := p.optionalServiceDefinition(ctx)
-	if err != nil {
-		return err
-	}
-	ctl, err := a.controller(ctx, p, sd)
+	ctl, sd, err := a.definedController(ctx, p)
 	if err != nil {
 		return err
 	}

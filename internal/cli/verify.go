@@ -43,7 +43,7 @@ func (c *VerifyCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	td, err := p.verifiedTaskDefinition(ctx) // verify_workloads.go
+	td, err := p.verifiedTaskDefinition(ctx) // workloads.go
 	if err != nil {
 		return err
 	}

@@ -117,6 +117,23 @@ func (c *Config) ExpressDefinitionPath() string { return c.resolve(c.ExpressDefi
 // DaemonDefinitionPath returns daemon_definition resolved against the config's directory.
 func (c *Config) DaemonDefinitionPath() string { return c.resolve(c.DaemonDefinition) }
 
+// DefinitionPath returns the definition file the config names under key
+// (task_definition, service_definition, express_definition, daemon_definition)
+// resolved against the config's directory; "" when it names none.
+func (c *Config) DefinitionPath(key string) string {
+	switch key {
+	case "task_definition":
+		return c.TaskDefinitionPath()
+	case "service_definition":
+		return c.ServiceDefinitionPath()
+	case "express_definition":
+		return c.ExpressDefinitionPath()
+	case "daemon_definition":
+		return c.DaemonDefinitionPath()
+	}
+	return ""
+}
+
 func (c *Config) resolve(p string) string {
 	if p == "" || filepath.IsAbs(p) {
 		return p

@@ -105,18 +105,7 @@ func configRules() []configRule {
 // called by the verbs that read the file, not by Load: verbs that do not need a
 // definition (status, delete) work without one, as in ecspresso.
 func (c *Config) CheckDefinitionFile(key string) error {
-	path := ""
-	switch key {
-	case "task_definition":
-		path = c.TaskDefinitionPath()
-	case "service_definition":
-		path = c.ServiceDefinitionPath()
-	case "express_definition":
-		path = c.ExpressDefinitionPath()
-	case "daemon_definition":
-		path = c.DaemonDefinitionPath()
-	}
-	if err := checkFile(path); err != nil {
+	if err := checkFile(c.DefinitionPath(key)); err != nil {
 		src, _ := os.ReadFile(c.Path)
 		return &diag.Error{File: c.Path, Line: lineOfKey(src, key), Field: key, Err: err, Code: diag.ExitUsage,
 			Hint: "fix the path in the config; relative paths are resolved against the config file's directory"}

@@ -90,13 +90,8 @@ func RollbackCodeDeploy(ctx context.Context, c CodeDeployRollbackAPI, revs *Revi
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range list {
-		if r.Number < current {
-			res.Target = r.ARN
-		}
-	}
-	if res.Target == "" {
-		return nil, diag.WithHint(fmt.Errorf("no ACTIVE revision of %q older than %d to roll back to", family, current), "'doppio revisions' lists the ACTIVE revisions")
+	if res.Target, err = previousRevision(list, family, current); err != nil { // rollback.go
+		return nil, err
 	}
 	spec, err := BuildAppSpec(res.Target, sd, hooks)
 	if err != nil {

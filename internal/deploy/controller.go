@@ -150,9 +150,9 @@ type ControllerDeps struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 	Protect func(local, live *ecs.RegisterTaskDefinitionInput)
-	// Express is the Express Mode API; Daemon the Managed Daemon API.
-	Express ExpressAPI
-	Daemon  DaemonAPI
+	// Kinds is the API of the kinds with a definition file of their own
+	// (kinds.go): Express Mode, Managed Daemons.
+	Kinds KindAPI
 }
 
 // ControllerECS is the ECS API every controller may use; *ecs.Client satisfies it.
@@ -193,14 +193,13 @@ func NewController(w *Workload, d ControllerDeps) (Controller, error) {
 	switch w.Kind {
 	case KindCodeDeploy:
 		return &codeDeployController{ecsController: e}, nil
-	case KindDaemon:
-		return &daemonController{w: w, d: d, api: d.Daemon}, nil
-	case KindExpress:
-		return &expressController{ecsController: e, api: d.Express}, nil
 	case KindECS, KindExternal:
 		// EXTERNAL services are created and updated through the ECS API as before;
 		// their task sets belong to the tool that manages them.
 		return e, nil
+	}
+	if k := defined(w.Kind); k != nil {
+		return k.Controller(w, d), nil // kinds.go
 	}
 	return nil, diag.Invalid(fmt.Errorf("%s: doppio does not deploy this kind of workload", w), "")
 }

@@ -41,13 +41,16 @@ type Workload struct {
 // scheduling. The live service, when there is one, decides; a service not created
 // yet takes them from its definition sd (nil: the defaults, ECS and ROLLING).
 // declared is the kind the project's config declares ("" when the service
-// decides): an Express Mode service is one whatever the live service says (as in
-// ecspresso), and a Managed Daemon is no ECS service at all, so it is resolved
-// without a DescribeServices (its controller looks the daemon up when it needs
-// it). DescribeServices errors are returned, never taken for "no such service".
+// decides, Declared): its DefinedKind.Resolve answers first (a Managed Daemon is
+// no ECS service at all, so it is resolved without a DescribeServices), else the
+// live service is resolved and the declared kind taken (an Express Mode service
+// is one whatever the live service says, as in ecspresso). DescribeServices
+// errors are returned, never taken for "no such service".
 func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, sd *ecs.CreateServiceInput, declared Kind) (*Workload, error) {
-	if declared == KindDaemon {
-		return &Workload{Cluster: cluster, Service: service, Kind: KindDaemon, Daemon: true}, nil
+	if k := defined(declared); k != nil {
+		if w, err := k.Resolve(ctx, c, cluster, service); w != nil || err != nil {
+			return w, err
+		}
 	}
 	live, err := LiveService(ctx, c, cluster, service)
 	if err != nil {
@@ -79,8 +82,11 @@ func Resolve(ctx context.Context, c ServiceDescriber, cluster, service string, s
 		w.Strategy = cfg.Strategy
 	}
 	w.Daemon = scheduling == types.SchedulingStrategyDaemon
-	if IsExpress(live) || declared == KindExpress {
+	if IsExpress(live) {
 		w.Kind = KindExpress // express_controller.go
+	}
+	if defined(declared) != nil {
+		w.Kind = declared
 	}
 	return w, nil
 }

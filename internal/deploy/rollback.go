@@ -221,15 +221,25 @@ func (r *Revisions) PlanRollback(ctx context.Context, o RollbackOptions) (*Rollb
 		p.Target = revs[i].ARN
 		return p, nil
 	}
-	for _, x := range revs {
-		if x.Number < current {
-			p.Target = x.ARN
-		}
-	}
-	if p.Target == "" {
-		return nil, diag.WithHint(fmt.Errorf("no ACTIVE revision of %q older than %d to roll back to", family, current), "'doppio revisions' lists the ACTIVE revisions")
+	if p.Target, err = previousRevision(revs, family, current); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// previousRevision is what a rollback goes back to: the newest of revs (family's
+// ACTIVE revisions, oldest first) older than current.
+func previousRevision(revs []Revision, family string, current int) (string, error) {
+	target := ""
+	for _, x := range revs {
+		if x.Number < current {
+			target = x.ARN
+		}
+	}
+	if target == "" {
+		return "", diag.WithHint(fmt.Errorf("no ACTIVE revision of %q older than %d to roll back to", family, current), "'doppio revisions' lists the ACTIVE revisions")
+	}
+	return target, nil
 }
 
 // notActive is the error of --revision n when revs (family's ACTIVE revisions,

@@ -17,27 +17,29 @@ func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("%s %q not found in cluster %q", e.What, e.Name, e.Cluster)
 }
 
-// refusals are, per kind of workload, the verbs it does not take and why. A kind
-// missing here takes every verb. The tables are next to their controllers
-// (express_controller.go, daemon_controller.go).
-var refusals = map[Kind]map[string]string{
-	KindExpress: expressRefused,
-	KindDaemon:  daemonRefused,
-}
-
 // Refusal says why verb does not work on this kind of workload ("" when it does).
-// It is decided from the kind alone, before any AWS call.
-func (k Kind) Refusal(verb string) string { return refusals[k][verb] }
+// It is decided from the kind alone, before any AWS call; the tables are next to
+// the kinds' controllers (DefinedKind.Refusal). A kind not registered takes
+// every verb.
+func (k Kind) Refusal(verb string) string {
+	if d := defined(k); d != nil {
+		return d.Refusal(verb)
+	}
+	return ""
+}
 
 // Noun names the kind in messages: "an Express Mode service", "a Managed Daemon".
 func (k Kind) Noun() string {
-	switch k {
-	case KindExpress:
-		return "an Express Mode service"
-	case KindDaemon:
-		return "a Managed Daemon"
+	if d := defined(k); d != nil {
+		return d.Noun()
 	}
 	return "a service"
+}
+
+// NoExecuteCommand is true when a task of this kind cannot have ECS Exec turned on.
+func (k Kind) NoExecuteCommand() bool {
+	d := defined(k)
+	return d != nil && d.NoExecuteCommand()
 }
 
 // Status is what status shows of a workload: the ECS service (nil for a

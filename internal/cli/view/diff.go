@@ -34,3 +34,13 @@ func (d Diff) WriteText(w io.Writer) error {
 	}
 	return flush(w, text)
 }
+
+// DefinitionDiff is what diff prints for a kind of workload with a definition
+// file of its own: the diff of that file against the live workload, as text in
+// every output format.
+type DefinitionDiff struct {
+	Text string
+}
+
+// WriteText prints the diff (nothing when there is none).
+func (d DefinitionDiff) WriteText(w io.Writer) error { return flush(w, []byte(d.Text)) }
