@@ -119,6 +119,37 @@ type Waiters interface {
 	AddWaiting(delta int) (waiting, started int)
 }
 
+// FirstPollHolder is implemented by a fleet's batching client: a fleet member's
+// first poll waits until the fleet's apply phase is over (every member has applied
+// its change or ended), so that every member's first poll goes out in the same
+// batched rounds, however long applying hundreds of changes at the rate budget took.
+type FirstPollHolder interface {
+	// HoldFirstPoll returns once the first poll may go, or with ctx's error; it
+	// calls held first when it has to wait.
+	HoldFirstPoll(ctx context.Context, held func()) error
+}
+
+// HoldObserver is what an Observer may also implement: Held is called when the
+// wait's first poll is held for the fleet (FirstPollHolder), so users see why
+// nothing moves yet.
+type HoldObserver interface {
+	Held(cluster, service string)
+}
+
+// holdFirstPoll waits, in a fleet, until the first poll may go; false when ctx
+// ended first.
+func (r *run) holdFirstPoll(ctx context.Context) bool {
+	h, ok := r.p.c.(FirstPollHolder)
+	if !ok || !r.fleet() {
+		return true
+	}
+	return h.HoldFirstPoll(ctx, func() {
+		if o, ok := r.p.o.Observer.(HoldObserver); ok {
+			o.Held(r.t.Cluster, r.t.Service)
+		}
+	}) == nil
+}
+
 // fleet reports whether this wait is one of a fleet's: its polls are aligned to the
 // fleet's grid and batched with the other members' (an Epoch and a Waiters client).
 // A fleet member whose end looks imminent polls on the half-interval grid: the

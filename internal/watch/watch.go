@@ -363,6 +363,11 @@ func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
 		defer w.AddWaiting(-1)
 	}
 	if !p.o.Epoch.IsZero() {
+		// In a fleet the first poll waits until every member has applied its
+		// change (run.holdFirstPoll), so all members' first polls share a round.
+		if !r.holdFirstPoll(ctx) {
+			return r.ctxOutcome(ctx), nil
+		}
 		// In a fleet even the first poll waits for the grid, a fifth of an interval
 		// at most (soon after the update, before a fast failure can come and go),
 		// so the first polls of services updated together are batched too.
