@@ -51,6 +51,9 @@ type run struct {
 	// hurry: in a fleet (see fleet), our end looks imminent: the next poll comes
 	// on the half-interval grid.
 	hurry bool
+	// polledAt is when the last poll started: a fleet's next poll is due an
+	// interval after it (see delayOnGrid).
+	polledAt time.Time
 }
 
 // quietPolls is how many polls in a row may show nothing new while a deployed
@@ -229,6 +232,7 @@ func othersDrained(svc *types.Service, ours *types.Deployment) bool {
 // poll makes one round of calls and decides. done reports an outcome.
 func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 	r.polls++
+	r.polledAt = r.p.o.Now()
 	r.moved, r.throttled = false, false
 	svc, err := r.describeService(ctx)
 	if err != nil {
