@@ -35,7 +35,9 @@ func TestE2EFleetLiveView(t *testing.T) {
 	}}
 	vars := maps.Clone(e.vars)
 	vars["COLUMNS"] = "100"
-	code := cli.Main(t.Context(), []string{"deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms"},
+	// One service at a time (--parallel 1): the first ones' rows say they wait for
+	// the others to be created before their first poll.
+	code := cli.Main(t.Context(), []string{"deploy", "--config", "services/*/ecspresso.yml", "--poll-interval", "200ms", "--parallel", "1"},
 		cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: errb, Vars: vars, Dir: e.dir, IsTerminal: true})
 	if code != 4 {
 		t.Fatalf("exit %d, want 4\n%s", code, errb.String())
@@ -50,6 +52,11 @@ func TestE2EFleetLiveView(t *testing.T) {
 	frame := regexp.MustCompile(`\x1b\[3A\r\x1b\[J(?:[^\n]*\n)*?\[svc-a\] deployment [^\n]*\n\[svc-b\] deployment [^\n]*\n\[svc-c\] deployment [^\n]*\n`)
 	if !frame.MatchString(raw) {
 		t.Errorf("no frame with one deployment row per member:\n%q", raw)
+	}
+	// While the others were being created, svc-a's row said why it did not move.
+	held := regexp.MustCompile(`\[svc-a\] applied, waiting for the fleet's other services before polling +\d+s\n`)
+	if !held.MatchString(raw) {
+		t.Errorf("no frame with svc-a waiting for the fleet:\n%q", raw)
 	}
 	// At the end: no row left, each member's outcome as a line of its own, the
 	// members' lines with their name after the stamp, and the fleet summary.

@@ -592,10 +592,10 @@ func runSizes(ctx context.Context, srv *sandbox.Server, endpoint string, rec *re
 	fmt.Println("calls: every request the sandbox received; ratio: one process / N processes (bound: 0.35x);")
 	fmt.Println("exit-last: simulated time from the last rollout's completion to exit (bound: 5s); DS/poll: largest")
 	fmt.Println("DescribeServices burst of one poll / ceil(N/10); 1st poll: the longest simulated time from a service's")
-	fmt.Println("UpdateService request to its first poll (bound: one poll, 5s), made of the sandbox's UpdateService reply")
-	fmt.Println("time (US reply, worst) and doppio's own delay from that reply to the first poll (reply->poll, worst: grid,")
-	fmt.Println("batching window, rate budget); poll spread: simulated time from the first service's first poll to the")
-	fmt.Println("last service's (bounded below by the apply phase: N UpdateService calls at the rate budget's 20/s);")
-	fmt.Println("peak MB: the one process's peak RSS (bound: 300)")
+	fmt.Println("UpdateService request to its first poll, made of the sandbox's UpdateService reply time (US reply, worst)")
+	fmt.Println("and doppio's own delay from that reply to the first poll (reply->poll, worst: a fleet holds every first")
+	fmt.Println("poll until the last service has applied, so this is about the apply phase: N UpdateService calls at the")
+	fmt.Println("rate budget's 20/s); poll spread: simulated time from the first service's first poll to the last")
+	fmt.Println("service's (bound: one poll, 5s); peak MB: the one process's peak RSS (bound: 300)")
 	return nil
 }

@@ -70,6 +70,13 @@ func (c *collector) Event(e watch.ServiceEvent) {
 
 func (c *collector) Progress(s watch.Snapshot) { c.next.Progress(s) }
 
+// Held forwards a fleet's hold on the first poll (watch.HoldObserver).
+func (c *collector) Held(cluster, service string) {
+	if o, ok := c.next.(watch.HoldObserver); ok {
+		o.Held(cluster, service)
+	}
+}
+
 // TaskSetProgress forwards task-set progress (a new CODE_DEPLOY service) when the
 // next observer shows it.
 func (c *collector) TaskSetProgress(s watch.TaskSetSnapshot) {
@@ -88,7 +95,7 @@ func (a *app) noteStarted(s *deploy.Started) {
 // follow waits for what a change started, prints the result document and returns
 // nil or an error carrying the outcome's exit code.
 func (a *app) follow(ctx context.Context, ctl deploy.Controller, s *deploy.Started, w deploy.Wait) error {
-	a.gate.Following() // a fleet member's change is applied: its --parallel slot goes to the next (fleet.go)
+	a.gate.Applied() // a fleet member's change is applied: its --parallel slot goes to the next, and it no longer holds up the fleet's first polls (fleet.go)
 	obs := &collector{next: watch.NewTextObserver(a.stderr, a.ci())}
 	w.Observer = obs
 	endGroup := func() {}

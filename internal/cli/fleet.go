@@ -63,8 +63,12 @@ type ecsAPI interface {
 	watch.Client
 }
 
-// A fleet's batching client counts its waits, so their tail polls closer together.
-var _ watch.Waiters = fleet.Client{}
+// A fleet's batching client counts its waits, so their tail polls closer together,
+// and holds their first polls until every member has applied its change.
+var (
+	_ watch.Waiters         = fleet.Client{}
+	_ watch.FirstPollHolder = fleet.Client{}
+)
 
 // ecsAPI returns the project's ECS client, batched in a fleet.
 func (p *project) ecsAPI(ctx context.Context) (ecsAPI, error) {
@@ -212,7 +216,7 @@ func (a *app) runFleet(ctx context.Context, kctx *kong.Context, configs []fleet.
 				return err
 			}}
 	}
-	results := fleet.Run(ctx, fms, fleet.Options{Parallel: a.g.Parallel, FailFast: a.g.FailFast, ExitCode: diag.ExitCode})
+	results := fleet.Run(ctx, fms, fleet.Options{Parallel: a.g.Parallel, FailFast: a.g.FailFast, ExitCode: diag.ExitCode, Hold: shared.Hold})
 	for _, m := range members {
 		m.errOut.Flush(m.label) // members that never ran
 	}

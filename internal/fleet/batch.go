@@ -49,6 +49,7 @@ type Batcher struct {
 	primed map[string]primed // by cluster, include list and service
 
 	waiting, waits atomic.Int64 // waits in progress and started on this batcher (watch.Waiters)
+	hold           *Hold        // the fleet's hold on first polls (nil: none)
 
 	stats struct {
 		describeServicesCalls, describeServicesRequests atomic.Int64
@@ -341,6 +342,12 @@ func (c Client) AddWaiting(delta int) (waiting, started int) {
 		c.Batcher.waits.Add(int64(delta))
 	}
 	return int(c.Batcher.waiting.Add(int64(delta))), int(c.Batcher.waits.Load())
+}
+
+// HoldFirstPoll waits until the fleet's apply phase is over (see Hold) or ctx ends;
+// held is called first when it has to wait (watch.FirstPollHolder).
+func (c Client) HoldFirstPoll(ctx context.Context, held func()) error {
+	return c.Batcher.hold.Wait(ctx, held)
 }
 
 // DescribeServices is batched.

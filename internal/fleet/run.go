@@ -35,6 +35,10 @@ type Options struct {
 	FailFast bool
 	// ExitCode maps a member's error to its exit code.
 	ExitCode func(error) int
+	// Hold, when set, is released once the run's apply phase is over (see Hold):
+	// every member has applied its change or ended, or, under FailFast, every slot
+	// is held by a member that has applied.
+	Hold *Hold
 }
 
 // Result is how one member ended.
@@ -74,6 +78,9 @@ type Gate struct {
 	passed  bool
 	err     error
 	once    sync.Once
+
+	applied      sync.Once // the member counted as done applying (run.settle)
+	holdsApplied bool      // holding a slot after it applied (counted in run.appliedHolding)
 }
 
 // BeforeChange blocks until every member has planned (reached its gate or ended),
@@ -115,15 +122,35 @@ func (g *Gate) pass(ctx context.Context) error {
 	return nil
 }
 
-// Following tells the fleet that the member has applied its change (or changes
-// nothing, as wait) and now only waits for an outcome: its parallel slot goes to the
-// next member (unless FailFast, which needs each outcome before the next member
-// starts).
+// Following tells the fleet that the member will only wait for an outcome from now
+// on (a member that changes something calls it again once its change is applied):
+// its parallel slot goes to the next member (unless FailFast, which needs each
+// outcome before the next member starts). After the member's gate it also counts
+// as Applied.
 func (g *Gate) Following() {
-	if g == nil || g.f.o.FailFast {
+	if g == nil {
 		return
 	}
-	g.release()
+	if g.passed {
+		g.Applied()
+		return
+	}
+	if !g.f.o.FailFast {
+		g.release()
+	}
+}
+
+// Applied tells the fleet that the member has applied its change (or changes
+// nothing, as wait) and now only follows it: as Following, and the member no longer
+// holds up the fleet's first polls (Options.Hold).
+func (g *Gate) Applied() {
+	if g == nil {
+		return
+	}
+	if !g.f.o.FailFast {
+		g.release()
+	}
+	g.applied.Do(func() { g.f.settle(g) })
 }
 
 func (g *Gate) acquire(ctx context.Context) error {
@@ -138,6 +165,12 @@ func (g *Gate) acquire(ctx context.Context) error {
 
 func (g *Gate) release() {
 	if g.holding {
+		if g.holdsApplied {
+			g.f.mu.Lock()
+			g.f.appliedHolding--
+			g.f.mu.Unlock()
+			g.holdsApplied = false
+		}
 		<-g.f.slots
 		g.holding = false
 	}
@@ -157,6 +190,26 @@ type run struct {
 	planned    chan struct{} // closed when every member has planned
 	planFailed []string      // members that ended with an error before their gate
 	failed     []string      // members that failed after their gate
+
+	// The apply phase (Options.Hold): members that applied or ended, and those of
+	// them holding a slot (FailFast).
+	settled, appliedHolding int
+	members                 int
+}
+
+// settle counts g's member as done applying (applied, or ended) and releases the
+// hold once the apply phase is over.
+func (f *run) settle(g *Gate) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.settled++
+	if g.holding {
+		g.holdsApplied = true
+		f.appliedHolding++
+	}
+	if f.settled >= f.members || (f.o.FailFast && f.appliedHolding >= f.o.Parallel) {
+		f.o.Hold.Release()
+	}
 }
 
 func (f *run) resolve(err error, name ...string) {
@@ -196,7 +249,7 @@ func Run(ctx context.Context, members []Member, o Options) []Result {
 	if o.ExitCode == nil {
 		o.ExitCode = diag.ExitCode
 	}
-	f := &run{o: o, slots: make(chan struct{}, o.Parallel), unresolved: len(members), planned: make(chan struct{}),
+	f := &run{o: o, slots: make(chan struct{}, o.Parallel), unresolved: len(members), planned: make(chan struct{}), members: len(members),
 		turn: make([]chan struct{}, len(members)+1), passOnce: make([]sync.Once, len(members))}
 	for i := range f.turn {
 		f.turn[i] = make(chan struct{})
@@ -204,6 +257,7 @@ func Run(ctx context.Context, members []Member, o Options) []Result {
 	close(f.turn[0])
 	if len(members) == 0 {
 		close(f.planned)
+		o.Hold.Release()
 	}
 	results := make([]Result, len(members))
 	var wg sync.WaitGroup
@@ -218,7 +272,8 @@ func Run(ctx context.Context, members []Member, o Options) []Result {
 
 func (f *run) member(ctx context.Context, i int, m Member) (res Result) {
 	g := &Gate{f: f, idx: i}
-	defer f.passTurn(i) // a member that ends before its turn must not hold up the next
+	defer g.applied.Do(func() { f.settle(g) }) // ended: it holds up no first poll
+	defer f.passTurn(i)                        // a member that ends before its turn must not hold up the next
 	res = Result{Name: m.Name, Config: m.Config, Cluster: m.Cluster, Account: m.Account}
 	defer func() {
 		if m.Report == nil {

@@ -19,6 +19,9 @@ const BatchWindow = 25 * time.Millisecond
 type Shared struct {
 	// Epoch is the time the members' polls align to.
 	Epoch time.Time
+	// Hold holds the members' first polls until the fleet's apply phase is over
+	// (give it to Run as Options.Hold); the batching clients wait on it.
+	Hold *Hold
 	// Accounts caches the account of each credentials (one sts:GetCallerIdentity
 	// per account role and region at most).
 	Accounts Accounts
@@ -30,7 +33,7 @@ type Shared struct {
 
 // NewShared returns the shared state of a fleet run starting now.
 func NewShared() *Shared {
-	return &Shared{Epoch: time.Now(), lazies: map[string]*awsclient.Lazy{}, batchers: map[*awsclient.Lazy]*Batcher{}}
+	return &Shared{Epoch: time.Now(), Hold: NewHold(), lazies: map[string]*awsclient.Lazy{}, batchers: map[*awsclient.Lazy]*Batcher{}}
 }
 
 // Lazy returns the AWS config source for o's region and role, building it once.
@@ -54,6 +57,7 @@ func (s *Shared) Batcher(l *awsclient.Lazy, c *ecs.Client) *Batcher {
 		return b
 	}
 	b := NewBatcher(c, BatchWindow)
+	b.hold = s.Hold
 	s.batchers[l] = b
 	return b
 }

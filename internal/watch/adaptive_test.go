@@ -306,3 +306,24 @@ func TestFleetNoticesTheEndSooner(t *testing.T) {
 		})
 	}
 }
+
+// A fleet member's next poll is due an interval after its last poll started, not
+// after its reply came: a reply that took 700 ms does not push the next poll of the
+// fleet's tail (every 1.25 s) to the grid point after; after a throttled poll the
+// backoff (here 10 s) counts from the reply.
+func TestFleetPollsCountFromThePollsStart(t *testing.T) {
+	epoch := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
+	polled := epoch.Add(60 * time.Second) // a poll on the grid
+	now := polled.Add(700 * time.Millisecond)
+	allUp := &types.Deployment{RolloutState: types.DeploymentRolloutStateInProgress, DesiredCount: 3, RunningCount: 3}
+	r := newRun(New(&waitersClient{n: 1, started: 30}, Options{Epoch: epoch, Now: func() time.Time { return now }}), Target{})
+	r.polledAt = polled
+	r.adapt(allUp)
+	if got := r.nextDelay(); got != 550*time.Millisecond {
+		t.Errorf("next poll in %v after a 700ms reply, want 550ms (1.25s after the poll started)", got)
+	}
+	r.hurry, r.throttled, r.interval = false, true, 10*time.Second
+	if got := r.nextDelay(); got != 14300*time.Millisecond {
+		t.Errorf("next poll in %v after a throttled reply, want 14.3s (the first grid point 10s after the reply)", got)
+	}
+}

@@ -51,6 +51,9 @@ type run struct {
 	// hurry: in a fleet (see fleet), our end looks imminent: the next poll comes
 	// on the half-interval grid.
 	hurry bool
+	// polledAt is when the last poll started: a fleet's next poll is due an
+	// interval after it (see delayOnGrid).
+	polledAt time.Time
 }
 
 // quietPolls is how many polls in a row may show nothing new while a deployed
@@ -117,6 +120,37 @@ type Waiters interface {
 	// AddWaiting adds delta (1 when a wait starts, -1 when it ends) and returns
 	// how many waits are in progress and how many ever started.
 	AddWaiting(delta int) (waiting, started int)
+}
+
+// FirstPollHolder is implemented by a fleet's batching client: a fleet member's
+// first poll waits until the fleet's apply phase is over (every member has applied
+// its change or ended), so that every member's first poll goes out in the same
+// batched rounds, however long applying hundreds of changes at the rate budget took.
+type FirstPollHolder interface {
+	// HoldFirstPoll returns once the first poll may go, or with ctx's error; it
+	// calls held first when it has to wait.
+	HoldFirstPoll(ctx context.Context, held func()) error
+}
+
+// HoldObserver is what an Observer may also implement: Held is called when the
+// wait's first poll is held for the fleet (FirstPollHolder), so users see why
+// nothing moves yet.
+type HoldObserver interface {
+	Held(cluster, service string)
+}
+
+// holdFirstPoll waits, in a fleet, until the first poll may go; false when ctx
+// ended first.
+func (r *run) holdFirstPoll(ctx context.Context) bool {
+	h, ok := r.p.c.(FirstPollHolder)
+	if !ok || !r.fleet() {
+		return true
+	}
+	return h.HoldFirstPoll(ctx, func() {
+		if o, ok := r.p.o.Observer.(HoldObserver); ok {
+			o.Held(r.t.Cluster, r.t.Service)
+		}
+	}) == nil
 }
 
 // fleet reports whether this wait is one of a fleet's: its polls are aligned to the
@@ -198,6 +232,7 @@ func othersDrained(svc *types.Service, ours *types.Deployment) bool {
 // poll makes one round of calls and decides. done reports an outcome.
 func (r *run) poll(ctx context.Context) (out Outcome, done bool, err error) {
 	r.polls++
+	r.polledAt = r.p.o.Now()
 	r.moved, r.throttled = false, false
 	svc, err := r.describeService(ctx)
 	if err != nil {

@@ -56,6 +56,29 @@ func (o *TextObserver) Event(e ServiceEvent) {
 		slog.Time("eventTime", e.CreatedAt), slog.String("eventId", e.ID)}})
 }
 
+// heldRow is the row key of the "waiting for the fleet" line.
+const heldRow = "\x00held"
+
+// Held shows that the change is applied and the first poll waits for the rest of
+// the fleet (FirstPollHolder): a row on a live console (replaced by the deployment's
+// row at the first poll), else a line.
+func (o *TextObserver) Held(cluster, service string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e := ui.Entry{Msg: "applied, waiting for the fleet", Text: "applied, waiting for the fleet's other services before polling",
+		Attrs: []slog.Attr{slog.String("service", service), slog.String("cluster", cluster)}}
+	if !o.c.Live() {
+		o.c.Print(e)
+		return
+	}
+	e.Text = service + "  " + e.Text
+	if o.rows == nil {
+		o.rows = map[string]bool{}
+	}
+	o.c.SetRow(heldRow, e)
+	o.rows[heldRow] = true
+}
+
 // Last returns the last snapshot the observer received (the zero Snapshot before
 // the first), for result documents: traffic split and hooks at the end of a wait.
 func (o *TextObserver) Last() Snapshot {

@@ -363,6 +363,11 @@ func (p *Poller) Wait(ctx context.Context, t Target) (Outcome, error) {
 		defer w.AddWaiting(-1)
 	}
 	if !p.o.Epoch.IsZero() {
+		// In a fleet the first poll waits until every member has applied its
+		// change (run.holdFirstPoll), so all members' first polls share a round.
+		if !r.holdFirstPoll(ctx) {
+			return r.ctxOutcome(ctx), nil
+		}
 		// In a fleet even the first poll waits for the grid, a fifth of an interval
 		// at most (soon after the update, before a fast failure can come and go),
 		// so the first polls of services updated together are batched too.
@@ -415,16 +420,24 @@ func (r *run) nextDelay() time.Duration {
 }
 
 // delayOnGrid returns how long until the first point of the Epoch grid of the given
-// step at or after now+d (within a tenth of a step), and after now.
+// step at or after from+d (within a tenth of a step), and after now. from is when
+// the last poll started (now before the first, and after a throttled poll, whose
+// backoff counts from its reply): how long the reply took does not push the next
+// poll to a later grid point, so a fleet polling every 1.25 s against replies
+// that take a few hundred milliseconds still polls every 1.25 s.
 func (r *run) delayOnGrid(d, step time.Duration) time.Duration {
 	e := r.p.o.Epoch
 	now := r.p.o.Now()
+	from := now
+	if !r.polledAt.IsZero() && !r.throttled && r.polledAt.Before(now) {
+		from = r.polledAt
+	}
 	step = max(step, time.Millisecond)
-	// The first grid point at or after now+d, with a tenth of a step of slack so a
-	// poll that ran a little late (the batching window) keeps its place: never
+	// The first grid point at or after from+d, with a tenth of a step of slack so
+	// a poll that ran a little late (the batching window) keeps its place: never
 	// sooner than d minus that slack.
 	tol := step / 10
-	off := now.Add(d - tol).Sub(e)
+	off := from.Add(d - tol).Sub(e)
 	k := off / step
 	if off > 0 && off%step != 0 {
 		k++
