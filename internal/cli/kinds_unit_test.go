@@ -190,15 +190,26 @@ func TestAKindNoVerbNamesFlowsThroughTheRegistry(t *testing.T) {
 	}
 }
 
-// A misspelt gizmo_definition is refused like a misspelt key of the config's
-// own, before anything reaches ECS.
+// A misspelt kind's key (gizmo_definition, registered from this test, or a
+// built-in kind's) is refused like a misspelt key of the config's own, before
+// anything reaches ECS.
 func TestAKindsConfigKeyMisspeltIsBadInput(t *testing.T) {
 	t.Parallel()
-	u := newUnit(t)
-	u.write("doppio.yml", strings.Replace(gizmoConfig, "gizmo_definition:", "gizmo_definiton:", 1))
-	_, errs := u.must(2, "deploy")
-	contains(t, "deploy", errs, `unknown config key "gizmo_definiton"`, `did you mean "gizmo_definition"?`)
-	if ops := u.ecs.changes(); len(ops) != 0 {
-		t.Errorf("a misspelt config went to ECS: %v", ops)
+	for typo, key := range map[string]string{
+		"gizmo_definiton":    "gizmo_definition",
+		"daemon_definiton":   "daemon_definition",
+		"expres_definition":  "express_definition",
+		"Daemon_Definitionn": "daemon_definition",
+	} {
+		t.Run(typo, func(t *testing.T) {
+			t.Parallel()
+			u := newUnit(t)
+			u.write("doppio.yml", strings.Replace(gizmoConfig, "gizmo_definition:", typo+":", 1))
+			_, errs := u.must(2, "deploy")
+			contains(t, "deploy", errs, `doppio.yml:4: `+typo+`: unknown config key "`+typo+`"`, `did you mean "`+key+`"?`)
+			if ops := u.ecs.changes(); len(ops) != 0 {
+				t.Errorf("a misspelt config went to ECS: %v", ops)
+			}
+		})
 	}
 }
