@@ -32,8 +32,8 @@ func RegisterDefinitionKey(key string) {
 	}
 }
 
-// DefinitionKeys are the registered definition keys, in the order registered.
-func DefinitionKeys() []string {
+// registeredKeys are the registered definition keys, in the order registered.
+func registeredKeys() []string {
 	definitionKeys.RLock()
 	defer definitionKeys.RUnlock()
 	return slices.Clone(definitionKeys.keys)
@@ -50,7 +50,7 @@ func isDefinitionKey(key string) bool {
 // values decode into: Config's fields and the registered definition keys.
 func configFields() map[string]reflect.Type {
 	fields := jsonFields(reflect.TypeFor[Config]())
-	for _, k := range DefinitionKeys() {
+	for _, k := range registeredKeys() {
 		fields[k] = reflect.TypeFor[string]()
 	}
 	return fields
