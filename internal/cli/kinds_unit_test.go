@@ -18,12 +18,20 @@ import (
 
 // The one-package rule: a kind of workload with a definition file of its own is
 // a deploy.DefinedKind, and the verbs reach it through the registry without
-// naming it. gizmoKind is a kind no code in internal/cli knows; registered from
-// here, it must flow through render, deploy, diff, status and the refusals.
+// naming it. gizmoKind is a kind no code in internal/cli or internal/config
+// knows; registered from here (its config key gizmo_definition with it), it must
+// flow through the config, render, deploy, diff, status and the refusals.
 
-// gizmoService is the service name that declares a gizmo (the config package
-// knows no gizmo key, so the fake declares itself by the service it is given).
+// gizmoService is the service a gizmo is deployed as.
 const gizmoService = "gizmo"
+
+// gizmoConfig declares a gizmo by its own config key.
+const gizmoConfig = `region: us-east-1
+cluster: prod
+service: gizmo
+gizmo_definition: gizmo-def.json
+timeout: 1m
+`
 
 var gizmo = deploy.RegisterKind(&gizmoKind{}).(*gizmoKind)
 
@@ -57,10 +65,10 @@ func (*gizmoKind) Refusal(verb string) string {
 	}
 	return ""
 }
-func (*gizmoKind) Key() string                     { return "gizmo_definition" }
-func (*gizmoKind) Declared(src deploy.Source) bool { return src.Service == gizmoService }
-func (*gizmoKind) RenderTargets() []string         { return []string{"gizmodef", "gizmo-definition"} }
-func (*gizmoKind) NoExecuteCommand() bool          { return true }
+func (*gizmoKind) Key() string                       { return "gizmo_definition" }
+func (g *gizmoKind) Declared(src deploy.Source) bool { return src.Path(g.Key()) != "" }
+func (*gizmoKind) RenderTargets() []string           { return []string{"gizmodef", "gizmo-definition"} }
+func (*gizmoKind) NoExecuteCommand() bool            { return true }
 
 func (g *gizmoKind) Resolve(_ context.Context, _ deploy.ServiceDescriber, cluster, service string) (*deploy.Workload, error) {
 	g.called("resolve")
@@ -71,11 +79,14 @@ func (g *gizmoKind) Controller(w *deploy.Workload, _ deploy.ControllerDeps) depl
 	return &gizmoController{g: g, w: w}
 }
 
-// Load renders the project's task definition file as the gizmo's definition:
-// the project's renderer reaches the kind through the Source.
+// Load renders the file gizmo_definition names: the config resolves the key
+// and the project's renderer reaches the kind through the Source.
 func (g *gizmoKind) Load(ctx context.Context, src deploy.Source) (any, error) {
 	g.called("load")
-	b, err := src.Render(ctx, src.Path("task_definition"))
+	if err := src.Check(g.Key()); err != nil {
+		return nil, err
+	}
+	b, err := src.Render(ctx, src.Path(g.Key()))
 	if err != nil {
 		return nil, err
 	}
@@ -147,10 +158,15 @@ func (c *gizmoController) Status(context.Context) (*deploy.Status, error) {
 func TestAKindNoVerbNamesFlowsThroughTheRegistry(t *testing.T) {
 	t.Parallel()
 	u := newUnit(t)
-	u.write("doppio.yml", strings.Replace(unitConfig, "service: web", "service: "+gizmoService, 1))
+	u.write("doppio.yml", gizmoConfig)
+	u.write("gizmo-def.json", `{"family": "{{ must_env `+"`GIZMO`"+` }}"}`)
+	u.vars["GIZMO"] = "gizmo-from-file"
 
-	out, _ := u.must(0, "render", "gizmodef")
-	contains(t, "render gizmodef", out, `"family": "web"`)
+	out, errs := u.must(0, "render", "gizmodef")
+	contains(t, "render gizmodef", out, `"family": "gizmo-from-file"`)
+	if strings.Contains(errs, "config key") {
+		t.Errorf("gizmo_definition is not a known config key:\n%s", errs)
+	}
 
 	out, _ = u.must(0, "deploy", "--tag", "1.26", "--output", "json")
 	contains(t, "deploy", out, `"deploymentId": "gizmo-1"`, `"outcome": "succeeded"`)
@@ -166,10 +182,34 @@ func TestAKindNoVerbNamesFlowsThroughTheRegistry(t *testing.T) {
 	out, _ = u.must(0, "status")
 	contains(t, "status", out, "gizmo:7")
 
-	_, errs := u.must(2, "scale", "--tasks", "2")
+	_, errs = u.must(2, "scale", "--tasks", "2")
 	contains(t, "scale", errs, "scale does not work with a gizmo (gizmo_definition is set in doppio.yml)", "a gizmo scales itself")
 
 	if ops := u.ecs.changes(); len(ops) != 0 {
 		t.Errorf("the gizmo's verbs went to ECS: %v", ops)
+	}
+}
+
+// A misspelt kind's key (gizmo_definition, registered from this test, or a
+// built-in kind's) is refused like a misspelt key of the config's own, before
+// anything reaches ECS.
+func TestAKindsConfigKeyMisspeltIsBadInput(t *testing.T) {
+	t.Parallel()
+	for typo, key := range map[string]string{
+		"gizmo_definiton":    "gizmo_definition",
+		"daemon_definiton":   "daemon_definition",
+		"expres_definition":  "express_definition",
+		"Daemon_Definitionn": "daemon_definition",
+	} {
+		t.Run(typo, func(t *testing.T) {
+			t.Parallel()
+			u := newUnit(t)
+			u.write("doppio.yml", strings.Replace(gizmoConfig, "gizmo_definition:", typo+":", 1))
+			_, errs := u.must(2, "deploy")
+			contains(t, "deploy", errs, `doppio.yml:4: `+typo+`: unknown config key "`+typo+`"`, `did you mean "`+key+`"?`)
+			if ops := u.ecs.changes(); len(ops) != 0 {
+				t.Errorf("a misspelt config went to ECS: %v", ops)
+			}
+		})
 	}
 }

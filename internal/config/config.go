@@ -42,25 +42,24 @@ type Config struct {
 	Path string `json:"-"`
 	Dir  string `json:"-"`
 
-	RequiredVersion   string `json:"required_version,omitempty"`
-	Region            string `json:"region,omitempty"`
-	Cluster           string `json:"cluster,omitempty"`
-	Service           string `json:"service,omitempty"`
-	ServiceDefinition string `json:"service_definition,omitempty"`
-	TaskDefinition    string `json:"task_definition,omitempty"`
-	// ExpressDefinition is ecspresso's express_definition: an ECS Express Mode
-	// service (CreateExpressGatewayService input without serviceName and cluster).
-	ExpressDefinition string `json:"express_definition,omitempty"`
-	// DaemonDefinition is a Managed Daemon (doppio's own key).
-	DaemonDefinition string      `json:"daemon_definition,omitempty"`
-	Timeout          *Duration   `json:"timeout,omitempty"`
-	Plugins          []Plugin    `json:"plugins,omitempty"`
-	AppSpec          any         `json:"appspec,omitempty"`
-	CodeDeploy       *CodeDeploy `json:"codedeploy,omitempty"`
-	FilterCommand    string      `json:"filter_command,omitempty"`
-	Ignore           *Ignore     `json:"ignore,omitempty"`
+	RequiredVersion   string      `json:"required_version,omitempty"`
+	Region            string      `json:"region,omitempty"`
+	Cluster           string      `json:"cluster,omitempty"`
+	Service           string      `json:"service,omitempty"`
+	ServiceDefinition string      `json:"service_definition,omitempty"`
+	TaskDefinition    string      `json:"task_definition,omitempty"`
+	Timeout           *Duration   `json:"timeout,omitempty"`
+	Plugins           []Plugin    `json:"plugins,omitempty"`
+	AppSpec           any         `json:"appspec,omitempty"`
+	CodeDeploy        *CodeDeploy `json:"codedeploy,omitempty"`
+	FilterCommand     string      `json:"filter_command,omitempty"`
+	Ignore            *Ignore     `json:"ignore,omitempty"`
 	// Doppio holds doppio-only settings; ecspresso ignores the key.
 	Doppio *Doppio `json:"doppio,omitempty"`
+
+	// definitions are the values of the registered definition keys the file
+	// sets (RegisterDefinitionKey), as written.
+	definitions map[string]string
 
 	regionFromEnv bool // Region came from AWS_REGION/AWS_DEFAULT_REGION, checked there
 }
@@ -111,27 +110,22 @@ func (c *Config) ServiceDefinitionPath() string { return c.resolve(c.ServiceDefi
 // TaskDefinitionPath returns task_definition resolved against the config's directory.
 func (c *Config) TaskDefinitionPath() string { return c.resolve(c.TaskDefinition) }
 
-// ExpressDefinitionPath returns express_definition resolved against the config's directory.
-func (c *Config) ExpressDefinitionPath() string { return c.resolve(c.ExpressDefinition) }
-
-// DaemonDefinitionPath returns daemon_definition resolved against the config's directory.
-func (c *Config) DaemonDefinitionPath() string { return c.resolve(c.DaemonDefinition) }
+// Definition is the value of a registered definition key (RegisterDefinitionKey)
+// as the file writes it; "" when the file does not set it.
+func (c *Config) Definition(key string) string { return c.definitions[key] }
 
 // DefinitionPath returns the definition file the config names under key
-// (task_definition, service_definition, express_definition, daemon_definition)
-// resolved against the config's directory; "" when it names none.
+// (task_definition, service_definition or a registered definition key such as
+// express_definition) resolved against the config's directory; "" when it
+// names none.
 func (c *Config) DefinitionPath(key string) string {
 	switch key {
 	case "task_definition":
 		return c.TaskDefinitionPath()
 	case "service_definition":
 		return c.ServiceDefinitionPath()
-	case "express_definition":
-		return c.ExpressDefinitionPath()
-	case "daemon_definition":
-		return c.DaemonDefinitionPath()
 	}
-	return ""
+	return c.resolve(c.Definition(key))
 }
 
 func (c *Config) resolve(p string) string {
@@ -323,7 +317,7 @@ func decode(path, shown string, src, data []byte) (*Config, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	fields := jsonFields(reflect.TypeFor[Config]())
+	fields := configFields()
 	c := &Config{}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
@@ -343,7 +337,12 @@ func decode(path, shown string, src, data []byte) (*Config, []string, error) {
 				continue // ignored, as reported above
 			}
 		}
-		if err := decodeField(c, name, raw[k]); err != nil {
+		if isDefinitionKey(name) {
+			err = decodeDefinition(c, name, raw[k])
+		} else {
+			err = decodeField(c, name, raw[k])
+		}
+		if err != nil {
 			return nil, nil, &diag.Error{File: path, Line: lineOfKey(src, k), Field: k, Err: err, Code: diag.ExitUsage}
 		}
 	}
@@ -361,7 +360,25 @@ func decodeField(c *Config, key string, v json.RawMessage) error {
 	one := map[string]json.RawMessage{key: v}
 	b, _ := json.Marshal(one)
 	// Unknown keys were reported by checkKeys; encoding/json skips them here.
-	err := json.NewDecoder(bytes.NewReader(b)).Decode(c)
+	return decodeError(json.NewDecoder(bytes.NewReader(b)).Decode(c))
+}
+
+// decodeDefinition decodes the value of a registered definition key into c: a
+// path, as a field's.
+func decodeDefinition(c *Config, key string, v json.RawMessage) error {
+	var s string
+	if err := decodeError(json.Unmarshal(v, &s)); err != nil {
+		return err
+	}
+	if c.definitions == nil {
+		c.definitions = map[string]string{}
+	}
+	c.definitions[key] = s
+	return nil
+}
+
+// decodeError is a decoding error as the config's errors say it.
+func decodeError(err error) error {
 	if err == nil || errors.Is(err, io.EOF) {
 		return nil
 	}

@@ -34,16 +34,16 @@ const maxTypoDistance = 2
 
 // keyIssue is one key of the config that is not exactly a known key.
 type keyIssue struct {
-	path    string // e.g. "codedeploy.application_nam" or "plugins[0].prefix"
-	key     string // the key as written
-	known   string // the known key it stands for (case) or resembles (typo)
-	folded  bool   // equal to known but for case: used as known
-	typo    bool   // within maxTypoDistance of known: an error
-	express bool   // express_definition: an ecspresso key doppio does not support
+	path   string // e.g. "codedeploy.application_nam" or "plugins[0].prefix"
+	key    string // the key as written
+	known  string // the known key it stands for (case) or resembles (typo)
+	folded bool   // equal to known but for case: used as known
+	typo   bool   // within maxTypoDistance of known: an error
 }
 
 // checkKeys walks a decoded JSON value against the Go type it is decoded into and
-// reports every key that is not exactly one of the type's JSON names.
+// reports every key that is not exactly one of the type's JSON names (for Config
+// itself, or one of the registered definition keys).
 func checkKeys(t reflect.Type, v any, path string, out *[]keyIssue) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -55,6 +55,9 @@ func checkKeys(t reflect.Type, v any, path string, out *[]keyIssue) {
 			return
 		}
 		fields := jsonFields(t)
+		if t == reflect.TypeFor[Config]() {
+			fields = configFields()
+		}
 		names := make([]string, 0, len(fields))
 		for n := range fields {
 			names = append(names, n)
@@ -86,9 +89,7 @@ func checkKeys(t reflect.Type, v any, path string, out *[]keyIssue) {
 				checkKeys(fields[issue.known], m[k], p, out)
 				continue
 			}
-			if path == "" && k == "express_definition" {
-				issue.express = true
-			} else if s := nearest(k, names); s != "" {
+			if s := nearest(k, names); s != "" {
 				issue.known, issue.typo = s, true
 			}
 			*out = append(*out, issue)
@@ -145,16 +146,12 @@ func joinKey(path, key string) string {
 }
 
 // keyErrorAndWarnings turns the key issues of a config file into the first error
-// (a misspelling, or express_definition) and the warnings for the rest.
+// (a misspelling) and the warnings for the rest.
 func keyErrorAndWarnings(path, shown string, src []byte, issues []keyIssue) (error, []string) {
 	var warns []string
 	for _, is := range issues {
 		line := lineOfKey(src, is.key)
 		switch {
-		case is.express:
-			return &diag.Error{File: path, Line: line, Field: is.path, Code: diag.ExitUsage,
-				Err:  fmt.Errorf("unknown config key %q", is.key),
-				Hint: "ECS Express mode definitions are not supported by doppio yet"}, nil
 		case is.typo:
 			return &diag.Error{File: path, Line: line, Field: is.path, Code: diag.ExitUsage,
 				Err:  fmt.Errorf("unknown config key %q", is.key),

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/doppio-ecs/doppio/internal/config"
 )
 
 // A DefinedKind is a kind of workload the config declares by a definition file
@@ -21,7 +23,9 @@ type DefinedKind interface {
 	// Refusal says why verb does not work on this kind ("" when it does); the
 	// table is next to the kind's controller.
 	Refusal(verb string) string
-	// Key is the config key that names the definition file.
+	// Key is the config key that names the definition file; the registry
+	// registers it with the config package (config.RegisterDefinitionKey), so
+	// the config reads it and its misspellings like any of its keys.
 	Key() string
 	// Declared reports whether the project's config declares this kind.
 	Declared(src Source) bool
@@ -60,11 +64,18 @@ var definedKinds = []DefinedKind{
 	daemonKind{},  // daemon_definition.go
 }
 
-// RegisterKind adds a kind of workload after the built-in ones. It is meant for
-// package initialisation (tests register fake kinds this way); it is not safe to
-// call while verbs run. It returns k.
+func init() {
+	for _, k := range definedKinds {
+		config.RegisterDefinitionKey(k.Key())
+	}
+}
+
+// RegisterKind adds a kind of workload after the built-in ones, and its config
+// key. It is meant for package initialisation (tests register fake kinds this
+// way); it is not safe to call while verbs run. It returns k.
 func RegisterKind(k DefinedKind) DefinedKind {
 	definedKinds = append(definedKinds, k)
+	config.RegisterDefinitionKey(k.Key())
 	return k
 }
 
