@@ -23,6 +23,8 @@ func TestWireTagsAreAPIMembers(t *testing.T) {
 		{wireNetworkInterface{}, types.NetworkInterface{}},
 		{wireDeployment{}, types.Deployment{}},
 		{wireEvent{}, types.ServiceEvent{}},
+		{wireNetworkConfig{}, types.NetworkConfiguration{}},
+		{wireAwsvpc{}, types.AwsVpcConfiguration{}},
 		{wireRevisionSummary{}, types.ServiceRevisionSummary{}},
 		{wireServiceRevision{}, types.ServiceRevision{}},
 		{wireContainerImage{}, types.ContainerImage{}},

@@ -228,7 +228,7 @@ func (sr *schedRule) runTaskRequest(target eventsTarget) (eventsRunTask, bool) {
 	}
 	if nc := ep.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
 		vpc := nc.AwsvpcConfiguration
-		req.NetworkConfiguration = &runTaskNetwork{runTaskAwsvpc{Subnets: vpc.Subnets, SecurityGroups: vpc.SecurityGroups, AssignPublicIP: vpc.AssignPublicIP}}
+		req.NetworkConfiguration = &wireNetworkConfig{wireAwsvpc{Subnets: vpc.Subnets, SecurityGroups: vpc.SecurityGroups, AssignPublicIP: vpc.AssignPublicIP}}
 	}
 	if target.Input != "" {
 		var ov map[string]any

@@ -101,8 +101,6 @@ var wireAPIPairs = []struct{ wire, api any }{
 	{expressPortMapping{}, types.PortMapping{}},
 	{expressLogConfig{}, types.LogConfiguration{}},
 	{expressCreateService{}, ecs.CreateServiceInput{}},
-	{expressServiceNetwork{}, types.NetworkConfiguration{}},
-	{expressAwsvpc{}, types.AwsVpcConfiguration{}},
 	{expressLoadBalancer{}, types.LoadBalancer{}},
 	{expressDeploymentConf{}, types.DeploymentConfiguration{}},
 	{expressCircuitBreaker{}, types.DeploymentCircuitBreaker{}},
@@ -123,8 +121,6 @@ var wireAPIPairs = []struct{ wire, api any }{
 	{eventsAwsvpc{}, ebtypes.AwsVpcConfiguration{}},
 	{eventsAwsvpc{}, schedtypes.AwsVpcConfiguration{}},
 	{eventsRunTask{}, ecs.RunTaskInput{}},
-	{runTaskNetwork{}, types.NetworkConfiguration{}},
-	{runTaskAwsvpc{}, types.AwsVpcConfiguration{}},
 	{struct {
 		Name string `json:"Name"`
 	}{}, eventbridge.PutRuleInput{}},
