@@ -43,14 +43,11 @@ func assertGolden(t *testing.T, name, got string) {
 
 func TestRenderFile(t *testing.T) {
 	ctx := context.Background()
-	r, err := New(ctx, Options{
+	r := mustNew(t, Options{
 		Getenv:  getenv,
 		ExtStr:  map[string]string{"family": "from-ext-str"},
 		ExtCode: map[string]string{"cpu": "128"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, name := range []string{
 		"env.json", "missing_env.json", "bad_template.json", "undefined_func.json", "comments.json",
 		"taskdef.jsonnet", "bad.jsonnet", "runtime_error.jsonnet", "jsonnet_template_missing.jsonnet",
@@ -65,10 +62,7 @@ func TestRenderFile(t *testing.T) {
 
 func TestRenderConfigFile(t *testing.T) {
 	ctx := context.Background()
-	r, err := New(ctx, Options{Getenv: getenv})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustNew(t, Options{Getenv: getenv})
 	for _, name := range []string{"config.json", "service.yml", "taskdef.toml"} {
 		t.Run(name, func(t *testing.T) {
 			b, err := r.RenderConfigFile(ctx, filepath.Join("testdata", "in", name))
@@ -79,10 +73,7 @@ func TestRenderConfigFile(t *testing.T) {
 
 func TestMustEnvExitCodeAndHint(t *testing.T) {
 	ctx := context.Background()
-	r, err := New(ctx, Options{Getenv: getenv})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustNew(t, Options{Getenv: getenv})
 	for _, name := range []string{"missing_env.json", "runtime_error.jsonnet"} {
 		_, err := r.RenderFile(ctx, filepath.Join("testdata", "in", name))
 		if got := diag.ExitCode(err); got != diag.ExitUsage {
@@ -143,13 +134,10 @@ func TestFunctions(t *testing.T) {
 		"/app/pass": `p@ss"w<rd>`,
 	}}
 	secret := &fakeLookup{values: lookup.values}
-	r, err := New(ctx, Options{Getenv: getenv, Functions: []Function{
+	r := mustNew(t, Options{Getenv: getenv, Functions: []Function{
 		lookup.function("lookup", false),
 		secret.function("secret", true),
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	t.Run("template", func(t *testing.T) {
 		path := writeFile(t, "td.json", `{
@@ -226,4 +214,14 @@ func TestDuplicateFunction(t *testing.T) {
 	if _, err := New(context.Background(), Options{Functions: []Function{{Name: "env", Call: noop}}}); err == nil {
 		t.Error("a plugin function shadowing a builtin must be an error")
 	}
+}
+
+// mustNew is New that fails the test on an error.
+func mustNew(t *testing.T, opts Options) *Renderer {
+	t.Helper()
+	r, err := New(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
