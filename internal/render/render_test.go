@@ -42,31 +42,30 @@ func assertGolden(t *testing.T, name, got string) {
 }
 
 func TestRenderFile(t *testing.T) {
-	ctx := context.Background()
 	r := mustNew(t, Options{
 		Getenv:  getenv,
 		ExtStr:  map[string]string{"family": "from-ext-str"},
 		ExtCode: map[string]string{"cpu": "128"},
 	})
-	for _, name := range []string{
+	goldenEach(t, "file_", r.RenderFile,
 		"env.json", "missing_env.json", "bad_template.json", "undefined_func.json", "comments.json",
 		"taskdef.jsonnet", "bad.jsonnet", "runtime_error.jsonnet", "jsonnet_template_missing.jsonnet",
-		"service.yml", "bad.yml", "missing_file.json",
-	} {
-		t.Run(name, func(t *testing.T) {
-			b, err := r.RenderFile(ctx, filepath.Join("testdata", "in", name))
-			assertGolden(t, "file_"+name, outcome(b, err))
-		})
-	}
+		"service.yml", "bad.yml", "missing_file.json")
 }
 
 func TestRenderConfigFile(t *testing.T) {
-	ctx := context.Background()
 	r := mustNew(t, Options{Getenv: getenv})
-	for _, name := range []string{"config.json", "service.yml", "taskdef.toml"} {
+	goldenEach(t, "config_", r.RenderConfigFile, "config.json", "service.yml", "taskdef.toml")
+}
+
+// goldenEach renders each of testdata/in/<names> in a subtest and compares the
+// outcome with golden prefix+name.
+func goldenEach(t *testing.T, prefix string, render func(context.Context, string) ([]byte, error), names ...string) {
+	t.Helper()
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			b, err := r.RenderConfigFile(ctx, filepath.Join("testdata", "in", name))
-			assertGolden(t, "config_"+name, outcome(b, err))
+			b, err := render(context.Background(), filepath.Join("testdata", "in", name))
+			assertGolden(t, prefix+name, outcome(b, err))
 		})
 	}
 }
