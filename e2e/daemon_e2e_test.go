@@ -12,11 +12,8 @@ import (
 // daemonProject writes a Managed Daemon project whose image comes from $IMAGE.
 func daemonProject(t *testing.T) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	e.sb.Clock().SetSpeed(40)
-	e.write("app/doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n")
-	e.write("app/ecs-daemon-def.json", `{
+	e := fastProject(t, "doppio.yml", "region: us-east-1\ncluster: e2e\nservice: agent\ndaemon_definition: ecs-daemon-def.json\ntimeout: 2m\n",
+		"ecs-daemon-def.json", `{
   "capacityProviderArns": ["arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2-a", "arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2-b"],
   "deploymentConfiguration": {"drainPercent": 25, "bakeTimeInMinutes": 0},
   "taskDefinition": {

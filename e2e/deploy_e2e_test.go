@@ -26,21 +26,12 @@ import (
 // up so a 5 s simulated rollout takes a fraction of a second.
 func deployProject(t *testing.T) *e2e {
 	t.Helper()
-	e, subnets, sg := webAccount(t)
-	e.sb.Clock().SetSpeed(40)
-	e.write("app/ecspresso.yml", webConfig("2m"))
-	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
-  "launchType": "FARGATE",
-  "desiredCount": 2,
-  "deploymentConfiguration": {
+	return fargateWebProject(t, 2, `  "deploymentConfiguration": {
     "deploymentCircuitBreaker": {"enable": true, "rollback": true},
     "maximumPercent": 200, "minimumHealthyPercent": 100
   },
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}},
-  "tags": [{"key": "Team", "value": "web"}]
-}`, subnets[0], subnets[1], sg))
-	e.write("app/ecs-task-def.json", webTaskDef)
-	return e
+`, `,
+  "tags": [{"key": "Team", "value": "web"}]`, webTaskDef)
 }
 
 // runCtx runs doppio in-process with a caller-controlled context and stderr.

@@ -19,11 +19,8 @@ import (
 // whose image comes from $IMAGE.
 func expressProject(t *testing.T) *e2e {
 	t.Helper()
-	e := startE2E(t)
-	e.cluster("e2e")
-	e.sb.Clock().SetSpeed(40)
-	e.write("app/ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: hello\nexpress_definition: ecs-express-def.json\ntimeout: 2m\n")
-	e.write("app/ecs-express-def.json", `{
+	e := fastProject(t, "ecspresso.yml", "region: us-east-1\ncluster: e2e\nservice: hello\nexpress_definition: ecs-express-def.json\ntimeout: 2m\n",
+		"ecs-express-def.json", `{
   "infrastructureRoleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForExpressServices",
   "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
   "cpu": "512", "memory": "1024", "healthCheckPath": "/health",

@@ -26,6 +26,46 @@ func webAccount(t *testing.T) (e *e2e, subnets []string, sg string) {
 	return e, subnets, sg
 }
 
+// fastProject starts the test's sandbox account with cluster e2e, runs its clock
+// 40 times faster (a 5 s simulated rollout takes a fraction of a second) and writes
+// app/config (the project's config file, e.g. ecspresso.yml) and app/def.
+func fastProject(t *testing.T, config, configText, def, defText string) *e2e {
+	t.Helper()
+	e := startE2E(t)
+	e.cluster("e2e")
+	e.sb.Clock().SetSpeed(40)
+	e.write("app/"+config, configText)
+	e.write("app/"+def, defText)
+	return e
+}
+
+// fargateWebProject is webAccount with its clock 40 times faster and project app/:
+// webConfig("2m"), the task definition taskDef and a Fargate service of desired
+// tasks in the first two subnets (no public IP). before and after are further
+// members of the service definition (each line indented and ending in ",\n" or,
+// for after, starting with ",\n"), written around networkConfiguration.
+func fargateWebProject(t *testing.T, desired int, before, after, taskDef string) *e2e {
+	t.Helper()
+	e, subnets, sg := webAccount(t)
+	e.sb.Clock().SetSpeed(40)
+	e.write("app/ecspresso.yml", webConfig("2m"))
+	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
+  "launchType": "FARGATE",
+  "desiredCount": %d,
+%s  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}%s
+}`, desired, before, subnets[0], subnets[1], sg, after))
+	e.write("app/ecs-task-def.json", taskDef)
+	return e
+}
+
+// fargateOnSubnetA is the launch settings of an ecschedule rule: Fargate, awsvpc in
+// the subnet $SUBNET_A.
+const fargateOnSubnetA = `  launch_type: FARGATE
+  network_configuration:
+    aws_vpc_configuration:
+      subnets: [{{ must_env "SUBNET_A" }}]
+`
+
 // webConfig is the ecspresso.yml of service web in cluster e2e (service and task
 // definition files ecs-service-def.json and ecs-task-def.json) with the given timeout.
 func webConfig(timeout string) string {

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,15 +19,7 @@ import (
 // settings (Fargate, awsvpc) and whose task definition logs with awslogs.
 func runProject(t *testing.T) *e2e {
 	t.Helper()
-	e, subnets, sg := webAccount(t)
-	e.sb.Clock().SetSpeed(40)
-	e.write("app/ecspresso.yml", webConfig("2m"))
-	e.write("app/ecs-service-def.json", fmt.Sprintf(`{
-  "launchType": "FARGATE",
-  "desiredCount": 1,
-  "networkConfiguration": {"awsvpcConfiguration": {"subnets": [%q, %q], "securityGroups": [%q], "assignPublicIp": "DISABLED"}}
-}`, subnets[0], subnets[1], sg))
-	e.write("app/ecs-task-def.json", `{
+	e := fargateWebProject(t, 1, "", "", `{
   "family": "web",
   "networkMode": "awsvpc",
   "requiresCompatibilities": ["FARGATE"],

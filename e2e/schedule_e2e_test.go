@@ -73,11 +73,7 @@ rules:
   disabled: true
   taskDefinition: batch:1
   taskCount: 2
-  launch_type: FARGATE
-  network_configuration:
-    aws_vpc_configuration:
-      subnets: [{{ must_env "SUBNET_A" }}]
-`)
+`+fargateOnSubnetA)
 	return e, eventbridge.NewFromConfig(cfg)
 }
 
@@ -249,11 +245,7 @@ rules:
 - name: minutely
   scheduleExpression: rate(1 minute)
   taskDefinition: batch
-  launch_type: FARGATE
-  network_configuration:
-    aws_vpc_configuration:
-      subnets: [{{ must_env "SUBNET_A" }}]
-  containerOverrides:
+`+fargateOnSubnetA+`  containerOverrides:
   - name: app
     command: ["sh", "-c", "exit 7"]
 - name: broken
@@ -380,11 +372,7 @@ func hundredRules(n int, changed string) string {
   description: %s
   scheduleExpression: cron(%d %d * * ? *)
   taskDefinition: batch
-  launch_type: FARGATE
-  network_configuration:
-    aws_vpc_configuration:
-      subnets: [{{ must_env "SUBNET_A" }}]
-  containerOverrides:
+`+fargateOnSubnetA+`  containerOverrides:
   - name: app
     command: ["sh", "-c", "echo job %d"]
     environment:

@@ -20,11 +20,6 @@ import (
 // one-minute rate, a Tokyo cron with a flexible window and a retry policy, and a
 // one-time schedule at the given Tokyo time.
 func schedulerFile(once string, withMorning bool) string {
-	net := `  launch_type: FARGATE
-  network_configuration:
-    aws_vpc_configuration:
-      subnets: [{{ must_env "SUBNET_A" }}]
-`
 	f := `region: us-east-1
 cluster: api
 role: ecsEventsRole
@@ -35,19 +30,19 @@ rules:
 - name: minutely
   scheduleExpression: rate(1 minute)
   taskDefinition: batch
-` + net + `  containerOverrides:
+` + fargateOnSubnetA + `  containerOverrides:
   - name: app
     command: ["sh", "-c", "exit 3"]
 - name: once
   taskDefinition: batch
-` + net + `  scheduler:
+` + fargateOnSubnetA + `  scheduler:
     at: ` + once + "\n"
 	if withMorning {
 		f += `- name: tokyo-morning
   description: nine in Tokyo
   scheduleExpression: cron(0 9 * * ? *)
   taskDefinition: batch
-` + net + `  scheduler:
+` + fargateOnSubnetA + `  scheduler:
     flexibleWindow: 15m
     retry: {maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600}
 `

@@ -20,22 +20,23 @@ func DefaultCodeDeploy(clock *simclock.Clock, _ string, endpoint string) (http.H
 	return codedeploy.New(codedeploy.Options{
 		Clock: clock,
 		ECS: func(account string) codedeploy.ECS {
-			return ecs.New(ecs.Options{
-				Region:       DefaultRegion,
-				BaseEndpoint: aws.String(endpoint),
-				Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyForAccount(account), SecretAccessKey, ""),
-				HTTPClient:   &http.Client{Transport: markInternal{http.DefaultTransport}},
-			})
+			return ecs.NewFromConfig(internalConfig(endpoint, account))
 		},
 		ELB: func(account string) codedeploy.ELB {
-			return elasticloadbalancingv2.New(elasticloadbalancingv2.Options{
-				Region:       DefaultRegion,
-				BaseEndpoint: aws.String(endpoint),
-				Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyForAccount(account), SecretAccessKey, ""),
-				HTTPClient:   &http.Client{Transport: markInternal{http.DefaultTransport}},
-			})
+			return elasticloadbalancingv2.NewFromConfig(internalConfig(endpoint, account))
 		},
 	}), nil
+}
+
+// internalConfig is how the fake's clients reach the proxy at endpoint as account,
+// their requests marked internal.
+func internalConfig(endpoint, account string) aws.Config {
+	return aws.Config{
+		Region:       DefaultRegion,
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyForAccount(account), SecretAccessKey, ""),
+		HTTPClient:   &http.Client{Transport: markInternal{http.DefaultTransport}},
+	}
 }
 
 // markInternal tags the fake's own ECS requests, so serving them does not settle

@@ -210,6 +210,20 @@ func (c revisionCfg) loadBalancers() []any {
 	return l
 }
 
+// wireNetworkConfig is a NetworkConfiguration the proxy sends its own ECS handlers:
+// the RunTask of a scheduled target (events.go), the CreateService behind an
+// Express Mode service (express.go).
+type wireNetworkConfig struct {
+	AwsvpcConfiguration wireAwsvpc `json:"awsvpcConfiguration"`
+}
+
+// wireAwsvpc is an AwsVpcConfiguration.
+type wireAwsvpc struct {
+	Subnets        []string `json:"subnets"`
+	SecurityGroups []string `json:"securityGroups,omitempty"`
+	AssignPublicIP string   `json:"assignPublicIp,omitempty"`
+}
+
 // wireEvent is a ServiceEvent.
 type wireEvent struct {
 	ID        string      `json:"id"`

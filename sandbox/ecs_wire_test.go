@@ -23,6 +23,8 @@ func TestWireTagsAreAPIMembers(t *testing.T) {
 		{wireNetworkInterface{}, types.NetworkInterface{}},
 		{wireDeployment{}, types.Deployment{}},
 		{wireEvent{}, types.ServiceEvent{}},
+		{wireNetworkConfig{}, types.NetworkConfiguration{}},
+		{wireAwsvpc{}, types.AwsVpcConfiguration{}},
 		{wireRevisionSummary{}, types.ServiceRevisionSummary{}},
 		{wireServiceRevision{}, types.ServiceRevision{}},
 		{wireContainerImage{}, types.ContainerImage{}},
@@ -43,15 +45,25 @@ func TestWireTagsAreAPIMembers(t *testing.T) {
 		{wireTaskArns{}, ecs.ListTasksOutput{}},
 		{wireTaskDefinitionArns{}, ecs.ListTaskDefinitionsOutput{}},
 	} {
-		api := reflect.TypeOf(tc.api)
-		for _, tag := range jsonTags(reflect.TypeOf(tc.wire)) {
-			found := false
-			for i := range api.NumField() {
-				found = found || strings.EqualFold(api.Field(i).Name, tag)
-			}
-			if !found {
-				t.Errorf("%T: %q is not a member of %s", tc.wire, tag, api)
-			}
+		checkAPIMembers(t, tc.wire, tc.api)
+	}
+}
+
+// checkAPIMembers reports each JSON member of wire that is not a member of the SDK
+// type api (a struct or a pointer to one); names compare without regard to case.
+func checkAPIMembers(t *testing.T, wire, api any) {
+	t.Helper()
+	typ := reflect.TypeOf(api)
+	if typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	for _, tag := range jsonTags(reflect.TypeOf(wire)) {
+		found := false
+		for i := range typ.NumField() {
+			found = found || strings.EqualFold(typ.Field(i).Name, tag)
+		}
+		if !found {
+			t.Errorf("%T: %q is not a member of %s", wire, tag, typ)
 		}
 	}
 }

@@ -138,21 +138,33 @@ func (s *Server) indexRule(ctx context.Context, a *account, region, name string)
 	sr.targets = targets.Targets
 }
 
-// fireRules starts the tasks of every enabled rule of the region that fell due
-// since the last check. The tasks' times are those of the due moments.
-func (s *Server) fireRules(ctx context.Context, a *account, region string) {
+// fireDue starts the tasks of every enabled scheduled rule and EventBridge
+// Scheduler schedule (scheduler.go) of the region that fell due since the last
+// check. The tasks' times are those of the due moments.
+func (s *Server) fireDue(ctx context.Context, a *account, region string) {
 	es := a.eventsState()
 	es.mu.Lock()
 	defer es.mu.Unlock()
+	s.fire(ctx, a, region, es.rules,
+		func(sr *schedRule, from, to time.Time) []time.Time { return fireTimes(sr.expr, sr.anchor, from, to) },
+		func(sr *schedRule, t time.Time) time.Time { return nextFire(sr.expr, sr.anchor, t) })
+	s.fire(ctx, a, region, es.schedules, scheduleTimes, nextSchedule)
+}
+
+// fire starts the tasks of the enabled rules of the region that fell due since the
+// last check: times are a rule's fire times in (from, to], next its first fire
+// after t.
+func (s *Server) fire(ctx context.Context, a *account, region string, rules map[string]*schedRule,
+	times func(sr *schedRule, from, to time.Time) []time.Time, next func(sr *schedRule, t time.Time) time.Time) {
 	now := a.clock.Now()
-	for _, sr := range es.rules {
+	for _, sr := range rules {
 		// Most requests find nothing due: next spares parsing the expression.
 		if sr.region != region || !sr.enabled || sr.next.IsZero() || now.Before(sr.next) {
 			continue
 		}
-		due := fireTimes(sr.expr, sr.anchor, sr.checked, now)
+		due := times(sr, sr.checked, now)
 		sr.checked = now
-		sr.next = nextFire(sr.expr, sr.anchor, now)
+		sr.next = next(sr, now)
 		for _, at := range due {
 			for _, t := range sr.targets {
 				s.invoke(ctx, a, sr, t, at, now)
@@ -228,7 +240,7 @@ func (sr *schedRule) runTaskRequest(target eventsTarget) (eventsRunTask, bool) {
 	}
 	if nc := ep.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
 		vpc := nc.AwsvpcConfiguration
-		req.NetworkConfiguration = &runTaskNetwork{runTaskAwsvpc{Subnets: vpc.Subnets, SecurityGroups: vpc.SecurityGroups, AssignPublicIP: vpc.AssignPublicIP}}
+		req.NetworkConfiguration = &wireNetworkConfig{wireAwsvpc{Subnets: vpc.Subnets, SecurityGroups: vpc.SecurityGroups, AssignPublicIP: vpc.AssignPublicIP}}
 	}
 	if target.Input != "" {
 		var ov map[string]any

@@ -63,20 +63,8 @@ type eventsRunTask struct {
 	Group                    string               `json:"group,omitempty"`
 	PropagateTags            string               `json:"propagateTags,omitempty"`
 	CapacityProviderStrategy []capacityProviderIt `json:"capacityProviderStrategy,omitempty"`
-	NetworkConfiguration     *runTaskNetwork      `json:"networkConfiguration,omitempty"`
+	NetworkConfiguration     *wireNetworkConfig   `json:"networkConfiguration,omitempty"`
 	Overrides                map[string]any       `json:"overrides,omitempty"`
-}
-
-// runTaskNetwork is RunTask's NetworkConfiguration.
-type runTaskNetwork struct {
-	AwsvpcConfiguration runTaskAwsvpc `json:"awsvpcConfiguration"`
-}
-
-// runTaskAwsvpc is RunTask's AwsVpcConfiguration.
-type runTaskAwsvpc struct {
-	Subnets        []string `json:"subnets"`
-	SecurityGroups []string `json:"securityGroups,omitempty"`
-	AssignPublicIP string   `json:"assignPublicIp,omitempty"`
 }
 
 // runTaskAnswer is what an invocation reads of RunTask's answer (or error).

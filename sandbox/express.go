@@ -221,7 +221,7 @@ func (e *ecsCall) createExpressGatewayService() {
 	}
 	created, err := e.internal("CreateService", expressCreateService{
 		Cluster: cluster, ServiceName: name, TaskDefinition: tdArn, DesiredCount: *f.ScalingTarget.MinTaskCount, LaunchType: "FARGATE",
-		NetworkConfiguration:    expressServiceNetwork{expressAwsvpc{Subnets: subnets, SecurityGroups: sgs, AssignPublicIP: "ENABLED"}},
+		NetworkConfiguration:    wireNetworkConfig{wireAwsvpc{Subnets: subnets, SecurityGroups: sgs, AssignPublicIP: "ENABLED"}},
 		LoadBalancers:           []expressLoadBalancer{{TargetGroupArn: lb.tg, ContainerName: "Main", ContainerPort: port}},
 		DeploymentConfiguration: expressDeployment, Tags: req.Tags,
 	})

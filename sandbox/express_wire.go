@@ -174,18 +174,10 @@ type (
 		TaskDefinition          string                `json:"taskDefinition"`
 		DesiredCount            int                   `json:"desiredCount"`
 		LaunchType              string                `json:"launchType"`
-		NetworkConfiguration    expressServiceNetwork `json:"networkConfiguration"`
+		NetworkConfiguration    wireNetworkConfig     `json:"networkConfiguration"`
 		LoadBalancers           []expressLoadBalancer `json:"loadBalancers"`
 		DeploymentConfiguration expressDeploymentConf `json:"deploymentConfiguration"`
 		Tags                    []any                 `json:"tags,omitempty"`
-	}
-	expressServiceNetwork struct {
-		AwsvpcConfiguration expressAwsvpc `json:"awsvpcConfiguration"`
-	}
-	expressAwsvpc struct {
-		Subnets        []string `json:"subnets"`
-		SecurityGroups []string `json:"securityGroups,omitempty"`
-		AssignPublicIP string   `json:"assignPublicIp"`
 	}
 	expressLoadBalancer struct {
 		TargetGroupArn string `json:"targetGroupArn"`

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -128,28 +127,6 @@ func relay(w http.ResponseWriter, rec *httptest.ResponseRecorder, out []byte, re
 	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(out)
-}
-
-// fireSchedules starts the tasks of every enabled schedule of the region that fell
-// due since the last check, as fireRules does for rules.
-func (s *Server) fireSchedules(ctx context.Context, a *account, region string) {
-	es := a.eventsState()
-	es.mu.Lock()
-	defer es.mu.Unlock()
-	now := a.clock.Now()
-	for _, sr := range es.schedules {
-		if sr.region != region || !sr.enabled || sr.next.IsZero() || now.Before(sr.next) {
-			continue
-		}
-		due := scheduleTimes(sr, sr.checked, now)
-		sr.checked = now
-		sr.next = nextSchedule(sr, now)
-		for _, at := range due {
-			for _, t := range sr.targets {
-				s.invoke(ctx, a, sr, t, at, now)
-			}
-		}
-	}
 }
 
 // scheduleTimes are a schedule's fire times in (from, to], at most maxFiresPerCheck.

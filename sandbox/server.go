@@ -322,8 +322,7 @@ func (s *Server) catchUp(q *request) {
 	if !q.internal() {
 		s.stepClock(q.a, q.c) // stepclock.go
 	}
-	s.fireRules(ctx, q.a, q.c.Region)     // events.go: scheduled rules that fell due
-	s.fireSchedules(ctx, q.a, q.c.Region) // scheduler.go: EventBridge Scheduler schedules
+	s.fireDue(ctx, q.a, q.c.Region) // events.go: scheduled rules and Scheduler schedules that fell due
 	s.flushLogs(ctx, q.a, q.c.Region)
 	s.syncTraffic(ctx, q.a, q.c.Region) // elbv2_listener_weights.go
 }

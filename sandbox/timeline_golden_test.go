@@ -2,8 +2,6 @@ package sandbox
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -82,18 +80,5 @@ func TestBlueGreenTimelineGolden(t *testing.T) {
 			}
 		}
 	}
-	golden := filepath.Join("testdata", "bgtimeline.golden")
-	if *updateWire {
-		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.String() != string(want) {
-		t.Errorf("the timelines changed; diff %s %s", golden, writeGot(t, "bgtimeline", out.String()))
-	}
+	checkGolden(t, "bgtimeline", "timelines", out.String())
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -209,28 +207,7 @@ func TestWireGoldenExpressDaemonEvents(t *testing.T) {
 	advance(5 * time.Minute)
 	ecsOp("ListTasks", `{"cluster":"c","startedBy":"chronos-schedule/s1","desiredStatus":"STOPPED"}`)
 
-	seen := map[string]string{}
-	got := strings.ReplaceAll(out.String(), env.Account, "<account>")
-	got = moreRandomRe.ReplaceAllStringFunc(got, func(id string) string {
-		if _, ok := seen[id]; !ok {
-			seen[id] = fmt.Sprintf("<id%d>", len(seen)+1)
-		}
-		return seen[id]
-	})
-	golden := filepath.Join("testdata", "wire_express_daemon_events.golden")
-	if *updateWire {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("the answers changed; diff %s %s", golden, writeGot(t, "wire_express_daemon_events", got))
-	}
+	checkGolden(t, "wire_express_daemon_events", "answers", maskIDs(out.String(), env.Account, moreRandomRe))
 }
 
 // moreRandomRe adds the ids of this session (load balancers, target groups, SQS

@@ -175,15 +175,27 @@ func TestWireGolden(t *testing.T) {
 	advance(30 * time.Second)
 	call("DescribeServices", `{"cluster":"c","services":["web","nope"]}`)
 
+	checkGolden(t, "wire", "answers", maskIDs(out.String(), env.Account, randomRe))
+}
+
+// maskIDs replaces the account and every match of re in a recorded session by
+// stable placeholders (<account>, <id1>, <id2>... in order of first appearance).
+func maskIDs(session, account string, re *regexp.Regexp) string {
 	seen := map[string]string{}
-	got := strings.ReplaceAll(out.String(), env.Account, "<account>")
-	got = randomRe.ReplaceAllStringFunc(got, func(id string) string {
+	got := strings.ReplaceAll(session, account, "<account>")
+	return re.ReplaceAllStringFunc(got, func(id string) string {
 		if _, ok := seen[id]; !ok {
 			seen[id] = fmt.Sprintf("<id%d>", len(seen)+1)
 		}
 		return seen[id]
 	})
-	golden := filepath.Join("testdata", "wire.golden")
+}
+
+// checkGolden compares got with testdata/<name>.golden (rewriting it under
+// -update-wire); what names the compared text in the failure message.
+func checkGolden(t *testing.T, name, what, got string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+".golden")
 	if *updateWire {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -195,7 +207,7 @@ func TestWireGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got != string(want) {
-		t.Errorf("the answers changed; diff %s %s", golden, writeGot(t, "wire", got))
+		t.Errorf("the %s changed; diff %s %s", what, golden, writeGot(t, name, got))
 	}
 }
 

@@ -30,10 +30,7 @@ func TestExplodingInputs(t *testing.T) {
 		{"huge file", "c.yml", "a: \"" + strings.Repeat("x", MaxFileBytes) + "\"\n", "files are limited to 8 MiB"},
 		{"huge json", "td.json", "\"" + strings.Repeat("x", MaxFileBytes) + "\"", "files are limited to 8 MiB"},
 	}
-	r, err := New(context.Background(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustNew(t, Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeFile(t, tt.file, tt.text)
@@ -69,12 +66,9 @@ func TestExplodingInputs(t *testing.T) {
 }
 
 func TestYAMLControlCharacter(t *testing.T) {
-	r, err := New(context.Background(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustNew(t, Options{})
 	path := writeFile(t, "c.yml", "region: us-east-1\ncluster: \"pr\\u0007od\"\n")
-	_, err = r.RenderFile(context.Background(), path)
+	_, err := r.RenderFile(context.Background(), path)
 	if err == nil || !strings.Contains(err.Error(), "c.yml:2:") || !strings.Contains(err.Error(), "control character") || diag.ExitCode(err) != diag.ExitUsage {
 		t.Fatalf("err = %v", err)
 	}

@@ -14,7 +14,7 @@ import (
 func TestRenderReturnsOnCancel(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	t.Cleanup(func() { close(release) })
-	r, err := New(context.Background(), Options{Functions: []Function{{
+	r := mustNew(t, Options{Functions: []Function{{
 		Name: "busy",
 		Call: func(context.Context, []any) (any, error) {
 			close(started)
@@ -22,9 +22,6 @@ func TestRenderReturnsOnCancel(t *testing.T) {
 			return "done", nil
 		},
 	}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), "td.json")
 	if err := os.WriteFile(path, []byte(`{"family": "{{ busy }}"}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -34,7 +31,7 @@ func TestRenderReturnsOnCancel(t *testing.T) {
 		<-started
 		cancel() // the first SIGTERM
 	}()
-	_, err = r.RenderFile(ctx, path)
+	_, err := r.RenderFile(ctx, path)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled while the evaluation still runs", err)
 	}

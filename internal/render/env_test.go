@@ -32,10 +32,7 @@ func TestEnvFunctions(t *testing.T) {
 		{"jsonnet must_env set but empty", "j.jsonnet", `std.native('must_env')('EMPTY')`, "\"\"\n"},
 	}
 	ctx := context.Background()
-	r, err := New(ctx, Options{Getenv: getenv})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustNew(t, Options{Getenv: getenv})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := r.RenderFile(ctx, writeFile(t, c.file, c.src))
@@ -51,11 +48,8 @@ func TestEnvFunctions(t *testing.T) {
 
 func TestEnvRejectsNonString(t *testing.T) {
 	ctx := context.Background()
-	r, err := New(ctx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = r.RenderFile(ctx, writeFile(t, "t.json", `"{{ env "A" 1 }}"`))
+	r := mustNew(t, Options{})
+	_, err := r.RenderFile(ctx, writeFile(t, "t.json", `"{{ env "A" 1 }}"`))
 	want := "env: argument 2 must be a string, got int"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v, want it to contain %q", err, want)

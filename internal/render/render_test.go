@@ -42,47 +42,37 @@ func assertGolden(t *testing.T, name, got string) {
 }
 
 func TestRenderFile(t *testing.T) {
-	ctx := context.Background()
-	r, err := New(ctx, Options{
+	r := mustNew(t, Options{
 		Getenv:  getenv,
 		ExtStr:  map[string]string{"family": "from-ext-str"},
 		ExtCode: map[string]string{"cpu": "128"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{
+	goldenEach(t, "file_", r.RenderFile,
 		"env.json", "missing_env.json", "bad_template.json", "undefined_func.json", "comments.json",
 		"taskdef.jsonnet", "bad.jsonnet", "runtime_error.jsonnet", "jsonnet_template_missing.jsonnet",
-		"service.yml", "bad.yml", "missing_file.json",
-	} {
-		t.Run(name, func(t *testing.T) {
-			b, err := r.RenderFile(ctx, filepath.Join("testdata", "in", name))
-			assertGolden(t, "file_"+name, outcome(b, err))
-		})
-	}
+		"service.yml", "bad.yml", "missing_file.json")
 }
 
 func TestRenderConfigFile(t *testing.T) {
-	ctx := context.Background()
-	r, err := New(ctx, Options{Getenv: getenv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"config.json", "service.yml", "taskdef.toml"} {
+	r := mustNew(t, Options{Getenv: getenv})
+	goldenEach(t, "config_", r.RenderConfigFile, "config.json", "service.yml", "taskdef.toml")
+}
+
+// goldenEach renders each of testdata/in/<names> in a subtest and compares the
+// outcome with golden prefix+name.
+func goldenEach(t *testing.T, prefix string, render func(context.Context, string) ([]byte, error), names ...string) {
+	t.Helper()
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			b, err := r.RenderConfigFile(ctx, filepath.Join("testdata", "in", name))
-			assertGolden(t, "config_"+name, outcome(b, err))
+			b, err := render(context.Background(), filepath.Join("testdata", "in", name))
+			assertGolden(t, prefix+name, outcome(b, err))
 		})
 	}
 }
 
 func TestMustEnvExitCodeAndHint(t *testing.T) {
 	ctx := context.Background()
-	r, err := New(ctx, Options{Getenv: getenv})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustNew(t, Options{Getenv: getenv})
 	for _, name := range []string{"missing_env.json", "runtime_error.jsonnet"} {
 		_, err := r.RenderFile(ctx, filepath.Join("testdata", "in", name))
 		if got := diag.ExitCode(err); got != diag.ExitUsage {
@@ -143,13 +133,10 @@ func TestFunctions(t *testing.T) {
 		"/app/pass": `p@ss"w<rd>`,
 	}}
 	secret := &fakeLookup{values: lookup.values}
-	r, err := New(ctx, Options{Getenv: getenv, Functions: []Function{
+	r := mustNew(t, Options{Getenv: getenv, Functions: []Function{
 		lookup.function("lookup", false),
 		secret.function("secret", true),
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	t.Run("template", func(t *testing.T) {
 		path := writeFile(t, "td.json", `{
@@ -226,4 +213,14 @@ func TestDuplicateFunction(t *testing.T) {
 	if _, err := New(context.Background(), Options{Functions: []Function{{Name: "env", Call: noop}}}); err == nil {
 		t.Error("a plugin function shadowing a builtin must be an error")
 	}
+}
+
+// mustNew is New that fails the test on an error.
+func mustNew(t *testing.T, opts Options) *Renderer {
+	t.Helper()
+	r, err := New(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -278,7 +277,7 @@ func (c *Console) render(b *bytes.Buffer, e Entry) {
 		}
 		// The record's own keys come first and win over fields of the same name.
 		var head bytes.Buffer
-		enc := func(v any) []byte { j, _ := marshalNoEscape(v); return j }
+		enc := func(v any) []byte { j, _ := MarshalNoEscape(v); return j }
 		head.WriteString(`{"time":`)
 		head.Write(enc(now.UTC().Format("2006-01-02T15:04:05.000Z07:00")))
 		head.WriteString(`,"level":`)
@@ -389,16 +388,6 @@ func addAttr(doc map[string]any, a slog.Attr) {
 	default:
 		doc[a.Key] = a.Value.Any()
 	}
-}
-
-func marshalNoEscape(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // oneLine folds a multi-line text into one line.

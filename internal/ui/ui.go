@@ -49,6 +49,18 @@ func WriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// MarshalNoEscape is json.Marshal without HTML escaping ("<", ">" and "&" stay as
+// they are), as WriteJSON writes documents, on one line.
+func MarshalNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
 // Since formats an elapsed duration for humans, rounded to a tenth of a second.
 func Since(d time.Duration) string { return d.Round(100 * time.Millisecond).String() }
 

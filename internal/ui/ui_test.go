@@ -31,3 +31,15 @@ func TestJSONLines(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// Documents and log records keep "<", ">" and "&" as they are (a URL's query, an
+// image tag's comparison in a message), on one line without a trailing newline.
+func TestMarshalNoEscape(t *testing.T) {
+	got, err := MarshalNoEscape(map[string]string{"url": "https://x/?a=1&b=<2>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"url":"https://x/?a=1&b=<2>"}`; string(got) != want {
+		t.Errorf("MarshalNoEscape = %s, want %s", got, want)
+	}
+}

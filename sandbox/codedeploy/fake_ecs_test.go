@@ -109,25 +109,27 @@ func (f *fakeECS) CreateTaskSet(_ context.Context, in *ecs.CreateTaskSetInput, _
 	return &ecs.CreateTaskSetOutput{TaskSet: &set}, nil
 }
 
-func (f *fakeECS) find(svc *ecstypes.Service, ref string) int {
+// taskSet finds the task set ref (its id or ARN) of a service: the service and
+// the set's index.
+func (f *fakeECS) taskSet(service, cluster, ref *string) (*ecstypes.Service, int, error) {
+	svc, err := f.service(service, cluster)
+	if err != nil {
+		return nil, 0, err
+	}
 	for i, s := range svc.TaskSets {
-		if aws.ToString(s.Id) == ref || aws.ToString(s.TaskSetArn) == ref {
-			return i
+		if aws.ToString(s.Id) == aws.ToString(ref) || aws.ToString(s.TaskSetArn) == aws.ToString(ref) {
+			return svc, i, nil
 		}
 	}
-	return -1
+	return nil, 0, fmt.Errorf("TaskSetNotFoundException: %s", aws.ToString(ref))
 }
 
 func (f *fakeECS) UpdateServicePrimaryTaskSet(_ context.Context, in *ecs.UpdateServicePrimaryTaskSetInput, _ ...func(*ecs.Options)) (*ecs.UpdateServicePrimaryTaskSetOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	svc, err := f.service(in.Service, in.Cluster)
+	svc, i, err := f.taskSet(in.Service, in.Cluster, in.PrimaryTaskSet)
 	if err != nil {
 		return nil, err
-	}
-	i := f.find(svc, aws.ToString(in.PrimaryTaskSet))
-	if i < 0 {
-		return nil, fmt.Errorf("TaskSetNotFoundException: %s", aws.ToString(in.PrimaryTaskSet))
 	}
 	for j := range svc.TaskSets {
 		svc.TaskSets[j].Status = aws.String("ACTIVE")
@@ -139,13 +141,9 @@ func (f *fakeECS) UpdateServicePrimaryTaskSet(_ context.Context, in *ecs.UpdateS
 func (f *fakeECS) DeleteTaskSet(_ context.Context, in *ecs.DeleteTaskSetInput, _ ...func(*ecs.Options)) (*ecs.DeleteTaskSetOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	svc, err := f.service(in.Service, in.Cluster)
+	svc, i, err := f.taskSet(in.Service, in.Cluster, in.TaskSet)
 	if err != nil {
 		return nil, err
-	}
-	i := f.find(svc, aws.ToString(in.TaskSet))
-	if i < 0 {
-		return nil, fmt.Errorf("TaskSetNotFoundException: %s", aws.ToString(in.TaskSet))
 	}
 	set := svc.TaskSets[i]
 	svc.TaskSets = append(svc.TaskSets[:i], svc.TaskSets[i+1:]...)

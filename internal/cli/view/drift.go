@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/doppio-ecs/doppio/internal/fleet"
+	"github.com/doppio-ecs/doppio/internal/ui"
 )
 
 // DriftReport is what diff prints over a fleet: one table of every member (drifted or
@@ -87,7 +88,7 @@ func (d DriftReport) doc() driftDoc {
 }
 
 // MarshalJSON is the report's one document.
-func (d DriftReport) MarshalJSON() ([]byte, error) { return marshal(d.doc()) }
+func (d DriftReport) MarshalJSON() ([]byte, error) { return ui.MarshalNoEscape(d.doc()) }
 
 // driftShownFields bounds the fields the table names per member.
 const driftShownFields = 4

@@ -37,11 +37,7 @@ func TestFleetSummary300Golden(t *testing.T) {
 		}
 		rs = append(rs, r)
 	}
-	var b bytes.Buffer
-	if err := Write(&b, Text, FleetSummary{Results: rs}); err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintln(&b, FleetFailures(rs))
+	b := summaryText(t, rs)
 	if n := strings.Count(b.String(), "\n"); n > 12 {
 		t.Errorf("the summary of 300 services has %d lines, want at most 12", n)
 	}

@@ -30,19 +30,27 @@ func TestFleetSummaryGolden(t *testing.T) {
 		}
 		rs = append(rs, r)
 	}
-	var b bytes.Buffer
-	if err := Write(&b, Text, FleetSummary{Results: rs}); err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintln(&b, FleetFailures(rs))
+	b := summaryText(t, rs)
 	golden.Assert(t, "testdata/fleet-summary.text.golden", b.Bytes())
 
 	b.Reset()
 	rs[0].Items = []fleet.Item{{Value: Registered{Family: "svc-00", TaskDefinitionARN: rs[0].TaskDefinition}}}
 	rs[1].Items = []fleet.Item{{Raw: []byte("{\"family\": \"svc-01\"}\n")}}
 	rs[2].Err, rs[2].Code, rs[2].Outcome = errors.New("describe services: AccessDenied"), diag.ExitError, "error"
-	if err := Write(&b, JSON, FleetResults{Results: rs[:3]}); err != nil {
+	if err := Write(b, JSON, FleetResults{Results: rs[:3]}); err != nil {
 		t.Fatal(err)
 	}
 	golden.Assert(t, "testdata/fleet-results.json.golden", b.Bytes())
+}
+
+// summaryText is what a fleet verb prints of rs as text: the summary table, then
+// the failures line.
+func summaryText(t *testing.T, rs []fleet.Result) *bytes.Buffer {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, Text, FleetSummary{Results: rs}); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(&b, FleetFailures(rs))
+	return &b
 }

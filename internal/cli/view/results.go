@@ -9,6 +9,7 @@ import (
 	"github.com/doppio-ecs/doppio/internal/deploy"
 	"github.com/doppio-ecs/doppio/internal/ecsdef"
 	"github.com/doppio-ecs/doppio/internal/task"
+	"github.com/doppio-ecs/doppio/internal/ui"
 	"github.com/doppio-ecs/doppio/internal/watch"
 )
 
@@ -92,7 +93,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	if r.Events == nil {
 		r.Events = []watch.ServiceEvent{}
 	}
-	return marshal(plain(r))
+	return ui.MarshalNoEscape(plain(r))
 }
 
 // NoDeployment is what deploy prints when it waits for nothing: the service was up to
@@ -158,7 +159,7 @@ func (d Deregistered) MarshalJSON() ([]byte, error) {
 	if d.Deleted == nil {
 		d.Deleted = []string{}
 	}
-	return marshal(plain(d))
+	return ui.MarshalNoEscape(plain(d))
 }
 
 func line(w io.Writer, s string) error {

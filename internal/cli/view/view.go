@@ -6,8 +6,6 @@
 package view
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 
 	"github.com/doppio-ecs/doppio/internal/ui"
@@ -73,15 +71,4 @@ func Write(w io.Writer, format string, v View) error {
 func flush(w io.Writer, b []byte) error {
 	_, err := w.Write(b)
 	return err
-}
-
-// marshal is json.Marshal without HTML escaping, as ui.WriteJSON writes documents.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
