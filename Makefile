@@ -21,6 +21,8 @@ prereqs-test:
 	@./scripts/prereqs.sh test
 prereqs-demo:
 	@./scripts/prereqs.sh demo
+prereqs-sandbox:
+	@./scripts/prereqs.sh sandbox
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
@@ -96,5 +98,5 @@ endif
 # seconds). Needs moto_server; takes about fifteen minutes.
 BENCH_SIZES ?= 10,30,100,300
 BENCH_SPEED ?= 10
-bench: check-moto
+bench: prereqs-sandbox
 	$(GO) run ./bench/fleet -speed $(BENCH_SPEED) -sizes $(BENCH_SIZES)
