@@ -64,7 +64,7 @@ func TestFirstPollHeldForTheFleet(t *testing.T) {
 			}
 			done <- out
 		}()
-		time.Sleep(2 * time.Minute) // the rest of the fleet applies (virtual time)
+		<-time.After(2 * time.Minute) // the rest of the fleet applies (virtual time inside the bubble)
 		synctest.Wait()
 		if n := f.count(opDS); n != 0 {
 			t.Fatalf("%d DescribeServices while the fleet applies, want 0", n)
