@@ -31,6 +31,7 @@ var ecsHandlers = map[string]func(*ecsCall){
 	"CreateService":               (*ecsCall).createService,
 	"UpdateService":               (*ecsCall).updateService,
 	"DescribeServices":            (*ecsCall).describeServices,
+	"DescribeClusters":            (*ecsCall).describeClusters, // ecs_tagsrace.go
 	"DeleteService":               (*ecsCall).deleteService,
 	"ListServices":                (*ecsCall).listServices,
 	"ListServiceDeployments":      lockedOp((*ecsCall).listServiceDeployments),

@@ -226,7 +226,7 @@ func (e *ecsCall) updateService() {
 }
 
 func (e *ecsCall) describeServices() {
-	reply, ok := e.forwardObj(e.body)
+	reply, ok := e.forwardWithTags("services") // moto's tags race: ecs_tagsrace.go
 	if !ok {
 		return
 	}

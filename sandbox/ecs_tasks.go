@@ -188,7 +188,7 @@ func (a *account) startTask(region string, r *runRequest, T time.Time) *task {
 
 // clusterArn checks that the cluster exists (ClusterNotFoundException otherwise).
 func (e *ecsCall) clusterArn(ref string) (string, bool) {
-	status, body, err := e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", ecsTargetPrefix+"DescribeClusters", obj{"clusters": []string{lastSegment(ref, "default")}})
+	status, body, err := e.s.motoCall(e.ctx, e.a.id, e.c.Region, "ecs", ecsTargetPrefix+"DescribeClusters", obj{"clusters": []string{lastSegment(ref, "default")}, "include": []string{"TAGS"}}) // ecs_tagsrace.go
 	if err != nil || status != 200 {
 		e.relay(status, body, err)
 		return "", false
