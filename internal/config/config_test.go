@@ -310,15 +310,7 @@ func TestUnknownKeys(t *testing.T) {
 				Rel:  func(p string) string { return filepath.Base(p) },
 			})
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v\nwant containing %q", err, tt.wantErr)
-				}
-				if got := diag.ExitCode(err); got != diag.ExitUsage {
-					t.Errorf("exit code = %d, want %d", got, diag.ExitUsage)
-				}
-				if !strings.Contains(diag.Hint(err), tt.wantHint) {
-					t.Errorf("hint = %q, want containing %q", diag.Hint(err), tt.wantHint)
-				}
+				wantUsageError(t, err, tt.wantErr, tt.wantHint)
 				return
 			}
 			if err != nil {

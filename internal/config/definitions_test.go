@@ -85,15 +85,7 @@ func TestRegisteredDefinitionKeyFollowsTheKeyRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, warns, _, err := loadWarn(t, tt.body)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v\nwant containing %q", err, tt.wantErr)
-				}
-				if got := diag.ExitCode(err); got != diag.ExitUsage {
-					t.Errorf("exit code = %d, want %d", got, diag.ExitUsage)
-				}
-				if !strings.Contains(diag.Hint(err), tt.wantHint) {
-					t.Errorf("hint = %q, want containing %q", diag.Hint(err), tt.wantHint)
-				}
+				wantUsageError(t, err, tt.wantErr, tt.wantHint)
 				return
 			}
 			if err != nil {
@@ -106,5 +98,20 @@ func TestRegisteredDefinitionKeyFollowsTheKeyRules(t *testing.T) {
 				t.Errorf("Definition = %q, want %q", got, tt.wantDefinition)
 			}
 		})
+	}
+}
+
+// wantUsageError requires err to be a usage error (exit 2) whose message contains
+// msg and whose hint contains hint.
+func wantUsageError(t *testing.T, err error, msg, hint string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), msg) {
+		t.Fatalf("err = %v\nwant containing %q", err, msg)
+	}
+	if got := diag.ExitCode(err); got != diag.ExitUsage {
+		t.Errorf("exit code = %d, want %d", got, diag.ExitUsage)
+	}
+	if !strings.Contains(diag.Hint(err), hint) {
+		t.Errorf("hint = %q, want containing %q", diag.Hint(err), hint)
 	}
 }
